@@ -1,0 +1,1 @@
+"""CRM: SQLAlchemy models, migrations, repositories and services over the shared database."""

@@ -1,0 +1,279 @@
+"""The shared CRM schema (people, sales, service, calls). Changes go through Alembic only."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from agentdesk.crm.base import Base, SharedRecord, UuidPk, utcnow
+from agentdesk.domain.enums import (
+    AuditAction,
+    CallbackStatus,
+    CallDirection,
+    CasePriority,
+    CaseStatus,
+    LeadStatus,
+    OpportunityStage,
+    OwnerKind,
+    PhoneKind,
+    Role,
+)
+
+
+def _enum(kind: type[StrEnum], name: str) -> Enum:
+    # Stored as portable VARCHAR: no native PostgreSQL enum type to migrate when codes grow.
+    return Enum(
+        kind,
+        name=name,
+        native_enum=False,
+        create_constraint=False,
+        length=20,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Team(SharedRecord, Base):
+    __tablename__ = "teams"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class User(SharedRecord, Base):
+    """An agent, supervisor or admin."""
+
+    __tablename__ = "users"
+
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.AGENT)
+    team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    sip_extension: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Account(SharedRecord, Base):
+    """A company."""
+
+    __tablename__ = "accounts"
+
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    industry: Mapped[str | None] = mapped_column(String(100))
+    website: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(2))
+    notes: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+
+class Contact(SharedRecord, Base):
+    """A person, optionally working for an account."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (Index("ix_contacts_last_first", "last_name", "first_name"),)
+
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
+    account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    title: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(2))
+    notes: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    @property
+    def full_name(self) -> str:
+        return display_name(self.first_name, self.last_name, self.country)
+
+
+class Lead(SharedRecord, Base):
+    """A prospect not yet qualified into a contact and account."""
+
+    __tablename__ = "leads"
+
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
+    company: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    status: Mapped[LeadStatus] = mapped_column(_enum(LeadStatus, "lead_status"), default="new")
+    source: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(2))
+    notes: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+
+class PhoneRecord(SharedRecord, Base):
+    """One number of a contact, account or lead: raw text as entered and its E.164 key."""
+
+    __tablename__ = "phone_numbers"
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN contact_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN account_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN lead_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_owner",
+        ),
+    )
+
+    raw: Mapped[str] = mapped_column(String(64))
+    e164: Mapped[str] = mapped_column(String(16), index=True)
+    extension: Mapped[str | None] = mapped_column(String(16))
+    kind: Mapped[PhoneKind] = mapped_column(_enum(PhoneKind, "phone_kind"), default="work")
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"), index=True)
+    account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    lead_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("leads.id"), index=True)
+
+    @property
+    def owner_kind(self) -> OwnerKind:
+        if self.contact_id is not None:
+            return OwnerKind.CONTACT
+        if self.account_id is not None:
+            return OwnerKind.ACCOUNT
+        return OwnerKind.LEAD
+
+
+class Opportunity(SharedRecord, Base):
+    __tablename__ = "opportunities"
+
+    name: Mapped[str] = mapped_column(String(200))
+    account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"), index=True)
+    stage: Mapped[OpportunityStage] = mapped_column(
+        _enum(OpportunityStage, "opportunity_stage"), default="prospecting"
+    )
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    close_date: Mapped[date | None]
+    probability: Mapped[int | None]
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+
+class ServiceCase(SharedRecord, Base):
+    __tablename__ = "service_cases"
+
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus, "case_status"), default="new")
+    priority: Mapped[CasePriority] = mapped_column(
+        _enum(CasePriority, "case_priority"), default="normal"
+    )
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"), index=True)
+    account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    due_at: Mapped[datetime | None]
+
+
+class Disposition(SharedRecord, Base):
+    """A wrap-up code the admin configures, with flags the dialer and reports read."""
+
+    __tablename__ = "dispositions"
+
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    label: Mapped[str] = mapped_column(String(100))
+    counts_as_contact: Mapped[bool] = mapped_column(default=False)
+    is_success: Mapped[bool] = mapped_column(default=False)
+    needs_callback: Mapped[bool] = mapped_column(default=False)
+    is_final: Mapped[bool] = mapped_column(default=False)
+    is_default: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class Call(SharedRecord, Base):
+    """One call leg as the agent saw it, with its wrap-up."""
+
+    __tablename__ = "calls"
+    __table_args__ = (
+        Index("ix_calls_contact_started", "contact_id", "started_at"),
+        Index("ix_calls_account_started", "account_id", "started_at"),
+        Index("ix_calls_lead_started", "lead_id", "started_at"),
+        Index("ix_calls_agent_started", "agent_id", "started_at"),
+    )
+
+    direction: Mapped[CallDirection] = mapped_column(_enum(CallDirection, "call_direction"))
+    remote_e164: Mapped[str | None] = mapped_column(String(16), index=True)
+    remote_raw: Mapped[str | None] = mapped_column(String(256))
+    local_party: Mapped[str | None] = mapped_column(String(256))
+    agent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    sip_call_id: Mapped[str | None] = mapped_column(String(256), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    answered_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    ring_seconds: Mapped[float | None]
+    talk_seconds: Mapped[float | None]
+    hold_seconds: Mapped[float | None]
+    end_reason: Mapped[str | None] = mapped_column(String(100))
+    disposition_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("dispositions.id"))
+    notes: Mapped[str | None] = mapped_column(Text)
+    recording_path: Mapped[str | None] = mapped_column(String(1024))
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"))
+    account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
+    lead_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("leads.id"))
+    opportunity_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("opportunities.id"), index=True
+    )
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("service_cases.id"), index=True)
+
+
+class Callback(SharedRecord, Base):
+    """A promise to call someone back, for one agent or for anyone."""
+
+    __tablename__ = "callbacks"
+    __table_args__ = (Index("ix_callbacks_status_due", "status", "due_at"),)
+
+    due_at: Mapped[datetime]
+    agent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"), index=True)
+    lead_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("leads.id"), index=True)
+    phone_e164: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[CallbackStatus] = mapped_column(
+        _enum(CallbackStatus, "callback_status"), default="pending"
+    )
+    call_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("calls.id"))
+    completed_at: Mapped[datetime | None]
+
+
+class AuditEntry(UuidPk, Base):
+    """Append-only: who created, changed, imported, exported or printed what."""
+
+    __tablename__ = "audit_log"
+
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[AuditAction] = mapped_column(_enum(AuditAction, "audit_action"))
+    entity_kind: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    details: Mapped[dict[str, Any] | None]
+
+
+def display_name(first: str | None, last: str | None, country: str | None = None) -> str:
+    """A person's name in the order their culture writes it (family name first for CJK)."""
+    first = (first or "").strip()
+    last = (last or "").strip()
+    if not first or not last:
+        return first or last
+    if country in ("CN", "TW", "HK", "MO", "JP", "KR") or _is_cjk(first + last):
+        return f"{last}{first}" if _is_cjk(first + last) else f"{last} {first}"
+    return f"{first} {last}"
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)

@@ -1,0 +1,1 @@
+"""Pure domain: value objects, enums and state machines. No I/O, no agentdesk imports."""

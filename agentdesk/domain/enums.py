@@ -1,0 +1,91 @@
+"""Enumerations shared by every layer. Values are what the database and the CLI's JSON hold."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class OwnerKind(StrEnum):
+    """What a phone number (or a screen-pop match) belongs to."""
+
+    CONTACT = "contact"
+    ACCOUNT = "account"
+    LEAD = "lead"
+
+
+class PhoneKind(StrEnum):
+    WORK = "work"
+    MOBILE = "mobile"
+    HOME = "home"
+    FAX = "fax"
+    OTHER = "other"
+
+
+class LeadStatus(StrEnum):
+    NEW = "new"
+    CONTACTED = "contacted"
+    QUALIFIED = "qualified"
+    DISQUALIFIED = "disqualified"
+    CONVERTED = "converted"
+
+
+class OpportunityStage(StrEnum):
+    PROSPECTING = "prospecting"
+    QUALIFICATION = "qualification"
+    PROPOSAL = "proposal"
+    NEGOTIATION = "negotiation"
+    CLOSED_WON = "closed_won"
+    CLOSED_LOST = "closed_lost"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (OpportunityStage.CLOSED_WON, OpportunityStage.CLOSED_LOST)
+
+
+class CaseStatus(StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    PENDING = "pending"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)
+
+
+class CasePriority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class CallDirection(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class CallbackStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class AuditAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    IMPORT = "import"
+    EXPORT = "export"
+    PRINT = "print"
+
+
+OPEN_CASE_STATUSES = tuple(s for s in CaseStatus if s.is_open)
+OPEN_OPPORTUNITY_STAGES = tuple(s for s in OpportunityStage if s.is_open)

@@ -1,0 +1,159 @@
+"""Phone number normalisation to E.164.
+
+Everything that stores or compares a number goes through :func:`normalize`, so a caller typed as
+``(020) 7946-0018``, ``+44 20 7946 0018``, ``0044 20 7946 0018`` or ``tel:+442079460018`` is the
+same key in the phone table and the screen pop is an indexed equality, never a ``LIKE``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+MAX_INPUT_LENGTH = 64  # longer text is garbage, not a phone number (also bounds parse time)
+
+_URI_SCHEME = re.compile(r"^\s*(?:tel|sips?):", re.IGNORECASE)
+_URI_EXT = re.compile(r";\s*(?:ext|isub)\s*=\s*([0-9]+)", re.IGNORECASE)
+_IDD_PREFIXES = ("00", "011")
+
+
+class InvalidPhoneNumber(ValueError):
+    """Raised when text cannot be read as a phone number; ``reason`` is user-facing."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f"{text!r}: {reason}")
+        self.text = text
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneNumber:
+    """A normalised number: E.164 plus an optional extension and the region it belongs to."""
+
+    e164: str
+    extension: str | None = None
+    region: str | None = None
+
+    def __str__(self) -> str:
+        return self.e164 if not self.extension else f"{self.e164};ext={self.extension}"
+
+
+def _strip_uri(text: str) -> tuple[str, str | None]:
+    """Turn ``tel:+1-201-555-0123;ext=12`` or ``sip:+861380...@host`` into digits and extension."""
+    if not _URI_SCHEME.match(text):
+        return text, None
+    body = _URI_SCHEME.sub("", text, count=1)
+    ext_match = _URI_EXT.search(body)
+    extension = ext_match.group(1) if ext_match else None
+    body = body.split(";", 1)[0]
+    body = body.split("@", 1)[0]
+    return body, extension
+
+
+def _parse(candidate: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(candidate, region, keep_raw_input=False)
+    except NumberParseException:
+        return None
+
+
+def normalize(text: str, default_region: str | None = "US", *, strict: bool = True) -> PhoneNumber:
+    """Normalise ``text`` to E.164.
+
+    ``default_region`` (ISO 3166 alpha-2) is used for national numbers. ``00`` and ``011``
+    international prefixes are accepted whatever the region. With ``strict`` the number must be
+    a valid number for its region (imports); without it a merely possible number is accepted
+    (caller IDs from carriers that phonenumbers' metadata does not know yet).
+    """
+    if not isinstance(text, str):
+        raise InvalidPhoneNumber(str(text), "not text")
+    raw = text.strip()
+    if not raw:
+        raise InvalidPhoneNumber(text, "empty")
+    if len(raw) > MAX_INPUT_LENGTH:
+        raise InvalidPhoneNumber(text[:MAX_INPUT_LENGTH] + "…", "too long to be a phone number")
+    body, uri_extension = _strip_uri(raw)
+    if not any(ch.isdigit() for ch in body):
+        raise InvalidPhoneNumber(text, "no digits")
+    region = default_region.upper() if default_region else None
+
+    accept = phonenumbers.is_valid_number if strict else phonenumbers.is_possible_number
+    candidates = [body]
+    compact = re.sub(r"[\s().\-/]", "", body)
+    for prefix in _IDD_PREFIXES:
+        if compact.startswith(prefix) and len(compact) > len(prefix) + 4:
+            candidates.append("+" + compact[len(prefix) :])
+    parsed = None
+    for candidate in candidates:
+        number = _parse(candidate, region)
+        if number is not None and accept(number):
+            parsed = number
+            break
+    if parsed is None:
+        if region is None and not body.lstrip().startswith(("+", "00", "011")):
+            raise InvalidPhoneNumber(text, "national number but no region to read it in")
+        raise InvalidPhoneNumber(text, "not a valid phone number")
+    e164 = phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
+    extension = uri_extension or (parsed.extension or None)
+    return PhoneNumber(
+        e164=e164,
+        extension=extension,
+        region=phonenumbers.region_code_for_number(parsed),
+    )
+
+
+def try_normalize(
+    text: str | None, default_region: str | None = "US", *, strict: bool = True
+) -> PhoneNumber | None:
+    """Like :func:`normalize` but returns ``None`` for anything unusable."""
+    if not text:
+        return None
+    try:
+        return normalize(text, default_region, strict=strict)
+    except InvalidPhoneNumber:
+        return None
+
+
+def digits_of(text: str) -> str:
+    """Only the ASCII digits of ``text`` (for display and the naive-baseline benchmark)."""
+    return "".join(ch for ch in text if ch.isascii() and ch.isdigit())
+
+
+def is_region(code: str) -> bool:
+    """True when ``code`` is a region phonenumbers knows (``US``, ``CN``, ``GB``…)."""
+    return code.upper() in phonenumbers.SUPPORTED_REGIONS
+
+
+def region_for_country(value: str) -> str | None:
+    """Map a CSV country cell (``CN``, ``China``, ``中国``, ``+86``) to a region code."""
+    text = value.strip()
+    if not text:
+        return None
+    if is_region(text):
+        return text.upper()
+    lowered = text.casefold()
+    if lowered in _COUNTRY_NAMES:
+        return _COUNTRY_NAMES[lowered]
+    code = text.lstrip("+")
+    if code.isdigit():
+        region = phonenumbers.region_code_for_country_code(int(code))
+        return None if region == "ZZ" else region
+    return None
+
+
+# Names that call-center CSV exports actually contain; ISO codes cover the rest.
+_COUNTRY_NAMES: dict[str, str] = {
+    "china": "CN", "中国": "CN", "中华人民共和国": "CN", "prc": "CN",
+    "hong kong": "HK", "香港": "HK", "taiwan": "TW", "台湾": "TW", "macau": "MO", "澳门": "MO",
+    "united states": "US", "usa": "US", "u.s.": "US", "u.s.a.": "US", "america": "US",
+    "美国": "US", "canada": "CA", "加拿大": "CA",
+    "united kingdom": "GB", "uk": "GB", "great britain": "GB", "england": "GB", "英国": "GB",
+    "germany": "DE", "deutschland": "DE", "德国": "DE", "france": "FR", "法国": "FR",
+    "japan": "JP", "日本": "JP", "korea": "KR", "south korea": "KR", "韩国": "KR",
+    "singapore": "SG", "新加坡": "SG", "australia": "AU", "澳大利亚": "AU",
+    "india": "IN", "印度": "IN", "spain": "ES", "西班牙": "ES", "italy": "IT", "意大利": "IT",
+    "netherlands": "NL", "荷兰": "NL", "brazil": "BR", "巴西": "BR", "mexico": "MX", "墨西哥": "MX",
+}  # fmt: skip

@@ -1,0 +1,91 @@
+"""Shared fixtures: the database engines every repository and service test runs on."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from agentdesk.crm import migrate
+from agentdesk.crm.base import Base
+from agentdesk.crm.db import create_db_engine, session_factory, sqlite_url
+from tests.support.pg_server import INSTALL_HINT, PgServer, start_server
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ENGINES = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    try:
+        server = start_server()
+    except Exception as exc:  # any failure to start is a failure of the run, with the hint
+        pytest.fail(f"cannot start PostgreSQL for the tests: {exc}\n{INSTALL_HINT}", pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_database_url(pg_server: PgServer) -> Iterator[str]:
+    admin = create_db_engine(pg_server.url)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("CREATE DATABASE agentdesk_test"))
+    admin.dispose()
+    url = pg_server.url_for("agentdesk_test")
+    engine = create_db_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    engine = create_db_engine(sqlite_url(path))
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+def _truncate_all(engine: Engine) -> None:
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} CASCADE"))
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty database: an SQLite file, then the shared PostgreSQL server."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "agentdesk.db"
+        shutil.copy(template, path)
+        eng = create_db_engine(sqlite_url(path))
+        yield eng
+        eng.dispose()
+    else:
+        url: str = request.getfixturevalue("pg_database_url")
+        eng = create_db_engine(url)
+        _truncate_all(eng)
+        yield eng
+        _truncate_all(eng)
+        eng.dispose()
+
+
+@pytest.fixture
+def db_url(engine: Engine) -> str:
+    """The ``engine`` fixture's URL as the CLI's ``--db`` takes it."""
+    return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return session_factory(engine)
