@@ -1,0 +1,1 @@
+"""Use cases joining crm, telephony and dialer, and the composition root (bootstrap)."""

@@ -1,0 +1,108 @@
+"""The composition root: builds the engine, sessions, credential store and services."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from agentdesk.app.config import Settings, choose_database_url, default_database_path
+from agentdesk.app.secrets import CredentialStore
+from agentdesk.crm import migrate
+from agentdesk.crm.db import (
+    DatabaseUrlError,
+    create_db_engine,
+    normalize_url,
+    redacted,
+    session_factory,
+    sqlite_url,
+)
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or is not at our schema; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: Engine
+    sessions: sessionmaker[Session]
+    display_url: str
+    embedded: bool
+    created: bool = False  # True when this start created the embedded file
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def resolve_url(cli_url: str | None, settings: Settings, credentials: CredentialStore) -> URL:
+    """Pick the database URL by precedence; a password in it goes to the keyring."""
+    text = choose_database_url(cli_url, settings)
+    if text is None:
+        return sqlite_url(default_database_path())
+    url = normalize_url(text)
+    if url.password is not None:
+        url = credentials.strip_db_password(url)
+        if text == settings.database_url:
+            log.warning(
+                "the configuration (%s) holds a database password: it was moved to the "
+                "keyring; remove it from the file",
+                settings.source or "[database] url",
+            )
+    return url
+
+
+def open_database(
+    url: URL, credentials: CredentialStore, *, upgrade: bool | None = None
+) -> Database:
+    """Connect and check the schema.
+
+    ``upgrade=None`` upgrades an embedded SQLite file automatically and refuses a shared server
+    that is behind (its admin runs ``agentdesk db upgrade`` once for the whole team).
+    """
+    embedded = url.get_backend_name() == "sqlite"
+    created = embedded and not (url.database and Path(url.database).expanduser().exists())
+    engine = create_db_engine(credentials.with_db_password(url))
+    shown = redacted(url)
+    try:
+        current = migrate.current_revision(engine)
+        head = migrate.head_revision()
+        if current != head:
+            if upgrade or (upgrade is None and embedded):
+                log.info("upgrading database %s from %s to %s", shown, current, head)
+                migrate.upgrade(engine)
+            elif upgrade is None:
+                raise DatabaseUnavailable(
+                    f"the database {shown} is at schema {current or 'empty'}, this AgentDesk "
+                    f"needs {head}: run `agentdesk db upgrade --db URL` once"
+                )
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
+        raise DatabaseUnavailable(f"cannot open the database {shown}: {reason}") from None
+    except DatabaseUnavailable:
+        engine.dispose()
+        raise
+    return Database(engine, session_factory(engine), shown, embedded, created)
+
+
+def connect(
+    cli_url: str | None, settings: Settings, *, upgrade: bool | None = None
+) -> tuple[Database, CredentialStore]:
+    credentials = CredentialStore()
+    try:
+        url = resolve_url(cli_url, settings, credentials)
+    except DatabaseUrlError as exc:
+        raise DatabaseUnavailable(str(exc)) from None
+    return open_database(url, credentials, upgrade=upgrade), credentials

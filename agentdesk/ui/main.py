@@ -1,0 +1,42 @@
+"""Start the Qt application with asyncio (qasync) on the GUI thread."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+
+import qasync
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from agentdesk import __version__
+from agentdesk.app.desktop import DesktopContext
+from agentdesk.ui.main_window import MainWindow
+
+
+def run(context: DesktopContext) -> int:
+    """Show the main window and run until it closes or the process gets SIGTERM/SIGINT."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("AgentDesk")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("AgentDesk")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+
+    window = MainWindow(context)
+    window.show()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: QTimer.singleShot(0, window.close))
+    # Python only runs signal handlers when the interpreter gets control: wake it periodically.
+    wake = QTimer()
+    wake.start(200)
+    wake.timeout.connect(lambda: None)
+
+    closed = asyncio.Event()
+    app.lastWindowClosed.connect(closed.set)
+    with loop:
+        loop.run_until_complete(closed.wait())
+    return 0

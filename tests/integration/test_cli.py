@@ -1,0 +1,175 @@
+"""The `agentdesk` command on both engines: output shapes, exit codes, clear errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from agentdesk import __version__
+from agentdesk.cli import main
+from agentdesk.crm.models import Account, Contact, PhoneRecord
+from agentdesk.domain.enums import PhoneKind
+from tests.support.pg_server import free_port
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def add_contact(sessions: sessionmaker[Session]) -> Contact:
+    with sessions.begin() as session:
+        account = Account(name="Acme Trading")
+        session.add(account)
+        session.flush()
+        contact = Contact(first_name="Ada", last_name="Lovelace", account_id=account.id)
+        session.add(contact)
+        session.flush()
+        session.add(
+            PhoneRecord(
+                raw="(020) 7946-0018",
+                e164="+442079460018",
+                kind=PhoneKind.WORK,
+                contact_id=contact.id,
+            )
+        )
+    return contact
+
+
+def test_db_upgrade_is_idempotent(capsys: pytest.CaptureFixture[str], db_url: str) -> None:
+    code, out, _ = run(capsys, "db", "upgrade", "--db", db_url)
+    assert code == 0
+    assert "is at schema 0001" in out
+    code, out, _ = run(capsys, "--db", db_url, "db", "upgrade")
+    assert code == 0
+
+
+def test_db_upgrade_creates_a_new_sqlite_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "sub" / "fresh.db"
+    code, out, _ = run(capsys, "db", "upgrade", "--db", f"sqlite:///{path}")
+    assert code == 0, out
+    assert path.exists()
+
+
+def test_lookup_json_finds_contact(
+    capsys: pytest.CaptureFixture[str], db_url: str, sessions: sessionmaker[Session]
+) -> None:
+    contact = add_contact(sessions)
+    code, out, _ = run(capsys, "lookup", "0044 20 7946 0018", "--region", "US", "--json",
+                       "--db", db_url)  # fmt: skip
+    assert code == 0
+    data = json.loads(out)
+    assert data["number"] == "+442079460018"
+    assert [(m["kind"], m["id"], m["name"], m["company"]) for m in data["matches"]] == [
+        ("contact", str(contact.id), "Ada Lovelace", "Acme Trading")
+    ]
+
+
+def test_lookup_text_output_and_unknown_number(
+    capsys: pytest.CaptureFixture[str], db_url: str, sessions: sessionmaker[Session]
+) -> None:
+    add_contact(sessions)
+    code, out, _ = run(capsys, "lookup", "020 7946 0018", "--region", "GB", "--db", db_url)
+    assert code == 0
+    assert "Ada Lovelace (Acme Trading)" in out
+    code, out, _ = run(capsys, "lookup", "+1 201 555 0123", "--db", db_url)
+    assert code == 0
+    assert "no match" in out
+
+
+@pytest.mark.parametrize("number", ["not a number", "12", "+", "x" * 500])
+def test_lookup_unparseable_number_exits_2(
+    capsys: pytest.CaptureFixture[str], db_url: str, number: str
+) -> None:
+    code, out, err = run(capsys, "lookup", number, "--json", "--db", db_url)
+    assert code == 2
+    assert out == ""
+    assert "cannot read" in err
+    assert "Traceback" not in err
+
+
+def test_lookup_unknown_region_exits_2(capsys: pytest.CaptureFixture[str], db_url: str) -> None:
+    code, _, err = run(capsys, "lookup", "2015550123", "--region", "ZZZ", "--db", db_url)
+    assert code == 2
+    assert "unknown region" in err
+
+
+def test_import_exit_codes_and_json(
+    capsys: pytest.CaptureFixture[str], db_url: str, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text("name,phone,email\nAda Lovelace,+44 20 7946 0018,ada@example.com\n", "utf-8")
+    code, out, _ = run(capsys, "import", "contacts", str(good), "--json", "--db", db_url)
+    assert code == 0
+    data = json.loads(out)
+    assert (data["imported"], data["duplicates"], data["rejected"]) == (1, 0, [])
+
+    code, out, _ = run(capsys, "import", "contacts", str(good), "--json", "--db", db_url)
+    assert code == 0
+    assert json.loads(out)["duplicates"] == 1
+
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(
+        "name,phone,email\nGrace Hopper,+1 201 555 0123,grace@example.com\nBad Row,12345,\n",
+        "utf-8",
+    )
+    code, out, _ = run(capsys, "import", "contacts", str(mixed), "--region", "US", "--json",
+                       "--db", db_url)  # fmt: skip
+    assert code == 1
+    data = json.loads(out)
+    assert data["imported"] == 1
+    assert [r["line"] for r in data["rejected"]] == [3]
+    assert data["rejected"][0]["row"]["name"] == "Bad Row"
+    assert data["rejected"][0]["reason"]
+
+
+def test_import_unusable_files_exit_2(
+    capsys: pytest.CaptureFixture[str], db_url: str, tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "import", "contacts", str(tmp_path / "missing.csv"), "--db", db_url)
+    assert code == 2
+    assert "no such file" in err
+    noheader = tmp_path / "noheader.csv"
+    noheader.write_text("foo,bar\n1,2\n", "utf-8")
+    code, _, err = run(capsys, "import", "contacts", str(noheader), "--db", db_url)
+    assert code == 2
+    assert "Traceback" not in err and err.strip()
+
+
+def test_bad_database_url_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "lookup", "+12015550123", "--db", "mysql://x@y/z")
+    assert code == 2
+    assert "unsupported database" in err
+    code, _, err = run(capsys, "lookup", "+12015550123", "--db", "::not a url::")
+    assert code == 2
+    assert "not a database URL" in err
+
+
+def test_unreachable_server_never_shows_the_password(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = f"postgresql://agent:Sup3r-Secret@127.0.0.1:{free_port()}/crm"
+    code, out, err = run(capsys, "-v", "lookup", "+12015550123", "--db", url)
+    assert code == 2
+    assert "cannot open the database" in err
+    assert "Sup3r-Secret" not in out + err
+    assert "***" in err
+
+
+def test_console_script_version() -> None:
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("agentdesk")), "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == f"agentdesk {__version__}"
