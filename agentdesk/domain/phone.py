@@ -8,7 +8,7 @@ same key in the phone table and the screen pop is an indexed equality, never a `
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
@@ -18,6 +18,8 @@ MAX_INPUT_LENGTH = 64  # longer text is garbage, not a phone number (also bounds
 _URI_SCHEME = re.compile(r"^\s*(?:tel|sips?):", re.IGNORECASE)
 _URI_EXT = re.compile(r";\s*(?:ext|isub)\s*=\s*([0-9]+)", re.IGNORECASE)
 _IDD_PREFIXES = ("00", "011")
+# Chinese input methods type full-width digits and plus: read them as ASCII before the IDD check.
+_FULL_WIDTH = {0xFF10 + d: ord("0") + d for d in range(10)} | {0xFF0B: ord("+")}
 
 
 class InvalidPhoneNumber(ValueError):
@@ -35,7 +37,9 @@ class PhoneNumber:
 
     e164: str
     extension: str | None = None
-    region: str | None = None
+    # Several regions share some numbering plans (+1, +590...): the region is informational and
+    # two readings of the same number are equal whichever region each one reported.
+    region: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return self.e164 if not self.extension else f"{self.e164};ext={self.extension}"
@@ -75,34 +79,51 @@ def normalize(text: str, default_region: str | None = "US", *, strict: bool = Tr
         raise InvalidPhoneNumber(text, "empty")
     if len(raw) > MAX_INPUT_LENGTH:
         raise InvalidPhoneNumber(text[:MAX_INPUT_LENGTH] + "…", "too long to be a phone number")
-    body, uri_extension = _strip_uri(raw)
+    body, uri_extension = _strip_uri(raw.translate(_FULL_WIDTH))
     if not any(ch.isdigit() for ch in body):
         raise InvalidPhoneNumber(text, "no digits")
     region = default_region.upper() if default_region else None
 
-    accept = phonenumbers.is_valid_number if strict else phonenumbers.is_possible_number
     candidates = [body]
     compact = re.sub(r"[\s().\-/]", "", body)
     for prefix in _IDD_PREFIXES:
         if compact.startswith(prefix) and len(compact) > len(prefix) + 4:
             candidates.append("+" + compact[len(prefix) :])
-    parsed = None
-    for candidate in candidates:
-        number = _parse(candidate, region)
-        if number is not None and accept(number):
-            parsed = number
-            break
-    if parsed is None:
-        if region is None and not body.lstrip().startswith(("+", "00", "011")):
-            raise InvalidPhoneNumber(text, "national number but no region to read it in")
-        raise InvalidPhoneNumber(text, "not a valid phone number")
-    e164 = phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
-    extension = uri_extension or (parsed.extension or None)
-    return PhoneNumber(
-        e164=e164,
-        extension=extension,
-        region=phonenumbers.region_code_for_number(parsed),
-    )
+    parsed = [n for n in (_parse(c, region) for c in candidates) if n is not None]
+    # A valid reading beats a merely possible one: "011 44 20 7946 0018" read in Germany is
+    # a possible German number but a valid British one.
+    for valid_only in (True, False) if not strict else (True,):
+        for number in parsed:
+            number_region = _accepted_region(number, region, valid_only)
+            if number_region is not None:
+                e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+                extension = uri_extension or (number.extension or None)
+                return PhoneNumber(e164=e164, extension=extension, region=number_region or None)
+    if region is None and not body.lstrip().startswith(("+", "00", "011")):
+        raise InvalidPhoneNumber(text, "national number but no region to read it in")
+    raise InvalidPhoneNumber(text, "not a valid phone number")
+
+
+def _accepted_region(
+    number: phonenumbers.PhoneNumber, region: str | None, valid_only: bool
+) -> str | None:
+    """The number's region if it is acceptable, ``""`` if acceptable with no region, else None.
+
+    Validating against the default region first is the fast path: ``is_valid_number`` alone
+    searches every region sharing the country code (two dozen for +1), which dominated imports.
+    """
+    if (
+        region
+        and number.country_code == phonenumbers.country_code_for_region(region)
+        and phonenumbers.is_valid_number_for_region(number, region)
+    ):
+        return region
+    if valid_only:
+        if not phonenumbers.is_valid_number(number):
+            return None
+    elif not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.region_code_for_number(number) or ""
 
 
 def try_normalize(

@@ -48,7 +48,9 @@ def test_full_config_is_read(tmp_path: Path) -> None:
     assert settings.logging.events_jsonl == Path("~/events.jsonl").expanduser()
 
 
-def test_missing_default_file_gives_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_default_file_gives_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     monkeypatch.delenv("AGENTDESK_CONFIG", raising=False)
     settings = load_settings(None)
