@@ -72,6 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
     contacts.add_argument("--encoding", metavar="E", help="file encoding (detected if omitted)")
     contacts.add_argument("--json", action="store_true", help="machine-readable output")
 
+    calls = sub.add_parser("calls", help="the call log", parents=[common])
+    calls_sub = calls.add_subparsers(dest="calls_command", metavar="ACTION", required=True)
+    export = calls_sub.add_parser("export", help="export the call log", parents=[common])
+    export.add_argument("--since", metavar="ISO", help="only calls started at or after this time")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    callbacks = sub.add_parser("callbacks", help="scheduled callbacks", parents=[common])
+    cb_sub = callbacks.add_subparsers(dest="callbacks_command", metavar="ACTION", required=True)
+    cb_list = cb_sub.add_parser("list", help="list pending callbacks", parents=[common])
+    cb_list.add_argument("--due", action="store_true", help="only callbacks due now or overdue")
+    cb_list.add_argument("--json", action="store_true", help="machine-readable output")
+
     lookup = sub.add_parser("lookup", help="find who a phone number belongs to", parents=[common])
     lookup.add_argument("number")
     lookup.add_argument("--region", metavar="CC", help="region for national numbers")
@@ -242,6 +254,34 @@ def _match_json(match: Any) -> dict[str, Any]:
     return data
 
 
+def cmd_calls_export(args: argparse.Namespace, settings: Settings) -> int:
+    from agentdesk.crm.export import export_calls, parse_since, write_rows
+
+    try:
+        since = parse_since(args.since) if args.since else None
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    db = _open(args, settings)
+    try:
+        rows = export_calls(db.sessions, since, actor=settings.agent.username)
+        write_rows(rows, sys.stdout, args.format)
+    finally:
+        db.dispose()
+    return EXIT_OK
+
+
+def cmd_callbacks_list(args: argparse.Namespace, settings: Settings) -> int:
+    from agentdesk.crm.export import CALLBACK_FIELDS, list_callbacks, write_rows
+
+    db = _open(args, settings)
+    try:
+        rows = list_callbacks(db.sessions, args.due)
+    finally:
+        db.dispose()
+    write_rows(rows, sys.stdout, "json" if args.json else "csv", CALLBACK_FIELDS)
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace, settings: Settings) -> int:
     from agentdesk.app.desktop import DesktopStartError, start_desktop
 
@@ -270,6 +310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo-data": cmd_demo_data,
         "import": cmd_import_contacts,
         "lookup": cmd_lookup,
+        "calls": cmd_calls_export,
+        "callbacks": cmd_callbacks_list,
     }
     try:
         settings = _settings(args)

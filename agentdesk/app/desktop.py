@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
 from agentdesk.app.bootstrap import Database, DatabaseUnavailable, connect
-from agentdesk.app.config import Settings
+from agentdesk.app.config import ConfigError, Settings
+from agentdesk.app.desk import DeskController, DeskServices
+from agentdesk.app.event_log import EventLog
+from agentdesk.app.records import RecordService
+from agentdesk.app.secrets import CredentialStore
+from agentdesk.app.sip_setup import SoftphoneStack, sip_config, sip_password
+from agentdesk.crm.callbacks import CallbackService
+from agentdesk.crm.calls import CallLog
+from agentdesk.crm.lookup import CallerLookup
 from agentdesk.crm.models import Account, Call, Contact, Lead
+from agentdesk.crm.search import ContactSearch
+from agentdesk.telephony.port import SipConfig, Softphone
+
+PhoneFactory = Callable[[SipConfig], Softphone]
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +52,58 @@ class DesktopContext:
     settings: Settings
     database: Database
     first_run: bool
+    credentials: CredentialStore = field(default_factory=CredentialStore)
+    phone_factory: PhoneFactory | None = None
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="db")
     )
+    services: DeskServices = field(init=False)
+    agent_id: object = None
+    controller: DeskController | None = None
+    _stack: SoftphoneStack | None = None
+    _phone: Softphone | None = None
+
+    def __post_init__(self) -> None:
+        sessions = self.database.sessions
+        region = self.settings.default_region
+        self.services = DeskServices(
+            lookup=CallerLookup(sessions, region),
+            calls=CallLog(sessions),
+            callbacks=CallbackService(sessions),
+            search=ContactSearch(sessions, region),
+            records=RecordService(sessions, region),
+        )
+
+    @property
+    def agent(self) -> str:
+        return self.settings.agent.username
+
+    def build_controller(self, loop: asyncio.AbstractEventLoop) -> DeskController:
+        """The softphone and the desk controller on ``loop`` (the GUI thread's)."""
+        if self.controller is not None:
+            return self.controller
+        config = sip_config(self.settings)
+        if self.phone_factory is not None:
+            self._phone = self.phone_factory(config)
+        else:
+            self._stack = SoftphoneStack(config)
+            self._phone = self._stack.phone
+        agent = self.settings.agent
+        self.controller = DeskController(
+            self._phone,
+            self.services,
+            loop=loop,
+            executor=self.executor,
+            agent=agent.username,
+            default_region=self.settings.default_region,
+            wrapup_seconds=agent.wrapup_seconds,
+            auto_answer_seconds=agent.auto_answer_seconds,
+            event_log=EventLog(self.settings.logging.events_jsonl),
+            register_password=(
+                sip_password(self.credentials, config) if config.mode == "register" else None
+            ),
+        )
+        return self.controller
 
     @property
     def database_label(self) -> str:
@@ -55,17 +118,33 @@ class DesktopContext:
             return DeskSummary(count(Contact), count(Account), count(Lead), count(Call))
 
     def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        """Close the phone (hangs up, unregisters), flush database work, dispose the engine."""
+        if self._stack is not None:
+            self._stack.close()
+            self._stack = None
+        elif self._phone is not None:
+            self._phone.close()
+        self._phone = None
+        self.executor.shutdown(wait=True, cancel_futures=False)
         self.database.dispose()
 
 
-def start_desktop(cli_url: str | None, settings: Settings) -> DesktopContext:
-    """Open (and on first run create and fill) the database for the window."""
+def start_desktop(
+    cli_url: str | None, settings: Settings, *, phone_factory: PhoneFactory | None = None
+) -> DesktopContext:
+    """Open (and on first run create and fill) the database for the window.
+
+    ``phone_factory`` replaces the pjsua2 softphone (tests pass a fake).
+    """
     from agentdesk.crm.demo import generate
     from agentdesk.crm.seed import ensure_default_dispositions
 
     try:
-        database, _credentials = connect(cli_url, settings)
+        sip_config(settings)  # a bad [sip] table stops the start with a clear message
+    except ConfigError as exc:
+        raise DesktopStartError(str(exc)) from None
+    try:
+        database, credentials = connect(cli_url, settings)
     except DatabaseUnavailable as exc:
         raise DesktopStartError(str(exc)) from None
     with database.sessions.begin() as session:
@@ -75,4 +154,13 @@ def start_desktop(cli_url: str | None, settings: Settings) -> DesktopContext:
         # A newcomer should see a populated desk, not an empty grid.
         log.info("first run: adding %d demo contacts", FIRST_RUN_DEMO_CONTACTS)
         generate(database.engine, FIRST_RUN_DEMO_CONTACTS)
-    return DesktopContext(settings=settings, database=database, first_run=first_run)
+    context = DesktopContext(
+        settings=settings,
+        database=database,
+        first_run=first_run,
+        credentials=credentials,
+        phone_factory=phone_factory,
+    )
+    agent = settings.agent
+    context.agent_id = context.services.records.ensure_agent(agent.username, agent.display_name)
+    return context

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -262,6 +263,19 @@ class AuditEntry(UuidPk, Base):
     entity_kind: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     details: Mapped[dict[str, Any] | None]
+
+
+# Search-as-you-type walks these: case-insensitive prefix ranges on lower(...), which SQLite and
+# PostgreSQL both index (see agentdesk.crm.search). Both name orders so "ada lov" and "lovelace a"
+# are one range each.
+Index("ix_contacts_lower_last_first", func.lower(Contact.last_name), func.lower(Contact.first_name))
+Index("ix_contacts_lower_first_last", func.lower(Contact.first_name), func.lower(Contact.last_name))
+Index("ix_contacts_lower_email", func.lower(Contact.email))
+Index("ix_leads_lower_last_first", func.lower(Lead.last_name), func.lower(Lead.first_name))
+Index("ix_leads_lower_first_last", func.lower(Lead.first_name), func.lower(Lead.last_name))
+Index("ix_leads_lower_email", func.lower(Lead.email))
+Index("ix_leads_lower_company", func.lower(Lead.company))
+Index("ix_accounts_lower_name", func.lower(Account.name))
 
 
 def display_name(first: str | None, last: str | None, country: str | None = None) -> str:

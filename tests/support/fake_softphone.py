@@ -1,0 +1,425 @@
+"""A fake ``Softphone`` for unit and UI tests: same port, no SIP, driven by the test.
+
+Commands behave like the real adapter's (same events, same errors, completed Futures); what the
+far end does is played by the test through the ``offer_call``/``remote_*`` methods. Events are
+delivered synchronously to the subscribers, on the calling thread.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from agentdesk.telephony.port import (
+    CallAnswered,
+    CallDialed,
+    CallDirection,
+    CallEnded,
+    CallHeld,
+    CallId,
+    CallMuted,
+    CallOffered,
+    CallResumed,
+    CallRinging,
+    CallUnmuted,
+    DtmfMethod,
+    DtmfReceived,
+    EventSink,
+    RecordingStarted,
+    RecordingStopped,
+    RegistrationChanged,
+    RegistrationState,
+    SipConfig,
+    SoftphoneError,
+    SoftphoneEvent,
+    TransferCompleted,
+    TransferProgress,
+    UnknownCall,
+    outcome_for,
+)
+from agentdesk.telephony.sip_message import CONTEXT_HEADER, CtiContext, encode_context
+
+T = TypeVar("T")
+_DTMF = set("0123456789*#ABCD")
+
+
+class _Phase(enum.Enum):
+    RINGING = "ringing"  # inbound, offered
+    DIALING = "dialing"  # outbound, INVITE sent
+    EARLY = "early"  # outbound, 180 received
+    CONNECTED = "connected"
+    ENDED = "ended"
+
+
+@dataclass
+class FakeCall:
+    """What the fake knows about one call; tests may read it."""
+
+    call_id: CallId
+    direction: CallDirection
+    remote: str
+    phase: _Phase
+    headers: dict[str, str] = field(default_factory=dict)
+    held: bool = False
+    muted: bool = False
+    rfc2833: bool = True
+    dtmf_sent: list[tuple[str, DtmfMethod]] = field(default_factory=list)
+    recording: Path | None = None
+    transfer_target: str | None = None
+    transfer_context: CtiContext | None = None
+    consult: CallId | None = None
+    consult_of: CallId | None = None
+    answered: bool = False
+
+
+class FakeSoftphone:
+    """Implements ``agentdesk.telephony.port.Softphone`` in memory."""
+
+    def __init__(self, config: SipConfig | None = None, *, password: str | None = None) -> None:
+        self.config = config or SipConfig()
+        self.password = password
+        self.calls: dict[CallId, FakeCall] = {}
+        self.registration = RegistrationState.UNREGISTERED
+        self.closed = False
+        self._sinks: list[EventSink] = []
+        self._ids = itertools.count(1)
+        self._lock = threading.RLock()
+
+    # --- the port -----------------------------------------------------------------------------
+    def subscribe(self, sink: EventSink) -> None:
+        self._sinks.append(sink)
+
+    def register(self, password: str) -> Future[None]:
+        def run() -> None:
+            if self.config.mode != "register":
+                raise SoftphoneError("register() needs [sip] mode = register")
+            self._emit(RegistrationChanged(RegistrationState.REGISTERING, 0, "", 0))
+            if self.password is not None and password != self.password:
+                self.registration = RegistrationState.FAILED
+                self._emit(RegistrationChanged(self.registration, 401, "Unauthorized", 0))
+                return
+            self.registration = RegistrationState.REGISTERED
+            expires = self.config.register_expires
+            self._emit(RegistrationChanged(self.registration, 200, "OK", expires))
+
+        return self._run(run)
+
+    def unregister(self) -> Future[None]:
+        def run() -> None:
+            if self.registration is not RegistrationState.REGISTERED:
+                raise SoftphoneError("not registered")
+            self.registration = RegistrationState.UNREGISTERED
+            self._emit(RegistrationChanged(self.registration, 200, "OK", 0))
+
+        return self._run(run)
+
+    def answer(self, call_id: CallId) -> Future[None]:
+        def run() -> None:
+            call = self._live(call_id)
+            if call.phase is not _Phase.RINGING:
+                raise SoftphoneError(f"call {call_id} is not ringing")
+            self._connect(call)
+
+        return self._run(run)
+
+    def reject(self, call_id: CallId, code: int = 603) -> Future[None]:
+        def run() -> None:
+            call = self._live(call_id)
+            if call.phase is not _Phase.RINGING:
+                raise SoftphoneError(f"call {call_id} is not ringing")
+            self._end(call, code, "Decline" if code == 603 else "Busy Here")
+
+        return self._run(run)
+
+    def dial(self, target: str, headers: Mapping[str, str] | None = None) -> Future[CallId]:
+        def run() -> CallId:
+            if self.config.mode == "register" and (
+                self.registration is not RegistrationState.REGISTERED
+            ):
+                raise SoftphoneError("no account: register first")
+            if not target.strip():
+                raise SoftphoneError("not a dialable number or SIP URI: ''")
+            call = self._new_call(CallDirection.OUTBOUND, target, _Phase.DIALING)
+            call.headers = dict(headers or {})
+            self._emit(CallDialed(call.call_id, f"fake-{call.call_id}", target))
+            return call.call_id
+
+        return self._run(run)
+
+    def hangup(self, call_id: CallId) -> Future[None]:
+        def run() -> None:
+            call = self._live(call_id)
+            if call.phase is _Phase.CONNECTED:
+                self._end(call, 200, "Normal call clearing")
+            elif call.direction is CallDirection.OUTBOUND:
+                self._end(call, 487, "Request Terminated")
+            else:
+                self._end(call, 603, "Decline")
+
+        return self._run(run)
+
+    def hold(self, call_id: CallId) -> Future[None]:
+        return self._run(lambda: self._set_hold(call_id, True))
+
+    def resume(self, call_id: CallId) -> Future[None]:
+        return self._run(lambda: self._set_hold(call_id, False))
+
+    def mute(self, call_id: CallId) -> Future[None]:
+        return self._run(lambda: self._set_mute(call_id, True))
+
+    def unmute(self, call_id: CallId) -> Future[None]:
+        return self._run(lambda: self._set_mute(call_id, False))
+
+    def send_dtmf(self, call_id: CallId, digits: str) -> Future[DtmfMethod]:
+        def run() -> DtmfMethod:
+            call = self._connected(call_id)
+            if not digits or set(digits.upper()) - _DTMF:
+                raise SoftphoneError(f"not DTMF digits: {digits!r}")
+            method = DtmfMethod.RFC2833 if call.rfc2833 else DtmfMethod.SIP_INFO
+            call.dtmf_sent.extend((d, method) for d in digits.upper())
+            return method
+
+        return self._run(run)
+
+    def blind_transfer(
+        self, call_id: CallId, target: str, context: CtiContext | None = None
+    ) -> Future[None]:
+        def run() -> None:
+            call = self._connected(call_id)
+            call.transfer_target = target
+            call.transfer_context = context
+            self._emit(TransferProgress(call_id, 100, "Trying"))
+
+        return self._run(run)
+
+    def start_consult(
+        self, call_id: CallId, target: str, context: CtiContext | None = None
+    ) -> Future[CallId]:
+        def run() -> CallId:
+            original = self._connected(call_id)
+            if original.consult is not None:
+                raise SoftphoneError(f"call {call_id} already has a consult call")
+            if not original.held:
+                self._set_hold(call_id, True)
+            consult = self._new_call(CallDirection.OUTBOUND, target, _Phase.DIALING)
+            if context is not None:
+                consult.headers[CONTEXT_HEADER] = encode_context(context)
+            consult.consult_of = call_id
+            original.consult = consult.call_id
+            original.transfer_context = context
+            self._emit(CallDialed(consult.call_id, f"fake-{consult.call_id}", target))
+            return consult.call_id
+
+        return self._run(run)
+
+    def complete_consult(self, call_id: CallId) -> Future[None]:
+        def run() -> None:
+            original = self._live(call_id)
+            if original.consult is None:
+                raise SoftphoneError(f"call {call_id} has no consult call")
+            consult = self._live(original.consult)
+            if consult.phase is not _Phase.CONNECTED:
+                raise SoftphoneError("the consult call is not answered yet")
+            original.transfer_target = consult.remote
+            self._emit(TransferProgress(call_id, 100, "Trying"))
+
+        return self._run(run)
+
+    def cancel_consult(self, call_id: CallId) -> Future[None]:
+        def run() -> None:
+            original = self._live(call_id)
+            if original.consult is None:
+                raise SoftphoneError(f"call {call_id} has no consult call")
+            consult = self.calls[original.consult]
+            if consult.phase is not _Phase.ENDED:
+                self.hangup(consult.call_id).result()
+            original.consult = None
+            if original.held:
+                self._set_hold(call_id, False)
+
+        return self._run(run)
+
+    def start_recording(self, call_id: CallId, path: Path | None = None) -> Future[Path]:
+        def run() -> Path:
+            call = self._connected(call_id)
+            if call.recording is None:
+                call.recording = path or Path(self.config.recordings_dir) / f"{call_id}.wav"
+                self._emit(RecordingStarted(call_id, call.recording))
+            return call.recording
+
+        return self._run(run)
+
+    def stop_recording(self, call_id: CallId) -> Future[Path | None]:
+        return self._run(lambda: self._stop_recording(self._live(call_id)))
+
+    def close(self) -> None:
+        with self._lock:
+            for call in list(self.calls.values()):
+                if call.phase is not _Phase.ENDED:
+                    call.phase = _Phase.ENDED
+            self.closed = True
+
+    # --- the far end, played by the test ---------------------------------------------------
+    def offer_call(
+        self,
+        remote_number: str | None = "+15550001111",
+        *,
+        display_name: str | None = None,
+        dialed_number: str | None = None,
+        diversion_number: str | None = None,
+        x_headers: Mapping[str, str] | None = None,
+        context: CtiContext | None = None,
+        anonymous: bool = False,
+        rfc2833: bool = True,
+    ) -> CallId | None:
+        """An INVITE arrives. Returns the call id, or None when it was refused 486 (busy)."""
+        with self._lock:
+            self._check_open()
+            busy = any(c.phase is not _Phase.ENDED for c in self.calls.values())
+            call = self._new_call(CallDirection.INBOUND, remote_number or "", _Phase.RINGING)
+            call.rfc2833 = rfc2833
+            if busy and not self.config.call_waiting:
+                call.phase = _Phase.ENDED  # 486 on the wire, silently, like the adapter
+                return None
+            self._emit(
+                CallOffered(
+                    call_id=call.call_id,
+                    sip_call_id=f"fake-{call.call_id}",
+                    remote_number=None if anonymous else remote_number,
+                    remote_display_name=None if anonymous else display_name,
+                    identity_source=None if anonymous else "from",
+                    anonymous=anonymous,
+                    dialed_number=dialed_number,
+                    diversion_number=diversion_number,
+                    x_headers=dict(x_headers or {}),
+                    context=context,
+                    received_at=time.time(),
+                    remote_user=None if anonymous else remote_number,
+                )
+            )
+            return call.call_id
+
+    def remote_ringing(self, call_id: CallId, code: int = 180) -> None:
+        with self._lock:
+            call = self._live(call_id)
+            if call.phase is not _Phase.DIALING:
+                raise SoftphoneError(f"call {call_id} is not dialing")
+            call.phase = _Phase.EARLY
+            self._emit(CallRinging(call_id, code))
+
+    def remote_answer(self, call_id: CallId, *, rfc2833: bool = True) -> None:
+        with self._lock:
+            call = self._live(call_id)
+            if call.phase not in (_Phase.DIALING, _Phase.EARLY):
+                raise SoftphoneError(f"call {call_id} is not an outbound call in progress")
+            call.rfc2833 = rfc2833
+            self._connect(call)
+
+    def remote_reject(self, call_id: CallId, code: int, reason: str = "") -> None:
+        """The callee refuses an outbound call (486, 480, 404...), or the caller gives up (487)."""
+        with self._lock:
+            call = self._live(call_id)
+            if call.phase is _Phase.CONNECTED:
+                raise SoftphoneError(f"call {call_id} is already answered")
+            self._end(call, code, reason)
+
+    def remote_hangup(self, call_id: CallId) -> None:
+        with self._lock:
+            call = self._live(call_id)
+            if call.phase is _Phase.RINGING:
+                self._end(call, 487, "Request Terminated")  # caller hung up while ringing
+            else:
+                self._end(call, 200, "Normal call clearing")
+
+    def remote_dtmf(self, call_id: CallId, digit: str, method: DtmfMethod) -> None:
+        with self._lock:
+            self._connected(call_id)
+            self._emit(DtmfReceived(call_id, digit, method))
+
+    def finish_transfer(self, call_id: CallId, *, success: bool = True, code: int = 200) -> None:
+        """The transferee's final NOTIFY: on success our legs (and any consult leg) end."""
+        with self._lock:
+            call = self._live(call_id)
+            if call.transfer_target is None:
+                raise SoftphoneError(f"call {call_id} has no transfer in progress")
+            self._emit(TransferProgress(call_id, code, "OK" if success else "Failed"))
+            self._emit(TransferCompleted(call_id, success, code))
+            if not success:
+                call.transfer_target = None
+                return
+            self._end(call, 200, "Normal call clearing", transferred=True)
+            if call.consult is not None and self.calls[call.consult].phase is not _Phase.ENDED:
+                self._end(self.calls[call.consult], 200, "Replaced", transferred=True)
+
+    # --- internals ---------------------------------------------------------------------------
+    def _run(self, fn: Callable[[], T]) -> Future[T]:
+        future: Future[T] = Future()
+        with self._lock:
+            try:
+                self._check_open()
+                future.set_result(fn())
+            except SoftphoneError as exc:
+                future.set_exception(exc)
+        return future
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise SoftphoneError("the softphone is closed")
+
+    def _emit(self, event: SoftphoneEvent) -> None:
+        for sink in list(self._sinks):
+            sink(event)
+
+    def _new_call(self, direction: CallDirection, remote: str, phase: _Phase) -> FakeCall:
+        call = FakeCall(f"fake-{next(self._ids)}", direction, remote, phase)
+        self.calls[call.call_id] = call
+        return call
+
+    def _live(self, call_id: CallId) -> FakeCall:
+        call = self.calls.get(call_id)
+        if call is None or call.phase is _Phase.ENDED:
+            raise UnknownCall(call_id)
+        return call
+
+    def _connected(self, call_id: CallId) -> FakeCall:
+        call = self._live(call_id)
+        if call.phase is not _Phase.CONNECTED:
+            raise SoftphoneError(f"call {call_id} is not answered")
+        return call
+
+    def _connect(self, call: FakeCall) -> None:
+        call.phase = _Phase.CONNECTED
+        call.answered = True
+        self._emit(CallAnswered(call.call_id, call.direction))
+        if self.config.record_calls:
+            self.start_recording(call.call_id).result()
+
+    def _set_hold(self, call_id: CallId, held: bool) -> None:
+        call = self._connected(call_id)
+        if call.held != held:
+            call.held = held
+            self._emit(CallHeld(call_id) if held else CallResumed(call_id))
+
+    def _set_mute(self, call_id: CallId, muted: bool) -> None:
+        call = self._connected(call_id)
+        call.muted = muted
+        self._emit(CallMuted(call_id) if muted else CallUnmuted(call_id))
+
+    def _stop_recording(self, call: FakeCall) -> Path | None:
+        path, call.recording = call.recording, None
+        if path is not None:
+            self._emit(RecordingStopped(call.call_id, path))
+        return path
+
+    def _end(self, call: FakeCall, code: int, reason: str, *, transferred: bool = False) -> None:
+        self._stop_recording(call)
+        call.phase = _Phase.ENDED
+        outcome = outcome_for(call.direction, code, answered=call.answered, transferred=transferred)
+        self._emit(CallEnded(call.call_id, code, reason, outcome, call.direction))

@@ -1,0 +1,72 @@
+"""Builders shared by the desk's unit and UI tests: a real SQLite desk with the fake phone."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from agentdesk.app.bootstrap import connect
+from agentdesk.app.config import AgentSettings, LoggingSettings, Settings
+from agentdesk.app.desktop import DesktopContext, start_desktop
+from agentdesk.app.records import PartyRef
+from agentdesk.domain.enums import OwnerKind
+from agentdesk.telephony.port import SipConfig
+from tests.support.fake_softphone import FakeSoftphone
+
+
+def make_settings(tmp_path: Path, **agent: Any) -> Settings:
+    values: dict[str, Any] = {"username": "alice", "wrapup_seconds": 60}
+    values.update(agent)
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'desk.db'}",
+        default_region="US",
+        agent=AgentSettings(**values),
+        logging=LoggingSettings(events_jsonl=tmp_path / "events.jsonl"),
+        sip={"mode": "direct", "port": 5099},
+    )
+
+
+def make_desk(tmp_path: Path, **agent: Any) -> tuple[DesktopContext, list[FakeSoftphone]]:
+    """An empty migrated SQLite desk (no demo data) whose phone is a ``FakeSoftphone``."""
+    settings = make_settings(tmp_path, **agent)
+    database, _ = connect(settings.database_url, settings)  # creates and migrates the file
+    database.dispose()
+    phones: list[FakeSoftphone] = []
+
+    def factory(config: SipConfig) -> FakeSoftphone:
+        phones.append(FakeSoftphone(replace(config, recordings_dir=tmp_path / "rec")))
+        return phones[-1]
+
+    return start_desktop(None, settings, phone_factory=factory), phones
+
+
+def add_party(
+    context: DesktopContext,
+    first: str,
+    last: str,
+    phone: str,
+    *,
+    company: str | None = None,
+    kind: OwnerKind = OwnerKind.CONTACT,
+) -> PartyRef:
+    return context.services.records.create_party(
+        kind, first_name=first, last_name=last, phone=phone, company=company
+    )
+
+
+def spin(loop: asyncio.AbstractEventLoop, until: Callable[[], bool], timeout: float = 5) -> None:
+    """Run ``loop`` until ``until()`` holds (fails after ``timeout`` seconds)."""
+    deadline = time.monotonic() + timeout
+    while not until():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        loop.run_until_complete(asyncio.sleep(0.005))
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
