@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from urllib.parse import quote
 
 import pytest
@@ -461,12 +462,21 @@ HUGE_INPUTS = {
 }
 
 
+def best_of_three(work: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 @pytest.mark.parametrize("name", HUGE_INPUTS)
 def test_huge_input_is_bounded(name: str) -> None:
     msg = HUGE_INPUTS[name]()  # built here, not at collection time
-    start = time.perf_counter()
-    sip_message._parse_invite(msg)
-    assert time.perf_counter() - start < 0.05
+    # Complexity guard, not a benchmark: linear parsing takes well under a millisecond per
+    # header, a quadratic one seconds. Best of three keeps a scheduler hiccup from failing it.
+    assert best_of_three(lambda: sip_message._parse_invite(msg)) < 0.05
 
 
 ADVERSARIAL_FORMS = [
@@ -510,9 +520,7 @@ def test_repeated_patterns_stay_linear(form: str) -> None:
     # (runs of one delimiter, missing closers) are what triggers it.
     for unit in ADVERSARIAL_UNITS:
         msg = form.format(unit * (8000 // len(unit))) + "\r\n\r\n"
-        start = time.perf_counter()
-        sip_message._parse_invite(msg)
-        elapsed = time.perf_counter() - start
+        elapsed = best_of_three(lambda m=msg: sip_message._parse_invite(m))
         assert elapsed < 0.02, (unit, elapsed)
 
 
@@ -523,19 +531,6 @@ def test_oversized_identity_header_is_dropped_not_cut() -> None:
     folded = ["P-Asserted-Identity: <sip:+1", *([" 2222222222"] * 900), " @x>"]
     info = parse_invite(invite(*folded, "From: <sip:+15550001111@x>"))
     assert (info.remote_number, info.identity_source) == ("+15550001111", "from")
-
-
-def test_typical_invite_is_fast() -> None:
-    # Measured about 50 µs here; the bound is loose so a loaded CI box does not flake, yet a
-    # quadratic or backtracking regression (milliseconds) fails it.
-    runs = 500
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        for _ in range(runs):
-            parse_invite(TYPICAL)
-        best = min(best, (time.perf_counter() - start) / runs)
-    assert best < 1e-3
 
 
 # --- properties ------------------------------------------------------------------------------
