@@ -20,13 +20,14 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pjsua2 as pj
 
 from agentdesk.domain.ids import uuid7
+from agentdesk.telephony.audio import AudioDevice, device_index
+from agentdesk.telephony.flood import InviteRateLimiter
 from agentdesk.telephony.offer import call_offered
 from agentdesk.telephony.port import (
     CallAnswered,
@@ -72,15 +73,26 @@ _TRANSPORTS = {"udp": pj.PJSIP_TRANSPORT_UDP, "tcp": pj.PJSIP_TRANSPORT_TCP}
 _TLS = pj.PJSIP_TRANSPORT_TLS
 
 
-@dataclass(frozen=True, slots=True)
-class AudioDevice:
-    """A sound device as the OS names it."""
+class _Endpoint(pj.Endpoint):  # type: ignore[misc]
+    """Steers INVITEs over the flood budget to a guard account (see ``flood``)."""
 
-    index: int
-    name: str
-    driver: str
-    inputs: int
-    outputs: int
+    def __init__(self, engine: SipEngine) -> None:
+        super().__init__()
+        self._engine = engine
+
+    def onSelectAccount(self, prm: Any) -> None:
+        try:
+            guard = self._engine.guard_account_id
+            if (
+                guard is not None
+                and str(prm.rdata.info).startswith("Request msg INVITE")
+                and not self._engine.invite_limiter.admit(time.monotonic())
+            ):
+                # pjsua ignores an invalid account here, so we pick the guard account, whose
+                # media address cannot be bound: pjsua answers 500 and no socket is created.
+                prm.accountIndex = guard
+        except Exception:
+            log.exception("onSelectAccount failed")
 
 
 class SipEngine:
@@ -89,10 +101,19 @@ class SipEngine:
     Create one per process (bootstrap does it); every ``Pjsua2Softphone`` runs on it.
     """
 
-    def __init__(self, *, headless: bool = True, log_level: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        headless: bool = True,
+        log_level: int = 0,
+        invite_limit: int = 24,
+        invite_window: float = 0.5,
+    ) -> None:
         self._headless = headless
         self._log_level = log_level
         self.ep: Any = None
+        self.invite_limiter = InviteRateLimiter(invite_limit, invite_window)
+        self.guard_account_id: int | None = None
         self._thread = SipThread(
             setup=self._create_endpoint, pump=self._pump, teardown=self._destroy_endpoint
         )
@@ -120,7 +141,7 @@ class SipEngine:
         self.ep.libHandleEvents(10)
 
     def _create_endpoint(self) -> None:
-        ep = pj.Endpoint()
+        ep = _Endpoint(self)
         ep.libCreate()
         cfg = pj.EpConfig()
         # No pjsua worker threads, and every callback on the thread that pumps: pjlib aborts
@@ -160,18 +181,21 @@ class SipEngine:
             manager = self.ep.audDevManager()
             names = [info.name for info in manager.enumDev2()]
             if input_name:
-                manager.setCaptureDev(_device_index(names, input_name))
+                manager.setCaptureDev(device_index(names, input_name))
             if output_name:
-                manager.setPlaybackDev(_device_index(names, output_name))
+                manager.setPlaybackDev(device_index(names, output_name))
 
         return self.submit(run)
 
 
-def _device_index(names: list[str], wanted: str) -> int:
-    try:
-        return names.index(wanted)
-    except ValueError:
-        raise SoftphoneError(f"no audio device named {wanted!r}") from None
+def _apply_tls(tcfg: Any, cfg: SipConfig) -> None:
+    tls = tcfg.tlsConfig
+    if cfg.tls_cert_file is not None:
+        tls.certFile = str(cfg.tls_cert_file)
+        tls.privKeyFile = str(cfg.tls_key_file or cfg.tls_cert_file)
+    if cfg.tls_ca_file is not None:
+        tls.CaListFile = str(cfg.tls_ca_file)
+        tls.verifyServer = True
 
 
 def _op(code: int = 0, headers: Mapping[str, str] | None = None) -> Any:
@@ -301,6 +325,7 @@ class Pjsua2Softphone:
         self._pending_stops: list[tuple[CallId, Path, float]] = []
         self._transport_ids: list[int] = []
         self._account: _Account | None = None
+        self._guard: Any = None
         self._password: str | None = None
         self._closed = False
         try:
@@ -420,17 +445,33 @@ class Pjsua2Softphone:
             tcfg.port = cfg.port
             tcfg.boundAddress = cfg.bind_address
             tcfg.publicAddress = cfg.bind_address
+            if kind == _TLS:
+                _apply_tls(tcfg, cfg)
             self._transport_ids.append(ep.transportCreate(kind, tcfg))
+        self._make_guard()
         self._apply_codecs()
         if not cfg.headless and (cfg.input_device or cfg.output_device):
             manager = ep.audDevManager()
             names = [info.name for info in manager.enumDev2()]
             if cfg.input_device:
-                manager.setCaptureDev(_device_index(names, cfg.input_device))
+                manager.setCaptureDev(device_index(names, cfg.input_device))
             if cfg.output_device:
-                manager.setPlaybackDev(_device_index(names, cfg.output_device))
+                manager.setPlaybackDev(device_index(names, cfg.output_device))
         if cfg.mode == "direct":
             self._account = self._make_account(register=False)
+
+    def _make_guard(self) -> None:
+        """The account flood INVITEs are steered to: its media address (TEST-NET-1, RFC 5737)
+        is never local, so pjsua refuses the call with 500 before opening any socket."""
+        gcfg = pj.AccountConfig()
+        gcfg.idUri = "sip:flood-guard@invalid"
+        gcfg.sipConfig.transportId = self._transport_ids[0]
+        gcfg.natConfig.iceEnabled = False
+        gcfg.mediaConfig.transportConfig.boundAddress = "192.0.2.1"
+        guard = pj.Account()
+        guard.create(gcfg, False)
+        self._guard = guard
+        self._engine.guard_account_id = guard.getId()
 
     def _apply_codecs(self) -> None:
         if not self._config.codecs:
@@ -790,6 +831,12 @@ class Pjsua2Softphone:
             with contextlib.suppress(Exception):
                 self._account.shutdown()
             self._account = None
+        if self._guard is not None:
+            if self._engine.guard_account_id == self._guard.getId():
+                self._engine.guard_account_id = None
+            with contextlib.suppress(Exception):
+                self._guard.shutdown()
+            self._guard = None
         for transport_id in self._transport_ids:
             with contextlib.suppress(Exception):
                 self._engine.ep.transportClose(transport_id)

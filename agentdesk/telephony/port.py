@@ -89,6 +89,10 @@ class SipConfig:
     register_expires: int = 300
     register_retry_seconds: int = 30
     register_first_retry_seconds: int = 5
+    tls_cert_file: Path | None = None
+    """PEM certificate (and key) for the TLS listener; the CA file verifies peers when set."""
+    tls_key_file: Path | None = None
+    tls_ca_file: Path | None = None
     headless: bool = True
     input_device: str = ""
     output_device: str = ""

@@ -1,8 +1,10 @@
 """Run blocking work (database, files) off the GUI thread and get the result back on it.
 
 The pattern is Anki's ``QueryOp``: the work runs on an executor thread; success or failure is
-delivered to callbacks on the GUI thread through a queued Qt signal, so widgets are only ever
-touched from the thread that owns them.
+delivered to callbacks on the GUI thread through one long-lived dispatcher object and a queued
+signal. The worker never touches the widget that asked: if that widget was destroyed before
+the work finished (a closed dialog, a test that ended), the callbacks are simply dropped,
+instead of a worker thread emitting on a deleted C++ object, which crashes the process.
 """
 
 from __future__ import annotations
@@ -11,41 +13,56 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 T = TypeVar("T")
 
 
-class _Relay(QObject):
-    finished = Signal(object)
+class _Dispatcher(QObject):
+    """Lives on the GUI thread for the whole run; runs delivered callables there."""
 
-    def __init__(
-        self,
-        parent: QObject,
-        on_success: Callable[[Any], None],
-        on_failure: Callable[[BaseException], None] | None,
-    ) -> None:
-        super().__init__(parent)
-        self._on_success = on_success
-        self._on_failure = on_failure
-        self.finished.connect(self._deliver)
+    delivered = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.delivered.connect(self._run, Qt.ConnectionType.QueuedConnection)
 
     @Slot(object)
-    def _deliver(self, future: Future[Any]) -> None:
-        try:
-            if future.cancelled():
-                return
-            error = future.exception()
-            if error is None:
-                self._on_success(future.result())
-            elif self._on_failure is not None:
-                self._on_failure(error)
-        finally:
-            self.deleteLater()
+    def _run(self, deliver: Callable[[], None]) -> None:
+        deliver()
+
+
+_dispatcher: _Dispatcher | None = None
+
+
+def _gui_dispatcher() -> _Dispatcher:
+    global _dispatcher
+    app = QCoreApplication.instance()
+    if app is None or QThread.currentThread() is not app.thread():
+        raise RuntimeError("run_in_background must be called on the GUI thread")
+    if _dispatcher is None or not shiboken6.isValid(_dispatcher):
+        _dispatcher = _Dispatcher()
+    return _dispatcher
+
+
+def _finish(
+    owner: QObject,
+    future: Future[Any],
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[BaseException], None] | None,
+) -> None:
+    if future.cancelled() or not shiboken6.isValid(owner):
+        return
+    error = future.exception()
+    if error is None:
+        on_success(future.result())
+    elif on_failure is not None:
+        on_failure(error)
 
 
 def run_in_background(
-    parent: QObject,
+    owner: QObject,
     executor: Executor,
     work: Callable[[], T],
     on_success: Callable[[T], None],
@@ -53,9 +70,14 @@ def run_in_background(
 ) -> Future[T]:
     """Submit ``work`` to ``executor``; call back on the GUI thread when it is done.
 
-    ``parent`` owns the relay: if the widget is destroyed first the callbacks are dropped.
+    The callbacks run only while ``owner`` still exists.
     """
-    relay = _Relay(parent, on_success, on_failure)
+    dispatcher = _gui_dispatcher()
     future = executor.submit(work)
-    future.add_done_callback(relay.finished.emit)
+
+    def done(fut: Future[T]) -> None:
+        if shiboken6.isValid(dispatcher):
+            dispatcher.delivered.emit(lambda: _finish(owner, fut, on_success, on_failure))
+
+    future.add_done_callback(done)
     return future

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from agentdesk.telephony.flood import InviteRateLimiter
 from agentdesk.telephony.offer import call_offered, clean_text
 from agentdesk.telephony.port import (
     CallDirection,
@@ -129,9 +130,14 @@ def test_wav_finalised(tmp_path: Path) -> None:
 def test_sip_thread_runs_jobs_on_its_own_thread_and_stops() -> None:
     pumps: list[str] = []
     torn_down = threading.Event()
+
+    def pump() -> None:
+        pumps.append(threading.current_thread().name)
+        time.sleep(0.001)
+
     thread = SipThread(
         setup=lambda: None,
-        pump=lambda: (pumps.append(threading.current_thread().name), time.sleep(0.001)),
+        pump=pump,
         teardown=torn_down.set,
         name="test-sip",
     )
@@ -172,3 +178,14 @@ def test_describe_error_uses_info() -> None:
 
     assert describe_error(PjError()) == "Object is busy (PJSIP_EBUSY)"
     assert describe_error(ValueError("v")) == "ValueError: v"
+
+
+def test_invite_rate_limiter_sliding_window() -> None:
+    limiter = InviteRateLimiter(limit=3, window=0.5)
+    assert [limiter.admit(t) for t in (0.0, 0.1, 0.2, 0.3)] == [True, True, True, False]
+    assert limiter.refused == 1
+    assert limiter.admit(0.5)  # the first admission left the window
+    assert not limiter.admit(0.55)
+    assert limiter.admit(1.2)
+    with pytest.raises(ValueError):
+        InviteRateLimiter(limit=0)

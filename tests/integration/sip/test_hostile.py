@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import socket
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from agentdesk.telephony.port import CallEnded, CallOffered, CallOutcome
+from agentdesk.telephony.pjsua2_adapter import SipEngine
+from agentdesk.telephony.port import CallEnded, CallOffered, CallOutcome, SoftphoneEvent
 from tests.integration.sip.conftest import Phone
-from tests.integration.sip.helpers import call_phone
+from tests.integration.sip.helpers import CALLER_DEFAULTS, call_phone
+from tests.support.sipp import free_rtp_port, start_sipp
 
 pytestmark = pytest.mark.sip
 
@@ -129,3 +132,42 @@ def test_hostile_invites_do_not_crash_and_next_call_works(
     caller.assert_success()
     ended = events.wait_for(CallEnded, lambda e: e.call_id == good.call_id)
     assert ended.outcome is CallOutcome.ANSWERED_COMPLETED
+
+
+def test_invite_flood_is_refused_not_fatal(
+    make_phone: Callable[..., Phone], workdir: Path, sip_engine: SipEngine
+) -> None:
+    # 150 calls/s: without the admission budget pjlib's 64-slot socket table runs out and
+    # the process aborts (measured: fine at 60 calls/s, abort at 70).
+    phone, events = make_phone(call_waiting=True)
+
+    def decline(event: SoftphoneEvent) -> None:
+        if isinstance(event, CallOffered):
+            phone.reject(event.call_id, 603)
+
+    phone.subscribe(decline)
+    refused_before = sip_engine.invite_limiter.refused
+    flood = start_sipp(
+        "uac_invite.xml",
+        workdir,
+        remote=f"127.0.0.1:{phone.config.port}",
+        calls=300,
+        keys=CALLER_DEFAULTS,
+        media_port=free_rtp_port(),
+        name="flood",
+        extra=["-r", "150", "-l", "100"],
+    )
+    flood.wait(30)
+    refused = sip_engine.invite_limiter.refused - refused_before
+    offered = len(events.of(CallOffered))
+    assert refused > 0
+    assert offered > 0
+    # the rest, if any, met pjsua's own limit of 4 simultaneous calls (486) while we were slow
+    assert offered + refused <= 300
+    assert "SIP/2.0 500" in flood.messages()
+
+    time.sleep(1.1)  # let the budget window pass
+    caller = call_phone(phone, workdir, name="after-flood")
+    good = events.wait_for(CallOffered, count=offered + 1)
+    assert good.remote_number == "+15550001111"
+    caller.assert_success()  # rejected by the subscriber above, cleanly
