@@ -34,6 +34,7 @@ from agentdesk.app.desk_events import (
     CallChanged,
     CallPhase,
     CallView,
+    DataChanged,
     DeskEvent,
     DeskNotice,
     PartyChosen,
@@ -56,6 +57,7 @@ from agentdesk.app.event_log import (
 from agentdesk.app.records import PartyRef, RecordService
 from agentdesk.crm.callbacks import CallbackService
 from agentdesk.crm.calls import (
+    CALLS,
     CallbackRequest,
     CallFacts,
     CallLog,
@@ -163,6 +165,10 @@ class DeskController:
         self._closing = False
         self._started = False
         self._dialing: tuple[str, PartyRef | None] | None = None
+        # Subscribe at once: the phone listens from its construction, and an INVITE that
+        # arrives before start() is kept and handled once the agent is logged in.
+        self._early: list[port.SoftphoneEvent] = []
+        self.phone.subscribe(self._from_phone)
 
     # -- wiring --------------------------------------------------------------------------------
 
@@ -174,7 +180,6 @@ class DeskController:
         if self._started:
             return
         self._started = True
-        self.phone.subscribe(self._from_phone)
         self._set_state(ast.LogIn(available=available))
         config = getattr(self.phone, "config", None)
         if getattr(config, "mode", "direct") == "register":
@@ -183,6 +188,9 @@ class DeskController:
         else:
             where = f"{getattr(config, 'bind_address', '')}:{getattr(config, 'port', '')}"
             self._publish_registration("direct", where)
+        early, self._early = self._early, []
+        for event in early:
+            self._on_phone_event(event)
 
     def _from_phone(self, event: port.SoftphoneEvent) -> None:
         # The phone's thread: hand over and return at once.
@@ -232,6 +240,9 @@ class DeskController:
     # -- phone events --------------------------------------------------------------------------
 
     def _on_phone_event(self, event: port.SoftphoneEvent) -> None:
+        if not self._started:
+            self._early.append(event)
+            return
         handler = getattr(self, f"_on_{type(event).__name__}", None)
         if handler is not None:
             handler(event)
@@ -386,7 +397,10 @@ class DeskController:
         self._emit(CallChanged(None))
         if call.answered_at is None:
             self._set_state(ast.CallFailed(event.call_id))
-            self._background(lambda: self.services.calls.start_call(self._facts(call)), None)
+            self._background(
+                lambda: self.services.calls.start_call(self._facts(call)),
+                lambda _: self._emit(DataChanged(frozenset({CALLS}))),
+            )
             return
         self._set_state(ast.CallEnded(event.call_id, self._now()))
         self._begin_wrapup(call)
@@ -401,6 +415,9 @@ class DeskController:
             live = self.call
             if live is not call:
                 log.debug("dropping the stale screen pop for %s", call.view.call_id)
+                if self._wrapup_call is call and call.party is None and pop.chosen is not None:
+                    # Too late to pop, not too late to link the call to its caller.
+                    self.choose_party(PartyRef(pop.chosen.kind, pop.chosen.id))
                 return
             if pop.chosen is not None:
                 call.party = PartyRef(pop.chosen.kind, pop.chosen.id)

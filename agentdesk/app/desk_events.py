@@ -130,6 +130,13 @@ class WrapupFinished:
 
 
 @dataclass(frozen=True, slots=True)
+class DataChanged:
+    """Stored data changed outside a wrap-up (a missed call was logged)."""
+
+    changed: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class DeskNotice:
     """Something for the status bar; ``error`` ones are shown prominently."""
 
@@ -145,5 +152,6 @@ DeskEvent = (
     | PartyChosen
     | WrapupStarted
     | WrapupFinished
+    | DataChanged
     | DeskNotice
 )

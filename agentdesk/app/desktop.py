@@ -117,6 +117,24 @@ class DesktopContext:
 
             return DeskSummary(count(Contact), count(Account), count(Lead), count(Call))
 
+    def audio_devices(self) -> tuple[list[str], list[str]]:
+        """(microphones, speakers) as the OS names them; empty with a test phone. Blocking."""
+        if self._stack is None:
+            return [], []
+        devices = self._stack.engine.audio_devices().result(timeout=10)
+        return (
+            [d.name for d in devices if d.inputs > 0],
+            [d.name for d in devices if d.outputs > 0],
+        )
+
+    def test_call(self) -> str:
+        """Help > Test call (blocking: run it on the executor); the result in words."""
+        from agentdesk.app.test_call import run_test_call
+
+        if self._stack is None:
+            return "the test call needs the real SIP stack (this desk runs a test phone)"
+        return run_test_call(self._stack.engine, sip_config(self.settings)).message
+
     def close(self) -> None:
         """Close the phone (hangs up, unregisters), flush database work, dispose the engine."""
         if self._stack is not None:

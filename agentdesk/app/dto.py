@@ -13,6 +13,11 @@ from agentdesk.app.records import (
     quick_due_times,
 )
 from agentdesk.crm.callbacks import CallbackItem, CallbackState
+from agentdesk.crm.calls import CALLBACKS as CHANGED_CALLBACKS
+from agentdesk.crm.calls import CALLS as CHANGED_CALLS
+from agentdesk.crm.calls import CASES as CHANGED_CASES
+from agentdesk.crm.calls import CONTACTS as CHANGED_CONTACTS
+from agentdesk.crm.calls import OPPORTUNITIES as CHANGED_OPPORTUNITIES
 from agentdesk.crm.calls import (
     CallLogError,
     ContactRecord,
@@ -21,11 +26,6 @@ from agentdesk.crm.calls import (
     StaleRecordError,
     WrapUpSaved,
 )
-from agentdesk.crm.calls import CALLBACKS as CHANGED_CALLBACKS
-from agentdesk.crm.calls import CALLS as CHANGED_CALLS
-from agentdesk.crm.calls import CASES as CHANGED_CASES
-from agentdesk.crm.calls import CONTACTS as CHANGED_CONTACTS
-from agentdesk.crm.calls import OPPORTUNITIES as CHANGED_OPPORTUNITIES
 from agentdesk.crm.lookup import History, Match
 from agentdesk.crm.search import SearchHit
 from agentdesk.domain.enums import OwnerKind

@@ -25,7 +25,9 @@ def run(context: DesktopContext) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
-    window = MainWindow(context)
+    controller = context.build_controller(loop)
+    window = MainWindow(context, controller)
+    controller.start()
     window.show()
 
     for signum in (signal.SIGTERM, signal.SIGINT):

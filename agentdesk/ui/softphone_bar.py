@@ -271,7 +271,9 @@ class SoftphoneBar(QFrame):
         phase = call.phase if call is not None else None
         live = phase in (CallPhase.TALKING, CallPhase.HELD)
         consulting = call is not None and call.consult_call_id is not None
-        self.statusLabel.setText(self._status_text())
+        # The selector already says available / not ready; the label adds the call states.
+        quiet = agent.status in ("available", "not_ready") and not agent.pending_not_ready
+        self.statusLabel.setText("" if quiet else self._status_text())
         self._select_state(agent)
         self.dialButton.setEnabled(call is None and agent.status in ("available", "not_ready"))
         self.answerButton.setEnabled(phase is CallPhase.RINGING)
@@ -294,7 +296,9 @@ class SoftphoneBar(QFrame):
             self.timerLabel.setText("")
             self._ticker.stop()
         else:
-            who = call.display_name or call.remote or self.tr("Unknown")
+            who = call.remote or self.tr("Withheld")
+            if call.display_name and call.display_name != call.remote:
+                who = f"{call.display_name} ({who})"
             arrow = "←" if call.inbound else "→"
             extra = f" · {call.transfer_status}" if call.transfer_status else ""
             self.callerLabel.setText(f"{arrow} {who}{extra}")

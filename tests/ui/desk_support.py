@@ -19,7 +19,7 @@ from agentdesk.telephony.port import SipConfig
 from tests.support.fake_softphone import FakeSoftphone
 
 
-def make_settings(tmp_path: Path, **agent: Any) -> Settings:
+def make_settings(tmp_path: Path, sip: dict[str, Any] | None = None, **agent: Any) -> Settings:
     values: dict[str, Any] = {"username": "alice", "wrapup_seconds": 60}
     values.update(agent)
     return Settings(
@@ -27,13 +27,15 @@ def make_settings(tmp_path: Path, **agent: Any) -> Settings:
         default_region="US",
         agent=AgentSettings(**values),
         logging=LoggingSettings(events_jsonl=tmp_path / "events.jsonl"),
-        sip={"mode": "direct", "port": 5099},
+        sip=sip or {"mode": "direct", "port": 5099},
     )
 
 
-def make_desk(tmp_path: Path, **agent: Any) -> tuple[DesktopContext, list[FakeSoftphone]]:
+def make_desk(
+    tmp_path: Path, sip: dict[str, Any] | None = None, **agent: Any
+) -> tuple[DesktopContext, list[FakeSoftphone]]:
     """An empty migrated SQLite desk (no demo data) whose phone is a ``FakeSoftphone``."""
-    settings = make_settings(tmp_path, **agent)
+    settings = make_settings(tmp_path, sip, **agent)
     database, _ = connect(settings.database_url, settings)  # creates and migrates the file
     database.dispose()
     phones: list[FakeSoftphone] = []

@@ -14,12 +14,12 @@ from agentdesk.app.desk import DeskController, WrapupForm
 from agentdesk.app.desk_events import (
     CallChanged,
     CallPhase,
+    DataChanged,
     DeskEvent,
     ScreenPopReady,
     WrapupFinished,
     WrapupStarted,
 )
-from agentdesk.app.desktop import DesktopContext
 from agentdesk.app.records import PartyRef
 from agentdesk.domain.enums import OwnerKind
 from agentdesk.telephony.port import DtmfMethod
@@ -55,6 +55,11 @@ class Desk:
         return [json.loads(line) for line in path.read_text().splitlines()]
 
 
+def _consult(desk: Desk) -> str | None:
+    call = desk.controller.call
+    return call.view.consult_call_id if call is not None else "no call"
+
+
 @pytest.fixture
 def desk(tmp_path: Path) -> Iterator[Desk]:
     d = Desk(tmp_path, wrapup_seconds=60)
@@ -68,7 +73,11 @@ def test_one_match_pops_the_record_before_answer(desk: Desk) -> None:
     desk.wait(lambda: bool(desk.of(ScreenPopReady)))
     pop = desk.of(ScreenPopReady)[0].pop
     assert pop.kind == "one" and pop.chosen is not None
-    assert (pop.chosen.id, pop.chosen.name, pop.chosen.company) == (ref.id, "Ada Lovelace", "Engines Ltd")
+    assert (pop.chosen.id, pop.chosen.name, pop.chosen.company) == (
+        ref.id,
+        "Ada Lovelace",
+        "Engines Ltd",
+    )
     assert desk.controller.state.status.value == "ringing"
     assert desk.controller.call is not None and desk.controller.call.view.call_id == call_id
 
@@ -138,11 +147,20 @@ def test_blind_and_consult_transfer_carry_the_record(desk: Desk) -> None:
     desk.controller.answer()
     desk.wait(lambda: desk.controller.state.status.value == "talking")
     desk.controller.start_consult("2025550177")
-    desk.wait(lambda: desk.controller.call is not None and desk.controller.call.view.consult_call_id is not None)
+    desk.wait(
+        lambda: (
+            desk.controller.call is not None
+            and desk.controller.call.view.consult_call_id is not None
+        )
+    )
     consult = desk.controller.call.view.consult_call_id  # type: ignore[union-attr]
     assert desk.phone.calls[consult].remote == "+12025550177"
     desk.controller.cancel_consult()
-    desk.wait(lambda: desk.controller.call is not None and desk.controller.call.view.consult_call_id is None)
+    desk.wait(
+        lambda: (
+            desk.controller.call is not None and desk.controller.call.view.consult_call_id is None
+        )
+    )
     desk.controller.blind_transfer("+12025550188")
     desk.wait(lambda: desk.phone.calls[call_id].transfer_target is not None)
     assert desk.phone.calls[call_id].transfer_context == CtiContext("contact", str(ref.id))
@@ -245,7 +263,8 @@ def test_missed_call_is_logged_without_wrapup(desk: Desk) -> None:
     desk.wait(lambda: desk.controller.call is not None)
     desk.phone.remote_hangup(call_id)
     desk.wait(lambda: desk.controller.state.status.value == "available")
-    desk.wait(lambda: len(desk.context.services.calls.recent_calls("alice")) == 1)
+    desk.wait(lambda: bool(desk.of(DataChanged)))
+    assert desk.of(DataChanged)[0].changed == {"calls"}
     recent = desk.context.services.calls.recent_calls("alice")[0]
     assert recent.remote_e164 == "+12025550255" and recent.disposition_code is None
     assert not desk.of(WrapupStarted)
@@ -280,3 +299,62 @@ def test_choose_party_links_the_call(desk: Desk) -> None:
     desk.controller.save_wrapup(WrapupForm("resolved", "fixed"))
     desk.wait(lambda: bool(desk.of(WrapupFinished)))
     assert desk.of(WrapupFinished)[0].saved.call.contact_id == first.id
+
+
+def test_an_invite_before_start_is_handled_after_login(tmp_path: Path) -> None:
+    loop = asyncio.new_event_loop()
+    context, phones = make_desk(tmp_path)
+    try:
+        controller = context.build_controller(loop)
+        events: list[DeskEvent] = []
+        controller.subscribe(events.append)
+        call_id = phones[0].offer_call("+12025550290")  # the window is still being built
+        loop.run_until_complete(asyncio.sleep(0.05))
+        assert controller.call is None
+        controller.start()
+        assert controller.call is not None and controller.call.view.call_id == call_id
+        assert controller.state.status.value == "ringing"
+        loop.run_until_complete(controller.shutdown())
+    finally:
+        context.close()
+        loop.close()
+
+
+def test_register_mode_registers_with_the_keyring_password_and_unregisters(
+    tmp_path: Path,
+) -> None:
+    loop = asyncio.new_event_loop()
+    sip = {"mode": "register", "registrar": "pbx.test:5070", "username": "1001"}
+    context, phones = make_desk(tmp_path, sip)
+    try:
+        context.credentials._memory[("agentdesk:sip", "1001@pbx.test:5070")] = "pw"
+        controller = context.build_controller(loop)
+        phones[0].password = "pw"  # what the fake registrar accepts
+        seen: list[str] = []
+        controller.subscribe(
+            lambda e: seen.append(e.registration.state) if hasattr(e, "registration") else None
+        )
+        controller.start()
+        spin(loop, lambda: controller.registration.state == "registered")
+        assert seen[0] == "registering" and seen[-1] == "registered"
+        loop.run_until_complete(controller.shutdown())
+        assert phones[0].registration.value == "unregistered"  # removed on the way out
+    finally:
+        context.close()
+        loop.close()
+
+
+def test_wrong_sip_password_shows_failed_registration(tmp_path: Path) -> None:
+    loop = asyncio.new_event_loop()
+    sip = {"mode": "register", "registrar": "pbx.test:5070", "username": "1001"}
+    context, phones = make_desk(tmp_path, sip)
+    try:
+        controller = context.build_controller(loop)
+        phones[0].password = "right"
+        controller.start()  # nothing in the keyring: registers with an empty password
+        spin(loop, lambda: controller.registration.state == "failed")
+        assert controller.registration.detail == "401 Unauthorized"
+        loop.run_until_complete(controller.shutdown())
+    finally:
+        context.close()
+        loop.close()

@@ -1,0 +1,184 @@
+"""The customer panel: the screen pop, the record (editable) and its history timeline."""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from agentdesk.app.desk import DeskServices
+from agentdesk.app.desk_events import ScreenPop
+from agentdesk.app.dto import (
+    CHANGED_CALLBACKS,
+    CHANGED_CALLS,
+    CHANGED_CASES,
+    CHANGED_CONTACTS,
+    CHANGED_OPPORTUNITIES,
+    Match,
+    OwnerKind,
+    PartyDetails,
+    PartyRef,
+)
+from agentdesk.ui.background import run_in_background
+from agentdesk.ui.pop_views import MatchChooser, UnknownCallerCard
+from agentdesk.ui.record_view import RecordView
+
+_REFRESH_ON = frozenset(
+    {CHANGED_CALLS, CHANGED_CALLBACKS, CHANGED_CASES, CHANGED_OPPORTUNITIES, CHANGED_CONTACTS}
+)
+
+
+class CustomerPanel(QStackedWidget):
+    """Shows whoever the agent is dealing with. Every database read runs on the executor."""
+
+    popShown = Signal(str)  # call id: the panel is filled for this call's pop
+    dialRequested = Signal(str, object)  # number, PartyRef
+    partyCreated = Signal(object)  # PartyRef
+    partyChosen = Signal(object)  # PartyRef
+    noticeRaised = Signal(str)
+
+    def __init__(
+        self,
+        services: DeskServices,
+        executor: Executor,
+        agent: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("customerPanel")
+        self._services = services
+        self._executor = executor
+        self._agent = agent
+        self.party: PartyRef | None = None
+        self._load_seq = 0
+
+        self.emptyPage = QWidget(self)
+        empty = QVBoxLayout(self.emptyPage)
+        self.emptyLabel = QLabel(
+            self.tr(
+                "No caller yet.\nIncoming calls pop the caller's record here; "
+                "search results, recent calls and callbacks open here too."
+            ),
+            self.emptyPage,
+        )
+        self.emptyLabel.setWordWrap(True)
+        self.emptyLabel.setStyleSheet("color: #666; font-size: 11pt;")
+        empty.addStretch(1)
+        empty.addWidget(self.emptyLabel)
+        empty.addStretch(2)
+        self.unknownCard = UnknownCallerCard(self)
+        self.chooser = MatchChooser(self)
+        self.recordView = RecordView(self)
+        for page in (self.emptyPage, self.unknownCard, self.chooser, self.recordView):
+            self.addWidget(page)
+
+        self.unknownCard.createRequested.connect(self._on_unknown_create)
+        self.chooser.chosen.connect(self._on_chooser_chosen)
+        self.recordView.dialRequested.connect(
+            lambda number: self.dialRequested.emit(number, self.party)
+        )
+        self.recordView.saveRequested.connect(self._on_record_save)
+        self.recordView.playRequested.connect(self._on_play)
+
+    # -- what to show --------------------------------------------------------------------------
+
+    def show_pop(self, pop: ScreenPop) -> None:
+        if pop.kind == "one" and pop.chosen is not None:
+            self._show_match(pop.chosen)
+        elif pop.kind == "several":
+            self.party = None
+            self.chooser.show_matches(pop.number, pop.matches)
+            self.setCurrentWidget(self.chooser)
+        else:
+            self.party = None
+            self.unknownCard.show_number(pop.number)
+            self.setCurrentWidget(self.unknownCard)
+        self.popShown.emit(pop.call_id)
+
+    def _show_match(self, match: Match) -> None:
+        # The pop's own data first (no wait), the full record right after.
+        self.party = PartyRef(match.kind, match.id)
+        self.recordView.show_match(match)
+        self.setCurrentWidget(self.recordView)
+        self.load(self.party)
+
+    def show_party(self, ref: PartyRef) -> None:
+        self.party = ref
+        self.recordView.show_loading()
+        self.setCurrentWidget(self.recordView)
+        self.load(ref)
+
+    def clear(self) -> None:
+        self.party = None
+        self.setCurrentWidget(self.emptyPage)
+
+    def refresh(self, changed: frozenset[str]) -> None:
+        """Reload the record only when a kind of data it shows changed."""
+        if self.party is not None and changed & _REFRESH_ON:
+            self.load(self.party)
+
+    def load(self, ref: PartyRef) -> None:
+        self._load_seq += 1
+        seq = self._load_seq
+
+        def loaded(details: PartyDetails) -> None:
+            if seq == self._load_seq and self.party == ref:
+                self.recordView.show_details(details)
+
+        def failed(error: BaseException) -> None:
+            if seq == self._load_seq:
+                self.noticeRaised.emit(self.tr("Cannot load the record: {e}").format(e=error))
+
+        run_in_background(
+            self, self._executor, lambda: self._services.records.details(ref), loaded, failed
+        )
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _on_chooser_chosen(self, match: Match) -> None:
+        self._show_match(match)
+        self.partyChosen.emit(PartyRef(match.kind, match.id))
+
+    def _on_unknown_create(self, kind: OwnerKind, fields: dict[str, str]) -> None:
+        def work() -> PartyRef:
+            return self._services.records.create_party(
+                kind,
+                first_name=fields["first_name"],
+                last_name=fields["last_name"],
+                phone=fields["phone"],
+                company=fields["company"] or None,
+            )
+
+        def created(ref: PartyRef) -> None:
+            self.show_party(ref)
+            self.partyCreated.emit(ref)
+
+        def failed(error: BaseException) -> None:
+            self.unknownCard.errorLabel.setText(str(error))
+
+        run_in_background(self, self._executor, work, created, failed)
+
+    def _on_record_save(self, contact_id: Any, version: int, changes: dict[str, Any]) -> None:
+        view = self.recordView
+        calls = self._services.calls
+
+        def work() -> Any:
+            return calls.update_contact(contact_id, version, changes, actor=self._agent)
+
+        def saved(record: Any) -> None:
+            view.saved(record.version)
+            if self.party is not None:
+                self.load(self.party)
+
+        def failed(error: BaseException) -> None:
+            view.save_failed(error)
+
+        run_in_background(self, self._executor, work, saved, failed)
+
+    def _on_play(self, path: str) -> None:
+        # QtMultimedia is not in PySide6-Essentials: the system player opens the WAV.
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+            self.noticeRaised.emit(self.tr("No player for {path}").format(path=path))

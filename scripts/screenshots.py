@@ -1,0 +1,158 @@
+"""Render the desk's main states to docs/screenshots/*.png (run under Xvfb or offscreen).
+
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py
+
+Uses a temp SQLite desk with demo data and the fake softphone from the tests, so every state
+(ringing, on call, wrap-up...) can be reached on demand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import qasync  # noqa: E402
+from PySide6.QtCore import QCoreApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+
+from agentdesk.app.bootstrap import connect  # noqa: E402
+from agentdesk.app.config import AgentSettings, Settings  # noqa: E402
+from agentdesk.app.desktop import start_desktop  # noqa: E402
+from agentdesk.crm.demo import generate  # noqa: E402
+from agentdesk.crm.models import Call, PhoneRecord  # noqa: E402
+from agentdesk.domain.enums import OwnerKind  # noqa: E402
+from agentdesk.telephony.port import SipConfig  # noqa: E402
+from agentdesk.ui.main_window import MainWindow  # noqa: E402
+from tests.support.fake_softphone import FakeSoftphone  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+
+
+def pump(until: Callable[[], bool] = lambda: False, seconds: float = 0.4) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        if until():
+            deadline = min(deadline, time.monotonic() + 0.15)  # let the paint settle
+        time.sleep(0.01)
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("AgentDesk")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    asyncio.events._set_running_loop(loop)
+    work = Path(tempfile.mkdtemp(prefix="agentdesk-shots-"))
+    url = f"sqlite:///{work / 'desk.db'}"
+    settings = Settings(
+        database_url=url,
+        default_region="US",
+        agent=AgentSettings(username="demo.agent01", display_name="Demo Agent", wrapup_seconds=90),
+        sip={"mode": "direct", "port": 5062, "bind_address": "127.0.0.1"},
+    )
+    database, _ = connect(url, settings)
+    generate(database.engine, 400, calls_per_contact=2.5)
+    with database.sessions() as session:
+        contact_id = session.scalar(
+            select(Call.contact_id)
+            .where(Call.contact_id.is_not(None))
+            .group_by(Call.contact_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        )
+        number = session.scalar(
+            select(PhoneRecord.e164).where(PhoneRecord.contact_id == contact_id)
+        )
+    database.dispose()
+    phones: list[FakeSoftphone] = []
+
+    def factory(config: SipConfig) -> FakeSoftphone:
+        phones.append(FakeSoftphone(replace(config, recordings_dir=work / "rec")))
+        return phones[0]
+
+    context = start_desktop(None, settings, phone_factory=factory)
+    records = context.services.records
+    for first, last, company in (("Maria", "Garcia", "Northwind"), ("Mario", "Garcia", "Contoso")):
+        records.create_party(
+            OwnerKind.CONTACT,
+            first_name=first,
+            last_name=last,
+            phone="+12025550999",
+            company=company,
+        )
+    controller = context.build_controller(loop)
+    window = MainWindow(context, controller)
+    controller.start()
+    window.resize(1360, 820)
+    window.show()
+    phone = phones[0]
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    def shot(name: str) -> None:
+        pump(seconds=0.3)
+        window.grab().save(str(OUT / f"{name}.png"))
+        print("wrote", OUT / f"{name}.png")
+
+    pump(lambda: len(window.callbacksPanel.items) > 0, 3)
+    shot("idle")
+
+    call = phone.offer_call(str(number), display_name="Caller")
+    pump(lambda: window.customerPanel.recordView.details is not None, 3)
+    shot("ringing-pop")
+
+    controller.answer()
+    pump(lambda: controller.state.status.value == "talking", 2)
+    controller.toggle_recording()
+    pump(seconds=1.2)
+    shot("on-call")
+
+    phone.remote_hangup(str(call))
+    pump(lambda: window.wrapupPanel.wrapup is not None, 3)
+    panel = window.wrapupPanel
+    panel.dispositionCombo.setCurrentIndex(panel.dispositionCombo.findData("callback"))
+    panel.notesEdit.setPlainText("Asked about the renewal terms; wants a written quote.")
+    panel.quickButtons["tomorrow_morning"].click()
+    panel.callbackNoteEdit.setText("Send the quote, then call")
+    shot("wrap-up")
+    panel.save()
+    pump(lambda: controller.state.status.value == "available", 3)
+
+    window.tabs.setCurrentWidget(window.callbacksPanel)
+    window.callbacksPanel.reload()
+    pump(seconds=0.6)
+    shot("callbacks")
+
+    window.tabs.setCurrentWidget(window.recentPanel)
+    unknown = phone.offer_call("+13125550177")
+    pump(lambda: window.customerPanel.currentWidget() is window.customerPanel.unknownCard, 3)
+    shot("unknown-caller")
+    controller.reject()
+    pump(lambda: controller.call is None, 2)
+    del unknown
+
+    phone.offer_call("+12025550999")
+    pump(lambda: window.customerPanel.currentWidget() is window.customerPanel.chooser, 3)
+    shot("several-matches")
+    controller.reject()
+    pump(lambda: controller.call is None, 2)
+
+    window.close()
+    pump(lambda: not window.isVisible(), 5)
+    context.close()
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

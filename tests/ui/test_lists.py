@@ -1,0 +1,162 @@
+"""Callbacks list (due, overdue, reminders, snooze, reassign, dial, done), recent calls, search."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QTreeWidgetItem
+
+from agentdesk.crm.calls import CallbackRequest, CallFacts, WrapUp
+from agentdesk.domain.enums import CallDirection
+from agentdesk.ui.callbacks_panel import CallbacksPanel
+from tests.ui.conftest import Desk
+from tests.ui.desk_support import add_party
+
+
+def _callback(desk: Desk, phone: str, due: datetime, note: str, name: str) -> None:
+    ref = add_party(desk.context, name, "Cb", phone)
+    now = datetime.now(UTC)
+    desk.context.services.calls.save_wrapup(
+        WrapUp(
+            disposition_code="callback",
+            facts=CallFacts(
+                direction=CallDirection.INBOUND,
+                started_at=now - timedelta(minutes=3),
+                ended_at=now - timedelta(minutes=2),
+                answered_at=now - timedelta(minutes=3),
+                remote_e164=phone,
+                agent="alice",
+                contact_id=ref.id,
+            ),
+            callback=CallbackRequest(due_at=due, agent="alice", note=note, phone_e164=phone),
+        )
+    )
+
+
+def _row(panel: CallbacksPanel, note: str) -> QTreeWidgetItem:
+    for i in range(panel.tree.topLevelItemCount()):
+        item = panel.tree.topLevelItem(i)
+        if item is not None and item.text(3) == note:
+            return item
+    raise AssertionError(f"no callback {note!r}")
+
+
+def test_callbacks_list_due_overdue_and_actions(desk: Desk) -> None:
+    now = datetime.now(UTC)
+    _callback(desk, "+12025550700", now - timedelta(hours=2), "late one", "Over")
+    _callback(desk, "+12025550701", now + timedelta(days=2), "later", "Up")
+    panel = desk.window.callbacksPanel
+    panel.reload()
+    desk.wait(lambda: len(panel.items) == 2)
+    assert panel.countLabel.text() == "Callbacks: 2 · due: 1 · overdue: 1"
+    first = panel.tree.topLevelItem(0)
+    assert first is not None and first.text(3) == "late one"
+    assert first.foreground(0).color() == QColor("#b3261e") and first.font(0).bold()
+    second = panel.tree.topLevelItem(1)
+    assert second is not None and second.foreground(0).color() != QColor("#b3261e")
+
+    # Snooze the overdue one by an hour: it is no longer overdue.
+    panel.tree.setCurrentItem(first)
+    panel.snooze_selected(60)
+    desk.wait(lambda: "overdue: 0" in panel.countLabel.text())
+    # Reassign the upcoming one to anyone.
+    item = next(
+        panel.tree.topLevelItem(i)
+        for i in range(2)
+        if panel.tree.topLevelItem(i).text(3) == "later"
+    )  # type: ignore[union-attr]
+    panel.tree.setCurrentItem(item)
+    panel.reassignCombo.setCurrentIndex(0)  # "Anyone"
+    panel.reassignButton.click()
+    desk.wait(lambda: any(cb.agent_username is None for cb in panel.items))
+    # Done removes it from the list.
+    item = next(
+        panel.tree.topLevelItem(i)
+        for i in range(2)
+        if panel.tree.topLevelItem(i).text(3) == "later"
+    )  # type: ignore[union-attr]
+    panel.tree.setCurrentItem(item)
+    panel.doneButton.click()
+    desk.wait(lambda: len(panel.items) == 1)
+    # Dial from the callback.
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
+    panel.dialButton.click()
+    desk.wait(lambda: desk.controller.call is not None)
+    fake = next(iter(desk.phone.calls.values()))
+    assert fake.remote == "+12025550700"
+
+
+def test_reminder_fires_at_the_due_time(desk: Desk) -> None:
+    now = datetime.now(UTC)
+    _callback(desk, "+12025550702", now + timedelta(seconds=1), "soon", "Remind")
+    panel = desk.window.callbacksPanel
+    reminded: list[object] = []
+    panel.reminderDue.connect(reminded.append)
+    panel.reload()
+    desk.wait(lambda: len(panel.items) == 1)
+    assert reminded == []
+    panel.reminderTimer.setInterval(100)
+    desk.wait(lambda: len(reminded) == 1, timeout=4000)
+    assert "Callback due" in desk.window.statusBar().currentMessage()
+    desk.qtbot.wait(300)
+    assert len(reminded) == 1  # once per callback
+
+
+def test_missed_call_refreshes_the_recent_list(desk: Desk) -> None:
+    panel = desk.window.recentPanel
+    desk.wait(lambda: not panel.emptyLabel.isHidden())
+    call_id = desk.phone.offer_call("+12025550706")
+    assert call_id is not None
+    desk.wait(lambda: desk.controller.call is not None)
+    desk.phone.remote_hangup(call_id)
+    desk.wait(lambda: len(panel.calls) == 1)
+    item = panel.tree.topLevelItem(0)
+    assert item is not None and item.text(4) == "missed" and item.text(2) == "+12025550706"
+
+
+def test_empty_states(desk: Desk) -> None:
+    assert desk.window.callbacksPanel.emptyLabel.text() == "No callbacks due this week."
+    assert not desk.window.callbacksPanel.emptyLabel.isHidden()
+    desk.wait(lambda: not desk.window.recentPanel.emptyLabel.isHidden())
+    assert desk.window.recentPanel.emptyLabel.text() == "No calls yet."
+
+
+def test_recent_calls_open_the_record(desk: Desk) -> None:
+    now = datetime.now(UTC)
+    _callback(desk, "+12025550703", now + timedelta(days=1), "x", "Recent")
+    panel = desk.window.recentPanel
+    panel.reload()
+    desk.wait(lambda: len(panel.calls) == 1)
+    item = panel.tree.topLevelItem(0)
+    assert item is not None and item.text(1) == "Recent Cb" and item.text(4) == "callback"
+    panel.tree.setCurrentItem(item)
+    panel.tree.itemDoubleClicked.emit(item, 0)
+    customer = desk.window.customerPanel
+    desk.wait(lambda: customer.recordView.details is not None)
+    assert customer.recordView.details.name == "Recent Cb"  # type: ignore[union-attr]
+
+
+def test_search_as_you_type_latest_query_wins(desk: Desk) -> None:
+    add_party(desk.context, "Zelda", "Fitzgerald", "+12025550704", company="Jazz Age")
+    add_party(desk.context, "Zora", "Hurston", "+12025550705")
+    panel = desk.window.searchPanel
+    desk.qtbot.keyClicks(panel.queryEdit, "Zel")
+    desk.wait(lambda: [h.name for h in panel.hits] == ["Zelda Fitzgerald"])
+    assert panel.statusLabel.text() == "1 found"
+    # Two queries in flight: only the later one's result is shown.
+    panel.queryEdit.blockSignals(True)
+    panel.queryEdit.setText("Zora")
+    panel.run_query()
+    panel.queryEdit.setText("202 555 0704")
+    panel.run_query()
+    panel.queryEdit.blockSignals(False)
+    desk.wait(
+        lambda: panel.statusLabel.text() == "1 found" and panel.hits[0].name.startswith("Zelda")
+    )
+    desk.qtbot.wait(100)
+    assert [h.name for h in panel.hits] == ["Zelda Fitzgerald"]
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
+    panel.callButton.click()
+    desk.wait(lambda: desk.controller.call is not None)
+    assert next(iter(desk.phone.calls.values())).remote == "+12025550704"

@@ -1,0 +1,105 @@
+"""Screen pop on ringing, before answer: one match, none, several, and the context header."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from agentdesk.domain.enums import OwnerKind
+from agentdesk.telephony.sip_message import CtiContext
+from tests.ui.conftest import Desk
+from tests.ui.desk_support import add_party
+
+
+def test_one_match_fills_the_panel_while_ringing(desk: Desk, tmp_path: Path) -> None:
+    ref = add_party(desk.context, "Grace", "Hopper", "+12025550400", company="Navy Labs")
+    panel = desk.window.customerPanel
+    assert panel.currentWidget() is panel.emptyPage
+    assert "No caller yet" in panel.emptyLabel.text()
+    desk.phone.offer_call("+12025550400")
+    desk.wait(lambda: panel.currentWidget() is panel.recordView)
+    view = panel.recordView
+    assert view.nameLabel.text() == "Grace Hopper"
+    assert desk.controller.state.status.value == "ringing"  # before answer
+    desk.wait(lambda: view.details is not None)  # then the full record
+    assert view.details is not None and view.details.id == ref.id
+    assert "Navy Labs" in view.companyLabel.text()
+    assert [b.text() for b in view.phoneButtons] == ["☎ +12025550400"]
+    lines = [json.loads(x) for x in (tmp_path / "events.jsonl").read_text().splitlines()]
+    assert [x["event"] for x in lines] == ["call_offered", "screen_pop_shown"]
+    assert lines[1]["ts"] >= lines[0]["ts"]
+
+
+def test_unknown_caller_card_creates_a_contact_prefilled(desk: Desk) -> None:
+    panel = desk.window.customerPanel
+    call_id = desk.phone.offer_call("+12025550401")
+    assert call_id is not None
+    desk.wait(lambda: panel.currentWidget() is panel.unknownCard)
+    card = panel.unknownCard
+    assert card.titleLabel.text() == "Unknown caller"
+    assert card.phoneEdit.text() == "+12025550401"
+    card.createContactButton.click()
+    assert "name" in card.errorLabel.text()  # a name is required
+    card.firstEdit.setText("New")
+    card.lastEdit.setText("Caller")
+    card.companyEdit.setText("Fresh Co")
+    card.createContactButton.click()
+    desk.wait(lambda: panel.currentWidget() is panel.recordView and panel.recordView.details)
+    details = panel.recordView.details
+    assert details is not None and details.name == "New Caller" and details.company == "Fresh Co"
+    assert [p.e164 for p in details.phones] == ["+12025550401"]
+    # The call is now linked to the new contact.
+    assert desk.controller.current_party() is not None
+    assert desk.controller.current_party().id == details.id  # type: ignore[union-attr]
+
+
+def test_unknown_caller_can_become_a_lead(desk: Desk) -> None:
+    panel = desk.window.customerPanel
+    desk.phone.offer_call("+12025550402")
+    desk.wait(lambda: panel.currentWidget() is panel.unknownCard)
+    panel.unknownCard.lastEdit.setText("Prospect")
+    panel.unknownCard.companyEdit.setText("Maybe Inc")
+    panel.unknownCard.createLeadButton.click()
+    desk.wait(lambda: panel.recordView.details is not None)
+    details = panel.recordView.details
+    assert details is not None and details.kind is OwnerKind.LEAD
+    assert "Lead" in panel.recordView.companyLabel.text()
+
+
+def test_several_matches_show_a_chooser(desk: Desk) -> None:
+    add_party(desk.context, "Sam", "Shared", "+12025550403", company="Alpha")
+    second = add_party(desk.context, "Sue", "Shared", "+12025550403", company="Beta")
+    panel = desk.window.customerPanel
+    desk.phone.offer_call("+12025550403")
+    desk.wait(lambda: panel.currentWidget() is panel.chooser)
+    tree = panel.chooser.tree
+    assert tree.topLevelItemCount() == 2
+    rows = {(tree.topLevelItem(i).text(1), tree.topLevelItem(i).text(2)) for i in range(2)}  # type: ignore[union-attr]
+    assert rows == {("Alpha", "never"), ("Beta", "never")}
+    for i in range(2):
+        item = tree.topLevelItem(i)
+        assert item is not None
+        if item.text(1) == "Beta":
+            tree.setCurrentItem(item)
+    panel.chooser.openButton.click()
+    desk.wait(lambda: panel.recordView.details is not None)
+    assert panel.recordView.details.id == second.id  # type: ignore[union-attr]
+    assert desk.controller.current_party() == second
+
+
+def test_context_header_pops_the_named_record(desk: Desk) -> None:
+    add_party(desk.context, "Other", "Owner", "+12025550404")
+    named = add_party(desk.context, "Transferred", "Customer", "+12025550405")
+    panel = desk.window.customerPanel
+    desk.phone.offer_call("+12025550404", context=CtiContext("contact", str(named.id)))
+    desk.wait(lambda: panel.recordView.details is not None)
+    assert panel.recordView.details.id == named.id  # type: ignore[union-attr]
+
+
+def test_window_comes_forward_on_a_pop(desk: Desk) -> None:
+    window = desk.window
+    window.showMinimized()
+    desk.wait(lambda: window.isMinimized())
+    desk.phone.offer_call("+12025550406")
+    desk.wait(lambda: window.customerPanel.currentWidget() is window.customerPanel.unknownCard)
+    desk.wait(lambda: not window.isMinimized())

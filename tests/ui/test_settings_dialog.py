@@ -1,0 +1,81 @@
+"""Settings dialog: writes the TOML config, the SIP password only to the keyring."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from pytestqt.qtbot import QtBot
+
+from agentdesk.app.config import load_settings
+from agentdesk.app.secrets import SIP_SERVICE
+from agentdesk.ui.settings_dialog import SettingsDialog
+from tests.support.memory_keyring import MemoryKeyring
+from tests.ui.conftest import Desk
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+def test_settings_written_to_toml_and_password_to_keyring(
+    desk: Desk,
+    qtbot: QtBot,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "config.toml"
+    monkeypatch.setattr("agentdesk.app.settings_store.default_config_path", lambda: path)
+    dialog = SettingsDialog(desk.context, desk.window)
+    qtbot.addWidget(dialog)
+    dialog.modeCombo.setCurrentIndex(dialog.modeCombo.findData("register"))
+    dialog.registrarEdit.setText("pbx.example.com:5070")
+    dialog.usernameEdit.setText("1001")
+    dialog.passwordEdit.setText("s3cret-pass")
+    dialog.regionEdit.setText("gb")
+    dialog.wrapupSpin.setValue(45)
+    dialog.autoAnswerCheck.setChecked(True)
+    dialog.autoAnswerSpin.setValue(2)
+    dialog.recordCheck.setChecked(True)
+    dialog.inputEdit.setCurrentText("USB Headset")
+    dialog.buttons.accepted.emit()
+    assert dialog.saved_path == str(path), dialog.errorLabel.text()
+    text = path.read_text()
+    assert "s3cret-pass" not in text
+    doc = tomllib.loads(text)
+    assert doc["sip"]["mode"] == "register" and doc["sip"]["registrar"] == "pbx.example.com:5070"
+    assert doc["sip"]["record_calls"] is True and doc["sip"]["input_device"] == "USB Headset"
+    assert doc["agent"] == {"username": "alice", "wrapup_seconds": 45, "auto_answer_seconds": 2.0}
+    assert doc["phone"]["default_region"] == "GB"
+    assert keyring.get_password(SIP_SERVICE, "1001@pbx.example.com:5070") == "s3cret-pass"
+    again = load_settings(path)
+    assert again.agent.wrapup_seconds == 45 and again.sip["username"] == "1001"
+
+
+def test_invalid_values_are_refused_without_writing(
+    desk: Desk,
+    qtbot: QtBot,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "refused.toml"
+    monkeypatch.setattr("agentdesk.app.settings_store.default_config_path", lambda: path)
+    dialog = SettingsDialog(desk.context, desk.window)
+    qtbot.addWidget(dialog)
+    dialog.regionEdit.setText("ZZ")
+    dialog.buttons.accepted.emit()
+    assert "default_region" in dialog.errorLabel.text()
+    assert not path.exists()
+    dialog.regionEdit.setText("US")
+    dialog.buttons.accepted.emit()
+    assert dialog.saved_path == str(path) and path.exists()
