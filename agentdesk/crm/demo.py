@@ -413,13 +413,8 @@ class _Generator:
             employer = self.accounts[person.account] if person.account >= 0 else None
             if employer is not None and rng.random() < 0.03:
                 # Switchboard shared with the account: such a caller matches both.
-                yield row(
-                    person.id,
-                    0,
-                    company.phone,
-                    _reformat(rng, company.phone, person.country),
-                    PhoneKind.WORK,
-                )
+                raw = _reformat(rng, employer.phone, person.country)
+                yield row(person.id, 0, employer.phone, raw, PhoneKind.WORK)
             elif rng.random() < 0.4:
                 e164, raw = self.number(person.country, mobile=False)
                 ext = str(rng.randint(10, 4999)) if rng.random() < 0.05 else None

@@ -59,7 +59,7 @@ from agentdesk.domain.enums import (
     OwnerKind,
     PhoneKind,
 )
-from agentdesk.domain.phone import InvalidPhoneNumber, PhoneNumber, normalize
+from agentdesk.domain.phone import PhoneNumber, normalize
 
 # Core tables rather than mapped classes: the screen pop needs a few columns, and plain Core
 # selects skip the ORM's per-row entity work (this path has a 2 ms budget).
@@ -229,9 +229,14 @@ class CallerLookup:
         possible phone number. Matches are ordered contacts, leads, accounts, and within a kind
         by most recent call first.
         """
-        number = _normalize_caller_id(text, region or self._default_region)
+        # Caller IDs may be merely possible numbers (ranges phonenumbers does not know yet).
+        number = normalize(text, region or self._default_region, strict=False)
         with self._sessions() as session:
-            conn = session.connection()
+            # Autocommit: no BEGIN/COMMIT round trips for two reads, and psycopg keeps its
+            # prepared statements (it forgets them all on ROLLBACK, which closing a session in
+            # a transaction sends; re-planning costs ~0.5 ms a statement). The two reads see
+            # different snapshots, which a screen pop can live with.
+            conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             owners: dict[tuple[OwnerKind, uuid.UUID], _Owner] = {}
             for row in conn.execute(_OWNERS, {"e164": number.e164}):
                 owner = _owner_from_row(row)
@@ -242,9 +247,6 @@ class CallerLookup:
             # A switchboard shared by hundreds of contacts must not build one giant statement.
             for start in range(0, len(found), HISTORY_BATCH):
                 self._load_histories(conn, found[start : start + HISTORY_BATCH])
-            # End the read with COMMIT: psycopg forgets every prepared statement on ROLLBACK
-            # (what closing the session would send), and re-planning costs ~0.5 ms a query.
-            session.commit()
         matches = [owner.freeze() for owner in found]
         matches.sort(key=_match_order)
         return CallerMatch(number=number, matches=tuple(matches))
@@ -520,20 +522,6 @@ def _history_statement(shapes: tuple[_Shape, ...]) -> Executable:
     ]
     # A part keeps its own ORDER BY/LIMIT only as a subquery (SQLite and PostgreSQL agree).
     return union_all(*(select(part.subquery()) for part in parts))
-
-
-def _normalize_caller_id(text: str, region: str) -> PhoneNumber:
-    """``normalize(strict=False)``, but a valid reading wins over a merely possible one.
-
-    Caller IDs may be merely possible numbers, yet ``strict=False`` alone takes the first
-    possible reading: "0061 412 991 840" in AU (whose IDD is 0011) became a national number
-    +61061412991840 instead of the valid +61412991840. Trying strict first costs nothing for
-    valid numbers (the common case) and one more parse for the rest.
-    """
-    try:
-        return normalize(text, region, strict=True)
-    except InvalidPhoneNumber:
-        return normalize(text, region, strict=False)
 
 
 def _owner_from_row(row: Row[Any]) -> _Owner | None:

@@ -139,6 +139,14 @@ def test_phone_numbers_are_human_formats_of_valid_e164(
         parsed = normalize(raw, country)  # strict: every number is valid, as an import needs
         assert parsed.e164 == e164, raw
         assert parsed.extension == extension, raw
+    # Shared numbers are switchboards (an account and a few of its people), never a crowd.
+    with sessions() as s:
+        shared = s.execute(
+            select(PhoneRecord.e164, func.count()).group_by(PhoneRecord.e164)
+            .having(func.count() > 1).order_by(func.count().desc())
+        ).all()  # fmt: skip
+    assert shared, "no shared numbers: multi-match screen pops need some"
+    assert shared[0][1] <= 6, shared[:3]
     raws = [raw for raw, *_ in rows]
     assert any(raw.startswith("+") for raw in raws)
     assert any(raw.startswith("00") for raw in raws)
