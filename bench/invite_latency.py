@@ -10,7 +10,7 @@ host clock. Each offered call is then declined (603) from the loop so calls do n
 Reported per call: ``wire_to_loop`` (the figure that matters), split into ``wire_to_callback``
 (SIPp send -> pjsua2 ``onIncomingCall``) and ``callback_to_loop``. Percentiles go to a JSON file.
 
-    .venv/bin/python bench/invite_latency.py --calls 250 --rate 40 --out bench/invite_latency.json
+    .venv/bin/python bench/invite_latency.py --calls 250 --rate 40 --out bench/results/invite_latency.json
 """
 
 from __future__ import annotations
@@ -147,10 +147,13 @@ def main() -> int:
         default=40,
         help="new calls per second (the engine refuses INVITEs beyond 24 per 0.5 s)",
     )
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "invite_latency.json")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "bench" / "results" / "invite_latency.json"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="invite-bench-") as tmp:
         result = asyncio.run(run(args.calls, args.rate, Path(tmp)))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
     wire = result["wire_to_loop"]
