@@ -69,8 +69,7 @@ from agentdesk.crm.calls import (
 from agentdesk.crm.lookup import CallerLookup, History, Match
 from agentdesk.crm.search import ContactSearch
 from agentdesk.domain import agent_state as ast
-from agentdesk.domain.enums import CallDirection as DbDirection
-from agentdesk.domain.enums import OwnerKind, PhoneKind
+from agentdesk.domain.enums import CallDirection, OwnerKind, PhoneKind
 from agentdesk.domain.phone import InvalidPhoneNumber, try_normalize
 from agentdesk.telephony import port
 from agentdesk.telephony.sip_message import CtiContext
@@ -781,7 +780,7 @@ class DeskController:
         if party is not None:
             ids[f"{party.kind.value}_id"] = party.id
         return CallFacts(
-            direction=DbDirection.INBOUND if call.view.inbound else DbDirection.OUTBOUND,
+            direction=CallDirection.INBOUND if call.view.inbound else CallDirection.OUTBOUND,
             started_at=call.started_at,
             remote_raw=call.view.remote or None,
             remote_e164=call.number_e164,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
+from agentdesk.domain.enums import CallDirection as CallDirection  # the port's, re-exported
 from agentdesk.telephony.sip_message import CtiContext, IdentitySource
 
 CallId = str
@@ -40,11 +41,6 @@ class RegistrationState(enum.StrEnum):
     REGISTERING = "registering"
     REGISTERED = "registered"
     FAILED = "failed"
-
-
-class CallDirection(enum.StrEnum):
-    INBOUND = "inbound"
-    OUTBOUND = "outbound"
 
 
 class CallOutcome(enum.StrEnum):

@@ -4,6 +4,7 @@ from alembic import context
 
 from agentdesk.crm import models as _models  # noqa: F401  (registers every table)
 from agentdesk.crm.base import Base
+from agentdesk.dialer import models as _dialer_models  # noqa: F401
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -1,6 +1,7 @@
 """dialer: campaigns, entries, attempts, do-not-call numbers
 
-``ix_dialer_entries_pick`` serves next-entry selection (see agentdesk.dialer.selection);
+``ix_dialer_entries_pick`` serves next-entry selection (see agentdesk.dialer.selection) and,
+with the partial ``ix_dialer_entries_assigned``, the "why nothing is dialable" counts;
 ``ux_dialer_dnc_global_e164`` makes global DNC numbers unique (NULL campaign ids are distinct in
 the ``(e164, campaign_id)`` constraint).
 
@@ -171,8 +172,15 @@ def upgrade() -> None:
         batch_op.create_index("ix_dialer_entries_e164", ["e164"], unique=False)
         batch_op.create_index(
             "ix_dialer_entries_pick",
-            ["campaign_id", "status", "zone_key", "next_eligible_at"],
+            ["campaign_id", "status", "zone_key", "next_eligible_at", "deleted_at"],
             unique=False,
+        )
+        batch_op.create_index(
+            "ix_dialer_entries_assigned",
+            ["campaign_id", "assigned_agent_id"],
+            unique=False,
+            sqlite_where=sa.text("assigned_agent_id IS NOT NULL"),
+            postgresql_where=sa.text("assigned_agent_id IS NOT NULL"),
         )
 
     op.create_table(
@@ -221,6 +229,7 @@ def downgrade() -> None:
 
     op.drop_table("dialer_attempts")
     with op.batch_alter_table("dialer_entries", schema=None) as batch_op:
+        batch_op.drop_index("ix_dialer_entries_assigned")
         batch_op.drop_index("ix_dialer_entries_pick")
         batch_op.drop_index("ix_dialer_entries_e164")
 
