@@ -1,0 +1,276 @@
+"""Creating and reading campaigns; the errors every dialer service raises."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import time
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from agentdesk.crm.db import unit_of_work
+from agentdesk.crm.models import Team, User
+from agentdesk.dialer.models import Campaign, CampaignAssignment
+from agentdesk.dialer.rules import (
+    ALL_WEEKDAYS,
+    CallingWindow,
+    DialMode,
+    RetryPolicy,
+    RuleError,
+    format_clock,
+    parse_window,
+    unknown_fields,
+)
+from agentdesk.domain.ids import uuid7
+
+DEFAULT_WINDOW = "08:00-21:00"
+MINUTES_PER_DAY = 24 * 60
+
+
+class DialerError(ValueError):
+    """A dialer request that cannot be carried out; the message is for the user."""
+
+
+class UnknownCampaignError(DialerError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no campaign named {name!r}")
+        self.name = name
+
+
+class UnknownAgentError(DialerError):
+    def __init__(self, agent: str) -> None:
+        super().__init__(f"no active user {agent!r}")
+        self.agent = agent
+
+
+class NotAssignedError(DialerError):
+    def __init__(self, agent: str, campaign: str) -> None:
+        super().__init__(f"{agent} is not assigned to campaign {campaign!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignInfo:
+    """A campaign's settings as the CLI and the panel show them."""
+
+    id: uuid.UUID
+    name: str
+    mode: str
+    window: str
+    weekdays: tuple[int, ...]
+    max_attempts: int
+    retry_rules: Mapping[str, Any]
+    script: str | None
+    priority: int
+    active: bool
+    reservation_minutes: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "mode": self.mode,
+            "window": self.window,
+            "weekdays": list(self.weekdays),
+            "max_attempts": self.max_attempts,
+            "retry_rules": dict(self.retry_rules),
+            "script": self.script,
+            "priority": self.priority,
+            "active": self.active,
+            "reservation_minutes": self.reservation_minutes,
+        }
+
+
+def _minute(value: time) -> int:
+    return MINUTES_PER_DAY if value == time.max else value.hour * 60 + value.minute
+
+
+def _clock(minute: int) -> time:
+    return time.max if minute >= MINUTES_PER_DAY else time(minute // 60, minute % 60)
+
+
+def window_from(start_minute: int, end_minute: int, weekdays: Iterable[int]) -> CallingWindow:
+    """The window stored as minutes after local midnight (end exclusive, 1440 = midnight)."""
+    return CallingWindow(_clock(start_minute), _clock(end_minute), frozenset(weekdays))
+
+
+def window_of(campaign: Campaign) -> CallingWindow:
+    return window_from(campaign.window_start_minute, campaign.window_end_minute, campaign.weekdays)
+
+
+def policy_of(campaign: Campaign) -> RetryPolicy:
+    return RetryPolicy.from_json(campaign.max_attempts, campaign.retry_rules)
+
+
+def info_of(campaign: Campaign) -> CampaignInfo:
+    window = window_of(campaign)
+    return CampaignInfo(
+        id=campaign.id,
+        name=campaign.name,
+        mode=campaign.mode,
+        window=f"{format_clock(window.start)}-{format_clock(window.end)}",
+        weekdays=tuple(sorted(window.weekdays)),
+        max_attempts=campaign.max_attempts,
+        retry_rules=policy_of(campaign).to_json(),
+        script=campaign.script,
+        priority=campaign.priority,
+        active=campaign.active,
+        reservation_minutes=campaign.reservation_minutes,
+    )
+
+
+def load_campaign(session: Session, name: str) -> Campaign:
+    campaign = session.scalar(
+        select(Campaign).where(Campaign.name == name, Campaign.deleted_at.is_(None))
+    )
+    if campaign is None:
+        raise UnknownCampaignError(name)
+    return campaign
+
+
+def load_agent(session: Session, username: str) -> User:
+    user = session.scalar(
+        select(User).where(User.username == username, User.active, User.deleted_at.is_(None))
+    )
+    if user is None:
+        raise UnknownAgentError(username)
+    return user
+
+
+def check_assigned(session: Session, campaign: Campaign, agent: User) -> None:
+    """Raise :class:`NotAssignedError` unless ``agent`` may work ``campaign``.
+
+    A campaign without assignments is open to every agent.
+    """
+    rows = session.execute(
+        select(CampaignAssignment.user_id, CampaignAssignment.team_id).where(
+            CampaignAssignment.campaign_id == campaign.id
+        )
+    ).all()
+    if not rows:
+        return
+    for user_id, team_id in rows:
+        if user_id == agent.id or (team_id is not None and team_id == agent.team_id):
+            return
+    raise NotAssignedError(agent.username, campaign.name)
+
+
+def create_campaign(
+    sessions: sessionmaker[Session],
+    name: str,
+    *,
+    mode: str = DialMode.PREVIEW,
+    window: str = DEFAULT_WINDOW,
+    weekdays: Iterable[int] = ALL_WEEKDAYS,
+    max_attempts: int = 5,
+    retry_rules: Mapping[str, Any] | None = None,
+    script: str | None = None,
+    priority: int = 0,
+    reservation_minutes: int = 5,
+    agents: Iterable[str] = (),
+    teams: Iterable[str] = (),
+) -> CampaignInfo:
+    """Create a campaign; ``agents`` (usernames) and ``teams`` (names) restrict who works it.
+
+    Raises :class:`DialerError` for a duplicate name or unusable settings.
+    """
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise DialerError("a campaign name is 1 to 100 characters")
+    try:
+        dial_mode = DialMode(mode)
+    except ValueError:
+        raise DialerError(f"unknown mode {mode!r}: use preview, progressive or manual") from None
+    try:
+        calling = parse_window(window, weekdays)
+        policy = RetryPolicy.from_json(max_attempts, retry_rules)
+    except RuleError as exc:
+        raise DialerError(str(exc)) from None
+    if reservation_minutes < 1:
+        raise DialerError("the reservation time is at least one minute")
+    if script and (typos := unknown_fields(script)):
+        raise DialerError(f"unknown merge fields in the script: {', '.join(typos)}")
+    campaign = Campaign(
+        name=name,
+        mode=str(dial_mode),
+        window_start_minute=_minute(calling.start),
+        window_end_minute=_minute(calling.end),
+        weekdays=sorted(calling.weekdays),
+        max_attempts=policy.max_attempts,
+        retry_rules=policy.to_json(),
+        script=script,
+        priority=priority,
+        active=True,
+        reservation_minutes=reservation_minutes,
+    )
+    try:
+        with unit_of_work(sessions) as session:
+            session.add(campaign)
+            session.flush()
+            _assign(session, campaign, agents, teams)
+    except IntegrityError:
+        raise DialerError(f"a campaign named {name!r} already exists") from None
+    return info_of(campaign)
+
+
+def _assign(
+    session: Session, campaign: Campaign, agents: Iterable[str], teams: Iterable[str]
+) -> None:
+    rows: list[dict[str, Any]] = []
+    for username in agents:
+        rows.append({"user_id": load_agent(session, username).id, "team_id": None})
+    for team_name in teams:
+        team_id = session.scalar(select(Team.id).where(Team.name == team_name))
+        if team_id is None:
+            raise DialerError(f"no team named {team_name!r}")
+        rows.append({"user_id": None, "team_id": team_id})
+    if rows:
+        session.execute(
+            insert(CampaignAssignment),
+            [{"id": uuid7(), "campaign_id": campaign.id, **row} for row in rows],
+        )
+
+
+def assign_campaign(
+    sessions: sessionmaker[Session],
+    name: str,
+    *,
+    agents: Iterable[str] = (),
+    teams: Iterable[str] = (),
+    replace: bool = True,
+) -> None:
+    """Set (or with ``replace=False`` extend) who may work campaign ``name``."""
+    with unit_of_work(sessions) as session:
+        campaign = load_campaign(session, name)
+        if replace:
+            session.execute(
+                delete(CampaignAssignment).where(CampaignAssignment.campaign_id == campaign.id)
+            )
+        _assign(session, campaign, agents, teams)
+
+
+def set_active(sessions: sessionmaker[Session], name: str, active: bool) -> CampaignInfo:
+    """Start (``True``) or pause (``False``) a campaign: a paused one offers nothing."""
+    with unit_of_work(sessions) as session:
+        campaign = load_campaign(session, name)
+        campaign.active = active
+    return info_of(campaign)
+
+
+def get_campaign(sessions: sessionmaker[Session], name: str) -> CampaignInfo:
+    with sessions() as session:
+        return info_of(load_campaign(session, name))
+
+
+def list_campaigns(sessions: sessionmaker[Session]) -> list[CampaignInfo]:
+    """Every live campaign, highest priority first."""
+    with sessions() as session:
+        rows = session.scalars(
+            select(Campaign)
+            .where(Campaign.deleted_at.is_(None))
+            .order_by(Campaign.priority.desc(), Campaign.name)
+        ).all()
+        return [info_of(c) for c in rows]

@@ -1,0 +1,127 @@
+"""What the ``agentdesk campaign ...`` and ``agentdesk dnc ...`` commands do.
+
+Each function takes the parsed argument values and returns a JSON-able dict; the CLI prints it
+(``--json``) or a summary of it. Import commands follow ``import contacts``: exit status 0 when
+every row was loaded, 1 when some were rejected (``exit_status``), and
+:class:`~agentdesk.crm.csv_reader.ImportFileError` / :class:`DialerError` for an unusable
+request (exit status 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from agentdesk.dialer import campaigns, dnc, loader, outcomes, selection
+from agentdesk.dialer.campaigns import DEFAULT_WINDOW, DialerError
+from agentdesk.domain.phone import InvalidPhoneNumber
+
+EXIT_OK = 0
+EXIT_PARTIAL = 1
+
+
+def exit_status(result: Mapping[str, Any]) -> int:
+    """0, or 1 when an import rejected rows (as ``import contacts``)."""
+    return EXIT_PARTIAL if result.get("rejected") else EXIT_OK
+
+
+def parse_at(text: str | None) -> datetime | None:
+    """``--at`` as an aware instant; a time without offset is read as UTC."""
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise DialerError(f"--at {text!r} is not an ISO-8601 time") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def campaign_create(
+    sessions: sessionmaker[Session],
+    name: str,
+    *,
+    mode: str = "preview",
+    window: str | None = None,
+    max_attempts: int = 5,
+    script: str | None = None,
+) -> dict[str, Any]:
+    """``campaign create NAME [--mode] [--window HH:MM-HH:MM] [--max-attempts N]``."""
+    info = campaigns.create_campaign(
+        sessions,
+        name,
+        mode=mode,
+        window=window or DEFAULT_WINDOW,
+        max_attempts=max_attempts,
+        script=script,
+    )
+    return info.to_json()
+
+
+def campaign_import(
+    sessions: sessionmaker[Session],
+    name: str,
+    file: Path,
+    *,
+    region: str,
+    encoding: str | None = None,
+    actor: str | None = None,
+) -> dict[str, Any]:
+    """``campaign import NAME FILE [--region CC]``: same output keys as ``import contacts``."""
+    result = loader.import_csv(
+        sessions, name, file, default_region=region, encoding=encoding, actor=actor
+    )
+    return result.to_json()
+
+
+def dnc_import(
+    sessions: sessionmaker[Session],
+    file: Path,
+    *,
+    campaign: str | None = None,
+    region: str = "US",
+    encoding: str | None = None,
+) -> dict[str, Any]:
+    """``dnc import FILE [--campaign NAME]``."""
+    result = dnc.import_file(
+        sessions, file, default_region=region, campaign=campaign, encoding=encoding
+    )
+    return result.to_json()
+
+
+def dnc_add(
+    sessions: sessionmaker[Session],
+    numbers: Sequence[str],
+    *,
+    campaign: str | None = None,
+    region: str = "US",
+) -> dict[str, Any]:
+    """``dnc add NUMBER... [--campaign NAME]``; an unreadable number is a :class:`DialerError`."""
+    try:
+        result = dnc.add_numbers(sessions, numbers, default_region=region, campaign=campaign)
+    except InvalidPhoneNumber as exc:
+        raise DialerError(f"cannot read {exc.text!r} as a phone number: {exc.reason}") from None
+    return result.to_json()
+
+
+def campaign_next(
+    sessions: sessionmaker[Session],
+    name: str,
+    *,
+    agent: str,
+    at: str | None = None,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """``campaign next NAME --agent USER [--at ISO] [--dry-run]``: ``{"entry", "blocked"}``."""
+    result = selection.next_entry(sessions, name, agent, now=parse_at(at), dry_run=dry_run)
+    return result.to_json()
+
+
+def campaign_status(sessions: sessionmaker[Session], name: str) -> dict[str, Any]:
+    """``campaign status NAME``: settings, counts by status and by attempt outcome."""
+    info = campaigns.get_campaign(sessions, name)
+    progress = outcomes.campaign_progress(sessions, name)
+    return {**progress.to_json(), "settings": info.to_json()}

@@ -1,0 +1,120 @@
+"""Twenty agents reserving at once, as threads and as processes: no entry is given twice."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from agentdesk.crm.db import create_db_engine, session_factory, unit_of_work
+from agentdesk.crm.models import User
+from agentdesk.dialer.campaigns import create_campaign
+from agentdesk.dialer.loader import EntrySpec, load_entries
+from agentdesk.dialer.models import CampaignEntry
+from agentdesk.dialer.selection import next_entry
+
+AGENTS = 20
+ENTRIES = 240
+NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # 12:00 in New York
+
+
+def _prepare(sessions: sessionmaker[Session]) -> None:
+    with unit_of_work(sessions) as s:
+        s.add_all(User(username=f"agent{i}", display_name=f"Agent {i}") for i in range(AGENTS))
+    create_campaign(sessions, "Rush")
+    # Two zone groups (New York, Chicago) so the multi-group path runs too.
+    numbers = [f"+1212555{i:04d}" for i in range(ENTRIES // 2)]
+    numbers += [f"+1312555{i:04d}" for i in range(ENTRIES // 2)]
+    specs = [EntrySpec(n, n) for n in numbers]
+    load_entries(sessions, "Rush", specs, source="test", now=NOW - timedelta(days=1))
+
+
+def _drain(sessions: sessionmaker[Session], agent: str) -> list[str]:
+    taken: list[str] = []
+    while True:
+        result = next_entry(sessions, "Rush", agent, now=NOW, explain=False)
+        if result.entry is None:
+            return taken
+        taken.append(str(result.entry.id))
+
+
+def _check(sessions: sessionmaker[Session], taken: list[list[str]]) -> None:
+    everything = [entry for agent in taken for entry in agent]
+    duplicates = [e for e, n in Counter(everything).items() if n > 1]
+    assert duplicates == []
+    assert len(everything) == ENTRIES
+    # They really ran side by side (SQLite's lock is not fair, so not necessarily all got work).
+    assert sum(1 for agent in taken if agent) >= 2
+    with sessions() as s:
+        reserved = s.scalar(select(func.count()).where(CampaignEntry.status == "reserved"))
+        by_agent = dict(
+            s.execute(
+                select(User.username, func.count())
+                .join(CampaignEntry, CampaignEntry.reserved_by_id == User.id)
+                .group_by(User.username)
+            ).all()
+        )
+    assert reserved == ENTRIES
+    assert by_agent == {f"agent{i}": len(t) for i, t in enumerate(taken) if t}
+
+
+def test_twenty_threads_never_share_an_entry(sessions: sessionmaker[Session]) -> None:
+    _prepare(sessions)
+    taken: list[list[str]] = [[] for _ in range(AGENTS)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(AGENTS)
+
+    def work(i: int) -> None:
+        try:
+            start.wait()
+            taken[i] = _drain(sessions, f"agent{i}")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(AGENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == []
+    _check(sessions, taken)
+
+
+def _process_agent(url: str, agent: str, start: Any, out: Any) -> None:
+    engine = create_db_engine(url)
+    try:
+        sessions = session_factory(engine)
+        start.wait()
+        out.put((agent, _drain(sessions, agent), None))
+    except BaseException as exc:
+        out.put((agent, [], repr(exc)))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.slow
+def test_twenty_processes_never_share_an_entry(engine: Engine, db_url: str) -> None:
+    sessions = session_factory(engine)
+    _prepare(sessions)
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(AGENTS)
+    out = context.Queue()
+    processes = [
+        context.Process(target=_process_agent, args=(db_url, f"agent{i}", start, out))
+        for i in range(AGENTS)
+    ]
+    for process in processes:
+        process.start()
+    results = [out.get(timeout=180) for _ in processes]
+    for process in processes:
+        process.join(30)
+        assert process.exitcode == 0
+    assert [error for _, _, error in results if error] == []
+    by_name = {agent: taken for agent, taken, _ in results}
+    _check(sessions, [by_name[f"agent{i}"] for i in range(AGENTS)])
