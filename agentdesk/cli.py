@@ -84,11 +84,53 @@ def build_parser() -> argparse.ArgumentParser:
     cb_list.add_argument("--due", action="store_true", help="only callbacks due now or overdue")
     cb_list.add_argument("--json", action="store_true", help="machine-readable output")
 
+    _add_dialer_parsers(sub, common)
+
     lookup = sub.add_parser("lookup", help="find who a phone number belongs to", parents=[common])
     lookup.add_argument("number")
     lookup.add_argument("--region", metavar="CC", help="region for national numbers")
     lookup.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
+
+
+def _add_dialer_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    campaign = sub.add_parser("campaign", help="call lists for the dialer", parents=[common])
+    c_sub = campaign.add_subparsers(dest="campaign_command", metavar="ACTION", required=True)
+    create = c_sub.add_parser("create", help="create a campaign", parents=[common])
+    create.add_argument("name")
+    create.add_argument("--mode", choices=("preview", "progressive", "manual"), default="preview")
+    create.add_argument("--window", metavar="HH:MM-HH:MM", help="calling hours, callee's time")
+    create.add_argument("--max-attempts", type=int, default=5, metavar="N")
+    create.add_argument("--json", action="store_true", help="machine-readable output")
+    load = c_sub.add_parser("import", help="add entries from CSV", parents=[common])
+    load.add_argument("name")
+    load.add_argument("file", type=Path)
+    load.add_argument("--region", metavar="CC", help="region for national numbers")
+    load.add_argument("--encoding", metavar="E", help="file encoding (detected if omitted)")
+    load.add_argument("--json", action="store_true", help="machine-readable output")
+    nxt = c_sub.add_parser("next", help="reserve the entry an agent would get", parents=[common])
+    nxt.add_argument("name")
+    nxt.add_argument("--agent", required=True, metavar="USER")
+    nxt.add_argument("--at", metavar="ISO-8601", help="as if it were this time")
+    nxt.add_argument("--dry-run", action="store_true", help="show without reserving")
+    nxt.add_argument("--json", action="store_true", help="machine-readable output")
+    status = c_sub.add_parser("status", help="counts by status and outcome", parents=[common])
+    status.add_argument("name")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+
+    dnc = sub.add_parser("dnc", help="do-not-call lists", parents=[common])
+    d_sub = dnc.add_subparsers(dest="dnc_command", metavar="ACTION", required=True)
+    d_imp = d_sub.add_parser("import", help="load numbers from a text or CSV file",
+                             parents=[common])  # fmt: skip
+    d_imp.add_argument("file", type=Path)
+    d_imp.add_argument("--campaign", metavar="NAME", help="the campaign's list, not the global one")
+    d_imp.add_argument("--region", metavar="CC", help="region for national numbers")
+    d_imp.add_argument("--json", action="store_true", help="machine-readable output")
+    d_add = d_sub.add_parser("add", help="add numbers", parents=[common])
+    d_add.add_argument("numbers", nargs="+", metavar="NUMBER")
+    d_add.add_argument("--campaign", metavar="NAME", help="the campaign's list, not the global one")
+    d_add.add_argument("--region", metavar="CC", help="region for national numbers")
+    d_add.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -282,6 +324,74 @@ def cmd_callbacks_list(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _dialer_command(args: argparse.Namespace, settings: Settings) -> tuple[dict[str, Any], int]:
+    from agentdesk.crm.csv_reader import ImportFileError
+    from agentdesk.dialer import commands
+    from agentdesk.dialer.campaigns import DialerError
+
+    db = _open(args, settings)
+    try:
+        if args.command == "dnc":
+            region = _region(args, settings)
+            if args.dnc_command == "import":
+                result = commands.dnc_import(
+                    db.sessions, args.file, campaign=args.campaign, region=region
+                )
+                return result, commands.exit_status(result)
+            return commands.dnc_add(
+                db.sessions, args.numbers, campaign=args.campaign, region=region
+            ), EXIT_OK
+        action = args.campaign_command
+        if action == "create":
+            result = commands.campaign_create(
+                db.sessions, args.name, mode=args.mode, window=args.window,
+                max_attempts=args.max_attempts,
+            )  # fmt: skip
+            return result, EXIT_OK
+        if action == "import":
+            if not args.file.exists():
+                raise CliError(f"{args.file}: no such file")
+            result = commands.campaign_import(
+                db.sessions, args.name, args.file, region=_region(args, settings),
+                encoding=args.encoding, actor=settings.agent.username,
+            )  # fmt: skip
+            return result, commands.exit_status(result)
+        if action == "next":
+            result = commands.campaign_next(
+                db.sessions, args.name, agent=args.agent, at=args.at, dry_run=args.dry_run
+            )
+            return result, EXIT_OK
+        return commands.campaign_status(db.sessions, args.name), EXIT_OK
+    except (DialerError, ImportFileError) as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        db.dispose()
+
+
+def cmd_dialer(args: argparse.Namespace, settings: Settings) -> int:
+    result, status = _dialer_command(args, settings)
+    if args.json:
+        _print_json(result)
+    else:
+        _print_summary(result)
+    return status
+
+
+def _print_summary(result: dict[str, Any]) -> None:
+    """Plain text for people: one ``key: value`` line per scalar, nested tables indented."""
+    for key, value in result.items():
+        if isinstance(value, dict):
+            print(f"{key}:")
+            for inner, item in value.items():
+                print(f"  {inner}: {item}")
+        elif isinstance(value, list):
+            print(f"{key}: {len(value)}")
+            for item in value[:20]:
+                print(f"  {item}")
+        else:
+            print(f"{key}: {value}")
+
+
 def cmd_gui(args: argparse.Namespace, settings: Settings) -> int:
     from agentdesk.app.desktop import DesktopStartError, start_desktop
 
@@ -298,6 +408,9 @@ def cmd_gui(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the PyInstaller build may spawn importer workers
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -312,6 +425,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "lookup": cmd_lookup,
         "calls": cmd_calls_export,
         "callbacks": cmd_callbacks_list,
+        "campaign": cmd_dialer,
+        "dnc": cmd_dialer,
     }
     try:
         settings = _settings(args)

@@ -10,7 +10,7 @@ host clock. Each offered call is then declined (603) from the loop so calls do n
 Reported per call: ``wire_to_loop`` (the figure that matters), split into ``wire_to_callback``
 (SIPp send -> pjsua2 ``onIncomingCall``) and ``callback_to_loop``. Percentiles go to a JSON file.
 
-    .venv/bin/python bench/invite_latency.py --calls 250 --rate 40 --out bench/results/invite_latency.json
+    .venv/bin/python bench/invite_latency.py --calls 250 --rate 40
 """
 
 from __future__ import annotations

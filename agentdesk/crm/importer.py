@@ -144,7 +144,7 @@ class _Phone:
 
 
 @dataclass(slots=True)
-class _Row:
+class ParsedRow:
     line: int
     first: str | None
     last: str | None
@@ -199,8 +199,8 @@ def _company_key(name: str) -> str:
     return _SPACES.sub(" ", name).strip().lower()
 
 
-class _RowParser:
-    """Turns cells into a :class:`_Row` or a rejection reason. Caches per-run look-ups."""
+class RowParser:
+    """Turns cells into a :class:`ParsedRow` or a rejection reason. Caches per-run look-ups."""
 
     def __init__(self, mapping: HeaderMap, default_region: str) -> None:
         self.width = len(mapping.header)
@@ -248,7 +248,7 @@ class _RowParser:
             return f"{label} '{raw}' {cached}"
         return cached
 
-    def parse(self, line: int, cells: list[str]) -> _Row | str:
+    def parse(self, line: int, cells: list[str]) -> ParsedRow | str:
         if len(cells) != self.width:
             return f"expected {self.width} fields, found {len(cells)}"
 
@@ -265,7 +265,7 @@ class _RowParser:
         country_cell = cell(self.country)
         country = self._region(country_cell) if country_cell else None
         region = country or self.default_region
-        row = _Row(
+        row = ParsedRow(
             line=line,
             first=first,
             last=last,
@@ -292,7 +292,7 @@ class _RowParser:
         return self._check(row)
 
     @staticmethod
-    def _check(row: _Row) -> _Row | str:
+    def _check(row: ParsedRow) -> ParsedRow | str:
         if not (row.first or row.last or row.company or row.email or row.phones):
             return "no name, company, phone or e-mail"
         for label, value in (
@@ -308,14 +308,14 @@ class _RowParser:
         return row
 
 
-def _row_dict(header: tuple[str, ...], cells: list[str]) -> dict[str, str]:
+def row_dict(header: tuple[str, ...], cells: list[str]) -> dict[str, str]:
     row = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}
     for i in range(len(header), len(cells)):
         row[f"column {i + 1}"] = cells[i]
     return row
 
 
-class _RejectWriter:
+class RejectWriter:
     """Writes rejects to a temporary file next to the input; renamed into place on commit."""
 
     def __init__(self, source: Path, header: tuple[str, ...], delimiter: str) -> None:
@@ -354,18 +354,18 @@ class _RejectWriter:
 
 def _read_rows(
     table: CsvTable,
-    parser: _RowParser,
-    rejects: _RejectWriter,
+    parser: RowParser,
+    rejects: RejectWriter,
     rejected: list[RejectedRow],
     progress: ProgressCallback | None,
-) -> list[_Row]:
-    accepted: list[_Row] = []
+) -> list[ParsedRow]:
+    accepted: list[ParsedRow] = []
     done = 0
     header = table.header
     for record in table.records():
         outcome = parser.parse(record.line, record.cells)
         if isinstance(outcome, str):
-            rejected.append(RejectedRow(record.line, outcome, _row_dict(header, record.cells)))
+            rejected.append(RejectedRow(record.line, outcome, row_dict(header, record.cells)))
             rejects.write(record.line, outcome, record.cells)
         else:
             accepted.append(outcome)
@@ -396,7 +396,7 @@ def _select_in(
 class _Existing:
     """What the database already holds for the keys of one import (batched look-ups)."""
 
-    def __init__(self, session: Session, rows: list[_Row]) -> None:
+    def __init__(self, session: Session, rows: list[ParsedRow]) -> None:
         emails = {r.email.lower() for r in rows if r.email and r.is_person}
         person_numbers = {p.e164 for r in rows if r.is_person for p in r.phones}
         company_numbers = {p.e164 for r in rows if not r.is_person for p in r.phones}
@@ -473,7 +473,7 @@ class _Plan:
         values.update(id=uuid7(), created_at=now, updated_at=now, version=1, deleted_at=None)
         return values
 
-    def _phones(self, row: _Row, phones: list[_Phone], owner: dict[str, uuid.UUID]) -> None:
+    def _phones(self, row: ParsedRow, phones: list[_Phone], owner: dict[str, uuid.UUID]) -> None:
         for p in phones:
             self.phones.append(
                 self._record(
@@ -487,7 +487,7 @@ class _Plan:
                 )
             )
 
-    def build(self, rows: list[_Row], existing: _Existing) -> None:
+    def build(self, rows: list[ParsedRow], existing: _Existing) -> None:
         emails = existing.emails
         name_numbers = existing.name_numbers
         accounts = existing.accounts
@@ -534,7 +534,9 @@ class _Plan:
             self._phones(row, new, {"account_id": account_id})
             self.imported += 1
 
-    def _account(self, name: str, accounts: dict[str, uuid.UUID], row: _Row | None) -> uuid.UUID:
+    def _account(
+        self, name: str, accounts: dict[str, uuid.UUID], row: ParsedRow | None
+    ) -> uuid.UUID:
         key = _company_key(name)
         found = accounts.get(key)
         if found is not None:
@@ -638,8 +640,8 @@ def import_contacts(
                 f"{path}: no usable header on line {table.header_line}: expected a name, "
                 f"company, phone or e-mail column; found {found}"
             )
-        parser = _RowParser(table.mapping, region)
-        rejects = _RejectWriter(path, table.header, table.delimiter)
+        parser = RowParser(table.mapping, region)
+        rejects = RejectWriter(path, table.header, table.delimiter)
         rejected: list[RejectedRow] = []
         try:
             rows = _read_rows(table, parser, rejects, rejected, progress)
@@ -661,7 +663,7 @@ def _write(
     sessions: sessionmaker[Session],
     path: Path,
     table: CsvTable,
-    rows: list[_Row],
+    rows: list[ParsedRow],
     rejected: int,
     actor: str | None,
 ) -> _Plan:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.crm.base import utcnow
 from agentdesk.crm.bulk import bulk_writer
 from agentdesk.crm.csv_reader import CONTACT_COLUMNS, Column, ImportFileError, open_csv
-from agentdesk.crm.importer import RejectedRow, _RejectWriter, _row_dict
+from agentdesk.crm.importer import RejectedRow, RejectWriter, row_dict
 from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.models import CampaignEntry, DncNumber
 from agentdesk.dialer.rules import EntryStatus
@@ -241,7 +241,7 @@ def import_file(
                 ) from None
             position = 0
             records = _prepend((table.header_line, list(table.header)), records)
-        rejects = _RejectWriter(path, table.header, table.delimiter)
+        rejects = RejectWriter(path, table.header, table.delimiter)
         rejected: list[RejectedRow] = []
         numbers: list[str] = []
         cache: dict[str, str | None] = {}
@@ -253,7 +253,7 @@ def import_file(
                     numbers.append(e164)
                     continue
                 reason = "no number" if not raw else f"'{raw}' is not a phone number"
-                rejected.append(RejectedRow(line, reason, _row_dict(table.header, cells)))
+                rejected.append(RejectedRow(line, reason, row_dict(table.header, cells)))
                 rejects.write(line, reason, cells)
             added, already, marked = _store(sessions, numbers, campaign, f"file {path.name}")
             reject_file = rejects.finish()

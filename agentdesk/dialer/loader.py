@@ -38,12 +38,12 @@ from agentdesk.crm.base import utcnow
 from agentdesk.crm.bulk import bulk_writer
 from agentdesk.crm.csv_reader import CONTACT_COLUMNS, CsvTable, HeaderMap, ImportFileError, open_csv
 from agentdesk.crm.importer import (
+    ParsedRow,
     ProgressCallback,
     RejectedRow,
-    _RejectWriter,
-    _Row,
-    _row_dict,
-    _RowParser,
+    RejectWriter,
+    RowParser,
+    row_dict,
 )
 from agentdesk.crm.models import Account, AuditEntry, Call, Contact, Lead, PhoneRecord
 from agentdesk.dialer.campaigns import load_campaign
@@ -176,14 +176,14 @@ def import_csv(
     with sessions() as session:
         load_campaign(session, campaign)  # fail before reading a million rows
     with open_csv(path, encoding=encoding, columns=CAMPAIGN_COLUMNS) as table:
-        parser = _RowParser(table.mapping, region)
+        parser = RowParser(table.mapping, region)
         if not parser.phones:
             found = ", ".join(repr(h) for h in table.header) or "nothing"
             raise ImportFileError(
                 f"{path}: no phone column on line {table.header_line}; found {found}"
             )
         zone_position = table.mapping.position(TIME_ZONE)
-        rejects = _RejectWriter(path, table.header, table.delimiter)
+        rejects = RejectWriter(path, table.header, table.delimiter)
         rejected: list[RejectedRow] = []
         specs: list[EntrySpec] = []
         try:
@@ -198,7 +198,7 @@ def import_csv(
             for batch, outcomes in parsed:
                 for (line, cells), outcome in zip(batch, outcomes, strict=True):
                     if isinstance(outcome, str):
-                        rejected.append(RejectedRow(line, outcome, _row_dict(table.header, cells)))
+                        rejected.append(RejectedRow(line, outcome, row_dict(table.header, cells)))
                         rejects.write(line, outcome, cells)
                     else:
                         specs.append(outcome)
@@ -237,12 +237,12 @@ def _auto_workers(total_bytes: int) -> int:
 
 
 def _parse_batch(
-    parser: _RowParser, zone_position: int | None, batch: list[tuple[int, list[str]]]
+    parser: RowParser, zone_position: int | None, batch: list[tuple[int, list[str]]]
 ) -> list[EntrySpec | str]:
     return [_spec(parser, line, cells, zone_position) for line, cells in batch]
 
 
-_WORKER_PARSER: dict[tuple[tuple[str, ...], str], _RowParser] = {}
+_WORKER_PARSER: dict[tuple[tuple[str, ...], str], RowParser] = {}
 
 
 def _parse_remote(
@@ -253,7 +253,7 @@ def _parse_remote(
     parser = _WORKER_PARSER.get(key)
     if parser is None:
         _WORKER_PARSER.clear()
-        parser = _WORKER_PARSER[key] = _RowParser(mapping, region)
+        parser = _WORKER_PARSER[key] = RowParser(mapping, region)
     return _parse_batch(parser, zone_position, batch)
 
 
@@ -285,7 +285,7 @@ def _parse_in_processes(
 
 
 def _spec(
-    parser: _RowParser, line: int, cells: list[str], zone_position: int | None
+    parser: RowParser, line: int, cells: list[str], zone_position: int | None
 ) -> EntrySpec | str:
     row = parser.parse(line, cells)
     if isinstance(row, str):
@@ -300,7 +300,7 @@ def _spec(
     return _from_row(row, zone)
 
 
-def _from_row(row: _Row, zone: str | None) -> EntrySpec:
+def _from_row(row: ParsedRow, zone: str | None) -> EntrySpec:
     phone = row.phones[0]
     return EntrySpec(
         phone_raw=phone.raw[:64],
