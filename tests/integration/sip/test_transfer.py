@@ -13,6 +13,7 @@ from agentdesk.telephony.port import (
     CallHeld,
     CallOffered,
     CallOutcome,
+    CallResumed,
     TransferCompleted,
     TransferProgress,
 )
@@ -147,6 +148,8 @@ def test_cancel_consult_resumes_the_customer(
     phone.cancel_consult(call_id).result(5)
     consult_end = events.wait_for(CallEnded, lambda e: e.call_id == consult_id)
     assert consult_end.outcome is CallOutcome.ANSWERED_COMPLETED
+    # The customer is taken off hold (re-INVITE sendrecv answered) before the agent hangs up.
+    events.wait_for(CallResumed, lambda e: e.call_id == call_id)
     phone.hangup(call_id).result(5)
     events.wait_for(CallEnded, lambda e: e.call_id == call_id)
     customer.assert_success()
