@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.app.config import Settings, choose_database_url, default_database_path
-from agentdesk.app.secrets import CredentialStore
+from agentdesk.app.credentials import CredentialStore
 from agentdesk.crm import migrate
 from agentdesk.crm.db import (
     DatabaseUrlError,

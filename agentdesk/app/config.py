@@ -2,7 +2,7 @@
 
 Precedence for the database: ``--db`` on the command line, then ``AGENTDESK_DB_URL``, then
 ``[database] url`` in the config file, then the embedded SQLite file in the user's data folder.
-Secrets never live here: passwords go to the keyring (see :mod:`agentdesk.app.secrets`).
+Secrets never live here: passwords go to the keyring (see :mod:`agentdesk.app.credentials`).
 """
 
 from __future__ import annotations

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from agentdesk.app.bootstrap import Database, DatabaseUnavailable, connect
 from agentdesk.app.config import ConfigError, Settings
+from agentdesk.app.credentials import CredentialStore
 from agentdesk.app.desk import DeskController, DeskServices
 from agentdesk.app.event_log import EventLog
 from agentdesk.app.records import RecordService
-from agentdesk.app.secrets import CredentialStore
 from agentdesk.app.sip_setup import SoftphoneStack, sip_config, sip_password
 from agentdesk.crm.callbacks import CallbackService
 from agentdesk.crm.calls import CallLog

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from agentdesk.app.config import Settings, default_config_path, parse_settings
-from agentdesk.app.secrets import CredentialStore
+from agentdesk.app.credentials import CredentialStore
 from agentdesk.app.sip_setup import sip_config, store_sip_password
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from agentdesk.app.config import ConfigError, Settings, data_dir
-from agentdesk.app.secrets import SIP_SERVICE, CredentialStore
+from agentdesk.app.credentials import SIP_SERVICE, CredentialStore
 from agentdesk.telephony.port import SipConfig, Softphone
 
 _FIELDS = {f.name: f for f in dataclasses.fields(SipConfig)}

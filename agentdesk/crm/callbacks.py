@@ -213,13 +213,7 @@ class CallbackService:
         actor: AgentRef | None = None,
     ) -> CallbackChanged:
         """Mark the callback done (the call that fulfilled it has its own record)."""
-
-        def edit(session: Session, callback: Callback) -> dict[str, Any]:
-            callback.status = CallbackStatus.DONE
-            callback.completed_at = self._clock()
-            return {"status": CallbackStatus.DONE.value}
-
-        return self._edit(callback_id, expected_version, actor, edit)
+        return self._close(callback_id, expected_version, actor, CallbackStatus.DONE)
 
     def cancel(
         self,
@@ -228,10 +222,20 @@ class CallbackService:
         expected_version: int,
         actor: AgentRef | None = None,
     ) -> CallbackChanged:
+        """Withdraw the callback: nobody needs to call."""
+        return self._close(callback_id, expected_version, actor, CallbackStatus.CANCELLED)
+
+    def _close(
+        self,
+        callback_id: uuid.UUID,
+        expected_version: int,
+        actor: AgentRef | None,
+        status: CallbackStatus,
+    ) -> CallbackChanged:
         def edit(session: Session, callback: Callback) -> dict[str, Any]:
-            callback.status = CallbackStatus.CANCELLED
+            callback.status = status
             callback.completed_at = self._clock()
-            return {"status": CallbackStatus.CANCELLED.value}
+            return {"status": status.value}
 
         return self._edit(callback_id, expected_version, actor, edit)
 

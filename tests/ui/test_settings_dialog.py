@@ -11,7 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from agentdesk.app.config import load_settings
-from agentdesk.app.secrets import SIP_SERVICE
+from agentdesk.app.credentials import SIP_SERVICE
 from agentdesk.ui.settings_dialog import SettingsDialog
 from tests.support.memory_keyring import MemoryKeyring
 from tests.ui.conftest import Desk

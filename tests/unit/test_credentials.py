@@ -9,7 +9,7 @@ from keyring.backends.fail import Keyring as FailKeyring
 
 from agentdesk.app.bootstrap import resolve_url
 from agentdesk.app.config import parse_settings
-from agentdesk.app.secrets import DB_SERVICE, CredentialStore, db_key
+from agentdesk.app.credentials import DB_SERVICE, CredentialStore, db_key
 from agentdesk.crm.db import normalize_url, redacted
 from tests.support.memory_keyring import MemoryKeyring
 
