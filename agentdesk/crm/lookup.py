@@ -46,6 +46,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.crm import lookup_pg
 from agentdesk.crm.base import Base, UtcDateTime
 from agentdesk.crm.models import display_name
 from agentdesk.domain.enums import (
@@ -179,6 +180,13 @@ class _Owner:
     opportunities: list[OpportunitySummary] = field(default_factory=list)
     callbacks: list[CallbackSummary] = field(default_factory=list)
 
+    def sort_history(self) -> None:
+        # A union of per-match parts comes back in no particular order.
+        self.calls.sort(key=lambda call: (call.started_at, call.id), reverse=True)
+        self.cases.sort(key=_case_order)
+        self.opportunities.sort(key=_opportunity_order)
+        self.callbacks.sort(key=lambda item: (item.due_at, item.id))
+
     def freeze(self) -> Match:
         return Match(
             kind=self.kind,
@@ -237,73 +245,100 @@ class CallerLookup:
             # a transaction sends; re-planning costs ~0.5 ms a statement). The two reads see
             # different snapshots, which a screen pop can live with.
             conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-            owners: dict[tuple[OwnerKind, uuid.UUID], _Owner] = {}
-            for row in conn.execute(_OWNERS, {"e164": number.e164}):
-                owner = _owner_from_row(row)
-                if owner is not None:
-                    # Several numbers of one record match once; the oldest number's kind shows.
-                    owners.setdefault((owner.kind, owner.id), owner)
-            found = list(owners.values())
-            # A switchboard shared by hundreds of contacts must not build one giant statement.
-            for start in range(0, len(found), HISTORY_BATCH):
-                self._load_histories(conn, found[start : start + HISTORY_BATCH])
+            if conn.dialect.name == "postgresql":
+                found = self._read_in_one_trip(conn, number.e164)
+            else:
+                found = self._read_owners(conn, number.e164)
+                # A switchboard shared by hundreds of contacts must not build one giant
+                # statement.
+                for start in range(0, len(found), HISTORY_BATCH):
+                    self._load_histories(conn, found[start : start + HISTORY_BATCH])
         matches = [owner.freeze() for owner in found]
         matches.sort(key=_match_order)
         return CallerMatch(number=number, matches=tuple(matches))
 
-    def _load_histories(self, conn: Connection, owners: list[_Owner]) -> None:
-        shapes = tuple((owner.kind, owner.account_id is not None) for owner in owners)
-        params: dict[str, Any] = {
+    def _limits(self) -> dict[str, Any]:
+        return {
             "calls_limit": max(self._history_limit, 0),
             "open_limit": max(self._open_limit, 0),
             "horizon": self._clock() + CALLBACK_HORIZON,
         }
+
+    def _read_owners(self, conn: Connection, e164: str) -> list[_Owner]:
+        owners: dict[tuple[OwnerKind, uuid.UUID], _Owner] = {}
+        for row in conn.execute(_OWNERS, {"e164": e164}):
+            owner = _owner_from_row(row)
+            if owner is not None:
+                # Several numbers of one record match once; the oldest number's kind shows.
+                owners.setdefault((owner.kind, owner.id), owner)
+        return list(owners.values())
+
+    def _read_in_one_trip(self, conn: Connection, e164: str) -> list[_Owner]:
+        """PostgreSQL: owners and histories from one statement (see :mod:`lookup_pg`)."""
+        owners: dict[tuple[OwnerKind, uuid.UUID], tuple[int, _Owner]] = {}
+        for row in conn.execute(_one_trip_statement(), {"e164": e164, **self._limits()}):
+            owner = _owner_from_row(row)
+            if owner is None:
+                continue
+            ordinal, kept = owners.setdefault((owner.kind, owner.id), (row.ord, owner))
+            # A record with several matching numbers shows up once per number; the history
+            # of the oldest number's row is the one kept.
+            if ordinal == row.ord and row.part is not None:
+                _add_history(kept, row)
+        found = [owner for _ordinal, owner in owners.values()]
+        for owner in found:
+            owner.sort_history()
+        return found
+
+    def _load_histories(self, conn: Connection, owners: list[_Owner]) -> None:
+        shapes = tuple((owner.kind, owner.account_id is not None) for owner in owners)
+        params = self._limits()
         for index, owner in enumerate(owners):
             params[f"id{index}"] = owner.id
             params[f"acc{index}"] = owner.account_id
         for row in conn.execute(_history_statement(shapes), params):
-            owner = owners[row.m]
-            if row.part == _CALLS:
-                owner.calls.append(
-                    CallSummary(
-                        id=row.id,
-                        started_at=row.ts,
-                        direction=CallDirection(row.s1),
-                        disposition_code=row.s2,
-                        notes=row.s3,
-                        talk_seconds=row.num,
-                    )
-                )
-            elif row.part == _CASES:
-                owner.cases.append(
-                    CaseSummary(
-                        id=row.id,
-                        subject=row.s1,
-                        status=CaseStatus(row.s2),
-                        priority=CasePriority(row.s3),
-                        due_at=row.ts,
-                    )
-                )
-            elif row.part == _OPPORTUNITIES:
-                owner.opportunities.append(
-                    OpportunitySummary(
-                        id=row.id,
-                        name=row.s1,
-                        stage=OpportunityStage(row.s2),
-                        amount=row.amount,
-                        close_date=row.day,
-                    )
-                )
-            else:
-                owner.callbacks.append(
-                    CallbackSummary(id=row.id, due_at=row.ts, note=row.s1, agent_id=row.ref)
-                )
+            _add_history(owners[row.m], row)
         for owner in owners:
-            # A union of per-match parts comes back in no particular order.
-            owner.calls.sort(key=lambda call: (call.started_at, call.id), reverse=True)
-            owner.cases.sort(key=_case_order)
-            owner.opportunities.sort(key=_opportunity_order)
-            owner.callbacks.sort(key=lambda item: (item.due_at, item.id))
+            owner.sort_history()
+
+
+def _add_history(owner: _Owner, row: Row[Any]) -> None:
+    """One history row of the shared union shape onto its owner."""
+    if row.part == _CALLS:
+        owner.calls.append(
+            CallSummary(
+                id=row.id,
+                started_at=row.ts,
+                direction=CallDirection(row.s1),
+                disposition_code=row.s2,
+                notes=row.s3,
+                talk_seconds=row.num,
+            )
+        )
+    elif row.part == _CASES:
+        owner.cases.append(
+            CaseSummary(
+                id=row.id,
+                subject=row.s1,
+                status=CaseStatus(row.s2),
+                priority=CasePriority(row.s3),
+                due_at=row.ts,
+            )
+        )
+    elif row.part == _OPPORTUNITIES:
+        owner.opportunities.append(
+            OpportunitySummary(
+                id=row.id,
+                name=row.s1,
+                stage=OpportunityStage(row.s2),
+                amount=row.amount,
+                close_date=row.day,
+            )
+        )
+    else:
+        owner.callbacks.append(
+            CallbackSummary(id=row.id, due_at=row.ts, note=row.s1, agent_id=row.ref)
+        )
 
 
 # -- statements ------------------------------------------------------------------------------
@@ -368,10 +403,12 @@ _COLUMN_TYPES: dict[str, Any] = {
 
 
 def _columns(index: int, part: int, **values: ColumnElement[Any]) -> list[ColumnElement[Any]]:
-    columns: list[ColumnElement[Any]] = [
-        literal_column(str(index)).label("m"),
-        literal_column(str(part)).label("part"),
-    ]
+    return [literal_column(str(index)).label("m"), *_shape(part, **values)]
+
+
+def _shape(part: int, **values: ColumnElement[Any]) -> list[ColumnElement[Any]]:
+    """One history part's select list: its number, then every shared column, typed."""
+    columns: list[ColumnElement[Any]] = [literal_column(str(part)).label("part")]
     for name, type_ in _COLUMN_TYPES.items():
         value = values.get(name)
         # A typed NULL: PostgreSQL reads an untyped NULL in a subquery as text, which then
@@ -508,6 +545,17 @@ _PART_BUILDERS: tuple[Callable[[int, OwnerKind, bool], Select[Any] | None], ...]
     _opportunities_part,
     _callbacks_part,
 )
+
+
+@lru_cache(maxsize=1)
+def _one_trip_statement() -> Executable:
+    return lookup_pg.build_statement(
+        _owners_statement(),
+        dict(_tables),
+        _shape,
+        _PRIORITY_RANK,
+        (_CALLS, _CASES, _OPPORTUNITIES, _CALLBACKS),
+    )
 
 
 @lru_cache(maxsize=512)

@@ -444,8 +444,9 @@ def test_history_is_read_in_a_fixed_number_of_queries(
     with _count_statements(engine) as statements:
         result = lookup.lookup(NUMBER)
     assert len(result.matches) == 8
-    # The owners, then every history of every match in one statement.
-    assert len(statements) == 2, statements
+    # SQLite: the owners, then every history of every match in one statement. PostgreSQL:
+    # owners and histories together, one round trip.
+    assert len(statements) == (1 if engine.dialect.name == "postgresql" else 2), statements
     with _count_statements(engine) as statements:
         assert lookup.lookup("+12015550100").matches == ()
     assert len(statements) == 1
@@ -463,7 +464,8 @@ def test_many_matches_are_read_in_batches(
     make_call(NOW - timedelta(days=2), "sale", contact_id=contacts[33])
     with _count_statements(engine) as statements:
         matches = lookup.lookup(NUMBER).matches
-    assert len(statements) == 1 + 3  # owners, then 41 histories in batches of 16
+    # SQLite: owners, then 41 histories in batches of 16; PostgreSQL: one statement.
+    assert len(statements) == (1 if engine.dialect.name == "postgresql" else 1 + 3)
     assert len(matches) == 41
     assert matches[0].id == contacts[33]  # the one called recently, from the third batch
     assert matches[0].last_contact_at == NOW - timedelta(days=2)
