@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -47,8 +48,11 @@ def test_campaign_round_trip(
     code, out, _ = run(capsys, "dnc", "add", "020 7946 0018", "--region", "GB", "--db", db_url)
     assert code == 0
 
-    # 10:00 in London on a Tuesday: inside the window; the DNC number is never offered.
-    at = "2026-11-24T10:00:00Z"
+    # 10:00 UTC (10:00 or 11:00 in London) on a Tuesday in the future, when the fresh entries
+    # are eligible: inside the window; the DNC number is never offered.
+    day = datetime.now(UTC).date() + timedelta(days=7)
+    day += timedelta(days=(1 - day.weekday()) % 7)
+    at = f"{day}T10:00:00Z"
     code, out, _ = run(capsys, "campaign", "next", "Renewals", "--agent", "li.na", "--at", at,
                        "--dry-run", "--json", "--db", db_url)  # fmt: skip
     assert code == 0
@@ -56,7 +60,7 @@ def test_campaign_round_trip(
     assert picked["entry"]["phone"] == "+442079460019"
 
     code, out, _ = run(capsys, "campaign", "next", "Renewals", "--agent", "li.na",
-                       "--at", "2026-11-24T22:00:00Z", "--json", "--db", db_url)  # fmt: skip
+                       "--at", f"{day}T22:00:00Z", "--json", "--db", db_url)  # fmt: skip
     assert code == 0
     late = json.loads(out)
     assert late["entry"] is None
