@@ -6,7 +6,9 @@ match (calls, open cases, open opportunities, due callbacks) are then read with 
 that unions one small ``ORDER BY ... LIMIT`` per match and kind, so each part walks an index
 for a handful of rows whatever the size of the tables. An unknown number costs one query, up to
 16 matches two (more take one more per 16): round trips and statement overhead, not the
-database, dominate at this size.
+database, dominate at this size. On PostgreSQL, where a round trip is dearer, owners and
+histories come back in one statement over a connection the lookup keeps (see
+:mod:`agentdesk.crm.lookup_pg`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Date,
+    Engine,
     Executable,
     Float,
     Integer,
@@ -229,6 +232,18 @@ class CallerLookup:
         self._history_limit = history_limit
         self._open_limit = open_items_limit
         self._clock = clock
+        bind = sessions.kw.get("bind")
+        self._pinned = (
+            lookup_pg.PinnedConnections(bind)
+            if isinstance(bind, Engine) and bind.dialect.name == "postgresql"
+            else None
+        )
+
+    def close(self) -> None:
+        """Return the connections kept for PostgreSQL lookups to the pool (also done when the
+        lookup is garbage-collected)."""
+        if self._pinned is not None:
+            self._pinned.close()
 
     def lookup(self, text: str, region: str | None = None) -> CallerMatch:
         """Normalise ``text`` and return every non-deleted record that owns the number.
@@ -239,15 +254,14 @@ class CallerLookup:
         """
         # Caller IDs may be merely possible numbers (ranges phonenumbers does not know yet).
         number = normalize(text, region or self._default_region, strict=False)
-        with self._sessions() as session:
-            # Autocommit: no BEGIN/COMMIT round trips for two reads, and psycopg keeps its
-            # prepared statements (it forgets them all on ROLLBACK, which closing a session in
-            # a transaction sends; re-planning costs ~0.5 ms a statement). The two reads see
-            # different snapshots, which a screen pop can live with.
-            conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-            if conn.dialect.name == "postgresql":
-                found = self._read_in_one_trip(conn, number.e164)
-            else:
+        found: list[_Owner]
+        if self._pinned is not None:
+            found = self._pinned.run(lambda conn: self._read_in_one_trip(conn, number.e164))
+        else:
+            with self._sessions() as session:
+                # Autocommit: no BEGIN/COMMIT for two reads. They see different snapshots,
+                # which a screen pop can live with.
+                conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
                 found = self._read_owners(conn, number.e164)
                 # A switchboard shared by hundreds of contacts must not build one giant
                 # statement.

@@ -12,7 +12,11 @@ and keeps the two-statement path in :mod:`agentdesk.crm.lookup`.
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -27,9 +31,13 @@ from sqlalchemy import (
     true,
     union_all,
 )
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from agentdesk.crm.base import UtcDateTime
 from agentdesk.domain.enums import OPEN_CASE_STATUSES, OPEN_OPPORTUNITY_STAGES, CallbackStatus
+
+T = TypeVar("T")
 
 PART_COLUMNS = ("part", "id", "ts", "s1", "s2", "s3", "num", "amount", "day", "ref")
 
@@ -160,3 +168,63 @@ def build_statement(
         .select_from(o.outerjoin(history, true()))
         .order_by(o.c.ord)
     )
+
+
+class PinnedConnections:
+    """One autocommit connection per thread, kept for the life of the owner.
+
+    A pooled checkout pings the server first (``pool_pre_ping``): a second round trip for
+    every screen pop. A pinned connection skips it and instead retries once when the server
+    turns out to have dropped it (a restart, a failover), which is SQLAlchemy's "optimistic"
+    disconnect handling. Autocommit means it never sits idle in a transaction or holds locks.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: set[Connection] = set()
+        # Whoever drops the owner without close() still gives the connections back.
+        self._finalizer = weakref.finalize(self, _close_all, self._open, self._lock)
+
+    def run(self, work: Callable[[Connection], T]) -> T:
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                result = work(conn)
+            except DBAPIError as exc:
+                self._discard(conn)
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+                continue
+            conn.rollback()  # ends SQLAlchemy's own transaction marker; nothing goes to the server
+            return result
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        self._finalizer()
+
+    def _connection(self) -> Connection:
+        conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self._local.conn = conn
+            with self._lock:
+                self._open.add(conn)
+        return conn
+
+    def _discard(self, conn: Connection) -> None:
+        self._local.conn = None
+        with self._lock:
+            self._open.discard(conn)
+        conn.close()
+
+
+def _close_all(connections: set[Connection], lock: threading.Lock) -> None:
+    with lock:
+        pending = list(connections)
+        connections.clear()
+    for conn in pending:
+        # A connection the server already dropped is nothing to report at shutdown.
+        with contextlib.suppress(Exception):
+            conn.close()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, select
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.db import unit_of_work
@@ -43,8 +44,10 @@ DEFAULT_PHONES = ((NUMBER, "(201) 555-0123", PhoneKind.MOBILE),)
 
 
 @pytest.fixture
-def lookup(sessions: sessionmaker[Session]) -> CallerLookup:
-    return CallerLookup(sessions, "US", history_limit=3, clock=lambda: NOW)
+def lookup(sessions: sessionmaker[Session]) -> Iterator[CallerLookup]:
+    service = CallerLookup(sessions, "US", history_limit=3, clock=lambda: NOW)
+    yield service
+    service.close()
 
 
 @pytest.fixture
@@ -491,3 +494,24 @@ class _count_statements:
 
     def __exit__(self, *_exc: object) -> None:
         event.remove(self._engine, "before_cursor_execute", self._on_execute)
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+def test_postgres_lookup_survives_a_dropped_connection(
+    engine: Engine, lookup: CallerLookup, make_contact: Callable[..., uuid.UUID]
+) -> None:
+    ada = make_contact()
+    assert [m.id for m in lookup.lookup(NUMBER).matches] == [ada]
+    # The server drops every other session (a restart, a failover, an admin's kill).
+    with engine.connect() as admin:
+        admin.execute(
+            sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    engine.dispose()  # the pool's idle connections are dead too; the pinned one is retried
+    assert [m.id for m in lookup.lookup(NUMBER).matches] == [ada]
+    assert engine.pool.checkedout() == 1  # the lookup keeps its connection between calls
+    lookup.close()
+    assert engine.pool.checkedout() == 0
