@@ -16,6 +16,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -191,6 +192,7 @@ class Disposition(SharedRecord, Base):
     is_success: Mapped[bool] = mapped_column(default=False)
     needs_callback: Mapped[bool] = mapped_column(default=False)
     is_final: Mapped[bool] = mapped_column(default=False)
+    adds_to_dnc: Mapped[bool] = mapped_column(default=False, server_default=false())
     is_default: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     sort_order: Mapped[int] = mapped_column(default=0)

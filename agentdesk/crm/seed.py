@@ -20,6 +20,7 @@ class DispositionSpec:
     is_success: bool = False
     needs_callback: bool = False
     is_final: bool = False
+    adds_to_dnc: bool = False
     is_default: bool = False
 
 
@@ -32,7 +33,9 @@ DEFAULT_DISPOSITIONS: tuple[DispositionSpec, ...] = (
     DispositionSpec("busy", "Busy"),
     DispositionSpec("wrong_number", "Wrong number", is_final=True),
     DispositionSpec("voicemail", "Voicemail left"),
-    DispositionSpec("do_not_call", "Do not call", counts_as_contact=True, is_final=True),
+    DispositionSpec(
+        "do_not_call", "Do not call", counts_as_contact=True, is_final=True, adds_to_dnc=True
+    ),
     DispositionSpec("resolved", "Resolved", counts_as_contact=True, is_success=True),
     DispositionSpec("info_given", "Information given", counts_as_contact=True),
 )
@@ -56,6 +59,7 @@ def ensure_default_dispositions(session: Session) -> int:
                 is_success=spec.is_success,
                 needs_callback=spec.needs_callback,
                 is_final=spec.is_final,
+                adds_to_dnc=spec.adds_to_dnc,
                 is_default=spec.is_default,
                 active=True,
                 sort_order=(order + 1) * 10,

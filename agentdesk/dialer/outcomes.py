@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from agentdesk.crm.base import utcnow
-from agentdesk.crm.models import Disposition, User
+from agentdesk.crm.models import AuditEntry, Disposition, User
 from agentdesk.dialer.campaigns import DialerError, load_agent, load_campaign, policy_of
 from agentdesk.dialer.dnc import is_listed
 from agentdesk.dialer.models import Attempt, Campaign, CampaignEntry, DncNumber
@@ -39,10 +39,9 @@ from agentdesk.dialer.rules import (
     after_attempt,
     after_disposition,
 )
+from agentdesk.domain.enums import AuditAction
 from agentdesk.domain.ids import uuid7
 
-DNC_DISPOSITIONS = frozenset({"do_not_call"})
-"""Wrap-up codes that put the number on the global DNC list (``Disposition`` has no flag yet)."""
 SKIP_DELAY = timedelta(minutes=30)
 
 
@@ -72,6 +71,8 @@ class EntryState:
     next_eligible_at: datetime
     assigned_agent_id: uuid.UUID | None
     version: int
+    attempt_id: uuid.UUID | None = None
+    """The attempt :func:`record_attempt` wrote (``None`` from the other changes)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -85,7 +86,7 @@ class EntryState:
         }
 
 
-def _state(entry: CampaignEntry) -> EntryState:
+def _state(entry: CampaignEntry, attempt_id: uuid.UUID | None = None) -> EntryState:
     return EntryState(
         id=entry.id,
         status=entry.status,
@@ -95,6 +96,7 @@ def _state(entry: CampaignEntry) -> EntryState:
         next_eligible_at=entry.next_eligible_at,
         assigned_agent_id=entry.assigned_agent_id,
         version=entry.version,
+        attempt_id=attempt_id,
     )
 
 
@@ -195,10 +197,11 @@ def record_attempt(
         entry.attempts += 1
         entry.last_outcome = result
         _apply(entry, after_attempt(policy_of(campaign), result, entry.attempts, now), now)
+        attempt_id = uuid7()
         session.execute(
             insert(Attempt),
             {
-                "id": uuid7(),
+                "id": attempt_id,
                 "entry_id": entry.id,
                 "campaign_id": campaign.id,
                 "agent_id": user.id if user else None,
@@ -211,7 +214,7 @@ def record_attempt(
             },
         )
         _commit(session, entry_id)
-        return _state(entry)
+        return _state(entry, attempt_id)
 
 
 def apply_disposition(
@@ -222,6 +225,7 @@ def apply_disposition(
     agent: str | None = None,
     callback_at: datetime | None = None,
     callback_for_anyone: bool = False,
+    call_id: uuid.UUID | None = None,
     now: datetime | None = None,
 ) -> EntryState:
     """Apply the agent's wrap-up code to the entry (after :func:`record_attempt`).
@@ -229,7 +233,8 @@ def apply_disposition(
     The code's flags decide: ``do_not_call`` lists the number globally; final codes end the
     entry; callback codes need ``callback_at`` and make the entry the agent's callback (or
     anyone's with ``callback_for_anyone``); other codes retry by the outcome's rule.
-    ``counts_as_contact`` and ``is_success`` feed the campaign's progress.
+    ``counts_as_contact`` and ``is_success`` feed the campaign's progress. ``call_id`` links
+    the entry's last attempt to the call row the wrap-up saved.
     """
     now = now or utcnow()
     with sessions() as session:
@@ -269,10 +274,27 @@ def apply_disposition(
         ).first()
         if last_attempt is not None:
             last_attempt.disposition_code = flags.code
+            if call_id is not None:
+                last_attempt.call_id = call_id
         if flags.adds_to_dnc and not is_listed(session, entry.e164, campaign.id):
             session.add(DncNumber(e164=entry.e164, campaign_id=None, source="disposition"))
         _commit(session, entry_id)
         return _state(entry)
+
+
+def link_attempt_call(
+    sessions: sessionmaker[Session], attempt_id: uuid.UUID, call_id: uuid.UUID
+) -> bool:
+    """Link an attempt to the call row the desk logged for it (an unanswered call's row is
+    written after the attempt). A link already made is kept; returns whether this one took."""
+    with sessions() as session:
+        result = session.execute(
+            update(Attempt)
+            .where(Attempt.id == attempt_id, Attempt.call_id.is_(None))
+            .values(call_id=call_id)
+        )
+        session.commit()
+        return int(result.rowcount) == 1  # type: ignore[attr-defined]
 
 
 def _flags(session: Session, code: str) -> DispositionFlags:
@@ -289,7 +311,7 @@ def _flags(session: Session, code: str) -> DispositionFlags:
         needs_callback=row.needs_callback,
         counts_as_contact=row.counts_as_contact,
         is_success=row.is_success,
-        adds_to_dnc=row.code in DNC_DISPOSITIONS,
+        adds_to_dnc=row.adds_to_dnc,
     )
 
 
@@ -299,11 +321,13 @@ def skip_entry(
     agent: str,
     *,
     delay: timedelta = SKIP_DELAY,
+    reason: str | None = None,
     now: datetime | None = None,
 ) -> EntryState:
     """The agent skipped a previewed entry: back to the pool, eligible again after ``delay``.
 
-    A skip is not an attempt. A skipped callback stays a callback.
+    A skip is not an attempt. A skipped callback stays a callback. A ``reason`` goes to the
+    audit log (the entry has no column for it; a supervisor reads skips there).
     """
     now = now or utcnow()
     with sessions() as session:
@@ -313,6 +337,18 @@ def skip_entry(
             raise EntryStateError(f"campaign entry {entry_id} is not reserved by {agent}")
         status = EntryStatus.CALLBACK if entry.assigned_agent_id else EntryStatus.NEW
         _apply(entry, NextState(status, now + delay, entry.assigned_agent_id), now)
+        if reason and reason.strip():
+            session.add(
+                AuditEntry(
+                    at=now,
+                    user_id=user.id,
+                    actor=agent,
+                    action=AuditAction.UPDATE,
+                    entity_kind="campaign_entry",
+                    entity_id=entry.id,
+                    details={"skipped": True, "reason": reason.strip()[:500]},
+                )
+            )
         _commit(session, entry_id)
         return _state(entry)
 

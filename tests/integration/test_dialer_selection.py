@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.db import unit_of_work
-from agentdesk.crm.models import Team, User
+from agentdesk.crm.models import Disposition, Team, User
 from agentdesk.crm.seed import ensure_default_dispositions
 from agentdesk.dialer import commands, dnc, outcomes, selection
 from agentdesk.dialer.campaigns import (
@@ -338,6 +338,27 @@ def test_dispositions_and_progress(
     with sessions() as s:
         codes = set(s.scalars(select(Attempt.disposition_code)))
     assert codes == {"sale", "do_not_call", None}
+
+
+def test_the_dnc_flag_of_a_code_lists_the_number_not_its_name(
+    sessions: sessionmaker[Session], make_campaign: MakeCampaign
+) -> None:
+    make_campaign(NY[:2])
+    with unit_of_work(sessions) as s:
+        s.add(Disposition(code="remove_me", label="Asked to be removed", adds_to_dnc=True))
+        shipped = s.scalars(select(Disposition).where(Disposition.code == "do_not_call")).one()
+        shipped.adds_to_dnc = False  # the admin turned the flag off for the shipped code
+    dialled = {}
+    for agent, code in (("ada", "remove_me"), ("bob", "do_not_call")):
+        got = offer(sessions, agent)
+        assert got.entry is not None
+        dialled[code] = got.entry.phone
+        outcomes.start_dialing(sessions, got.entry.id, agent, now=NOW)
+        outcomes.record_attempt(sessions, got.entry.id, "answered", agent=agent, now=NOW)
+        outcomes.apply_disposition(sessions, got.entry.id, code, agent=agent, now=NOW)
+    with sessions() as s:
+        listed = {n for n in NY[:2] if dnc.is_listed(s, n, uuid.uuid4())}
+    assert listed == {dialled["remove_me"]}
 
 
 def test_callbacks_of_other_agents_are_explained(
