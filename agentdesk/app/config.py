@@ -50,6 +50,16 @@ class LoggingSettings:
     events_jsonl: Path | None = None
 
 
+UI_LANGUAGES = ("en", "zh_CN")
+"""What ``[ui] language`` accepts besides ``"system"`` (the default: follow the OS locale)."""
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    language: str | None = None
+    """``None``: the system locale's language when there is a catalogue for it, else English."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything read from the config file (and the environment), already validated."""
@@ -60,6 +70,7 @@ class Settings:
     agent: AgentSettings = field(default_factory=AgentSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     sip: dict[str, Any] = field(default_factory=dict)
+    ui: UiSettings = field(default_factory=UiSettings)
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -87,6 +98,7 @@ def parse_settings(doc: dict[str, Any], source: Path | None = None) -> Settings:
     agent = _table(doc, "agent")
     logging_ = _table(doc, "logging")
     sip = _table(doc, "sip")
+    ui = _table(doc, "ui")
 
     region = _get(phone, "phone", "default_region", str) or "US"
     if not is_region(region):
@@ -98,6 +110,10 @@ def parse_settings(doc: dict[str, Any], source: Path | None = None) -> Settings:
     if auto_answer is not None and auto_answer < 0:
         raise ConfigError("[agent] auto_answer_seconds must be 0 or more")
     events = _get(logging_, "logging", "events_jsonl", str)
+    language = _get(ui, "ui", "language", str)
+    if language is not None and language != "system" and language not in UI_LANGUAGES:
+        known = ", ".join(("system", *UI_LANGUAGES))
+        raise ConfigError(f"[ui] language {language!r} is not one of {known}")
     return Settings(
         source=source,
         database_url=_get(database, "database", "url", str),
@@ -113,6 +129,7 @@ def parse_settings(doc: dict[str, Any], source: Path | None = None) -> Settings:
             events_jsonl=Path(events).expanduser() if events else None,
         ),
         sip=dict(sip),
+        ui=UiSettings(language=None if language in (None, "system") else language),
         raw=doc,
     )
 

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.base import SharedRecord
+from agentdesk.crm.calls import CONTACT_EDITABLE, AgentRef, CallLog
 from agentdesk.crm.db import unit_of_work
 from agentdesk.crm.lookup import CALLBACK_HORIZON
 from agentdesk.crm.models import (
@@ -34,15 +35,30 @@ from agentdesk.crm.models import (
     User,
     display_name,
 )
+from agentdesk.crm.records_edit import (
+    ACCOUNTS,
+    LEADS,
+    PhoneEditor,
+    RecordEditor,
+    clean_changes,
+)
 from agentdesk.domain.enums import (
     OPEN_CASE_STATUSES,
     OPEN_OPPORTUNITY_STAGES,
     CallbackStatus,
+    LeadStatus,
     OwnerKind,
     PhoneKind,
     Role,
 )
 from agentdesk.domain.phone import normalize
+
+# What lead and account edits report in ``changed`` (agentdesk.app.dto has the other kinds).
+CHANGED_LEADS = LEADS
+CHANGED_ACCOUNTS = ACCOUNTS
+PHONE_KINDS = tuple(kind.value for kind in PhoneKind)
+LEAD_STATUSES = tuple(status.value for status in LeadStatus)
+"""The lead status codes in their natural order, for the form's chooser."""
 
 
 class RecordMissing(LookupError):
@@ -56,6 +72,8 @@ class PhoneView:
     raw: str
     e164: str
     kind: PhoneKind
+    id: uuid.UUID | None = None
+    version: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +120,20 @@ class PartyDetails:
     cases: tuple[TimelineItem, ...]
     opportunities: tuple[TimelineItem, ...]
     callbacks: tuple[TimelineItem, ...]
+    status: str | None = None
+    """A lead's status code (:class:`~agentdesk.domain.enums.LeadStatus`)."""
+    source: str | None = None
+    industry: str | None = None
+    website: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedEdit:
+    """What a saved edit of a contact, lead or account returns to the panel."""
+
+    ref: PartyRef
+    version: int
+    changed: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +211,7 @@ class RecordService:
                 raise RecordMissing(f"{ref.kind.value} {ref.id} does not exist")
             column = _OWNER_COLUMN[ref.kind]
             phones = tuple(
-                PhoneView(p.raw, p.e164, p.kind)
+                PhoneView(p.raw, p.e164, p.kind, p.id, p.version)
                 for p in session.scalars(
                     select(PhoneRecord)
                     .where(getattr(PhoneRecord, column) == ref.id, PhoneRecord.deleted_at.is_(None))
@@ -308,7 +340,58 @@ class RecordService:
                 return PartyRef(OwnerKind.ACCOUNT, item.account_id)
             return None
 
+    def disposition_labels(self) -> dict[str, str]:
+        """Every wrap-up code's label, retired codes included: old calls still name them."""
+        with self._sessions() as session:
+            rows = session.execute(select(Disposition.code, Disposition.label))
+            return {code: label for code, label in rows}
+
     # -- writing -------------------------------------------------------------------------------
+
+    def save_party(
+        self,
+        ref: PartyRef,
+        expected_version: int,
+        changes: dict[str, object],
+        *,
+        actor: AgentRef | None = None,
+    ) -> SavedEdit:
+        """Save the customer panel's edit of a contact, lead or account.
+
+        ``expected_version`` is the version the agent was shown; when someone saved since,
+        :class:`~agentdesk.crm.calls.StaleRecordError` carries their values and nothing is
+        written. Invalid values raise :class:`~agentdesk.crm.calls.CallLogError`.
+        """
+        if ref.kind is OwnerKind.CONTACT:
+            cleaned = clean_changes(Contact, "contact", changes, CONTACT_EDITABLE)
+            contact = CallLog(self._sessions).update_contact(
+                ref.id, expected_version, cleaned, actor=actor
+            )
+            return SavedEdit(ref, contact.version, contact.changed)
+        editor = RecordEditor(self._sessions)
+        if ref.kind is OwnerKind.LEAD:
+            lead = editor.update_lead(ref.id, expected_version, changes, actor=actor)
+            return SavedEdit(ref, lead.version, lead.changed)
+        account = editor.update_account(ref.id, expected_version, changes, actor=actor)
+        return SavedEdit(ref, account.version, account.changed)
+
+    def add_phone(
+        self, ref: PartyRef, raw: str, kind: str, *, actor: AgentRef | None = None
+    ) -> uuid.UUID:
+        """One more number for the record (validated, normalised to E.164, audited).
+
+        ``kind`` is one of :data:`PHONE_KINDS`; an unreadable number raises
+        :class:`~agentdesk.domain.phone.InvalidPhoneNumber` with the reason.
+        """
+        return PhoneEditor(self._sessions, self._region).add_phone(
+            ref.kind, ref.id, raw, PhoneKind(kind), actor=actor
+        )
+
+    def remove_phone(self, phone: PhoneView, *, actor: AgentRef | None = None) -> None:
+        """Remove a number as the agent saw it (stale when someone changed it meanwhile)."""
+        if phone.id is None:
+            raise ValueError("this number has no id: reload the record")
+        PhoneEditor(self._sessions, self._region).remove_phone(phone.id, phone.version, actor=actor)
 
     def create_party(
         self,
@@ -389,6 +472,8 @@ def _names(session: Session, kind: OwnerKind, row: object) -> dict[str, Any]:
     get = row.__getattribute__
     if kind is OwnerKind.ACCOUNT:
         return {
+            "industry": get("industry"),
+            "website": get("website"),
             "name": get("name"),
             "first_name": None,
             "last_name": None,
@@ -400,13 +485,16 @@ def _names(session: Session, kind: OwnerKind, row: object) -> dict[str, Any]:
             "notes": get("notes"),
         }
     company: str | None
+    extra: dict[str, Any] = {}
     if kind is OwnerKind.CONTACT:
         account_id = get("account_id")
         company = session.scalar(select(Account.name).where(Account.id == account_id))
         title = get("title")
     else:
         company, title = get("company"), None
+        extra = {"status": get("status").value, "source": get("source")}
     return {
+        **extra,
         "name": display_name(get("first_name"), get("last_name"), get("country")),
         "first_name": get("first_name"),
         "last_name": get("last_name"),

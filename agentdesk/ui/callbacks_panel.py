@@ -7,7 +7,7 @@ from concurrent.futures import Executor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,7 +28,11 @@ from agentdesk.app.dto import CHANGED_CALLBACKS, CallbackItem, OwnerKind, PartyR
 from agentdesk.ui.background import run_in_background
 from agentdesk.ui.pop_views import short_when
 
-SNOOZES = ((15, "15 minutes"), (60, "1 hour"), (24 * 60, "1 day"))
+SNOOZES = (
+    (15, QT_TRANSLATE_NOOP("CallbacksPanel", "15 minutes")),
+    (60, QT_TRANSLATE_NOOP("CallbacksPanel", "1 hour")),
+    (24 * 60, QT_TRANSLATE_NOOP("CallbacksPanel", "1 day")),
+)
 
 
 class CallbacksPanel(QWidget):
@@ -82,7 +86,7 @@ class CallbacksPanel(QWidget):
         self.snoozeButton.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.snoozeButton)
         for minutes, text in SNOOZES:
-            action = menu.addAction(self.tr(text))
+            action = menu.addAction(self.tr(str(text)))
             action.triggered.connect(self._snoozer(minutes))
         self.snoozeButton.setMenu(menu)
         self.reassignCombo = QComboBox(self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
@@ -21,13 +22,24 @@ from agentdesk.app.dto import (
     OwnerKind,
     PartyDetails,
     PartyRef,
+    PhoneView,
+    StaleRecordError,
 )
+from agentdesk.app.records import CHANGED_ACCOUNTS, CHANGED_LEADS, SavedEdit
 from agentdesk.ui.background import run_in_background
 from agentdesk.ui.pop_views import MatchChooser, UnknownCallerCard
 from agentdesk.ui.record_view import RecordView
 
 _REFRESH_ON = frozenset(
-    {CHANGED_CALLS, CHANGED_CALLBACKS, CHANGED_CASES, CHANGED_OPPORTUNITIES, CHANGED_CONTACTS}
+    {
+        CHANGED_CALLS,
+        CHANGED_CALLBACKS,
+        CHANGED_CASES,
+        CHANGED_OPPORTUNITIES,
+        CHANGED_CONTACTS,
+        CHANGED_LEADS,
+        CHANGED_ACCOUNTS,
+    }
 )
 
 
@@ -81,7 +93,20 @@ class CustomerPanel(QStackedWidget):
             lambda number: self.dialRequested.emit(number, self.party)
         )
         self.recordView.saveRequested.connect(self._on_record_save)
+        self.recordView.phoneAddRequested.connect(self._on_phone_add)
+        self.recordView.phoneRemoveRequested.connect(self._on_phone_remove)
         self.recordView.playRequested.connect(self._on_play)
+        # The pop shows the caller's last calls before the full record loads: with labels.
+        run_in_background(
+            self,
+            executor,
+            services.records.disposition_labels,
+            self._on_labels,
+            None,
+        )
+
+    def _on_labels(self, labels: dict[str, str]) -> None:
+        self.recordView.dispositionLabels = labels
 
     # -- what to show --------------------------------------------------------------------------
 
@@ -161,22 +186,57 @@ class CustomerPanel(QStackedWidget):
 
         run_in_background(self, self._executor, work, created, failed)
 
-    def _on_record_save(self, contact_id: Any, version: int, changes: dict[str, Any]) -> None:
+    def _on_record_save(self, ref: PartyRef, version: int, changes: dict[str, Any]) -> None:
         view = self.recordView
-        calls = self._services.calls
+        records = self._services.records
 
-        def work() -> Any:
-            return calls.update_contact(contact_id, version, changes, actor=self._agent)
+        def work() -> SavedEdit:
+            return records.save_party(ref, version, changes, actor=self._agent)
 
-        def saved(record: Any) -> None:
-            view.saved(record.version)
-            if self.party is not None:
-                self.load(self.party)
+        def saved(result: SavedEdit) -> None:
+            if self.party != result.ref:
+                return  # the agent moved on to another record while this one saved
+            view.saved(result.version)
+            self.load(result.ref)
 
         def failed(error: BaseException) -> None:
-            view.save_failed(error)
+            if self.party == ref:
+                view.save_failed(error)
+            else:
+                self.noticeRaised.emit(self.tr("Not saved: {e}").format(e=error))
 
         run_in_background(self, self._executor, work, saved, failed)
+
+    def _on_phone_add(self, ref: PartyRef, number: str, kind: str) -> None:
+        records = self._services.records
+
+        def added(_: object) -> None:
+            if self.party == ref:
+                self.recordView.phones_changed(self.tr("Number added."))
+                self.load(ref)
+
+        self._phone_job(ref, lambda: records.add_phone(ref, number, kind, actor=self._agent), added)
+
+    def _on_phone_remove(self, ref: PartyRef, phone: PhoneView) -> None:
+        records = self._services.records
+
+        def removed(_: object) -> None:
+            if self.party == ref:
+                self.recordView.phones_changed(self.tr("Number removed."))
+                self.load(ref)
+
+        self._phone_job(ref, lambda: records.remove_phone(phone, actor=self._agent), removed)
+
+    def _phone_job(
+        self, ref: PartyRef, work: Callable[[], object], done: Callable[[object], None]
+    ) -> None:
+        def failed(error: BaseException) -> None:
+            if self.party == ref:
+                self.recordView.phone_failed(error)
+                if isinstance(error, StaleRecordError):
+                    self.load(ref)  # show the numbers as they are now
+
+        run_in_background(self, self._executor, work, done, failed)
 
     def _on_play(self, path: str) -> None:
         # QtMultimedia is not in PySide6-Essentials: the system player opens the WAV.

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from agentdesk.app.desk import DeskServices
 from agentdesk.app.dto import CHANGED_CALLS, PartyRef, RecentCall, SearchHit
 from agentdesk.ui.background import run_in_background
+from agentdesk.ui.labels import disposition_label
 from agentdesk.ui.pop_views import short_when
 from agentdesk.ui.softphone_bar import format_seconds
 
@@ -49,6 +50,7 @@ class RecentCallsPanel(QWidget):
         self._executor = executor
         self._agent = agent
         self.calls: list[RecentCall] = []
+        self.labels: dict[str, str] = {}
         self.tree = QTreeWidget(self)
         self.tree.setRootIsDecorated(False)
         self.tree.setHeaderLabels(
@@ -70,10 +72,17 @@ class RecentCallsPanel(QWidget):
         layout.addLayout(row)
 
     def reload(self) -> None:
-        calls = self._services.calls
-        run_in_background(
-            self, self._executor, lambda: calls.recent_calls(self._agent, 50), self._render, None
-        )
+        calls, records = self._services.calls, self._services.records
+
+        def work() -> tuple[tuple[RecentCall, ...], dict[str, str]]:
+            # Labels are read with the rows: the admin may rename a code between two reloads.
+            return calls.recent_calls(self._agent, 50), records.disposition_labels()
+
+        def done(result: tuple[tuple[RecentCall, ...], dict[str, str]]) -> None:
+            self.labels = result[1]
+            self._render(result[0])
+
+        run_in_background(self, self._executor, work, done, None)
 
     def refresh(self, changed: frozenset[str]) -> None:
         if CHANGED_CALLS in changed:
@@ -91,13 +100,21 @@ class RecentCallsPanel(QWidget):
                     call.party_name or self.tr("unknown"),
                     call.remote_e164 or "",
                     talk,
-                    call.disposition_code or self.tr("missed"),
+                    self._result(call),
                 ]
             )
+            if call.disposition_code:
+                item.setToolTip(4, call.disposition_code)
             item.setData(0, Qt.ItemDataRole.UserRole, index)
             self.tree.addTopLevelItem(item)
         self.emptyLabel.setVisible(not calls)
         self.tree.setVisible(bool(calls))
+
+    def _result(self, call: RecentCall) -> str:
+        if call.disposition_code is None:
+            return self.tr("missed")
+        label = self.labels.get(call.disposition_code)
+        return disposition_label(label) if label else call.disposition_code
 
     def _current(self) -> RecentCall | None:
         item = self.tree.currentItem()

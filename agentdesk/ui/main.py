@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from agentdesk import __version__
 from agentdesk.app.desktop import DesktopContext
+from agentdesk.ui.i18n import choose_language, install_translators
 from agentdesk.ui.main_window import MainWindow
 
 
@@ -22,6 +23,8 @@ def run(context: DesktopContext) -> int:
     app.setApplicationName("AgentDesk")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("AgentDesk")
+    # Before any widget exists: tr() runs in constructors.
+    install_translators(app, choose_language(context.settings.ui.language))
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
@@ -29,6 +32,8 @@ def run(context: DesktopContext) -> int:
     window = MainWindow(context, controller)
     controller.start()
     window.show()
+    # Queued behind the show's expose and paint events: logged once the window is up.
+    QTimer.singleShot(0, controller.window_shown)
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: QTimer.singleShot(0, window.close))

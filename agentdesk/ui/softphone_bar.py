@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,7 +33,14 @@ from agentdesk.app.desk_events import (
     RegistrationView,
 )
 
-NOT_READY_REASONS = ("Break", "Lunch", "Meeting", "Training", "Admin work")
+# Marked for lupdate; the agent state keeps the English word, the combo shows self.tr(reason).
+NOT_READY_REASONS = (
+    QT_TRANSLATE_NOOP("SoftphoneBar", "Break"),
+    QT_TRANSLATE_NOOP("SoftphoneBar", "Lunch"),
+    QT_TRANSLATE_NOOP("SoftphoneBar", "Meeting"),
+    QT_TRANSLATE_NOOP("SoftphoneBar", "Training"),
+    QT_TRANSLATE_NOOP("SoftphoneBar", "Admin work"),
+)
 KEYPAD = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#")
 
 SHORTCUTS = {
@@ -71,7 +78,7 @@ class SoftphoneBar(QFrame):
         self.stateCombo.addItem(self.tr("Available"), None)
         for reason in NOT_READY_REASONS:
             self.stateCombo.addItem(
-                self.tr("Not ready: {reason}").format(reason=self.tr(reason)), reason
+                self.tr("Not ready: {reason}").format(reason=self.tr(str(reason))), reason
             )
         self.stateCombo.activated.connect(self._on_state_chosen)
         self.statusLabel = QLabel(self)
@@ -262,7 +269,9 @@ class SoftphoneBar(QFrame):
         }
         text = labels.get(agent.status, agent.status)
         if agent.pending_not_ready:
-            text += self.tr(" (then not ready: {reason})").format(reason=agent.pending_not_ready)
+            text += self.tr(" (then not ready: {reason})").format(
+                reason=self.tr(agent.pending_not_ready)
+            )
         return text
 
     def _render(self) -> None:

@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTreeWidgetItem
+from sqlalchemy import select
 
 from agentdesk.crm.calls import CallbackRequest, CallFacts, WrapUp
+from agentdesk.crm.models import Disposition
 from agentdesk.domain.enums import CallDirection
 from agentdesk.ui.callbacks_panel import CallbacksPanel
 from tests.ui.conftest import Desk
@@ -129,12 +131,52 @@ def test_recent_calls_open_the_record(desk: Desk) -> None:
     panel.reload()
     desk.wait(lambda: len(panel.calls) == 1)
     item = panel.tree.topLevelItem(0)
-    assert item is not None and item.text(1) == "Recent Cb" and item.text(4) == "callback"
+    assert item is not None and item.text(1) == "Recent Cb" and item.text(4) == "Call back"
     panel.tree.setCurrentItem(item)
     panel.tree.itemDoubleClicked.emit(item, 0)
     customer = desk.window.customerPanel
     desk.wait(lambda: customer.recordView.details is not None)
     assert customer.recordView.details.name == "Recent Cb"  # type: ignore[union-attr]
+
+
+def _wrapped_call(desk: Desk, phone: str, code: str, minutes_ago: int) -> None:
+    ref = add_party(desk.context, "Result", code, phone)
+    started = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+    desk.context.services.calls.save_wrapup(
+        WrapUp(
+            disposition_code=code,
+            facts=CallFacts(
+                direction=CallDirection.OUTBOUND,
+                started_at=started,
+                ended_at=started + timedelta(seconds=30),
+                remote_e164=phone,
+                agent="alice",
+                contact_id=ref.id,
+            ),
+        )
+    )
+
+
+def test_recent_calls_show_disposition_labels_not_codes(desk: Desk) -> None:
+    _wrapped_call(desk, "+12025550710", "no_answer", 3)
+    _wrapped_call(desk, "+12025550711", "wrong_number", 2)
+    _wrapped_call(desk, "+12025550712", "info_given", 1)
+    # The admin renames one code and retires another: old calls follow the current label.
+    with desk.context.database.sessions.begin() as session:
+        for code, label, active in (("info_given", "Info provided", True),
+                                    ("wrong_number", "Wrong number (old)", False)):  # fmt: skip
+            row = session.scalars(select(Disposition).where(Disposition.code == code)).one()
+            row.label, row.active = label, active
+    panel = desk.window.recentPanel
+    panel.reload()
+    desk.wait(lambda: len(panel.calls) == 3)
+    rows = [panel.tree.topLevelItem(i) for i in range(3)]
+    assert [r.text(4) for r in rows if r is not None] == [
+        "Info provided",
+        "Wrong number (old)",
+        "No answer",
+    ]
+    assert rows[2] is not None and rows[2].toolTip(4) == "no_answer"  # the code stays at hand
 
 
 def test_search_as_you_type_latest_query_wins(desk: Desk) -> None:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from agentdesk.app.config import Settings
 from agentdesk.app.desktop import FIRST_RUN_DEMO_CONTACTS, start_desktop
+from agentdesk.crm.calls import CallbackRequest, CallFacts, WrapUp
+from agentdesk.domain.enums import CallDirection
 from agentdesk.ui.main_window import MainWindow
 from agentdesk.ui.softphone_bar import SHORTCUTS
 from tests.support.fake_softphone import FakeSoftphone
 from tests.ui.conftest import Desk
+from tests.ui.desk_support import add_party
 
 
 def test_first_run_creates_database_with_demo_data(
@@ -161,3 +166,131 @@ def test_consult_transfer_complete_and_cancel(desk: Desk) -> None:
     desk.wait(lambda: desk.phone.calls[call_id].transfer_target == "+12025550321")
     desk.phone.finish_transfer(call_id)
     desk.wait(lambda: desk.controller.state.status.value == "wrap_up")
+
+
+def _press(desk: Desk, shortcut: str) -> None:
+    """Type a shortcut as the agent does: a real key event to the focused window."""
+    sequence = QKeySequence(shortcut)
+    combo = sequence[0]
+    target = QApplication.focusWidget() or desk.window
+    desk.qtbot.keyClick(target, combo.key(), combo.keyboardModifiers())
+
+
+def test_shortcut_keys_reach_the_actions(desk: Desk) -> None:
+    window, bar = desk.window, desk.window.softphoneBar
+    window.activateWindow()
+    desk.wait(lambda: QApplication.activeWindow() is window)
+    window.customerPanel.setFocus()
+    _press(desk, SHORTCUTS["number"])
+    desk.wait(lambda: QApplication.focusWidget() is bar.numberEdit)
+    _press(desk, SHORTCUTS["answer"])  # nothing ringing: the shortcut does nothing
+    assert desk.controller.call is None
+    call_id = desk.phone.offer_call("+12025550330")
+    assert call_id is not None
+    desk.wait(lambda: bar.answerButton.isEnabled())
+    _press(desk, SHORTCUTS["answer"])
+    desk.wait(lambda: desk.controller.state.status.value == "talking")
+    _press(desk, SHORTCUTS["hold"])
+    desk.wait(lambda: desk.controller.state.status.value == "held")
+    _press(desk, SHORTCUTS["hold"])
+    desk.wait(lambda: desk.controller.state.status.value == "talking")
+    bar.numberEdit.setText("+12025550331")
+    _press(desk, SHORTCUTS["transfer"])
+    desk.wait(lambda: desk.phone.calls[call_id].transfer_target == "+12025550331")
+    desk.phone.finish_transfer(call_id)
+    desk.wait(lambda: desk.controller.state.status.value == "wrap_up")
+
+
+def test_hang_up_key(desk: Desk) -> None:
+    window, bar = desk.window, desk.window.softphoneBar
+    window.activateWindow()
+    desk.wait(lambda: QApplication.activeWindow() is window)
+    call_id = desk.phone.offer_call("+12025550332")
+    assert call_id is not None
+    desk.wait(lambda: bar.answerButton.isEnabled())
+    _press(desk, SHORTCUTS["answer"])
+    desk.wait(lambda: desk.controller.state.status.value == "talking")
+    _press(desk, SHORTCUTS["hangup"])
+    desk.wait(lambda: desk.controller.state.status.value == "wrap_up")
+    assert desk.phone.calls[call_id].phase.value == "ended"
+    assert bar.hangupButton.toolTip().endswith(f"({SHORTCUTS['hangup']})")  # discoverable
+
+
+class RecordingTray(QSystemTrayIcon):
+    """A tray icon that is "shown" and keeps its balloons: offscreen has no system tray."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.messages: list[tuple[str, str]] = []
+
+    def isVisible(self) -> bool:
+        return True
+
+    def showMessage(self, title: str, message: str, *args: object) -> None:  # type: ignore[override]
+        self.messages.append((title, message))
+
+
+def test_without_a_system_tray_a_pop_still_brings_the_window_forward(desk: Desk) -> None:
+    assert not QSystemTrayIcon.isSystemTrayAvailable()  # offscreen: the fallback path
+    window = desk.window
+    assert window.tray is None
+    window.showMinimized()
+    desk.wait(lambda: window.isMinimized())
+    add_party(desk.context, "Tray", "Less", "+12025550333")
+    desk.phone.offer_call("+12025550333")
+    desk.wait(lambda: window.customerPanel.recordView.details is not None)
+    assert not window.isMinimized()  # restored instead of a notice nobody could see
+    assert window.customerPanel.recordView.nameLabel.text() == "Tray Less"
+
+
+def test_the_tray_notice_only_when_minimised(desk: Desk) -> None:
+    window = desk.window
+    tray = RecordingTray(window)
+    window.tray = tray
+    # In front: the pop itself is the notice.
+    first = desk.phone.offer_call("+12025550334")
+    assert first is not None
+    desk.wait(lambda: window.customerPanel.currentWidget() is window.customerPanel.unknownCard)
+    assert tray.messages == []
+    desk.controller.reject()
+    desk.wait(lambda: desk.controller.call is None)
+    # Minimised: a balloon names the caller, and the window comes back.
+    window.showMinimized()
+    desk.wait(lambda: window.isMinimized())
+    second = desk.phone.offer_call("+12025550335")
+    assert second is not None
+    desk.wait(lambda: tray.messages != [])
+    assert tray.messages == [("Incoming call", "+12025550335")]
+    assert not window.isMinimized()
+    desk.controller.reject()
+    desk.wait(lambda: desk.controller.call is None)
+
+
+def test_a_callback_reminder_also_goes_to_the_tray(desk: Desk) -> None:
+    window = desk.window
+    tray = RecordingTray(window)
+    window.tray = tray
+    ref = add_party(desk.context, "Remind", "Me", "+12025550336")
+    now = datetime.now(UTC)
+    desk.context.services.calls.save_wrapup(
+        WrapUp(
+            disposition_code="callback",
+            facts=CallFacts(
+                direction=CallDirection.INBOUND,
+                started_at=now - timedelta(minutes=2),
+                ended_at=now - timedelta(minutes=1),
+                remote_e164="+12025550336",
+                agent="alice",
+                contact_id=ref.id,
+            ),
+            callback=CallbackRequest(
+                due_at=now + timedelta(seconds=1), agent="alice", phone_e164="+12025550336"
+            ),
+        )
+    )
+    panel = window.callbacksPanel
+    panel.reload()
+    desk.wait(lambda: len(panel.items) == 1)
+    panel.reminderTimer.setInterval(100)
+    desk.wait(lambda: tray.messages != [], timeout=4000)
+    assert tray.messages == [("Callback due", "Callback due: Remind Me +12025550336")]

@@ -1,0 +1,1393 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>CallbacksPanel</name>
+    <message>
+        <source>15 minutes</source>
+        <translation>15 分钟</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 小时</translation>
+    </message>
+    <message>
+        <source>1 day</source>
+        <translation>1 天</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>No callbacks due this week.</source>
+        <translation>本周没有到期的回拨。</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>呼叫</translation>
+    </message>
+    <message>
+        <source>Open record</source>
+        <translation>打开记录</translation>
+    </message>
+    <message>
+        <source>Snooze</source>
+        <translation>稍后提醒</translation>
+    </message>
+    <message>
+        <source>Reassign</source>
+        <translation>改派</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Callbacks: {e}</source>
+        <translation>回拨：{e}</translation>
+    </message>
+    <message>
+        <source>Anyone</source>
+        <translation>任何人</translation>
+    </message>
+    <message>
+        <source>(unknown)</source>
+        <translation>（未知）</translation>
+    </message>
+    <message>
+        <source>anyone</source>
+        <translation>任何人</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <source>Callbacks: {n} · due: {due} · overdue: {overdue}</source>
+        <translation>回拨：{n} · 到期：{due} · 逾期：{overdue}</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerPanel</name>
+    <message>
+        <source>No caller yet.
+Incoming calls pop the caller&apos;s record here; search results, recent calls and callbacks open here too.</source>
+        <translation>暂无来电。
+来电时会在此弹出来电客户的资料；搜索结果、最近通话和回拨也在此打开。</translation>
+    </message>
+    <message>
+        <source>Cannot load the record: {e}</source>
+        <translation>无法加载记录：{e}</translation>
+    </message>
+    <message>
+        <source>Not saved: {e}</source>
+        <translation>未保存：{e}</translation>
+    </message>
+    <message>
+        <source>Number added.</source>
+        <translation>号码已添加。</translation>
+    </message>
+    <message>
+        <source>Number removed.</source>
+        <translation>号码已删除。</translation>
+    </message>
+    <message>
+        <source>No player for {path}</source>
+        <translation>没有可播放 {path} 的程序</translation>
+    </message>
+</context>
+<context>
+    <name>DialerPanel</name>
+    <message>
+        <source>outside calling hours</source>
+        <translation>不在允许拨打时段</translation>
+    </message>
+    <message>
+        <source>on a do-not-call list</source>
+        <translation>在勿扰名单中</translation>
+    </message>
+    <message>
+        <source>out of attempts</source>
+        <translation>拨打次数已用完</translation>
+    </message>
+    <message>
+        <source>reserved or on a call</source>
+        <translation>已被预留或正在通话</translation>
+    </message>
+    <message>
+        <source>waiting for their retry time</source>
+        <translation>等待重试时间</translation>
+    </message>
+    <message>
+        <source>callbacks not due yet</source>
+        <translation>回拨尚未到期</translation>
+    </message>
+    <message>
+        <source>another agent&apos;s callbacks</source>
+        <translation>其他坐席的回拨</translation>
+    </message>
+    <message>
+        <source>invalid numbers</source>
+        <translation>号码无效</translation>
+    </message>
+    <message>
+        <source>with no known time zone</source>
+        <translation>时区未知</translation>
+    </message>
+    <message>
+        <source>held: the campaign is paused</source>
+        <translation>暂缓：外呼活动已暂停</translation>
+    </message>
+    <message>
+        <source>Not the right person</source>
+        <translation>不是目标联系人</translation>
+    </message>
+    <message>
+        <source>Already a customer</source>
+        <translation>已是客户</translation>
+    </message>
+    <message>
+        <source>Called recently from another list</source>
+        <translation>近期已在其他名单中拨打过</translation>
+    </message>
+    <message>
+        <source>Record needs fixing first</source>
+        <translation>记录需先修正</translation>
+    </message>
+    <message>
+        <source>answered</source>
+        <translation>已接听</translation>
+    </message>
+    <message>
+        <source>busy</source>
+        <translation>忙线</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>无人接听</translation>
+    </message>
+    <message>
+        <source>invalid number</source>
+        <translation>号码无效</translation>
+    </message>
+    <message>
+        <source>declined</source>
+        <translation>被拒接</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>call failed</source>
+        <translation>呼叫失败</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>on a do-not-call list, not dialled</source>
+        <translation>在勿扰名单中，未拨打</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>callback</source>
+        <translation>回拨</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>do not call</source>
+        <translation>勿扰</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>reserved</source>
+        <translation>已预留</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>重新加载</translation>
+    </message>
+    <message>
+        <source>Reload the campaigns assigned to you</source>
+        <translation>重新加载分配给您的外呼活动</translation>
+    </message>
+    <message>
+        <source>Campaign:</source>
+        <translation>外呼活动：</translation>
+    </message>
+    <message>
+        <source>Phone:</source>
+        <translation>电话：</translation>
+    </message>
+    <message>
+        <source>Company:</source>
+        <translation>公司：</translation>
+    </message>
+    <message>
+        <source>City:</source>
+        <translation>城市：</translation>
+    </message>
+    <message>
+        <source>Attempts:</source>
+        <translation>拨打次数：</translation>
+    </message>
+    <message>
+        <source>Dial now</source>
+        <translation>立即拨打</translation>
+    </message>
+    <message>
+        <source>Reason for skipping</source>
+        <translation>跳过原因</translation>
+    </message>
+    <message>
+        <source>Skip</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <source>Next entry</source>
+        <translation>下一条</translation>
+    </message>
+    <message>
+        <source>The campaign has no script.</source>
+        <translation>该外呼活动没有话术。</translation>
+    </message>
+    <message>
+        <source>Script</source>
+        <translation>话术</translation>
+    </message>
+    <message>
+        <source>Dialed</source>
+        <translation>已拨打</translation>
+    </message>
+    <message>
+        <source>Remaining</source>
+        <translation>剩余</translation>
+    </message>
+    <message>
+        <source>Contacted</source>
+        <translation>已接通</translation>
+    </message>
+    <message>
+        <source>Successes</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Dialer: {error}</source>
+        <translation>外呼：{error}</translation>
+    </message>
+    <message>
+        <source>No campaign is assigned to you.</source>
+        <translation>没有分配给您的外呼活动。</translation>
+    </message>
+    <message>
+        <source>Cannot start the dialer: {why}</source>
+        <translation>无法启动外呼：{why}</translation>
+    </message>
+    <message>
+        <source>Cannot dial: {why}</source>
+        <translation>无法拨打：{why}</translation>
+    </message>
+    <message>
+        <source>Cannot skip: {why}</source>
+        <translation>无法跳过：{why}</translation>
+    </message>
+    <message>
+        <source>{mode} · calls {window} callee time</source>
+        <translation>{mode} · 按被叫方当地时间 {window} 拨打</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source> (callback)</source>
+        <translation>（回拨）</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>（无姓名）</translation>
+    </message>
+    <message>
+        <source>{n} so far, last: {last}</source>
+        <translation>已拨 {n} 次，上次：{last}</translation>
+    </message>
+    <message>
+        <source>first call</source>
+        <translation>首次拨打</translation>
+    </message>
+    <message>
+        <source>{n} {reason}</source>
+        <translation>{reason}：{n}</translation>
+    </message>
+    <message>
+        <source>Nothing is dialable now. Held back: {parts}.</source>
+        <translation>当前没有可拨打的号码。暂缓：{parts}。</translation>
+    </message>
+    <message>
+        <source>Nothing is dialable now: the campaign has no open entries.</source>
+        <translation>当前没有可拨打的号码：该外呼活动没有待拨条目。</translation>
+    </message>
+    <message>
+        <source>Choose a campaign.</source>
+        <translation>请选择外呼活动。</translation>
+    </message>
+    <message>
+        <source>Pausing after the call with {name}</source>
+        <translation>与 {name} 的通话结束后暂停</translation>
+    </message>
+    <message>
+        <source>Paused. Press Start to dial this campaign.</source>
+        <translation>已暂停。按“开始”拨打此外呼活动。</translation>
+    </message>
+    <message>
+        <source>Waiting until you are available…</source>
+        <translation>等待您就绪…</translation>
+    </message>
+    <message>
+        <source>Finding the next entry…</source>
+        <translation>正在查找下一条…</translation>
+    </message>
+    <message>
+        <source>Dialing in {n} s</source>
+        <translation>{n} 秒后拨打</translation>
+    </message>
+    <message>
+        <source>Dial when you are ready</source>
+        <translation>准备好后拨打</translation>
+    </message>
+    <message>
+        <source>On hold until you are available</source>
+        <translation>暂缓，直到您就绪</translation>
+    </message>
+    <message>
+        <source>Dialing {name}…</source>
+        <translation>正在拨打 {name}…</translation>
+    </message>
+    <message>
+        <source>On call with {name}</source>
+        <translation>正在与 {name} 通话</translation>
+    </message>
+    <message>
+        <source>Wrap up the call with {name} to go on</source>
+        <translation>完成与 {name} 通话的话后处理后继续</translation>
+    </message>
+    <message>
+        <source>Nothing to dial now; asking again shortly</source>
+        <translation>当前无可拨号码，稍后再查询</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览式</translation>
+    </message>
+    <message>
+        <source>Progressive</source>
+        <translation>渐进式</translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>Last: {name} — {what}; callback at {when}</source>
+        <translation>上一通：{name} — {what}；回拨时间 {when}</translation>
+    </message>
+    <message>
+        <source>Last: {name} — {what}; next try after {when}</source>
+        <translation>上一通：{name} — {what}；{when} 之后重试</translation>
+    </message>
+    <message>
+        <source>Last: {name} — {what}; now {status}</source>
+        <translation>上一通：{name} — {what}；当前状态 {status}</translation>
+    </message>
+</context>
+<context>
+    <name>Disposition</name>
+    <message>
+        <source>Sale</source>
+        <translation>成交</translation>
+    </message>
+    <message>
+        <source>Interested</source>
+        <translation>有意向</translation>
+    </message>
+    <message>
+        <source>Call back</source>
+        <translation>需回拨</translation>
+    </message>
+    <message>
+        <source>Not interested</source>
+        <translation>无意向</translation>
+    </message>
+    <message>
+        <source>No answer</source>
+        <translation>无人接听</translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation>忙线</translation>
+    </message>
+    <message>
+        <source>Wrong number</source>
+        <translation>号码错误</translation>
+    </message>
+    <message>
+        <source>Voicemail left</source>
+        <translation>已留语音</translation>
+    </message>
+    <message>
+        <source>Do not call</source>
+        <translation>勿扰</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>Information given</source>
+        <translation>已告知信息</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>AgentDesk — {agent}</source>
+        <translation>AgentDesk 坐席台 — {agent}</translation>
+    </message>
+    <message>
+        <source>Wrap-up</source>
+        <translation>话后处理</translation>
+    </message>
+    <message>
+        <source>Callbacks</source>
+        <translation>回拨</translation>
+    </message>
+    <message>
+        <source>Recent calls</source>
+        <translation>最近通话</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Dialer</source>
+        <translation>外呼</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>First run: demo data was added</source>
+        <translation>首次运行：已添加演示数据</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Test call</source>
+        <translation>测试呼叫(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;About AgentDesk</source>
+        <translation>关于 AgentDesk(&amp;A)</translation>
+    </message>
+    <message>
+        <source>AgentDesk</source>
+        <translation>AgentDesk</translation>
+    </message>
+    <message>
+        <source>AgentDesk agent desktop</source>
+        <translation>AgentDesk 呼叫中心坐席桌面</translation>
+    </message>
+    <message>
+        <source>Wrap-up time is over: saved with the default disposition.</source>
+        <translation>话后处理时间已到：已按默认处理结果保存。</translation>
+    </message>
+    <message>
+        <source>Wrap-up saved.</source>
+        <translation>话后处理已保存。</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>来电</translation>
+    </message>
+    <message>
+        <source>Cannot call {number}: {why}</source>
+        <translation>无法呼叫 {number}：{why}</translation>
+    </message>
+    <message>
+        <source>Record created and linked to the call.</source>
+        <translation>记录已创建并关联到此通话。</translation>
+    </message>
+    <message>
+        <source>Callback due: {who} {phone}</source>
+        <translation>回拨到期：{who} {phone}</translation>
+    </message>
+    <message>
+        <source>Callback due</source>
+        <translation>回拨到期</translation>
+    </message>
+    <message>
+        <source>Cannot read the database: {error}</source>
+        <translation>无法读取数据库：{error}</translation>
+    </message>
+    <message>
+        <source>{contacts:,} contacts, {accounts:,} accounts, {leads:,} leads, {calls:,} calls</source>
+        <translation>联系人 {contacts:,} 个，客户 {accounts:,} 个，线索 {leads:,} 条，通话 {calls:,} 次</translation>
+    </message>
+    <message>
+        <source>Closing: hanging up and saving…</source>
+        <translation>正在关闭：挂断并保存…</translation>
+    </message>
+</context>
+<context>
+    <name>MatchChooser</name>
+    <message>
+        <source>Several records have this number</source>
+        <translation>多条记录使用此号码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>公司</translation>
+    </message>
+    <message>
+        <source>Last contact</source>
+        <translation>最近联系</translation>
+    </message>
+    <message>
+        <source>Show this record</source>
+        <translation>显示此记录</translation>
+    </message>
+    <message>
+        <source>contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>lead</source>
+        <translation>线索</translation>
+    </message>
+    <message>
+        <source>account</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+</context>
+<context>
+    <name>RecentCallsPanel</name>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>号码</translation>
+    </message>
+    <message>
+        <source>Talk</source>
+        <translation>通话时长</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>No calls yet.</source>
+        <translation>暂无通话。</translation>
+    </message>
+    <message>
+        <source>Call back</source>
+        <translation>回拨</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>missed</source>
+        <translation>未接</translation>
+    </message>
+</context>
+<context>
+    <name>RecordView</name>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>two letters, e.g. US</source>
+        <translation>两个字母，例如 CN</translation>
+    </message>
+    <message>
+        <source>another number for this record</source>
+        <translation>为此记录添加其他号码</translation>
+    </message>
+    <message>
+        <source>Add number</source>
+        <translation>添加号码</translation>
+    </message>
+    <message>
+        <source>Save changes</source>
+        <translation>保存修改</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>▶ Play recording</source>
+        <translation>▶ 播放录音</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>（无姓名）</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>通话</translation>
+    </message>
+    <message>
+        <source>Open cases</source>
+        <translation>未结工单</translation>
+    </message>
+    <message>
+        <source>Open opportunities</source>
+        <translation>进行中的商机</translation>
+    </message>
+    <message>
+        <source>Callbacks</source>
+        <translation>回拨</translation>
+    </message>
+    <message>
+        <source>callback</source>
+        <translation>回拨</translation>
+    </message>
+    <message>
+        <source>no disposition</source>
+        <translation>无处理结果</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Lead</source>
+        <translation>线索</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>{text}  ● rec</source>
+        <translation>{text}  ● 录音</translation>
+    </message>
+    <message>
+        <source>Recorded: select and press Play</source>
+        <translation>有录音：选中后按“播放”</translation>
+    </message>
+    <message>
+        <source>Call {number} ({kind}). Right-click to remove it.</source>
+        <translation>呼叫 {number}（{kind}）。右键单击可删除此号码。</translation>
+    </message>
+    <message>
+        <source>Remove this number</source>
+        <translation>删除此号码</translation>
+    </message>
+    <message>
+        <source>work</source>
+        <translation>工作</translation>
+    </message>
+    <message>
+        <source>mobile</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <source>home</source>
+        <translation>住宅</translation>
+    </message>
+    <message>
+        <source>fax</source>
+        <translation>传真</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>first-last</source>
+        <comment>name order in forms: translate as first-last or last-first</comment>
+        <translation>last-first</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>First name:</source>
+        <translation>名：</translation>
+    </message>
+    <message>
+        <source>Last name:</source>
+        <translation>姓：</translation>
+    </message>
+    <message>
+        <source>Company:</source>
+        <translation>公司：</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>职位：</translation>
+    </message>
+    <message>
+        <source>Industry:</source>
+        <translation>行业：</translation>
+    </message>
+    <message>
+        <source>Website:</source>
+        <translation>网站：</translation>
+    </message>
+    <message>
+        <source>Email:</source>
+        <translation>电子邮件：</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <source>City:</source>
+        <translation>城市：</translation>
+    </message>
+    <message>
+        <source>Country:</source>
+        <translation>国家/地区：</translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Contacted</source>
+        <translation>已联系</translation>
+    </message>
+    <message>
+        <source>Qualified</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>Disqualified</source>
+        <translation>已排除</translation>
+    </message>
+    <message>
+        <source>Converted</source>
+        <translation>已转化</translation>
+    </message>
+    <message>
+        <source>Nothing changed.</source>
+        <translation>没有修改。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>Not saved: {e}</source>
+        <translation>未保存：{e}</translation>
+    </message>
+    <message>
+        <source>Not saved: someone else deleted this record meanwhile.</source>
+        <translation>未保存：其他人已在此期间删除了这条记录。</translation>
+    </message>
+    <message>
+        <source>Someone else saved this record while you were editing. Their changes are shown; your other edits are kept. Check and save again.</source>
+        <translation>您编辑期间，其他人保存了这条记录。现已显示对方的修改，您的其他修改已保留。请核对后再次保存。</translation>
+    </message>
+    <message>
+        <source>You had typed: {values}</source>
+        <translation>您输入的是：{values}</translation>
+    </message>
+    <message>
+        <source>Adding {number}…</source>
+        <translation>正在添加 {number}…</translation>
+    </message>
+    <message>
+        <source>Removing {number}…</source>
+        <translation>正在删除 {number}…</translation>
+    </message>
+    <message>
+        <source>Someone else changed or removed this number meanwhile: reloaded.</source>
+        <translation>其他人已在此期间修改或删除了此号码：已重新加载。</translation>
+    </message>
+    <message>
+        <source>Not a phone number: {reason}</source>
+        <translation>不是有效的电话号码：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>SearchPanel</name>
+    <message>
+        <source>Search name, company, phone or email</source>
+        <translation>搜索姓名、公司、电话或电子邮件</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>公司</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>电子邮件</translation>
+    </message>
+    <message>
+        <source>Type at least two letters or a few digits.</source>
+        <translation>请至少输入两个字或几位数字。</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>呼叫</translation>
+    </message>
+    <message>
+        <source>Search failed: {e}</source>
+        <translation>搜索失败：{e}</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <source>{n} found</source>
+        <translation>找到 {n} 条</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Direct (no registrar)</source>
+        <translation>直连（无注册服务器）</translation>
+    </message>
+    <message>
+        <source>Register with a PBX</source>
+        <translation>注册到 PBX</translation>
+    </message>
+    <message>
+        <source>unchanged (stored in the keyring)</source>
+        <translation>未更改（保存在密钥环中）</translation>
+    </message>
+    <message>
+        <source>SIP account</source>
+        <translation>SIP 账号</translation>
+    </message>
+    <message>
+        <source>Mode:</source>
+        <translation>模式：</translation>
+    </message>
+    <message>
+        <source>Registrar:</source>
+        <translation>注册服务器：</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <source>Auth user:</source>
+        <translation>认证用户：</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <source>Bind address:</source>
+        <translation>绑定地址：</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>端口：</translation>
+    </message>
+    <message>
+        <source>Transport:</source>
+        <translation>传输协议：</translation>
+    </message>
+    <message>
+        <source>Record every call</source>
+        <translation>录制所有通话</translation>
+    </message>
+    <message>
+        <source>default folder</source>
+        <translation>默认文件夹</translation>
+    </message>
+    <message>
+        <source>Audio and recording</source>
+        <translation>音频与录音</translation>
+    </message>
+    <message>
+        <source>Microphone:</source>
+        <translation>麦克风：</translation>
+    </message>
+    <message>
+        <source>Speaker:</source>
+        <translation>扬声器：</translation>
+    </message>
+    <message>
+        <source>Recordings folder:</source>
+        <translation>录音文件夹：</translation>
+    </message>
+    <message>
+        <source>embedded database</source>
+        <translation>内置数据库</translation>
+    </message>
+    <message>
+        <source>Answer automatically after</source>
+        <translation>自动应答延迟</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Desk</source>
+        <translation>坐席台</translation>
+    </message>
+    <message>
+        <source>Database URL:</source>
+        <translation>数据库 URL：</translation>
+    </message>
+    <message>
+        <source>Default region:</source>
+        <translation>默认地区：</translation>
+    </message>
+    <message>
+        <source>Wrap-up time:</source>
+        <translation>话后处理时长：</translation>
+    </message>
+    <message>
+        <source>Changes apply the next time AgentDesk starts.</source>
+        <translation>修改将在下次启动 AgentDesk 时生效。</translation>
+    </message>
+    <message>
+        <source>system default</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
+        <source>No keyring: the password is kept for this run only.</source>
+        <translation>没有可用的密钥环：密码仅在本次运行期间保留。</translation>
+    </message>
+</context>
+<context>
+    <name>SoftphoneBar</name>
+    <message>
+        <source>Break</source>
+        <translation>小休</translation>
+    </message>
+    <message>
+        <source>Lunch</source>
+        <translation>午餐</translation>
+    </message>
+    <message>
+        <source>Meeting</source>
+        <translation>会议</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>培训</translation>
+    </message>
+    <message>
+        <source>Admin work</source>
+        <translation>行政事务</translation>
+    </message>
+    <message>
+        <source>Your availability for calls</source>
+        <translation>您的接听状态</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Not ready: {reason}</source>
+        <translation>示忙：{reason}</translation>
+    </message>
+    <message>
+        <source>Number or SIP address</source>
+        <translation>号码或 SIP 地址</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>呼叫</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>接听</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>拒接</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>挂断</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>保持</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>录音</translation>
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation>转接</translation>
+    </message>
+    <message>
+        <source>Blind transfer to the number in the field</source>
+        <translation>直接转接到号码栏中的号码</translation>
+    </message>
+    <message>
+        <source>Consult</source>
+        <translation>咨询</translation>
+    </message>
+    <message>
+        <source>Call the number in the field, then transfer</source>
+        <translation>先呼叫号码栏中的号码，再转接</translation>
+    </message>
+    <message>
+        <source>Complete transfer</source>
+        <translation>完成转接</translation>
+    </message>
+    <message>
+        <source>Cancel transfer</source>
+        <translation>取消转接</translation>
+    </message>
+    <message>
+        <source>Keypad</source>
+        <translation>拨号盘</translation>
+    </message>
+    <message>
+        <source>Go to the number field</source>
+        <translation>转到号码栏</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>Cannot call: {why}</source>
+        <translation>无法呼叫：{why}</translation>
+    </message>
+    <message>
+        <source>Not changed: {why}</source>
+        <translation>未更改：{why}</translation>
+    </message>
+    <message>
+        <source>● Direct SIP {detail}</source>
+        <translation>● SIP 直连 {detail}</translation>
+    </message>
+    <message>
+        <source>● Registered</source>
+        <translation>● 已注册</translation>
+    </message>
+    <message>
+        <source>○ Registering…</source>
+        <translation>○ 正在注册…</translation>
+    </message>
+    <message>
+        <source>○ Not registered</source>
+        <translation>○ 未注册</translation>
+    </message>
+    <message>
+        <source>✕ Registration failed {detail}</source>
+        <translation>✕ 注册失败 {detail}</translation>
+    </message>
+    <message>
+        <source>Logged out</source>
+        <translation>已签出</translation>
+    </message>
+    <message>
+        <source>Not ready</source>
+        <translation>示忙</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>振铃中</translation>
+    </message>
+    <message>
+        <source>On call</source>
+        <translation>通话中</translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation>保持中</translation>
+    </message>
+    <message>
+        <source>Wrap-up</source>
+        <translation>话后处理</translation>
+    </message>
+    <message>
+        <source> (then not ready: {reason})</source>
+        <translation>（之后示忙：{reason}）</translation>
+    </message>
+    <message>
+        <source>Withheld</source>
+        <translation>隐藏号码</translation>
+    </message>
+</context>
+<context>
+    <name>TestCall</name>
+    <message>
+        <source>Test call</source>
+        <translation>测试呼叫</translation>
+    </message>
+    <message>
+        <source>Calling through the SIP stack on loopback…</source>
+        <translation>正在通过 SIP 协议栈呼叫本机回环地址…</translation>
+    </message>
+    <message>
+        <source>Test call: {result}</source>
+        <translation>测试呼叫：{result}</translation>
+    </message>
+    <message>
+        <source>Test call failed: {error}</source>
+        <translation>测试呼叫失败：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>UnknownCallerCard</name>
+    <message>
+        <source>Unknown caller</source>
+        <translation>未知来电</translation>
+    </message>
+    <message>
+        <source>No contact, lead or account has this number.</source>
+        <translation>没有联系人、线索或客户使用此号码。</translation>
+    </message>
+    <message>
+        <source>Phone:</source>
+        <translation>电话：</translation>
+    </message>
+    <message>
+        <source>First name:</source>
+        <translation>名：</translation>
+    </message>
+    <message>
+        <source>Last name:</source>
+        <translation>姓：</translation>
+    </message>
+    <message>
+        <source>Company:</source>
+        <translation>公司：</translation>
+    </message>
+    <message>
+        <source>Create contact</source>
+        <translation>新建联系人</translation>
+    </message>
+    <message>
+        <source>Create lead</source>
+        <translation>新建线索</translation>
+    </message>
+    <message>
+        <source>Number withheld</source>
+        <translation>号码已隐藏</translation>
+    </message>
+    <message>
+        <source>Enter a first or last name.</source>
+        <translation>请输入名或姓。</translation>
+    </message>
+</context>
+<context>
+    <name>WrapupPanel</name>
+    <message>
+        <source>Wrap-up</source>
+        <translation>话后处理</translation>
+    </message>
+    <message>
+        <source>No call to wrap up. The form opens when a call ends.</source>
+        <translation>没有需要话后处理的通话。通话结束时此表单会自动打开。</translation>
+    </message>
+    <message>
+        <source>What was the call about?</source>
+        <translation>本次通话的内容是什么？</translation>
+    </message>
+    <message>
+        <source>Schedule a callback</source>
+        <translation>安排回拨</translation>
+    </message>
+    <message>
+        <source>Callback note</source>
+        <translation>回拨备注</translation>
+    </message>
+    <message>
+        <source>In 1 hour</source>
+        <translation>1 小时后</translation>
+    </message>
+    <message>
+        <source>Tomorrow 09:00</source>
+        <translation>明天 09:00</translation>
+    </message>
+    <message>
+        <source>Next week</source>
+        <translation>下周</translation>
+    </message>
+    <message>
+        <source>Create a service case</source>
+        <translation>创建服务工单</translation>
+    </message>
+    <message>
+        <source>Case subject</source>
+        <translation>工单主题</translation>
+    </message>
+    <message>
+        <source>No opportunity</source>
+        <translation>不关联商机</translation>
+    </message>
+    <message>
+        <source>Save wrap-up</source>
+        <translation>保存话后处理</translation>
+    </message>
+    <message>
+        <source>Disposition:</source>
+        <translation>处理结果：</translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <source>Opportunity:</source>
+        <translation>商机：</translation>
+    </message>
+    <message>
+        <source>Choose a disposition…</source>
+        <translation>选择处理结果…</translation>
+    </message>
+    <message>
+        <source>Wrap-up: {number}</source>
+        <translation>话后处理：{number}</translation>
+    </message>
+    <message>
+        <source>no time limit</source>
+        <translation>不限时</translation>
+    </message>
+    <message>
+        <source>{time} left, then saved as default</source>
+        <translation>剩余 {time}，到时按默认结果保存</translation>
+    </message>
+    <message>
+        <source>Choose a disposition.</source>
+        <translation>请选择处理结果。</translation>
+    </message>
+    <message>
+        <source>Enter the case subject.</source>
+        <translation>请输入工单主题。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,187 @@
+"""The Simplified Chinese catalogue: complete, compiled, loaded by language, shown in the window."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from agentdesk.crm.calls import CallFacts, WrapUp
+from agentdesk.crm.models import Disposition
+from agentdesk.domain.enums import CallDirection, OwnerKind
+from agentdesk.ui.i18n import I18N_DIR, choose_language, install_translators, remove_translators
+from tests.ui.conftest import Desk, close_desk, open_desk
+from tests.ui.desk_support import add_party
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _i18n_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("i18n_script", ROOT / "scripts" / "i18n.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_tr_string_is_translated_and_the_qm_is_current() -> None:
+    script = _i18n_script()
+    assert script.problems(script.catalogue("zh_CN")) == []
+
+
+def test_the_check_fails_on_a_new_untranslated_string(tmp_path: Path) -> None:
+    script = _i18n_script()
+    sources = tmp_path / "ui"
+    shutil.copytree(ROOT / "agentdesk" / "ui", sources)
+    (sources / "probe.py").write_text(
+        "from PySide6.QtWidgets import QWidget\n\n\n"
+        "class Probe(QWidget):\n"
+        "    def label(self) -> str:\n"
+        '        return self.tr("A brand-new label")\n'
+    )
+    ts = tmp_path / "agentdesk_zh_CN.ts"
+    shutil.copy(I18N_DIR / ts.name, ts)
+    shutil.copy(I18N_DIR / "agentdesk_zh_CN.qm", ts.with_suffix(".qm"))
+    found = script.problems(ts, sources)
+    assert "untranslated Probe: 'A brand-new label'" in found
+    assert "agentdesk_zh_CN.ts is not up to date: run `scripts/i18n.py update`" in found
+    # A string removed from the code is noticed too (the catalogue would carry a dead entry).
+    (sources / "probe.py").unlink()
+    (sources / "test_call.py").unlink()
+    assert script.problems(ts, sources) == [
+        "agentdesk_zh_CN.ts is not up to date: run `scripts/i18n.py update`"
+    ]
+
+
+def test_translations_keep_every_placeholder_and_accelerator() -> None:
+    """A translation that drops ``{name}`` would raise KeyError... or show the wrong value."""
+    bad = []
+    root = ET.parse(I18N_DIR / "agentdesk_zh_CN.ts").getroot()
+    for message in root.iter("message"):
+        source = message.findtext("source", "")
+        translation = message.findtext("translation", "")
+        if sorted(re.findall(r"\{[^}]*\}", source)) != sorted(
+            re.findall(r"\{[^}]*\}", translation)
+        ):
+            bad.append((source, translation))
+        if ("&" in source) != ("&" in translation):  # menu mnemonics (Alt+F...)
+            bad.append((source, translation))
+    assert bad == []
+
+
+@pytest.mark.parametrize(
+    ("configured", "system", "expected"),
+    [
+        ("zh_CN", "en_US", "zh_CN"),
+        ("en", "zh_CN", None),
+        (None, "zh_CN", "zh_CN"),
+        (None, "zh_SG", "zh_CN"),  # Singapore writes Simplified Chinese too
+        (None, "zh_TW", None),  # Traditional: no catalogue, English rather than the wrong script
+        (None, "de_DE", None),
+        (None, "en_US", None),
+    ],
+)
+def test_the_language_follows_the_config_then_the_system(
+    configured: str | None, system: str, expected: str | None
+) -> None:
+    assert choose_language(configured, QLocale(system)) == expected
+
+
+def test_english_loads_nothing_and_an_unknown_catalogue_stays_english(qapp: QApplication) -> None:
+    assert install_translators(qapp, None) == []
+    assert install_translators(qapp, "fr_FR") == []
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    assert box.buttons()[0].text() in ("Cancel", "&Cancel")
+
+
+@pytest.fixture
+def zh_desk(
+    qtbot: QtBot, qapp: QApplication, qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> Iterator[Desk]:
+    translators = install_translators(qapp, "zh_CN")
+    assert len(translators) == 2  # ours and Qt's own (dialog buttons)
+    desk = open_desk(qtbot, qloop, tmp_path, wrapup_seconds=120)
+    try:
+        yield desk
+    finally:
+        close_desk(desk)
+        remove_translators(qapp, translators)
+
+
+def test_the_main_window_in_chinese(zh_desk: Desk) -> None:
+    window, bar = zh_desk.window, zh_desk.window.softphoneBar
+    assert window.windowTitle() == "AgentDesk 坐席台 — alice"
+    assert [window.tabs.tabText(i) for i in range(3)] == ["话后处理", "回拨", "最近通话"]
+    assert (bar.answerButton.text(), bar.hangupButton.text(), bar.holdButton.text()) == (
+        "接听",
+        "挂断",
+        "保持",
+    )
+    assert bar.stateCombo.currentText() == "就绪"
+    assert [a.text() for a in window.menuBar().actions()][:2] == ["文件(&F)", "帮助(&H)"]
+    header = window.recentPanel.tree.headerItem()
+    assert header is not None and header.text(4) == "结果"
+    assert window.customerPanel.emptyLabel.text().startswith("暂无来电。")
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    assert box.buttons()[0].text() == "取消"  # Qt's own catalogue is loaded too
+
+
+def test_the_record_form_in_chinese(zh_desk: Desk) -> None:
+    ref = add_party(zh_desk.context, "Wei", "Zhang", "+12025550520", kind=OwnerKind.LEAD)
+    panel = zh_desk.window.customerPanel
+    panel.show_party(ref)
+    zh_desk.wait(lambda: panel.recordView.details is not None)
+    view = panel.recordView
+    label = view.form.labelForField(view.fields["status"])
+    assert label is not None and label.text() == "状态："  # type: ignore[attr-defined]
+    assert view.fields["status"].currentText() == "新建"  # type: ignore[union-attr]
+    assert view.saveButton.text() == "保存修改"
+    # Family name first, as Chinese forms ask for it (the translator's choice, see "first-last").
+    row_of = {name: view.form.getWidgetPosition(w)[0] for name, w in view.fields.items()}
+    assert row_of["last_name"] < row_of["first_name"] < row_of["company"]
+    assert view.companyLabel.text() == "线索"
+
+
+def test_seeded_disposition_labels_translate_and_admin_labels_stay(zh_desk: Desk) -> None:
+    ref = add_party(zh_desk.context, "Li", "Lei", "+12025550521")
+    with zh_desk.context.database.sessions.begin() as session:
+        renamed = session.scalars(select(Disposition).where(Disposition.code == "busy")).one()
+        renamed.label = "Line busy (retry)"  # the admin's own wording: shown as written
+    started = datetime.now(UTC) - timedelta(minutes=10)
+    for minutes, code in ((0, "no_answer"), (1, "busy")):
+        zh_desk.context.services.calls.save_wrapup(
+            WrapUp(
+                disposition_code=code,
+                facts=CallFacts(
+                    direction=CallDirection.OUTBOUND,
+                    started_at=started + timedelta(minutes=minutes),
+                    ended_at=started + timedelta(minutes=minutes, seconds=20),
+                    remote_e164="+12025550521",
+                    agent="alice",
+                    contact_id=ref.id,
+                ),
+            )
+        )
+    panel = zh_desk.window.recentPanel
+    panel.reload()
+    zh_desk.wait(lambda: len(panel.calls) == 2)
+    results = [panel.tree.topLevelItem(i).text(4) for i in range(2)]  # type: ignore[union-attr]
+    assert results == ["Line busy (retry)", "无人接听"]
+    zh_desk.window.customerPanel.show_party(ref)
+    view = zh_desk.window.customerPanel.recordView
+    zh_desk.wait(lambda: view.details is not None and len(view.details.calls) == 2)
+    calls = view.timeline.topLevelItem(0)
+    assert calls is not None and calls.text(0) == "通话 (2)"
+    assert [calls.child(i).text(0) for i in range(2)] == ["→ Line busy (retry)", "→ 无人接听"]
