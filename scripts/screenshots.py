@@ -1,6 +1,9 @@
 """Render the desk's main states to docs/screenshots/*.png (run under Xvfb or offscreen).
 
-    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py [STATE...]
+
+With state names (idle, ringing-pop, on-call, wrap-up, callbacks, unknown-caller,
+several-matches, dialer, dialer-manual) only those files are written.
 
 Uses a temp SQLite desk with demo data and the fake softphone from the tests, so every state
 (ringing, on call, wrap-up...) can be reached on demand.
@@ -27,15 +30,24 @@ from sqlalchemy import func, select  # noqa: E402
 
 from agentdesk.app.bootstrap import connect  # noqa: E402
 from agentdesk.app.config import AgentSettings, Settings  # noqa: E402
-from agentdesk.app.desktop import start_desktop  # noqa: E402
+from agentdesk.app.desktop import (  # noqa: E402
+    DEMO_CAMPAIGN,
+    DEMO_SCRIPT,
+    add_demo_campaign,
+    start_desktop,
+)
+from agentdesk.app.dialer_session import DialerPhase  # noqa: E402
 from agentdesk.crm.demo import generate  # noqa: E402
 from agentdesk.crm.models import Call, PhoneRecord  # noqa: E402
+from agentdesk.dialer.campaigns import create_campaign  # noqa: E402
+from agentdesk.dialer.loader import ContactQuery, fill_from_contacts  # noqa: E402
 from agentdesk.domain.enums import OwnerKind  # noqa: E402
 from agentdesk.telephony.port import SipConfig  # noqa: E402
 from agentdesk.ui.main_window import MainWindow  # noqa: E402
 from tests.support.fake_softphone import FakeSoftphone  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+MANUAL_CAMPAIGN = "Renewals (manual)"
 
 
 def pump(until: Callable[[], bool] = lambda: False, seconds: float = 0.4) -> None:
@@ -48,6 +60,7 @@ def pump(until: Callable[[], bool] = lambda: False, seconds: float = 0.4) -> Non
 
 
 def main() -> int:
+    wanted = set(sys.argv[1:])
     app = QApplication(sys.argv[:1])
     app.setApplicationName("AgentDesk")
     loop = qasync.QEventLoop(app)
@@ -82,6 +95,19 @@ def main() -> int:
         return phones[0]
 
     context = start_desktop(None, settings, phone_factory=factory)
+    context.dialer_preview_seconds = 15  # long enough to catch the countdown
+    add_demo_campaign(context.database, settings.agent.username)
+    # Around the clock, so the manual list is never empty whenever the script runs.
+    sessions = context.database.sessions
+    create_campaign(
+        sessions,
+        MANUAL_CAMPAIGN,
+        mode="manual",
+        window="00:00-24:00",
+        script=DEMO_SCRIPT,
+        agents=[settings.agent.username],
+    )
+    fill_from_contacts(sessions, MANUAL_CAMPAIGN, ContactQuery(), actor=settings.agent.username)
     records = context.services.records
     for first, last, company in (("Maria", "Garcia", "Northwind"), ("Mario", "Garcia", "Contoso")):
         records.create_party(
@@ -101,6 +127,8 @@ def main() -> int:
 
     def shot(name: str) -> None:
         pump(seconds=0.3)
+        if wanted and name not in wanted:
+            return
         window.grab().save(str(OUT / f"{name}.png"))
         print("wrote", OUT / f"{name}.png")
 
@@ -146,6 +174,30 @@ def main() -> int:
     shot("several-matches")
     controller.reject()
     pump(lambda: controller.call is None, 2)
+
+    dialer = window.dialerPanel
+    assert dialer is not None
+    window.tabs.setCurrentWidget(dialer)
+    dialer.reload()
+    pump(lambda: dialer.campaignCombo.findData(DEMO_CAMPAIGN) >= 0, 3)
+    dialer.campaignCombo.setCurrentIndex(dialer.campaignCombo.findData(DEMO_CAMPAIGN))
+    pump(lambda: dialer.view.progress is not None, 3)
+    dialer.toggle()
+    pump(lambda: dialer.view.phase is DialerPhase.OFFERED, 5)
+    pump(seconds=2.5)  # a few seconds into the countdown
+    shot("dialer")
+    dialer.toggle()  # pause: the reservation goes back
+    pump(lambda: dialer.view.phase is DialerPhase.STOPPED, 2)
+
+    dialer.campaignCombo.setCurrentIndex(dialer.campaignCombo.findData(MANUAL_CAMPAIGN))
+    pump(lambda: dialer.view.campaign is not None and dialer.view.progress is not None, 3)
+    dialer.toggle()
+    pump(lambda: dialer.view.phase is DialerPhase.CHOOSING, 5)
+    dialer.choicesTable.selectRow(1)  # the selected entry's record fills the customer panel
+    pump(lambda: window.customerPanel.recordView.details is not None, 3)
+    shot("dialer-manual")
+    dialer.toggle()
+    pump(lambda: dialer.view.phase is DialerPhase.STOPPED, 2)
 
     window.close()
     pump(lambda: not window.isVisible(), 5)

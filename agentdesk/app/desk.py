@@ -32,11 +32,13 @@ from agentdesk.app.desk_events import (
     AgentChanged,
     AgentView,
     CallChanged,
+    CallFinished,
     CallPhase,
     CallView,
     DataChanged,
     DeskEvent,
     DeskNotice,
+    DialFailed,
     PartyChosen,
     RegistrationChangedView,
     RegistrationView,
@@ -50,6 +52,7 @@ from agentdesk.app.event_log import (
     CALL_ANSWERED,
     CALL_ENDED,
     CALL_OFFERED,
+    DESK_READY,
     SCREEN_POP_SHOWN,
     WRAPUP_SAVED,
     EventLog,
@@ -164,6 +167,10 @@ class DeskController:
         self._closing = False
         self._started = False
         self._dialing: tuple[str, PartyRef | None] | None = None
+        # The dialer keeps the callbacks of its campaign calls on the campaign entry (the
+        # campaign's DNC and calling-hours rules apply when it is dialled): for a call this
+        # says True of, the wrap-up writes no CRM callback.
+        self.callback_elsewhere: Callable[[str], bool] = lambda _call_id: False
         # Subscribe at once: the phone listens from its construction, and an INVITE that
         # arrives before start() is kept and handled once the agent is logged in.
         self._early: list[port.SoftphoneEvent] = []
@@ -385,7 +392,7 @@ class DeskController:
         if event.call_id != call.view.call_id:
             return
         self._end_hold(call)
-        call.ended_at = datetime.now(UTC)
+        ended_at = call.ended_at = datetime.now(UTC)
         call.end_reason = f"{event.outcome.value}: {event.sip_code} {event.reason}".strip()[:100]
         self._events.emit(
             CALL_ENDED, call.view.sip_call_id, call_id=event.call_id, outcome=event.outcome.value
@@ -393,12 +400,23 @@ class DeskController:
         self.call = None
         ended = replace(call.view, phase=CallPhase.ENDED)
         call.view = ended
+        self._emit(
+            CallFinished(
+                call_id=event.call_id,
+                inbound=call.view.inbound,
+                outcome=event.outcome.value,
+                sip_code=event.sip_code,
+                answered=call.answered_at is not None,
+                started_at=call.started_at,
+                ended_at=ended_at,
+            )
+        )
         self._emit(CallChanged(None))
         if call.answered_at is None:
             self._set_state(ast.CallFailed(event.call_id))
             self._background(
                 lambda: self.services.calls.start_call(self._facts(call)),
-                lambda _: self._emit(DataChanged(frozenset({CALLS}))),
+                lambda row: self._emit(DataChanged(frozenset({CALLS}), event.call_id, row.id)),
             )
             return
         self._set_state(ast.CallEnded(event.call_id, self._now()))
@@ -445,6 +463,14 @@ class DeskController:
         kind = details.phones[0].kind if details.phones else PhoneKind.WORK
         last = details.calls[0].started_at if details.calls else None
         return Match(ref.kind, ref.id, details.name, details.company, kind, last, History())
+
+    def window_shown(self) -> None:
+        """The UI put the main window on screen: log ``desk_ready`` (start-up is timed to it).
+
+        The softphone listens from construction (direct mode), so the window is the later step;
+        ``sip`` says whether a ``register`` mode desk is registered yet.
+        """
+        self._events.emit(DESK_READY, None, sip=self.registration.state)
 
     def screen_pop_shown(self, call_id: str) -> None:
         """The UI filled the customer panel for this call's pop."""
@@ -583,18 +609,22 @@ class DeskController:
         if call is not None and call.view.consult_call_id is not None:
             self._command(self.phone.cancel_consult(call.view.call_id), "cancel transfer")
 
-    def dial(self, text: str, party: PartyRef | None = None) -> str | None:
-        """Place a call; returns why it cannot be placed, or None (the call shows up when the
-        phone reports it dialled)."""
-        target = self._target(text)
-        if not target:
-            return "enter a number"
+    def dial_refusal(self) -> str | None:
+        """Why a call cannot be placed now (another call, wrap-up...), or None."""
         if self.call is not None or self._dialing is not None:
             return "finish the current call first"
         check = self.state
         if check.status is ast.AgentStatus.NOT_READY:
             check = ast.transition(check, ast.SetAvailable())
-        refused = ast.refusal(check, ast.CallOffered("dialing"))
+        return ast.refusal(check, ast.CallOffered("dialing"))
+
+    def dial(self, text: str, party: PartyRef | None = None) -> str | None:
+        """Place a call; returns why it cannot be placed, or None (the call shows up when the
+        phone reports it dialled, or a ``DialFailed`` follows)."""
+        target = self._target(text)
+        if not target:
+            return "enter a number"
+        refused = self.dial_refusal()
         if refused is not None:
             return refused
         self._dialing = (target, party)
@@ -609,8 +639,10 @@ class DeskController:
         return None
 
     def _dial_failed(self, error: str) -> None:
+        target = self._dialing[0] if self._dialing is not None else ""
         self._dialing = None
         self._emit(DeskNotice(f"the call was not placed: {error}", error=True))
+        self._emit(DialFailed(target, error))
 
     def _start_outbound(self, event: port.CallDialed) -> None:
         assert self._dialing is not None
@@ -622,6 +654,7 @@ class DeskController:
             self.state = ast.transition(self.state, ast.SetAvailable())
         if not self._set_state(ast.CallOffered(event.call_id)):
             self._command(self.phone.hangup(event.call_id), "hang up")
+            self._emit(DialFailed(target, "the agent cannot take a call now"))
             return
         if reason is not None:
             self._set_state(ast.SetNotReady(reason))
@@ -707,6 +740,10 @@ class DeskController:
         self._saving = True
         notes = form.notes if form is not None else self._draft_notes
         facts = self._facts(call)
+        crm_callback = not self.callback_elsewhere(call.view.call_id)
+        if not crm_callback and form is not None and form.callback_due and form.callback_note:
+            # No CRM callback row to hold the note: it stays with the call's notes.
+            notes = "\n".join(part for part in (notes, form.callback_note) if part)
 
         def work() -> WrapUpSaved:
             calls = self.services.calls
@@ -718,7 +755,7 @@ class DeskController:
                     raise ValueError("no default disposition is configured")
                 code = default.code
             callback = None
-            if form is not None and form.callback_due is not None:
+            if form is not None and form.callback_due is not None and crm_callback:
                 callback = CallbackRequest(
                     due_at=form.callback_due.astimezone(UTC),
                     agent=self.agent,
@@ -752,7 +789,8 @@ class DeskController:
                 expired=expired,
             )
             self._finish_wrapup(expired)
-            self._emit(WrapupFinished(call.view.call_id, result, expired))
+            due = form.callback_due if form is not None else None
+            self._emit(WrapupFinished(call.view.call_id, result, expired, due))
 
         def failed(error: BaseException) -> None:
             self._saving = False

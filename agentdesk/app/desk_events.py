@@ -7,7 +7,9 @@ to :class:`agentdesk.app.desk.DeskController`.
 from __future__ import annotations
 
 import enum
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from agentdesk.app.records import PartyRef
 from agentdesk.crm.calls import DispositionInfo, WrapUpSaved
@@ -123,6 +125,8 @@ class WrapupFinished:
     call_id: str
     saved: WrapUpSaved
     expired: bool
+    callback_due: datetime | None = None
+    """The callback time the agent chose in the form (the dialer schedules the entry by it)."""
 
     @property
     def changed(self) -> frozenset[str]:
@@ -130,10 +134,41 @@ class WrapupFinished:
 
 
 @dataclass(frozen=True, slots=True)
+class CallFinished:
+    """The agent's call ended, with how (the dialer records it as the attempt's outcome).
+
+    ``outcome`` is a ``telephony.port.CallOutcome`` value; ``sip_code`` the final INVITE status
+    for an unanswered call (408 for our own ring timeout).
+    """
+
+    call_id: str
+    inbound: bool
+    outcome: str
+    sip_code: int
+    answered: bool
+    started_at: datetime
+    ended_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DialFailed:
+    """A ``dial()`` that was accepted did not become a call (the phone refused it)."""
+
+    target: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class DataChanged:
-    """Stored data changed outside a wrap-up (a missed call was logged)."""
+    """Stored data changed outside a wrap-up (a missed call was logged).
+
+    For a logged call, ``call_id`` is the desk's call and ``record_id`` the call row written
+    (the dialer links its attempt to it).
+    """
 
     changed: frozenset[str]
+    call_id: str | None = None
+    record_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +187,8 @@ DeskEvent = (
     | PartyChosen
     | WrapupStarted
     | WrapupFinished
+    | CallFinished
+    | DialFailed
     | DataChanged
     | DeskNotice
 )

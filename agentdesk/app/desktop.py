@@ -14,6 +14,7 @@ from agentdesk.app.bootstrap import Database, DatabaseUnavailable, connect
 from agentdesk.app.config import ConfigError, Settings
 from agentdesk.app.credentials import CredentialStore
 from agentdesk.app.desk import DeskController, DeskServices
+from agentdesk.app.dialer_session import DEFAULT_PREVIEW_SECONDS, DialerSession
 from agentdesk.app.event_log import EventLog
 from agentdesk.app.records import RecordService
 from agentdesk.app.sip_setup import SoftphoneStack, sip_config, sip_password
@@ -22,6 +23,8 @@ from agentdesk.crm.calls import CallLog
 from agentdesk.crm.lookup import CallerLookup
 from agentdesk.crm.models import Account, Call, Contact, Lead
 from agentdesk.crm.search import ContactSearch
+from agentdesk.dialer.campaigns import DialerError, create_campaign
+from agentdesk.dialer.loader import ContactQuery, fill_from_contacts
 from agentdesk.telephony.port import SipConfig, Softphone
 
 PhoneFactory = Callable[[SipConfig], Softphone]
@@ -29,6 +32,13 @@ PhoneFactory = Callable[[SipConfig], Softphone]
 log = logging.getLogger(__name__)
 
 FIRST_RUN_DEMO_CONTACTS = 300
+DEMO_CAMPAIGN = "Demo renewals"
+DEMO_SCRIPT = (
+    "Hello {first_name}, this is {agent_name} from AgentDesk.\n\n"
+    "I am calling about {company}'s service contract, which is up for renewal this quarter. "
+    "Do you have two minutes to hear what changes for your team in {city}?\n\n"
+    "If yes: walk through the three renewal options. If busy: offer a callback time."
+)
 
 
 class DesktopStartError(RuntimeError):
@@ -60,6 +70,8 @@ class DesktopContext:
     services: DeskServices = field(init=False)
     agent_id: object = None
     controller: DeskController | None = None
+    dialer: DialerSession | None = None
+    dialer_preview_seconds: float = DEFAULT_PREVIEW_SECONDS
     _stack: SoftphoneStack | None = None
     _phone: Softphone | None = None
 
@@ -102,6 +114,14 @@ class DesktopContext:
             register_password=(
                 sip_password(self.credentials, config) if config.mode == "register" else None
             ),
+        )
+        self.dialer = DialerSession(
+            self.controller,
+            self.database.sessions,
+            loop=loop,
+            executor=self.executor,
+            agent=agent.username,
+            preview_seconds=self.dialer_preview_seconds,
         )
         return self.controller
 
@@ -181,4 +201,23 @@ def start_desktop(
     )
     agent = settings.agent
     context.agent_id = context.services.records.ensure_agent(agent.username, agent.display_name)
+    if first_run:
+        add_demo_campaign(database, agent.username)
     return context
+
+
+def add_demo_campaign(database: Database, agent: str) -> None:
+    """A preview campaign over the demo contacts, assigned to ``agent`` (who must exist).
+
+    Default calling window (08:00-21:00 callee time), so outside those hours in every demo
+    country the dialer panel shows why nothing is dialable, which is part of the demo.
+    """
+    try:
+        create_campaign(
+            database.sessions, DEMO_CAMPAIGN, mode="preview", script=DEMO_SCRIPT, agents=[agent]
+        )
+    except DialerError as exc:  # already there (a re-run on the same file)
+        log.info("demo campaign not added: %s", exc)
+        return
+    result = fill_from_contacts(database.sessions, DEMO_CAMPAIGN, ContactQuery(), actor=agent)
+    log.info("demo campaign %r: %d entries", DEMO_CAMPAIGN, result.imported)

@@ -17,6 +17,8 @@ SCREEN_POP_SHOWN = "screen_pop_shown"
 CALL_ANSWERED = "call_answered"
 CALL_ENDED = "call_ended"
 WRAPUP_SAVED = "wrapup_saved"
+DESK_READY = "desk_ready"
+"""The window is shown and the softphone listens (start-up time is measured up to it)."""
 
 
 class EventLog:

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -34,6 +35,7 @@ from agentdesk.ui.background import run_in_background
 from agentdesk.ui.bridge import DeskBridge
 from agentdesk.ui.callbacks_panel import CallbacksPanel
 from agentdesk.ui.customer_panel import CustomerPanel
+from agentdesk.ui.dialer_panel import DialerPanel
 from agentdesk.ui.lists_panel import RecentCallsPanel, SearchPanel
 from agentdesk.ui.softphone_bar import SoftphoneBar
 from agentdesk.ui.wrapup_panel import WrapupPanel
@@ -64,12 +66,17 @@ class MainWindow(QMainWindow):
         self.callbacksPanel = CallbacksPanel(services, executor, agent, self)
         self.recentPanel = RecentCallsPanel(services, executor, agent, self)
         self.searchPanel = SearchPanel(services, executor, self)
+        self.dialerPanel: DialerPanel | None = None
+        if context.dialer is not None:
+            self.dialerPanel = DialerPanel(context.dialer, executor, self)
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.wrapupPanel, self.tr("Wrap-up"))
         self.tabs.addTab(self.callbacksPanel, self.tr("Callbacks"))
         self.tabs.addTab(self.recentPanel, self.tr("Recent calls"))
         self.tabs.addTab(self.searchPanel, self.tr("Search"))
+        if self.dialerPanel is not None:
+            self.tabs.addTab(self.dialerPanel, self.tr("Dialer"))
         self.tabs.setCurrentWidget(self.callbacksPanel)  # between calls, the work queue
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.customerPanel)
@@ -95,6 +102,8 @@ class MainWindow(QMainWindow):
         self._connect()
         self.callbacksPanel.reload()
         self.recentPanel.reload()
+        if self.dialerPanel is not None:
+            self.dialerPanel.reload()
         run_in_background(
             self, executor, context.summary, self._on_summary, self._on_summary_failed
         )
@@ -138,6 +147,9 @@ class MainWindow(QMainWindow):
             panel.dialRequested.connect(self.dial)
         for panel in (self.callbacksPanel, self.recentPanel, self.searchPanel):
             panel.openRequested.connect(self.customerPanel.show_party)
+        if self.dialerPanel is not None:
+            self.dialerPanel.noticeRaised.connect(self.notify)
+            self.dialerPanel.entryOffered.connect(self._on_entry_offered)
 
     def _on_desk_event(self, event: DeskEvent) -> None:
         if isinstance(event, ScreenPopReady):
@@ -181,6 +193,9 @@ class MainWindow(QMainWindow):
             self.showNormal()
         self.raise_()
         self.activateWindow()
+        # Window managers may refuse to focus a window that did not ask; the taskbar entry
+        # then flashes instead, which is the tray's fallback on desktops without one.
+        QApplication.alert(self)
 
     def dial(self, number: str, party: object = None) -> None:
         ref = party if isinstance(party, PartyRef) else None
@@ -189,6 +204,13 @@ class MainWindow(QMainWindow):
             self.notify(self.tr("Cannot call {number}: {why}").format(number=number, why=why), True)
         else:
             self.softphoneBar.numberEdit.setText(number)
+
+    def _on_entry_offered(self, ref: PartyRef) -> None:
+        # The previewed entry's record fills the customer panel, unless a call has it.
+        if self.controller.call is None and self.controller.wrapup is None:
+            self.customerPanel.show_party(ref)
+            if self.dialerPanel is not None:
+                self.tabs.setCurrentWidget(self.dialerPanel)
 
     def _on_party_created(self, ref: PartyRef) -> None:
         self.controller.choose_party(ref)
@@ -237,6 +259,8 @@ class MainWindow(QMainWindow):
 
     async def _shutdown(self) -> None:
         try:
+            if self._context.dialer is not None:
+                self._context.dialer.close()  # a reserved entry goes back to the pool
             await self.controller.shutdown()
         finally:
             self._closed_clean = True
