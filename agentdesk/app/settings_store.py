@@ -36,6 +36,8 @@ class SettingsForm:
     record_calls: bool
     recordings_dir: str
     sip_password: str | None = None
+    language: str = "system"
+    """``[ui] language``: ``system`` or one of :data:`~agentdesk.app.config.UI_LANGUAGES`."""
 
 
 def form_from(settings: Settings) -> SettingsForm:
@@ -56,6 +58,7 @@ def form_from(settings: Settings) -> SettingsForm:
         wrapup_seconds=settings.agent.wrapup_seconds,
         record_calls=bool(sip.get("record_calls", False)),
         recordings_dir=str(sip.get("recordings_dir", "")),
+        language=settings.ui.language or "system",
     )
 
 
@@ -74,6 +77,10 @@ def apply_form(settings: Settings, form: SettingsForm) -> dict[str, Any]:
     else:
         database.pop("url", None)
     table("phone")["default_region"] = form.default_region.strip().upper()
+    if form.language == "system":
+        table("ui").pop("language", None)
+    else:
+        table("ui")["language"] = form.language
     agent = table("agent")
     agent.setdefault("username", settings.agent.username)
     agent["wrapup_seconds"] = int(form.wrapup_seconds)

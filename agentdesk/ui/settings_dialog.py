@@ -91,12 +91,19 @@ class SettingsDialog(QDialog):
         self.wrapupSpin.setRange(0, 3600)
         self.wrapupSpin.setSuffix(self.tr(" s"))
         self.wrapupSpin.setValue(current.wrapup_seconds)
+        self.languageCombo = QComboBox(self)
+        self.languageCombo.addItem(self.tr("System language"), "system")
+        # Each language is named in itself, so a user can find theirs whatever is showing.
+        self.languageCombo.addItem("English", "en")
+        self.languageCombo.addItem("简体中文", "zh_CN")
+        self.languageCombo.setCurrentIndex(max(0, self.languageCombo.findData(current.language)))
         desk = QGroupBox(self.tr("Desk"), self)
         df = QFormLayout(desk)
         df.addRow(self.tr("Database URL:"), self.dbEdit)
         df.addRow(self.tr("Default region:"), self.regionEdit)
         df.addRow(self.autoAnswerCheck, self.autoAnswerSpin)
         df.addRow(self.tr("Wrap-up time:"), self.wrapupSpin)
+        df.addRow(self.tr("Language:"), self.languageCombo)
 
         self.errorLabel = QLabel(self)
         self.errorLabel.setWordWrap(True)
@@ -155,6 +162,7 @@ class SettingsDialog(QDialog):
             record_calls=self.recordCheck.isChecked(),
             recordings_dir=self.recordingsEdit.text(),
             sip_password=self.passwordEdit.text() or None,
+            language=str(self.languageCombo.currentData()),
         )
 
     def save(self) -> None:

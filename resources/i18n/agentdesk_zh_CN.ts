@@ -284,6 +284,38 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>下一条</translation>
     </message>
     <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>号码</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>公司</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>拨打次数</translation>
+    </message>
+    <message>
+        <source>Last outcome</source>
+        <translation>上次结果</translation>
+    </message>
+    <message>
+        <source>Dial selected</source>
+        <translation>拨打所选</translation>
+    </message>
+    <message>
+        <source>Refresh list</source>
+        <translation>刷新列表</translation>
+    </message>
+    <message>
+        <source>Next dialable entries</source>
+        <translation>接下来可拨打的名单</translation>
+    </message>
+    <message>
         <source>The campaign has no script.</source>
         <translation>该外呼活动没有话术。</translation>
     </message>
@@ -322,6 +354,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Cannot dial: {why}</source>
         <translation>无法拨打：{why}</translation>
+    </message>
+    <message>
+        <source>Select an entry in the list first.</source>
+        <translation>请先在列表中选择一条名单。</translation>
     </message>
     <message>
         <source>Cannot skip: {why}</source>
@@ -380,8 +416,16 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>等待您就绪…</translation>
     </message>
     <message>
+        <source>Reserving {name}…</source>
+        <translation>正在预留 {name}…</translation>
+    </message>
+    <message>
         <source>Finding the next entry…</source>
         <translation>正在查找下一条…</translation>
+    </message>
+    <message>
+        <source>Pick an entry to dial ({n} listed)</source>
+        <translation>选择要拨打的名单（共列出 {n} 条）</translation>
     </message>
     <message>
         <source>Dialing in {n} s</source>
@@ -1046,6 +1090,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation> 秒</translation>
     </message>
     <message>
+        <source>System language</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
         <source>Desk</source>
         <translation>坐席台</translation>
     </message>
@@ -1060,6 +1108,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Wrap-up time:</source>
         <translation>话后处理时长：</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>界面语言：</translation>
     </message>
     <message>
         <source>Changes apply the next time AgentDesk starts.</source>

@@ -47,6 +47,8 @@ def test_settings_written_to_toml_and_password_to_keyring(
     dialog.autoAnswerSpin.setValue(2)
     dialog.recordCheck.setChecked(True)
     dialog.inputEdit.setCurrentText("USB Headset")
+    assert dialog.languageCombo.currentData() == "system"
+    dialog.languageCombo.setCurrentIndex(dialog.languageCombo.findData("zh_CN"))
     dialog.buttons.accepted.emit()
     assert dialog.saved_path == str(path), dialog.errorLabel.text()
     text = path.read_text()
@@ -56,9 +58,19 @@ def test_settings_written_to_toml_and_password_to_keyring(
     assert doc["sip"]["record_calls"] is True and doc["sip"]["input_device"] == "USB Headset"
     assert doc["agent"] == {"username": "alice", "wrapup_seconds": 45, "auto_answer_seconds": 2.0}
     assert doc["phone"]["default_region"] == "GB"
+    assert doc["ui"] == {"language": "zh_CN"}
     assert keyring.get_password(SIP_SERVICE, "1001@pbx.example.com:5070") == "s3cret-pass"
     again = load_settings(path)
     assert again.agent.wrapup_seconds == 45 and again.sip["username"] == "1001"
+    assert again.ui.language == "zh_CN"
+    # Back to the system language: the key goes, rather than pinning today's locale.
+    desk.context.settings = again
+    dialog = SettingsDialog(desk.context, desk.window)
+    qtbot.addWidget(dialog)
+    assert dialog.languageCombo.currentData() == "zh_CN"
+    dialog.languageCombo.setCurrentIndex(dialog.languageCombo.findData("system"))
+    dialog.buttons.accepted.emit()
+    assert "ui" not in tomllib.loads(path.read_text())
 
 
 def test_invalid_values_are_refused_without_writing(
