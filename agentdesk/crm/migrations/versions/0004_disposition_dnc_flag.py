@@ -21,10 +21,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("dispositions") as batch:
-        batch.add_column(
-            sa.Column("adds_to_dnc", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # A plain ADD COLUMN (SQLite takes NOT NULL with a constant default): batch mode would copy
+    # and drop the table, which calls reference, and fail on any desk that has calls.
+    op.add_column(
+        "dispositions",
+        sa.Column("adds_to_dnc", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     dispositions = sa.table("dispositions", sa.column("code", sa.String), sa.column("adds_to_dnc"))
     op.execute(
         dispositions.update()
@@ -34,5 +36,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("dispositions") as batch:
-        batch.drop_column("adds_to_dnc")
+    # SQLite 3.35+ drops a column in place; see upgrade() for why not batch mode.
+    op.drop_column("dispositions", "adds_to_dnc")
