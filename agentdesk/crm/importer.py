@@ -4,11 +4,13 @@ Two phases, so the write lock is held only briefly (SQLite has one writer; a wra
 not wait behind a minute of phone parsing):
 
 1. read and validate every record without touching the database: field count, phone numbers
-   (``normalize(strict=True)`` in the row's country, else ``default_region``), field lengths;
-   rejected records are written to a temporary reject file;
+   (``normalize(strict=True)`` in the row's country, else ``default_region``), field lengths
+   (``crm.rows``; files above :data:`PARALLEL_ABOVE_BYTES` in worker processes); rejected
+   records are written to a temporary reject file;
 2. one transaction: the audit entry (first, to take SQLite's write lock before reading),
    batched duplicate look-ups (no query per row), then bulk inserts of accounts, contacts and
-   phone numbers (Core ``executemany`` on SQLite, ``COPY`` on PostgreSQL). Only after the
+   phone numbers below the ORM (``crm.bulk.append_rows``: raw ``executemany`` on SQLite, with
+   the indexes rebuilt when the load outgrows the table; ``COPY`` on PostgreSQL). Only after the
    commit does the reject file take its final name ``<input stem>.rejects.csv`` next to the
    input (overwritten when it exists; left alone when this run rejected nothing). Its columns
    are ``line``, ``reason`` and then the original ones, UTF-8 with BOM, the input's delimiter.
@@ -28,15 +30,14 @@ import os
 import re
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
-from enum import Enum
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    Connection,
     Select,
     SQLColumnExpression,
     Table,
@@ -45,52 +46,55 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.base import utcnow
-from agentdesk.crm.csv_reader import Column, CsvTable, HeaderMap, ImportFileError, open_csv
+from agentdesk.crm.bulk import RowFormat, append_rows, id_block, row_format
+from agentdesk.crm.csv_reader import Column, CsvTable, ImportFileError, open_csv
 from agentdesk.crm.models import Account, AuditEntry, Contact, PhoneRecord
-from agentdesk.domain.enums import AuditAction, PhoneKind
+from agentdesk.crm.rows import (
+    Batch,
+    ParsedPhone,
+    ParsedRow,
+    RowParser,
+    auto_workers,
+    batches,
+    gc_paused,
+    in_processes,
+    name_key,
+    parse_batch,
+    split_full_name,
+)
+from agentdesk.domain.enums import AuditAction
 from agentdesk.domain.ids import uuid7
-from agentdesk.domain.phone import InvalidPhoneNumber, PhoneNumber, normalize, region_for_country
+from agentdesk.domain.phone import region_for_country
 
 __all__ = [
     "REJECTS_SUFFIX",
     "ImportFileError",
     "ImportResult",
+    "ParsedRow",
     "RejectedRow",
+    "RowParser",
     "import_contacts",
     "reject_path_for",
+    "split_full_name",
 ]
 
 REJECTS_SUFFIX = ".rejects.csv"
 PROGRESS_EVERY_ROWS = 1000
-INSERT_BATCH = 5000
-# Few keys: an IN query per chunk. Many keys: one scan of the column beats many scans (emails
-# and account names have no lower() index; E.164 has an index and always uses IN).
+PARALLEL_ABOVE_BYTES = 16 * 1024 * 1024
+"""Files bigger than this (about 250,000 rows) are parsed in several processes: below it,
+starting them and pickling rows costs more than they save (measured on 2 cores)."""
+PARALLEL_BATCH_ROWS = 5000
+# Few keys, or many keys against a big table: an IN query per chunk on an index (lower(email),
+# lower(name), e164). Many keys against a small table: one scan of the table is cheaper.
 IN_CHUNK = 900
 SCAN_THRESHOLD = 2000
+SCAN_PER_KEY = 4
 
 ProgressCallback = Callable[[int, int, int], None]
 
-# Column lengths that PostgreSQL enforces (SQLite does not); an over-long cell is rejected
-# rather than silently truncated.
-_MAX_LEN = {
-    "first name": 100,
-    "last name": 100,
-    "company": 200,
-    "email": 254,
-    "city": 100,
-    "title": 100,
-}
-_MAX_EXTENSION = 16
-_PHONE_COLUMNS = (
-    (Column.PHONE, "phone", PhoneKind.WORK),
-    (Column.MOBILE, "mobile", PhoneKind.MOBILE),
-    (Column.WORK_PHONE, "work phone", PhoneKind.WORK),
-    (Column.HOME_PHONE, "home phone", PhoneKind.HOME),
-)
 _USABLE = (
     Column.FIRST_NAME,
     Column.LAST_NAME,
@@ -102,12 +106,6 @@ _USABLE = (
     Column.HOME_PHONE,
     Column.EMAIL,
 )
-_SPACES = re.compile(r"\s+")
-_COMPOUND_SURNAMES = frozenset({
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
-    "宇文", "司徒", "令狐", "夏侯", "端木", "独孤", "南宫", "西门", "轩辕", "澹台",
-    "钟离", "闻人", "申屠", "太史", "赫连", "呼延", "万俟", "百里", "东郭", "公冶",
-})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -135,177 +133,11 @@ def reject_path_for(path: Path) -> Path:
     return path.with_name(path.stem + REJECTS_SUFFIX)
 
 
-@dataclass(slots=True)
-class _Phone:
-    raw: str
-    e164: str
-    extension: str | None
-    kind: PhoneKind
-
-
-@dataclass(slots=True)
-class ParsedRow:
-    line: int
-    first: str | None
-    last: str | None
-    company: str | None
-    email: str | None
-    city: str | None
-    country: str | None
-    notes: str | None
-    title: str | None
-    phones: list[_Phone] = field(default_factory=list)
-
-    @property
-    def is_person(self) -> bool:
-        return bool(self.first or self.last or not self.company)
-
-
-def _is_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
-
-
-def split_full_name(text: str) -> tuple[str | None, str | None]:
-    """``(first, last)`` from one name cell.
-
-    ``Smith, John`` and ``John Smith`` give ``("John", "Smith")``; Chinese names are family
-    name first (``张三`` -> ``("三", "张")``, ``欧阳修`` -> ``("修", "欧阳")``); one word is a
-    last name.
-    """
-    name = _SPACES.sub(" ", text).strip()
-    if not name:
-        return None, None
-    if "," in name:
-        last, _, first = name.partition(",")
-        return first.strip() or None, last.strip() or None
-    if _is_cjk(name):
-        if " " in name:
-            last, _, first = name.partition(" ")
-            return first or None, last
-        size = 2 if name[:2] in _COMPOUND_SURNAMES and len(name) > 2 else 1
-        return name[size:] or None, name[:size]
-    first, _, last = name.rpartition(" ")
-    return first or None, last
-
-
-def _name_key(first: str | None, last: str | None) -> tuple[str, str]:
-    return (
-        _SPACES.sub(" ", first or "").strip().casefold(),
-        _SPACES.sub(" ", last or "").strip().casefold(),
-    )
+_SPACES = re.compile(r"\s+")
 
 
 def _company_key(name: str) -> str:
     return _SPACES.sub(" ", name).strip().lower()
-
-
-class RowParser:
-    """Turns cells into a :class:`ParsedRow` or a rejection reason. Caches per-run look-ups."""
-
-    def __init__(self, mapping: HeaderMap, default_region: str) -> None:
-        self.width = len(mapping.header)
-        self.default_region = default_region
-        pos = mapping.position
-        self.first = pos(Column.FIRST_NAME)
-        self.last = pos(Column.LAST_NAME)
-        self.full = pos(Column.FULL_NAME)
-        self.company = pos(Column.COMPANY)
-        self.email = pos(Column.EMAIL)
-        self.city = pos(Column.CITY)
-        self.country = pos(Column.COUNTRY)
-        self.notes = pos(Column.NOTES)
-        self.title = pos(Column.TITLE)
-        # File order: a number repeated in two columns keeps the kind of the first one. Every
-        # phone-like column counts, repeated headers ("Phone", "Phone") included.
-        self.phones = sorted(
-            (p, label, kind)
-            for column, label, kind in _PHONE_COLUMNS
-            for p in mapping.positions(column)
-        )
-        self._regions: dict[str, str | None] = {}
-        self._numbers: dict[tuple[str, str], PhoneNumber | str] = {}
-
-    def _region(self, cell: str) -> str | None:
-        try:
-            return self._regions[cell]
-        except KeyError:
-            region = self._regions[cell] = region_for_country(cell)
-            return region
-
-    def _number(self, raw: str, region: str, label: str) -> PhoneNumber | str:
-        key = (raw, region)
-        cached = self._numbers.get(key)
-        if cached is None:
-            try:
-                cached = normalize(raw, region, strict=True)
-            except InvalidPhoneNumber as exc:
-                if exc.reason == "not a valid phone number":
-                    cached = f"is not a valid number for region {region}"
-                else:
-                    cached = f"is not a valid number for region {region} ({exc.reason})"
-            self._numbers[key] = cached
-        if isinstance(cached, str):
-            return f"{label} '{raw}' {cached}"
-        return cached
-
-    def parse(self, line: int, cells: list[str]) -> ParsedRow | str:
-        if len(cells) != self.width:
-            return f"expected {self.width} fields, found {len(cells)}"
-
-        def cell(position: int | None) -> str | None:
-            if position is None:
-                return None
-            return cells[position].strip() or None
-
-        first, last = cell(self.first), cell(self.last)
-        if first is None and last is None and self.full is not None:
-            full = cell(self.full)
-            if full is not None:
-                first, last = split_full_name(full)
-        country_cell = cell(self.country)
-        country = self._region(country_cell) if country_cell else None
-        region = country or self.default_region
-        row = ParsedRow(
-            line=line,
-            first=first,
-            last=last,
-            company=cell(self.company),
-            email=cell(self.email),
-            city=cell(self.city),
-            country=country,
-            notes=cell(self.notes),
-            title=cell(self.title),
-        )
-        seen: set[str] = set()
-        for position, label, kind in self.phones:
-            raw = cells[position].strip()
-            if not raw:
-                continue
-            number = self._number(raw, region, label)
-            if isinstance(number, str):
-                return number
-            if number.extension and len(number.extension) > _MAX_EXTENSION:
-                return f"{label} '{raw}' has an extension longer than {_MAX_EXTENSION} digits"
-            if number.e164 not in seen:
-                seen.add(number.e164)
-                row.phones.append(_Phone(raw, number.e164, number.extension, kind))
-        return self._check(row)
-
-    @staticmethod
-    def _check(row: ParsedRow) -> ParsedRow | str:
-        if not (row.first or row.last or row.company or row.email or row.phones):
-            return "no name, company, phone or e-mail"
-        for label, value in (
-            ("first name", row.first),
-            ("last name", row.last),
-            ("company", row.company),
-            ("email", row.email),
-            ("city", row.city),
-            ("title", row.title),
-        ):
-            if value is not None and len(value) > _MAX_LEN[label]:
-                return f"{label} is longer than {_MAX_LEN[label]} characters"
-        return row
 
 
 def row_dict(header: tuple[str, ...], cells: list[str]) -> dict[str, str]:
@@ -358,20 +190,34 @@ def _read_rows(
     rejects: RejectWriter,
     rejected: list[RejectedRow],
     progress: ProgressCallback | None,
+    workers: int,
 ) -> list[ParsedRow]:
     accepted: list[ParsedRow] = []
     done = 0
     header = table.header
-    for record in table.records():
-        outcome = parser.parse(record.line, record.cells)
-        if isinstance(outcome, str):
-            rejected.append(RejectedRow(record.line, outcome, row_dict(header, record.cells)))
-            rejects.write(record.line, outcome, record.cells)
-        else:
-            accepted.append(outcome)
-        done += 1
-        if progress is not None and done % PROGRESS_EVERY_ROWS == 0:
-            progress(done, table.bytes_read, table.total_bytes)
+    outcomes: Generator[tuple[Batch, list[ParsedRow | str]], None, None]
+    if workers > 1:
+        source = batches(table.records(), PARALLEL_BATCH_ROWS)
+        common = (table.mapping, parser.default_region)
+        outcomes = in_processes(parse_batch, common, source, workers)
+    else:
+        parse = parser.parse
+        outcomes = (
+            (batch, [parse(line, cells) for line, cells in batch])
+            for batch in batches(table.records(), PROGRESS_EVERY_ROWS)
+        )
+    # closing(): a cancelled import (progress raised) stops the worker processes right away.
+    with closing(outcomes) as results_in_order:
+        for batch, results in results_in_order:
+            for (line, cells), outcome in zip(batch, results, strict=True):
+                if isinstance(outcome, str):
+                    rejected.append(RejectedRow(line, outcome, row_dict(header, cells)))
+                    rejects.write(line, outcome, cells)
+                else:
+                    accepted.append(outcome)
+                done += 1
+                if progress is not None and done % PROGRESS_EVERY_ROWS == 0:
+                    progress(done, table.bytes_read, table.total_bytes)
     if progress is not None:
         progress(done, table.total_bytes, table.total_bytes)
     return accepted
@@ -393,6 +239,18 @@ def _select_in(
         yield from session.execute(query.where(column.in_(chunk)))
 
 
+def _scan_pays(session: Session, model: type[Any], keys: set[str]) -> bool:
+    """Whether reading the whole table beats indexed IN look-ups for ``keys``.
+
+    A scan costs a little per row, a look-up a few index pages per key: scan small tables
+    (a first import), look up a new file's keys in a big CRM.
+    """
+    if len(keys) <= SCAN_THRESHOLD:
+        return False
+    rows = session.scalar(select(func.count()).select_from(model)) or 0
+    return rows < len(keys) * SCAN_PER_KEY
+
+
 class _Existing:
     """What the database already holds for the keys of one import (batched look-ups)."""
 
@@ -411,7 +269,7 @@ class _Existing:
         if not keys:
             return set()
         live = Contact.deleted_at.is_(None)
-        if len(keys) > SCAN_THRESHOLD:
+        if _scan_pays(session, Contact, keys):
             query = select(Contact.email).where(live, Contact.email.is_not(None))
             return {e.lower() for (e,) in session.execute(query) if e} & keys
         lowered = func.lower(Contact.email)
@@ -424,21 +282,23 @@ class _Existing:
             .join(Contact, Contact.id == PhoneRecord.contact_id)
             .where(PhoneRecord.deleted_at.is_(None), Contact.deleted_at.is_(None))
         )
-        return {
-            (_name_key(first, last), e164)
-            for e164, first, last in _select_in(session, query, PhoneRecord.e164, numbers)
-        }
+        rows: Iterable[Any]
+        if _scan_pays(session, PhoneRecord, numbers):
+            rows = (row for row in session.execute(query) if row[0] in numbers)
+        else:
+            rows = _select_in(session, query, PhoneRecord.e164, numbers)
+        return {(name_key(first, last), e164) for e164, first, last in rows}
 
     @staticmethod
-    def _accounts(session: Session, keys: set[str]) -> dict[str, uuid.UUID]:
-        """Account id by company key; the oldest live account wins when names repeat."""
+    def _accounts(session: Session, keys: set[str]) -> dict[str, int]:
+        """Account id (as an int) by company key; the oldest live account wins on a tie."""
         if not keys:
             return {}
         query = select(Account.name, Account.id, Account.created_at).where(
             Account.deleted_at.is_(None)
         )
         rows: Iterable[Any]
-        if len(keys) > SCAN_THRESHOLD:
+        if _scan_pays(session, Account, keys):
             rows = session.execute(query)
         else:
             rows = _select_in(session, query, func.lower(Account.name), keys)
@@ -447,54 +307,69 @@ class _Existing:
             key = _company_key(name)
             if key in keys and (key not in best or (created_at, account_id) < best[key]):
                 best[key] = (created_at, account_id)
-        return {key: account_id for key, (_, account_id) in best.items()}
+        return {key: account_id.int for key, (_, account_id) in best.items()}
 
     @staticmethod
-    def _account_numbers(session: Session, numbers: set[str]) -> set[tuple[uuid.UUID, str]]:
+    def _account_numbers(session: Session, numbers: set[str]) -> set[tuple[int, str]]:
         query = select(PhoneRecord.account_id, PhoneRecord.e164).where(
             PhoneRecord.deleted_at.is_(None), PhoneRecord.account_id.is_not(None)
         )
-        return {(a, e) for a, e in _select_in(session, query, PhoneRecord.e164, numbers)}
+        return {(a.int, e) for a, e in _select_in(session, query, PhoneRecord.e164, numbers)}
 
 
-@dataclass
+# The columns that differ between rows; the others are constants (see _Plan.constants).
+_ACCOUNT_COLUMNS = ("id", "name", "city", "country", "notes")
+_CONTACT_COLUMNS = (
+    "id", "first_name", "last_name", "account_id", "title", "email", "city", "country", "notes",
+)  # fmt: skip
+_PHONE_COLUMNS_DB = ("id", "raw", "e164", "extension", "kind", "contact_id", "account_id")
+
+
 class _Plan:
-    """The inserts of one import, built in file order against what already exists."""
+    """The inserts of one import, built in file order against what already exists.
 
-    now: datetime
-    accounts: list[dict[str, Any]] = field(default_factory=list)
-    contacts: list[dict[str, Any]] = field(default_factory=list)
-    phones: list[dict[str, Any]] = field(default_factory=list)
-    imported: int = 0
-    duplicates: int = 0
+    Rows are value tuples already in the database's on-disk form (:mod:`agentdesk.crm.bulk`);
+    ids are version-7 UUIDs handled as ints until they are formatted.
+    """
 
-    def _record(self, **values: Any) -> dict[str, Any]:
-        now = self.now
-        values.update(id=uuid7(), created_at=now, updated_at=now, version=1, deleted_at=None)
-        return values
+    def __init__(self, now: datetime, fmt: RowFormat) -> None:
+        self.now = now
+        self.fmt = fmt
+        self.accounts: list[tuple[Any, ...]] = []
+        self.contacts: list[tuple[Any, ...]] = []
+        self.phones: list[tuple[Any, ...]] = []
+        self.imported = 0
+        self.duplicates = 0
+        self._stamp = fmt.ts(now.astimezone(UTC).replace(tzinfo=None))
+        self._ids = id_block()
 
-    def _phones(self, row: ParsedRow, phones: list[_Phone], owner: dict[str, uuid.UUID]) -> None:
+    def constants(self, *extra: str) -> dict[str, Any]:
+        """The columns every row of this import shares, plus ``extra`` ones that are NULL."""
+        stamp = self._stamp
+        shared = {"created_at": stamp, "updated_at": stamp, "version": 1, "deleted_at": None}
+        return shared | dict.fromkeys(extra)
+
+    def _phones(
+        self, phones: list[ParsedPhone], contact_id: str | None, account_id: str | None
+    ) -> None:
+        uuid_of, ids = self.fmt.uuid, self._ids
         for p in phones:
             self.phones.append(
-                self._record(
-                    raw=p.raw,
-                    e164=p.e164,
-                    extension=p.extension,
-                    kind=p.kind,
-                    contact_id=owner.get("contact_id"),
-                    account_id=owner.get("account_id"),
-                    lead_id=None,
+                (
+                    uuid_of(next(ids)), p.raw, p.e164, p.extension, p.kind.value, contact_id,
+                    account_id,
                 )
-            )
+            )  # fmt: skip
 
     def build(self, rows: list[ParsedRow], existing: _Existing) -> None:
         emails = existing.emails
         name_numbers = existing.name_numbers
         accounts = existing.accounts
         account_numbers = existing.account_numbers
+        uuid_of, ids = self.fmt.uuid, self._ids
         for row in rows:
             if row.is_person:
-                name = _name_key(row.first, row.last)
+                name = name_key(row.first, row.last)
                 email = row.email.lower() if row.email else None
                 keys = [(name, p.e164) for p in row.phones]
                 if (email is not None and email in emails) or any(k in name_numbers for k in keys):
@@ -504,39 +379,34 @@ class _Plan:
                     emails.add(email)
                 name_numbers.update(keys)
                 account_id = self._account(row.company, accounts, None) if row.company else None
-                contact = self._record(
-                    first_name=row.first,
-                    last_name=row.last,
-                    account_id=account_id,
-                    title=row.title,
-                    email=row.email,
-                    city=row.city,
-                    country=row.country,
-                    notes=row.notes,
-                    owner_id=None,
-                )
-                self.contacts.append(contact)
-                self._phones(row, row.phones, {"contact_id": contact["id"]})
+                contact_id = uuid_of(next(ids))
+                self.contacts.append(
+                    (
+                        contact_id, row.first, row.last,
+                        None if account_id is None else uuid_of(account_id), row.title,
+                        row.email, row.city, row.country, row.notes,
+                    )
+                )  # fmt: skip
+                self._phones(row.phones, contact_id, None)
                 self.imported += 1
                 continue
             assert row.company is not None  # not a person row means a company-only row
             key = _company_key(row.company)
-            account_id = accounts.get(key)
-            if account_id is not None:
-                new = [p for p in row.phones if (account_id, p.e164) not in account_numbers]
+            found = accounts.get(key)
+            if found is not None:
+                new = [p for p in row.phones if (found, p.e164) not in account_numbers]
                 if not new:
                     self.duplicates += 1
                     continue
+                account_id = found
             else:
                 account_id = self._account(row.company, accounts, row)
                 new = row.phones
             account_numbers.update((account_id, p.e164) for p in new)
-            self._phones(row, new, {"account_id": account_id})
+            self._phones(new, None, uuid_of(account_id))
             self.imported += 1
 
-    def _account(
-        self, name: str, accounts: dict[str, uuid.UUID], row: ParsedRow | None
-    ) -> uuid.UUID:
+    def _account(self, name: str, accounts: dict[str, int], row: ParsedRow | None) -> int:
         key = _company_key(name)
         found = accounts.get(key)
         if found is not None:
@@ -546,66 +416,15 @@ class _Plan:
             # Accounts have no e-mail column; keep a company row's address rather than drop it.
             parts = [row.notes, f"E-mail: {row.email}" if row.email else None]
             notes = "\n".join(p for p in parts if p) or None
-        account = self._record(
-            name=name,
-            industry=None,
-            website=None,
-            city=row.city if row else None,
-            country=row.country if row else None,
-            notes=notes,
-            owner_id=None,
-        )
-        self.accounts.append(account)
-        accounts[key] = account["id"]
-        return account["id"]  # type: ignore[no-any-return]
-
-
-def _insert_all(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
-    table = model.__table__
-    assert isinstance(table, Table)
-    if not rows:
-        return
-    connection = session.connection()
-    if connection.dialect.name == "postgresql" and _copy_rows(connection, table, rows):
-        return
-    # Core executemany on the Table, not the ORM bulk path: no per-object bookkeeping.
-    for chunk in _chunks(rows, INSERT_BATCH):
-        session.execute(insert(table), chunk)
-
-
-def _copy_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> bool:
-    """``COPY FROM STDIN`` on the session's own connection (so inside its transaction).
-
-    Returns False (nothing written) when the driver is not psycopg 3.
-
-    psycopg's executemany costs a server round trip per row (about 10x slower). The values are
-    what the column types would bind anyway: UUIDs, aware UTC datetimes, plain strings; enum
-    members are sent as their values.
-    """
-    columns = list(rows[0])
-    preparer = connection.dialect.identifier_preparer
-    statement = (
-        f"COPY {preparer.format_table(table)} "
-        f"({', '.join(preparer.quote(c) for c in columns)}) FROM STDIN"
-    )
-    enums = [i for i, c in enumerate(columns) if isinstance(rows[0][c], Enum)]
-    import psycopg  # the PostgreSQL driver normalize_url picks; only needed here
-
-    dbapi = connection.connection.dbapi_connection
-    if not isinstance(dbapi, psycopg.Connection):
-        return False
-    try:
-        with dbapi.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                values = [row[c] for c in columns]
-                for i in enums:
-                    values[i] = values[i].value
-                copy.write_row(values)
-    except connection.dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(
-            statement, None, exc, connection.dialect.loaded_dbapi.Error
-        ) from exc
-    return True
+        account_id = next(self._ids)
+        self.accounts.append(
+            (
+                self.fmt.uuid(account_id), name, row.city if row else None,
+                row.country if row else None, notes,
+            )
+        )  # fmt: skip
+        accounts[key] = account_id
+        return account_id
 
 
 def import_contacts(
@@ -616,6 +435,7 @@ def import_contacts(
     encoding: str | None = None,
     progress: ProgressCallback | None = None,
     actor: str | None = None,
+    workers: int | None = None,
 ) -> ImportResult:
     """Import contacts (and company-only rows as accounts) from the CSV file at ``path``.
 
@@ -633,7 +453,7 @@ def import_contacts(
     region = default_region.strip().upper()
     if region_for_country(region) != region:
         raise ValueError(f"default_region {default_region!r} is not a known region code")
-    with open_csv(path, encoding=encoding) as table:
+    with gc_paused(), open_csv(path, encoding=encoding) as table:
         if not any(column in table.mapping for column in _USABLE):
             found = ", ".join(repr(h) for h in table.header) or "nothing"
             raise ImportFileError(
@@ -644,7 +464,9 @@ def import_contacts(
         rejects = RejectWriter(path, table.header, table.delimiter)
         rejected: list[RejectedRow] = []
         try:
-            rows = _read_rows(table, parser, rejects, rejected, progress)
+            if workers is None:
+                workers = auto_workers(table.total_bytes, PARALLEL_ABOVE_BYTES)
+            rows = _read_rows(table, parser, rejects, rejected, progress, workers)
             result = _write(sessions, path, table, rows, len(rejected), actor)
             reject_file = rejects.finish()
         except BaseException:
@@ -667,10 +489,10 @@ def _write(
     rejected: int,
     actor: str | None,
 ) -> _Plan:
-    plan = _Plan(now=utcnow())
     audit = AuditEntry.__table__
     assert isinstance(audit, Table)
     audit_id = uuid7()
+    now = utcnow()
     with sessions() as session, session.begin():
         # Writing first takes SQLite's write lock before the duplicate look-ups: a read-then-
         # write transaction fails at once (SQLITE_BUSY_SNAPSHOT) if another writer commits in
@@ -679,7 +501,7 @@ def _write(
             insert(audit),
             {
                 "id": audit_id,
-                "at": plan.now,
+                "at": now,
                 "user_id": None,
                 "actor": actor[:100] if actor else None,
                 "action": AuditAction.IMPORT,
@@ -688,10 +510,15 @@ def _write(
                 "details": None,
             },
         )
+        connection = session.connection()
+        plan = _Plan(now, row_format(connection.dialect.name))
         plan.build(rows, _Existing(session, rows))
-        _insert_all(session, Account, plan.accounts)
-        _insert_all(session, Contact, plan.contacts)
-        _insert_all(session, PhoneRecord, plan.phones)
+        account_constants = plan.constants("industry", "website", "owner_id")
+        append_rows(connection, "accounts", _ACCOUNT_COLUMNS, plan.accounts, account_constants)
+        contact_constants = plan.constants("owner_id")
+        append_rows(connection, "contacts", _CONTACT_COLUMNS, plan.contacts, contact_constants)
+        phone_constants = plan.constants("lead_id")
+        append_rows(connection, "phone_numbers", _PHONE_COLUMNS_DB, plan.phones, phone_constants)
         details = {
             "file": path.name,
             "imported": plan.imported,

@@ -18,25 +18,20 @@ secondary indexes rebuilt for big loads) in one transaction.
 
 from __future__ import annotations
 
-import itertools
-import multiprocessing
-import os
-import sys
 import uuid
-from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Generator, Iterable, Mapping
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, and_, exists, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.base import utcnow
-from agentdesk.crm.bulk import bulk_writer
-from agentdesk.crm.csv_reader import CONTACT_COLUMNS, CsvTable, HeaderMap, ImportFileError, open_csv
+from agentdesk.crm.bulk import BulkWriter, bulk_writer, id_block
+from agentdesk.crm.csv_reader import CONTACT_COLUMNS, HeaderMap, ImportFileError, open_csv
 from agentdesk.crm.importer import (
     ParsedRow,
     ProgressCallback,
@@ -46,6 +41,14 @@ from agentdesk.crm.importer import (
     row_dict,
 )
 from agentdesk.crm.models import Account, AuditEntry, Call, Contact, Lead, PhoneRecord
+from agentdesk.crm.rows import (
+    Batch,
+    auto_workers,
+    batches,
+    gc_paused,
+    in_processes,
+    worker_parser,
+)
 from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.dnc import listed_among
 from agentdesk.dialer.models import CampaignEntry, CampaignZone, DncNumber
@@ -62,19 +65,16 @@ CAMPAIGN_COLUMNS: Mapping[str, tuple[str, ...]] = {
 BATCH_ROWS = 20_000
 PARALLEL_ABOVE_BYTES = 8 * 1024 * 1024
 """Files bigger than this (about 100,000 rows) are parsed in several processes."""
-MAX_WORKERS = 4
 ANALYZE_ABOVE = 10_000
 """Loads of more entries than this refresh the planner statistics (see :func:`analyze`)."""
 SCAN_THRESHOLD = 50_000
 """Above this many numbers, read the whole DNC scope / campaign once instead of IN queries."""
 
 _ENTRY_COLUMNS = (
-    "id", "created_at", "updated_at", "version", "deleted_at", "campaign_id", "phone_raw",
-    "e164", "time_zone", "zone_key", "contact_id", "lead_id", "first_name", "last_name",
-    "company", "city", "country", "status", "attempts", "last_outcome", "last_disposition",
-    "next_eligible_at", "assigned_agent_id", "reserved_by_id", "reserved_until", "contacted",
-    "succeeded",
+    "id", "phone_raw", "e164", "time_zone", "zone_key", "contact_id", "lead_id", "first_name",
+    "last_name", "company", "city", "country", "status",
 )  # fmt: skip
+"""The columns that differ between the entries of one load; the others are constants."""
 # Phone kinds in the order a CRM fill prefers them (fax never).
 _KIND_ORDER = (PhoneKind.MOBILE, PhoneKind.WORK, PhoneKind.HOME, PhoneKind.OTHER)
 
@@ -99,9 +99,12 @@ class LoadResult:
         }
 
 
-@dataclass(slots=True)
-class EntrySpec:
-    """One entry to load, before zone resolution."""
+class EntrySpec(NamedTuple):
+    """One entry to load, possibly before zone resolution.
+
+    A named tuple, not a dataclass: a million of them cross from the parsing processes, and
+    tuples pickle several times faster.
+    """
 
     phone_raw: str
     e164: str
@@ -113,6 +116,8 @@ class EntrySpec:
     country: str | None = None
     contact_id: uuid.UUID | None = None
     lead_id: uuid.UUID | None = None
+    zones: tuple[str, ...] | None = None
+    """``callee_zones`` of the number when already known (the parsing processes add it)."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +166,7 @@ def import_csv(
 ) -> LoadResult:
     """Load the rows of the CSV file at ``path`` into ``campaign`` (see the module docstring).
 
-    Phone validation (phonenumbers, ~30-60 us a number) dominates big files, so above
+    Row parsing (phone validation and time zones above all) dominates big files, so above
     :data:`PARALLEL_ABOVE_BYTES` the rows are parsed in ``workers`` processes (default: one per
     CPU; ``1`` parses in this process). ``progress`` is called after every batch of
     :data:`BATCH_ROWS` records with ``(rows_done, bytes_done, total_bytes)``.
@@ -175,7 +180,7 @@ def import_csv(
         raise ValueError(f"default_region {default_region!r} is not a known region code")
     with sessions() as session:
         load_campaign(session, campaign)  # fail before reading a million rows
-    with open_csv(path, encoding=encoding, columns=CAMPAIGN_COLUMNS) as table:
+    with gc_paused(), open_csv(path, encoding=encoding, columns=CAMPAIGN_COLUMNS) as table:
         parser = RowParser(table.mapping, region)
         if not parser.phones:
             found = ", ".join(repr(h) for h in table.header) or "nothing"
@@ -188,23 +193,27 @@ def import_csv(
         specs: list[EntrySpec] = []
         try:
             done = 0
-            batches = _batches(table)
+            source = batches(table.records(), BATCH_ROWS)
             if workers is None:
-                workers = _auto_workers(table.total_bytes)
+                workers = auto_workers(table.total_bytes, PARALLEL_ABOVE_BYTES)
+            parsed: Generator[tuple[Batch, list[EntrySpec | str]], None, None]
             if workers > 1:
-                parsed = _parse_in_processes(table.mapping, region, zone_position, batches, workers)
+                common = (table.mapping, region, zone_position)
+                parsed = in_processes(_parse_remote, common, source, workers)
             else:
-                parsed = ((batch, _parse_batch(parser, zone_position, batch)) for batch in batches)
-            for batch, outcomes in parsed:
-                for (line, cells), outcome in zip(batch, outcomes, strict=True):
-                    if isinstance(outcome, str):
-                        rejected.append(RejectedRow(line, outcome, row_dict(table.header, cells)))
-                        rejects.write(line, outcome, cells)
-                    else:
-                        specs.append(outcome)
-                done += len(batch)
-                if progress is not None:
-                    progress(done, table.bytes_read, table.total_bytes)
+                parsed = ((batch, _parse_batch(parser, zone_position, batch)) for batch in source)
+            with closing(parsed):  # an error or a cancel stops the worker processes at once
+                for batch, outcomes in parsed:
+                    for (line, cells), outcome in zip(batch, outcomes, strict=True):
+                        if isinstance(outcome, str):
+                            row = row_dict(table.header, cells)
+                            rejected.append(RejectedRow(line, outcome, row))
+                            rejects.write(line, outcome, cells)
+                        else:
+                            specs.append(outcome)
+                    done += len(batch)
+                    if progress is not None:
+                        progress(done, table.bytes_read, table.total_bytes)
             if progress is not None:
                 progress(done, table.total_bytes, table.total_bytes)
             imported, duplicates, dnc = load_entries(
@@ -217,71 +226,18 @@ def import_csv(
     return LoadResult(imported, duplicates, dnc, tuple(rejected), reject_file)
 
 
-def _batches(table: CsvTable) -> Iterator[list[tuple[int, list[str]]]]:
-    batch: list[tuple[int, list[str]]] = []
-    for record in table.records():
-        batch.append((record.line, record.cells))
-        if len(batch) == BATCH_ROWS:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _auto_workers(total_bytes: int) -> int:
-    # A frozen (PyInstaller) app re-runs itself for each spawned worker unless its entry point
-    # calls multiprocessing.freeze_support(); stay in-process there.
-    if total_bytes < PARALLEL_ABOVE_BYTES or getattr(sys, "frozen", False):
-        return 1
-    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
-
-
 def _parse_batch(
-    parser: RowParser, zone_position: int | None, batch: list[tuple[int, list[str]]]
+    parser: RowParser, zone_position: int | None, batch: Batch
 ) -> list[EntrySpec | str]:
     return [_spec(parser, line, cells, zone_position) for line, cells in batch]
 
 
-_WORKER_PARSER: dict[tuple[tuple[str, ...], str], RowParser] = {}
-
-
 def _parse_remote(
-    mapping: HeaderMap, region: str, zone_position: int | None, batch: list[tuple[int, list[str]]]
+    mapping: HeaderMap, region: str, zone_position: int | None, batch: Batch
 ) -> list[EntrySpec | str]:
     """A worker process's share; the parser (and its number cache) lives as long as the worker."""
-    key = (mapping.header, region)
-    parser = _WORKER_PARSER.get(key)
-    if parser is None:
-        _WORKER_PARSER.clear()
-        parser = _WORKER_PARSER[key] = RowParser(mapping, region)
-    return _parse_batch(parser, zone_position, batch)
-
-
-def _parse_in_processes(
-    mapping: HeaderMap,
-    region: str,
-    zone_position: int | None,
-    batches: Iterator[list[tuple[int, list[str]]]],
-    workers: int,
-) -> Iterator[tuple[list[tuple[int, list[str]]], list[EntrySpec | str]]]:
-    """Parse batches in a process pool, results in file order, a bounded number in flight.
-
-    ``spawn`` (not ``fork``): the desktop app has Qt and SIP threads, which a fork would copy
-    in whatever state they were.
-    """
-    context = multiprocessing.get_context("spawn")
-    pending: deque[tuple[list[tuple[int, list[str]]], Future[list[EntrySpec | str]]]] = deque()
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for batch in batches:
-            pending.append(
-                (batch, pool.submit(_parse_remote, mapping, region, zone_position, batch))
-            )
-            if len(pending) >= 2 * workers:
-                done_batch, future = pending.popleft()
-                yield done_batch, future.result()
-        while pending:
-            done_batch, future = pending.popleft()
-            yield done_batch, future.result()
+    with gc_paused():
+        return _parse_batch(worker_parser(mapping, region), zone_position, batch)
 
 
 def _spec(
@@ -311,6 +267,9 @@ def _from_row(row: ParsedRow, zone: str | None) -> EntrySpec:
         company=row.company,
         city=row.city,
         country=row.country,
+        # Looking zones up (phonenumbers metadata) is per-number work: done here it runs in the
+        # parsing processes, not in the single writing one.
+        zones=callee_zones(phone.e164, zone),
     )
 
 
@@ -474,7 +433,13 @@ def load_entries(
         batch = _build(writer, campaign_id, specs, existing, listed, now)
         _register_zones(sessions, campaign_id, batch.zones)
         if batch.rows:
-            writer.write("dialer_entries", _ENTRY_COLUMNS, batch.rows, expected=len(batch.rows))
+            writer.write(
+                "dialer_entries",
+                _ENTRY_COLUMNS,
+                batch.rows,
+                expected=len(batch.rows),
+                constants=_constants(writer, campaign_id, now),
+            )
     if len(batch.rows) > ANALYZE_ABOVE:
         analyze(engine, "dialer_entries")
     with sessions() as session, session.begin():
@@ -539,6 +504,17 @@ def _listed(session: Session, campaign_id: uuid.UUID, numbers: set[str]) -> set[
     return listed_among(session, numbers, campaign_id)
 
 
+def _constants(writer: BulkWriter, campaign_id: uuid.UUID, now: datetime) -> dict[str, Any]:
+    stamp = writer.ts(now.replace(tzinfo=None))
+    no = writer.flag(False)
+    return {
+        "created_at": stamp, "updated_at": stamp, "version": 1, "deleted_at": None,
+        "campaign_id": writer.uuid(campaign_id.int), "attempts": 0, "last_outcome": None,
+        "last_disposition": None, "next_eligible_at": stamp, "assigned_agent_id": None,
+        "reserved_by_id": None, "reserved_until": None, "contacted": no, "succeeded": no,
+    }  # fmt: skip
+
+
 def _build(
     writer: Any,
     campaign_id: uuid.UUID,
@@ -549,18 +525,16 @@ def _build(
 ) -> _Batch:
     batch = _Batch()
     seen = set(existing)
-    stamp = writer.ts(now.replace(tzinfo=None))
-    campaign = writer.uuid(campaign_id.int)
     new, dnc = str(EntryStatus.NEW), str(EntryStatus.DNC)
-    no, uuid_of = writer.flag(False), writer.uuid
+    uuid_of = writer.uuid
     zone_keys: dict[tuple[str, ...], str] = {}
-    ids = _id_block()
+    ids = id_block()
     for s in specs:
         if s.e164 in seen:
             batch.duplicates += 1
             continue
         seen.add(s.e164)
-        zones = callee_zones(s.e164, s.time_zone)
+        zones = s.zones if s.zones is not None else callee_zones(s.e164, s.time_zone)
         key = zone_keys.get(zones)
         if key is None:
             key = zone_keys[zones] = zone_key(zones)
@@ -571,26 +545,13 @@ def _build(
             batch.dnc += 1
         batch.rows.append(
             (
-                uuid_of(next(ids)), stamp, stamp, 1, None, campaign, s.phone_raw, s.e164,
-                s.time_zone, key,
+                uuid_of(next(ids)), s.phone_raw, s.e164, s.time_zone, key,
                 None if s.contact_id is None else uuid_of(s.contact_id.int),
                 None if s.lead_id is None else uuid_of(s.lead_id.int),
-                s.first_name, s.last_name, s.company, s.city, s.country, status, 0, None, None,
-                stamp, None, None, None, no, no,
+                s.first_name, s.last_name, s.company, s.city, s.country, status,
             )
         )  # fmt: skip
     return batch
-
-
-def _id_block() -> Iterator[int]:
-    """Version-7 UUIDs (as ints) for one load, ~20x cheaper than ``uuid7()`` per row.
-
-    One fresh ``uuid7()`` supplies the timestamp, version, variant and 22 random bits; the low
-    40 bits then count up. The ids stay time-ordered and unique within the load; the primary
-    key guards the (astronomically unlikely) clash with another process's ids.
-    """
-    base = uuid7().int & ~((1 << 40) - 1)
-    return (base | n for n in itertools.count())
 
 
 def _register_zones(

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
+from agentdesk.domain.phone_fast import INVALID, fast_reading
+
 MAX_INPUT_LENGTH = 64  # longer text is garbage, not a phone number (also bounds parse time)
 
 _URI_SCHEME = re.compile(r"^\s*(?:tel|sips?):", re.IGNORECASE)
 _URI_EXT = re.compile(r";\s*(?:ext|isub)\s*=\s*([0-9]+)", re.IGNORECASE)
 _IDD_PREFIXES = ("00", "011")
+_SEPARATORS = re.compile(r"[\s().\-/]")
 # Chinese input methods type full-width digits and plus: read them as ASCII before the IDD check.
 _FULL_WIDTH = {0xFF10 + d: ord("0") + d for d in range(10)} | {0xFF0B: ord("+")}
 
@@ -47,7 +50,7 @@ class PhoneNumber:
 
 def _strip_uri(text: str) -> tuple[str, str | None]:
     """Turn ``tel:+1-201-555-0123;ext=12`` or ``sip:+861380...@host`` into digits and extension."""
-    if not _URI_SCHEME.match(text):
+    if ":" not in text or not _URI_SCHEME.match(text):
         return text, None
     body = _URI_SCHEME.sub("", text, count=1)
     ext_match = _URI_EXT.search(body)
@@ -72,6 +75,28 @@ def normalize(text: str, default_region: str | None = "US", *, strict: bool = Tr
     a valid number for its region (imports); without it a merely possible number is accepted
     (caller IDs from carriers that phonenumbers' metadata does not know yet).
     """
+    body, uri_extension, region = _prepare(text, default_region)
+    # Plain valid numbers (nearly all of an import) are read without phonenumbers.parse; the
+    # fast reader answers only when its answer is the one the full path gives.
+    fast = fast_reading(body, region)
+    if fast is INVALID:
+        if strict:
+            raise InvalidPhoneNumber(text, "not a valid phone number")
+    elif fast is not None:
+        return PhoneNumber(e164=fast.e164, extension=uri_extension, region=fast.region)
+    return _full_reading(text, body, uri_extension, region, strict)
+
+
+def normalize_full(
+    text: str, default_region: str | None = "US", *, strict: bool = True
+) -> PhoneNumber:
+    """:func:`normalize` without the fast path: the reference the fast path is tested against."""
+    body, uri_extension, region = _prepare(text, default_region)
+    return _full_reading(text, body, uri_extension, region, strict)
+
+
+def _prepare(text: str, default_region: str | None) -> tuple[str, str | None, str | None]:
+    """``(body, URI extension, region)`` of ``text``, or InvalidPhoneNumber for non-numbers."""
     if not isinstance(text, str):
         raise InvalidPhoneNumber(str(text), "not text")
     raw = text.strip()
@@ -79,13 +104,17 @@ def normalize(text: str, default_region: str | None = "US", *, strict: bool = Tr
         raise InvalidPhoneNumber(text, "empty")
     if len(raw) > MAX_INPUT_LENGTH:
         raise InvalidPhoneNumber(text[:MAX_INPUT_LENGTH] + "…", "too long to be a phone number")
-    body, uri_extension = _strip_uri(raw.translate(_FULL_WIDTH))
-    if not any(ch.isdigit() for ch in body):
+    body, uri_extension = _strip_uri(raw if raw.isascii() else raw.translate(_FULL_WIDTH))
+    if not any(map(str.isdigit, body)):
         raise InvalidPhoneNumber(text, "no digits")
-    region = default_region.upper() if default_region else None
+    return body, uri_extension, default_region.upper() if default_region else None
 
+
+def _full_reading(
+    text: str, body: str, uri_extension: str | None, region: str | None, strict: bool
+) -> PhoneNumber:
     candidates = [body]
-    compact = re.sub(r"[\s().\-/]", "", body)
+    compact = _SEPARATORS.sub("", body)
     for prefix in _IDD_PREFIXES:
         if compact.startswith(prefix) and len(compact) > len(prefix) + 4:
             candidates.append("+" + compact[len(prefix) :])

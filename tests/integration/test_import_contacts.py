@@ -561,3 +561,68 @@ def test_broken_quoting_late_in_the_file(sessions: sessionmaker[Session], csv_di
         run(sessions, path)
     assert count(sessions, Contact) == 0
     assert sorted(p.name for p in csv_dir.iterdir()) == ["broken.csv"]
+
+
+# --- big files: worker processes and index rebuilds ------------------------------------------
+
+
+def test_worker_processes_give_the_same_import(
+    sessions: sessionmaker[Session], csv_dir: Path
+) -> None:
+    rows = [
+        [
+            f"P{i}",
+            f"L{i % 40}",
+            f"Co {i % 9}",
+            f"(212) 555-{i:04d}" if i % 97 else "555",
+            "",
+            "",
+            "",
+        ]
+        for i in range(1, 301)
+    ]
+    rows += [["", "", "Co 1", "(212) 555-0001", "", "", ""], ["P1", "L1", "", "", "", "", ""]]
+    path = write_csv(csv_dir / "many.csv", rows)
+    calls: list[tuple[int, int, int]] = []
+    result = run(sessions, path, workers=2, progress=lambda *args: calls.append(args))
+    assert [r.line for r in result.rejected] == [98, 195, 292]
+    assert result.rejected[0].reason == "phone '555' is not a valid number for region US"
+    # 297 people; the company row is a new account number of Co 1, the last row a new person.
+    assert (result.imported, result.duplicates, result.accounts_created) == (299, 0, 9)
+    assert calls[-1][0] == 302
+    assert count(sessions, Contact) == 298 and count(sessions, PhoneRecord) == 298
+    assert reject_path_for(path).exists()
+    # Again: every accepted row is a duplicate but the last (no number or e-mail to match),
+    # and the reject file is the same.
+    first_rejects = reject_path_for(path).read_bytes()
+    again = run(sessions, path, workers=2)
+    assert (again.imported, again.duplicates) == (1, 298)
+    assert reject_path_for(path).read_bytes() == first_rejects
+
+
+def test_big_load_rebuilds_indexes_and_keeps_them(
+    sessions: sessionmaker[Session], csv_dir: Path, engine: Engine
+) -> None:
+    rows = [
+        [f"P{i}", f"L{i}", "", f"+1 212 5{i:06d}", f"u{i}@example.com", "", ""]
+        for i in range(21_000)
+    ]
+    path = write_csv(csv_dir / "big.csv", rows)
+    result = run(sessions, path)
+    assert result.imported == 21_000 and not result.rejected
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            names = conn.scalars(
+                text(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts'"
+                )
+            ).all()
+        else:
+            names = conn.scalars(
+                text("SELECT indexname FROM pg_indexes WHERE tablename = 'contacts'")
+            ).all()
+        found = conn.execute(
+            text("SELECT first_name FROM contacts WHERE lower(email) = 'u20999@example.com'")
+        ).all()
+    assert {"ix_contacts_lower_email", "ix_contacts_last_first", "ix_contacts_email"} <= set(names)
+    assert found == [("P20999",)]

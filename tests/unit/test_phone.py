@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import phonenumbers
 import pytest
@@ -10,7 +11,14 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from agentdesk.domain.phone import InvalidPhoneNumber, PhoneNumber, normalize, try_normalize
+from agentdesk.domain.phone import (
+    InvalidPhoneNumber,
+    PhoneNumber,
+    normalize,
+    normalize_full,
+    try_normalize,
+)
+from agentdesk.domain.phone_fast import INVALID, FastReading, fast_parse, fast_reading
 
 # Regions with a country calling code of their own or shared (NANP, +44, +7...) across plans.
 REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
@@ -199,3 +207,128 @@ def test_possible_but_unassigned_number_passes_only_when_not_strict() -> None:
 def test_examples_cover_many_regions() -> None:
     # Guards the property tests against a phonenumbers build without metadata.
     assert len({region for region, _ in EXAMPLES}) > 200
+
+
+# --- the fast path (agentdesk.domain.phone_fast) against the full phonenumbers path ----------
+
+SEPARATORS = [" ", "-", ".", "", "/", ") ", " (", "  "]
+
+
+@st.composite
+def plain_spellings(draw: st.DrawFn) -> tuple[str, str]:
+    """(text, region): example numbers with digits changed, in the shapes imports contain."""
+    region, number = draw(st.sampled_from(EXAMPLES))
+    nsn = phonenumbers.national_significant_number(number)
+    edit = draw(st.sampled_from(["keep", "tail", "drop", "add"]))
+    if edit == "tail":
+        size = draw(st.integers(1, min(6, len(nsn) - 1)))
+        nsn = nsn[:-size] + draw(st.text("0123456789", min_size=size, max_size=size))
+    elif edit == "drop":
+        nsn = nsn[:-1]
+    elif edit == "add":
+        nsn += draw(st.sampled_from("0123456789"))
+    changed = phonenumbers.PhoneNumber(country_code=number.country_code, national_number=int(nsn))
+    phonenumbers.phonenumberutil._set_italian_leading_zeros_for_phone_number(nsn, changed)
+    style = draw(st.sampled_from(["national", "international", "e164", "00", "011", "digits"]))
+    cc = str(number.country_code)
+    if style == "national":
+        text = phonenumbers.format_number(changed, PhoneNumberFormat.NATIONAL)
+    elif style == "international":
+        text = phonenumbers.format_number(changed, PhoneNumberFormat.INTERNATIONAL)
+    elif style == "e164":
+        text = "+" + cc + nsn
+    elif style in ("00", "011"):
+        text = style + " " + cc + " " + nsn
+    else:
+        text = draw(st.sampled_from(["", "0", cc, "1"])) + nsn
+    out = []
+    for ch in text:
+        out.append(draw(st.sampled_from(SEPARATORS)) if ch == " " else ch)
+    text = "".join(out).strip()
+    if draw(st.booleans()):
+        text = "(" + text
+    reader = draw(st.one_of(st.just(region), st.sampled_from(REGIONS)))
+    return text, reader
+
+
+@settings(max_examples=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(plain_spellings())
+@example(("(212) 555-0123", "US"))
+@example(("1 212 555 0123", "US"))
+@example(("0044 20 7946 0018", "US"))
+@example(("011 44 20 7946 0018", "DE"))
+@example(("0039 06 1234 5678", "IT"))
+@example(("+39 06 1234 5678", "GB"))
+@example(("010 1234 5678", "CN"))
+@example(("+1 204 555 0123", "US"))
+def test_fast_parse_is_phonenumbers_parse(case: tuple[str, str]) -> None:
+    text, region = case
+    fast = fast_parse(text, region)
+    if fast is None:
+        return  # not sure: the caller takes the full path
+    # The whole PhoneNumber: country code, national number, leading zeros, extension.
+    assert fast == phonenumbers.parse(text, region)
+
+
+def _outcome(read: Callable[..., PhoneNumber], text: str, region: str, strict: bool) -> object:
+    try:
+        number = read(text, region, strict=strict)
+    except InvalidPhoneNumber as exc:
+        return ("invalid", exc.reason)
+    return (number.e164, number.extension, number.region)
+
+
+@settings(max_examples=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(plain_spellings(), st.booleans(), st.sampled_from(["", "tel:"]))
+@example(("0044 20 7946 0018", "US"), True, "")
+@example(("+1 999 555 0123", "US"), False, "")
+@example(("00 81 3-1234-5678", "JP"), False, "")
+def test_fast_path_gives_what_the_full_path_gives(
+    case: tuple[str, str], strict: bool, scheme: str
+) -> None:
+    text, region = case
+    text = scheme + text
+    assert _outcome(normalize, text, region, strict) == _outcome(
+        normalize_full, text, region, strict
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "e164", "number_region"),
+    [
+        ("(212) 555-0123", "US", "+12125550123", "US"),
+        ("+44 20 7946 0018", "US", "+442079460018", "GB"),
+        ("0044 20 7946 0018", "US", "+442079460018", "GB"),
+        ("020 7946 0018", "GB", "+442079460018", "GB"),
+        ("138 0013 8000", "CN", "+8613800138000", "CN"),
+        ("+1 204 555 0123", "US", "+12045550123", "CA"),
+    ],
+)
+def test_common_spellings_take_the_fast_path(
+    text: str, region: str, e164: str, number_region: str
+) -> None:
+    assert fast_reading(text, region) == FastReading(e164, number_region)
+    assert normalize(text, region) == PhoneNumber(e164)
+    assert normalize(text, region).region == number_region
+
+
+def test_fast_path_answers_invalid_only_when_every_reading_is_invalid() -> None:
+    assert fast_reading("(212) 555-012", "US") is INVALID
+    assert fast_reading("+1 999 555 0123", "US") is INVALID
+    with pytest.raises(InvalidPhoneNumber, match="not a valid phone number"):
+        normalize("+1 999 555 0123", "US")
+    # Other shapes are for the full path: letters, extensions, several plus signs.
+    for text in ("1-800-FLOWERS", "212 555 0123 ext. 12", "++44 20 7946 0018", "#31#123"):
+        assert fast_reading(text, "US") is None
+
+
+def test_fast_path_covers_nearly_all_example_numbers() -> None:
+    # Guards the equality tests above against a fast path that silently answers nothing.
+    formats = (PhoneNumberFormat.NATIONAL, PhoneNumberFormat.INTERNATIONAL, PhoneNumberFormat.E164)
+    answered = total = 0
+    for region, number in EXAMPLES:
+        for style in formats:
+            total += 1
+            reading = fast_reading(phonenumbers.format_number(number, style), region)
+            answered += reading is not None and reading is not INVALID
+    assert answered / total > 0.9

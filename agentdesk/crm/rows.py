@@ -1,0 +1,342 @@
+"""Reading one CSV record of contacts: names, country, numbers, limits (no database here).
+
+Shared by the contact importer and the campaign loader, and light to import: the parsing
+processes of a big file load only this, the CSV reader and the phone module.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import re
+import sys
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any, NamedTuple, TypeVar
+
+from agentdesk.crm.csv_reader import Column, CsvRecord, HeaderMap
+from agentdesk.domain.enums import PhoneKind
+from agentdesk.domain.phone import InvalidPhoneNumber, PhoneNumber, normalize, region_for_country
+
+__all__ = [
+    "Batch",
+    "ParsedPhone",
+    "ParsedRow",
+    "RowParser",
+    "auto_workers",
+    "batches",
+    "gc_paused",
+    "in_processes",
+    "name_key",
+    "parse_batch",
+    "split_full_name",
+    "worker_parser",
+]
+
+T = TypeVar("T")
+
+# Column lengths that PostgreSQL enforces (SQLite does not); an over-long cell is rejected
+# rather than silently truncated.
+_MAX_LEN = {
+    "first name": 100,
+    "last name": 100,
+    "company": 200,
+    "email": 254,
+    "city": 100,
+    "title": 100,
+}
+_MAX_EXTENSION = 16
+_PHONE_COLUMNS = (
+    (Column.PHONE, "phone", PhoneKind.WORK),
+    (Column.MOBILE, "mobile", PhoneKind.MOBILE),
+    (Column.WORK_PHONE, "work phone", PhoneKind.WORK),
+    (Column.HOME_PHONE, "home phone", PhoneKind.HOME),
+)
+_SPACES = re.compile(r"\s+")
+_COMPOUND_SURNAMES = frozenset({
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
+    "宇文", "司徒", "令狐", "夏侯", "端木", "独孤", "南宫", "西门", "轩辕", "澹台",
+    "钟离", "闻人", "申屠", "太史", "赫连", "呼延", "万俟", "百里", "东郭", "公冶",
+})  # fmt: skip
+
+
+class ParsedPhone(NamedTuple):
+    raw: str
+    e164: str
+    extension: str | None
+    kind: PhoneKind
+
+
+class ParsedRow(NamedTuple):
+    """An accepted record. Named tuples: they pickle fast out of the parsing processes."""
+
+    line: int
+    first: str | None
+    last: str | None
+    company: str | None
+    email: str | None
+    city: str | None
+    country: str | None
+    notes: str | None
+    title: str | None
+    phones: list[ParsedPhone]
+
+    @property
+    def is_person(self) -> bool:
+        return bool(self.first or self.last or not self.company)
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
+
+
+def split_full_name(text: str) -> tuple[str | None, str | None]:
+    """``(first, last)`` from one name cell.
+
+    ``Smith, John`` and ``John Smith`` give ``("John", "Smith")``; Chinese names are family
+    name first (``张三`` -> ``("三", "张")``, ``欧阳修`` -> ``("修", "欧阳")``); one word is a
+    last name.
+    """
+    name = _SPACES.sub(" ", text).strip()
+    if not name:
+        return None, None
+    if "," in name:
+        last, _, first = name.partition(",")
+        return first.strip() or None, last.strip() or None
+    if _is_cjk(name):
+        if " " in name:
+            last, _, first = name.partition(" ")
+            return first or None, last
+        size = 2 if name[:2] in _COMPOUND_SURNAMES and len(name) > 2 else 1
+        return name[size:] or None, name[:size]
+    first, _, last = name.rpartition(" ")
+    return first or None, last
+
+
+def name_key(first: str | None, last: str | None) -> tuple[str, str]:
+    """The duplicate key of a person's name: spaces collapsed, case folded."""
+    return (
+        _SPACES.sub(" ", first or "").strip().casefold(),
+        _SPACES.sub(" ", last or "").strip().casefold(),
+    )
+
+
+def _or_last(position: int | None) -> int:
+    return -1 if position is None else position
+
+
+class RowParser:
+    """Turns cells into a :class:`ParsedRow` or a rejection reason. Caches per-run look-ups."""
+
+    def __init__(self, mapping: HeaderMap, default_region: str) -> None:
+        self.width = len(mapping.header)
+        self.default_region = default_region
+        pos = mapping.position
+        self.first = pos(Column.FIRST_NAME)
+        self.last = pos(Column.LAST_NAME)
+        self.full = pos(Column.FULL_NAME)
+        self.company = pos(Column.COMPANY)
+        self.email = pos(Column.EMAIL)
+        self.city = pos(Column.CITY)
+        self.country = pos(Column.COUNTRY)
+        self.notes = pos(Column.NOTES)
+        self.title = pos(Column.TITLE)
+        # File order: a number repeated in two columns keeps the kind of the first one. Every
+        # phone-like column counts, repeated headers ("Phone", "Phone") included.
+        self.phones = sorted(
+            (p, label, kind)
+            for column, label, kind in _PHONE_COLUMNS
+            for p in mapping.positions(column)
+        )
+        # Index into parse()'s values list; -1 is its trailing None (a column the file lacks).
+        self._at_first, self._at_last, self._at_full = (
+            _or_last(self.first),
+            _or_last(self.last),
+            _or_last(self.full),
+        )
+        self._at_company, self._at_email, self._at_city = (
+            _or_last(self.company),
+            _or_last(self.email),
+            _or_last(self.city),
+        )
+        self._at_country, self._at_notes, self._at_title = (
+            _or_last(self.country),
+            _or_last(self.notes),
+            _or_last(self.title),
+        )
+        self._regions: dict[str, str | None] = {}
+        self._numbers: dict[tuple[str, str], PhoneNumber | str] = {}
+
+    def _region(self, cell: str) -> str | None:
+        try:
+            return self._regions[cell]
+        except KeyError:
+            region = self._regions[cell] = region_for_country(cell)
+            return region
+
+    def _number(self, raw: str, region: str, label: str) -> PhoneNumber | str:
+        key = (raw, region)
+        cached = self._numbers.get(key)
+        if cached is None:
+            try:
+                cached = normalize(raw, region, strict=True)
+            except InvalidPhoneNumber as exc:
+                if exc.reason == "not a valid phone number":
+                    cached = f"is not a valid number for region {region}"
+                else:
+                    cached = f"is not a valid number for region {region} ({exc.reason})"
+            self._numbers[key] = cached
+        if isinstance(cached, str):
+            return f"{label} '{raw}' {cached}"
+        return cached
+
+    def parse(self, line: int, cells: list[str]) -> ParsedRow | str:
+        if len(cells) != self.width:
+            return f"expected {self.width} fields, found {len(cells)}"
+        # One strip per cell, and a None at the end for the columns the file does not have.
+        values: list[str | None] = [c.strip() or None for c in cells]
+        values.append(None)
+        first, last = values[self._at_first], values[self._at_last]
+        if first is None and last is None:
+            full = values[self._at_full]
+            if full is not None:
+                first, last = split_full_name(full)
+        country_cell = values[self._at_country]
+        country = self._region(country_cell) if country_cell else None
+        region = country or self.default_region
+        row = ParsedRow(
+            line,
+            first,
+            last,
+            values[self._at_company],
+            values[self._at_email],
+            values[self._at_city],
+            country,
+            values[self._at_notes],
+            values[self._at_title],
+            [],
+        )
+        seen: set[str] = set()
+        for position, label, kind in self.phones:
+            raw = values[position]
+            if raw is None:
+                continue
+            number = self._number(raw, region, label)
+            if isinstance(number, str):
+                return number
+            if number.extension and len(number.extension) > _MAX_EXTENSION:
+                return f"{label} '{raw}' has an extension longer than {_MAX_EXTENSION} digits"
+            if number.e164 not in seen:
+                seen.add(number.e164)
+                row.phones.append(ParsedPhone(raw, number.e164, number.extension, kind))
+        return self._check(row)
+
+    @staticmethod
+    def _check(row: ParsedRow) -> ParsedRow | str:
+        if not (row.first or row.last or row.company or row.email or row.phones):
+            return "no name, company, phone or e-mail"
+        for label, value in (
+            ("first name", row.first),
+            ("last name", row.last),
+            ("company", row.company),
+            ("email", row.email),
+            ("city", row.city),
+            ("title", row.title),
+        ):
+            if value is not None and len(value) > _MAX_LEN[label]:
+                return f"{label} is longer than {_MAX_LEN[label]} characters"
+        return row
+
+
+# ---------------------------------------------------------------------------------------------
+# Big files: records in batches, parsed in worker processes, results in file order
+
+Batch = list[tuple[int, list[str]]]
+"""``(line, cells)`` of consecutive records."""
+MAX_WORKERS = 4
+
+
+def batches(records: Iterable[CsvRecord], size: int) -> Iterator[Batch]:
+    batch: Batch = []
+    for record in records:
+        batch.append((record.line, record.cells))
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def auto_workers(total_bytes: int, parallel_above_bytes: int) -> int:
+    """How many parsing processes a file of ``total_bytes`` deserves (1: parse in-process)."""
+    # A frozen (PyInstaller) app re-runs itself for each spawned worker unless its entry point
+    # calls multiprocessing.freeze_support(); stay in-process there.
+    if total_bytes < parallel_above_bytes or getattr(sys, "frozen", False):
+        return 1
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+def in_processes(
+    work: Callable[..., T], args: tuple[Any, ...], source: Iterable[Batch], workers: int
+) -> Generator[tuple[Batch, T], None, None]:
+    """``work(*args, batch)`` for each batch in a process pool, in order, a few in flight.
+
+    ``spawn`` (not ``fork``): the desktop app has Qt and SIP threads, which a fork would copy
+    in whatever state they were. If the consumer stops early (an error, a cancelled import),
+    the batches not yet started are dropped.
+    """
+    context = multiprocessing.get_context("spawn")
+    pending: deque[tuple[Batch, Future[T]]] = deque()
+    # The workers live for one file and keep every number they read in a cache: cyclic
+    # collections there would walk that cache over and over, for no cycles to free.
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=gc.disable)
+    try:
+        for batch in source:
+            pending.append((batch, pool.submit(work, *args, batch)))
+            if len(pending) >= 2 * workers:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_WORKER_PARSERS: dict[tuple[tuple[str, ...], str], RowParser] = {}
+
+
+def worker_parser(mapping: HeaderMap, region: str) -> RowParser:
+    """This process's parser for one file (its number cache lives as long as the worker)."""
+    key = (mapping.header, region)
+    parser = _WORKER_PARSERS.get(key)
+    if parser is None:
+        _WORKER_PARSERS.clear()
+        parser = _WORKER_PARSERS[key] = RowParser(mapping, region)
+    return parser
+
+
+def parse_batch(mapping: HeaderMap, region: str, batch: Batch) -> list[ParsedRow | str]:
+    """A worker process's share of a contact import."""
+    parse = worker_parser(mapping, region).parse
+    with gc_paused():
+        return [parse(line, cells) for line, cells in batch]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: bulk loads build millions of objects that all stay.
+
+    Each collection walks every container still alive, so over a big file they cost more than
+    the parsing (40% of it measured); reference counting still frees everything else.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
