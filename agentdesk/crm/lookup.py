@@ -359,9 +359,11 @@ def _add_history(owner: _Owner, row: Row[Any]) -> None:
 # Built once and reused: building a select is several times dearer than running it here.
 
 
-def _owners_statement() -> Select[Any]:
-    contact_account = _accounts.alias("contact_account")
-    p, c, a, ld = _phones, _contacts, _accounts, _leads
+def _owners_statement() -> tuple[Select[Any], tuple[ColumnElement[Any], ...]]:
+    """The owners of ``:e164`` (unordered), and the order they are shown in."""
+    # Short aliases keep the PostgreSQL statement, which embeds this one, short (lookup_pg).
+    contact_account = _accounts.alias("ca")
+    p, c, a, ld = _phones.alias("p"), _contacts.alias("c"), _accounts.alias("a"), _leads.alias("l")
     return (
         select(
             p.c.kind,
@@ -391,11 +393,11 @@ def _owners_statement() -> Select[Any]:
         .outerjoin(ld, and_(ld.c.id == p.c.lead_id, ld.c.deleted_at.is_(None)))
         .outerjoin(a, and_(a.c.id == p.c.account_id, a.c.deleted_at.is_(None)))
         .where(p.c.e164 == bindparam("e164"), p.c.deleted_at.is_(None))
-        .order_by(p.c.created_at, p.c.id)
-    )
+    ), (p.c.created_at, p.c.id)
 
 
-_OWNERS = _owners_statement()
+_OWNERS_UNORDERED, _OWNERS_ORDER = _owners_statement()
+_OWNERS = _OWNERS_UNORDERED.order_by(*_OWNERS_ORDER)
 
 _Shape = tuple[OwnerKind, bool]  # owner kind, and whether a contact has an account
 
@@ -562,11 +564,12 @@ _PART_BUILDERS: tuple[Callable[[int, OwnerKind, bool], Select[Any] | None], ...]
 
 
 @lru_cache(maxsize=1)
-def _one_trip_statement() -> Executable:
+def _one_trip_statement() -> Select[Any]:
     return lookup_pg.build_statement(
-        _owners_statement(),
+        _OWNERS_UNORDERED,
+        _OWNERS_ORDER,
         dict(_tables),
-        _shape,
+        _COLUMN_TYPES,
         _PRIORITY_RANK,
         (_CALLS, _CASES, _OPPORTUNITIES, _CALLBACKS),
     )

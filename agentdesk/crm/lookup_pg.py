@@ -13,6 +13,7 @@ and keeps the two-statement path in :mod:`agentdesk.crm.lookup`.
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import weakref
 from collections.abc import Callable
@@ -25,10 +26,14 @@ from sqlalchemy import (
     Table,
     bindparam,
     case,
+    cast,
     func,
+    literal_column,
+    null,
     or_,
     select,
     true,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.engine import Connection, Engine
@@ -38,54 +43,72 @@ from agentdesk.crm.base import UtcDateTime
 from agentdesk.domain.enums import OPEN_CASE_STATUSES, OPEN_OPPORTUNITY_STAGES, CallbackStatus
 
 T = TypeVar("T")
+_CONSTANT = re.compile(r"[a-z_]+")
 
 PART_COLUMNS = ("part", "id", "ts", "s1", "s2", "s3", "num", "amount", "day", "ref")
 
 
 def build_statement(
     owners: Select[Any],
+    owners_order: tuple[ColumnElement[Any], ...],
     tables: dict[str, Table],
-    columns: Any,
+    column_types: dict[str, Any],
     priority_rank: dict[str, int],
     parts: tuple[int, int, int, int],
 ) -> Select[Any]:
-    """Owners (``owners`` plus an ordinal) left-joined to their history rows.
+    """Owners (``owners`` plus their ordinal in ``owners_order``) left-joined to their history
+    rows.
 
-    ``columns(part, **values)`` gives one part's select list in the shared union shape; an
-    owner with no history comes back once, with a NULL ``part``.
+    ``column_types`` are the shared union columns and their types; an owner with no history
+    comes back once, with a NULL ``part``.
     """
-    calls_part, cases_part, opportunities_part, callbacks_part = parts
-    p = tables["phone_numbers"]
-    o = (
-        owners.order_by(None)
-        .add_columns(func.row_number().over(order_by=(p.c.created_at, p.c.id)).label("ord"))
-        .cte("o")
-    )
-    calls, dispositions = tables["calls"], tables["dispositions"]
-    cases, opportunities = tables["service_cases"], tables["opportunities"]
-    callbacks, contacts = tables["callbacks"], tables["contacts"]
+    first = True
 
-    def calls_by(column: ColumnElement[Any], owner: ColumnElement[Any]) -> Select[Any]:
-        cl = calls.c
-        return (
-            select(
-                *columns(
-                    calls_part,
-                    id=cl.id,
-                    ts=cl.started_at,
-                    s1=cl.direction,
-                    s2=dispositions.c.code,
-                    s3=cl.notes,
-                    num=cl.talk_seconds,
-                )
+    def columns(part: int, **values: ColumnElement[Any]) -> list[ColumnElement[Any]]:
+        # The first branch names and types the union's columns; the others stay short (plain
+        # NULLs take the other branches' types), which keeps the text under psycopg's 4 KiB
+        # query cache limit: above it psycopg re-parses the statement on every execution.
+        nonlocal first
+        shape: list[ColumnElement[Any]] = [literal_column(str(part)).label("part")]
+        for name, type_ in column_types.items():
+            value = values.get(name)
+            if value is not None:
+                shape.append(type_coerce(value, type_).label(name) if first else value)
+            else:
+                shape.append(cast(null(), type_).label(name) if first else null())
+        first = False
+        return shape
+
+    calls_part, cases_part, opportunities_part, callbacks_part = parts
+    o = owners.add_columns(func.row_number().over(order_by=owners_order).label("ord")).cte("o")
+    # Short aliases: the statement's length matters (see ``columns`` below).
+    calls, dispositions = tables["calls"].alias("k"), tables["dispositions"].alias("d")
+    cases, opportunities = tables["service_cases"].alias("sc"), tables["opportunities"].alias("op")
+    callbacks, contacts = tables["callbacks"].alias("cb"), tables["contacts"].alias("pc")
+
+    cl = calls.c
+    calls_of_owner = (
+        select(
+            *columns(
+                calls_part,
+                id=cl.id,
+                ts=cl.started_at,
+                s1=cl.direction,
+                s2=dispositions.c.code,
+                s3=cl.notes,
+                num=cl.talk_seconds,
             )
-            .select_from(calls)
-            .outerjoin(dispositions, dispositions.c.id == cl.disposition_id)
-            .where(column == owner, cl.deleted_at.is_(None))
-            .order_by(cl.started_at.desc(), cl.id.desc())
-            .limit(bindparam("calls_limit", type_=Integer))
-            .correlate(o)
         )
+        .select_from(calls)
+        .outerjoin(dispositions, dispositions.c.id == cl.disposition_id)
+        .where(
+            or_(cl.contact_id == o.c.c_id, cl.lead_id == o.c.l_id, cl.account_id == o.c.a_id),
+            cl.deleted_at.is_(None),
+        )
+        .order_by(cl.started_at.desc(), cl.id.desc())
+        .limit(bindparam("calls_limit", type_=Integer))
+        .correlate(o)
+    )
 
     def account_scope(contact: ColumnElement[Any], account: ColumnElement[Any]) -> Any:
         # A contact's rows plus its account's; an account's own rows. Leads have none, and the
@@ -93,7 +116,11 @@ def build_statement(
         return or_(contact == o.c.c_id, account == o.c.c_account_id, account == o.c.a_id)
 
     sc = cases.c
-    rank = case(priority_rank, value=sc.priority, else_=len(priority_rank))
+    rank = case(
+        {_const(k): literal_column(str(v)) for k, v in priority_rank.items()},
+        value=sc.priority,
+        else_=literal_column(str(len(priority_rank))),
+    )
     open_cases = (
         select(
             *columns(
@@ -102,7 +129,7 @@ def build_statement(
         )
         .where(
             account_scope(sc.contact_id, sc.account_id),
-            sc.status.in_([s.value for s in OPEN_CASE_STATUSES]),
+            sc.status.in_([_const(s.value) for s in OPEN_CASE_STATUSES]),
             sc.deleted_at.is_(None),
         )
         .order_by(rank, sc.due_at.asc().nulls_last(), sc.id)
@@ -123,7 +150,7 @@ def build_statement(
         )
         .where(
             account_scope(op.contact_id, op.account_id),
-            op.stage.in_([s.value for s in OPEN_OPPORTUNITY_STAGES]),
+            op.stage.in_([_const(s.value) for s in OPEN_OPPORTUNITY_STAGES]),
             op.deleted_at.is_(None),
         )
         .order_by(op.close_date.asc().nulls_last(), op.id)
@@ -137,7 +164,7 @@ def build_statement(
             select(*columns(callbacks_part, id=cb.id, ts=cb.due_at, s1=cb.note, ref=cb.agent_id))
             .where(
                 scope,
-                cb.status == CallbackStatus.PENDING.value,
+                cb.status == _const(CallbackStatus.PENDING.value),
                 cb.due_at <= bindparam("horizon", type_=UtcDateTime()),
                 cb.deleted_at.is_(None),
             )
@@ -151,23 +178,30 @@ def build_statement(
         .where(contacts.c.account_id == o.c.a_id, contacts.c.deleted_at.is_(None))
         .correlate(o)
     )
+    # One owner column is set per row, so one OR'ed branch per kind of history: a few index
+    # probes and a sort of a handful of rows each, and a shorter statement.
     history_parts = [
-        calls_by(calls.c.contact_id, o.c.c_id),
-        calls_by(calls.c.lead_id, o.c.l_id),
-        calls_by(calls.c.account_id, o.c.a_id),
+        calls_of_owner,  # built first: the branch that names and types the columns
         open_cases,
         open_deals,
-        callbacks_where(callbacks.c.contact_id == o.c.c_id),
-        callbacks_where(callbacks.c.lead_id == o.c.l_id),
+        callbacks_where(or_(callbacks.c.contact_id == o.c.c_id, callbacks.c.lead_id == o.c.l_id)),
         # Callbacks hang off people; an account's are those of its contacts.
         callbacks_where(callbacks.c.contact_id.in_(account_people)),
     ]
-    history = union_all(*(select(part.subquery()) for part in history_parts)).lateral("h")
+    history = union_all(*history_parts).lateral("h")
     return (
         select(o, *(history.c[name] for name in PART_COLUMNS))
         .select_from(o.outerjoin(history, true()))
         .order_by(o.c.ord)
     )
+
+
+def _const(value: str) -> ColumnElement[Any]:
+    """An enum value written into the statement: a bound list would make SQLAlchemy render the
+    statement again on every execution (an expanding IN)."""
+    if not _CONSTANT.fullmatch(value):
+        raise ValueError(f"not a plain constant: {value!r}")
+    return literal_column(f"'{value}'")
 
 
 class PinnedConnections:

@@ -515,3 +515,15 @@ def test_postgres_lookup_survives_a_dropped_connection(
     assert engine.pool.checkedout() == 1  # the lookup keeps its connection between calls
     lookup.close()
     assert engine.pool.checkedout() == 0
+
+
+def test_postgres_statement_fits_psycopg_query_cache() -> None:
+    # Longer statements are re-parsed by psycopg on every execution (~0.4 ms a lookup).
+    from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
+    from sqlalchemy.dialects import postgresql
+
+    from agentdesk.crm.lookup import _one_trip_statement
+
+    compiled = _one_trip_statement().compile(dialect=postgresql.dialect())
+    assert "POSTCOMPILE" not in str(compiled)  # no statement re-rendering per execution
+    assert len(str(compiled).encode()) <= MAX_CACHED_STATEMENT_LENGTH
