@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import platform
-import re
 import statistics
 import sys
 import tempfile
@@ -29,12 +28,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from desk_bench import invite_send_times  # noqa: E402
 
 from agentdesk.telephony.pjsua2_adapter import Pjsua2Softphone, SipEngine  # noqa: E402
 from agentdesk.telephony.port import CallOffered, SipConfig, SoftphoneEvent  # noqa: E402
 from tests.support.sipp import free_port, free_rtp_port, start_sipp  # noqa: E402
 
-_SEPARATOR = re.compile(r"^-{20,} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6})$")
 _CALLER_KEYS = {
     "from_hdr": '"Bench" <sip:+15550001111@127.0.0.1>',
     "to_user": "agent",
@@ -42,25 +43,6 @@ _CALLER_KEYS = {
     "hdr1": "Subject: bench",
     "hdr2": "Organization: AgentDesk bench",
 }
-
-
-def invite_send_times(message_log: Path) -> dict[str, float]:
-    """Call-ID -> epoch seconds at which SIPp sent its INVITE (first transmission)."""
-    sent: dict[str, float] = {}
-    stamp: float | None = None
-    lines = message_log.read_text(errors="replace").splitlines()
-    for index, line in enumerate(lines):
-        match = _SEPARATOR.match(line)
-        if match:
-            stamp = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp()
-            continue
-        if stamp is not None and line.startswith("INVITE ") and "message sent" in lines[index - 2]:
-            for follow in lines[index + 1 : index + 20]:
-                if follow.lower().startswith("call-id:"):
-                    sent.setdefault(follow.split(":", 1)[1].strip(), stamp)
-                    break
-            stamp = None
-    return sent
 
 
 def percentiles(values: list[float]) -> dict[str, float]:

@@ -1,154 +1,95 @@
-"""Search-as-you-type latency at scale (not a test): p50/p95/max of ContactSearch.search.
+"""Search as you type: every keystroke prefix of names, companies, e-mails and numbers.
 
-Builds (once) a database with ``--contacts`` demo contacts via ``agentdesk.crm.demo.generate``,
-then replays every keystroke prefix of a set of realistic inputs (names, family-name-first
-Chinese names, companies, e-mail addresses, phone numbers in several spellings) and times each
-``search(prefix, limit=50)`` call, after one warm-up pass.
-
-    .venv/bin/python bench/search_bench.py --sqlite /tmp/bench/search-1m.db --contacts 1000000
-    .venv/bin/python bench/search_bench.py --postgres --contacts 1000000   # throwaway server
+The inputs are drawn from the data set itself (random contacts' last names, full names and
+e-mail addresses, random accounts' names, random stored phone numbers as they were typed),
+plus a few fixed ones the demo data has in several scripts and one that matches nothing. Each
+keystroke from the second character (the third for numbers) is one
+``ContactSearch.search(prefix, limit=50)`` call, as the search box issues them.
 """
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import sys
+import random
 import time
-from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench_stats import percentiles
+from sqlalchemy import Engine, text
 
-from sqlalchemy import Engine, func, select, text
-
-from agentdesk.crm import demo, migrate
-from agentdesk.crm.db import create_db_engine, session_factory, sqlite_url
-from agentdesk.crm.models import Contact
+from agentdesk.crm.db import session_factory
 from agentdesk.crm.search import ContactSearch
 
-INPUTS = (
-    "smith",
-    "john smi",
-    "smith john",
-    "Jennifer Wil",
-    "o'brien",
-    "müller",
-    "Schäfer",
-    "lovelace",
-    "ada lov",
-    "王小明",
-    "王伟",
-    "欧阳子轩",
-    "司马",
-    "acme",
-    "Northwind Tr",
-    "北京华信",
-    "james.smith@",
-    "li.wang",
-    "+44 20 79",
-    "020 7946",
-    "+1 212 555",
-    "(415) 55",
-    "0086 138",
-    "138 0013",
-    "zzzz",
+FIXED = (
+    ("name", "smith john"),
+    ("name", "müller"),
+    ("name", "王伟"),
+    ("company", "北京华信"),
+    ("phone", "+44 20 79"),
+    ("phone", "(415) 55"),
+    ("name", "zzzzqx"),
 )
+KINDS = ("name", "company", "email", "phone")
 
 
-def keystrokes(value: str) -> list[str]:
-    return [value[:n] for n in range(1, len(value) + 1)]
+def sample_inputs(engine: Engine, per_kind: int) -> list[tuple[str, str]]:
+    """(kind, text) inputs from random rows of the data set, then the fixed ones."""
+    queries = {
+        "name": "SELECT first_name, last_name FROM contacts WHERE last_name IS NOT NULL "
+        "ORDER BY random() LIMIT :n",
+        "company": "SELECT name, NULL FROM accounts ORDER BY random() LIMIT :n",
+        "email": "SELECT email, NULL FROM contacts WHERE email IS NOT NULL "
+        "ORDER BY random() LIMIT :n",
+        "phone": "SELECT raw, NULL FROM phone_numbers ORDER BY random() LIMIT :n",
+    }
+    found: list[tuple[str, str]] = []
+    with engine.connect() as conn:
+        for kind, sql in queries.items():
+            for index, (first, second) in enumerate(conn.execute(text(sql), {"n": per_kind})):
+                if kind == "name" and second is not None:
+                    # Half typed as the family name alone, half as "first last".
+                    value = second if index % 2 else f"{first or ''} {second}".strip()
+                else:
+                    value = first
+                if value:
+                    found.append((kind, value))
+    return found + list(FIXED)
 
 
-def ensure_data(engine: Engine, contacts: int) -> None:
-    migrate.upgrade(engine)
-    with session_factory(engine)() as session:
-        have = session.scalar(select(func.count()).select_from(Contact)) or 0
-    if have < contacts:
-        started = time.perf_counter()
-        summary = demo.generate(engine, contacts - have, seed=1, calls_per_contact=1.0)
-        print(f"generated {summary} in {time.perf_counter() - started:.0f} s", flush=True)
-    print(f"{max(have, contacts):,} contacts", flush=True)
+def keystrokes(kind: str, value: str) -> list[str]:
+    start = 3 if kind == "phone" else 2
+    return [value[:n] for n in range(min(start, len(value)), len(value) + 1)]
 
 
-def run(engine: Engine, region: str, rounds: int) -> None:
+def bench_search(
+    engine: Engine, rng: random.Random, *, samples: int, warmup: int, region: str = "US"
+) -> dict[str, Any]:
+    """Time ``samples`` keystroke searches after ``warmup`` untimed ones."""
+    inputs = sample_inputs(engine, per_kind=max(8, samples // 40))
+    rng.shuffle(inputs)
+    plan = [(kind, prefix) for kind, value in inputs for prefix in keystrokes(kind, value)]
+    while len(plan) < samples + warmup:  # a small data set has few inputs: type them again
+        plan += plan
+    plan = plan[: samples + warmup]
     search = ContactSearch(session_factory(engine), default_region=region)
-    prefixes = [p for value in INPUTS for p in keystrokes(value)]
-    for prefix in prefixes:  # warm-up: page cache and plans
-        search.search(prefix)
     timings: list[float] = []
-    per_prefix: dict[str, list[float]] = {}
-    worst: dict[str, float] = {}
-    hits: dict[str, int] = {}
-    for _ in range(rounds):
-        for prefix in prefixes:
-            started = time.perf_counter()
-            found = search.search(prefix)
-            elapsed = (time.perf_counter() - started) * 1000
+    by_kind: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    empty = 0
+    clock = time.perf_counter
+    for index, (kind, prefix) in enumerate(plan):
+        started = clock()
+        hits = search.search(prefix)
+        elapsed = (clock() - started) * 1000
+        if index >= warmup:
             timings.append(elapsed)
-            per_prefix.setdefault(prefix, []).append(elapsed)
-            worst[prefix] = max(worst.get(prefix, 0.0), elapsed)
-            hits[prefix] = len(found)
-    timings.sort()
-    p50 = statistics.median(timings)
-    p95 = timings[int(len(timings) * 0.95) - 1]
-    print(
-        f"{engine.dialect.name}: {len(timings)} searches, p50 {p50:.1f} ms, "
-        f"p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
-    )
-    # The median of each keystroke over the rounds filters out scheduler noise on a busy host.
-    medians = sorted(statistics.median(values) for values in per_prefix.values())
-    print(
-        f"  per-keystroke median over {rounds} rounds: p50 {statistics.median(medians):.1f} ms, "
-        f"p95 {medians[int(len(medians) * 0.95) - 1]:.1f} ms, max {medians[-1]:.1f} ms"
-    )
-    for prefix, ms in sorted(worst.items(), key=lambda kv: -kv[1])[:8]:
-        print(f"  slowest {prefix!r}: {ms:.1f} ms ({hits[prefix]} hits)")
-    for value in INPUTS:
-        print(f"  {value!r}: {hits[value]} hits")
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument("--sqlite", type=Path, help="database file (created and filled if needed)")
-    where.add_argument("--url", help="an existing database URL (filled if needed)")
-    where.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server")
-    parser.add_argument("--contacts", type=int, default=1_000_000)
-    parser.add_argument("--region", default="GB", help="default region for national numbers")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--explain", action="store_true", help="print a query plan (SQLite)")
-    args = parser.parse_args()
-
-    server = None
-    if args.postgres:
-        from tests.support.pg_server import start_server
-
-        server = start_server()
-        url = server.url
-    elif args.url:
-        url = args.url
-    else:
-        url = sqlite_url(args.sqlite).render_as_string()
-    try:
-        engine = create_db_engine(url)
-        ensure_data(engine, args.contacts)
-        if args.explain and engine.dialect.name == "sqlite":
-            with engine.connect() as conn:
-                plan = conn.execute(
-                    text(
-                        "EXPLAIN QUERY PLAN SELECT id FROM contacts WHERE lower(last_name) >= 'smi'"
-                        " AND lower(last_name) < 'smj' ORDER BY lower(last_name),"
-                        " lower(first_name) LIMIT 50"
-                    )
-                ).all()
-                print(plan)
-        run(engine, args.region, args.rounds)
-        engine.dispose()
-    finally:
-        if server is not None:
-            server.stop()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+            by_kind[kind].append(elapsed)
+            empty += not hits
+    slowest = sorted(zip(timings, plan[warmup:], strict=True), reverse=True)[:5]
+    return {
+        **percentiles(timings),
+        "warmup": warmup,
+        "inputs": len(inputs),
+        "without_hits": empty,
+        "p95_by_kind": {k: percentiles(v)["p95"] for k, v in by_kind.items() if v},
+        "slowest": [{"ms": round(ms, 2), "kind": k, "text": p} for ms, (k, p) in slowest],
+        "region": region,
+    }

@@ -1,116 +1,51 @@
-"""Measure INVITE-received to screen-pop-shown latency of the running app (SIPp, loopback).
+"""INVITE on the wire to screen pop shown in the running desk, on its own (SIPp, loopback).
 
     .venv/bin/python scripts/pop_latency.py --calls 30 --contacts 10000
-    .venv/bin/python scripts/pop_latency.py --calls 50 --copy-of bench/.cache/sqlite-1000000.db
+    .venv/bin/python scripts/pop_latency.py --calls 200 --db sqlite:///bench/.cache/sqlite-1000000.db
 
-Starts ``agentdesk`` offscreen on a temp SQLite desk with demo contacts, has SIPp place calls
-from a known contact's number one after the other, and reads ``events_jsonl``: ``ts`` of
-``call_offered`` is when pjsua2 handed over the INVITE, ``ts`` of ``screen_pop_shown`` when the
-customer panel was filled. Prints p50/p95/max in milliseconds.
+The measurement is ``bench/desk_bench.py`` (also run by ``bench/run.py`` as ``screen_pop_ms``):
+a temp SQLite desk with ``--contacts`` demo contacts, or the database ``--db`` (the desk writes
+its calls into it). Prints the figures as JSON.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import signal
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from sqlalchemy import func, select  # noqa: E402
+from desk_bench import bench_desk  # noqa: E402
 
-from agentdesk.app.bootstrap import connect  # noqa: E402
-from agentdesk.app.config import Settings  # noqa: E402
+from agentdesk.crm import migrate  # noqa: E402
+from agentdesk.crm.db import create_db_engine  # noqa: E402
 from agentdesk.crm.demo import generate  # noqa: E402
-from agentdesk.crm.models import Contact, PhoneRecord  # noqa: E402
-from tests.support.sipp import free_port, free_rtp_port, start_sipp, udp_port_bound  # noqa: E402
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=30)
-    parser.add_argument("--contacts", type=int, default=10000)
-    parser.add_argument("--copy-of", type=Path, help="an existing SQLite desk to copy and use")
+    parser.add_argument("--contacts", type=int, default=10000, help="without --db")
+    parser.add_argument("--db", help="an existing desk database URL")
+    parser.add_argument("--rate", type=float, default=2.0, help="calls a second, one at a time")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="agentdesk-latency-"))
-    url = f"sqlite:///{work / 'desk.db'}"
-    if args.copy_of is not None:
-        shutil.copyfile(args.copy_of, work / "desk.db")
-    database, _ = connect(url, Settings())
-    if args.copy_of is None:
-        generate(database.engine, args.contacts)
-    with database.sessions() as session:
-        contacts = session.scalar(select(func.count()).select_from(Contact))
-        numbers = list(
-            session.scalars(
-                select(PhoneRecord.e164)
-                .where(PhoneRecord.contact_id.is_not(None))
-                .order_by(func.random())
-                .limit(args.calls)
-            )
-        )
-    database.dispose()
-    port = free_port()
-    events = work / "events.jsonl"
-    config = work / "agentdesk.toml"
-    config.write_text(
-        f'[database]\nurl = "{url}"\n[sip]\nmode = "direct"\nbind_address = "127.0.0.1"\n'
-        f'port = {port}\n[agent]\nusername = "bench"\nauto_answer_seconds = 0\n'
-        f'wrapup_seconds = 0\n[logging]\nevents_jsonl = "{events}"\n'
-    )
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(work / "data"))
-    app = subprocess.Popen(
-        [str(Path(sys.executable).with_name("agentdesk")), "--config", str(config)], env=env
-    )
     try:
-        while not udp_port_bound(port):
-            time.sleep(0.05)
-        for number in numbers:
-            run = start_sipp(
-                "uac_invite.xml",
-                work / "sipp",
-                remote=f"127.0.0.1:{port}",
-                keys={
-                    "from_hdr": f"<sip:{number}@127.0.0.1>",
-                    "to_user": "bench",
-                    "identity": "User-Agent: SIPp",
-                    "hdr1": "Subject: bench",
-                    "hdr2": "Organization: bench",
-                },
-                extra=["-d", "200"],
-                media_port=free_rtp_port(),
-            )
-            run.assert_success(timeout=20)
-            time.sleep(0.3)
+        url = args.db or f"sqlite:///{work / 'desk.db'}"
+        engine = create_db_engine(url)
+        if args.db is None:
+            migrate.upgrade(engine)
+            generate(engine, args.contacts)
+        figures = bench_desk(engine, url, calls=args.calls, startup_runs=1, rate=args.rate)
     finally:
-        app.send_signal(signal.SIGTERM)
-        code = app.wait(timeout=30)
-        print(f"agentdesk exited with {code}")
-        events_text = events.read_text() if events.exists() else ""
-        shutil.rmtree(work, ignore_errors=True)  # a copied 1M desk is ~6 GB
-    offered: dict[str, float] = {}
-    shown: dict[str, float] = {}
-    for line in events_text.splitlines():
-        row = json.loads(line)
-        if row["event"] == "call_offered":
-            offered[row["sip_call_id"]] = row["ts"]
-        elif row["event"] == "screen_pop_shown":
-            shown[row["sip_call_id"]] = row["ts"]
-    ms = sorted((shown[k] - offered[k]) * 1000 for k in shown if k in offered)
-    p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
-    print(
-        f"{len(ms)} pops over {contacts} contacts: p50 {statistics.median(ms):.1f} ms, "
-        f"p95 {p95:.1f} ms, max {ms[-1]:.1f} ms"
-    )
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(figures, indent=2))
     return 0
 
 
