@@ -57,6 +57,7 @@ from agentdesk.app.event_log import (
     WRAPUP_SAVED,
     EventLog,
 )
+from agentdesk.app.loop_work import LoopWork
 from agentdesk.app.records import PartyRef, RecordService
 from agentdesk.crm.callbacks import CallbackService
 from agentdesk.crm.calls import (
@@ -148,7 +149,6 @@ class DeskController:
         self.services = services
         self.agent = agent
         self._loop = loop
-        self._executor = executor
         self._region = default_region
         self._auto_answer = auto_answer_seconds
         self._events = event_log or EventLog(None)
@@ -163,7 +163,9 @@ class DeskController:
         self._draft_notes = ""
         self._wrapup_timer: asyncio.TimerHandle | None = None
         self._saving = False
-        self._pending: set[Future[Any]] = set()
+        self._work = LoopWork(
+            loop, executor, lambda error: self._emit(DeskNotice(str(error), error=True)), log
+        )
         self._closing = False
         self._started = False
         self._dialing: tuple[str, PartyRef | None] | None = None
@@ -841,29 +843,7 @@ class DeskController:
         on_success: Callable[[T], None] | None,
         on_failure: Callable[[BaseException], None] | None = None,
     ) -> Future[T]:
-        future = self._executor.submit(work)
-        self._pending.add(future)
-
-        def deliver(f: Future[T]) -> None:
-            self._pending.discard(f)
-            if f.cancelled():
-                return
-            error = f.exception()
-            if error is not None:
-                log.warning("desk background work failed: %s", error)
-                if on_failure is not None:
-                    on_failure(error)
-                else:
-                    self._emit(DeskNotice(str(error), error=True))
-            elif on_success is not None:
-                on_success(f.result())
-
-        def relay(f: Future[T]) -> None:
-            with contextlib.suppress(RuntimeError):
-                self._loop.call_soon_threadsafe(deliver, f)
-
-        future.add_done_callback(relay)
-        return future
+        return self._work.submit(work, on_success, on_failure)
 
     # -- shutdown ------------------------------------------------------------------------------
 
@@ -886,7 +866,7 @@ class DeskController:
             self._save(wrapped, None, expired=True)
         while self._wrapup_call is not None and self._now() < deadline:
             await asyncio.sleep(0.02)
-        pending = [asyncio.wrap_future(f) for f in list(self._pending)]
+        pending = [asyncio.wrap_future(f) for f in list(self._work.pending)]
         if pending:
             with contextlib.suppress(Exception):
                 await asyncio.wait(pending, timeout=max(0.1, deadline - self._now()))

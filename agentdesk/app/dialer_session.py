@@ -71,6 +71,7 @@ from agentdesk.app.desk_events import (
     WrapupFinished,
     WrapupStarted,
 )
+from agentdesk.app.loop_work import LoopWork
 from agentdesk.app.records import PartyRef
 from agentdesk.crm.base import utcnow
 from agentdesk.dialer.campaigns import CampaignInfo as CampaignInfo
@@ -244,7 +245,6 @@ class DialerSession:
         self.agent = agent
         self._sessions = sessions
         self._loop = loop
-        self._executor = executor
         self._preview_seconds = preview_seconds
         self._retry_seconds = nothing_retry_seconds
         self._clock = clock
@@ -254,7 +254,9 @@ class DialerSession:
         self._dial: _Dial | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._generation = 0  # bumped on pause / campaign change: late results are stale
-        self._pending: set[Future[Any]] = set()
+        self._work = LoopWork(
+            loop, executor, lambda error: self._notice(str(error), error=True), log
+        )
         self._choice_limit = choices
         self._links: dict[str, _Link] = {}  # desk call id -> its attempt / call row so far
         controller.subscribe(self._on_desk_event)
@@ -801,34 +803,12 @@ class DialerSession:
         on_success: Callable[[T], None] | None,
         on_failure: Callable[[BaseException], None] | None = None,
     ) -> Future[T]:
-        future = self._executor.submit(work)
-        self._pending.add(future)
-
-        def deliver(f: Future[T]) -> None:
-            self._pending.discard(f)
-            if f.cancelled():
-                return
-            error = f.exception()
-            if error is not None:
-                log.info("dialer background work failed: %s", error)
-                if on_failure is not None:
-                    on_failure(error)
-                else:
-                    self._notice(str(error), error=True)
-            elif on_success is not None:
-                on_success(f.result())
-
-        def relay(f: Future[T]) -> None:
-            with contextlib.suppress(RuntimeError):  # the loop is closed during shutdown
-                self._loop.call_soon_threadsafe(deliver, f)
-
-        future.add_done_callback(relay)
-        return future
+        return self._work.submit(work, on_success, on_failure)
 
     @property
     def busy(self) -> bool:
         """Database work is still running (tests and shutdown wait for it)."""
-        return bool(self._pending)
+        return bool(self._work.pending)
 
 
 def party_of(entry: OfferedEntry) -> PartyRef | None:
