@@ -329,7 +329,7 @@ class CallLog:
     ) -> CallRecord:
         """Record how the call ended (before the wrap-up is saved)."""
         with unit_of_work(self._sessions) as session:
-            call = _get(session, Call, call_id, "call")
+            call = get_live(session, Call, call_id, "call")
             if answered_at is not None:
                 call.answered_at = answered_at
             call.ended_at = ended_at
@@ -362,12 +362,12 @@ class CallLog:
             changed = {CALLS}
             call: Call | None = None
             if wrapup.call_id is not None:
-                call = _get(session, Call, wrapup.call_id, "call")
+                call = get_live(session, Call, wrapup.call_id, "call")
             elif wrapup.facts is None:
                 raise CallLogError("a wrap-up needs the call id or the call's facts")
             party = _party(session, call, wrapup.facts)
             if wrapup.opportunity_id is not None:
-                _get(session, Opportunity, wrapup.opportunity_id, "opportunity")
+                get_live(session, Opportunity, wrapup.opportunity_id, "opportunity")
                 changed.add(OPPORTUNITIES)
 
             case_id = None
@@ -454,7 +454,7 @@ class CallLog:
 
     def get_call(self, call_id: uuid.UUID) -> CallRecord:
         with self._sessions() as session:
-            call = _get(session, Call, call_id, "call")
+            call = get_live(session, Call, call_id, "call")
             return _call_record(call, _disposition_code(session, call.disposition_id))
 
     def recent_calls(self, agent: AgentRef, limit: int = 20) -> tuple[RecentCall, ...]:
@@ -524,7 +524,7 @@ class CallLog:
 
     def get_contact(self, contact_id: uuid.UUID) -> ContactRecord:
         with self._sessions() as session:
-            return _contact_record(_get(session, Contact, contact_id, "contact"))
+            return _contact_record(get_live(session, Contact, contact_id, "contact"))
 
     def update_contact(
         self,
@@ -543,24 +543,11 @@ class CallLog:
         if unknown:
             raise CallLogError(f"cannot edit contact field(s): {', '.join(sorted(unknown))}")
         with unit_of_work(self._sessions) as session:
-            contact = session.get(Contact, contact_id)
-            _check_version(contact, "contact", contact_id, expected_version, CONTACT_EDITABLE)
-            assert contact is not None
-            before = {name: getattr(contact, name) for name in changes}
-            for name, value in changes.items():
-                setattr(contact, name, value)
-            flush_versioned(session, contact, "contact", expected_version, CONTACT_EDITABLE)
-            audit(
-                session,
-                actor,
-                AuditAction.UPDATE,
-                "contact",
-                contact.id,
-                {
-                    "fields": sorted(changes),
-                    "before": {k: _jsonable(v) for k, v in before.items()},
-                },
-            )
+            contact = edit_versioned(
+                session, Contact, "contact", contact_id, expected_version, changes,
+                CONTACT_EDITABLE, actor,
+            )  # fmt: skip
+            assert isinstance(contact, Contact)
             record = _contact_record(contact)
         return replace(record, changed=frozenset({CONTACTS}))
 
@@ -609,21 +596,6 @@ def audit(
     )
 
 
-def _check_version(
-    record: SharedRecord | None,
-    kind: str,
-    record_id: uuid.UUID,
-    expected_version: int,
-    fields: tuple[str, ...],
-) -> None:
-    if record is None or record.deleted_at is not None:
-        raise StaleRecordError(kind, record_id, expected_version, None, {})
-    if record.version != expected_version:
-        raise StaleRecordError(
-            kind, record_id, expected_version, record.version, _values(record, fields)
-        )
-
-
 def check_version(
     record: SharedRecord | None,
     kind: str,
@@ -632,7 +604,12 @@ def check_version(
     fields: tuple[str, ...],
 ) -> None:
     """Raise :class:`StaleRecordError` unless ``record`` exists at ``expected_version``."""
-    _check_version(record, kind, record_id, expected_version, fields)
+    if record is None or record.deleted_at is not None:
+        raise StaleRecordError(kind, record_id, expected_version, None, {})
+    if record.version != expected_version:
+        raise StaleRecordError(
+            kind, record_id, expected_version, record.version, _values(record, fields)
+        )
 
 
 def flush_versioned(
@@ -653,6 +630,36 @@ def flush_versioned(
         # this one back.
         raise _stale_from_fresh_read(bind, model, record_id, kind, expected_version,
                                      fields) from exc  # fmt: skip
+
+
+def edit_versioned(
+    session: Session,
+    model: type[SharedRecord],
+    kind: str,
+    record_id: uuid.UUID,
+    expected_version: int,
+    changes: Mapping[str, object],
+    fields: tuple[str, ...],
+    actor: AgentRef | None,
+) -> SharedRecord:
+    """Apply ``changes`` to the record if it is still at ``expected_version``, with an audit
+    entry of the fields and their old values; :class:`StaleRecordError` otherwise."""
+    record = session.get(model, record_id)
+    check_version(record, kind, record_id, expected_version, fields)
+    assert record is not None
+    before = {name: getattr(record, name) for name in changes}
+    for name, value in changes.items():
+        setattr(record, name, value)
+    flush_versioned(session, record, kind, expected_version, fields)
+    audit(
+        session,
+        actor,
+        AuditAction.UPDATE,
+        kind,
+        record_id,
+        {"fields": sorted(changes), "before": {k: _jsonable(v) for k, v in before.items()}},
+    )
+    return record
 
 
 def _stale_from_fresh_read(
@@ -682,7 +689,8 @@ def _jsonable(value: object) -> object:
     return str(value)
 
 
-def _get(session: Session, model: type[Any], record_id: uuid.UUID, kind: str) -> Any:
+def get_live(session: Session, model: type[Any], record_id: uuid.UUID, kind: str) -> Any:
+    """The record, or :class:`RecordNotFoundError` when it is missing or soft-deleted."""
     record = session.get(model, record_id)
     if record is None or record.deleted_at is not None:
         raise RecordNotFoundError(kind, record_id)

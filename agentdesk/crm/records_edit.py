@@ -17,7 +17,6 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import String, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,10 +25,11 @@ from agentdesk.crm.base import SharedRecord, utcnow
 from agentdesk.crm.calls import (
     AgentRef,
     CallLogError,
-    RecordNotFoundError,
     audit,
     check_version,
+    edit_versioned,
     flush_versioned,
+    get_live,
 )
 from agentdesk.crm.db import unit_of_work
 from agentdesk.crm.models import Account, Contact, Lead, PhoneRecord
@@ -54,10 +54,6 @@ LEAD_EDITABLE = (
     "owner_id",
 )
 ACCOUNT_EDITABLE = ("name", "industry", "website", "city", "country", "notes", "owner_id")
-_EDITABLE: dict[type[SharedRecord], tuple[str, ...]] = {
-    Lead: LEAD_EDITABLE,
-    Account: ACCOUNT_EDITABLE,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,11 +137,11 @@ class RecordEditor:
 
     def get_lead(self, lead_id: uuid.UUID) -> LeadRecord:
         with self._sessions() as session:
-            return _lead_record(_get(session, Lead, lead_id, "lead"))
+            return _lead_record(get_live(session, Lead, lead_id, "lead"))
 
     def get_account(self, account_id: uuid.UUID) -> AccountRecord:
         with self._sessions() as session:
-            return _account_record(_get(session, Account, account_id, "account"))
+            return _account_record(get_live(session, Account, account_id, "account"))
 
     def update_lead(
         self,
@@ -162,7 +158,9 @@ class RecordEditor:
         """
         cleaned = clean_changes(Lead, "lead", changes, LEAD_EDITABLE)
         with unit_of_work(self._sessions) as session:
-            lead = _edit(session, Lead, "lead", lead_id, expected_version, cleaned, actor)
+            lead = edit_versioned(
+                session, Lead, "lead", lead_id, expected_version, cleaned, LEAD_EDITABLE, actor
+            )
             assert isinstance(lead, Lead)
             record = _lead_record(lead)
         return replace(record, changed=frozenset({LEADS}))
@@ -181,9 +179,10 @@ class RecordEditor:
         """
         cleaned = clean_changes(Account, "account", changes, ACCOUNT_EDITABLE)
         with unit_of_work(self._sessions) as session:
-            account = _edit(
-                session, Account, "account", account_id, expected_version, cleaned, actor
-            )
+            account = edit_versioned(
+                session, Account, "account", account_id, expected_version, cleaned,
+                ACCOUNT_EDITABLE, actor,
+            )  # fmt: skip
             assert isinstance(account, Account)
             record = _account_record(account)
         return replace(record, changed=frozenset({ACCOUNTS}))
@@ -209,7 +208,7 @@ class PhoneEditor:
         number = normalize(raw, self._region)  # InvalidPhoneNumber says why not
         column = _OWNER_COLUMNS[owner]
         with unit_of_work(self._sessions) as session:
-            _get(session, _OWNER_MODELS[owner], owner_id, owner.value)
+            get_live(session, _OWNER_MODELS[owner], owner_id, owner.value)
             duplicate = session.scalars(
                 select(PhoneRecord.id).where(
                     getattr(PhoneRecord, column) == owner_id,
@@ -272,47 +271,6 @@ _OWNER_COLUMNS = {
     OwnerKind.ACCOUNT: "account_id",
 }
 _PHONE_FIELDS = ("raw", "e164", "kind", "extension")
-
-
-def _edit(
-    session: Session,
-    model: type[SharedRecord],
-    kind: str,
-    record_id: uuid.UUID,
-    expected_version: int,
-    changes: Mapping[str, object],
-    actor: AgentRef | None,
-) -> SharedRecord:
-    fields = _EDITABLE[model]
-    record = session.get(model, record_id)
-    check_version(record, kind, record_id, expected_version, fields)
-    assert record is not None
-    before = {name: getattr(record, name) for name in changes}
-    for name, value in changes.items():
-        setattr(record, name, value)
-    flush_versioned(session, record, kind, expected_version, fields)
-    audit(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        kind,
-        record_id,
-        {"fields": sorted(changes), "before": {k: _jsonable(v) for k, v in before.items()}},
-    )
-    return record
-
-
-def _jsonable(value: object) -> object:
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
-
-
-def _get(session: Session, model: type[Any], record_id: uuid.UUID, kind: str) -> Any:
-    record = session.get(model, record_id)
-    if record is None or record.deleted_at is not None:
-        raise RecordNotFoundError(kind, record_id)
-    return record
 
 
 def _lead_record(lead: Lead) -> LeadRecord:
