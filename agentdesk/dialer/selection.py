@@ -16,20 +16,22 @@ Why it is fast (p95 under 10 ms with 1,000,000 entries and 1,000,000 DNC numbers
     No per-row time-zone work: the window filter is ``zone_key = :k`` on a precomputed column.
     ``ix_dialer_entries_pick (campaign_id, status, zone_key, next_eligible_at)`` makes "the
     earliest eligible new entry of group k" a single index seek. ``zone_key IN (...)`` with
-    ``ORDER BY next_eligible_at`` would have to sort every eligible row of all groups, so the
-    query instead asks each dialable group for its head (one ``UNION ALL`` of ``LIMIT 1``
-    subqueries, each an index seek) and then locks the head of the best group. The DNC check is
-    one probe of the ``(e164, campaign_id)`` unique index for the chosen candidate, not an
-    anti-join over a million rows. The statements are built once with bound parameters and run
-    as Core on the session's connection: per-call expression building and ORM loading cost more
-    than the SQL (see ``bench/dialer_bench.py`` for the figures).
+    ``ORDER BY next_eligible_at`` would have to sort every eligible row of all groups, so each
+    dialable group is asked for its head (one index seek each) and the earliest head wins.
+    The DNC check is one probe of the ``(e164, campaign_id)`` unique index for the chosen
+    candidate, not an anti-join over a million rows. The campaign, agent, assignment, zone
+    groups and "anything to release / any callback due" come back in one context statement.
+    The statements are built once and run as Core on the session's connection: per-call
+    expression building and ORM loading cost more than the SQL. On PostgreSQL the time is
+    round trips, so the whole pick is one statement (:func:`_reserve_statement`): a selection
+    is two round trips, the context and the reservation.
 
 Never offered twice
-    PostgreSQL: the candidate is read with ``FOR UPDATE SKIP LOCKED`` in the reservation
-    transaction, so concurrent agents skip each other's candidate instead of waiting, and the
+    PostgreSQL: candidates are read with ``FOR UPDATE SKIP LOCKED`` inside the reserving
+    UPDATE, so concurrent agents skip each other's candidate instead of waiting, and the
     status check is re-evaluated on committed data. SQLite: the transaction starts with
     ``BEGIN IMMEDIATE`` (the single write lock, taken before reading), so selections are
-    serialised; a refused lock is retried (:func:`_begin_immediate`). Either way the reserving
+    serialised; a refused lock is retried (:func:`_begin_immediate`), and the reserving
     UPDATE also checks the version (optimistic concurrency) as a last guard.
 
 Explaining "nothing to dial"
@@ -44,26 +46,31 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
     Row,
+    String,
     Table,
     and_,
     bindparam,
     case,
+    exists,
     func,
+    literal_column,
     or_,
     select,
     text,
+    true,
     union_all,
     update,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -191,21 +198,38 @@ _ENTRY_COLUMNS = (
 )  # fmt: skip
 
 
-def _eligible(status: EntryStatus) -> Any:
+def _status(status: EntryStatus) -> Any:
+    """A status as a literal in the SQL, not a parameter.
+
+    psycopg prepares a statement after a few runs and PostgreSQL may then plan it generically:
+    with the status a parameter the planner cannot see that it picks a few rows, and it chose
+    a hashed sub-plan over the whole table (0.7 s) for the context's ``EXISTS`` probes.
+    """
+    return literal_column(f"'{status.value}'")
+
+
+def _eligible(status: EntryStatus, e: Any = _E) -> Any:
     return and_(
-        _E.c.campaign_id == bindparam("cid"),
-        _E.c.status == status.value,
-        _E.c.next_eligible_at <= bindparam("now"),
-        _E.c.deleted_at.is_(None),
-        or_(_E.c.assigned_agent_id.is_(None), _E.c.assigned_agent_id == bindparam("agent")),
+        e.c.campaign_id == bindparam("cid"),
+        e.c.status == _status(status),
+        e.c.next_eligible_at <= bindparam("now"),
+        e.c.deleted_at.is_(None),
+        or_(e.c.assigned_agent_id.is_(None), e.c.assigned_agent_id == bindparam("agent")),
     )
 
 
-def _pool_where(key: str) -> Any:
+def _pool_where(key: str | Any, e: Any = _E) -> Any:
+    """New or retry entries of one zone group: ``key`` names its parameter, or is an expression."""
     return and_(
-        _eligible(EntryStatus.NEW),
-        _E.c.zone_key == bindparam(key),
-        _E.c.attempts < bindparam("max_attempts"),
+        _eligible(EntryStatus.NEW, e),
+        e.c.zone_key == (bindparam(key) if isinstance(key, str) else key),
+        e.c.attempts < bindparam("max_attempts"),
+    )
+
+
+def _callbacks_where(e: Any = _E) -> Any:
+    return and_(
+        _eligible(EntryStatus.CALLBACK, e), e.c.zone_key.in_(bindparam("keys", expanding=True))
     )
 
 
@@ -220,24 +244,12 @@ def _statements() -> dict[str, Any]:
     # A callback is a promise: max attempts do not hold it back, calling hours do.
     callbacks = (
         select(*_ENTRY_COLUMNS)
-        .where(
-            _eligible(EntryStatus.CALLBACK),
-            _E.c.zone_key.in_(bindparam("keys", expanding=True)),
-        )
+        .where(_callbacks_where())
         .order_by(_E.c.assigned_agent_id.is_(None), _E.c.next_eligible_at)
         .limit(bindparam("limit"))
     )
     return {
-        "campaign": select(
-            _C.c.id, _C.c.name, _C.c.active, _C.c.window_start_minute, _C.c.window_end_minute,
-            _C.c.weekdays, _C.c.max_attempts, _C.c.script, _C.c.reservation_minutes,
-        ).where(_C.c.name == bindparam("name"), _C.c.deleted_at.is_(None)),
-        "agent": select(_U.c.id, _U.c.username, _U.c.display_name, _U.c.team_id).where(
-            _U.c.username == bindparam("name"), _U.c.active, _U.c.deleted_at.is_(None)
-        ),
-        "assignments": select(_A.c.user_id, _A.c.team_id).where(
-            _A.c.campaign_id == bindparam("cid")
-        ),
+        "context": _context_statement(),
         "groups": select(_Z.c.zone_key, _Z.c.zones).where(_Z.c.campaign_id == bindparam("cid")),
         "release": update(_E)
         .where(
@@ -253,9 +265,7 @@ def _statements() -> dict[str, Any]:
             version=_E.c.version + 1,
         ),
         "callbacks": callbacks,
-        "callbacks_locked": callbacks.with_for_update(skip_locked=True),
         "pool": pool,
-        "pool_locked": pool.with_for_update(skip_locked=True),
         "dnc": select(_D.c.id)
         .where(
             _D.c.e164 == bindparam("e164"),
@@ -272,6 +282,126 @@ def _statements() -> dict[str, Any]:
             version=_E.c.version + 1,
         ),
     }  # fmt: skip
+
+
+GROUP_SEPARATOR = "\n"
+"""Between the campaign's zone groups in the context row ("key zone zone ..." each)."""
+
+
+def _context_statement() -> Any:
+    """Everything a selection needs to know before it looks at entries, in one round trip.
+
+    The campaign, the agent (outer-joined, so a missing agent is told apart from a missing
+    campaign), whether the agent may work the campaign, the zone groups, and two cheap flags
+    that let the common case skip statements: whether any reservation has run out (else
+    nothing to release) and whether any callback is due for this agent (else no callback
+    query). Four to six round trips were most of a selection's time on PostgreSQL.
+    """
+    c, u, a, z, e = _C, _U, _A, _Z, _E
+    agent_join = and_(u.c.username == bindparam("agent_name"), u.c.active, u.c.deleted_at.is_(None))
+    mine = or_(a.c.user_id == u.c.id, and_(a.c.team_id.is_not(None), a.c.team_id == u.c.team_id))
+    assigned = or_(
+        ~exists().where(a.c.campaign_id == c.c.id),
+        exists().where(a.c.campaign_id == c.c.id, mine),
+    )
+    groups = (
+        select(func.aggregate_strings(z.c.zone_key + " " + z.c.zones, GROUP_SEPARATOR))
+        .where(z.c.campaign_id == c.c.id)
+        .scalar_subquery()
+    )
+    expired = exists().where(
+        e.c.campaign_id == c.c.id,
+        e.c.status == _status(EntryStatus.RESERVED),
+        e.c.reserved_until <= bindparam("now"),
+    )
+    callbacks_due = exists().where(
+        e.c.campaign_id == c.c.id,
+        e.c.status == _status(EntryStatus.CALLBACK),
+        e.c.next_eligible_at <= bindparam("now"),
+        e.c.deleted_at.is_(None),
+        or_(e.c.assigned_agent_id.is_(None), e.c.assigned_agent_id == u.c.id),
+    )
+    columns = (
+        c.c.id, c.c.name, c.c.active, c.c.window_start_minute, c.c.window_end_minute,
+        c.c.weekdays, c.c.max_attempts, c.c.script, c.c.reservation_minutes,
+        u.c.id.label("agent_id"), u.c.username.label("agent_username"),
+        u.c.display_name.label("agent_display_name"), u.c.team_id.label("agent_team_id"),
+        assigned.label("assigned"), groups.label("groups"), expired.label("expired"),
+        callbacks_due.label("callbacks_due"),
+    )  # fmt: skip
+    return (
+        select(*columns)
+        .select_from(c.outerjoin(u, agent_join))
+        .where(c.c.name == bindparam("name"), c.c.deleted_at.is_(None))
+    )
+
+
+@cache
+def _reserve_statement(source: str) -> Any:
+    """PostgreSQL: pick, DNC-check and reserve the next entry of ``source`` in one statement.
+
+    ``source`` is ``"callbacks"`` (due callbacks in the dialable groups ``:keys``, the agent's
+    own first) or ``"pool"``: the head of each dialable group (a ``LATERAL`` index seek per
+    group over ``unnest(:keys)``), and of those the earliest. Candidates are read with
+    ``FOR UPDATE SKIP LOCKED``: a head another agent is taking is skipped for the next entry of
+    its group, and a row changed since the statement began is re-checked on its committed
+    version. The chosen number is probed against the DNC lists in the same read, and the
+    UPDATE marks the entry ``reserved`` for the agent, or ``dnc`` when listed. RETURNING gives
+    the row as it now is. Run in autocommit it is its own transaction: one round trip and one
+    commit per offer, where reading the group heads, locking, probing and updating took four.
+    """
+    cand = _E.alias("cand")
+
+    def listed(e164: Any) -> Any:
+        scope = or_(_D.c.campaign_id.is_(None), _D.c.campaign_id == bindparam("cid"))
+        return exists().where(_D.c.e164 == e164, scope).label("listed")
+
+    if source == "callbacks":
+        pick = (
+            select(cand.c.id, listed(cand.c.e164))
+            .where(_callbacks_where(cand))
+            .order_by(cand.c.assigned_agent_id.is_(None), cand.c.next_eligible_at)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+            .subquery("pick")
+        )
+    else:
+        keys = (
+            func.unnest(bindparam("keys", type_=postgresql.ARRAY(String)))
+            .table_valued("key")
+            .render_derived(name="k")
+        )
+        head = (
+            select(cand.c.id, cand.c.e164, cand.c.next_eligible_at)
+            .where(_pool_where(keys.c.key, cand))
+            .order_by(cand.c.next_eligible_at)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+            .lateral("head")
+        )
+        pick = (
+            select(head.c.id, listed(head.c.e164))
+            .select_from(keys.join(head, true()))
+            .order_by(head.c.next_eligible_at, keys.c.key)
+            .limit(1)
+            .subquery("pick")
+        )
+    by = bindparam("by", type_=_E.c.reserved_by_id.type)
+    until = bindparam("until", type_=_E.c.reserved_until.type)
+    return (
+        update(_E)
+        .where(_E.c.id == pick.c.id)
+        .values(
+            status=case(
+                (pick.c.listed, _status(EntryStatus.DNC)), else_=_status(EntryStatus.RESERVED)
+            ),
+            reserved_by_id=case((pick.c.listed, None), else_=by),
+            reserved_until=case((pick.c.listed, None), else_=until),
+            updated_at=bindparam("now"),
+            version=_E.c.version + 1,
+        )
+        .returning(*_ENTRY_COLUMNS)
+    )
 
 
 @cache
@@ -307,14 +437,24 @@ def campaign_groups(session: Executor, campaign_id: uuid.UUID) -> dict[str, tupl
     return {key: tuple(zones.split()) for key, zones in rows}
 
 
+class _Agent(NamedTuple):
+    id: uuid.UUID
+    username: str
+    display_name: str
+    team_id: uuid.UUID | None
+
+
 @dataclass(frozen=True, slots=True)
 class _Context:
     campaign: Row[Any]
-    agent: Row[Any]
+    agent: _Agent
     now: datetime
     groups: dict[str, tuple[str, ...]]
     keys: list[str]
-    lock: bool
+    expired: bool = True
+    """Some reservation may have run out (``False``: nothing to release)."""
+    callbacks_due: bool = True
+    """A callback may be due for the agent (``False``: no callback query)."""
 
     @property
     def params(self) -> dict[str, Any]:
@@ -326,26 +466,36 @@ class _Context:
         }
 
 
+def _parse_groups(text: str | None) -> dict[str, tuple[str, ...]]:
+    groups: dict[str, tuple[str, ...]] = {}
+    for line in text.split(GROUP_SEPARATOR) if text else ():
+        key, *zones = line.split()  # zone keys and IANA names have no spaces
+        groups[key] = tuple(zones)
+    return groups
+
+
 def _context(session: Executor, campaign: str, agent: str, now: datetime) -> _Context:
-    statements = _statements()
-    campaign_row = session.execute(statements["campaign"], {"name": campaign}).first()
-    if campaign_row is None:
+    row = session.execute(
+        _statements()["context"], {"name": campaign, "agent_name": agent, "now": now}
+    ).first()
+    if row is None:
         raise UnknownCampaignError(campaign)
-    agent_row = session.execute(statements["agent"], {"name": agent}).first()
-    if agent_row is None:
+    if row.agent_id is None:
         raise UnknownAgentError(agent)
-    assigned = session.execute(statements["assignments"], {"cid": campaign_row.id}).all()
-    if assigned and not any(
-        user_id == agent_row.id or (team_id is not None and team_id == agent_row.team_id)
-        for user_id, team_id in assigned
-    ):
+    if not row.assigned:
         raise NotAssignedError(agent, campaign)
-    groups = campaign_groups(session, campaign_row.id)
-    window = window_from(
-        campaign_row.window_start_minute, campaign_row.window_end_minute, campaign_row.weekdays
-    )
+    groups = _parse_groups(row.groups)
+    window = window_from(row.window_start_minute, row.window_end_minute, row.weekdays)
     keys = sorted(dialable_keys(window, groups, now))
-    return _Context(campaign_row, agent_row, now, groups, keys, _is_postgres(session))
+    return _Context(
+        campaign=row,
+        agent=_Agent(row.agent_id, row.agent_username, row.agent_display_name, row.agent_team_id),
+        now=now,
+        groups=groups,
+        keys=keys,
+        expired=bool(row.expired),
+        callbacks_due=bool(row.callbacks_due),
+    )
 
 
 def _group_order(session: Executor, ctx: _Context) -> list[str]:
@@ -403,22 +553,51 @@ def _choose(session: Executor, ctx: _Context, dry_run: bool) -> Row[Any] | None:
             if any(not _listed(session, ctx, c.e164) for c in candidates):
                 break
         return next((c for c in candidates if not _listed(session, ctx, c.e164)), None)
-    suffix = "_locked" if ctx.lock else ""
-    queries = [(statements["callbacks" + suffix], params | {"keys": ctx.keys, "limit": 1})]
-    queries += [
-        (statements["pool" + suffix], params | {"key": key, "limit": 1})
-        for key in _group_order(session, ctx)
-    ]
+    # SQLite, under BEGIN IMMEDIATE: nobody else reads or writes until the commit.
     skips = 0
-    for statement, values in queries:
+    for statement, values in _sources(session, ctx, statements["callbacks"], statements["pool"]):
         while skips <= MAX_DNC_SKIPS:
-            entry = session.execute(statement, values).first()
+            entry = session.execute(statement, values | {"limit": 1}).first()
             if entry is None:
                 break
             if not _listed(session, ctx, entry.e164):
                 return entry
             _set_status(session, entry, EntryStatus.DNC, ctx.now)
             skips += 1
+    return None
+
+
+def _sources(
+    session: Executor, ctx: _Context, callbacks: Any, pool: Any
+) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """Where the next entry comes from, in order: due callbacks, then each group's head.
+
+    A generator, so the group order (a round trip) is only asked for when no callback won.
+    """
+    if ctx.callbacks_due:
+        yield callbacks, ctx.params | {"keys": ctx.keys}
+    for key in _group_order(session, ctx):
+        yield pool, ctx.params | {"key": key}
+
+
+def _reserve_locked(conn: Connection, ctx: _Context) -> OfferedEntry | None:
+    """PostgreSQL, in autocommit: each :func:`_reserve_statement` is its own transaction."""
+    until = ctx.now + timedelta(minutes=ctx.campaign.reservation_minutes)
+    values = ctx.params | {"keys": ctx.keys, "by": ctx.agent.id, "until": until}
+    callbacks = _reserve_statement("callbacks")
+    sources = [callbacks] if ctx.callbacks_due else []
+    sources.append(_reserve_statement("pool"))
+    skips = 0
+    for statement in sources:
+        while skips <= MAX_DNC_SKIPS:
+            entry = conn.execute(statement, values).first()
+            if entry is None:
+                break
+            if entry.status == EntryStatus.RESERVED:
+                # RETURNING gives the row after the update: its version is the new one.
+                offered = _offered(ctx, entry, until)
+                return replace(offered, version=entry.version, is_callback=statement is callbacks)
+            skips += 1  # it was listed and is now marked dnc: take the next one
     return None
 
 
@@ -443,28 +622,37 @@ def next_entry(
         raise ValueError("naive datetime given as the selection time")
     offered: OfferedEntry | None = None
     with sessions() as session:
-        if not dry_run and not _is_postgres(session):
-            _begin_immediate(session)
-        try:
+        postgres = _is_postgres(session)
+        if postgres and not dry_run:
+            # Every write below is one self-contained statement (see _reserve_statement), so
+            # no transaction is needed around them: a BEGIN and a COMMIT round trip saved.
+            conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        else:
+            if not dry_run:
+                _begin_immediate(session)
             # Core on the session's connection: the ORM session adds nothing for these rows.
             conn = session.connection()
+        try:
             ctx = _context(conn, campaign, agent, now)
             if ctx.campaign.active:
-                if not dry_run:
+                if not dry_run and ctx.expired:
                     release_expired(conn, ctx.campaign.id, now)
-                chosen = _choose(conn, ctx, dry_run)
-                until = None
-                if chosen is not None and not dry_run:
-                    until = now + timedelta(minutes=ctx.campaign.reservation_minutes)
-                    reserved = _set_status(
-                        conn, chosen, EntryStatus.RESERVED, now, ctx.agent.id, until
-                    )
-                    # The row lock (PostgreSQL) or the write lock (SQLite) makes losing this
-                    # race impossible; the version check is the last guard, so fail loudly.
-                    if not reserved:
-                        raise RuntimeError(f"campaign entry {chosen.id} changed under its lock")
-                if chosen is not None:
-                    offered = _offered(ctx, chosen, until)
+                if dry_run:
+                    chosen = _choose(conn, ctx, dry_run=True)
+                    offered = _offered(ctx, chosen, None) if chosen is not None else None
+                elif postgres:
+                    offered = _reserve_locked(conn, ctx) if ctx.keys else None
+                else:
+                    chosen = _choose(conn, ctx, dry_run=False)
+                    if chosen is not None:
+                        until = now + timedelta(minutes=ctx.campaign.reservation_minutes)
+                        # The write lock makes losing this race impossible; the version check
+                        # is the last guard, so fail loudly.
+                        if not _set_status(
+                            conn, chosen, EntryStatus.RESERVED, now, ctx.agent.id, until
+                        ):
+                            raise RuntimeError(f"campaign entry {chosen.id} changed under its lock")
+                        offered = _offered(ctx, chosen, until)
             if dry_run:
                 session.rollback()
             else:
