@@ -265,11 +265,13 @@ def cmd_lookup(args: argparse.Namespace, settings: Settings) -> int:
 
     region = _region(args, settings)
     db = _open(args, settings)
+    lookup = CallerLookup(db.sessions, region)
     try:
-        result = CallerLookup(db.sessions, region).lookup(args.number, region)
+        result = lookup.lookup(args.number, region)
     except InvalidPhoneNumber as exc:
         raise CliError(f"cannot read {args.number!r} as a phone number: {exc.reason}") from None
     finally:
+        lookup.close()
         db.dispose()
     if args.json:
         _print_json(

@@ -164,6 +164,7 @@ class DesktopContext:
             self._phone.close()
         self._phone = None
         self.executor.shutdown(wait=True, cancel_futures=False)
+        self.services.lookup.close()  # its pinned connections are not the pool's to close
         self.database.dispose()
 
 

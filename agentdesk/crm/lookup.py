@@ -233,11 +233,8 @@ class CallerLookup:
         self._open_limit = open_items_limit
         self._clock = clock
         bind = sessions.kw.get("bind")
-        self._pinned = (
-            lookup_pg.PinnedConnections(bind)
-            if isinstance(bind, Engine) and bind.dialect.name == "postgresql"
-            else None
-        )
+        self._pinned = lookup_pg.PinnedConnections(bind) if isinstance(bind, Engine) else None
+        self._one_trip = self._pinned is not None and self._pinned.dialect == "postgresql"
 
     def close(self) -> None:
         """Return the connections kept for PostgreSQL lookups to the pool (also done when the
@@ -255,18 +252,14 @@ class CallerLookup:
         # Caller IDs may be merely possible numbers (ranges phonenumbers does not know yet).
         number = normalize(text, region or self._default_region, strict=False)
         found: list[_Owner]
-        if self._pinned is not None:
-            found = self._pinned.run(lambda conn: self._read_in_one_trip(conn, number.e164))
-        else:
+        pinned = self._pinned
+        if pinned is None:  # sessions bound to something other than an engine
             with self._sessions() as session:
-                # Autocommit: no BEGIN/COMMIT for two reads. They see different snapshots,
-                # which a screen pop can live with.
-                conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-                found = self._read_owners(conn, number.e164)
-                # A switchboard shared by hundreds of contacts must not build one giant
-                # statement.
-                for start in range(0, len(found), HISTORY_BATCH):
-                    self._load_histories(conn, found[start : start + HISTORY_BATCH])
+                found = self._read_in_two(session.connection(), number.e164)
+        elif self._one_trip:
+            found = pinned.run(lambda conn: self._read_in_one_trip(conn, number.e164))
+        else:
+            found = pinned.run(lambda conn: self._read_in_two(conn, number.e164))
         matches = [owner.freeze() for owner in found]
         matches.sort(key=_match_order)
         return CallerMatch(number=number, matches=tuple(matches))
@@ -286,6 +279,18 @@ class CallerLookup:
                 # Several numbers of one record match once; the oldest number's kind shows.
                 owners.setdefault((owner.kind, owner.id), owner)
         return list(owners.values())
+
+    def _read_in_two(self, conn: Connection, e164: str) -> list[_Owner]:
+        """SQLite: the owners, then all their histories in one statement.
+
+        On the pinned autocommit connection the two reads see different snapshots, which a
+        screen pop can live with.
+        """
+        found = self._read_owners(conn, e164)
+        # A switchboard shared by hundreds of contacts must not build one giant statement.
+        for start in range(0, len(found), HISTORY_BATCH):
+            self._load_histories(conn, found[start : start + HISTORY_BATCH])
+        return found
 
     def _read_in_one_trip(self, conn: Connection, e164: str) -> list[_Owner]:
         """PostgreSQL: owners and histories from one statement (see :mod:`lookup_pg`)."""
@@ -492,7 +497,7 @@ def _cases_part(index: int, kind: OwnerKind, has_account: bool) -> Select[Any] |
         )
         .where(
             scope,
-            sc.status.in_([s.value for s in OPEN_CASE_STATUSES]),
+            sc.status.in_([lookup_pg.constant(s.value) for s in OPEN_CASE_STATUSES]),
             sc.deleted_at.is_(None),
         )
         .order_by(rank, sc.due_at.asc().nulls_last(), sc.id)
@@ -519,7 +524,7 @@ def _opportunities_part(index: int, kind: OwnerKind, has_account: bool) -> Selec
         )
         .where(
             scope,
-            o.stage.in_([s.value for s in OPEN_OPPORTUNITY_STAGES]),
+            o.stage.in_([lookup_pg.constant(s.value) for s in OPEN_OPPORTUNITY_STAGES]),
             o.deleted_at.is_(None),
         )
         .order_by(o.close_date.asc().nulls_last(), o.id)

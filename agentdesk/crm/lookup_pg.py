@@ -117,7 +117,7 @@ def build_statement(
 
     sc = cases.c
     rank = case(
-        {_const(k): literal_column(str(v)) for k, v in priority_rank.items()},
+        {constant(k): literal_column(str(v)) for k, v in priority_rank.items()},
         value=sc.priority,
         else_=literal_column(str(len(priority_rank))),
     )
@@ -129,7 +129,7 @@ def build_statement(
         )
         .where(
             account_scope(sc.contact_id, sc.account_id),
-            sc.status.in_([_const(s.value) for s in OPEN_CASE_STATUSES]),
+            sc.status.in_([constant(s.value) for s in OPEN_CASE_STATUSES]),
             sc.deleted_at.is_(None),
         )
         .order_by(rank, sc.due_at.asc().nulls_last(), sc.id)
@@ -150,7 +150,7 @@ def build_statement(
         )
         .where(
             account_scope(op.contact_id, op.account_id),
-            op.stage.in_([_const(s.value) for s in OPEN_OPPORTUNITY_STAGES]),
+            op.stage.in_([constant(s.value) for s in OPEN_OPPORTUNITY_STAGES]),
             op.deleted_at.is_(None),
         )
         .order_by(op.close_date.asc().nulls_last(), op.id)
@@ -164,7 +164,7 @@ def build_statement(
             select(*columns(callbacks_part, id=cb.id, ts=cb.due_at, s1=cb.note, ref=cb.agent_id))
             .where(
                 scope,
-                cb.status == _const(CallbackStatus.PENDING.value),
+                cb.status == constant(CallbackStatus.PENDING.value),
                 cb.due_at <= bindparam("horizon", type_=UtcDateTime()),
                 cb.deleted_at.is_(None),
             )
@@ -196,7 +196,7 @@ def build_statement(
     )
 
 
-def _const(value: str) -> ColumnElement[Any]:
+def constant(value: str) -> ColumnElement[Any]:
     """An enum value written into the statement: a bound list would make SQLAlchemy render the
     statement again on every execution (an expanding IN)."""
     if not _CONSTANT.fullmatch(value):
@@ -215,6 +215,7 @@ class PinnedConnections:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self.dialect = engine.dialect.name
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: set[Connection] = set()
