@@ -7,7 +7,9 @@ groups, the reservation and the DNC probe of the chosen number) and then records
 set usable run after run: a retried entry would come back at the fixed selection time. The
 selection time is :data:`bench_data.DIAL_AT` plus 50 ms a selection, so which zones are open
 does not depend on when the benchmark runs. ``blocked_counts`` (the "why is nothing
-dialable" scan an idle panel asks for) is timed on a few calls beside it.
+dialable" scan an idle panel asks for) is timed on a few calls beside it, and ``peek_ms`` is
+the manual mode's list (``picking.peek_entries``, the next 20 dialable entries, nothing
+reserved) over ``min(samples, 500)`` calls.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from sqlalchemy import Engine, func, select
 
 from agentdesk.crm.db import session_factory
 from agentdesk.crm.models import User
-from agentdesk.dialer import outcomes, selection
+from agentdesk.dialer import outcomes, picking, selection
 from agentdesk.dialer.campaigns import load_campaign, window_of
 from agentdesk.dialer.models import CampaignEntry
 from agentdesk.dialer.rules import dialable_keys
@@ -61,6 +63,17 @@ def bench_next_entry(
         now += timedelta(milliseconds=50)
     for entry_id in held.values():
         outcomes.record_attempt(sessions, entry_id, "declined", 603, now=now)
+    peeks: list[float] = []
+    for index in range(min(warmup, 50) + min(samples, 500)):
+        started = time.perf_counter()
+        listed = picking.peek_entries(
+            sessions, CAMPAIGN, names[index % len(names)], now=now, explain=False
+        )
+        elapsed = (time.perf_counter() - started) * 1000
+        if not listed.entries:
+            raise SystemExit(f"the manual list is empty after {index} peeks: {listed}")
+        if index >= min(warmup, 50):
+            peeks.append(elapsed)
     explain: list[float] = []
     with sessions() as session:
         campaign = load_campaign(session, CAMPAIGN)
@@ -90,5 +103,6 @@ def bench_next_entry(
         "dialable_entries_left": dialable,
         "blocked": blocked,
         "blocked_counts_ms": percentiles(explain)["p50"],
+        "peek_ms": percentiles(peeks) | {"entries": len(listed.entries)},
         "includes": "calling-hours groups, reservation (write), DNC probe of the chosen number",
     }

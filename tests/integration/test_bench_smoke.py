@@ -75,6 +75,7 @@ def _check(report: dict[str, Any], engine: str) -> None:
     assert report["baseline_like_lookup_ms"]["samples"] == 3
     assert report["search_ms"]["samples"] == 20
     assert report["dialer_next_ms"]["samples"] == 10
+    assert report["dialer_next_ms"]["peek_ms"]["samples"] == 10
     assert report["call_log_write_ms"]["samples"] == 10
     pops = report["screen_pop_ms"]
     assert pops["calls_placed"] == 3 and pops["samples"] == 3  # every call popped
