@@ -47,6 +47,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm import lookup_pg
@@ -295,7 +296,8 @@ class CallerLookup:
     def _read_in_one_trip(self, conn: Connection, e164: str) -> list[_Owner]:
         """PostgreSQL: owners and histories from one statement (see :mod:`lookup_pg`)."""
         owners: dict[tuple[OwnerKind, uuid.UUID], tuple[int, _Owner]] = {}
-        for row in conn.execute(_one_trip_statement(), {"e164": e164, **self._limits()}):
+        statement = _one_trip_raw(conn.dialect)
+        for row in statement.fetch(conn, {"e164": e164, **self._limits()}):
             owner = _owner_from_row(row)
             if owner is None:
                 continue
@@ -578,6 +580,11 @@ def _one_trip_statement() -> Select[Any]:
         _PRIORITY_RANK,
         (_CALLS, _CASES, _OPPORTUNITIES, _CALLBACKS),
     )
+
+
+@lru_cache(maxsize=4)
+def _one_trip_raw(dialect: Dialect) -> lookup_pg.RawStatement:
+    return lookup_pg.RawStatement.compile(_one_trip_statement(), dialect)
 
 
 @lru_cache(maxsize=512)

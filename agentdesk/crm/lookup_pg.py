@@ -17,6 +17,7 @@ import re
 import threading
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -36,7 +37,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 
 from agentdesk.crm.base import UtcDateTime
@@ -232,6 +233,15 @@ class PinnedConnections:
                 if attempt == 2 or not exc.connection_invalidated:
                     raise
                 continue
+            except Exception:
+                # Work on the driver's own cursor (see fetch) raises the driver's errors.
+                dropped = _dropped(conn)
+                if dropped:
+                    conn.invalidate()
+                self._discard(conn)
+                if attempt == 2 or not dropped:
+                    raise
+                continue
             conn.rollback()  # ends SQLAlchemy's own transaction marker; nothing goes to the server
             return result
         raise AssertionError("unreachable")
@@ -243,6 +253,10 @@ class PinnedConnections:
         conn: Connection | None = getattr(self._local, "conn", None)
         if conn is None or conn.closed or conn.invalidated:
             conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            if self.dialect == "postgresql":
+                # Rows read by fetch() skip SQLAlchemy's result processing, which would turn
+                # timestamps to UTC; the server does it instead.
+                conn.exec_driver_sql("SET TIME ZONE 'UTC'")
             self._local.conn = conn
             with self._lock:
                 self._open.add(conn)
@@ -253,6 +267,44 @@ class PinnedConnections:
         with self._lock:
             self._open.discard(conn)
         conn.close()
+
+
+def _dropped(conn: Connection) -> bool:
+    driver = conn.connection.driver_connection
+    return bool(getattr(driver, "closed", False) or getattr(driver, "broken", False))
+
+
+@dataclass(frozen=True)
+class RawStatement:
+    """A statement compiled once for one dialect and run on the driver's cursor.
+
+    For the screen pop's one statement, SQLAlchemy's execution and result layers cost about
+    as much as the server's work (describing 28 columns per execution, processing every
+    value), so the pinned PostgreSQL connection runs it on psycopg directly. The statement's
+    values need no conversion: strings, integers, aware UTC datetimes, UUIDs, and the
+    connection's time zone is UTC (see PinnedConnections).
+    """
+
+    sql: str
+    names: tuple[str, ...]
+
+    @classmethod
+    def compile(cls, statement: Select[Any], dialect: Dialect) -> RawStatement:
+        compiled = statement.compile(dialect=dialect)
+        if "POSTCOMPILE" in str(compiled):
+            raise ValueError("a statement with expanding parameters cannot run raw")
+        return cls(str(compiled), tuple(compiled.params))
+
+    def fetch(self, conn: Connection, params: dict[str, Any]) -> list[Any]:
+        missing = set(self.names) - params.keys()
+        if missing:
+            raise ValueError(f"missing parameters: {sorted(missing)}")
+        from psycopg.rows import namedtuple_row  # only PostgreSQL desks pay for the import
+
+        driver: Any = conn.connection.driver_connection
+        with driver.cursor(row_factory=namedtuple_row) as cursor:
+            cursor.execute(self.sql, params, prepare=True)
+            return list(cursor.fetchall())
 
 
 def _close_all(connections: set[Connection], lock: threading.Lock) -> None:

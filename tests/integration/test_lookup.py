@@ -13,6 +13,7 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.crm import lookup_pg
 from agentdesk.crm.db import unit_of_work
 from agentdesk.crm.lookup import CallerLookup
 from agentdesk.crm.models import (
@@ -480,19 +481,31 @@ class _Statements(list[str]):
 
 
 class _count_statements:
+    """Statements sent, through SQLAlchemy or on the driver's cursor (lookup_pg.RawStatement,
+    which SQLAlchemy's events do not see: its fetch is wrapped, and still runs)."""
+
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._seen = _Statements()
+        self._fetch = lookup_pg.RawStatement.fetch
 
     def _on_execute(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip().upper().startswith(("BEGIN", "ROLLBACK", "COMMIT")):
+        if not statement.lstrip().upper().startswith(("BEGIN", "ROLLBACK", "COMMIT", "SET ")):
             self._seen.append(statement)
 
     def __enter__(self) -> _Statements:
         event.listen(self._engine, "before_cursor_execute", self._on_execute)
+        fetch, seen = self._fetch, self._seen
+
+        def counted(raw: lookup_pg.RawStatement, conn: Any, params: dict[str, Any]) -> list[Any]:
+            seen.append(raw.sql)
+            return fetch(raw, conn, params)
+
+        lookup_pg.RawStatement.fetch = counted  # type: ignore[method-assign]
         return self._seen
 
     def __exit__(self, *_exc: object) -> None:
+        lookup_pg.RawStatement.fetch = self._fetch  # type: ignore[method-assign]
         event.remove(self._engine, "before_cursor_execute", self._on_execute)
 
 
