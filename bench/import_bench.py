@@ -65,8 +65,8 @@ def remove_imported(engine: Engine) -> int:
     """Delete the contacts (and their numbers) a benchmark import added; returns how many.
 
     Foreign-key checks are off for this: the contacts chosen are referenced by nothing but
-    their numbers (deleted first), and the check would scan the unindexed
-    ``dialer_entries.contact_id`` (N rows) once per deleted contact.
+    their numbers (deleted first), and the check would probe every table that references
+    contacts once per deleted contact.
     """
     # Keep any the desk has since linked a call, case, deal or callback to.
     unused = " ".join(

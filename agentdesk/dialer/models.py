@@ -149,6 +149,20 @@ Index(
     postgresql_where=CampaignEntry.assigned_agent_id.is_not(None),
 )
 
+# Deleting a contact or lead checks the entries that point at it; most entries point at none.
+Index(
+    "ix_dialer_entries_contact",
+    CampaignEntry.contact_id,
+    sqlite_where=CampaignEntry.contact_id.is_not(None),
+    postgresql_where=CampaignEntry.contact_id.is_not(None),
+)
+Index(
+    "ix_dialer_entries_lead",
+    CampaignEntry.lead_id,
+    sqlite_where=CampaignEntry.lead_id.is_not(None),
+    postgresql_where=CampaignEntry.lead_id.is_not(None),
+)
+
 # NULLs are distinct in a unique constraint, so global numbers need their own partial index.
 Index(
     "ux_dialer_dnc_global_e164",
