@@ -108,6 +108,24 @@ def _add_dialer_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     load.add_argument("--region", metavar="CC", help="region for national numbers")
     load.add_argument("--encoding", metavar="E", help="file encoding (detected if omitted)")
     load.add_argument("--json", action="store_true", help="machine-readable output")
+    fill = c_sub.add_parser("fill", help="add entries from CRM contacts or leads",
+                            parents=[common])  # fmt: skip
+    fill.add_argument("name")
+    fill.add_argument("--city", metavar="C", help="only contacts (or leads) in this city")
+    fill.add_argument("--country", metavar="CC", help="only contacts in this country")
+    fill.add_argument("--no-call-in-days", type=int, metavar="N",
+                      help="only contacts with no call in the last N days")  # fmt: skip
+    fill.add_argument("--owner", metavar="USER", help="only contacts this user owns")
+    fill.add_argument("--leads", action="store_true", help="fill from leads, not contacts")
+    fill.add_argument(
+        "--lead-status",
+        action="append",
+        default=[],
+        metavar="S",
+        help="include leads in this status (repeatable; default new, contacted)",
+    )
+    fill.add_argument("--lead-source", metavar="S", help="only leads from this source")
+    fill.add_argument("--json", action="store_true", help="machine-readable output")
     nxt = c_sub.add_parser("next", help="reserve the entry an agent would get", parents=[common])
     nxt.add_argument("name")
     nxt.add_argument("--agent", required=True, metavar="USER")
@@ -358,6 +376,13 @@ def _dialer_command(args: argparse.Namespace, settings: Settings) -> tuple[dict[
                 encoding=args.encoding, actor=settings.agent.username,
             )  # fmt: skip
             return result, commands.exit_status(result)
+        if action == "fill":
+            return commands.campaign_fill(
+                db.sessions, args.name, city=args.city, country=args.country,
+                no_call_in_days=args.no_call_in_days, owner=args.owner, leads=args.leads,
+                lead_statuses=args.lead_status, lead_source=args.lead_source,
+                actor=settings.agent.username,
+            ), EXIT_OK  # fmt: skip
         if action == "next":
             result = commands.campaign_next(
                 db.sessions, args.name, agent=args.agent, at=args.at, dry_run=args.dry_run

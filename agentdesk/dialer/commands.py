@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.dialer import campaigns, dnc, loader, outcomes, selection
 from agentdesk.dialer.campaigns import DEFAULT_WINDOW, DialerError
+from agentdesk.domain.enums import LeadStatus
 from agentdesk.domain.phone import InvalidPhoneNumber
 
 EXIT_OK = 0
@@ -75,6 +76,65 @@ def campaign_import(
         sessions, name, file, default_region=region, encoding=encoding, actor=actor
     )
     return result.to_json()
+
+
+def campaign_fill(
+    sessions: sessionmaker[Session],
+    name: str,
+    *,
+    city: str | None = None,
+    country: str | None = None,
+    no_call_in_days: int | None = None,
+    owner: str | None = None,
+    leads: bool = False,
+    lead_statuses: Sequence[str] = (),
+    lead_source: str | None = None,
+    actor: str | None = None,
+) -> dict[str, Any]:
+    """``campaign fill NAME``: from a CRM contacts query, or ``leads=True`` from leads.
+
+    Returns ``{"imported", "duplicates", "dnc"}``. Options that do not apply to the chosen
+    source are a :class:`DialerError` rather than silently ignored: a fill is not undoable.
+    """
+    if no_call_in_days is not None and no_call_in_days < 0:
+        raise DialerError("--no-call-in-days must be 0 or more")
+    if country is not None and (len(country.strip()) != 2 or not country.strip().isalpha()):
+        raise DialerError(f"--country {country!r}: use a two-letter code such as DE or CN")
+    # Check the campaign first: the query may be long, and its error is the one that matters.
+    campaigns.get_campaign(sessions, name)
+    if leads:
+        unused = [
+            flag
+            for flag, value in (
+                ("--country", country),
+                ("--no-call-in-days", no_call_in_days),
+                ("--owner", owner),
+            )
+            if value is not None
+        ]
+        if unused:
+            raise DialerError(f"{', '.join(unused)} cannot be used with --leads")
+        known = {str(status) for status in LeadStatus}
+        wrong = [status for status in lead_statuses if status not in known]
+        if wrong:
+            raise DialerError(
+                f"unknown lead status {wrong[0]!r}: use one of {', '.join(sorted(known))}"
+            )
+        query = (
+            loader.LeadQuery(statuses=tuple(lead_statuses), source=lead_source, city=city)
+            if lead_statuses
+            else loader.LeadQuery(source=lead_source, city=city)
+        )
+        result = loader.fill_from_leads(sessions, name, query, actor=actor)
+    else:
+        if lead_statuses or lead_source is not None:
+            flag = "--lead-status" if lead_statuses else "--lead-source"
+            raise DialerError(f"{flag} needs --leads")
+        contacts = loader.ContactQuery(
+            city=city, country=country, no_call_in_days=no_call_in_days, owner=owner
+        )
+        result = loader.fill_from_contacts(sessions, name, contacts, actor=actor)
+    return {"imported": result.imported, "duplicates": result.duplicates, "dnc": result.dnc}
 
 
 def dnc_import(

@@ -7,10 +7,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.cli import main
-from agentdesk.crm.models import User
+from agentdesk.crm.models import Call, Contact, Lead, PhoneRecord, User
+from agentdesk.dialer.models import CampaignEntry
+from agentdesk.domain.enums import CallDirection, LeadStatus, PhoneKind
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -76,3 +79,101 @@ def test_campaign_round_trip(
     code, _, err = run(capsys, "dnc", "add", "not-a-number", "--db", db_url)
     assert code == 2
     assert "cannot read" in err
+
+
+def test_campaign_fill_from_contacts_and_leads(
+    capsys: pytest.CaptureFixture[str], db_url: str, sessions: sessionmaker[Session]
+) -> None:
+    now = datetime.now(UTC)
+    with sessions.begin() as session:
+        people = {
+            name: Contact(first_name=name, last_name="Test", city=city, country="DE")
+            for name, city in (
+                ("Fresh", "Berlin"),
+                ("Recent", "berlin"),
+                ("Old", "BERLIN"),
+                ("Elsewhere", "Munich"),
+            )
+        }
+        session.add_all(people.values())
+        session.flush()
+        for i, contact in enumerate(people.values()):
+            session.add(
+                PhoneRecord(
+                    raw=f"030 1234567{i}",
+                    e164=f"+49301234567{i}",
+                    kind=PhoneKind.WORK,
+                    contact_id=contact.id,
+                )
+            )
+        session.add(
+            Call(
+                direction=CallDirection.OUTBOUND,
+                started_at=now - timedelta(days=3),
+                contact_id=people["Recent"].id,
+            )
+        )
+        session.add(
+            Call(
+                direction=CallDirection.INBOUND,
+                started_at=now - timedelta(days=45),
+                contact_id=people["Old"].id,
+            )
+        )
+        lead = Lead(first_name="Lena", city="Berlin", status=LeadStatus.QUALIFIED, source="fair")
+        other = Lead(first_name="Olga", city="Berlin", status=LeadStatus.QUALIFIED, source="web")
+        session.add_all([lead, other])
+        session.flush()
+        session.add(PhoneRecord(raw="+49 89 1234567", e164="+49891234567", lead_id=lead.id))
+        session.add(PhoneRecord(raw="+49 89 7654321", e164="+49897654321", lead_id=other.id))
+    code, _, err = run(capsys, "campaign", "create", "Berlin", "--db", db_url)
+    assert code == 0, err
+
+    code, out, err = run(capsys, "campaign", "fill", "Berlin", "--city", "Berlin",
+                         "--no-call-in-days", "30", "--json", "--db", db_url)  # fmt: skip
+    assert code == 0, err
+    # Fresh and Old (last call 45 days ago); Recent was called 3 days ago, Munich is elsewhere.
+    assert json.loads(out) == {"imported": 2, "duplicates": 0, "dnc": 0}
+    with sessions() as session:
+        loaded = set(session.scalars(select(CampaignEntry.contact_id)))
+    assert loaded == {people["Fresh"].id, people["Old"].id}
+
+    code, out, err = run(capsys, "campaign", "fill", "Berlin", "--city", "Berlin",
+                         "--db", db_url)  # fmt: skip
+    assert code == 0, err
+    assert out.splitlines() == ["imported: 1", "duplicates: 2", "dnc: 0"]
+
+    # Leads default to new and contacted: the qualified lead needs --lead-status.
+    code, out, _ = run(capsys, "campaign", "fill", "Berlin", "--leads", "--json", "--db", db_url)
+    assert (code, json.loads(out)["imported"]) == (0, 0)
+    code, out, _ = run(capsys, "campaign", "fill", "Berlin", "--leads", "--lead-status",
+                       "qualified", "--lead-source", "fair", "--city", "berlin", "--json",
+                       "--db", db_url)  # fmt: skip
+    assert (code, json.loads(out)["imported"]) == (0, 1)
+    with sessions() as session:
+        assert set(session.scalars(select(CampaignEntry.lead_id))) == {None, lead.id}
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["Nope", "--city", "Berlin"], "no campaign named 'Nope'"),
+        (["Berlin", "--owner", "ghost"], "no active user 'ghost'"),
+        (["Berlin", "--leads", "--owner", "li.na"], "--owner cannot be used with --leads"),
+        (["Berlin", "--leads", "--lead-status", "hot"], "unknown lead status 'hot'"),
+        (["Berlin", "--lead-status", "new"], "--lead-status needs --leads"),
+        (["Berlin", "--lead-source", "web"], "--lead-source needs --leads"),
+        (["Berlin", "--no-call-in-days", "-1"], "--no-call-in-days must be 0 or more"),
+        (["Berlin", "--country", "Germany"], "two-letter code"),
+    ],
+)
+def test_campaign_fill_refuses_unusable_requests(
+    capsys: pytest.CaptureFixture[str], db_url: str, argv: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, "campaign", "create", "Berlin", "--db", db_url)
+    assert code == 0, err
+    code, out, err = run(capsys, "campaign", "fill", *argv, "--db", db_url)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("agentdesk: ") and message in err
+    assert "Traceback" not in err
