@@ -34,7 +34,8 @@ session tells the desk (``callback_elsewhere``) that the wrap-up of its call wri
 callback, and ``apply_disposition`` makes the entry the agent's callback at the chosen time.
 One callback, not two that could both be called; and because the dialer dials it, the DNC
 lists and the callee's calling hours are checked again when it falls due, and the call counts
-as an attempt of the campaign (the Callbacks tab's callbacks have neither check).
+as an attempt of the campaign. The Callbacks tab lists these callbacks too (:meth:`callbacks`)
+and dials them through :meth:`dial_callback`, i.e. through the same checks.
 
 Everything here runs on the asyncio loop (the GUI thread under qasync); database work goes to
 the executor and its results come back with ``call_soon_threadsafe``, as in the desk. The
@@ -74,6 +75,8 @@ from agentdesk.app.desk_events import (
 from agentdesk.app.loop_work import LoopWork
 from agentdesk.app.records import PartyRef
 from agentdesk.crm.base import utcnow
+from agentdesk.dialer.callbacks import CampaignCallback as CampaignCallback
+from agentdesk.dialer.callbacks import agent_callbacks
 from agentdesk.dialer.campaigns import CampaignInfo as CampaignInfo
 from agentdesk.dialer.campaigns import (
     DialerError,
@@ -259,6 +262,7 @@ class DialerSession:
         )
         self._choice_limit = choices
         self._links: dict[str, _Link] = {}  # desk call id -> its attempt / call row so far
+        self._picking_callback = False  # a Callbacks-tab pick is being judged
         controller.subscribe(self._on_desk_event)
         controller.callback_elsewhere = self._is_campaign_call
 
@@ -300,6 +304,10 @@ class DialerSession:
                     check_assigned(session, campaign, user)
                     mine.append(info_of(campaign))
             return mine
+
+    def callbacks(self) -> tuple[CampaignCallback, ...]:
+        """The agent's campaign callbacks (the Callbacks tab lists them). Blocking."""
+        return agent_callbacks(self._sessions, self.agent, now=self._clock())
 
     # -- commands (loop thread) ----------------------------------------------------------------
 
@@ -433,6 +441,68 @@ class DialerSession:
                 self._set(last_result=EntryResult(_who(chosen), "dnc", "dnc"))
             self._set(entry=None)
             self._maybe_next()
+
+        self._background(work, done, failed)
+        return None
+
+    def dial_callback(
+        self,
+        callback: CampaignCallback,
+        on_refused: Callable[[str, str], None] | None = None,
+    ) -> str | None:
+        """Dial one of the agent's campaign callbacks picked outside the dialer (the
+        Callbacks tab); returns why not at once, or None.
+
+        The pick goes through :func:`reserve_entry` like a manual-mode pick, so the DNC lists,
+        the calling hours, the due time and the campaign's state are judged again under the
+        lock; a refusal goes to ``on_refused(reason, message)`` (a notice without it), the
+        reason a key of :data:`~agentdesk.dialer.picking.REASONS` or ``""``. A running dialer is
+        paused first (an entry it offered goes back) and stays paused after the call: the
+        agent chose to make this one call, not to resume the campaign.
+        """
+        if self._dial is not None or self._picking_callback:
+            return "the dialer is already calling"
+        refused = self.controller.dial_refusal()
+        if refused is not None:
+            return refused
+        self.pause()
+        self._picking_callback = True
+        who = callback.name or callback.phone_e164
+
+        def refuse(reason: str, why: str) -> None:
+            if on_refused is not None:
+                on_refused(reason, why)
+            else:
+                self._notice(f"{who} was not dialled: {why}", error=True)
+
+        def work() -> OfferedEntry:
+            return reserve_entry(
+                self._sessions, callback.campaign, self.agent, callback.id, now=self._clock()
+            )
+
+        def done(entry: OfferedEntry) -> None:
+            self._picking_callback = False
+            # The agent may have started the dialer or taken a call while the pick was judged.
+            why = self.controller.dial_refusal()
+            if why is None and self.view.running:
+                why = "the dialer was started meanwhile"
+            if why is None and self._dial is not None:
+                why = "the dialer is already calling"
+            if why is not None:
+                in_use = {self.view.entry.id if self.view.entry else None}
+                in_use.add(self._dial.entry.id if self._dial else None)
+                if entry.id not in in_use:  # the started dialer may have reserved it itself
+                    self._release(entry)
+                refuse("", why)
+                return
+            self._dial_entry(entry, show=False)
+
+        def failed(error: BaseException) -> None:
+            self._picking_callback = False
+            reason = error.reason if isinstance(error, EntryUnavailableError) else ""
+            if reason == "dnc":
+                self._set(last_result=EntryResult(who, "dnc", "dnc"))
+            refuse(reason, str(error))
 
         self._background(work, done, failed)
         return None
@@ -593,10 +663,13 @@ class DialerSession:
 
     # -- dialling ------------------------------------------------------------------------------
 
-    def _dial_entry(self, entry: OfferedEntry) -> None:
+    def _dial_entry(self, entry: OfferedEntry, *, show: bool = True) -> None:
+        """Dial the reserved entry; ``show=False`` for a call the stopped dialer places for
+        the Callbacks tab: its phase stays, so it does not resume after the call."""
         self._cancel_timer()
         dial = self._dial = _Dial(entry)
-        self._set(phase=DialerPhase.DIALING, countdown_deadline=None)
+        if show:
+            self._set(phase=DialerPhase.DIALING, countdown_deadline=None)
 
         def work() -> EntryState:
             return start_dialing(self._sessions, entry.id, self.agent, now=self._clock())
@@ -676,7 +749,8 @@ class DialerSession:
         elif isinstance(event, DialFailed) and dial.placed and dial.call_id is None:
             self._record(dial, Outcome.FAILED, None, None, None)
         elif isinstance(event, WrapupStarted) and event.wrapup.call_id == dial.call_id:
-            self._set(phase=DialerPhase.WRAP_UP)
+            if self.view.running:  # a paused dialer (or a Callbacks-tab call) stays stopped
+                self._set(phase=DialerPhase.WRAP_UP)
         elif isinstance(event, WrapupFinished) and event.call_id == dial.call_id:
             saved = event.saved.call
             dial.wrapup = (saved.disposition_code or "", event.callback_due, saved.id)
@@ -708,8 +782,6 @@ class DialerSession:
         started_at: datetime | None,
         ended_at: datetime | None,
     ) -> None:
-        campaign = self.view.campaign
-        assert campaign is not None
         entry = dial.entry
 
         def work() -> tuple[EntryState, CampaignProgress]:
@@ -723,7 +795,7 @@ class DialerSession:
                 ended_at=ended_at,
                 now=self._clock(),
             )
-            return state, campaign_progress(self._sessions, campaign.name)
+            return state, campaign_progress(self._sessions, entry.campaign)
 
         def done(result: tuple[EntryState, CampaignProgress]) -> None:
             state, progress = result
@@ -733,7 +805,7 @@ class DialerSession:
                     self._links.pop(dial.call_id, None)
                 else:
                     self._link(dial.call_id, attempt_id=state.attempt_id)
-            self._set(progress=progress, last_result=_describe(entry, outcome, state))
+            self._set_result(entry, progress, _describe(entry, outcome, state))
             if outcome is not Outcome.ANSWERED:
                 self._finish(dial)
             elif dial.wrapup is not None:
@@ -754,8 +826,6 @@ class DialerSession:
         dial.applying = True
         code, due, record_id = dial.wrapup
         entry = dial.entry
-        campaign = self.view.campaign
-        assert campaign is not None
         dispositions = self.controller.services.calls.dispositions
 
         def work() -> tuple[EntryState, CampaignProgress]:
@@ -773,11 +843,11 @@ class DialerSession:
                 call_id=record_id,
                 now=now,
             )
-            return state, campaign_progress(self._sessions, campaign.name)
+            return state, campaign_progress(self._sessions, entry.campaign)
 
         def done(result: tuple[EntryState, CampaignProgress]) -> None:
             state, progress = result
-            self._set(progress=progress, last_result=_describe(entry, code, state))
+            self._set_result(entry, progress, _describe(entry, code, state))
             self._finish(dial)
 
         def failed(error: BaseException) -> None:
@@ -785,6 +855,17 @@ class DialerSession:
             self._finish(dial)
 
         self._background(work, done, failed)
+
+    def _set_result(
+        self, entry: OfferedEntry, progress: CampaignProgress, result: EntryResult
+    ) -> None:
+        # A callback dialled from the Callbacks tab may be of another campaign than the one
+        # shown: its counts must not replace the shown campaign's.
+        shown = self.view.campaign
+        if shown is not None and shown.name == entry.campaign:
+            self._set(progress=progress, last_result=result)
+        else:
+            self._set(last_result=result)
 
     def _finish(self, dial: _Dial) -> None:
         if self._dial is not dial:

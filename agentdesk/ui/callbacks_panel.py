@@ -1,4 +1,9 @@
-"""The callback queue: due list, reminders at the due time, snooze, reassign, dial, done."""
+"""The callback queue: due list, reminders at the due time, snooze, reassign, dial, done.
+
+Beside the CRM callbacks it lists the agent's campaign callbacks (set in the wrap-up of a dialer
+call). Those stay the dialer's: they are dialled through the dialer session (which judges DNC,
+calling hours and the campaign's state again) and cannot be snoozed, reassigned or closed here.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from agentdesk.app.desk import DeskServices
+from agentdesk.app.dialer_session import (
+    CampaignCallback,
+    DialerChanged,
+    DialerEvent,
+    DialerSession,
+    EntryResult,
+)
 from agentdesk.app.dto import CHANGED_CALLBACKS, CallbackItem, OwnerKind, PartyRef
 from agentdesk.ui.background import run_in_background
 from agentdesk.ui.pop_views import short_when
@@ -33,6 +45,25 @@ SNOOZES = (
     (60, QT_TRANSLATE_NOOP("CallbacksPanel", "1 hour")),
     (24 * 60, QT_TRANSLATE_NOOP("CallbacksPanel", "1 day")),
 )
+# Why the dialer refused to dial a campaign callback; the keys are picking.REASONS'.
+REFUSALS = {
+    "gone": QT_TRANSLATE_NOOP("CallbacksPanel", "it is no longer in the campaign"),
+    "paused": QT_TRANSLATE_NOOP("CallbacksPanel", "the campaign is paused"),
+    "reserved": QT_TRANSLATE_NOOP("CallbacksPanel", "another agent has it"),
+    "done": QT_TRANSLATE_NOOP("CallbacksPanel", "it is finished"),
+    "exhausted": QT_TRANSLATE_NOOP("CallbacksPanel", "it is out of attempts"),
+    "invalid": QT_TRANSLATE_NOOP("CallbacksPanel", "its number is invalid"),
+    "dnc": QT_TRANSLATE_NOOP("CallbacksPanel", "its number is on a do-not-call list"),
+    "other_agent": QT_TRANSLATE_NOOP("CallbacksPanel", "it is another agent's callback"),
+    "outside_hours": QT_TRANSLATE_NOOP("CallbacksPanel", "it is outside calling hours"),
+    "unknown_time_zone": QT_TRANSLATE_NOOP("CallbacksPanel", "its time zone is unknown"),
+    "retry_wait": QT_TRANSLATE_NOOP("CallbacksPanel", "its next try is not due yet"),
+    "callback_not_due": QT_TRANSLATE_NOOP("CallbacksPanel", "it is not due yet"),
+}
+CRM, CAMPAIGN = "crm", "campaign"
+COLUMNS = 6
+NOTE_COLUMN, CAMPAIGN_COLUMN = 3, 4
+_Loaded = tuple[tuple[CallbackItem, ...], tuple[CampaignCallback, ...], tuple[str, ...]]
 
 
 class CallbacksPanel(QWidget):
@@ -42,6 +73,7 @@ class CallbacksPanel(QWidget):
     openRequested = Signal(object)  # PartyRef
     reminderDue = Signal(object)  # CallbackItem whose due time just passed
     noticeRaised = Signal(str)
+    dialerEvent = Signal(object)  # DialerEvent, relayed from the dialer session (GUI thread)
 
     def __init__(
         self,
@@ -51,6 +83,7 @@ class CallbacksPanel(QWidget):
         parent: QWidget | None = None,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        dialer: DialerSession | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("callbacksPanel")
@@ -58,24 +91,39 @@ class CallbacksPanel(QWidget):
         self._executor = executor
         self._agent = agent
         self._clock = clock
+        self._dialer = dialer
         self.items: list[CallbackItem] = []
+        self.campaign_items: list[CampaignCallback] = []
+        self._last_result: EntryResult | None = dialer.view.last_result if dialer else None
         self._reminded: set[Any] = set()
         self._loading = False
 
         self.tree = QTreeWidget(self)
         self.tree.setRootIsDecorated(False)
         self.tree.setHeaderLabels(
-            [self.tr("Due"), self.tr("Who"), self.tr("Phone"), self.tr("Note"), self.tr("Agent")]
+            [
+                self.tr("Due"),
+                self.tr("Who"),
+                self.tr("Phone"),
+                self.tr("Note"),
+                self.tr("Campaign"),
+                self.tr("Agent"),
+            ]
         )
-        for column, width in enumerate((140, 140, 120, 200, 110)):
+        for column, width in enumerate((135, 125, 110, 150, 95, 70)):
             self.tree.setColumnWidth(column, width)
         self.tree.header().setStretchLastSection(False)
-        self.tree.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(NOTE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.tree.itemDoubleClicked.connect(lambda *_: self.dial_selected())
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.emptyLabel = QLabel(self.tr("No callbacks due this week."), self)
         self.emptyLabel.setStyleSheet("color: #666;")
         self.countLabel = QLabel(self)
+        self.refusalLabel = QLabel(self)
+        self.refusalLabel.setObjectName("callbacksRefusal")
+        self.refusalLabel.setStyleSheet("color: #b3261e;")
+        self.refusalLabel.setWordWrap(True)
+        self.refusalLabel.hide()
 
         self.dialButton = QPushButton(self.tr("Call"), self)
         self.dialButton.clicked.connect(self.dial_selected)
@@ -111,6 +159,7 @@ class CallbacksPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.emptyLabel)
+        layout.addWidget(self.refusalLabel)
         layout.addLayout(buttons)
 
         # Reminders: check every few seconds which callbacks crossed their due time.
@@ -118,22 +167,34 @@ class CallbacksPanel(QWidget):
         self.reminderTimer.setInterval(5000)
         self.reminderTimer.timeout.connect(self.check_reminders)
         self.reminderTimer.start()
+        if dialer is not None:
+            self.dialerEvent.connect(self._on_dialer_event)
+            self._unsubscribe = dialer.subscribe(self.dialerEvent.emit)
+            self.destroyed.connect(lambda *_: self._unsubscribe())
         self._update_buttons()
 
     # -- loading -------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        callbacks, records = self._services.callbacks, self._services.records
+        callbacks, records, dialer = self._services.callbacks, self._services.records, self._dialer
 
-        def work() -> tuple[tuple[CallbackItem, ...], tuple[str, ...]]:
-            return callbacks.for_agent(self._agent), records.agent_usernames()
+        def work() -> _Loaded:
+            campaign = dialer.callbacks() if dialer is not None else ()
+            return callbacks.for_agent(self._agent), campaign, records.agent_usernames()
 
-        def loaded(result: tuple[tuple[CallbackItem, ...], tuple[str, ...]]) -> None:
-            items, agents = result
-            self._render(list(items))
+        def loaded(result: _Loaded) -> None:
+            items, campaign, agents = result
+            self._render(list(items), list(campaign))
             self._render_agents(agents)
 
         run_in_background(self, self._executor, work, loaded, self._failed)
+
+    def _on_dialer_event(self, event: DialerEvent) -> None:
+        # An entry's state changed (a call's outcome or wrap-up, a DNC refusal...): campaign
+        # callbacks may have been set, moved or closed.
+        if isinstance(event, DialerChanged) and event.view.last_result is not self._last_result:
+            self._last_result = event.view.last_result
+            self.reload()
 
     def refresh(self, changed: frozenset[str]) -> None:
         if CHANGED_CALLBACKS in changed:
@@ -152,48 +213,84 @@ class CallbacksPanel(QWidget):
         index = self.reassignCombo.findData(current)
         self.reassignCombo.setCurrentIndex(max(0, index))
 
-    def _render(self, items: list[CallbackItem]) -> None:
-        selected = self.selected()
+    def _render(self, items: list[CallbackItem], campaign: list[CampaignCallback]) -> None:
+        selected = self._selected_key()
         self.items = items
+        self.campaign_items = campaign
         self.tree.clear()
-        red = QBrush(QColor("#b3261e"))
-        for cb in items:
-            row = QTreeWidgetItem(
-                [
-                    short_when(cb.due_at, ""),
-                    cb.name or self.tr("(unknown)"),
-                    cb.phone_e164 or "",
-                    cb.note or "",
-                    cb.agent_username or self.tr("anyone"),
-                ]
-            )
-            row.setData(0, Qt.ItemDataRole.UserRole, str(cb.id))
-            row.setToolTip(3, cb.note or "")
-            if cb.overdue:
-                font = row.font(0)
-                font.setBold(True)
-                for column in range(5):
-                    row.setForeground(column, red)
-                    row.setFont(column, font)
-                row.setToolTip(0, self.tr("Overdue"))
-            elif cb.due:
-                font = row.font(0)
-                font.setBold(True)
-                row.setFont(0, font)
+        rows = [(cb.due_at, self._crm_row(cb)) for cb in items]
+        rows += [(cb.due_at, self._campaign_row(cb)) for cb in campaign]
+        for _due, row in sorted(rows, key=lambda pair: pair[0]):
             self.tree.addTopLevelItem(row)
-            if selected is not None and selected.id == cb.id:
+            if selected is not None and row.data(0, Qt.ItemDataRole.UserRole) == selected:
                 self.tree.setCurrentItem(row)
-        overdue = sum(1 for cb in items if cb.overdue)
-        due = sum(1 for cb in items if cb.due)
+        every: list[CallbackItem | CampaignCallback] = [*items, *campaign]
         self.countLabel.setText(
             self.tr("Callbacks: {n} · due: {due} · overdue: {overdue}").format(
-                n=len(items), due=due, overdue=overdue
+                n=len(every),
+                due=sum(1 for cb in every if cb.due),
+                overdue=sum(1 for cb in every if cb.overdue),
             )
         )
-        self.emptyLabel.setVisible(not items)
-        self.tree.setVisible(bool(items))
+        # Only agents with campaign callbacks give up note width to the campaign column.
+        self.tree.setColumnHidden(CAMPAIGN_COLUMN, not campaign)
+        self.emptyLabel.setVisible(not every)
+        self.tree.setVisible(bool(every))
         self._update_buttons()
         self.check_reminders()
+
+    def _crm_row(self, cb: CallbackItem) -> QTreeWidgetItem:
+        row = QTreeWidgetItem(
+            [
+                short_when(cb.due_at, ""),
+                cb.name or self.tr("(unknown)"),
+                cb.phone_e164 or "",
+                cb.note or "",
+                "",
+                cb.agent_username or self.tr("anyone"),
+            ]
+        )
+        row.setData(0, Qt.ItemDataRole.UserRole, f"{CRM}:{cb.id}")
+        row.setToolTip(NOTE_COLUMN, cb.note or "")
+        self._mark_due(row, overdue=cb.overdue, due=cb.due)
+        return row
+
+    def _campaign_row(self, cb: CampaignCallback) -> QTreeWidgetItem:
+        note = "" if cb.campaign_active else self.tr("Campaign paused")
+        row = QTreeWidgetItem(
+            [
+                short_when(cb.due_at, ""),
+                cb.name or self.tr("(unknown)"),
+                cb.phone_e164,
+                note,
+                cb.campaign,
+                self._agent,
+            ]
+        )
+        row.setData(0, Qt.ItemDataRole.UserRole, f"{CAMPAIGN}:{cb.id}")
+        row.setToolTip(
+            CAMPAIGN_COLUMN,
+            self.tr(
+                "Campaign callback: dialled through the dialer, which checks the do-not-call "
+                "lists and calling hours again."
+            ),
+        )
+        self._mark_due(row, overdue=cb.overdue, due=cb.due)
+        return row
+
+    def _mark_due(self, row: QTreeWidgetItem, *, overdue: bool, due: bool) -> None:
+        if overdue:
+            red = QBrush(QColor("#b3261e"))
+            font = row.font(0)
+            font.setBold(True)
+            for column in range(COLUMNS):
+                row.setForeground(column, red)
+                row.setFont(column, font)
+            row.setToolTip(0, self.tr("Overdue"))
+        elif due:
+            font = row.font(0)
+            font.setBold(True)
+            row.setFont(0, font)
 
     # -- reminders -----------------------------------------------------------------------------
 
@@ -206,21 +303,52 @@ class CallbacksPanel(QWidget):
 
     # -- actions -------------------------------------------------------------------------------
 
-    def selected(self) -> CallbackItem | None:
+    def _selected_key(self) -> str | None:
         item = self.tree.currentItem()
-        if item is None:
-            return None
-        wanted = item.data(0, Qt.ItemDataRole.UserRole)
-        return next((cb for cb in self.items if str(cb.id) == wanted), None)
+        return None if item is None else str(item.data(0, Qt.ItemDataRole.UserRole))
+
+    def selected(self) -> CallbackItem | None:
+        """The selected CRM callback (``None`` also when a campaign callback is selected)."""
+        wanted = self._selected_key()
+        return next((cb for cb in self.items if f"{CRM}:{cb.id}" == wanted), None)
+
+    def selected_campaign(self) -> CampaignCallback | None:
+        """The selected campaign callback, if that is what is selected."""
+        wanted = self._selected_key()
+        return next((cb for cb in self.campaign_items if f"{CAMPAIGN}:{cb.id}" == wanted), None)
 
     def _update_buttons(self) -> None:
         cb = self.selected()
-        for widget in (self.snoozeButton, self.doneButton, self.reassignButton):
+        campaign = self.selected_campaign()
+        edits = (
+            (
+                self.snoozeButton,
+                self.tr(
+                    "The dialer schedules a campaign callback: "
+                    "set a new time in the wrap-up of its call."
+                ),
+            ),
+            (
+                self.doneButton,
+                self.tr(
+                    "A campaign callback is closed by calling it: "
+                    "its wrap-up ends it or sets a new time."
+                ),
+            ),
+            (self.reassignButton, self.tr("A campaign callback stays with the agent who set it.")),
+        )
+        for widget, why in edits:
             widget.setEnabled(cb is not None)
+            widget.setToolTip(why if campaign is not None else "")
+        self.reassignCombo.setEnabled(campaign is None)
+        if campaign is not None:
+            self.dialButton.setEnabled(self._dialer is not None)
+            self.openButton.setEnabled((campaign.contact_id or campaign.lead_id) is not None)
+            return
         self.dialButton.setEnabled(cb is not None and bool(cb.phone_e164))
         self.openButton.setEnabled(cb is not None and (cb.contact_id or cb.lead_id) is not None)
 
-    def _party(self, cb: CallbackItem) -> PartyRef | None:
+    def _party(self, cb: CallbackItem | CampaignCallback) -> PartyRef | None:
         if cb.contact_id is not None:
             return PartyRef(OwnerKind.CONTACT, cb.contact_id)
         if cb.lead_id is not None:
@@ -228,12 +356,38 @@ class CallbacksPanel(QWidget):
         return None
 
     def dial_selected(self) -> None:
+        campaign = self.selected_campaign()
+        if campaign is not None:
+            self._dial_campaign(campaign)
+            return
         cb = self.selected()
         if cb is not None and cb.phone_e164:
             self.dialRequested.emit(cb.phone_e164, self._party(cb))
 
+    def _dial_campaign(self, cb: CampaignCallback) -> None:
+        """Through the dialer: it reserves the entry under its rules, or says why not."""
+        if self._dialer is None:
+            return
+        self.refusalLabel.hide()
+        who = cb.name or cb.phone_e164
+
+        def refused(reason: str, message: str) -> None:
+            text = self.tr(str(REFUSALS[reason])) if reason in REFUSALS else message
+            self._show_refusal(who, text)
+            self.reload()  # the entry's state changed (taken, listed, closed...)
+
+        why = self._dialer.dial_callback(cb, refused)
+        if why is not None:
+            self._show_refusal(who, why)
+
+    def _show_refusal(self, who: str, why: str) -> None:
+        text = self.tr("Cannot call {who}: {why}").format(who=who, why=why)
+        self.refusalLabel.setText(text)
+        self.refusalLabel.show()
+        self.noticeRaised.emit(text)
+
     def _open_selected(self) -> None:
-        cb = self.selected()
+        cb: CallbackItem | CampaignCallback | None = self.selected() or self.selected_campaign()
         ref = self._party(cb) if cb is not None else None
         if ref is not None:
             self.openRequested.emit(ref)

@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self.softphoneBar = SoftphoneBar(controller, self)
         self.customerPanel = CustomerPanel(services, executor, agent, self)
         self.wrapupPanel = WrapupPanel(controller, services, executor, self)
-        self.callbacksPanel = CallbacksPanel(services, executor, agent, self)
+        self.callbacksPanel = CallbacksPanel(services, executor, agent, self, dialer=context.dialer)
         self.recentPanel = RecentCallsPanel(services, executor, agent, self)
         self.searchPanel = SearchPanel(services, executor, self)
         self.dialerPanel: DialerPanel | None = None

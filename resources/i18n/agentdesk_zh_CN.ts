@@ -16,6 +16,54 @@
         <translation>1 天</translation>
     </message>
     <message>
+        <source>it is no longer in the campaign</source>
+        <translation>该条目已不在外呼活动中</translation>
+    </message>
+    <message>
+        <source>the campaign is paused</source>
+        <translation>外呼活动已暂停</translation>
+    </message>
+    <message>
+        <source>another agent has it</source>
+        <translation>其他坐席正在处理</translation>
+    </message>
+    <message>
+        <source>it is finished</source>
+        <translation>该条目已完成</translation>
+    </message>
+    <message>
+        <source>it is out of attempts</source>
+        <translation>拨打次数已用完</translation>
+    </message>
+    <message>
+        <source>its number is invalid</source>
+        <translation>号码无效</translation>
+    </message>
+    <message>
+        <source>its number is on a do-not-call list</source>
+        <translation>号码在勿扰名单中</translation>
+    </message>
+    <message>
+        <source>it is another agent&apos;s callback</source>
+        <translation>这是其他坐席的回拨</translation>
+    </message>
+    <message>
+        <source>it is outside calling hours</source>
+        <translation>不在允许拨打时段</translation>
+    </message>
+    <message>
+        <source>its time zone is unknown</source>
+        <translation>时区未知</translation>
+    </message>
+    <message>
+        <source>its next try is not due yet</source>
+        <translation>尚未到下次重拨时间</translation>
+    </message>
+    <message>
+        <source>it is not due yet</source>
+        <translation>回拨尚未到期</translation>
+    </message>
+    <message>
         <source>Due</source>
         <translation>到期</translation>
     </message>
@@ -30,6 +78,10 @@
     <message>
         <source>Note</source>
         <translation>备注</translation>
+    </message>
+    <message>
+        <source>Campaign</source>
+        <translation>外呼活动</translation>
     </message>
     <message>
         <source>Agent</source>
@@ -80,8 +132,32 @@
         <translation>任何人</translation>
     </message>
     <message>
+        <source>Campaign paused</source>
+        <translation>外呼活动已暂停</translation>
+    </message>
+    <message>
+        <source>Campaign callback: dialled through the dialer, which checks the do-not-call lists and calling hours again.</source>
+        <translation>外呼活动回拨：通过外呼拨打，会再次检查勿扰名单和允许拨打时段。</translation>
+    </message>
+    <message>
         <source>Overdue</source>
         <translation>已逾期</translation>
+    </message>
+    <message>
+        <source>The dialer schedules a campaign callback: set a new time in the wrap-up of its call.</source>
+        <translation>外呼活动回拨由外呼安排：请在该通话的话后处理中设置新时间。</translation>
+    </message>
+    <message>
+        <source>A campaign callback is closed by calling it: its wrap-up ends it or sets a new time.</source>
+        <translation>外呼活动回拨须拨打后结束：其话后处理会结束它或设置新时间。</translation>
+    </message>
+    <message>
+        <source>A campaign callback stays with the agent who set it.</source>
+        <translation>外呼活动回拨归设置它的坐席所有。</translation>
+    </message>
+    <message>
+        <source>Cannot call {who}: {why}</source>
+        <translation>无法拨打 {who}：{why}</translation>
     </message>
     <message>
         <source>Callbacks: {n} · due: {due} · overdue: {overdue}</source>
