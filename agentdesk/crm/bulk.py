@@ -12,24 +12,34 @@ millions of random B-tree inserts. A failed load therefore leaves the table as i
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from agentdesk.crm.uuid_text import dashed_uuid as _dashed_uuid
+from agentdesk.crm.uuid_text import hex_uuid as _hex_uuid
 from agentdesk.domain.ids import uuid7
 
 SQLITE_BATCH_ROWS = 20_000
+ROWS_PER_INSERT = 50
+_MAX_PARAMETERS = 999
+"""SQLite's limit on parameters per statement before 3.32 (a system library may be older)."""
 DEFER_INDEXES_ABOVE = 50_000
 """Loads of more rows than this rebuild the table's secondary indexes instead of updating them."""
 REBUILD_INDEXES_ABOVE = 20_000
 """:func:`append_rows` of more rows than this (and than the table holds) rebuilds indexes."""
+
+
+TableRows = tuple[str, Sequence[str], Sequence[Sequence[Any]]]
+"""``(table, columns, rows)`` for :meth:`BulkWriter.write`'s ``then``."""
 
 
 class BulkWriter(Protocol):
@@ -54,11 +64,17 @@ class BulkWriter(Protocol):
         *,
         expected: int,
         constants: Mapping[str, Any] | None = None,
+        then: Callable[[], Iterable[TableRows]] | None = None,
+        keep: Collection[str] = (),
     ) -> int:
         """Append ``rows`` to ``table`` in one transaction; returns how many were written.
 
         ``expected`` (an estimate is fine) decides whether the secondary indexes are rebuilt.
         ``constants`` are columns with one value for every row (in this writer's form).
+        ``then`` gives rows for other tables once ``rows`` is exhausted (``rows`` may be a
+        generator that learns them on the way); they are written in the same transaction.
+        Indexes named in ``keep`` are updated row by row even in a big load: those the rows
+        enter at a few places only (one campaign's entries) cost less than a rebuild.
         """
         ...
 
@@ -78,8 +94,10 @@ def _literal(value: Any) -> str:
     raise TypeError(f"no SQL literal for {type(value).__name__}")
 
 
-def _insert_sql(table: str, columns: Sequence[str], constants: Mapping[str, Any] | None) -> str:
-    """SQLite INSERT with constants written into the statement.
+def _insert_sql(
+    table: str, columns: Sequence[str], constants: Mapping[str, Any] | None, rows: int = 1
+) -> str:
+    """SQLite INSERT of ``rows`` rows with constants written into the statement.
 
     Binding a parameter costs about as much as the row's share of the insert itself: half of
     a campaign entry's 27 columns are the same for every row.
@@ -89,20 +107,27 @@ def _insert_sql(table: str, columns: Sequence[str], constants: Mapping[str, Any]
     for name, value in (constants or {}).items():
         names.append(f'"{name}"')
         values.append(_literal(value))
-    return f'INSERT INTO "{table}" ({", ".join(names)}) VALUES ({", ".join(values)})'
-
-
-def _hex_uuid(value: int) -> str:
-    return f"{value:032x}"
-
-
-def _dashed_uuid(value: int) -> str:
-    h = f"{value:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    row = f"({', '.join(values)})"
+    return f'INSERT INTO "{table}" ({", ".join(names)}) VALUES {", ".join([row] * rows)}'
 
 
 def _day(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+_NOT_NULL_WHERE = re.compile(r'\bWHERE\s+"?(\w+)"?\s+IS\s+NOT\s+NULL\s*$', re.IGNORECASE)
+
+
+def _skips_every_row(ddl: str, constants: Mapping[str, Any] | None) -> bool:
+    """True for a partial index ``WHERE col IS NOT NULL`` with ``col`` NULL in every row.
+
+    None of the rows enter such an index, so it stays in place: rebuilding it would scan the
+    whole table for nothing (a fill from a file sets no contact, lead or agent).
+    """
+    found = _NOT_NULL_WHERE.search(ddl)
+    if found is None or not constants or found.group(1) not in constants:
+        return False
+    return constants[found.group(1)] is None
 
 
 class _SqliteWriter:
@@ -135,6 +160,8 @@ class _SqliteWriter:
         *,
         expected: int,
         constants: Mapping[str, Any] | None = None,
+        then: Callable[[], Iterable[TableRows]] | None = None,
+        keep: Collection[str] = (),
     ) -> int:
         sql = _insert_sql(table, columns, constants)
         cursor = self._db.cursor()
@@ -143,17 +170,38 @@ class _SqliteWriter:
         try:
             indexes: list[tuple[str, str]] = []
             if expected > DEFER_INDEXES_ABOVE:
-                indexes = cursor.execute(
-                    "SELECT name, sql FROM sqlite_master "
-                    "WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-                    (table,),
-                ).fetchall()
+                indexes = [
+                    (name, ddl)
+                    for name, ddl in cursor.execute(
+                        "SELECT name, sql FROM sqlite_master "
+                        "WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                        (table,),
+                    ).fetchall()
+                    if name not in keep and not _skips_every_row(ddl, constants)
+                ]
                 for name, _sql in indexes:
                     cursor.execute(f'DROP INDEX "{name}"')
+            # Several rows per INSERT: a statement step per row costs more than its binding.
+            per_insert = max(1, min(ROWS_PER_INSERT, _MAX_PARAMETERS // max(1, len(columns))))
+            many_sql = _insert_sql(table, columns, constants, per_insert)
             iterator = iter(rows)
             while batch := list(islice(iterator, SQLITE_BATCH_ROWS)):
-                cursor.executemany(sql, batch)
-                written += len(batch)
+                whole = len(batch) - len(batch) % per_insert
+                if per_insert > 1 and whole:
+                    cursor.executemany(
+                        many_sql,
+                        [
+                            tuple(chain.from_iterable(batch[at : at + per_insert]))
+                            for at in range(0, whole, per_insert)
+                        ],
+                    )
+                    batch = batch[whole:] if whole < len(batch) else []
+                    written += whole
+                if batch:
+                    cursor.executemany(sql, batch)
+                    written += len(batch)
+            for other, other_columns, other_rows in then() if then else ():
+                cursor.executemany(_insert_sql(other, other_columns, None), other_rows)
             for _name, ddl in indexes:
                 cursor.execute(ddl)
             cursor.execute("COMMIT")
@@ -208,6 +256,8 @@ class _PostgresWriter:
         *,
         expected: int,
         constants: Mapping[str, Any] | None = None,
+        then: Callable[[], Iterable[TableRows]] | None = None,
+        keep: Collection[str] = (),
     ) -> int:
         written = 0
         fixed = tuple((constants or {}).values())
@@ -223,13 +273,18 @@ class _PostgresWriter:
                     "AND NOT i.indisunique",
                     (table,),
                 )
-                indexes = cursor.fetchall()
+                indexes = [(name, ddl) for name, ddl in cursor.fetchall() if name not in keep]
                 for name, _ddl in indexes:
                     cursor.execute(f'DROP INDEX "{name}"')
             with cursor.copy(f'COPY "{table}" ({", ".join(columns)}) FROM STDIN') as copy:
                 for row in rows:
                     copy.write_row((*row, *fixed) if fixed else row)
                     written += 1
+            for other, other_columns, other_rows in then() if then else ():
+                names = ", ".join(f'"{c}"' for c in other_columns)
+                with cursor.copy(f'COPY "{other}" ({names}) FROM STDIN') as copy:
+                    for row in other_rows:
+                        copy.write_row(row)
             for _name, ddl in indexes:
                 cursor.execute(ddl)
         return written
@@ -264,8 +319,13 @@ def id_block() -> Iterator[int]:
     40 bits then count up. The ids stay time-ordered and unique within the load; the primary
     key guards the (astronomically unlikely) clash with another process's ids.
     """
-    base = uuid7().int & ~((1 << 40) - 1)
+    base = id_block_base()
     return (base | n for n in itertools.count())
+
+
+def id_block_base() -> int:
+    """:func:`id_block`'s first id: a fresh ``uuid7()`` with its low 40 bits zero."""
+    return uuid7().int & ~((1 << 40) - 1)
 
 
 def append_rows(

@@ -20,6 +20,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
+import mmap
+import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +35,14 @@ DELIMITERS = (",", ";", "\t")
 SAMPLE_CHARS = 64 * 1024
 _SCAN_CHUNK = 1024 * 1024
 _CONTROL_OK = frozenset("\t\n\r\f\v")
+# Codecs in which the bytes \n, \r and " only ever stand for those characters (never inside a
+# multi-byte sequence), so a file can be cut after any \n byte and each piece decoded alone.
+_SPLITTABLE = frozenset(
+    {"utf-8", "utf-8-sig", "gb18030", "gbk", "gb2312", "ascii", "latin-1", "iso8859-1", "cp1252"}
+)
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+_HEAD_BYTES = 1024 * 1024
+_PARITY_TRIES = 200
 
 
 class ImportFileError(Exception):
@@ -321,7 +332,10 @@ class CsvTable:
                 )
             self.delimiter = delimiter or detect_delimiter(sample, columns)
             self._reader = csv.reader(self._text, delimiter=self.delimiter, strict=False)
+            self._line_base = 0
             header, self.header_line = self._read_header()
+            self.lines_before_data = self._reader.line_num
+            """Physical lines up to the end of the header (blank lines before it included)."""
             self.header: tuple[str, ...] = tuple(header)
             self.mapping = match_header(self.header, columns)
         except BaseException:
@@ -351,10 +365,11 @@ class CsvTable:
 
     def _iter_raw(self) -> Iterator[CsvRecord]:
         reader = self._reader
+        base = self._line_base
         previous = reader.line_num
         try:
             for cells in reader:
-                line = previous + 1
+                line = base + previous + 1
                 previous = reader.line_num
                 for cell in cells:
                     if cell and not cell.isspace():
@@ -362,12 +377,13 @@ class CsvTable:
                         break
         except UnicodeDecodeError as exc:
             raise ImportFileError(
-                f"{self.path}: not valid {self.encoding} text after line {previous} ({exc.reason})"
+                f"{self.path}: not valid {self.encoding} text after line {base + previous} "
+                f"({exc.reason})"
             ) from exc
         except csv.Error as exc:
             # csv's 128 KiB field limit is what an unclosed quote swallowing the file runs into.
             raise ImportFileError(
-                f"{self.path}: line {previous + 1}: malformed CSV ({exc}); "
+                f"{self.path}: line {base + previous + 1}: malformed CSV ({exc}); "
                 "an unclosed quote is the usual cause"
             ) from exc
         except OSError as exc:
@@ -375,6 +391,42 @@ class CsvTable:
 
     def records(self) -> Iterator[CsvRecord]:
         """The data records after the header, blank ones skipped."""
+        return self._iter_raw()
+
+    def ranges(self, size: int) -> list[tuple[int, int]] | None:
+        """``(start, end)`` byte ranges of about ``size`` bytes that hold the data records.
+
+        For reading the file in several processes (:func:`read_range`). Each cut follows a
+        ``\\n`` preceded by an even number of ``"`` in its range, which in a well-formed file
+        is a record boundary; :func:`read_range` notices when it was not. ``None`` when the
+        file cannot be cut: an encoding in which those bytes may be part of other characters
+        (UTF-16), or a header this does not find the end of.
+        """
+        if codecs.lookup(self.encoding).name not in _SPLITTABLE:
+            return None
+        try:
+            with self.path.open("rb") as fh:
+                start = _offset_after_lines(fh.read(_HEAD_BYTES), self.lines_before_data)
+                if start is None:
+                    return None
+                with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as view:
+                    return _cut(view, start, max(1, size))
+        except (OSError, ValueError):
+            return None
+
+    def resume(self, offset: int, lines_before: int) -> Iterator[CsvRecord]:
+        """The records from byte ``offset`` (a range start) on, after ``lines_before`` lines.
+
+        What :meth:`records` would have given from there: when a range cannot be read alone,
+        the rest of the file is read here, in order, with the same errors and line numbers.
+        """
+        self._text.detach()  # the old wrapper must not close the file when it is collected
+        self._binary.seek(offset)
+        self._text = io.TextIOWrapper(
+            self._binary, encoding=_piece_codec(self.encoding), newline=""
+        )
+        self._reader = csv.reader(self._text, delimiter=self.delimiter, strict=False)
+        self._line_base = lines_before
         return self._iter_raw()
 
     @property
@@ -412,3 +464,103 @@ def open_csv(
     does not judge whether the header has the columns an importer needs: check ``mapping``.
     """
     return CsvTable(Path(path), encoding=encoding, delimiter=delimiter, columns=columns)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading one byte range of a file (parsing processes)
+
+
+def _piece_codec(encoding: str) -> str:
+    # A BOM is only a BOM at the start of the file; inside, U+FEFF is data.
+    return "utf-8" if codecs.lookup(encoding).name == "utf-8-sig" else encoding
+
+
+def _offset_after_lines(head: bytes, lines: int) -> int | None:
+    """The byte offset after the first ``lines`` lines of ``head`` (as ``csv`` counts lines)."""
+    if lines <= 0:
+        return None
+    for seen, match in enumerate(_LINE_END.finditer(head), 1):
+        if seen == lines:
+            end = match.end()
+            # A \r at the very end of what was read may be half of a \r\n.
+            return None if end >= len(head) and head.endswith(b"\r") else end
+    return None
+
+
+def _cut(view: mmap.mmap, start: int, size: int) -> list[tuple[int, int]]:
+    end = len(view)
+    cuts = [start]
+    position = start
+    while position + size < end:
+        at = position + size
+        quotes = view[position:at].count(b'"')
+        cut = None
+        for _ in range(_PARITY_TRIES):
+            newline = view.find(b"\n", at)
+            if newline < 0:
+                break
+            quotes += view[at : newline + 1].count(b'"')
+            at = cut = newline + 1
+            if quotes % 2 == 0:
+                break
+        if cut is None or cut >= end:
+            break
+        cuts.append(cut)
+        position = cut
+    cuts.append(end)
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+@dataclass(frozen=True, slots=True)
+class RangeRecords:
+    """The records of one byte range: ``(line, cells)`` with lines counted from the range start.
+
+    ``lines`` is how many physical lines the range holds. ``complete`` is False when the range
+    cannot stand alone (it ends inside a quoted field, or does not decode or parse); the
+    caller then reads from its start with :meth:`CsvTable.resume`, which gives the exact
+    records or error of a whole-file read.
+    """
+
+    records: list[tuple[int, list[str]]]
+    lines: int
+    complete: bool
+
+
+def read_range(
+    path: Path, encoding: str, delimiter: str, start: int, end: int, *, last: bool
+) -> RangeRecords:
+    """The records in bytes ``start:end`` of ``path`` (a range of :meth:`CsvTable.ranges`)."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(start)
+            data = fh.read(end - start)
+        if len(data) != end - start:
+            return RangeRecords([], 0, False)
+        text = data.decode(_piece_codec(encoding))
+    except (OSError, UnicodeDecodeError, LookupError):
+        return RangeRecords([], 0, False)
+    ended = False
+
+    def lines() -> Iterator[str]:
+        nonlocal ended
+        yield from io.StringIO(text, newline="")
+        ended = True
+
+    reader = csv.reader(lines(), delimiter=delimiter, strict=False)
+    records: list[tuple[int, list[str]]] = []
+    append = records.append
+    previous = 0
+    try:
+        for cells in reader:
+            if ended and not last:
+                # csv asked past the range for the rest of a quoted field: not a record boundary.
+                return RangeRecords([], 0, False)
+            line = previous + 1
+            previous = reader.line_num
+            for cell in cells:
+                if cell and not cell.isspace():
+                    append((line, cells))
+                    break
+    except csv.Error:
+        return RangeRecords([], 0, False)
+    return RangeRecords(records, reader.line_num, True)

@@ -17,7 +17,7 @@ A property test compares both paths over every region's example numbers in many 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumber, phonenumberutil
@@ -57,9 +57,12 @@ _TYPE_DESCS = (
 _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
-@dataclass(frozen=True, slots=True)
-class FastReading:
-    """A valid number as ``normalize`` reports it: E.164 and the region it belongs to."""
+class FastReading(NamedTuple):
+    """A valid number as ``normalize`` reports it: E.164 and the region it belongs to.
+
+    A named tuple: a bulk import makes one per number, and a frozen dataclass costs several
+    times more to create.
+    """
 
     e164: str
     region: str | None
@@ -178,6 +181,7 @@ _PLANS: dict[str, _Plan | None] = {}
 _CALLING_PLANS: dict[tuple[int, str], _Plan | None] = {}
 _SUPPORTED = frozenset(phonenumbers.SUPPORTED_REGIONS)
 _REGION_OF_CODE = phonenumberutil.COUNTRY_CODE_TO_REGION_CODE
+_CODE_TEXTS = {str(code): code for code in _REGION_OF_CODE}
 
 
 def _plan(region: str) -> _Plan | None:
@@ -223,11 +227,6 @@ def _lengths_of(country_code: int) -> frozenset[int] | range:
     return found
 
 
-def _main_region(country_code: int) -> str:
-    regions = _REGION_OF_CODE.get(country_code)
-    return regions[0] if regions else "ZZ"
-
-
 def fast_parse(text: str, region: str) -> PhoneNumber | None:
     """``phonenumbers.parse(text, region)`` for the plain shape, else ``None`` (not sure).
 
@@ -250,7 +249,7 @@ def _read_digits(text: str, region: str) -> tuple[int, str] | None:
     """
     if region not in _SUPPORTED or _SHAPE.fullmatch(text) is None:
         return None
-    plan = _plan(region)
+    plan = _PLANS.get(region) or _plan(region)
     if plan is None:
         return None
     digits = text.translate(_ONLY_DIGITS)
@@ -279,7 +278,8 @@ def _read_digits(text: str, region: str) -> tuple[int, str] | None:
             country_code, nsn = _default_code(plan, digits)
     metadata = plan
     if country_code != 0:
-        number_region = _main_region(country_code)
+        regions = _REGION_OF_CODE.get(country_code)
+        number_region = regions[0] if regions else "ZZ"  # _main_region, inlined
         if number_region != region:
             found_plan = _plan_for_code(country_code, number_region)
             if found_plan is None:
@@ -302,9 +302,10 @@ def _split_code(digits: str) -> tuple[int, str]:
     """``_extract_country_code``: the shortest known code of one to three digits."""
     if not digits or digits[0] == "0":
         return 0, digits
+    # Without a leading zero a prefix is its code's decimal text: no int() per length.
     for size in range(1, min(len(digits), _MAX_CODE) + 1):
-        code = int(digits[:size])
-        if code in _REGION_OF_CODE:
+        code = _CODE_TEXTS.get(digits[:size])
+        if code is not None:
             return code, digits[size:]
     return 0, digits
 
