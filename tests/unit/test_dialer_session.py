@@ -199,6 +199,17 @@ def test_skip_with_a_reason_returns_the_entry_and_offers_the_next(tmp_path: Path
         dialer.close()
 
 
+def test_closing_the_desk_gives_the_reservation_back(tmp_path: Path) -> None:
+    dialer = Dialer(tmp_path, preview_seconds=60)
+    loaded = make_campaign(dialer.context)
+    dialer.start(loaded.name)
+    dialer.wait(lambda: dialer.session.view.phase is DialerPhase.OFFERED)
+    # No settling first: closing itself must wait for the hand-back (the executor's shutdown).
+    dialer.close()
+    row = entry_row(dialer.context, loaded.phones[0])
+    assert (row.status, row.reserved_by_id) == ("new", None)
+
+
 def test_pause_gives_the_reservation_back_at_once(tmp_path: Path) -> None:
     dialer = Dialer(tmp_path, preview_seconds=60)
     try:
