@@ -1,4 +1,4 @@
-"""Campaign fill from a CSV file: ``agentdesk.dialer.loader.import_csv`` of N generated rows.
+"""Campaign fill from a CSV file: ``agentdesk.dialer.csv_fill.import_csv`` of N generated rows.
 
 usage:
     python bench/fill_bench.py                                  # 1,000,000 rows, SQLite
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     source = cached_csv(CACHE, args.rows, args.seed)
     generated_s = round(time.perf_counter() - started, 1)
     result: dict[str, Any] = {
-        "benchmark": "campaign fill from CSV (loader.import_csv)",
+        "benchmark": "campaign fill from CSV (csv_fill.import_csv)",
         "engine": args.engine,
         "rows": args.rows,
         "file": {
@@ -140,7 +140,7 @@ def _one_run(args: argparse.Namespace, source: Path, work: Path, run: int) -> di
     from agentdesk.crm import migrate
     from agentdesk.crm.db import create_db_engine, session_factory, sqlite_url
     from agentdesk.dialer.campaigns import create_campaign
-    from agentdesk.dialer.loader import import_csv
+    from agentdesk.dialer.csv_fill import import_csv
 
     if args.engine == "sqlite":
         db_file = work / f"run{run}.sqlite"

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.dialer import campaigns, dnc, loader, outcomes, selection
+from agentdesk.dialer import campaigns, csv_fill, dnc, loader, outcomes, selection
 from agentdesk.dialer.campaigns import DEFAULT_WINDOW, DialerError
 from agentdesk.domain.enums import LeadStatus
 from agentdesk.domain.phone import InvalidPhoneNumber
@@ -72,7 +72,7 @@ def campaign_import(
     actor: str | None = None,
 ) -> dict[str, Any]:
     """``campaign import NAME FILE [--region CC]``: same output keys as ``import contacts``."""
-    result = loader.import_csv(
+    result = csv_fill.import_csv(
         sessions, name, file, default_region=region, encoding=encoding, actor=actor
     )
     return result.to_json()

@@ -1,6 +1,6 @@
 """Parsing a campaign CSV file into entry rows: the parsing processes' side of a fill.
 
-Kept apart from :mod:`agentdesk.dialer.loader` so a parsing process imports only the CSV
+Kept apart from :mod:`agentdesk.dialer.csv_fill` so a parsing process imports only the CSV
 reader, the row rules and the zone rules, not SQLAlchemy and the models (a second per
 process).
 """

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.csv_reader import open_csv, read_range
-from agentdesk.dialer import commands, loader
+from agentdesk.dialer import commands, csv_fill
 from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.models import CampaignEntry, CampaignZone
 
@@ -93,13 +93,13 @@ def test_ranges_in_processes_load_what_one_process_loads(
     commands.campaign_create(sessions, "One")
     commands.campaign_create(sessions, "Many")
 
-    single = loader.import_csv(sessions, "One", source, default_region="US", workers=1)
+    single = csv_fill.import_csv(sessions, "One", source, default_region="US", workers=1)
     single_rejects = (tmp_path / "fill.rejects.csv").read_bytes()
-    monkeypatch.setattr(loader, "RANGE_BYTES", 700)  # about 60 ranges
+    monkeypatch.setattr(csv_fill, "RANGE_BYTES", 700)  # about 60 ranges
     with open_csv(source) as table:
-        assert len(table.ranges(loader.RANGE_BYTES) or []) > 40
+        assert len(table.ranges(csv_fill.RANGE_BYTES) or []) > 40
     progress: list[tuple[int, int, int]] = []
-    many = loader.import_csv(
+    many = csv_fill.import_csv(
         sessions,
         "Many",
         source,
@@ -131,7 +131,7 @@ def test_ranges_in_processes_load_what_one_process_loads(
     assert [p[0] for p in progress] == sorted(p[0] for p in progress)
 
     # Again into the same campaign: every number is already there.
-    again = loader.import_csv(sessions, "Many", source, default_region="US", workers=2)
+    again = csv_fill.import_csv(sessions, "Many", source, default_region="US", workers=2)
     assert (again.imported, again.duplicates) == (0, single.imported + single.duplicates)
     assert again.rejected == single.rejected
     assert snapshot(sessions, "Many") == snapshot(sessions, "One")
@@ -154,16 +154,16 @@ def test_ranges_that_cannot_stand_alone_fall_back_to_one_reader(
     commands.campaign_create(sessions, "One")
     commands.campaign_create(sessions, "Many")
 
-    single = loader.import_csv(sessions, "One", source, default_region="US", workers=1)
-    monkeypatch.setattr(loader, "RANGE_BYTES", 300)
+    single = csv_fill.import_csv(sessions, "One", source, default_region="US", workers=1)
+    monkeypatch.setattr(csv_fill, "RANGE_BYTES", 300)
     with open_csv(source) as table:
-        ranges = table.ranges(loader.RANGE_BYTES) or []
+        ranges = table.ranges(csv_fill.RANGE_BYTES) or []
         alone = [
             read_range(source, table.encoding, table.delimiter, a, b, last=b == ranges[-1][1])
             for a, b in ranges
         ]
     assert not all(r.complete for r in alone)  # the loader has to fall back here
-    many = loader.import_csv(sessions, "Many", source, default_region="US", workers=2)
+    many = csv_fill.import_csv(sessions, "Many", source, default_region="US", workers=2)
 
     assert (many.imported, many.duplicates, many.dnc) == (
         single.imported,

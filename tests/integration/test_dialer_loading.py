@@ -256,11 +256,11 @@ def test_parallel_parsing_gives_the_same_result(
     source = write(tmp_path / "many.csv", rows)
     commands.campaign_create(sessions, "One")
     commands.campaign_create(sessions, "Two")
-    from agentdesk.dialer import loader
+    from agentdesk.dialer import csv_fill
 
-    single = loader.import_csv(sessions, "One", source, default_region="US", workers=1)
+    single = csv_fill.import_csv(sessions, "One", source, default_region="US", workers=1)
     single_rejects = (tmp_path / "many.rejects.csv").read_bytes()
-    parallel = loader.import_csv(sessions, "Two", source, default_region="US", workers=2)
+    parallel = csv_fill.import_csv(sessions, "Two", source, default_region="US", workers=2)
     assert (parallel.imported, parallel.duplicates, parallel.rejected) == (
         single.imported,
         single.duplicates,
