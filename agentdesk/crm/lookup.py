@@ -53,6 +53,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.crm import lookup_pg
 from agentdesk.crm.base import Base, UtcDateTime
 from agentdesk.crm.models import display_name
+from agentdesk.crm.pinned import PinnedConnections
 from agentdesk.domain.enums import (
     OPEN_CASE_STATUSES,
     OPEN_OPPORTUNITY_STAGES,
@@ -234,7 +235,7 @@ class CallerLookup:
         self._open_limit = open_items_limit
         self._clock = clock
         bind = sessions.kw.get("bind")
-        self._pinned = lookup_pg.PinnedConnections(bind) if isinstance(bind, Engine) else None
+        self._pinned = PinnedConnections(bind) if isinstance(bind, Engine) else None
         self._one_trip = self._pinned is not None and self._pinned.dialect == "postgresql"
 
     def close(self) -> None:

@@ -12,11 +12,7 @@ and keeps the two-statement path in :mod:`agentdesk.crm.lookup`.
 
 from __future__ import annotations
 
-import contextlib
 import re
-import threading
-import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -37,8 +33,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.engine import Connection, Dialect, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import Connection, Dialect
 
 from agentdesk.crm.base import UtcDateTime
 from agentdesk.domain.enums import OPEN_CASE_STATUSES, OPEN_OPPORTUNITY_STAGES, CallbackStatus
@@ -205,75 +200,6 @@ def constant(value: str) -> ColumnElement[Any]:
     return literal_column(f"'{value}'")
 
 
-class PinnedConnections:
-    """One autocommit connection per thread, kept for the life of the owner.
-
-    A pooled checkout pings the server first (``pool_pre_ping``): a second round trip for
-    every screen pop. A pinned connection skips it and instead retries once when the server
-    turns out to have dropped it (a restart, a failover), which is SQLAlchemy's "optimistic"
-    disconnect handling. Autocommit means it never sits idle in a transaction or holds locks.
-    """
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self.dialect = engine.dialect.name
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._open: set[Connection] = set()
-        # Whoever drops the owner without close() still gives the connections back.
-        self._finalizer = weakref.finalize(self, _close_all, self._open, self._lock)
-
-    def run(self, work: Callable[[Connection], T]) -> T:
-        for attempt in (1, 2):
-            conn = self._connection()
-            try:
-                result = work(conn)
-            except DBAPIError as exc:
-                self._discard(conn)
-                if attempt == 2 or not exc.connection_invalidated:
-                    raise
-                continue
-            except Exception:
-                # Work on the driver's own cursor (see fetch) raises the driver's errors.
-                dropped = _dropped(conn)
-                if dropped:
-                    conn.invalidate()
-                self._discard(conn)
-                if attempt == 2 or not dropped:
-                    raise
-                continue
-            conn.rollback()  # ends SQLAlchemy's own transaction marker; nothing goes to the server
-            return result
-        raise AssertionError("unreachable")
-
-    def close(self) -> None:
-        self._finalizer()
-
-    def _connection(self) -> Connection:
-        conn: Connection | None = getattr(self._local, "conn", None)
-        if conn is None or conn.closed or conn.invalidated:
-            conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            if self.dialect == "postgresql":
-                # Rows read by fetch() skip SQLAlchemy's result processing, which would turn
-                # timestamps to UTC; the server does it instead.
-                conn.exec_driver_sql("SET TIME ZONE 'UTC'")
-            self._local.conn = conn
-            with self._lock:
-                self._open.add(conn)
-        return conn
-
-    def _discard(self, conn: Connection) -> None:
-        self._local.conn = None
-        with self._lock:
-            self._open.discard(conn)
-        conn.close()
-
-
-def _dropped(conn: Connection) -> bool:
-    driver = conn.connection.driver_connection
-    return bool(getattr(driver, "closed", False) or getattr(driver, "broken", False))
-
-
 @dataclass(frozen=True)
 class RawStatement:
     """A statement compiled once for one dialect and run on the driver's cursor.
@@ -282,7 +208,7 @@ class RawStatement:
     as much as the server's work (describing 28 columns per execution, processing every
     value), so the pinned PostgreSQL connection runs it on psycopg directly. The statement's
     values need no conversion: strings, integers, aware UTC datetimes, UUIDs, and the
-    connection's time zone is UTC (see PinnedConnections).
+    connection's time zone is UTC (see :mod:`agentdesk.crm.pinned`).
     """
 
     sql: str
@@ -305,13 +231,3 @@ class RawStatement:
         with driver.cursor(row_factory=namedtuple_row) as cursor:
             cursor.execute(self.sql, params, prepare=True)
             return list(cursor.fetchall())
-
-
-def _close_all(connections: set[Connection], lock: threading.Lock) -> None:
-    with lock:
-        pending = list(connections)
-        connections.clear()
-    for conn in pending:
-        # A connection the server already dropped is nothing to report at shutdown.
-        with contextlib.suppress(Exception):
-            conn.close()

@@ -43,6 +43,7 @@ Explaining "nothing to dial"
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 import uuid
@@ -544,18 +545,21 @@ def _choose(session: Executor, ctx: _Context, dry_run: bool) -> Row[Any] | None:
     statements = _statements()
     params = ctx.params
     if dry_run:
+        # Each candidate's number is probed once, in offer order, until one is not listed.
         limit = {"limit": DRY_RUN_CANDIDATES}
-        candidates = list(
-            session.execute(statements["callbacks"], params | limit | {"keys": ctx.keys})
+        batches = itertools.chain(
+            [session.execute(statements["callbacks"], params | limit | {"keys": ctx.keys}).all()],
+            (
+                session.execute(statements["pool"], params | limit | {"key": key}).all()
+                for key in _group_order(session, ctx)
+            ),
         )
-        for key in _group_order(session, ctx):
-            candidates.extend(session.execute(statements["pool"], params | limit | {"key": key}))
-            if any(not _listed(session, ctx, c.e164) for c in candidates):
-                break
-        return next((c for c in candidates if not _listed(session, ctx, c.e164)), None)
+        return next(
+            (c for batch in batches for c in batch if not _listed(session, ctx, c.e164)), None
+        )
     # SQLite, under BEGIN IMMEDIATE: nobody else reads or writes until the commit.
     skips = 0
-    for statement, values in _sources(session, ctx, statements["callbacks"], statements["pool"]):
+    for statement, values in _sources(session, ctx):
         while skips <= MAX_DNC_SKIPS:
             entry = session.execute(statement, values | {"limit": 1}).first()
             if entry is None:
@@ -567,17 +571,16 @@ def _choose(session: Executor, ctx: _Context, dry_run: bool) -> Row[Any] | None:
     return None
 
 
-def _sources(
-    session: Executor, ctx: _Context, callbacks: Any, pool: Any
-) -> Iterator[tuple[Any, dict[str, Any]]]:
+def _sources(session: Executor, ctx: _Context) -> Iterator[tuple[Any, dict[str, Any]]]:
     """Where the next entry comes from, in order: due callbacks, then each group's head.
 
     A generator, so the group order (a round trip) is only asked for when no callback won.
     """
+    statements = _statements()
     if ctx.callbacks_due:
-        yield callbacks, ctx.params | {"keys": ctx.keys}
+        yield statements["callbacks"], ctx.params | {"keys": ctx.keys}
     for key in _group_order(session, ctx):
-        yield pool, ctx.params | {"key": key}
+        yield statements["pool"], ctx.params | {"key": key}
 
 
 def _reserve_locked(conn: Connection, ctx: _Context) -> OfferedEntry | None:
