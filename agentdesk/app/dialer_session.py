@@ -192,6 +192,9 @@ class DialerChanged:
 class DialerNotice:
     message: str
     error: bool = False
+    who: str = ""
+    reason: str = ""
+    """For a refused pick: a key of ``agentdesk.dialer.picking.REASONS`` (the UI words it)."""
 
 
 DialerEvent = DialerChanged | DialerNotice
@@ -433,10 +436,10 @@ class DialerSession:
         def failed(error: BaseException) -> None:
             if generation != self._generation:
                 return
-            self._notice(
-                f"{_who(chosen)} was not dialled: {error}",
-                error=not isinstance(error, DialerError),
-            )
+            reason = error.reason if isinstance(error, EntryUnavailableError) else ""
+            message = f"{_who(chosen)} was not dialled: {error}"
+            failure = not isinstance(error, DialerError)
+            self._emit(DialerNotice(message, failure, who=_who(chosen), reason=reason))
             if isinstance(error, EntryUnavailableError) and error.reason == "dnc":
                 self._set(last_result=EntryResult(_who(chosen), "dnc", "dnc"))
             self._set(entry=None)

@@ -38,6 +38,7 @@ from agentdesk.app.dialer_session import (
 )
 from agentdesk.app.dto import CHANGED_CALLBACKS, CallbackItem, OwnerKind, PartyRef
 from agentdesk.ui.background import run_in_background
+from agentdesk.ui.labels import pick_refusal
 from agentdesk.ui.pop_views import short_when
 
 SNOOZES = (
@@ -45,21 +46,6 @@ SNOOZES = (
     (60, QT_TRANSLATE_NOOP("CallbacksPanel", "1 hour")),
     (24 * 60, QT_TRANSLATE_NOOP("CallbacksPanel", "1 day")),
 )
-# Why the dialer refused to dial a campaign callback; the keys are picking.REASONS'.
-REFUSALS = {
-    "gone": QT_TRANSLATE_NOOP("CallbacksPanel", "it is no longer in the campaign"),
-    "paused": QT_TRANSLATE_NOOP("CallbacksPanel", "the campaign is paused"),
-    "reserved": QT_TRANSLATE_NOOP("CallbacksPanel", "another agent has it"),
-    "done": QT_TRANSLATE_NOOP("CallbacksPanel", "it is finished"),
-    "exhausted": QT_TRANSLATE_NOOP("CallbacksPanel", "it is out of attempts"),
-    "invalid": QT_TRANSLATE_NOOP("CallbacksPanel", "its number is invalid"),
-    "dnc": QT_TRANSLATE_NOOP("CallbacksPanel", "its number is on a do-not-call list"),
-    "other_agent": QT_TRANSLATE_NOOP("CallbacksPanel", "it is another agent's callback"),
-    "outside_hours": QT_TRANSLATE_NOOP("CallbacksPanel", "it is outside calling hours"),
-    "unknown_time_zone": QT_TRANSLATE_NOOP("CallbacksPanel", "its time zone is unknown"),
-    "retry_wait": QT_TRANSLATE_NOOP("CallbacksPanel", "its next try is not due yet"),
-    "callback_not_due": QT_TRANSLATE_NOOP("CallbacksPanel", "it is not due yet"),
-}
 CRM, CAMPAIGN = "crm", "campaign"
 COLUMNS = 6
 NOTE_COLUMN, CAMPAIGN_COLUMN = 3, 4
@@ -372,8 +358,7 @@ class CallbacksPanel(QWidget):
         who = cb.name or cb.phone_e164
 
         def refused(reason: str, message: str) -> None:
-            text = self.tr(str(REFUSALS[reason])) if reason in REFUSALS else message
-            self._show_refusal(who, text)
+            self._show_refusal(who, pick_refusal(reason) or message)
             self.reload()  # the entry's state changed (taken, listed, closed...)
 
         why = self._dialer.dial_callback(cb, refused)

@@ -44,6 +44,7 @@ from agentdesk.app.dialer_session import (
     party_of,
 )
 from agentdesk.ui.background import run_in_background
+from agentdesk.ui.labels import pick_refusal
 from agentdesk.ui.pop_views import short_when, title_label
 
 # Marked for lupdate in the panel's context; self.tr() looks them up there at run time.
@@ -359,7 +360,12 @@ class DialerPanel(QWidget):
         if isinstance(event, DialerChanged):
             self.show_view(event.view)
         elif isinstance(event, DialerNotice):
-            self.noticeRaised.emit(event.message, event.error)
+            why = pick_refusal(event.reason)
+            if why is not None:
+                text = self.tr("Cannot dial {who}: {why}").format(who=event.who, why=why)
+                self.noticeRaised.emit(text, event.error)
+            else:
+                self.noticeRaised.emit(event.message, event.error)
 
     def show_view(self, view: DialerView) -> None:
         self.view = view

@@ -16,54 +16,6 @@
         <translation>1 天</translation>
     </message>
     <message>
-        <source>it is no longer in the campaign</source>
-        <translation>该条目已不在外呼活动中</translation>
-    </message>
-    <message>
-        <source>the campaign is paused</source>
-        <translation>外呼活动已暂停</translation>
-    </message>
-    <message>
-        <source>another agent has it</source>
-        <translation>其他坐席正在处理</translation>
-    </message>
-    <message>
-        <source>it is finished</source>
-        <translation>该条目已完成</translation>
-    </message>
-    <message>
-        <source>it is out of attempts</source>
-        <translation>拨打次数已用完</translation>
-    </message>
-    <message>
-        <source>its number is invalid</source>
-        <translation>号码无效</translation>
-    </message>
-    <message>
-        <source>its number is on a do-not-call list</source>
-        <translation>号码在勿扰名单中</translation>
-    </message>
-    <message>
-        <source>it is another agent&apos;s callback</source>
-        <translation>这是其他坐席的回拨</translation>
-    </message>
-    <message>
-        <source>it is outside calling hours</source>
-        <translation>不在允许拨打时段</translation>
-    </message>
-    <message>
-        <source>its time zone is unknown</source>
-        <translation>时区未知</translation>
-    </message>
-    <message>
-        <source>its next try is not due yet</source>
-        <translation>尚未到下次重拨时间</translation>
-    </message>
-    <message>
-        <source>it is not due yet</source>
-        <translation>回拨尚未到期</translation>
-    </message>
-    <message>
         <source>Due</source>
         <translation>到期</translation>
     </message>
@@ -440,6 +392,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>无法跳过：{why}</translation>
     </message>
     <message>
+        <source>Cannot dial {who}: {why}</source>
+        <translation>无法拨打 {who}：{why}</translation>
+    </message>
+    <message>
         <source>{mode} · calls {window} callee time</source>
         <translation>{mode} · 按被叫方当地时间 {window} 拨打</translation>
     </message>
@@ -751,6 +707,57 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>never</source>
         <translation>从未</translation>
+    </message>
+</context>
+<context>
+    <name>PickRefusal</name>
+    <message>
+        <source>it is no longer in the campaign</source>
+        <translation>该条目已不在外呼活动中</translation>
+    </message>
+    <message>
+        <source>the campaign is paused</source>
+        <translation>外呼活动已暂停</translation>
+    </message>
+    <message>
+        <source>another agent has it</source>
+        <translation>其他坐席正在处理</translation>
+    </message>
+    <message>
+        <source>it is finished</source>
+        <translation>该条目已完成</translation>
+    </message>
+    <message>
+        <source>it is out of attempts</source>
+        <translation>拨打次数已用完</translation>
+    </message>
+    <message>
+        <source>its number is invalid</source>
+        <translation>号码无效</translation>
+    </message>
+    <message>
+        <source>its number is on a do-not-call list</source>
+        <translation>号码在勿扰名单中</translation>
+    </message>
+    <message>
+        <source>it is another agent&apos;s callback</source>
+        <translation>这是其他坐席的回拨</translation>
+    </message>
+    <message>
+        <source>it is outside calling hours</source>
+        <translation>不在允许拨打时段</translation>
+    </message>
+    <message>
+        <source>its time zone is unknown</source>
+        <translation>时区未知</translation>
+    </message>
+    <message>
+        <source>its next try is not due yet</source>
+        <translation>尚未到下次重拨时间</translation>
+    </message>
+    <message>
+        <source>it is not due yet</source>
+        <translation>回拨尚未到期</translation>
     </message>
 </context>
 <context>

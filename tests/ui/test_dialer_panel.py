@@ -169,3 +169,19 @@ def test_manual_mode_lists_entries_and_dials_the_picked_one(slow: Desk) -> None:
     slow.wait(lambda: panel.view.phase is DialerPhase.CHOOSING and table.rowCount() == 2)
     assert {_cell(panel, r, 1) for r in range(2)} == {loaded.phones[0], loaded.phones[2]}
     assert panel.lastLabel.text().startswith("Last: Grace Hopper — cancelled; next try after")
+
+
+def test_a_refused_pick_is_worded_by_the_panel(slow: Desk) -> None:
+    loaded = make_campaign(slow.context, mode="manual")
+    panel = _choose(slow, loaded.name)
+    panel.startButton.click()
+    slow.wait(lambda: panel.view.phase is DialerPhase.CHOOSING and panel.choicesTable.rowCount())
+    row = next(r for r in range(3) if _cell(panel, r, 1) == loaded.phones[1])
+    add_numbers(slow.context.database.sessions, [loaded.phones[1]])  # listed after the list
+    notices: list[tuple[str, bool]] = []
+    panel.noticeRaised.connect(lambda text, error: notices.append((text, error)))
+    panel.choicesTable.selectRow(row)
+    panel.pickButton.click()
+    slow.wait(lambda: bool(notices))
+    assert notices == [("Cannot dial Grace Hopper: its number is on a do-not-call list", False)]
+    assert slow.controller.call is None

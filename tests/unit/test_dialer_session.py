@@ -334,6 +334,7 @@ def test_a_pick_that_was_taken_or_listed_meanwhile_says_why(dialer: Dialer) -> N
         f"{first.name} was not dialled: the entry cannot be dialled: another agent has it"
     )
     assert not notice.error
+    assert (notice.who, notice.reason) == (first.name, "reserved")  # for the UI to word
     dialer.wait(lambda: _choosing(dialer) and len(dialer.session.view.choices) == 2)
     assert {e.id for e in dialer.session.view.choices} == {second.id, third.id}
 
