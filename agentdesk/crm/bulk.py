@@ -187,19 +187,15 @@ class _SqliteWriter:
             iterator = iter(rows)
             while batch := list(islice(iterator, SQLITE_BATCH_ROWS)):
                 whole = len(batch) - len(batch) % per_insert
-                if per_insert > 1 and whole:
-                    cursor.executemany(
-                        many_sql,
-                        [
-                            tuple(chain.from_iterable(batch[at : at + per_insert]))
-                            for at in range(0, whole, per_insert)
-                        ],
-                    )
-                    batch = batch[whole:] if whole < len(batch) else []
-                    written += whole
-                if batch:
-                    cursor.executemany(sql, batch)
-                    written += len(batch)
+                cursor.executemany(
+                    many_sql,
+                    [
+                        tuple(chain.from_iterable(batch[at : at + per_insert]))
+                        for at in range(0, whole, per_insert)
+                    ],
+                )
+                cursor.executemany(sql, batch[whole:])  # the rest, one row per INSERT
+                written += len(batch)
             for other, other_columns, other_rows in then() if then else ():
                 cursor.executemany(_insert_sql(other, other_columns, None), other_rows)
             for _name, ddl in indexes:

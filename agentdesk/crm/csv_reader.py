@@ -418,7 +418,9 @@ class CsvTable:
         """The records from byte ``offset`` (a range start) on, after ``lines_before`` lines.
 
         What :meth:`records` would have given from there: when a range cannot be read alone,
-        the rest of the file is read here, in order, with the same errors and line numbers.
+        the rest of the file is read here, in order, with the same records, line numbers and
+        CSV errors. An undecodable byte is reported "after line N" as in a whole-file read,
+        but N may differ by a few hundred lines (the decoder reads ahead in blocks).
         """
         self._text.detach()  # the old wrapper must not close the file when it is collected
         self._binary.seek(offset)
@@ -517,8 +519,8 @@ class RangeRecords:
 
     ``lines`` is how many physical lines the range holds. ``complete`` is False when the range
     cannot stand alone (it ends inside a quoted field, or does not decode or parse); the
-    caller then reads from its start with :meth:`CsvTable.resume`, which gives the exact
-    records or error of a whole-file read.
+    caller then reads from its start with :meth:`CsvTable.resume`, which gives the records
+    and CSV errors of a whole-file read (see there for undecodable bytes).
     """
 
     records: list[tuple[int, list[str]]]

@@ -1,7 +1,13 @@
 """Filling a campaign from a CSV file (``agentdesk campaign import``).
 
-The contact importer's reader and row rules apply, with its reject file and result shape (see
-:mod:`agentdesk.dialer.loader` for what a fill does with the rows). A big file is read and
+CSV files go through the contact importer's reader and row rules (``crm.csv_reader`` and the
+importer's row parser: field count, names, country column, strict phone validation, field
+lengths), the same reject file ``<stem>.rejects.csv`` and the same result shape, so
+``campaign import`` reports and exits like ``import contacts``. One entry per row: the row's
+first phone column with a number. An optional time-zone column (``time zone``, ``tz``, ``时区``)
+overrides the number's zones.
+
+See :mod:`agentdesk.dialer.loader` for what every fill does with the rows. A big file is read and
 parsed by several processes (:mod:`agentdesk.dialer.csv_rows`), each taking byte ranges of the
 file, while this process writes what they have parsed so far.
 """
@@ -13,7 +19,7 @@ import itertools
 import multiprocessing
 import uuid
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing
 from datetime import datetime
@@ -24,7 +30,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.base import utcnow
-from agentdesk.crm.bulk import bulk_writer, id_block_base, row_format
+from agentdesk.crm.bulk import TableRows, bulk_writer, id_block_base, row_format
 from agentdesk.crm.csv_reader import CONTACT_COLUMNS, CsvTable, ImportFileError, open_csv
 from agentdesk.crm.importer import (
     ProgressCallback,
@@ -112,7 +118,7 @@ def import_csv(
         try:
             if workers is None:
                 workers = auto_workers(table.total_bytes, PARALLEL_ABOVE_BYTES)
-            ids = Ids(id_block_base(), 0, row_format(_dialect(sessions)).uuid)
+            ids = Ids(id_block_base(), 0, row_format(_engine(sessions).dialect.name).uuid)
             parsed: Generator[tuple[Parsed, int, int], None, None]
             if workers > 1:
                 parsed = _parsed_in_processes(table, region, zone_position, workers, ids)
@@ -149,7 +155,7 @@ def _parsed_in_processes(
     Each process reads its own byte ranges, so this one neither reads nor ships the records.
     A range that cannot stand alone (a quoted field across the cut, an undecodable byte) and
     the rest of the file after it are read here and parsed in batches by the processes, as
-    one whole-file read would see them: same records, line numbers and errors.
+    one whole-file read would see them: same records, line numbers and CSV errors.
     """
     common = (table.mapping, region, zone_position)
     ranges = table.ranges(RANGE_BYTES) or []
@@ -238,7 +244,6 @@ class _CsvLoad:
         dnc = str(EntryStatus.DNC)
         used = self.used_zones
         for chunk in chunks:
-            rows = []
             for values in chunk:
                 e164 = values[E164]
                 if e164 in seen:
@@ -249,14 +254,13 @@ class _CsvLoad:
                 if e164 in listed:
                     self.dnc += 1
                     values = (*values[:STATUS], dnc)
-                rows.append(values)
-            yield from rows
+                yield values
 
 
-def _dialect(sessions: sessionmaker[Session]) -> str:
+def _engine(sessions: sessionmaker[Session]) -> Engine:
     engine = sessions.kw["bind"]
     assert isinstance(engine, Engine)
-    return engine.dialect.name
+    return engine
 
 
 def _write_csv(
@@ -298,12 +302,11 @@ def _write_csv(
             numbers = {values[E164] for chunk in source for values in chunk}
             existing = campaign_numbers(session, campaign_id, numbers)
             listed = listed_numbers(session, campaign_id, numbers)
-    engine = sessions.kw["bind"]
-    assert isinstance(engine, Engine)
+    engine = _engine(sessions)
     with bulk_writer(engine) as writer:
         campaign_value = writer.uuid(campaign_id.int)
 
-        def zone_rows() -> list[tuple[str, Sequence[str], list[tuple[Any, ...]]]]:
+        def zone_rows() -> list[TableRows]:
             rows = [
                 (campaign_value, key, " ".join(load.zones[key]))
                 for key in sorted(load.used_zones - known_zones)

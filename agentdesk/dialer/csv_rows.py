@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from agentdesk.crm.csv_reader import HeaderMap, read_range
 from agentdesk.crm.rows import Batch, RowParser, gc_paused, worker_parser
-from agentdesk.dialer.rules import EntryStatus, is_known_zone, zone_key, zones_for_number
+from agentdesk.dialer.rules import EntryStatus, callee_zones, is_known_zone, zone_key
 
 CSV_COLUMNS = (
     "id", "phone_raw", "e164", "time_zone", "zone_key", "first_name", "last_name", "company",
@@ -78,7 +78,7 @@ def _entry(
     phone = row.phones[0]
     # Looking zones up (phonenumbers metadata) is per-number work: done here it runs in the
     # parsing processes, not in the single writing one.
-    zones = (zone,) if zone else zones_for_number(phone.e164)  # callee_zones
+    zones = callee_zones(phone.e164, zone)
     key = _ZONE_KEYS.get(zones)
     if key is None:
         key = _ZONE_KEYS[zones] = zone_key(zones)

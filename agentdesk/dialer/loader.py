@@ -2,13 +2,6 @@
 every fill shares (``load_entries``, duplicate and DNC checks, the audit entry). The CSV fill
 is :mod:`agentdesk.dialer.csv_fill`.
 
-CSV files go through the contact importer's reader and row rules (``crm.csv_reader`` and the
-importer's row parser: field count, names, country column, strict phone validation, field
-lengths), the same reject file ``<stem>.rejects.csv`` and the same result shape, so
-``campaign import`` reports and exits like ``import contacts``. One entry per row: the row's
-first phone column with a number. An optional time-zone column (``time zone``, ``tz``, ``时区``)
-overrides the number's zones.
-
 Every entry gets its zone group key at load time (``rules.zone_key``); a CRM fill writes the
 campaign's groups to ``dialer_campaign_zones`` *before* the entries (a failed load leaves at
 most an unused group row), a CSV fill in the entries' own transaction. Numbers already on a
@@ -16,9 +9,7 @@ DNC list are loaded as ``dnc`` (so the progress shows them); numbers already in 
 or twice in the file, count as duplicates.
 
 Entries are written with ``crm.bulk`` (raw ``executemany`` on SQLite, ``COPY`` on PostgreSQL,
-secondary indexes rebuilt for big loads) in one transaction. A big CSV file is read and parsed
-by several processes (``dialer.csv_rows``), each taking byte ranges of the file, while this
-process writes what they have parsed so far.
+secondary indexes rebuilt for big loads) in one transaction.
 """
 
 from __future__ import annotations
@@ -97,8 +88,6 @@ class EntrySpec(NamedTuple):
     country: str | None = None
     contact_id: uuid.UUID | None = None
     lead_id: uuid.UUID | None = None
-    zones: tuple[str, ...] | None = None
-    """``callee_zones`` of the number when already known (else looked up when written)."""
 
 
 @dataclass(frozen=True)
@@ -434,7 +423,7 @@ def _build(
             batch.duplicates += 1
             continue
         seen.add(s.e164)
-        zones = s.zones if s.zones is not None else callee_zones(s.e164, s.time_zone)
+        zones = callee_zones(s.e164, s.time_zone)
         key = zone_keys.get(zones)
         if key is None:
             key = zone_keys[zones] = zone_key(zones)

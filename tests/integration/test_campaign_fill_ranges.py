@@ -11,12 +11,14 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.csv_reader import open_csv, read_range
+from agentdesk.crm import bulk
+from agentdesk.crm.csv_reader import CsvTable, open_csv, read_range
 from agentdesk.dialer import commands, csv_fill
 from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.models import CampaignEntry, CampaignZone
@@ -78,6 +80,10 @@ def write(path: Path, rows: list[list[str]], encoding: str, newline: str) -> Pat
     return path
 
 
+def _no_fallback(*_args: object) -> NoReturn:
+    raise AssertionError("a range did not stand alone")
+
+
 @pytest.mark.parametrize(
     ("encoding", "newline"), [("utf-8", "\r\n"), ("utf-8-sig", "\n"), ("gbk", "\r\n")]
 )
@@ -98,6 +104,8 @@ def test_ranges_in_processes_load_what_one_process_loads(
     monkeypatch.setattr(csv_fill, "RANGE_BYTES", 700)  # about 60 ranges
     with open_csv(source) as table:
         assert len(table.ranges(csv_fill.RANGE_BYTES) or []) > 40
+    # Every range must stand alone here: a fallback to one reader would hide a broken cut.
+    monkeypatch.setattr(CsvTable, "resume", _no_fallback)
     progress: list[tuple[int, int, int]] = []
     many = csv_fill.import_csv(
         sessions,
@@ -173,3 +181,23 @@ def test_ranges_that_cannot_stand_alone_fall_back_to_one_reader(
     assert many.rejected == single.rejected
     assert snapshot(sessions, "Many") == snapshot(sessions, "One")
     assert single.imported > 100
+
+
+def test_a_big_load_leaves_every_index_in_place(
+    sessions: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Loads above DEFER_INDEXES_ABOVE drop indexes and build them again (some are kept, some
+    # partial ones skipped): whatever the path, the table must end with all of its indexes.
+    engine = sessions.kw["bind"]
+    before = {ix["name"] for ix in inspect(engine).get_indexes("dialer_entries")}
+    monkeypatch.setattr(bulk, "DEFER_INDEXES_ABOVE", 0)
+    monkeypatch.setattr(bulk, "REBUILD_INDEXES_ABOVE", 0)
+    source = write(tmp_path / "fill.csv", rows_with_everything(300), "utf-8", "\n")
+    commands.campaign_create(sessions, "Big")
+    loaded = csv_fill.import_csv(sessions, "Big", source, default_region="US", workers=1)
+    assert loaded.imported > 100
+    after = {ix["name"] for ix in inspect(engine).get_indexes("dialer_entries")}
+    assert after == before and len(before) == 5
+    with sessions() as session:
+        written = session.scalar(select(func.count()).select_from(CampaignEntry))
+    assert written == loaded.imported
