@@ -152,7 +152,7 @@ def _one_run(args: argparse.Namespace, source: Path, work: Path, run: int) -> di
         _empty_dialer_tables(engine)
     sessions = session_factory(engine)
     create_campaign(sessions, f"Fill bench {run}")
-    dnc_s = _fill_dnc(engine, source, args.dnc, args.seed) if args.dnc else 0.0
+    dnc_s = _fill_dnc(sessions, source, args.dnc, args.seed) if args.dnc else 0.0
     marks: list[float] = []
 
     def progress(rows: int, done: int, total: int) -> None:
@@ -212,15 +212,12 @@ def _empty_dialer_tables(engine: Any) -> None:
         conn.exec_driver_sql("TRUNCATE dialer_entries, dialer_campaign_zones, dialer_dnc CASCADE")
 
 
-def _fill_dnc(engine: Any, source: Path, count: int, seed: int) -> float:
+def _fill_dnc(sessions: Any, source: Path, count: int, seed: int) -> float:
     """A global DNC list of ``count`` numbers, 5 % of them from ``source``; returns seconds."""
     import csv
     import random
-    import uuid as uuid_module
-    from datetime import UTC, datetime
 
-    from agentdesk.crm.bulk import bulk_writer
-    from agentdesk.dialer.models import DncNumber
+    from agentdesk.dialer import dnc
     from agentdesk.domain.phone import try_normalize
 
     started = time.perf_counter()
@@ -236,33 +233,9 @@ def _fill_dnc(engine: Any, source: Path, count: int, seed: int) -> float:
                 listed.add(number.e164)
     while len(listed) < count:
         listed.add(f"+1{rng.randint(201, 989)}{rng.randrange(10**7):07d}")
-    now = datetime.now(UTC).replace(tzinfo=None)
-    with bulk_writer(engine) as writer:
-        stamp = writer.ts(now)
-        writer.write(
-            DncNumber.__tablename__,
-            ("id", "e164"),
-            ((writer.uuid(uuid_module.uuid4().int), e164) for e164 in sorted(listed)),
-            expected=len(listed),
-            constants=_dnc_constants(writer, stamp),
-        )
+    # The bulk path the CLI's DNC file import ends in (numbers already E.164), as bench_data.
+    dnc._store(sessions, sorted(listed), None, "fill bench")
     return time.perf_counter() - started
-
-
-def _dnc_constants(writer: Any, stamp: str | None) -> dict[str, Any]:
-    from agentdesk.dialer.models import DncNumber
-
-    values: dict[str, Any] = {}
-    for column in DncNumber.__table__.columns:
-        if column.name in ("id", "e164"):
-            continue
-        if column.name == "added_at":
-            values[column.name] = stamp
-        elif column.nullable:
-            values[column.name] = None
-        else:
-            raise RuntimeError(f"{DncNumber.__tablename__}.{column.name}: no benchmark value")
-    return values
 
 
 if __name__ == "__main__":
