@@ -25,7 +25,6 @@ of person rows.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import tempfile
@@ -56,6 +55,7 @@ from agentdesk.crm.rows import (
     Batch,
     ParsedPhone,
     ParsedRow,
+    RejectLines,
     RowParser,
     auto_workers,
     batches,
@@ -63,6 +63,7 @@ from agentdesk.crm.rows import (
     in_processes,
     name_key,
     parse_batch,
+    row_dict,
     split_full_name,
 )
 from agentdesk.domain.enums import AuditAction
@@ -140,13 +141,6 @@ def _company_key(name: str) -> str:
     return _SPACES.sub(" ", name).strip().lower()
 
 
-def row_dict(header: tuple[str, ...], cells: list[str]) -> dict[str, str]:
-    row = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}
-    for i in range(len(header), len(cells)):
-        row[f"column {i + 1}"] = cells[i]
-    return row
-
-
 class RejectWriter:
     """Writes rejects to a temporary file next to the input; renamed into place on commit."""
 
@@ -164,12 +158,16 @@ class RejectWriter:
         self.temp = Path(name)
         # UTF-8 with BOM: Excel opens it correctly, and our reader reads it back.
         self._fh = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
-        self._writer = csv.writer(self._fh, delimiter=delimiter)
-        self._writer.writerow(["line", "reason", *header])
+        self._lines = RejectLines(delimiter)
+        self._fh.write("line" + delimiter + self._lines.tail("reason", list(header)))
 
     def write(self, line: int, reason: str, cells: list[str]) -> None:
+        self.write_line(line, self._lines.tail(reason, cells))
+
+    def write_line(self, line: int, tail: str) -> None:
+        """A reject formatted by :meth:`RejectLines.tail` with this file's delimiter."""
         self.count += 1
-        self._writer.writerow([str(line), reason, *cells])
+        self._fh.write(f"{line}{self._lines.delimiter}{tail}")
 
     def finish(self) -> Path | None:
         self._fh.close()

@@ -6,7 +6,9 @@ processes of a big file load only this, the CSV reader and the phone module.
 
 from __future__ import annotations
 
+import csv
 import gc
+import io
 import multiprocessing
 import os
 import re
@@ -28,9 +30,12 @@ from agentdesk.domain.phone import (
 from agentdesk.domain.phone_fast import INVALID, fast_reading
 
 __all__ = [
+    "NO_PHONE",
     "Batch",
+    "FirstPhoneRow",
     "ParsedPhone",
     "ParsedRow",
+    "RejectLines",
     "RowParser",
     "auto_workers",
     "batches",
@@ -38,6 +43,7 @@ __all__ = [
     "in_processes",
     "name_key",
     "parse_batch",
+    "row_dict",
     "split_full_name",
     "worker_parser",
 ]
@@ -75,6 +81,12 @@ class ParsedPhone(NamedTuple):
     e164: str
     extension: str | None
     kind: PhoneKind
+
+
+FirstPhoneRow = tuple[str, str, str | None, str | None, str | None, str | None, str | None]
+""":meth:`RowParser.parse_first_phone`'s row: the first phone's cell and E.164, first name,
+last name, company, city and country (region code)."""
+NO_PHONE = "no phone number"
 
 
 class ParsedRow(NamedTuple):
@@ -129,6 +141,35 @@ def name_key(first: str | None, last: str | None) -> tuple[str, str]:
         _SPACES.sub(" ", first or "").strip().casefold(),
         _SPACES.sub(" ", last or "").strip().casefold(),
     )
+
+
+def row_dict(header: tuple[str, ...], cells: list[str]) -> dict[str, str]:
+    """A rejected record's cells by header name (``column N`` for cells past the header)."""
+    row = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}
+    for i in range(len(header), len(cells)):
+        row[f"column {i + 1}"] = cells[i]
+    return row
+
+
+class RejectLines:
+    """A reject file's lines from the reason on: the writer puts the line number before them.
+
+    Kept apart from the file so that parsing processes can format their rejects (a tenth of
+    a big file may be rejected) and the writing process only prefixes and writes them.
+    """
+
+    def __init__(self, delimiter: str) -> None:
+        self.delimiter = delimiter
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, delimiter=delimiter)
+
+    def tail(self, reason: str, cells: list[str]) -> str:
+        """``reason`` and ``cells`` as CSV, line end included (a line number needs no quotes)."""
+        self._writer.writerow([reason, *cells])
+        text = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        return text
 
 
 def _or_last(position: int | None) -> int:
@@ -209,9 +250,79 @@ class RowParser:
         return cached
 
     def parse(self, line: int, cells: list[str]) -> ParsedRow | str:
+        head = self._head(cells)
+        if isinstance(head, str):
+            return head
+        values, first, last, country = head
+        region = country or self.default_region
+        phones: list[ParsedPhone] = []
+        for position, label, kind in self.phones:
+            raw = values[position]
+            if raw is None:
+                continue
+            number = self._checked_number(raw, region, label)
+            if isinstance(number, str):
+                return number
+            # A number in two columns keeps the first column's kind (phones are few).
+            e164 = number[0]
+            if not any(phone.e164 == e164 for phone in phones):
+                phones.append(ParsedPhone(raw, e164, number[1], kind))
+        wrong = self._wrong_fields(values, first, last, bool(phones))
+        if wrong is not None:
+            return wrong
+        return ParsedRow(
+            line,
+            first,
+            last,
+            values[self._at_company],
+            values[self._at_email],
+            values[self._at_city],
+            country,
+            values[self._at_notes],
+            values[self._at_title],
+            phones,
+        )
+
+    def parse_first_phone(self, cells: list[str]) -> FirstPhoneRow | str:
+        """What a call list keeps of :meth:`parse`'s row: the first phone, names, place.
+
+        The same checks and reasons as :meth:`parse` (every phone column is validated), plus
+        "no phone number" for a row it accepts without one. A call list is filled with a
+        million rows at a time, and this skips the objects ``parse`` builds for contacts.
+        """
+        head = self._head(cells)
+        if isinstance(head, str):
+            return head
+        values, first, last, country = head
+        region = country or self.default_region
+        phone: tuple[str, str] | None = None
+        for position, label, _kind in self.phones:
+            raw = values[position]
+            if raw is None:
+                continue
+            number = self._checked_number(raw, region, label)
+            if isinstance(number, str):
+                return number
+            if phone is None:
+                phone = (raw, number[0])
+        wrong = self._wrong_fields(values, first, last, phone is not None)
+        if wrong is not None:
+            return wrong
+        if phone is None:
+            return NO_PHONE
+        company, city = values[self._at_company], values[self._at_city]
+        return (phone[0], phone[1], first, last, company, city, country)
+
+    def _head(
+        self, cells: list[str]
+    ) -> tuple[list[str | None], str | None, str | None, str | None] | str:
+        """``(values, first, last, country)`` of a record, or why it is rejected.
+
+        ``values`` holds every cell stripped (``None`` when blank) and a ``None`` at the end,
+        which the positions of the columns the file does not have point at.
+        """
         if len(cells) != self.width:
             return f"expected {self.width} fields, found {len(cells)}"
-        # One strip per cell, and a None at the end for the columns the file does not have.
         values: list[str | None] = [c.strip() or None for c in cells]
         values.append(None)
         first, last = values[self._at_first], values[self._at_last]
@@ -220,25 +331,23 @@ class RowParser:
             if full is not None:
                 first, last = split_full_name(full)
         country_cell = values[self._at_country]
-        country = self._region(country_cell) if country_cell else None
-        region = country or self.default_region
-        phones: list[ParsedPhone] = []
-        for position, label, kind in self.phones:
-            raw = values[position]
-            if raw is None:
-                continue
-            number = self._number(raw, region, label)
-            if isinstance(number, str):
-                return number
-            e164, extension = number
-            if extension and len(extension) > _MAX_EXTENSION:
-                return f"{label} '{raw}' has an extension longer than {_MAX_EXTENSION} digits"
-            # A number in two columns keeps the first column's kind (phones are few).
-            if not any(phone.e164 == e164 for phone in phones):
-                phones.append(ParsedPhone(raw, e164, extension, kind))
-        email = values[self._at_email]
-        company = values[self._at_company]
-        if not (first or last or company or email or phones):
+        return values, first, last, self._region(country_cell) if country_cell else None
+
+    def _checked_number(self, raw: str, region: str, label: str) -> tuple[str, str | None] | str:
+        """:meth:`_number` with the extension's length checked."""
+        number = self._number(raw, region, label)
+        if isinstance(number, str):
+            return number
+        extension = number[1]
+        if extension and len(extension) > _MAX_EXTENSION:
+            return f"{label} '{raw}' has an extension longer than {_MAX_EXTENSION} digits"
+        return number
+
+    def _wrong_fields(
+        self, values: list[str | None], first: str | None, last: str | None, phoned: bool
+    ) -> str | None:
+        """Why a record whose phones are valid is still rejected, or ``None``."""
+        if not (first or last or values[self._at_company] or values[self._at_email] or phoned):
             return "no name, company, phone or e-mail"
         if first is not None and len(first) > _MAX_LEN["first name"]:
             return f"first name is longer than {_MAX_LEN['first name']} characters"
@@ -248,18 +357,7 @@ class RowParser:
             value = values[at]
             if value is not None and len(value) > limit:
                 return f"{label} is longer than {limit} characters"
-        return ParsedRow(
-            line,
-            first,
-            last,
-            company,
-            email,
-            values[self._at_city],
-            country,
-            values[self._at_notes],
-            values[self._at_title],
-            phones,
-        )
+        return None
 
 
 def _read_number(raw: str, region: str) -> tuple[str, str | None] | str:

@@ -37,7 +37,6 @@ from agentdesk.crm.importer import (
     RejectedRow,
     RejectWriter,
     RowParser,
-    row_dict,
 )
 from agentdesk.crm.rows import auto_workers, batches, gc_paused, in_processes
 from agentdesk.dialer.campaigns import load_campaign
@@ -47,6 +46,7 @@ from agentdesk.dialer.csv_rows import (
     STATUS,
     ZONE_KEY,
     Ids,
+    Layout,
     Parsed,
     numbered,
     parse_range,
@@ -112,7 +112,7 @@ def import_csv(
             raise ImportFileError(
                 f"{path}: no phone column on line {table.header_line}; found {found}"
             )
-        zone_position = table.mapping.position(TIME_ZONE)
+        layout = Layout(table.mapping, region, table.mapping.position(TIME_ZONE), table.delimiter)
         rejects = RejectWriter(path, table.header, table.delimiter)
         load = _CsvLoad(table, rejects, progress)
         try:
@@ -121,10 +121,10 @@ def import_csv(
             ids = Ids(id_block_base(), 0, row_format(_engine(sessions).dialect.name).uuid)
             parsed: Generator[tuple[Parsed, int, int], None, None]
             if workers > 1:
-                parsed = _parsed_in_processes(table, region, zone_position, workers, ids)
+                parsed = _parsed_in_processes(table, layout, workers, ids)
             else:
                 parsed = (
-                    (parse_records(parser, zone_position, batch, task), 0, table.bytes_read)
+                    (parse_records(parser, layout, batch, task), 0, table.bytes_read)
                     for task, batch in numbered(ids, batches(table.records(), BATCH_ROWS))
                 )
             # closing(): an error or a cancel stops the worker processes at once.
@@ -144,11 +144,33 @@ def import_csv(
 
 PICK_INDEX = "ix_dialer_entries_pick"
 RANGE_BYTES = 2 * 1024 * 1024
-"""How much of the file one parsing task reads (about 30,000 rows)."""
+"""How much of the file one parsing task reads (about 30,000 rows), but for the first and last
+few tasks, which read an eighth of it."""
+PIECES_PER_RANGE = 8
+
+
+def _task_ranges(pieces: list[tuple[int, int]], workers: int) -> list[tuple[int, int]]:
+    """Consecutive byte ranges joined into parsing tasks: one piece each at both ends.
+
+    Small first tasks let the writing here start soon. Small last ones let the processes end
+    together: after them comes writing that only this process does (the index build, the
+    commit), and a long last task would keep one core idle meanwhile.
+    """
+    edge = 2 * workers
+    if len(pieces) <= workers + edge:
+        return pieces
+    body = pieces[workers:-edge]
+    joined = [
+        (group[0][0], group[-1][1])
+        for group in (
+            body[at : at + PIECES_PER_RANGE] for at in range(0, len(body), PIECES_PER_RANGE)
+        )
+    ]
+    return [*pieces[:workers], *joined, *pieces[-edge:]]
 
 
 def _parsed_in_processes(
-    table: CsvTable, region: str, zone_position: int | None, workers: int, ids: Ids
+    table: CsvTable, layout: Layout, workers: int, ids: Ids
 ) -> Generator[tuple[Parsed, int, int], None, None]:
     """``(parsed, line offset of its rejects, bytes done)`` in file order, from ``workers``.
 
@@ -157,17 +179,16 @@ def _parsed_in_processes(
     the rest of the file after it are read here and parsed in batches by the processes, as
     one whole-file read would see them: same records, line numbers and CSV errors.
     """
-    common = (table.mapping, region, zone_position)
-    ranges = table.ranges(RANGE_BYTES) or []
+    ranges = _task_ranges(table.ranges(max(1, RANGE_BYTES // PIECES_PER_RANGE)) or [], workers)
     resume_at = (table.lines_before_data, 0)  # (lines before, byte offset); 0: from the header
     if ranges:
         context = multiprocessing.get_context("spawn")
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=gc.disable)
         try:
-            args = (*common, table.path, table.encoding, table.delimiter)
+            args = (layout, table.path, table.encoding)
             last = len(ranges) - 1
             tasks = iter(enumerate(ranges))
-            pending: deque[tuple[int, int, Future[Parsed]]] = deque()
+            pending: deque[tuple[int, int, Future[bytes]]] = deque()
 
             def submit() -> None:
                 for index, (start, end) in tasks:
@@ -181,7 +202,7 @@ def _parsed_in_processes(
             lines = table.lines_before_data
             while pending:
                 start, end, task = pending.popleft()
-                parsed = task.result()
+                parsed = Parsed.unpacked(task.result())
                 if not parsed.complete:
                     resume_at = (lines, start)
                     break
@@ -197,8 +218,8 @@ def _parsed_in_processes(
     lines_before, offset = resume_at
     records = table.resume(offset, lines_before) if offset else table.records()
     source = numbered(ids._replace(task=len(ranges)), batches(records, BATCH_ROWS))
-    for _task, parsed in in_processes(parse_remote, common, source, workers):
-        yield parsed, 0, table.bytes_read
+    for _task, packed in in_processes(parse_remote, (layout,), source, workers):
+        yield Parsed.unpacked(packed), 0, table.bytes_read
 
 
 class _CsvLoad:
@@ -222,13 +243,12 @@ class _CsvLoad:
         self, parsed: Generator[tuple[Parsed, int, int], None, None]
     ) -> Generator[list[tuple[Any, ...]], None, None]:
         """The entry rows of each parsed chunk, in file order; rejects go to the file."""
-        header = self.table.header
         with closing(parsed):
             for outcome, line_offset, bytes_done in parsed:
-                for line, reason, cells in outcome.rejects:
+                for line, reason, row, tail in outcome.rejects:
                     line += line_offset
-                    self.rejected.append(RejectedRow(line, reason, row_dict(header, cells)))
-                    self.rejects.write(line, reason, cells)
+                    self.rejected.append(RejectedRow(line, reason, row))
+                    self.rejects.write_line(line, tail)
                 self.zones.update(outcome.zones)
                 self.done += outcome.records
                 self.bytes_done = bytes_done

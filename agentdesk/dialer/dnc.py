@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.crm.base import utcnow
 from agentdesk.crm.bulk import bulk_writer
 from agentdesk.crm.csv_reader import CONTACT_COLUMNS, Column, ImportFileError, open_csv
-from agentdesk.crm.importer import RejectedRow, RejectWriter, row_dict
+from agentdesk.crm.importer import RejectedRow, RejectWriter
+from agentdesk.crm.rows import row_dict
 from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.models import CampaignEntry, DncNumber
 from agentdesk.dialer.rules import EntryStatus
