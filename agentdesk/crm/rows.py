@@ -16,7 +16,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, NamedTuple, TypeVar
 
 from agentdesk.crm.csv_reader import Column, CsvRecord, HeaderMap
@@ -46,6 +46,7 @@ __all__ = [
     "row_dict",
     "split_full_name",
     "worker_parser",
+    "worker_started",
 ]
 
 T = TypeVar("T")
@@ -421,9 +422,7 @@ def in_processes(
     """
     context = multiprocessing.get_context("spawn")
     pending: deque[tuple[S, Future[T]]] = deque()
-    # The workers live for one file and keep every number they read in a cache: cyclic
-    # collections there would walk that cache over and over, for no cycles to free.
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=gc.disable)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=worker_started)
     try:
         for batch in source:
             pending.append((batch, pool.submit(work, *args, batch)))
@@ -435,6 +434,24 @@ def in_processes(
             yield done, future.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+WORKER_NICENESS = 5
+
+
+def worker_started() -> None:
+    """Set up a parsing process.
+
+    The workers live for one file and keep every number they read in a cache: cyclic
+    collections there would walk that cache over and over, for no cycles to free. They run
+    below the normal priority: the process that writes what they parse (and the desktop's
+    window) comes first, and a writer left behind would finish alone after them.
+    """
+    gc.disable()
+    nice = getattr(os, "nice", None)  # not on Windows
+    if nice is not None:
+        with suppress(OSError):
+            nice(WORKER_NICENESS)
 
 
 _WORKER_PARSERS: dict[tuple[tuple[str, ...], str], RowParser] = {}

@@ -14,7 +14,6 @@ file, while this process writes what they have parsed so far.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import multiprocessing
 import uuid
@@ -38,7 +37,7 @@ from agentdesk.crm.importer import (
     RejectWriter,
     RowParser,
 )
-from agentdesk.crm.rows import auto_workers, batches, gc_paused, in_processes
+from agentdesk.crm.rows import auto_workers, batches, gc_paused, in_processes, worker_started
 from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.csv_rows import (
     CSV_COLUMNS,
@@ -183,7 +182,7 @@ def _parsed_in_processes(
     resume_at = (table.lines_before_data, 0)  # (lines before, byte offset); 0: from the header
     if ranges:
         context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=gc.disable)
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=worker_started)
         try:
             args = (layout, table.path, table.encoding)
             last = len(ranges) - 1
