@@ -187,12 +187,14 @@ class _SqliteWriter:
             iterator = iter(rows)
             while batch := list(islice(iterator, SQLITE_BATCH_ROWS)):
                 whole = len(batch) - len(batch) % per_insert
+                # One flat list of values, cut into one slice per INSERT (both in C). The cuts
+                # would shift values across columns after a row of another width.
+                if whole and set(map(len, batch[:whole])) != {len(columns)}:
+                    raise ValueError(f"rows for {table} must have {len(columns)} values each")
+                flat = list(chain.from_iterable(batch[:whole]))
+                step = per_insert * len(columns)
                 cursor.executemany(
-                    many_sql,
-                    [
-                        tuple(chain.from_iterable(batch[at : at + per_insert]))
-                        for at in range(0, whole, per_insert)
-                    ],
+                    many_sql, [flat[at : at + step] for at in range(0, len(flat), step)]
                 )
                 cursor.executemany(sql, batch[whole:])  # the rest, one row per INSERT
                 written += len(batch)
