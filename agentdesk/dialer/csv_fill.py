@@ -241,7 +241,7 @@ class _CsvLoad:
     def chunks(
         self, parsed: Generator[tuple[Parsed, int, int], None, None]
     ) -> Generator[list[tuple[Any, ...]], None, None]:
-        """The entry rows of each parsed chunk, in file order; rejects go to the file."""
+        """The entry rows of each parsed chunk, chunks in file order; rejects go to the file."""
         with closing(parsed):
             for outcome, line_offset, bytes_done in parsed:
                 for line, reason, row, tail in outcome.rejects:

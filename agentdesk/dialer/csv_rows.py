@@ -54,8 +54,9 @@ class Parsed(NamedTuple):
     def unpacked(cls, data: bytes) -> Parsed:
         """A result from :meth:`packed`.
 
-        marshal, not pickle: a million rows of strings cost a third as much to send, and both
-        ends are the same interpreter, so its format (which differs between versions) agrees.
+        marshal, not pickle: a million rows of strings cost less than half as much to send,
+        and both ends are the same interpreter, so its format (which differs between versions)
+        agrees.
         """
         rows, rejects, zones, records, lines, complete = marshal.loads(data)
         return cls(rows, rejects, zones, records, lines, complete)
