@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ from agentdesk.app.bootstrap import connect
 from agentdesk.app.config import AgentSettings, LoggingSettings, Settings
 from agentdesk.app.desktop import DesktopContext, start_desktop
 from agentdesk.app.records import PartyRef
-from agentdesk.domain.enums import OwnerKind
+from agentdesk.crm.calls import CallbackRequest, CallFacts, WrapUp
+from agentdesk.domain.enums import CallDirection, OwnerKind
 from agentdesk.telephony.port import SipConfig
 from tests.support.fake_softphone import FakeSoftphone
 
@@ -59,6 +61,30 @@ def add_party(
     return context.services.records.create_party(
         kind, first_name=first, last_name=last, phone=phone, company=company
     )
+
+
+def add_crm_callback(
+    context: DesktopContext, first: str, phone: str, due: datetime, note: str
+) -> PartyRef:
+    """A new contact and an answered inbound call whose wrap-up asks alice to call back."""
+    ref = add_party(context, first, "Cb", phone)
+    now = datetime.now(UTC)
+    context.services.calls.save_wrapup(
+        WrapUp(
+            disposition_code="callback",
+            facts=CallFacts(
+                direction=CallDirection.INBOUND,
+                started_at=now - timedelta(minutes=3),
+                ended_at=now - timedelta(minutes=2),
+                answered_at=now - timedelta(minutes=3),
+                remote_e164=phone,
+                agent="alice",
+                contact_id=ref.id,
+            ),
+            callback=CallbackRequest(due_at=due, agent="alice", note=note, phone_e164=phone),
+        )
+    )
+    return ref
 
 
 def spin(loop: asyncio.AbstractEventLoop, until: Callable[[], bool], timeout: float = 5) -> None:

@@ -10,15 +10,13 @@ from PySide6.QtWidgets import QTreeWidgetItem
 
 from agentdesk.app.desk import WrapupForm
 from agentdesk.app.dialer_session import DialerPhase
-from agentdesk.crm.calls import CallbackRequest, CallFacts, WrapUp
 from agentdesk.dialer import outcomes
 from agentdesk.dialer.campaigns import set_active
 from agentdesk.dialer.dnc import add_numbers
 from agentdesk.dialer.picking import reserve_entry
-from agentdesk.domain.enums import CallDirection
 from agentdesk.ui.callbacks_panel import CallbacksPanel
 from tests.ui.conftest import Desk
-from tests.ui.desk_support import add_party
+from tests.ui.desk_support import add_crm_callback
 from tests.ui.dialer_support import Loaded, attempts_of, callbacks_of, entry_row, make_campaign
 
 RED = QColor("#b3261e")
@@ -33,26 +31,6 @@ def _campaign_callback(desk: Desk, loaded: Loaded, phone: str, due: datetime) ->
     outcomes.record_attempt(sessions, entry, "answered", 200, agent="alice")
     outcomes.apply_disposition(sessions, entry, "callback", agent="alice", callback_at=due)
     return entry
-
-
-def _crm_callback(desk: Desk, phone: str, due: datetime) -> None:
-    ref = add_party(desk.context, "Crm", "Caller", phone)
-    now = datetime.now(UTC)
-    desk.context.services.calls.save_wrapup(
-        WrapUp(
-            disposition_code="callback",
-            facts=CallFacts(
-                direction=CallDirection.INBOUND,
-                started_at=now - timedelta(minutes=3),
-                ended_at=now - timedelta(minutes=2),
-                answered_at=now - timedelta(minutes=3),
-                remote_e164=phone,
-                agent="alice",
-                contact_id=ref.id,
-            ),
-            callback=CallbackRequest(due_at=due, agent="alice", note="quote", phone_e164=phone),
-        )
-    )
 
 
 def _rows(panel: CallbacksPanel) -> list[QTreeWidgetItem]:
@@ -72,7 +50,7 @@ def test_campaign_callbacks_are_listed_beside_crm_ones(desk: Desk) -> None:
     now = datetime.now(UTC)
     loaded = make_campaign(desk.context)
     _campaign_callback(desk, loaded, loaded.phones[0], now - timedelta(minutes=30))
-    _crm_callback(desk, "+12025550777", now + timedelta(hours=3))
+    add_crm_callback(desk.context, "Crm", "+12025550777", now + timedelta(hours=3), "quote")
     panel = desk.window.callbacksPanel
     panel.reload()
     desk.wait(lambda: len(panel.items) == 1 and len(panel.campaign_items) == 1)
@@ -80,7 +58,7 @@ def test_campaign_callbacks_are_listed_beside_crm_ones(desk: Desk) -> None:
     assert panel.tree.headerItem().text(4) == "Campaign"
     first, second = _rows(panel)  # by due time, whichever list a callback comes from
     assert _texts(first)[1:] == ["Ada Lovelace", loaded.phones[0], "", "Spring", "alice"]
-    assert _texts(second)[1:] == ["Crm Caller", "+12025550777", "quote", "", "alice"]
+    assert _texts(second)[1:] == ["Crm Cb", "+12025550777", "quote", "", "alice"]
     # Overdue is marked as for CRM callbacks, and counted with them.
     assert first.foreground(0).color() == RED and first.font(0).bold()
     assert first.toolTip(0) == "Overdue"

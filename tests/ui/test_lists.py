@@ -8,32 +8,12 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTreeWidgetItem
 from sqlalchemy import select
 
-from agentdesk.crm.calls import CallbackRequest, CallFacts, WrapUp
+from agentdesk.crm.calls import CallFacts, WrapUp
 from agentdesk.crm.models import Disposition
 from agentdesk.domain.enums import CallDirection
 from agentdesk.ui.callbacks_panel import CallbacksPanel
 from tests.ui.conftest import Desk
-from tests.ui.desk_support import add_party
-
-
-def _callback(desk: Desk, phone: str, due: datetime, note: str, name: str) -> None:
-    ref = add_party(desk.context, name, "Cb", phone)
-    now = datetime.now(UTC)
-    desk.context.services.calls.save_wrapup(
-        WrapUp(
-            disposition_code="callback",
-            facts=CallFacts(
-                direction=CallDirection.INBOUND,
-                started_at=now - timedelta(minutes=3),
-                ended_at=now - timedelta(minutes=2),
-                answered_at=now - timedelta(minutes=3),
-                remote_e164=phone,
-                agent="alice",
-                contact_id=ref.id,
-            ),
-            callback=CallbackRequest(due_at=due, agent="alice", note=note, phone_e164=phone),
-        )
-    )
+from tests.ui.desk_support import add_crm_callback, add_party
 
 
 def _row(panel: CallbacksPanel, note: str) -> QTreeWidgetItem:
@@ -46,8 +26,8 @@ def _row(panel: CallbacksPanel, note: str) -> QTreeWidgetItem:
 
 def test_callbacks_list_due_overdue_and_actions(desk: Desk) -> None:
     now = datetime.now(UTC)
-    _callback(desk, "+12025550700", now - timedelta(hours=2), "late one", "Over")
-    _callback(desk, "+12025550701", now + timedelta(days=2), "later", "Up")
+    add_crm_callback(desk.context, "Over", "+12025550700", now - timedelta(hours=2), "late one")
+    add_crm_callback(desk.context, "Up", "+12025550701", now + timedelta(days=2), "later")
     panel = desk.window.callbacksPanel
     panel.reload()
     desk.wait(lambda: len(panel.items) == 2)
@@ -91,7 +71,7 @@ def test_callbacks_list_due_overdue_and_actions(desk: Desk) -> None:
 
 def test_reminder_fires_at_the_due_time(desk: Desk) -> None:
     now = datetime.now(UTC)
-    _callback(desk, "+12025550702", now + timedelta(seconds=1), "soon", "Remind")
+    add_crm_callback(desk.context, "Remind", "+12025550702", now + timedelta(seconds=1), "soon")
     panel = desk.window.callbacksPanel
     reminded: list[object] = []
     panel.reminderDue.connect(reminded.append)
@@ -126,7 +106,7 @@ def test_empty_states(desk: Desk) -> None:
 
 def test_recent_calls_open_the_record(desk: Desk) -> None:
     now = datetime.now(UTC)
-    _callback(desk, "+12025550703", now + timedelta(days=1), "x", "Recent")
+    add_crm_callback(desk.context, "Recent", "+12025550703", now + timedelta(days=1), "x")
     panel = desk.window.recentPanel
     panel.reload()
     desk.wait(lambda: len(panel.calls) == 1)
