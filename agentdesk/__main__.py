@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from agentdesk.cli import main
+from agentdesk.cli.main import main
 
 raise SystemExit(main())

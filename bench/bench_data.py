@@ -23,10 +23,10 @@ from typing import Any
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from agentdesk.crm import migrate
-from agentdesk.crm.db import create_db_engine, session_factory, sqlite_url
-from agentdesk.crm.demo import generate
 from agentdesk.crm.models import Contact
+from agentdesk.db import migrate
+from agentdesk.db.engine import create_db_engine, session_factory, sqlite_url
+from agentdesk.demo.generate import generate
 from agentdesk.dialer import dnc, loader
 from agentdesk.dialer.campaigns import create_campaign
 from agentdesk.dialer.models import Campaign, CampaignEntry, DncNumber

@@ -23,8 +23,8 @@ from bench_data import CAMPAIGN, DIAL_AT
 from bench_stats import percentiles
 from sqlalchemy import Engine, func, select
 
-from agentdesk.crm.db import session_factory
 from agentdesk.crm.models import User
+from agentdesk.db.engine import session_factory
 from agentdesk.dialer import outcomes, picking, selection
 from agentdesk.dialer.campaigns import load_campaign, window_of
 from agentdesk.dialer.models import CampaignEntry

@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         from bench_stats import machine
         from sqlalchemy import make_url
 
-        from agentdesk.crm.db import create_db_engine
+        from agentdesk.db.engine import create_db_engine
 
         engine = create_db_engine(make_url(url) if isinstance(url, str) else url)
         result["machine"] = machine(engine)
@@ -113,7 +113,7 @@ class _database:
         if self.engine == "postgresql" and self.db is None:
             from sqlalchemy import text
 
-            from agentdesk.crm.db import create_db_engine
+            from agentdesk.db.engine import create_db_engine
             from tests.support.pg_server import start_server
 
             self.server = start_server()
@@ -124,7 +124,7 @@ class _database:
             self.db = str(self.server.url_for("fillbench"))
         if self.engine == "postgresql":
             return self.db, self.work
-        from agentdesk.crm.db import sqlite_url
+        from agentdesk.db.engine import sqlite_url
 
         return sqlite_url(self.work / "machine.sqlite"), self.work
 
@@ -137,8 +137,8 @@ class _database:
 def _one_run(args: argparse.Namespace, source: Path, work: Path, run: int) -> dict[str, Any]:
     from sqlalchemy import make_url
 
-    from agentdesk.crm import migrate
-    from agentdesk.crm.db import create_db_engine, session_factory, sqlite_url
+    from agentdesk.db import migrate
+    from agentdesk.db.engine import create_db_engine, session_factory, sqlite_url
     from agentdesk.dialer.campaigns import create_campaign
     from agentdesk.dialer.csv_fill import import_csv
 

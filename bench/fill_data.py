@@ -20,7 +20,7 @@ from pathlib import Path
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from agentdesk.crm.demo_words import (
+from agentdesk.demo.words import (
     CHINESE_GIVEN,
     CHINESE_SURNAMES,
     ENGLISH_FIRST,

@@ -1,4 +1,4 @@
-"""Contact CSV import: ``agentdesk.crm.importer.import_contacts`` of a generated file.
+"""Contact CSV import: ``agentdesk.crm.importing.importer.import_contacts`` of a generated file.
 
 The rows are new US contacts (names, a company, a phone number typed as people do, a unique
 e-mail address), imported into the benchmark database on top of the data set: the import
@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from agentdesk.crm.db import session_factory
-from agentdesk.crm.demo_words import ENGLISH_FIRST, ENGLISH_LAST
-from agentdesk.crm.importer import import_contacts
+from agentdesk.crm.importing.importer import import_contacts
+from agentdesk.db.engine import session_factory
+from agentdesk.demo.words import ENGLISH_FIRST, ENGLISH_LAST
 
 
 def default_rows(contacts: int) -> int:

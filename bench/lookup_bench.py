@@ -11,8 +11,8 @@ from bench_stats import percentiles
 from phonenumbers import PhoneNumberFormat
 from sqlalchemy import Engine, text
 
-from agentdesk.crm.db import session_factory
-from agentdesk.crm.lookup import CallerLookup
+from agentdesk.crm.lookup.caller import CallerLookup
+from agentdesk.db.engine import session_factory
 
 UNKNOWN_SHARE = 0.2
 NAIVE_SQL = (

@@ -33,7 +33,7 @@ import bench_data  # noqa: E402
 from bench_stats import machine  # noqa: E402
 from sqlalchemy import Engine  # noqa: E402
 
-from agentdesk.crm.db import create_db_engine  # noqa: E402
+from agentdesk.db.engine import create_db_engine  # noqa: E402
 
 SECTIONS = ("lookup", "baseline", "search", "dialer", "wrapup", "concurrent", "import", "desk")
 """In the order they run: reads first, then the writes, the desk (which takes calls) last."""

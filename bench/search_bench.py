@@ -16,8 +16,8 @@ from typing import Any
 from bench_stats import percentiles
 from sqlalchemy import Engine, text
 
-from agentdesk.crm.db import session_factory
 from agentdesk.crm.search import ContactSearch
+from agentdesk.db.engine import session_factory
 
 FIXED = (
     ("name", "smith john"),

@@ -23,8 +23,9 @@ from typing import Any
 from bench_stats import percentiles
 from sqlalchemy import Engine, text
 
-from agentdesk.crm.calls import CallbackRequest, CallFacts, CallLog, WrapUp
-from agentdesk.crm.db import create_db_engine, session_factory
+from agentdesk.calls.dto import CallbackRequest, CallFacts, WrapUp
+from agentdesk.calls.log import CallLog
+from agentdesk.db.engine import create_db_engine, session_factory
 from agentdesk.domain.enums import CallDirection
 
 CODES = ("resolved", "info_given", "interested", "callback")

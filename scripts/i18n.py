@@ -40,7 +40,7 @@ def tool(name: str) -> str:
 def lupdate(ts: Path, sources: Path = SOURCES) -> None:
     """Merge the tr() strings of ``sources`` into ``ts``: new ones unfinished, gone ones dropped."""
     # No source locations: line numbers would churn the .ts on every unrelated edit.
-    files = sorted(p.name for p in sources.glob("*.py"))
+    files = sorted(str(p.relative_to(sources)) for p in sources.rglob("*.py"))
     subprocess.run(
         [tool("pyside6-lupdate"), *files, "-no-obsolete", "-locations", "none", "-ts", str(ts)],
         cwd=sources,

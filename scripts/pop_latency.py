@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from desk_bench import bench_desk  # noqa: E402
 
-from agentdesk.crm import migrate  # noqa: E402
-from agentdesk.crm.db import create_db_engine  # noqa: E402
-from agentdesk.crm.demo import generate  # noqa: E402
+from agentdesk.db import migrate  # noqa: E402
+from agentdesk.db.engine import create_db_engine  # noqa: E402
+from agentdesk.demo.generate import generate  # noqa: E402
 
 
 def main() -> int:

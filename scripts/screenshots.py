@@ -29,21 +29,21 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from agentdesk.app.bootstrap import connect  # noqa: E402
-from agentdesk.app.config import AgentSettings, Settings  # noqa: E402
 from agentdesk.app.desktop import (  # noqa: E402
     DEMO_CAMPAIGN,
     DEMO_SCRIPT,
     add_demo_campaign,
     start_desktop,
 )
-from agentdesk.app.dialer_session import DialerPhase  # noqa: E402
-from agentdesk.crm.demo import generate  # noqa: E402
+from agentdesk.app.dialer.session import DialerPhase  # noqa: E402
+from agentdesk.config.settings import AgentSettings, Settings  # noqa: E402
 from agentdesk.crm.models import Call, PhoneRecord  # noqa: E402
+from agentdesk.demo.generate import generate  # noqa: E402
 from agentdesk.dialer.campaigns import create_campaign  # noqa: E402
 from agentdesk.dialer.loader import ContactQuery, fill_from_contacts  # noqa: E402
 from agentdesk.domain.enums import OwnerKind  # noqa: E402
 from agentdesk.telephony.port import SipConfig  # noqa: E402
-from agentdesk.ui.main_window import MainWindow  # noqa: E402
+from agentdesk.ui.shell.main_window import MainWindow  # noqa: E402
 from tests.support.fake_softphone import FakeSoftphone  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"

@@ -29,14 +29,14 @@ from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from agentdesk.app.bootstrap import connect  # noqa: E402
-from agentdesk.app.config import AgentSettings, Settings, UiSettings  # noqa: E402
 from agentdesk.app.desktop import DesktopContext, start_desktop  # noqa: E402
-from agentdesk.crm.calls import CallbackRequest, CallFacts, WrapUp  # noqa: E402
-from agentdesk.crm.demo import generate  # noqa: E402
+from agentdesk.calls.dto import CallbackRequest, CallFacts, WrapUp  # noqa: E402
+from agentdesk.config.settings import AgentSettings, Settings, UiSettings  # noqa: E402
+from agentdesk.demo.generate import generate  # noqa: E402
 from agentdesk.domain.enums import CallDirection, OwnerKind  # noqa: E402
 from agentdesk.telephony.port import SipConfig  # noqa: E402
-from agentdesk.ui.i18n import choose_language, install_translators  # noqa: E402
-from agentdesk.ui.main_window import MainWindow  # noqa: E402
+from agentdesk.ui.shell.i18n import choose_language, install_translators  # noqa: E402
+from agentdesk.ui.shell.main_window import MainWindow  # noqa: E402
 from tests.support.fake_softphone import FakeSoftphone  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm import migrate
-from agentdesk.crm.base import Base
-from agentdesk.crm.db import create_db_engine, session_factory, sqlite_url
+from agentdesk.db import migrate
+from agentdesk.db.base import Base
+from agentdesk.db.engine import create_db_engine, session_factory, sqlite_url
 from tests.support.pg_server import INSTALL_HINT, PgServer, start_server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -11,10 +11,10 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.app.config import Settings, choose_database_url, default_database_path
-from agentdesk.app.credentials import CredentialStore
-from agentdesk.crm import migrate
-from agentdesk.crm.db import (
+from agentdesk.config.credentials import CredentialStore
+from agentdesk.config.settings import Settings, choose_database_url, default_database_path
+from agentdesk.db import migrate
+from agentdesk.db.engine import (
     DatabaseUrlError,
     create_db_engine,
     normalize_url,

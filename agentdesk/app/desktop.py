@@ -11,16 +11,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from agentdesk.app.bootstrap import Database, DatabaseUnavailable, connect
-from agentdesk.app.config import ConfigError, Settings
-from agentdesk.app.credentials import CredentialStore
-from agentdesk.app.desk import DeskController, DeskServices
-from agentdesk.app.dialer_session import DEFAULT_PREVIEW_SECONDS, DialerSession
+from agentdesk.app.desk.controller import DeskController, DeskServices
+from agentdesk.app.dialer.session import DEFAULT_PREVIEW_SECONDS, DialerSession
 from agentdesk.app.event_log import EventLog
 from agentdesk.app.records import RecordService
 from agentdesk.app.sip_setup import SoftphoneStack, sip_config, sip_password
-from agentdesk.crm.callbacks import CallbackService
-from agentdesk.crm.calls import CallLog
-from agentdesk.crm.lookup import CallerLookup
+from agentdesk.calls.callbacks import CallbackService
+from agentdesk.calls.log import CallLog
+from agentdesk.config.credentials import CredentialStore
+from agentdesk.config.settings import ConfigError, Settings
+from agentdesk.crm.lookup.caller import CallerLookup
 from agentdesk.crm.models import Account, Call, Contact, Lead
 from agentdesk.crm.search import ContactSearch
 from agentdesk.dialer.campaigns import DialerError, create_campaign
@@ -149,7 +149,7 @@ class DesktopContext:
 
     def test_call(self) -> str:
         """Help > Test call (blocking: run it on the executor); the result in words."""
-        from agentdesk.app.test_call import run_test_call
+        from agentdesk.app.phone_check import run_test_call
 
         if self._stack is None:
             return "the test call needs the real SIP stack (this desk runs a test phone)"
@@ -175,8 +175,8 @@ def start_desktop(
 
     ``phone_factory`` replaces the pjsua2 softphone (tests pass a fake).
     """
-    from agentdesk.crm.demo import generate
-    from agentdesk.crm.seed import ensure_default_dispositions
+    from agentdesk.demo.generate import generate
+    from agentdesk.demo.seed import ensure_default_dispositions
 
     try:
         sip_config(settings)  # a bad [sip] table stops the start with a clear message

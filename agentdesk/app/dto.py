@@ -12,22 +12,18 @@ from agentdesk.app.records import (
     TimelineItem,
     quick_due_times,
 )
-from agentdesk.crm.callbacks import CallbackItem, CallbackState
-from agentdesk.crm.calls import CALLBACKS as CHANGED_CALLBACKS
-from agentdesk.crm.calls import CALLS as CHANGED_CALLS
-from agentdesk.crm.calls import CASES as CHANGED_CASES
-from agentdesk.crm.calls import CONTACTS as CHANGED_CONTACTS
-from agentdesk.crm.calls import OPPORTUNITIES as CHANGED_OPPORTUNITIES
-from agentdesk.crm.calls import (
-    CallLogError,
-    ContactRecord,
-    DispositionInfo,
-    RecentCall,
-    StaleRecordError,
-    WrapUpSaved,
-)
-from agentdesk.crm.lookup import History, Match
+from agentdesk.calls.callbacks import CallbackItem, CallbackState
+from agentdesk.calls.dto import DispositionInfo, RecentCall, WrapUpSaved
+from agentdesk.calls.records import CallLogError
+from agentdesk.crm.lookup.caller import History, Match
+from agentdesk.crm.party_records import ContactRecord
 from agentdesk.crm.search import SearchHit
+from agentdesk.db.errors import StaleRecordError
+from agentdesk.domain.changes import CALLBACKS as CHANGED_CALLBACKS
+from agentdesk.domain.changes import CALLS as CHANGED_CALLS
+from agentdesk.domain.changes import CASES as CHANGED_CASES
+from agentdesk.domain.changes import CONTACTS as CHANGED_CONTACTS
+from agentdesk.domain.changes import OPPORTUNITIES as CHANGED_OPPORTUNITIES
 from agentdesk.domain.enums import OwnerKind
 from agentdesk.domain.phone import InvalidPhoneNumber
 

@@ -1,6 +1,6 @@
 """Record views and small record edits the desk needs beyond the CRM services.
 
-The screen pop itself uses :class:`~agentdesk.crm.lookup.CallerLookup` (its fast path); this
+The screen pop itself uses :class:`~agentdesk.crm.lookup.caller.CallerLookup` (its fast path); this
 module reads the fuller view the customer panel shows once a record is chosen (every phone
 number, the history with recordings), creates a contact or lead for an unknown caller, lists
 what a wrap-up may link to, and makes sure the logged-in agent has a user row.
@@ -18,10 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.base import SharedRecord
-from agentdesk.crm.calls import CONTACT_EDITABLE, AgentRef, CallLog
-from agentdesk.crm.db import unit_of_work
-from agentdesk.crm.lookup import CALLBACK_HORIZON
+from agentdesk.crm.lookup.caller import CALLBACK_HORIZON
 from agentdesk.crm.models import (
     Account,
     Call,
@@ -33,15 +30,13 @@ from agentdesk.crm.models import (
     PhoneRecord,
     ServiceCase,
     User,
-    display_name,
 )
-from agentdesk.crm.records_edit import (
-    ACCOUNTS,
-    LEADS,
-    PhoneEditor,
-    RecordEditor,
-    clean_changes,
-)
+from agentdesk.crm.phones_edit import PhoneEditor
+from agentdesk.crm.records_edit import RecordEditor
+from agentdesk.crm.users import AgentRef
+from agentdesk.db.base import SharedRecord
+from agentdesk.db.engine import unit_of_work
+from agentdesk.domain.changes import ACCOUNTS, LEADS
 from agentdesk.domain.enums import (
     OPEN_CASE_STATUSES,
     OPEN_OPPORTUNITY_STAGES,
@@ -51,6 +46,7 @@ from agentdesk.domain.enums import (
     PhoneKind,
     Role,
 )
+from agentdesk.domain.names import display_name
 from agentdesk.domain.phone import normalize
 
 # What lead and account edits report in ``changed`` (agentdesk.app.dto has the other kinds).
@@ -359,16 +355,13 @@ class RecordService:
         """Save the customer panel's edit of a contact, lead or account.
 
         ``expected_version`` is the version the agent was shown; when someone saved since,
-        :class:`~agentdesk.crm.calls.StaleRecordError` carries their values and nothing is
-        written. Invalid values raise :class:`~agentdesk.crm.calls.CallLogError`.
+        :class:`~agentdesk.db.errors.StaleRecordError` carries their values and nothing is
+        written. Invalid values raise :class:`~agentdesk.db.errors.RequestError`.
         """
-        if ref.kind is OwnerKind.CONTACT:
-            cleaned = clean_changes(Contact, "contact", changes, CONTACT_EDITABLE)
-            contact = CallLog(self._sessions).update_contact(
-                ref.id, expected_version, cleaned, actor=actor
-            )
-            return SavedEdit(ref, contact.version, contact.changed)
         editor = RecordEditor(self._sessions)
+        if ref.kind is OwnerKind.CONTACT:
+            contact = editor.update_contact(ref.id, expected_version, changes, actor=actor)
+            return SavedEdit(ref, contact.version, contact.changed)
         if ref.kind is OwnerKind.LEAD:
             lead = editor.update_lead(ref.id, expected_version, changes, actor=actor)
             return SavedEdit(ref, lead.version, lead.changed)

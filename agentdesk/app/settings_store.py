@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agentdesk.app.config import Settings, default_config_path, parse_settings
-from agentdesk.app.credentials import CredentialStore
 from agentdesk.app.sip_setup import sip_config, store_sip_password
+from agentdesk.config.credentials import CredentialStore
+from agentdesk.config.settings import Settings, default_config_path, parse_settings
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -37,7 +37,7 @@ class SettingsForm:
     recordings_dir: str
     sip_password: str | None = None
     language: str = "system"
-    """``[ui] language``: ``system`` or one of :data:`~agentdesk.app.config.UI_LANGUAGES`."""
+    """``[ui] language``: ``system`` or one of :data:`~agentdesk.config.settings.UI_LANGUAGES`."""
 
 
 def form_from(settings: Settings) -> SettingsForm:

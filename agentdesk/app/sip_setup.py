@@ -7,8 +7,8 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from agentdesk.app.config import ConfigError, Settings, data_dir
-from agentdesk.app.credentials import SIP_SERVICE, CredentialStore
+from agentdesk.config.credentials import SIP_SERVICE, CredentialStore
+from agentdesk.config.settings import ConfigError, Settings, data_dir
 from agentdesk.telephony.port import SipConfig, Softphone
 
 _FIELDS = {f.name: f for f in dataclasses.fields(SipConfig)}
@@ -70,7 +70,7 @@ class SoftphoneStack:
     """The real softphone and the engine thread under it, closed in the right order."""
 
     def __init__(self, config: SipConfig) -> None:
-        from agentdesk.telephony.pjsua2_adapter import Pjsua2Softphone, SipEngine
+        from agentdesk.telephony.pjsua2.adapter import Pjsua2Softphone, SipEngine
 
         self.engine = SipEngine(headless=config.headless)
         try:

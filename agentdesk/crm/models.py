@@ -5,12 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
-    Enum,
     ForeignKey,
     Index,
     Numeric,
@@ -21,9 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from agentdesk.crm.base import Base, SharedRecord, UuidPk, utcnow
+from agentdesk.db.base import Base, SharedRecord, str_enum
+from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import (
-    AuditAction,
     CallbackStatus,
     CallDirection,
     CasePriority,
@@ -34,18 +31,7 @@ from agentdesk.domain.enums import (
     PhoneKind,
     Role,
 )
-
-
-def _enum(kind: type[StrEnum], name: str) -> Enum:
-    # Stored as portable VARCHAR: no native PostgreSQL enum type to migrate when codes grow.
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=False,
-        length=20,
-        values_callable=lambda e: [m.value for m in e],
-    )
+from agentdesk.domain.names import display_name
 
 
 class Team(SharedRecord, Base):
@@ -61,7 +47,7 @@ class User(SharedRecord, Base):
 
     username: Mapped[str] = mapped_column(String(100), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.AGENT)
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"), default=Role.AGENT)
     team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"), index=True)
     email: Mapped[str | None] = mapped_column(String(254))
     sip_extension: Mapped[str | None] = mapped_column(String(64))
@@ -112,7 +98,7 @@ class Lead(SharedRecord, Base):
     last_name: Mapped[str | None] = mapped_column(String(100))
     company: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254), index=True)
-    status: Mapped[LeadStatus] = mapped_column(_enum(LeadStatus, "lead_status"), default="new")
+    status: Mapped[LeadStatus] = mapped_column(str_enum(LeadStatus, "lead_status"), default="new")
     source: Mapped[str | None] = mapped_column(String(100))
     city: Mapped[str | None] = mapped_column(String(100))
     country: Mapped[str | None] = mapped_column(String(2))
@@ -136,7 +122,7 @@ class PhoneRecord(SharedRecord, Base):
     raw: Mapped[str] = mapped_column(String(64))
     e164: Mapped[str] = mapped_column(String(16), index=True)
     extension: Mapped[str | None] = mapped_column(String(16))
-    kind: Mapped[PhoneKind] = mapped_column(_enum(PhoneKind, "phone_kind"), default="work")
+    kind: Mapped[PhoneKind] = mapped_column(str_enum(PhoneKind, "phone_kind"), default="work")
     contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"), index=True)
     account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     lead_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("leads.id"), index=True)
@@ -157,7 +143,7 @@ class Opportunity(SharedRecord, Base):
     account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"), index=True)
     stage: Mapped[OpportunityStage] = mapped_column(
-        _enum(OpportunityStage, "opportunity_stage"), default="prospecting"
+        str_enum(OpportunityStage, "opportunity_stage"), default="prospecting"
     )
     amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     currency: Mapped[str] = mapped_column(String(3), default="USD")
@@ -171,9 +157,9 @@ class ServiceCase(SharedRecord, Base):
 
     subject: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus, "case_status"), default="new")
+    status: Mapped[CaseStatus] = mapped_column(str_enum(CaseStatus, "case_status"), default="new")
     priority: Mapped[CasePriority] = mapped_column(
-        _enum(CasePriority, "case_priority"), default="normal"
+        str_enum(CasePriority, "case_priority"), default="normal"
     )
     contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"), index=True)
     account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -209,7 +195,7 @@ class Call(SharedRecord, Base):
         Index("ix_calls_agent_started", "agent_id", "started_at"),
     )
 
-    direction: Mapped[CallDirection] = mapped_column(_enum(CallDirection, "call_direction"))
+    direction: Mapped[CallDirection] = mapped_column(str_enum(CallDirection, "call_direction"))
     remote_e164: Mapped[str | None] = mapped_column(String(16), index=True)
     remote_raw: Mapped[str | None] = mapped_column(String(256))
     local_party: Mapped[str | None] = mapped_column(String(256))
@@ -247,24 +233,10 @@ class Callback(SharedRecord, Base):
     phone_e164: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[CallbackStatus] = mapped_column(
-        _enum(CallbackStatus, "callback_status"), default="pending"
+        str_enum(CallbackStatus, "callback_status"), default="pending"
     )
     call_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("calls.id"))
     completed_at: Mapped[datetime | None]
-
-
-class AuditEntry(UuidPk, Base):
-    """Append-only: who created, changed, imported, exported or printed what."""
-
-    __tablename__ = "audit_log"
-
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
-    actor: Mapped[str | None] = mapped_column(String(100))
-    action: Mapped[AuditAction] = mapped_column(_enum(AuditAction, "audit_action"))
-    entity_kind: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
-    details: Mapped[dict[str, Any] | None]
 
 
 # Search-as-you-type walks these: case-insensitive prefix ranges on lower(...), which SQLite and
@@ -278,18 +250,3 @@ Index("ix_leads_lower_first_last", func.lower(Lead.first_name), func.lower(Lead.
 Index("ix_leads_lower_email", func.lower(Lead.email))
 Index("ix_leads_lower_company", func.lower(Lead.company))
 Index("ix_accounts_lower_name", func.lower(Account.name))
-
-
-def display_name(first: str | None, last: str | None, country: str | None = None) -> str:
-    """A person's name in the order their culture writes it (family name first for CJK)."""
-    first = (first or "").strip()
-    last = (last or "").strip()
-    if not first or not last:
-        return first or last
-    if country in ("CN", "TW", "HK", "MO", "JP", "KR") or _is_cjk(first + last):
-        return f"{last}{first}" if _is_cjk(first + last) else f"{last} {first}"
-    return f"{first} {last}"
-
-
-def _is_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)

@@ -64,9 +64,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.base import Base
-from agentdesk.crm.models import display_name
+from agentdesk.db.base import Base
 from agentdesk.domain.enums import OwnerKind, PhoneKind
+from agentdesk.domain.names import display_name, has_cjk
 from agentdesk.domain.phone import digits_of
 
 MIN_LATIN_CHARS = 2
@@ -297,17 +297,8 @@ def _prefer_ordered_index_scans(session: Session) -> None:
 # -- query text --------------------------------------------------------------------------------
 
 
-def _is_cjk(ch: str) -> bool:
-    return (
-        "\u4e00" <= ch <= "\u9fff"
-        or "\u3400" <= ch <= "\u4dbf"
-        or "\u3040" <= ch <= "\u30ff"  # kana
-        or "\uac00" <= ch <= "\ud7af"  # hangul
-    )
-
-
 def _long_enough(query: str) -> bool:
-    return any(_is_cjk(ch) for ch in query) or len(query) >= MIN_LATIN_CHARS
+    return has_cjk(query) or len(query) >= MIN_LATIN_CHARS
 
 
 def _looks_like_phone(query: str) -> bool:
@@ -375,7 +366,7 @@ def _name_branches(query: str, kind: OwnerKind, table: Table) -> list[_Branch]:
     splits: list[tuple[str, str]] = []
     for i in range(1, len(words)):
         splits.append((" ".join(words[:i]), " ".join(words[i:])))
-    if len(words) == 1 and any(_is_cjk(ch) for ch in query):
+    if len(words) == 1 and has_cjk(query):
         # 王小明 is written family name first and without a space; family names are one or
         # two characters (王, 欧阳).
         splits.extend((query[:k], query[k:]) for k in (1, 2) if len(query) > k)

@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.base import utcnow
-from agentdesk.crm.callbacks import OVERDUE_GRACE, UPCOMING_HORIZON, CallbackState, state_of
-from agentdesk.crm.models import display_name
+from agentdesk.calls.callbacks import OVERDUE_GRACE, UPCOMING_HORIZON, CallbackState, state_of
 from agentdesk.dialer.campaigns import load_agent
 from agentdesk.dialer.models import Campaign, CampaignEntry
 from agentdesk.dialer.rules import EntryStatus
+from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import CallbackStatus
+from agentdesk.domain.names import display_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,7 @@ class CampaignCallback:
 
     @property
     def due(self) -> bool:
-        """Due or overdue, as :attr:`agentdesk.crm.callbacks.CallbackItem.due`."""
+        """Due or overdue, as :attr:`agentdesk.calls.callbacks.CallbackItem.due`."""
         return self.state in (CallbackState.DUE, CallbackState.OVERDUE)
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.db import unit_of_work
 from agentdesk.crm.models import Team, User
+from agentdesk.db.engine import unit_of_work
 from agentdesk.dialer.models import Campaign, CampaignAssignment
 from agentdesk.dialer.rules import (
     ALL_WEEKDAYS,

@@ -3,7 +3,7 @@
 Each function takes the parsed argument values and returns a JSON-able dict; the CLI prints it
 (``--json``) or a summary of it. Import commands follow ``import contacts``: exit status 0 when
 every row was loaded, 1 when some were rejected (``exit_status``), and
-:class:`~agentdesk.crm.csv_reader.ImportFileError` / :class:`DialerError` for an unusable
+:class:`~agentdesk.crm.importing.csv_reader.ImportFileError` / :class:`DialerError` for an unusable
 request (exit status 2).
 """
 

@@ -28,16 +28,21 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.base import utcnow
-from agentdesk.crm.bulk import TableRows, bulk_writer, id_block_base, row_format
-from agentdesk.crm.csv_reader import CONTACT_COLUMNS, CsvTable, ImportFileError, open_csv
-from agentdesk.crm.importer import (
+from agentdesk.crm.importing.csv_reader import CONTACT_COLUMNS, CsvTable, ImportFileError, open_csv
+from agentdesk.crm.importing.importer import (
     ProgressCallback,
     RejectedRow,
     RejectWriter,
     RowParser,
 )
-from agentdesk.crm.rows import auto_workers, batches, gc_paused, in_processes, worker_started
+from agentdesk.crm.importing.rows import (
+    auto_workers,
+    batches,
+    gc_paused,
+    in_processes,
+    worker_started,
+)
+from agentdesk.db.bulk import TableRows, bulk_writer, id_block_base, row_format
 from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.csv_rows import (
     CSV_COLUMNS,
@@ -63,6 +68,7 @@ from agentdesk.dialer.loader import (
 )
 from agentdesk.dialer.models import CampaignZone
 from agentdesk.dialer.rules import EntryStatus
+from agentdesk.domain.clock import utcnow
 from agentdesk.domain.phone import region_for_country
 
 TIME_ZONE = "time_zone"

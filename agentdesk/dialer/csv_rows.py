@@ -13,8 +13,15 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from agentdesk.crm.csv_reader import HeaderMap, read_range
-from agentdesk.crm.rows import Batch, RejectLines, RowParser, gc_paused, row_dict, worker_parser
+from agentdesk.crm.importing.csv_reader import HeaderMap, read_range
+from agentdesk.crm.importing.rows import (
+    Batch,
+    RejectLines,
+    RowParser,
+    gc_paused,
+    row_dict,
+    worker_parser,
+)
 from agentdesk.dialer.rules import EntryStatus, callee_zones, is_known_zone, zone_key
 
 CSV_COLUMNS = (

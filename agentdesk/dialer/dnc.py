@@ -19,14 +19,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.base import utcnow
-from agentdesk.crm.bulk import bulk_writer
-from agentdesk.crm.csv_reader import CONTACT_COLUMNS, Column, ImportFileError, open_csv
-from agentdesk.crm.importer import RejectedRow, RejectWriter
-from agentdesk.crm.rows import row_dict
+from agentdesk.crm.importing.csv_reader import CONTACT_COLUMNS, Column, ImportFileError, open_csv
+from agentdesk.crm.importing.importer import RejectedRow, RejectWriter
+from agentdesk.crm.importing.rows import row_dict
+from agentdesk.db.bulk import bulk_writer
 from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.models import CampaignEntry, DncNumber
 from agentdesk.dialer.rules import EntryStatus
+from agentdesk.domain.clock import utcnow
 from agentdesk.domain.ids import uuid7
 from agentdesk.domain.phone import InvalidPhoneNumber, normalize, region_for_country
 

@@ -24,16 +24,17 @@ from typing import Any, NamedTuple, Protocol
 from sqlalchemy import Engine, Select, and_, exists, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.base import utcnow
-from agentdesk.crm.bulk import BulkWriter, bulk_writer, id_block
-from agentdesk.crm.importer import (
+from agentdesk.crm.importing.importer import (
     RejectedRow,
 )
-from agentdesk.crm.models import Account, AuditEntry, Call, Contact, Lead, PhoneRecord
+from agentdesk.crm.models import Account, Call, Contact, Lead, PhoneRecord
+from agentdesk.db.audit import AuditEntry
+from agentdesk.db.bulk import BulkWriter, bulk_writer, id_block
 from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.dnc import listed_among
 from agentdesk.dialer.models import CampaignEntry, CampaignZone, DncNumber
 from agentdesk.dialer.rules import EntryStatus, callee_zones, zone_key
+from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction, LeadStatus, PhoneKind
 from agentdesk.domain.ids import uuid7
 

@@ -1,6 +1,6 @@
 """Dialer tables: campaigns, their entries and attempts, do-not-call numbers.
 
-They share ``agentdesk.crm.base.Base`` (one metadata, one migration history). Statuses and
+They share ``agentdesk.db.base.Base`` (one metadata, one migration history). Statuses and
 outcomes are portable VARCHARs (see ``crm.models._enum``), their values in
 :mod:`agentdesk.dialer.rules`.
 """
@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from agentdesk.crm.base import Base, JsonType, SharedRecord, UuidPk, utcnow
+from agentdesk.db.base import Base, JsonType, SharedRecord, UuidPk
+from agentdesk.domain.clock import utcnow
 
 
 class Campaign(SharedRecord, Base):

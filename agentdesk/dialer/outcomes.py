@@ -24,8 +24,8 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from agentdesk.crm.base import utcnow
-from agentdesk.crm.models import AuditEntry, Disposition, User
+from agentdesk.crm.models import Disposition, User
+from agentdesk.db.audit import AuditEntry
 from agentdesk.dialer.campaigns import DialerError, load_agent, load_campaign, policy_of
 from agentdesk.dialer.dnc import is_listed
 from agentdesk.dialer.models import Attempt, Campaign, CampaignEntry, DncNumber
@@ -39,6 +39,7 @@ from agentdesk.dialer.rules import (
     after_attempt,
     after_disposition,
 )
+from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction
 from agentdesk.domain.ids import uuid7
 

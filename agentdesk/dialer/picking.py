@@ -22,7 +22,6 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.base import utcnow
 from agentdesk.dialer.campaigns import DialerError
 from agentdesk.dialer.rules import UNKNOWN_ZONE, EntryStatus
 from agentdesk.dialer.selection import (
@@ -43,6 +42,7 @@ from agentdesk.dialer.selection import (
     blocked_counts,
     release_expired,
 )
+from agentdesk.domain.clock import utcnow
 
 DEFAULT_PEEK = 20
 PEEK_SLACK = 10

@@ -75,8 +75,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.base import utcnow
-from agentdesk.crm.models import User, display_name
+from agentdesk.crm.models import User
 from agentdesk.dialer.campaigns import (
     NotAssignedError,
     UnknownAgentError,
@@ -97,6 +96,8 @@ from agentdesk.dialer.rules import (
     dialable_keys,
     render_script,
 )
+from agentdesk.domain.clock import utcnow
+from agentdesk.domain.names import display_name
 
 Executor = Session | Connection
 """Where the selection's statements run (the hot path passes the session's connection)."""

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from agentdesk.crm.db import create_db_engine
+from agentdesk.db.engine import create_db_engine
 from tests.support.pg_server import PgServer
 
 pytestmark = [pytest.mark.sip, pytest.mark.slow]

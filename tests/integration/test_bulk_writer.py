@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.bulk import ROWS_PER_INSERT, bulk_writer
+from agentdesk.db.bulk import ROWS_PER_INSERT, bulk_writer
 from agentdesk.dialer import commands
 from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.models import CampaignZone

@@ -10,10 +10,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.callbacks import CallbackService, CallbackState
-from agentdesk.crm.calls import CallLogError, StaleRecordError, UnknownAgentError
-from agentdesk.crm.db import unit_of_work
-from agentdesk.crm.models import AuditEntry, Callback, Contact, User
+from agentdesk.calls.callbacks import CallbackService, CallbackState
+from agentdesk.calls.records import CallLogError
+from agentdesk.crm.models import Callback, Contact, User
+from agentdesk.crm.users import UnknownAgentError
+from agentdesk.db.audit import AuditEntry
+from agentdesk.db.engine import unit_of_work
+from agentdesk.db.errors import StaleRecordError
 from agentdesk.domain.enums import AuditAction, CallbackStatus
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

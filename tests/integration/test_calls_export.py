@@ -12,9 +12,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.calls import CallbackRequest, CallFacts, CallLog, WrapUp
-from agentdesk.crm.db import unit_of_work
-from agentdesk.crm.export import (
+from agentdesk.calls.dto import CallbackRequest, CallFacts, WrapUp
+from agentdesk.calls.export import (
     CALL_FIELDS,
     CALLBACK_FIELDS,
     export_calls,
@@ -24,8 +23,11 @@ from agentdesk.crm.export import (
     write_json,
     write_rows,
 )
-from agentdesk.crm.models import AuditEntry, Contact, User
-from agentdesk.crm.seed import ensure_default_dispositions
+from agentdesk.calls.log import CallLog
+from agentdesk.crm.models import Contact, User
+from agentdesk.db.audit import AuditEntry
+from agentdesk.db.engine import unit_of_work
+from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import AuditAction, CallDirection
 
 T0 = datetime(2026, 11, 20, 9, 0, 0, 250000, tzinfo=UTC)

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk import __version__
-from agentdesk.cli import main
-from agentdesk.crm import migrate
+from agentdesk.cli.main import main
 from agentdesk.crm.models import Account, Contact, PhoneRecord
+from agentdesk.db import migrate
 from agentdesk.domain.enums import PhoneKind
 from tests.support.pg_server import free_port
 
@@ -182,8 +182,9 @@ def test_calls_export_and_callbacks_list(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from agentdesk.crm.calls import CallbackRequest, CallFacts, CallLog, WrapUp
-    from agentdesk.crm.seed import ensure_default_dispositions
+    from agentdesk.calls.dto import CallbackRequest, CallFacts, WrapUp
+    from agentdesk.calls.log import CallLog
+    from agentdesk.demo.seed import ensure_default_dispositions
     from agentdesk.domain.enums import CallDirection
 
     contact = add_contact(sessions)

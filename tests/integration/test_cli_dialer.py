@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.cli import main
+from agentdesk.cli.main import main
 from agentdesk.crm.models import Call, Contact, Lead, PhoneRecord, User
 from agentdesk.dialer.models import CampaignEntry
 from agentdesk.domain.enums import CallDirection, LeadStatus, PhoneKind

@@ -11,10 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm import migrate
-from agentdesk.crm.db import create_db_engine, session_factory, sqlite_url, unit_of_work
-from agentdesk.crm.demo import DemoSummary, generate
-from agentdesk.crm.lookup import CallerLookup
+from agentdesk.crm.lookup.caller import CallerLookup
 from agentdesk.crm.models import (
     Account,
     Call,
@@ -28,7 +25,10 @@ from agentdesk.crm.models import (
     Team,
     User,
 )
-from agentdesk.crm.seed import DEFAULT_DISPOSITIONS
+from agentdesk.db import migrate
+from agentdesk.db.engine import create_db_engine, session_factory, sqlite_url, unit_of_work
+from agentdesk.demo.generate import DemoSummary, generate
+from agentdesk.demo.seed import DEFAULT_DISPOSITIONS
 from agentdesk.domain.enums import CallbackStatus
 from agentdesk.domain.phone import normalize
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from agentdesk.app.bootstrap import connect
-from agentdesk.app.config import Settings
 from agentdesk.app.records import RecordService
+from agentdesk.config.settings import Settings
 from agentdesk.domain.enums import OwnerKind
 from tests.support.sipp import SippRun, free_port, free_rtp_port, start_sipp, udp_port_bound
 
@@ -218,8 +218,8 @@ def test_sigterm_during_a_call_hangs_up_saves_and_exits_cleanly(
 def test_help_test_call_through_the_real_sip_stack(tmp_path: Path) -> None:
     # In a child process: pjsua2 allows one Endpoint per process, and the SIP tests own theirs.
     script = (
-        "from agentdesk.app.test_call import run_test_call\n"
-        "from agentdesk.telephony.pjsua2_adapter import SipEngine\n"
+        "from agentdesk.app.phone_check import run_test_call\n"
+        "from agentdesk.telephony.pjsua2.adapter import SipEngine\n"
         "from agentdesk.telephony.port import SipConfig\n"
         "engine = SipEngine(headless=True)\n"
         "try:\n"

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.callbacks import CallbackState
-from agentdesk.crm.db import unit_of_work
+from agentdesk.calls.callbacks import CallbackState
 from agentdesk.crm.models import Callback, User
-from agentdesk.crm.seed import ensure_default_dispositions
+from agentdesk.db.engine import unit_of_work
+from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.dialer import outcomes
 from agentdesk.dialer.callbacks import agent_callbacks
 from agentdesk.dialer.campaigns import UnknownAgentError, create_campaign, set_active

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.csv_reader import ImportFileError
-from agentdesk.crm.db import unit_of_work
-from agentdesk.crm.models import AuditEntry, Call, Contact, Lead, PhoneRecord, User
+from agentdesk.crm.importing.csv_reader import ImportFileError
+from agentdesk.crm.models import Call, Contact, Lead, PhoneRecord, User
+from agentdesk.db.audit import AuditEntry
+from agentdesk.db.engine import unit_of_work
 from agentdesk.dialer import commands
 from agentdesk.dialer.campaigns import DialerError
 from agentdesk.dialer.loader import ContactQuery, LeadQuery, fill_from_contacts, fill_from_leads

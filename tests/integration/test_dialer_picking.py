@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.db import unit_of_work
 from agentdesk.crm.models import User
-from agentdesk.crm.seed import ensure_default_dispositions
+from agentdesk.db.engine import unit_of_work
+from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.dialer import dnc, outcomes, selection
 from agentdesk.dialer.campaigns import NotAssignedError, create_campaign, set_active
 from agentdesk.dialer.loader import EntrySpec, load_entries

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.db import unit_of_work
 from agentdesk.crm.models import Disposition, Team, User
-from agentdesk.crm.seed import ensure_default_dispositions
+from agentdesk.db.engine import unit_of_work
+from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.dialer import commands, dnc, outcomes, selection
 from agentdesk.dialer.campaigns import (
     NotAssignedError,

@@ -14,16 +14,17 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm import importer
-from agentdesk.crm.base import SharedRecord
-from agentdesk.crm.importer import (
+from agentdesk.crm.importing import importer
+from agentdesk.crm.importing.importer import (
     ImportFileError,
     ImportResult,
     import_contacts,
     reject_path_for,
     split_full_name,
 )
-from agentdesk.crm.models import Account, AuditEntry, Contact, PhoneRecord
+from agentdesk.crm.models import Account, Contact, PhoneRecord
+from agentdesk.db.audit import AuditEntry
+from agentdesk.db.base import SharedRecord
 from agentdesk.domain.enums import AuditAction, PhoneKind
 
 HEADER = ["First Name", "Last Name", "Company", "Phone", "Email", "Country", "Notes"]

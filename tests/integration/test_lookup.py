@@ -13,9 +13,8 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm import lookup_pg
-from agentdesk.crm.db import unit_of_work
-from agentdesk.crm.lookup import CallerLookup
+from agentdesk.crm.lookup import raw_pg as lookup_pg
+from agentdesk.crm.lookup.caller import CallerLookup
 from agentdesk.crm.models import (
     Account,
     Call,
@@ -27,7 +26,8 @@ from agentdesk.crm.models import (
     PhoneRecord,
     ServiceCase,
 )
-from agentdesk.crm.seed import ensure_default_dispositions
+from agentdesk.db.engine import unit_of_work
+from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import (
     CallbackStatus,
     CallDirection,
@@ -548,7 +548,7 @@ def test_postgres_statement_fits_psycopg_query_cache() -> None:
     from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
     from sqlalchemy.dialects import postgresql
 
-    from agentdesk.crm.lookup import _one_trip_statement
+    from agentdesk.crm.lookup.caller import _one_trip_statement
 
     compiled = _one_trip_statement().compile(dialect=postgresql.dialect())
     assert "POSTCOMPILE" not in str(compiled)  # no statement re-rendering per execution

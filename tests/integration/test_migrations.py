@@ -3,9 +3,9 @@ from __future__ import annotations
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, Table, func, inspect, select
 
-from agentdesk.crm import migrate
-from agentdesk.crm.base import Base
-from agentdesk.crm.demo import generate
+from agentdesk.db import migrate
+from agentdesk.db.base import Base
+from agentdesk.demo.generate import generate
 
 
 def test_upgrade_downgrade_upgrade(engine: Engine) -> None:

@@ -10,12 +10,13 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.app.records import PartyRef, RecordService
-from agentdesk.crm.calls import CallLogError, RecordNotFoundError, StaleRecordError
-from agentdesk.crm.db import create_db_engine, session_factory, unit_of_work
-from agentdesk.crm.lookup import CallerLookup
-from agentdesk.crm.models import Account, AuditEntry, Contact, Disposition, Lead, User
+from agentdesk.crm.lookup.caller import CallerLookup
+from agentdesk.crm.models import Account, Contact, Disposition, Lead, User
 from agentdesk.crm.records_edit import RecordEditor
-from agentdesk.crm.seed import ensure_default_dispositions
+from agentdesk.db.audit import AuditEntry
+from agentdesk.db.engine import create_db_engine, session_factory, unit_of_work
+from agentdesk.db.errors import RecordNotFoundError, RequestError, StaleRecordError
+from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import AuditAction, LeadStatus, OwnerKind, PhoneKind
 from agentdesk.domain.phone import InvalidPhoneNumber
 
@@ -191,7 +192,7 @@ def test_invalid_edits_are_refused_before_the_database(
     ids = make_world()
     editor = RecordEditor(sessions)
     update = editor.update_lead if kind == "lead" else editor.update_account
-    with pytest.raises(CallLogError, match=message):
+    with pytest.raises(RequestError, match=message):
         update(ids[kind], 1, changes)
     current = editor.get_lead(ids["lead"]) if kind == "lead" else editor.get_account(ids[kind])
     assert current.version == 1  # nothing written
@@ -233,7 +234,7 @@ def test_the_record_service_saves_each_kind_with_the_same_contract(
             desk_b.save_party(ref, before.version, {"notes": "mine"}, actor="bob")
         assert desk_b.details(ref).notes is None
     assert desk_a.details(PartyRef(OwnerKind.CONTACT, ids["contact"])).country == "GB"
-    with pytest.raises(CallLogError, match="two-letter"):
+    with pytest.raises(RequestError, match="two-letter"):
         desk_a.save_party(PartyRef(OwnerKind.CONTACT, ids["contact"]), 2, {"country": "GBR"})
 
 
@@ -265,7 +266,7 @@ def test_phone_numbers_are_added_normalised_and_removed_at_the_version_seen(
     lookup = CallerLookup(sessions, "GB")
     assert [m.id for m in lookup.lookup("+44 20 7946 0018").matches] == [ids["account"]]
 
-    with pytest.raises(CallLogError, match=r"already has \+442079460018"):
+    with pytest.raises(RequestError, match=r"already has \+442079460018"):
         desk_b.add_phone(account, "+44 20 7946 0018", "work")
     with pytest.raises(InvalidPhoneNumber):
         desk_b.add_phone(account, "12", "work")

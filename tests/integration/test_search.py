@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.db import unit_of_work
 from agentdesk.crm.models import Account, Call, Contact, Lead, PhoneRecord
 from agentdesk.crm.search import ContactSearch, MatchedOn, _next_number_prefix, phone_prefixes
+from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.enums import CallDirection, OwnerKind, PhoneKind
 
 LAST_CALL = datetime(2026, 11, 1, 10, 30, tzinfo=UTC)

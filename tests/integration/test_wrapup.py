@@ -11,28 +11,16 @@ from sqlalchemy import Engine, event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.calls import (
-    CallbackRequest,
-    CallFacts,
-    CallLog,
-    CallLogError,
-    NewCase,
-    StaleRecordError,
-    UnknownDispositionError,
-    WrapUp,
-)
-from agentdesk.crm.db import create_db_engine, session_factory, unit_of_work
-from agentdesk.crm.models import (
-    Account,
-    AuditEntry,
-    Call,
-    Callback,
-    Contact,
-    Opportunity,
-    ServiceCase,
-    User,
-)
-from agentdesk.crm.seed import ensure_default_dispositions
+from agentdesk.calls.dispositions import UnknownDispositionError
+from agentdesk.calls.dto import CallbackRequest, CallFacts, NewCase, WrapUp
+from agentdesk.calls.log import CallLog
+from agentdesk.calls.records import CallLogError
+from agentdesk.crm.models import Account, Call, Callback, Contact, Opportunity, ServiceCase, User
+from agentdesk.crm.records_edit import RecordEditor
+from agentdesk.db.audit import AuditEntry
+from agentdesk.db.engine import create_db_engine, session_factory, unit_of_work
+from agentdesk.db.errors import RequestError, StaleRecordError
+from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import AuditAction, CallbackStatus, CallDirection, CasePriority
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -227,7 +215,7 @@ def test_bad_input_is_refused_before_anything_is_written(
         )
     with pytest.raises(CallLogError, match="call id or the call's facts"):
         log.save_wrapup(WrapUp(disposition_code="sale"))
-    with pytest.raises(CallLogError, match="no active user carol"):
+    with pytest.raises(RequestError, match="no active user carol"):
         log.save_wrapup(WrapUp(disposition_code="sale", facts=facts(agent="carol")))
     assert count(sessions, Call) == 0
 
@@ -292,7 +280,7 @@ def test_stale_contact_edit_is_refused_with_the_other_agents_values(
     make_world: Callable[[], dict[str, uuid.UUID]],
 ) -> None:
     ids = make_world()
-    desk_a, desk_b = CallLog(sessions), CallLog(second_sessions)
+    desk_a, desk_b = RecordEditor(sessions), RecordEditor(second_sessions)
     shown_to_a = desk_a.get_contact(ids["contact"])
     shown_to_b = desk_b.get_contact(ids["contact"])
     assert shown_to_a.version == shown_to_b.version == 1
@@ -327,8 +315,8 @@ def test_contact_edit_refuses_unknown_fields_and_deleted_contacts(
     sessions: sessionmaker[Session], make_world: Callable[[], dict[str, uuid.UUID]]
 ) -> None:
     ids = make_world()
-    log = CallLog(sessions)
-    with pytest.raises(CallLogError, match="version"):
+    log = RecordEditor(sessions)
+    with pytest.raises(RequestError, match="version"):
         log.update_contact(ids["contact"], 1, {"version": 9})
     with unit_of_work(sessions) as s:
         contact = s.get(Contact, ids["contact"])
@@ -346,7 +334,7 @@ def test_a_save_racing_between_read_and_write_is_caught_too(
 ) -> None:
     """Desk B commits after desk A's version check but before A's UPDATE reaches the row."""
     ids = make_world()
-    desk_a, desk_b = CallLog(sessions), CallLog(second_sessions)
+    desk_a, desk_b = RecordEditor(sessions), RecordEditor(second_sessions)
 
     def desk_b_saves_first(session: Session, *_: object) -> None:
         desk_b.update_contact(ids["contact"], 1, {"city": "London"}, actor="bob")

@@ -13,9 +13,9 @@ import qasync
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from agentdesk.app.desk import DeskController
+from agentdesk.app.desk.controller import DeskController
 from agentdesk.app.desktop import DesktopContext
-from agentdesk.ui.main_window import MainWindow
+from agentdesk.ui.shell.main_window import MainWindow
 from tests.support.fake_softphone import FakeSoftphone
 from tests.ui.desk_support import make_desk
 

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from agentdesk.app.bootstrap import connect
-from agentdesk.app.config import AgentSettings, LoggingSettings, Settings
 from agentdesk.app.desktop import DesktopContext, start_desktop
 from agentdesk.app.records import PartyRef
-from agentdesk.crm.calls import CallbackRequest, CallFacts, WrapUp
+from agentdesk.calls.dto import CallbackRequest, CallFacts, WrapUp
+from agentdesk.config.settings import AgentSettings, LoggingSettings, Settings
 from agentdesk.domain.enums import CallDirection, OwnerKind
 from agentdesk.telephony.port import SipConfig
 from tests.support.fake_softphone import FakeSoftphone

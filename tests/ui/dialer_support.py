@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from agentdesk.app.desktop import DesktopContext, start_desktop
 from agentdesk.app.records import PartyRef
-from agentdesk.crm.models import AuditEntry, Call, Callback
+from agentdesk.crm.models import Call, Callback
+from agentdesk.db.audit import AuditEntry
 from agentdesk.dialer.campaigns import create_campaign
 from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.dialer.models import Attempt, CampaignEntry

@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTreeWidgetItem
 
-from agentdesk.app.desk import WrapupForm
-from agentdesk.app.dialer_session import DialerPhase
+from agentdesk.app.desk.controller import WrapupForm
+from agentdesk.app.dialer.session import DialerPhase
 from agentdesk.dialer import outcomes
 from agentdesk.dialer.campaigns import set_active
 from agentdesk.dialer.dnc import add_numbers
 from agentdesk.dialer.picking import reserve_entry
-from agentdesk.ui.callbacks_panel import CallbacksPanel
+from agentdesk.ui.lists.callbacks_panel import CallbacksPanel
 from tests.ui.conftest import Desk
 from tests.ui.desk_support import add_crm_callback
 from tests.ui.dialer_support import Loaded, attempts_of, callbacks_of, entry_row, make_campaign

@@ -9,13 +9,14 @@ from decimal import Decimal
 import pytest
 from PySide6.QtWidgets import QComboBox
 
-from agentdesk.app.desk import WrapupForm
+from agentdesk.app.desk.controller import WrapupForm
 from agentdesk.app.records import PartyRef, RecordService
-from agentdesk.crm.calls import CallFacts, WrapUp
-from agentdesk.crm.db import create_db_engine, session_factory
+from agentdesk.calls.dto import CallFacts, WrapUp
 from agentdesk.crm.models import Account, Lead, Opportunity, PhoneRecord
+from agentdesk.crm.records_edit import RecordEditor
+from agentdesk.db.engine import create_db_engine, session_factory
 from agentdesk.domain.enums import CallDirection, OpportunityStage, OwnerKind, PhoneKind
-from agentdesk.ui.record_view import RecordView
+from agentdesk.ui.desk.record_view import RecordView
 from tests.ui.conftest import Desk
 from tests.ui.desk_support import add_party
 
@@ -55,7 +56,7 @@ def test_edit_and_save_a_contact(desk: Desk) -> None:
     view.fields["email"].setText("edit@example.com")  # type: ignore[union-attr]
     view.saveButton.click()
     desk.wait(lambda: view.messageLabel.text() == "Saved.")
-    stored = desk.context.services.calls.get_contact(ref.id)
+    stored = RecordEditor(desk.context.database.sessions).get_contact(ref.id)
     assert stored.email == "edit@example.com" and stored.version == 2
 
 
@@ -64,7 +65,7 @@ def test_stale_edit_keeps_the_other_agents_change(desk: Desk) -> None:
     _open(desk, ref)
     view = desk.window.customerPanel.recordView
     # Another agent saves the city while this one edits the title and the city.
-    calls = desk.context.services.calls
+    calls = RecordEditor(desk.context.database.sessions)
     calls.update_contact(ref.id, 1, {"city": "Boston", "email": "other@example.com"})
     view.fields["title"].setText("CTO")  # type: ignore[union-attr]
     view.fields["city"].setText("Denver")  # type: ignore[union-attr]

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from pytestqt.qtbot import QtBot
 
-from agentdesk.app.dialer_session import DialerPhase
+from agentdesk.app.dialer.session import DialerPhase
 from agentdesk.dialer.dnc import add_numbers
-from agentdesk.ui.dialer_panel import DialerPanel
-from agentdesk.ui.main_window import MainWindow
+from agentdesk.ui.dialer.panel import DialerPanel
+from agentdesk.ui.shell.main_window import MainWindow
 from tests.ui.conftest import Desk, close_desk
 from tests.ui.desk_support import make_desk
 from tests.ui.dialer_support import audits_of, entry_row, make_campaign

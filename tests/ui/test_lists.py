@@ -8,10 +8,10 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTreeWidgetItem
 from sqlalchemy import select
 
-from agentdesk.crm.calls import CallFacts, WrapUp
+from agentdesk.calls.dto import CallFacts, WrapUp
 from agentdesk.crm.models import Disposition
 from agentdesk.domain.enums import CallDirection
-from agentdesk.ui.callbacks_panel import CallbacksPanel
+from agentdesk.ui.lists.callbacks_panel import CallbacksPanel
 from tests.ui.conftest import Desk
 from tests.ui.desk_support import add_crm_callback, add_party
 

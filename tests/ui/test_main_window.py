@@ -11,12 +11,12 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
-from agentdesk.app.config import Settings
 from agentdesk.app.desktop import FIRST_RUN_DEMO_CONTACTS, start_desktop
-from agentdesk.crm.calls import CallbackRequest, CallFacts, WrapUp
+from agentdesk.calls.dto import CallbackRequest, CallFacts, WrapUp
+from agentdesk.config.settings import Settings
 from agentdesk.domain.enums import CallDirection
-from agentdesk.ui.main_window import MainWindow
-from agentdesk.ui.softphone_bar import SHORTCUTS
+from agentdesk.ui.desk.softphone_bar import SHORTCUTS
+from agentdesk.ui.shell.main_window import MainWindow
 from tests.support.fake_softphone import FakeSoftphone
 from tests.ui.conftest import Desk
 from tests.ui.desk_support import add_party

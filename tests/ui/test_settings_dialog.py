@@ -10,9 +10,9 @@ import keyring
 import pytest
 from pytestqt.qtbot import QtBot
 
-from agentdesk.app.config import load_settings
-from agentdesk.app.credentials import SIP_SERVICE
-from agentdesk.ui.settings_dialog import SettingsDialog
+from agentdesk.config.credentials import SIP_SERVICE
+from agentdesk.config.settings import load_settings
+from agentdesk.ui.shell.settings_dialog import SettingsDialog
 from tests.support.memory_keyring import MemoryKeyring
 from tests.ui.conftest import Desk
 

@@ -18,10 +18,15 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from agentdesk.crm.calls import CallFacts, WrapUp
+from agentdesk.calls.dto import CallFacts, WrapUp
 from agentdesk.crm.models import Disposition
 from agentdesk.domain.enums import CallDirection, OwnerKind
-from agentdesk.ui.i18n import I18N_DIR, choose_language, install_translators, remove_translators
+from agentdesk.ui.shell.i18n import (
+    I18N_DIR,
+    choose_language,
+    install_translators,
+    remove_translators,
+)
 from tests.ui.conftest import Desk, close_desk, open_desk
 from tests.ui.desk_support import add_party
 
@@ -59,7 +64,7 @@ def test_the_check_fails_on_a_new_untranslated_string(tmp_path: Path) -> None:
     assert "agentdesk_zh_CN.ts is not up to date: run `scripts/i18n.py update`" in found
     # A string removed from the code is noticed too (the catalogue would carry a dead entry).
     (sources / "probe.py").unlink()
-    (sources / "test_call.py").unlink()
+    (sources / "shell" / "phone_check.py").unlink()
     assert script.problems(ts, sources) == [
         "agentdesk_zh_CN.ts is not up to date: run `scripts/i18n.py update`"
     ]

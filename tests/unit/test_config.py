@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from agentdesk.app.config import (
+from agentdesk.config.settings import (
     ConfigError,
     Settings,
     choose_database_url,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agentdesk.app.config import ConfigError, load_settings, parse_settings
+from agentdesk.config.settings import ConfigError, load_settings, parse_settings
 
 
 @pytest.mark.parametrize(

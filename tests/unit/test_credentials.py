@@ -8,9 +8,9 @@ import pytest
 from keyring.backends.fail import Keyring as FailKeyring
 
 from agentdesk.app.bootstrap import resolve_url
-from agentdesk.app.config import parse_settings
-from agentdesk.app.credentials import DB_SERVICE, CredentialStore, db_key
-from agentdesk.crm.db import normalize_url, redacted
+from agentdesk.config.credentials import DB_SERVICE, CredentialStore, db_key
+from agentdesk.config.settings import parse_settings
+from agentdesk.db.engine import normalize_url, redacted
 from tests.support.memory_keyring import MemoryKeyring
 
 URL = "postgresql://agent:s3cr3t-pw@db.example:5433/crm"

@@ -6,9 +6,9 @@ in the order they were written, so both must still follow the file.
 
 from __future__ import annotations
 
-from agentdesk.crm.csv_reader import match_header
-from agentdesk.crm.rows import RowParser
-from agentdesk.crm.uuid_text import hex_uuid
+from agentdesk.crm.importing.csv_reader import match_header
+from agentdesk.crm.importing.rows import RowParser
+from agentdesk.db.uuid_text import hex_uuid
 from agentdesk.dialer.csv_fill import CAMPAIGN_COLUMNS, TIME_ZONE
 from agentdesk.dialer.csv_rows import E164, ZONE_KEY, Ids, Layout, parse_records
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from agentdesk.crm.csv_reader import (
+from agentdesk.crm.importing.csv_reader import (
     CONTACT_COLUMNS,
     Column,
     CsvRecord,

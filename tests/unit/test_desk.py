@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from agentdesk.app.desk import DeskController, WrapupForm
-from agentdesk.app.desk_events import (
+from agentdesk.app.desk.controller import DeskController, WrapupForm
+from agentdesk.app.desk.events import (
     CallChanged,
     CallPhase,
     DataChanged,

@@ -14,18 +14,17 @@ from typing import Any
 
 import pytest
 
-from agentdesk.app.desk import DeskController, WrapupForm
-from agentdesk.app.desk_events import CallFinished, DataChanged, DeskEvent, WrapupFinished
+from agentdesk.app.desk.controller import DeskController, WrapupForm
+from agentdesk.app.desk.events import CallFinished, DataChanged, DeskEvent, WrapupFinished
 from agentdesk.app.desktop import DEMO_CAMPAIGN, DesktopContext, start_desktop
-from agentdesk.app.dialer_session import (
+from agentdesk.app.dialer.session import (
     DialerEvent,
     DialerNotice,
     DialerPhase,
     DialerSession,
     attempt_outcome,
 )
-from agentdesk.crm.base import utcnow
-from agentdesk.crm.db import unit_of_work
+from agentdesk.db.engine import unit_of_work
 from agentdesk.dialer.campaigns import NotAssignedError, get_campaign
 from agentdesk.dialer.dnc import add_numbers
 from agentdesk.dialer.models import DncNumber
@@ -33,6 +32,7 @@ from agentdesk.dialer.outcomes import campaign_progress
 from agentdesk.dialer.picking import reserve_entry
 from agentdesk.dialer.rules import Outcome
 from agentdesk.dialer.selection import next_entry
+from agentdesk.domain.clock import utcnow
 from tests.support.fake_softphone import FakeCall, FakeSoftphone
 from tests.ui.desk_support import make_desk, make_settings, spin
 from tests.ui.dialer_support import (

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from agentdesk.crm.base import utcnow
 from agentdesk.dialer import outcomes
 from agentdesk.dialer.picking import reserve_entry
+from agentdesk.domain.clock import utcnow
 from tests.ui.dialer_support import Loaded, attempts_of, callbacks_of, entry_row, make_campaign
 from tests.unit.test_dialer_session import Dialer, DialerPhase
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentdesk.crm.csv_reader import match_header
-from agentdesk.crm.rows import NO_PHONE, FirstPhoneRow, RowParser
+from agentdesk.crm.importing.csv_reader import match_header
+from agentdesk.crm.importing.rows import NO_PHONE, FirstPhoneRow, RowParser
 
 HEADERS = (
     ("First Name", "Last Name", "Company", "Phone", "Mobile", "Email", "City", "Country"),

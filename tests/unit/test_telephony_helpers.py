@@ -11,6 +11,7 @@ import pytest
 
 from agentdesk.telephony.flood import InviteRateLimiter
 from agentdesk.telephony.offer import call_offered, clean_text
+from agentdesk.telephony.pjsua2.sip_thread import SipThread, describe_error
 from agentdesk.telephony.port import (
     CallDirection,
     CallOutcome,
@@ -20,7 +21,6 @@ from agentdesk.telephony.port import (
 )
 from agentdesk.telephony.recording import wav_finalised
 from agentdesk.telephony.sip_message import CtiContext
-from agentdesk.telephony.sip_thread import SipThread, describe_error
 from agentdesk.telephony.sip_uri import (
     account_uri,
     proxy_uri,

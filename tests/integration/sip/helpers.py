@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from agentdesk.telephony.pjsua2_adapter import Pjsua2Softphone
+from agentdesk.telephony.pjsua2.adapter import Pjsua2Softphone
 from tests.support.sipp import SippRun, free_rtp_port, render_scenario, start_sipp
 
 CALLER_DEFAULTS = {

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from agentdesk.app.bootstrap import connect
-from agentdesk.app.desk import DeskController, WrapupForm
+from agentdesk.app.desk.controller import DeskController, WrapupForm
 from agentdesk.app.desktop import DesktopContext, start_desktop
-from agentdesk.app.dialer_session import DialerPhase, DialerSession
+from agentdesk.app.dialer.session import DialerPhase, DialerSession
 from agentdesk.dialer.models import CampaignEntry
 from tests.integration.sip.conftest import Phone
 from tests.integration.sip.helpers import answering_peer

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agentdesk.telephony.pjsua2_adapter import Pjsua2Softphone, SipEngine
+from agentdesk.telephony.pjsua2.adapter import Pjsua2Softphone, SipEngine
 from agentdesk.telephony.port import (
     CallAnswered,
     CallEnded,

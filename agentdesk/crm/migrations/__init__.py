@@ -1,1 +1,0 @@
-"""Alembic migrations for the shared schema (run through agentdesk.crm.migrate)."""

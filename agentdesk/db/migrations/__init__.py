@@ -1,0 +1,1 @@
+"""Alembic migrations for the shared schema (run through agentdesk.db.migrate)."""

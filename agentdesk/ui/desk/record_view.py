@@ -1,0 +1,526 @@
+"""One record: header, phone numbers (click to dial), the edit form and the history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agentdesk.app.dto import (
+    InvalidPhoneNumber,
+    Match,
+    OwnerKind,
+    PartyDetails,
+    PartyRef,
+    PhoneView,
+    StaleRecordError,
+)
+from agentdesk.app.records import LEAD_STATUSES, PHONE_KINDS
+from agentdesk.ui.desk.pop_views import short_when, title_label
+from agentdesk.ui.shell.labels import disposition_label
+
+# What the form edits for each kind of record, in the order it shows them.
+EDITABLE: dict[OwnerKind, tuple[str, ...]] = {
+    OwnerKind.CONTACT: ("first_name", "last_name", "title", "email", "city", "country", "notes"),
+    OwnerKind.LEAD: (
+        "first_name",
+        "last_name",
+        "company",
+        "email",
+        "status",
+        "source",
+        "city",
+        "country",
+        "notes",
+    ),
+    OwnerKind.ACCOUNT: ("name", "industry", "website", "city", "country", "notes"),
+}
+_ALL_FIELDS = (
+    "name",
+    "first_name",
+    "last_name",
+    "company",
+    "title",
+    "industry",
+    "website",
+    "email",
+    "status",
+    "source",
+    "city",
+    "country",
+    "notes",
+)
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+FieldWidget = QLineEdit | QPlainTextEdit | QComboBox
+
+
+class RecordView(QWidget):
+    """Renders a ``Match`` at once (from the pop) and the ``PartyDetails`` when loaded."""
+
+    dialRequested = Signal(str)
+    saveRequested = Signal(object, int, dict)  # PartyRef, version, changes
+    phoneAddRequested = Signal(object, str, str)  # PartyRef, number as typed, phone kind
+    phoneRemoveRequested = Signal(object, object)  # PartyRef, PhoneView
+    playRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("recordView")
+        self.details: PartyDetails | None = None
+        self.dispositionLabels: dict[str, str] = {}
+        self._original: dict[str, str] = {}
+        self._version = 0
+
+        self.nameLabel = title_label("", self, 6)
+        self.nameLabel.setObjectName("recordName")
+        self.companyLabel = QLabel(self)
+        self.companyLabel.setObjectName("recordCompany")
+        self.phonesBox = QWidget(self)
+        self.phonesLayout = QHBoxLayout(self.phonesBox)
+        self.phonesLayout.setContentsMargins(0, 0, 0, 0)
+
+        self.editBox = QGroupBox(self.tr("Details"), self)
+        self.form = QFormLayout(self.editBox)
+        self.fields: dict[str, FieldWidget] = {}
+        for name in self._form_order():
+            widget: FieldWidget
+            if name == "notes":
+                widget = QPlainTextEdit(self.editBox)
+                widget.setFixedHeight(56)
+            elif name == "status":
+                widget = QComboBox(self.editBox)
+                labels = self._status_labels()
+                for code in LEAD_STATUSES:
+                    widget.addItem(labels.get(code, code), code)
+            else:
+                widget = QLineEdit(self.editBox)
+                if name == "country":
+                    widget.setMaxLength(2)
+                    widget.setPlaceholderText(self.tr("two letters, e.g. US"))
+            widget.setObjectName(f"field_{name}")
+            self.form.addRow(self._field_label(name), widget)
+            self.fields[name] = widget
+        self._kind = OwnerKind.CONTACT
+        self._show_rows(self._kind)
+        self.newPhoneEdit = QLineEdit(self)
+        self.newPhoneEdit.setObjectName("newPhone")
+        self.newPhoneEdit.setPlaceholderText(self.tr("another number for this record"))
+        self.newPhoneEdit.returnPressed.connect(self._on_add_phone)
+        self.newPhoneKind = QComboBox(self)
+        kinds = self._phone_kind_labels()
+        for code in PHONE_KINDS:
+            self.newPhoneKind.addItem(kinds.get(code, code), code)
+        self.addPhoneButton = QPushButton(self.tr("Add number"), self)
+        self.addPhoneButton.clicked.connect(self._on_add_phone)
+        self.newPhoneEdit.setMaximumWidth(220)
+        self.saveButton = QPushButton(self.tr("Save changes"), self.editBox)
+        self.saveButton.clicked.connect(self._on_save)
+        self.messageLabel = QLabel(self.editBox)
+        self.messageLabel.setWordWrap(True)
+        self.messageLabel.setObjectName("recordMessage")
+        row = QHBoxLayout()
+        row.addWidget(self.messageLabel, 1)
+        row.addWidget(self.saveButton)
+        self.form.addRow(row)
+
+        self.timeline = QTreeWidget(self)
+        self.timeline.setObjectName("timeline")
+        self.timeline.setHeaderLabels([self.tr("History"), self.tr("When"), self.tr("Details")])
+        self.timeline.setColumnWidth(0, 220)
+        self.timeline.setColumnWidth(1, 130)
+        self.timeline.currentItemChanged.connect(lambda *_: self._update_play())
+        self.playButton = QPushButton(self.tr("▶ Play recording"), self)
+        self.playButton.setEnabled(False)
+        self.playButton.clicked.connect(self._on_play)
+        history = QWidget(self)
+        hl = QVBoxLayout(history)
+        hl.setContentsMargins(0, 0, 0, 0)
+        hl.addWidget(self.timeline, 1)
+        prow = QHBoxLayout()
+        prow.addStretch(1)
+        prow.addWidget(self.playButton)
+        hl.addLayout(prow)
+
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.editBox)
+        split.addWidget(history)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.nameLabel)
+        layout.addWidget(self.companyLabel)
+        # The numbers (click to dial) and, on the same line, a field to add one more.
+        phone_row = QHBoxLayout()
+        phone_row.addWidget(self.phonesBox, 1)
+        phone_row.addWidget(self.newPhoneEdit, 1)
+        phone_row.addWidget(self.newPhoneKind)
+        phone_row.addWidget(self.addPhoneButton)
+        layout.addLayout(phone_row)
+        layout.addWidget(split, 1)
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def show_loading(self) -> None:
+        self.details = None
+        self.nameLabel.setText(self.tr("Loading…"))
+        self.companyLabel.clear()
+        self._set_phones([])
+        self.timeline.clear()
+        self._set_fields({}, editable=False)
+
+    def show_match(self, match: Match) -> None:
+        self.details = None
+        self.nameLabel.setText(match.name or self.tr("(no name)"))
+        self.companyLabel.setText(self._subtitle(match.kind, match.company))
+        self._set_phones([])
+        self._kind = match.kind
+        self._show_rows(match.kind)
+        self._set_fields({}, editable=False)
+        self.timeline.clear()
+        h = match.history
+        calls = [
+            (self._disposition(c.disposition_code), c.started_at, c.notes or "", None)
+            for c in h.last_calls
+        ]
+        self._section(self.tr("Calls"), calls)
+        self._section(
+            self.tr("Open cases"),
+            [(c.subject, c.due_at, c.status.value, None) for c in h.open_cases],
+        )
+        self._section(
+            self.tr("Open opportunities"),
+            [(o.name, None, o.stage.value, None) for o in h.open_opportunities],
+        )
+        self._section(
+            self.tr("Callbacks"), [(c.note or "", c.due_at, "", None) for c in h.due_callbacks]
+        )
+
+    def show_details(self, details: PartyDetails) -> None:
+        same_record = self.details is not None and self.details.id == details.id
+        message, style = self.messageLabel.text(), self.messageLabel.styleSheet()
+        # A refresh (a wrap-up saved, a number added...) must not wipe what the agent is typing:
+        # keep the form as it is, with the version it was read at, so a save that crosses
+        # another agent's goes through the stale-edit merge.
+        unsaved = None
+        if same_record and self.current_values() != self._original:
+            unsaved = (self.current_values(), dict(self._original), self._version)
+        self.details = details
+        self.nameLabel.setText(details.name or self.tr("(no name)"))
+        subtitle = self._subtitle(details.kind, details.company)
+        if details.title:
+            subtitle = f"{details.title} · {subtitle}"
+        self.companyLabel.setText(subtitle)
+        self._set_phones(list(details.phones))
+        self._kind = details.kind
+        self._show_rows(details.kind)
+        values = {name: getattr(details, name) or "" for name in EDITABLE[details.kind]}
+        self._version = details.version
+        self._set_fields(values, editable=True)
+        if unsaved is not None:
+            mine, self._original, self._version = unsaved
+            self._write(mine)
+        if same_record:  # a reload after a save keeps its "Saved." / conflict message
+            self.messageLabel.setText(message)
+            self.messageLabel.setStyleSheet(style)
+        self.timeline.clear()
+        self._section(
+            self.tr("Calls"),
+            [
+                (
+                    f"{'←' if c.direction == 'inbound' else '→'} {self._label(c.disposition)}",
+                    c.started_at,
+                    c.notes or "",
+                    c.recording_path,
+                )
+                for c in details.calls
+            ],
+        )
+        self._section(
+            self.tr("Open cases"), [(i.title, i.when, i.detail, None) for i in details.cases]
+        )
+        self._section(
+            self.tr("Open opportunities"),
+            [(i.title, i.when, i.detail, None) for i in details.opportunities],
+        )
+        self._section(
+            self.tr("Callbacks"),
+            [(i.title or self.tr("callback"), i.when, i.detail, None) for i in details.callbacks],
+        )
+
+    def _disposition(self, code: str | None) -> str:
+        if code is None:
+            return self.tr("no disposition")
+        return (
+            self._label(self.dispositionLabels.get(code))
+            if code in self.dispositionLabels
+            else code
+        )
+
+    def _label(self, label: str | None) -> str:
+        return disposition_label(label) if label else self.tr("no disposition")
+
+    def _subtitle(self, kind: OwnerKind, company: str | None) -> str:
+        kinds = {
+            OwnerKind.CONTACT: self.tr("Contact"),
+            OwnerKind.LEAD: self.tr("Lead"),
+            OwnerKind.ACCOUNT: self.tr("Account"),
+        }
+        return " · ".join(p for p in (kinds[kind], company or "") if p)
+
+    def _section(self, title: str, rows: Sequence[tuple[str, Any, str, str | None]]) -> None:
+        top = QTreeWidgetItem([f"{title} ({len(rows)})", "", ""])
+        font = top.font(0)
+        font.setBold(True)
+        top.setFont(0, font)
+        self.timeline.addTopLevelItem(top)
+        if not rows:
+            top.addChild(QTreeWidgetItem([self.tr("none"), "", ""]))
+        for text, when, detail, path in rows:
+            item = QTreeWidgetItem([text, short_when(when, ""), detail.replace("\n", " ")])
+            item.setToolTip(2, detail)
+            if path:
+                item.setData(0, PATH_ROLE, path)
+                item.setText(0, self.tr("{text}  ● rec").format(text=text))
+                item.setToolTip(0, self.tr("Recorded: select and press Play"))
+            top.addChild(item)
+        top.setExpanded(True)
+
+    def _set_phones(self, phones: list[PhoneView]) -> None:
+        while self.phonesLayout.count():
+            child = self.phonesLayout.takeAt(0)
+            if child is not None and (widget := child.widget()) is not None:
+                widget.deleteLater()
+        self.phoneButtons: list[QPushButton] = []
+        self.phoneRemoveActions: list[QAction] = []
+        kinds = self._phone_kind_labels()
+        for phone in phones:
+            number = phone.e164
+            button = QPushButton(f"☎ {number}", self.phonesBox)
+            button.setToolTip(
+                self.tr("Call {number} ({kind}). Right-click to remove it.").format(
+                    number=number, kind=kinds.get(phone.kind.value, phone.kind.value)
+                )
+            )
+            button.clicked.connect(lambda *_, n=number: self.dialRequested.emit(n))
+            remove = QAction(self.tr("Remove this number"), button)
+            remove.triggered.connect(lambda *_, p=phone: self._on_remove_phone(p))
+            button.addAction(remove)
+            button.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            self.phonesLayout.addWidget(button)
+            self.phoneButtons.append(button)
+            self.phoneRemoveActions.append(remove)
+        self.phonesLayout.addStretch(1)
+
+    def _phone_kind_labels(self) -> dict[str, str]:
+        return {
+            "work": self.tr("work"),
+            "mobile": self.tr("mobile"),
+            "home": self.tr("home"),
+            "fax": self.tr("fax"),
+            "other": self.tr("other"),
+        }
+
+    def _form_order(self) -> tuple[str, ...]:
+        # The translator decides: Chinese, Japanese, Korean... ask for the family name first.
+        order = self.tr("first-last", "name order in forms: translate as first-last or last-first")
+        if order != "last-first":
+            return _ALL_FIELDS
+        swap = {"first_name": "last_name", "last_name": "first_name"}
+        return tuple(swap.get(name, name) for name in _ALL_FIELDS)
+
+    def _field_label(self, name: str) -> str:
+        labels = {
+            "name": self.tr("Name:"),
+            "first_name": self.tr("First name:"),
+            "last_name": self.tr("Last name:"),
+            "company": self.tr("Company:"),
+            "title": self.tr("Title:"),
+            "industry": self.tr("Industry:"),
+            "website": self.tr("Website:"),
+            "email": self.tr("Email:"),
+            "status": self.tr("Status:"),
+            "source": self.tr("Source:"),
+            "city": self.tr("City:"),
+            "country": self.tr("Country:"),
+            "notes": self.tr("Notes:"),
+        }
+        return labels[name]
+
+    def _status_labels(self) -> dict[str, str]:
+        return {
+            "new": self.tr("New"),
+            "contacted": self.tr("Contacted"),
+            "qualified": self.tr("Qualified"),
+            "disqualified": self.tr("Disqualified"),
+            "converted": self.tr("Converted"),
+        }
+
+    def _show_rows(self, kind: OwnerKind) -> None:
+        shown = EDITABLE[kind]
+        for name, widget in self.fields.items():
+            self.form.setRowVisible(widget, name in shown)
+
+    def editable_fields(self) -> tuple[str, ...]:
+        """The fields the form edits for the record shown."""
+        return EDITABLE[self._kind]
+
+    def _set_fields(self, values: dict[str, str], *, editable: bool) -> None:
+        self._original = dict(values)
+        self._write(values)
+        for widget in self.fields.values():
+            if isinstance(widget, QComboBox):
+                widget.setEnabled(editable)
+            else:
+                widget.setReadOnly(not editable)
+        self.saveButton.setEnabled(editable)
+        for control in (self.newPhoneEdit, self.newPhoneKind, self.addPhoneButton):
+            control.setEnabled(editable)
+        self.messageLabel.clear()
+        self.messageLabel.setStyleSheet("")
+
+    def _write(self, values: dict[str, str]) -> None:
+        for name, widget in self.fields.items():
+            text = values.get(name, "")
+            if isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(text)
+            elif isinstance(widget, QComboBox):
+                widget.setCurrentIndex(max(0, widget.findData(text)))
+            else:
+                widget.setText(text)
+
+    def current_values(self) -> dict[str, str]:
+        """What the form holds now, for the fields of the record shown."""
+        values = {}
+        for name in self.editable_fields():
+            widget = self.fields[name]
+            if isinstance(widget, QPlainTextEdit):
+                values[name] = widget.toPlainText()
+            elif isinstance(widget, QComboBox):
+                values[name] = str(widget.currentData() or "")
+            else:
+                values[name] = widget.text()
+        return values
+
+    # -- editing -------------------------------------------------------------------------------
+
+    def _on_save(self) -> None:
+        if self.details is None:
+            return
+        mine = self.current_values()
+        changes = {k: (v.strip() or None) for k, v in mine.items() if v != self._original.get(k)}
+        if not changes:
+            self.messageLabel.setStyleSheet("")
+            self.messageLabel.setText(self.tr("Nothing changed."))
+            return
+        self.saveButton.setEnabled(False)
+        self.messageLabel.setStyleSheet("")
+        self.messageLabel.setText(self.tr("Saving…"))
+        ref = PartyRef(self.details.kind, self.details.id)
+        self.saveRequested.emit(ref, self._version, changes)
+
+    def saved(self, version: int) -> None:
+        self._version = version
+        self._original = self.current_values()
+        self.saveButton.setEnabled(True)
+        self.messageLabel.setStyleSheet("color: #1b7f3a;")
+        self.messageLabel.setText(self.tr("Saved."))
+
+    def save_failed(self, error: BaseException) -> None:
+        self.saveButton.setEnabled(True)
+        self.messageLabel.setStyleSheet("color: #b3261e;")
+        if not isinstance(error, StaleRecordError):
+            self.messageLabel.setText(self.tr("Not saved: {e}").format(e=error))
+            return
+        if error.current_version is None:
+            self.saveButton.setEnabled(False)
+            self.messageLabel.setText(
+                self.tr("Not saved: someone else deleted this record meanwhile.")
+            )
+            return
+        # Keep the other agent's values and re-apply only the fields they did not touch.
+        fields = self.editable_fields()
+        mine = self.current_values()
+        theirs = {k: str(error.current.get(k) or "") for k in fields}
+        merged, clashes = {}, []
+        for name in fields:
+            mine_changed = mine[name] != self._original.get(name, "")
+            they_changed = theirs[name] != self._original.get(name, "")
+            if mine_changed and they_changed and mine[name] != theirs[name]:
+                clashes.append(f"{self._field_label(name).rstrip(':：')} {mine[name]!r}")
+                merged[name] = theirs[name]
+            elif mine_changed:
+                merged[name] = mine[name]
+            else:
+                merged[name] = theirs[name]
+        self._version = error.current_version
+        self._set_fields(theirs, editable=True)
+        self._write(merged)
+        text = self.tr(
+            "Someone else saved this record while you were editing. Their changes are shown; "
+            "your other edits are kept. Check and save again."
+        )
+        if clashes:
+            text += " " + self.tr("You had typed: {values}").format(values="; ".join(clashes))
+        self.messageLabel.setStyleSheet("color: #b3261e;")
+        self.messageLabel.setText(text)
+
+    def _on_add_phone(self) -> None:
+        number = self.newPhoneEdit.text().strip()
+        if self.details is None or not number:
+            return
+        self.addPhoneButton.setEnabled(False)
+        self.messageLabel.setStyleSheet("")
+        self.messageLabel.setText(self.tr("Adding {number}…").format(number=number))
+        ref = PartyRef(self.details.kind, self.details.id)
+        self.phoneAddRequested.emit(ref, number, str(self.newPhoneKind.currentData()))
+
+    def _on_remove_phone(self, phone: PhoneView) -> None:
+        if self.details is None:
+            return
+        self.messageLabel.setStyleSheet("")
+        self.messageLabel.setText(self.tr("Removing {number}…").format(number=phone.e164))
+        self.phoneRemoveRequested.emit(PartyRef(self.details.kind, self.details.id), phone)
+
+    def phones_changed(self, message: str) -> None:
+        """A number was added or removed: the panel reloads the record after this."""
+        self.newPhoneEdit.clear()
+        self.addPhoneButton.setEnabled(True)
+        self.messageLabel.setStyleSheet("color: #1b7f3a;")
+        self.messageLabel.setText(message)
+
+    def phone_failed(self, error: BaseException) -> None:
+        self.addPhoneButton.setEnabled(True)
+        self.messageLabel.setStyleSheet("color: #b3261e;")
+        if isinstance(error, StaleRecordError):
+            text = self.tr("Someone else changed or removed this number meanwhile: reloaded.")
+        elif isinstance(error, InvalidPhoneNumber):
+            text = self.tr("Not a phone number: {reason}").format(reason=error.reason)
+        else:
+            text = self.tr("Not saved: {e}").format(e=error)
+        self.messageLabel.setText(text)
+
+    def _update_play(self) -> None:
+        item = self.timeline.currentItem()
+        self.playButton.setEnabled(bool(item is not None and item.data(0, PATH_ROLE)))
+
+    def _on_play(self) -> None:
+        item = self.timeline.currentItem()
+        path = item.data(0, PATH_ROLE) if item is not None else None
+        if path:
+            self.playRequested.emit(str(path))

@@ -1,0 +1,552 @@
+"""The dialer tab: campaign, start / pause, the next entry with its script, countdown, progress.
+
+In manual mode a list of the next dialable entries replaces the single next entry; the agent
+picks one (double-click or "Dial selected") and the session reserves and dials it.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agentdesk.app.dialer.session import (
+    CampaignInfo,
+    DialerChanged,
+    DialerEvent,
+    DialerNotice,
+    DialerPhase,
+    DialerSession,
+    DialerView,
+    EntryResult,
+    OfferedEntry,
+    party_of,
+)
+from agentdesk.ui.desk.pop_views import short_when, title_label
+from agentdesk.ui.shell.background import run_in_background
+from agentdesk.ui.shell.labels import pick_refusal
+
+# Marked for lupdate in the panel's context; self.tr() looks them up there at run time.
+# Shown in this order; the keys are selection.blocked_counts' reasons.
+BLOCKED_REASONS = (
+    ("outside_hours", QT_TRANSLATE_NOOP("DialerPanel", "outside calling hours")),
+    ("dnc", QT_TRANSLATE_NOOP("DialerPanel", "on a do-not-call list")),
+    ("exhausted", QT_TRANSLATE_NOOP("DialerPanel", "out of attempts")),
+    ("reserved", QT_TRANSLATE_NOOP("DialerPanel", "reserved or on a call")),
+    ("retry_wait", QT_TRANSLATE_NOOP("DialerPanel", "waiting for their retry time")),
+    ("callback_not_due", QT_TRANSLATE_NOOP("DialerPanel", "callbacks not due yet")),
+    ("other_agent", QT_TRANSLATE_NOOP("DialerPanel", "another agent's callbacks")),
+    ("invalid", QT_TRANSLATE_NOOP("DialerPanel", "invalid numbers")),
+    ("unknown_time_zone", QT_TRANSLATE_NOOP("DialerPanel", "with no known time zone")),
+    ("paused", QT_TRANSLATE_NOOP("DialerPanel", "held: the campaign is paused")),
+)
+SKIP_REASONS = (
+    QT_TRANSLATE_NOOP("DialerPanel", "Not the right person"),
+    QT_TRANSLATE_NOOP("DialerPanel", "Already a customer"),
+    QT_TRANSLATE_NOOP("DialerPanel", "Called recently from another list"),
+    QT_TRANSLATE_NOOP("DialerPanel", "Record needs fixing first"),
+)
+OUTCOMES = {
+    "answered": QT_TRANSLATE_NOOP("DialerPanel", "answered"),
+    "busy": QT_TRANSLATE_NOOP("DialerPanel", "busy"),
+    "no_answer": QT_TRANSLATE_NOOP("DialerPanel", "no answer"),
+    "invalid_number": QT_TRANSLATE_NOOP("DialerPanel", "invalid number"),
+    "declined": QT_TRANSLATE_NOOP("DialerPanel", "declined"),
+    "cancelled": QT_TRANSLATE_NOOP("DialerPanel", "cancelled"),
+    "failed": QT_TRANSLATE_NOOP("DialerPanel", "call failed"),
+    "skipped": QT_TRANSLATE_NOOP("DialerPanel", "skipped"),
+    "dnc": QT_TRANSLATE_NOOP("DialerPanel", "on a do-not-call list, not dialled"),
+}
+STATUSES = {
+    "new": QT_TRANSLATE_NOOP("DialerPanel", "new"),
+    "callback": QT_TRANSLATE_NOOP("DialerPanel", "callback"),
+    "done": QT_TRANSLATE_NOOP("DialerPanel", "done"),
+    "dnc": QT_TRANSLATE_NOOP("DialerPanel", "do not call"),
+    "exhausted": QT_TRANSLATE_NOOP("DialerPanel", "out of attempts"),
+    "invalid": QT_TRANSLATE_NOOP("DialerPanel", "invalid number"),
+    "in_progress": QT_TRANSLATE_NOOP("DialerPanel", "in progress"),
+    "reserved": QT_TRANSLATE_NOOP("DialerPanel", "reserved"),
+}
+
+
+class DialerPanel(QWidget):
+    """Renders the session's ``DialerView``; commands go back to the session."""
+
+    entryOffered = Signal(object)  # PartyRef of the offered entry's record
+    noticeRaised = Signal(str, bool)
+    dialerEvent = Signal(object)  # DialerEvent, relayed from the session (GUI thread)
+
+    def __init__(
+        self,
+        session: DialerSession,
+        executor: Executor,
+        parent: QWidget | None = None,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("dialerPanel")
+        self._session = session
+        self._executor = executor
+        self._now = monotonic
+        self.campaigns: list[CampaignInfo] = []
+        self.view: DialerView = session.view
+        self._shown_entry: object = None
+
+        self.campaignCombo = QComboBox(self)
+        self.campaignCombo.setMinimumWidth(200)
+        self.campaignCombo.currentIndexChanged.connect(self._on_campaign_chosen)
+        self.modeLabel = QLabel(self)
+        self.modeLabel.setObjectName("dialerMode")
+        self.startButton = QPushButton(self.tr("Start"), self)
+        self.startButton.setObjectName("dialerStart")
+        self.startButton.clicked.connect(self.toggle)
+        self.reloadButton = QPushButton(self.tr("Reload"), self)
+        self.reloadButton.setToolTip(self.tr("Reload the campaigns assigned to you"))
+        self.reloadButton.clicked.connect(self.reload)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Campaign:"), self))
+        top.addWidget(self.campaignCombo, 1)
+        top.addWidget(self.modeLabel)
+        top.addWidget(self.startButton)
+        top.addWidget(self.reloadButton)
+
+        self.stateLabel = title_label("", self, 1)
+        self.stateLabel.setObjectName("dialerState")
+        self.countdownBar = QProgressBar(self)
+        self.countdownBar.setTextVisible(False)
+        self.countdownBar.setMaximumHeight(8)
+        self.blockedLabel = QLabel(self)
+        self.blockedLabel.setObjectName("dialerBlocked")
+        self.blockedLabel.setWordWrap(True)
+        self.blockedLabel.setStyleSheet(
+            "background: #fff4e5; border: 1px solid #f0c27b; border-radius: 4px; padding: 6px;"
+        )
+
+        self.nameLabel = title_label("", self, 3)
+        self.phoneLabel = QLabel(self)
+        self.phoneLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.companyLabel = QLabel(self)
+        self.cityLabel = QLabel(self)
+        self.historyLabel = QLabel(self)
+        details = QFormLayout()
+        details.addRow(self.tr("Phone:"), self.phoneLabel)
+        details.addRow(self.tr("Company:"), self.companyLabel)
+        details.addRow(self.tr("City:"), self.cityLabel)
+        details.addRow(self.tr("Attempts:"), self.historyLabel)
+        self.dialButton = QPushButton(self.tr("Dial now"), self)
+        self.dialButton.setObjectName("dialerDialNow")
+        self.dialButton.clicked.connect(self.dial_now)
+        self.skipReasonCombo = QComboBox(self)
+        self.skipReasonCombo.setEditable(True)
+        self.skipReasonCombo.setMinimumWidth(200)
+        edit = self.skipReasonCombo.lineEdit()
+        if edit is not None:
+            edit.setPlaceholderText(self.tr("Reason for skipping"))
+        self.skipReasonCombo.addItem("")
+        for reason in SKIP_REASONS:
+            self.skipReasonCombo.addItem(self.tr(str(reason)))
+        self.skipButton = QPushButton(self.tr("Skip"), self)
+        self.skipButton.setObjectName("dialerSkip")
+        self.skipButton.clicked.connect(self.skip)
+        actions = QHBoxLayout()
+        actions.addWidget(self.dialButton)
+        actions.addStretch(1)
+        actions.addWidget(self.skipReasonCombo)
+        actions.addWidget(self.skipButton)
+        self.entryBox = QGroupBox(self.tr("Next entry"), self)
+        entry_layout = QVBoxLayout(self.entryBox)
+        entry_layout.addWidget(self.nameLabel)
+        entry_layout.addLayout(details)
+        entry_layout.addLayout(actions)
+
+        self.choicesTable = QTableWidget(0, 5, self)
+        self.choicesTable.setObjectName("dialerChoices")
+        self.choicesTable.setHorizontalHeaderLabels(
+            [
+                self.tr("Name"),
+                self.tr("Number"),
+                self.tr("Company"),
+                self.tr("Attempts"),
+                self.tr("Last outcome"),
+            ]
+        )
+        self.choicesTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.choicesTable.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.choicesTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.choicesTable.verticalHeader().setVisible(False)
+        self.choicesTable.setAlternatingRowColors(True)
+        header = self.choicesTable.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.choicesTable.cellDoubleClicked.connect(lambda row, _column: self._pick_row(row))
+        self.choicesTable.itemSelectionChanged.connect(self._on_choice_selected)
+        self.pickButton = QPushButton(self.tr("Dial selected"), self)
+        self.pickButton.setObjectName("dialerPick")
+        self.pickButton.clicked.connect(self.pick)
+        self.refreshButton = QPushButton(self.tr("Refresh list"), self)
+        self.refreshButton.setObjectName("dialerRefresh")
+        self.refreshButton.clicked.connect(self._session.refresh_choices)
+        pick_actions = QHBoxLayout()
+        pick_actions.addWidget(self.pickButton)
+        pick_actions.addStretch(1)
+        pick_actions.addWidget(self.refreshButton)
+        self.choicesBox = QGroupBox(self.tr("Next dialable entries"), self)
+        choices_layout = QVBoxLayout(self.choicesBox)
+        choices_layout.addWidget(self.choicesTable)
+        choices_layout.addLayout(pick_actions)
+        self._shown_choices: tuple[tuple[uuid.UUID, int], ...] = ()
+
+        self.scriptView = QTextBrowser(self)
+        self.scriptView.setObjectName("dialerScript")
+        self.scriptView.setPlaceholderText(self.tr("The campaign has no script."))
+        font = self.scriptView.font()
+        font.setPointSize(font.pointSize() + 1)
+        self.scriptView.setFont(font)
+        self.scriptBox = QGroupBox(self.tr("Script"), self)
+        QVBoxLayout(self.scriptBox).addWidget(self.scriptView)
+
+        self.progressLabels: dict[str, QLabel] = {}
+        stats = QGridLayout()
+        for column, (key, title) in enumerate(
+            (
+                ("dialed", self.tr("Dialed")),
+                ("remaining", self.tr("Remaining")),
+                ("contacted", self.tr("Contacted")),
+                ("successes", self.tr("Successes")),
+            )
+        ):
+            number = title_label("–", self, 4)
+            number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            caption = QLabel(title, self)
+            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            caption.setStyleSheet("color: #666;")
+            stats.addWidget(number, 0, column)
+            stats.addWidget(caption, 1, column)
+            self.progressLabels[key] = number
+        stats_frame = QFrame(self)
+        stats_frame.setFrameShape(QFrame.Shape.StyledPanel)
+        stats_frame.setLayout(stats)
+        self.lastLabel = QLabel(self)
+        self.lastLabel.setObjectName("dialerLast")
+        self.lastLabel.setWordWrap(True)
+        self.lastLabel.setStyleSheet("color: #444;")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.stateLabel)
+        layout.addWidget(self.countdownBar)
+        layout.addWidget(self.blockedLabel)
+        layout.addWidget(self.entryBox)
+        layout.addWidget(self.choicesBox, 1)
+        layout.addWidget(self.scriptBox, 1)
+        # Takes the script's room while no entry is shown, so the numbers stay at the bottom.
+        self._filler = QWidget(self)
+        layout.addWidget(self._filler, 1)
+        layout.addWidget(stats_frame)
+        layout.addWidget(self.lastLabel)
+
+        self.countdownTimer = QTimer(self)
+        self.countdownTimer.setInterval(200)
+        self.countdownTimer.timeout.connect(self._tick)
+        self.dialerEvent.connect(self._on_dialer_event)
+        self._unsubscribe = session.subscribe(self.dialerEvent.emit)
+        self.destroyed.connect(lambda *_: self._unsubscribe())
+        self.show_view(session.view)
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Load the campaigns assigned to the agent."""
+        run_in_background(
+            self, self._executor, self._session.campaigns, self._render_campaigns, self._failed
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.noticeRaised.emit(self.tr("Dialer: {error}").format(error=error), True)
+
+    def _render_campaigns(self, campaigns: list[CampaignInfo]) -> None:
+        self.campaigns = campaigns
+        current = self.view.campaign.name if self.view.campaign else None
+        self.campaignCombo.blockSignals(True)
+        self.campaignCombo.clear()
+        for campaign in campaigns:
+            self.campaignCombo.addItem(campaign.name, campaign.name)
+        index = self.campaignCombo.findData(current) if current else (0 if campaigns else -1)
+        self.campaignCombo.setCurrentIndex(index)
+        self.campaignCombo.blockSignals(False)
+        if not campaigns:
+            self.stateLabel.setText(self.tr("No campaign is assigned to you."))
+        self._on_campaign_chosen(self.campaignCombo.currentIndex())
+
+    def _on_campaign_chosen(self, index: int) -> None:
+        name = self.campaignCombo.itemData(index) if index >= 0 else None
+        campaign = next((c for c in self.campaigns if c.name == name), None)
+        if campaign is not None or self.view.campaign is not None:
+            self._session.select_campaign(campaign)
+
+    # -- commands ------------------------------------------------------------------------------
+
+    def toggle(self) -> None:
+        if self.view.running:
+            self._session.pause()
+            return
+        why = self._session.start()
+        if why:
+            self.noticeRaised.emit(self.tr("Cannot start the dialer: {why}").format(why=why), True)
+
+    def dial_now(self) -> None:
+        why = self._session.dial_now()
+        if why:
+            self.noticeRaised.emit(self.tr("Cannot dial: {why}").format(why=why), True)
+
+    def pick(self) -> None:
+        """Dial the entry selected in the manual-mode list."""
+        rows = self.choicesTable.selectionModel().selectedRows()
+        if not rows:
+            self.noticeRaised.emit(self.tr("Select an entry in the list first."), True)
+            return
+        self._pick_row(rows[0].row())
+
+    def _pick_row(self, row: int) -> None:
+        choices = self.view.choices
+        if not 0 <= row < len(choices):
+            return
+        why = self._session.pick(choices[row].id)
+        if why:
+            self.noticeRaised.emit(self.tr("Cannot dial: {why}").format(why=why), True)
+
+    def _on_choice_selected(self) -> None:
+        # Show the selected entry's record in the customer panel before dialling it.
+        rows = self.choicesTable.selectionModel().selectedRows()
+        choices = self.view.choices
+        if rows and 0 <= rows[0].row() < len(choices):
+            party = party_of(choices[rows[0].row()])
+            if party is not None:
+                self.entryOffered.emit(party)
+
+    def skip(self) -> None:
+        why = self._session.skip(self.skipReasonCombo.currentText().strip())
+        if why:
+            self.noticeRaised.emit(self.tr("Cannot skip: {why}").format(why=why), True)
+        else:
+            self.skipReasonCombo.setCurrentIndex(0)
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def _on_dialer_event(self, event: DialerEvent) -> None:
+        if isinstance(event, DialerChanged):
+            self.show_view(event.view)
+        elif isinstance(event, DialerNotice):
+            why = pick_refusal(event.reason)
+            if why is not None:
+                text = self.tr("Cannot dial {who}: {why}").format(who=event.who, why=why)
+                self.noticeRaised.emit(text, event.error)
+            else:
+                self.noticeRaised.emit(event.message, event.error)
+
+    def show_view(self, view: DialerView) -> None:
+        self.view = view
+        campaign = view.campaign
+        self.modeLabel.setText(
+            self.tr("{mode} · calls {window} callee time").format(
+                mode=self._mode_text(campaign.mode), window=campaign.window
+            )
+            if campaign
+            else ""
+        )
+        self.startButton.setText(self.tr("Pause") if view.running else self.tr("Start"))
+        self.startButton.setEnabled(campaign is not None)
+        self.campaignCombo.setEnabled(not view.running)
+        self._render_entry(view.entry, view)
+        self._render_choices(view)
+        self._render_blocked(view.blocked if view.phase is DialerPhase.NOTHING else {})
+        self._render_progress(view)
+        self.lastLabel.setText(self._last_text(view.last_result))
+        self.lastLabel.setVisible(view.last_result is not None)
+        if view.countdown_deadline is not None:
+            self.countdownTimer.start()
+        else:
+            self.countdownTimer.stop()
+        self._tick()
+
+    def _render_entry(self, entry: OfferedEntry | None, view: DialerView) -> None:
+        offered = view.phase is DialerPhase.OFFERED and entry is not None
+        self.dialButton.setEnabled(offered)
+        self.skipButton.setEnabled(offered)
+        self.skipReasonCombo.setEnabled(offered)
+        self.entryBox.setVisible(entry is not None)
+        self.scriptBox.setVisible(entry is not None)
+        self._filler.setVisible(entry is None and view.phase is not DialerPhase.CHOOSING)
+        # The picked entry of manual mode is already dialling: nothing to dial or skip.
+        self.dialButton.setVisible(view.mode != "manual")
+        self.skipButton.setVisible(view.mode != "manual")
+        self.skipReasonCombo.setVisible(view.mode != "manual")
+        if entry is None:
+            self.scriptView.clear()
+            self._shown_entry = None
+            return
+        callback = self.tr(" (callback)") if entry.is_callback else ""
+        self.nameLabel.setText((entry.name or self.tr("(no name)")) + callback)
+        self.phoneLabel.setText(entry.phone)
+        self.companyLabel.setText(entry.company or "–")
+        self.cityLabel.setText(", ".join(p for p in (entry.city, entry.country) if p) or "–")
+        if entry.attempts:
+            last = self._word(OUTCOMES, entry.last_outcome or "")
+            history = self.tr("{n} so far, last: {last}").format(n=entry.attempts, last=last)
+        else:
+            history = self.tr("first call")
+        self.historyLabel.setText(history)
+        if self._shown_entry != entry.id:
+            self._shown_entry = entry.id
+            self.scriptView.setPlainText(entry.script or "")
+            party = party_of(entry)
+            if offered and party is not None:
+                self.entryOffered.emit(party)
+
+    def _render_choices(self, view: DialerView) -> None:
+        choosing = view.phase is DialerPhase.CHOOSING
+        self.choicesBox.setVisible(choosing)
+        self.pickButton.setEnabled(choosing and bool(view.choices))
+        shown = tuple((e.id, e.version) for e in view.choices)
+        if shown == self._shown_choices:
+            return
+        selected = self._selected_id()
+        self._shown_choices = shown
+        table = self.choicesTable
+        table.blockSignals(True)
+        table.setRowCount(len(view.choices))
+        for row, entry in enumerate(view.choices):
+            name = entry.name or self.tr("(no name)")
+            if entry.is_callback:
+                name += self.tr(" (callback)")
+            last = self._word(OUTCOMES, entry.last_outcome) if entry.last_outcome else "–"
+            cells = (name, entry.phone, entry.company or "–", str(entry.attempts), last)
+            for column, text in enumerate(cells):
+                table.setItem(row, column, QTableWidgetItem(text))
+            if entry.id == selected:
+                table.selectRow(row)
+        table.blockSignals(False)
+
+    def _selected_id(self) -> uuid.UUID | None:
+        rows = self.choicesTable.selectionModel().selectedRows()
+        choices = self._shown_choices
+        if rows and 0 <= rows[0].row() < len(choices):
+            return choices[rows[0].row()][0]
+        return None
+
+    def _render_blocked(self, blocked: Mapping[str, int]) -> None:
+        parts = [
+            self.tr("{n} {reason}").format(n=blocked[key], reason=self.tr(str(text)))
+            for key, text in BLOCKED_REASONS
+            if blocked.get(key)
+        ]
+        if self.view.phase is DialerPhase.NOTHING:
+            if parts:
+                text = self.tr("Nothing is dialable now. Held back: {parts}.").format(
+                    parts="; ".join(parts)
+                )
+            else:
+                text = self.tr("Nothing is dialable now: the campaign has no open entries.")
+            self.blockedLabel.setText(text)
+        self.blockedLabel.setVisible(self.view.phase is DialerPhase.NOTHING)
+
+    def _render_progress(self, view: DialerView) -> None:
+        progress = view.progress
+        for key, label in self.progressLabels.items():
+            label.setText(f"{getattr(progress, key):,}" if progress is not None else "–")
+
+    def _tick(self) -> None:
+        view = self.view
+        deadline = view.countdown_deadline
+        self.countdownBar.setVisible(deadline is not None)
+        if deadline is not None:
+            left = max(0.0, deadline - self._now())
+            total = max(view.countdown_seconds, 0.001)
+            self.countdownBar.setMaximum(1000)
+            self.countdownBar.setValue(int(1000 * left / total))
+        self.stateLabel.setText(self._state_text(view, deadline))
+
+    def _state_text(self, view: DialerView, deadline: float | None) -> str:
+        name = view.entry.name or view.entry.phone if view.entry else ""
+        phase = view.phase
+        if view.campaign is None:
+            return self.tr("Choose a campaign.")
+        if phase is DialerPhase.STOPPED:
+            if view.entry is not None:
+                return self.tr("Pausing after the call with {name}").format(name=name)
+            return self.tr("Paused. Press Start to dial this campaign.")
+        if phase is DialerPhase.WAITING:
+            return self.tr("Waiting until you are available…")
+        if phase is DialerPhase.LOADING:
+            if view.entry is not None:
+                return self.tr("Reserving {name}…").format(name=name)
+            return self.tr("Finding the next entry…")
+        if phase is DialerPhase.CHOOSING:
+            return self.tr("Pick an entry to dial ({n} listed)").format(n=len(view.choices))
+        if phase is DialerPhase.OFFERED:
+            if deadline is not None:
+                seconds = max(0, round(deadline - self._now()))
+                return self.tr("Dialing in {n} s").format(n=seconds)
+            if view.mode == "manual":
+                return self.tr("Dial when you are ready")
+            return self.tr("On hold until you are available")
+        if phase is DialerPhase.DIALING:
+            return self.tr("Dialing {name}…").format(name=name)
+        if phase is DialerPhase.ON_CALL:
+            return self.tr("On call with {name}").format(name=name)
+        if phase is DialerPhase.WRAP_UP:
+            return self.tr("Wrap up the call with {name} to go on").format(name=name)
+        return self.tr("Nothing to dial now; asking again shortly")
+
+    def _mode_text(self, mode: str) -> str:
+        texts = {
+            "preview": self.tr("Preview"),
+            "progressive": self.tr("Progressive"),
+            "manual": self.tr("Manual"),
+        }
+        return texts.get(mode, mode)
+
+    def _word(self, words: Mapping[str, object], key: str) -> str:
+        """``key``'s marked word in the UI language; an unknown key as it is."""
+        return self.tr(str(words[key])) if key in words else key
+
+    def _last_text(self, last: EntryResult | None) -> str:
+        if last is None:
+            return ""
+        what = self._word(OUTCOMES, last.what)
+        status = self._word(STATUSES, last.status)
+        if last.next_at is not None:
+            when = short_when(last.next_at, "")
+            if last.status == "callback":
+                return self.tr("Last: {name} — {what}; callback at {when}").format(
+                    name=last.name, what=what, when=when
+                )
+            return self.tr("Last: {name} — {what}; next try after {when}").format(
+                name=last.name, what=what, when=when
+            )
+        return self.tr("Last: {name} — {what}; now {status}").format(
+            name=last.name, what=what, status=status
+        )

@@ -1,0 +1,267 @@
+"""The agent's main window: softphone bar on top, customer panel, and the work tabs."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QSystemTrayIcon,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agentdesk.app.desk.controller import DeskController
+from agentdesk.app.desk.events import (
+    DataChanged,
+    DeskEvent,
+    DeskNotice,
+    PartyChosen,
+    ScreenPopReady,
+    WrapupFinished,
+    WrapupStarted,
+)
+from agentdesk.app.desktop import DeskSummary, DesktopContext
+from agentdesk.app.dto import CallbackItem, PartyRef
+from agentdesk.ui.desk.customer_panel import CustomerPanel
+from agentdesk.ui.desk.softphone_bar import SoftphoneBar
+from agentdesk.ui.desk.wrapup_panel import WrapupPanel
+from agentdesk.ui.dialer.panel import DialerPanel
+from agentdesk.ui.lists.callbacks_panel import CallbacksPanel
+from agentdesk.ui.lists.lists_panel import RecentCallsPanel, SearchPanel
+from agentdesk.ui.shell.background import run_in_background
+from agentdesk.ui.shell.bridge import DeskBridge
+
+ICON = Path(__file__).resolve().parents[3] / "resources" / "icons" / "agentdesk.svg"
+
+
+class MainWindow(QMainWindow):
+    """Wires the controller's events to the panels; owns no call logic itself."""
+
+    def __init__(self, context: DesktopContext, controller: DeskController) -> None:
+        super().__init__()
+        self._context = context
+        self.controller = controller
+        self._shutdown_started = False
+        self._closed_clean = False
+        self._shutdown_task: asyncio.Future[None] | None = None
+        self.setWindowTitle(self.tr("AgentDesk — {agent}").format(agent=context.agent))
+        if ICON.exists():
+            self.setWindowIcon(QIcon(str(ICON)))
+        self.resize(1280, 800)
+
+        services, executor, agent = context.services, context.executor, context.agent
+        self.bridge = DeskBridge(controller, self)
+        self.softphoneBar = SoftphoneBar(controller, self)
+        self.customerPanel = CustomerPanel(services, executor, agent, self)
+        self.wrapupPanel = WrapupPanel(controller, services, executor, self)
+        self.callbacksPanel = CallbacksPanel(services, executor, agent, self, dialer=context.dialer)
+        self.recentPanel = RecentCallsPanel(services, executor, agent, self)
+        self.searchPanel = SearchPanel(services, executor, self)
+        self.dialerPanel: DialerPanel | None = None
+        if context.dialer is not None:
+            self.dialerPanel = DialerPanel(context.dialer, executor, self)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.wrapupPanel, self.tr("Wrap-up"))
+        self.tabs.addTab(self.callbacksPanel, self.tr("Callbacks"))
+        self.tabs.addTab(self.recentPanel, self.tr("Recent calls"))
+        self.tabs.addTab(self.searchPanel, self.tr("Search"))
+        if self.dialerPanel is not None:
+            self.tabs.addTab(self.dialerPanel, self.tr("Dialer"))
+        self.tabs.setCurrentWidget(self.callbacksPanel)  # between calls, the work queue
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.customerPanel)
+        split.addWidget(self.tabs)
+        split.setSizes([640, 640])
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addWidget(self.softphoneBar)
+        layout.addWidget(split, 1)
+        self.setCentralWidget(central)
+
+        self.summaryLabel = QLabel(self.tr("Loading…"), self)
+        self.statusBar().addPermanentWidget(self.summaryLabel)
+        self.statusBar().showMessage(
+            self.tr("First run: demo data was added") if context.first_run else self.tr("Ready")
+        )
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.show()
+        self._build_menus()
+        self._connect()
+        self.callbacksPanel.reload()
+        self.recentPanel.reload()
+        if self.dialerPanel is not None:
+            self.dialerPanel.reload()
+        run_in_background(
+            self, executor, context.summary, self._on_summary, self._on_summary_failed
+        )
+
+    # -- wiring --------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.settingsAction = QAction(self.tr("&Settings…"), self)
+        self.settingsAction.setShortcut(QKeySequence("Ctrl+,"))
+        self.settingsAction.triggered.connect(self.open_settings)
+        file_menu.addAction(self.settingsAction)
+        file_menu.addSeparator()
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.testCallAction = QAction(self.tr("&Test call"), self)
+        self.testCallAction.triggered.connect(self.run_test_call)
+        help_menu.addAction(self.testCallAction)
+        about = QAction(self.tr("&About AgentDesk"), self)
+        about.triggered.connect(
+            lambda: QMessageBox.about(
+                self, self.tr("AgentDesk"), self.tr("AgentDesk agent desktop")
+            )
+        )
+        help_menu.addAction(about)
+
+    def _connect(self) -> None:
+        self.bridge.deskEvent.connect(self._on_desk_event)
+        self.bridge.deskEvent.connect(self.softphoneBar.on_desk_event)
+        self.bridge.deskEvent.connect(self.wrapupPanel.on_desk_event)
+        self.customerPanel.popShown.connect(self.controller.screen_pop_shown)
+        self.customerPanel.partyChosen.connect(self.controller.choose_party)
+        self.customerPanel.partyCreated.connect(self._on_party_created)
+        self.customerPanel.noticeRaised.connect(self.notify)
+        self.callbacksPanel.noticeRaised.connect(self.notify)
+        self.callbacksPanel.reminderDue.connect(self._on_reminder)
+        for panel in (self.customerPanel, self.callbacksPanel, self.recentPanel, self.searchPanel):
+            panel.dialRequested.connect(self.dial)
+        for panel in (self.callbacksPanel, self.recentPanel, self.searchPanel):
+            panel.openRequested.connect(self.customerPanel.show_party)
+        if self.dialerPanel is not None:
+            self.dialerPanel.noticeRaised.connect(self.notify)
+            self.dialerPanel.entryOffered.connect(self._on_entry_offered)
+
+    def _on_desk_event(self, event: DeskEvent) -> None:
+        if isinstance(event, ScreenPopReady):
+            self.customerPanel.show_pop(event.pop)
+            self.bring_forward(event.pop.number)
+        elif isinstance(event, PartyChosen):
+            if event.party is not None and event.party != self.customerPanel.party:
+                self.customerPanel.show_party(event.party)
+        elif isinstance(event, WrapupStarted):
+            self.tabs.setCurrentWidget(self.wrapupPanel)
+        elif isinstance(event, WrapupFinished):
+            self.refresh(event.changed)
+            if event.expired:
+                self.notify(self.tr("Wrap-up time is over: saved with the default disposition."))
+            else:
+                self.notify(self.tr("Wrap-up saved."))
+        elif isinstance(event, DataChanged):
+            self.refresh(event.changed)
+        elif isinstance(event, DeskNotice):
+            self.notify(event.message, error=event.error)
+            if event.error and self.wrapupPanel.wrapup is not None:
+                self.wrapupPanel.errorLabel.setText(event.message)
+
+    def refresh(self, changed: frozenset[str]) -> None:
+        """Only the panels that show a changed kind of data reload."""
+        self.customerPanel.refresh(changed)
+        self.callbacksPanel.refresh(changed)
+        self.recentPanel.refresh(changed)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def notify(self, message: str, error: bool = False) -> None:
+        self.statusBar().showMessage(("⚠ " if error else "") + message, 10000)
+
+    def bring_forward(self, who: str) -> None:
+        if self.isMinimized():
+            if self.tray is not None and self.tray.isVisible():
+                self.tray.showMessage(
+                    self.tr("Incoming call"), who, QSystemTrayIcon.MessageIcon.Information, 8000
+                )
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        # Window managers may refuse to focus a window that did not ask; the taskbar entry
+        # then flashes instead, which is the tray's fallback on desktops without one.
+        QApplication.alert(self)
+
+    def dial(self, number: str, party: object = None) -> None:
+        ref = party if isinstance(party, PartyRef) else None
+        why = self.controller.dial(number, ref)
+        if why:
+            self.notify(self.tr("Cannot call {number}: {why}").format(number=number, why=why), True)
+        else:
+            self.softphoneBar.numberEdit.setText(number)
+
+    def _on_entry_offered(self, ref: PartyRef) -> None:
+        # The previewed entry's record fills the customer panel, unless a call has it.
+        if self.controller.call is None and self.controller.wrapup is None:
+            self.customerPanel.show_party(ref)
+            if self.dialerPanel is not None:
+                self.tabs.setCurrentWidget(self.dialerPanel)
+
+    def _on_party_created(self, ref: PartyRef) -> None:
+        self.controller.choose_party(ref)
+        self.notify(self.tr("Record created and linked to the call."))
+
+    def _on_reminder(self, item: CallbackItem) -> None:
+        text = self.tr("Callback due: {who} {phone}").format(
+            who=item.name or "", phone=item.phone_e164 or ""
+        )
+        self.notify(text)
+        if self.tray is not None and self.tray.isVisible():
+            self.tray.showMessage(self.tr("Callback due"), text)
+
+    def open_settings(self) -> None:
+        from agentdesk.ui.shell.settings_dialog import SettingsDialog
+
+        SettingsDialog(self._context, self).exec()
+
+    def run_test_call(self) -> None:
+        from agentdesk.ui.shell.phone_check import run_test_call
+
+        run_test_call(self._context, self)
+
+    def _on_summary_failed(self, error: BaseException) -> None:
+        self.summaryLabel.setText(self.tr("Cannot read the database: {error}").format(error=error))
+
+    def _on_summary(self, s: DeskSummary) -> None:
+        text = self.tr(
+            "{contacts:,} contacts, {accounts:,} accounts, {leads:,} leads, {calls:,} calls"
+        )
+        self.summaryLabel.setText(
+            text.format(contacts=s.contacts, accounts=s.accounts, leads=s.leads, calls=s.calls)
+        )
+
+    # -- closing -------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closed_clean:
+            event.accept()
+            return
+        event.ignore()
+        if not self._shutdown_started:
+            self._shutdown_started = True
+            self.notify(self.tr("Closing: hanging up and saving…"))
+            self._shutdown_task = asyncio.ensure_future(self._shutdown())
+
+    async def _shutdown(self) -> None:
+        try:
+            if self._context.dialer is not None:
+                self._context.dialer.close()  # a reserved entry goes back to the pool
+            await self.controller.shutdown()
+        finally:
+            self._closed_clean = True
+            self.close()
