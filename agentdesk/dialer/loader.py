@@ -30,8 +30,9 @@ from agentdesk.crm.importing.importer import (
 from agentdesk.crm.models import Account, Call, Contact, Lead, PhoneRecord
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.bulk import BulkWriter, bulk_writer, id_block
-from agentdesk.dialer.campaigns import load_campaign
-from agentdesk.dialer.dnc import listed_among
+from agentdesk.db.planner_stats import analyze
+from agentdesk.dialer.campaigns import load_agent, load_campaign
+from agentdesk.dialer.dnc import listed_among, scope
 from agentdesk.dialer.models import CampaignEntry, CampaignZone, DncNumber
 from agentdesk.dialer.rules import EntryStatus, callee_zones, zone_key
 from agentdesk.domain.clock import utcnow
@@ -39,7 +40,7 @@ from agentdesk.domain.enums import AuditAction, LeadStatus, PhoneKind
 from agentdesk.domain.ids import uuid7
 
 ANALYZE_ABOVE = 10_000
-"""Loads of more entries than this refresh the planner statistics (see :func:`analyze`)."""
+"""Loads of more entries than this refresh the planner statistics (``db.planner_stats``)."""
 SCAN_THRESHOLD = 50_000
 """Above this many numbers, read the whole DNC scope / campaign once instead of IN queries."""
 
@@ -156,8 +157,6 @@ def fill_from_contacts(
         if query.country:
             statement = statement.where(Contact.country == query.country.strip().upper())
         if query.owner:
-            from agentdesk.dialer.campaigns import load_agent
-
             statement = statement.where(Contact.owner_id == load_agent(session, query.owner).id)
         if query.no_call_in_days is not None:
             since = now - timedelta(days=query.no_call_in_days)
@@ -330,23 +329,6 @@ def audit_load(
         )
 
 
-def analyze(engine: Engine, table: str) -> None:
-    """Refresh the planner statistics of ``table`` after a big load.
-
-    A bulk load rebuilds the indexes and SQLite then has no statistics for them; without them
-    it reads "entries assigned to someone" through the pick index (seconds) instead of the
-    small partial index (well under a millisecond). ``analysis_limit`` keeps SQLite's ANALYZE
-    to a sample: a few milliseconds for a million rows.
-    """
-    with engine.begin() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA analysis_limit=400")
-            conn.exec_driver_sql(f'ANALYZE "{table}"')
-            conn.exec_driver_sql("PRAGMA analysis_limit=0")
-        else:
-            conn.exec_driver_sql(f'ANALYZE "{table}"')
-
-
 def campaign_numbers(
     session: Session, campaign_id: uuid.UUID, numbers: set[str] | None
 ) -> set[str]:
@@ -369,8 +351,6 @@ def campaign_numbers(
 def listed_numbers(session: Session, campaign_id: uuid.UUID, numbers: set[str] | None) -> set[str]:
     """Which of ``numbers`` are on a DNC list of the campaign (``None``: all listed numbers)."""
     if numbers is None or len(numbers) > SCAN_THRESHOLD:
-        from agentdesk.dialer.dnc import scope
-
         listed = _every_value(session, select(DncNumber.e164).where(scope(campaign_id)))
         return listed if numbers is None else listed & numbers
     return listed_among(session, numbers, campaign_id)
