@@ -65,7 +65,8 @@ from agentdesk.dialer.entry_statements import (
     set_status,
     statements,
 )
-from agentdesk.dialer.rules import EntryStatus, render_script
+from agentdesk.dialer.rules import EntryStatus
+from agentdesk.dialer.scripts import render_script
 from agentdesk.dialer.selection_context import (
     SelectionContext,
     begin_immediate,
