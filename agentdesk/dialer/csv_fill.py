@@ -58,13 +58,12 @@ from agentdesk.dialer.csv_rows import (
     parse_records,
     parse_remote,
 )
+from agentdesk.dialer.known_numbers import campaign_numbers, listed_numbers
 from agentdesk.dialer.loader import (
     ANALYZE_ABOVE,
     LoadResult,
     audit_load,
-    campaign_numbers,
     entry_constants,
-    listed_numbers,
 )
 from agentdesk.dialer.models import CampaignZone
 from agentdesk.dialer.rules import EntryStatus
