@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.crm.importing.csv_reader import CONTACT_COLUMNS, Column, ImportFileError, open_csv
 from agentdesk.crm.importing.importer import RejectedRow, RejectWriter
 from agentdesk.crm.importing.rows import row_dict
+from agentdesk.db.base import table_of
 from agentdesk.db.bulk import bulk_writer
 from agentdesk.db.planner_stats import analyze
 from agentdesk.dialer.campaigns import load_campaign
@@ -94,7 +95,7 @@ def scope(campaign_id: uuid.UUID | None) -> ColumnElement[bool]:
 def _listed_statement() -> Select[tuple[uuid.UUID]]:
     # Built once: the selection probes one number per offer, and building the expression per
     # call costs more than the index probe itself.
-    dnc = DncNumber.__table__.c
+    dnc = table_of(DncNumber).c
     return (
         select(dnc.id)
         .where(

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Connection,
     Row,
     String,
-    Table,
     and_,
     bindparam,
     case,
@@ -35,6 +34,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from agentdesk.crm.models import User
+from agentdesk.db.base import table_of
 from agentdesk.dialer.models import (
     Campaign,
     CampaignAssignment,
@@ -53,18 +53,12 @@ GROUP_SEPARATOR = "\n"
 """Between the campaign's zone groups in the context row ("key zone zone ..." each)."""
 
 
-def _table(model: type[Any]) -> Table:
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
-
-
-ENTRIES = _table(CampaignEntry)
-_C = _table(Campaign)
-_U = _table(User)
-_A = _table(CampaignAssignment)
-_Z = _table(CampaignZone)
-_D = _table(DncNumber)
+ENTRIES = table_of(CampaignEntry)
+_C = table_of(Campaign)
+_U = table_of(User)
+_A = table_of(CampaignAssignment)
+_Z = table_of(CampaignZone)
+_D = table_of(DncNumber)
 
 ENTRY_COLUMNS = tuple(
     ENTRIES.c[name]
