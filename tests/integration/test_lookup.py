@@ -339,14 +339,15 @@ def test_contact_history_contents_and_order(
         Opportunity(name="lost", stage=OpportunityStage.CLOSED_LOST, contact_id=contact),
         Opportunity(name="other", stage=OpportunityStage.PROPOSAL, contact_id=stranger),
     )
-    overdue, due_today = _add(
+    overdue, due_today, this_week = _add(
         sessions,
         Callback(due_at=NOW - timedelta(days=2), contact_id=contact, note="overdue"),
         Callback(due_at=NOW + timedelta(hours=3), contact_id=contact, note="today"),
+        Callback(due_at=NOW + timedelta(days=6), contact_id=contact, note="this week"),
     )
     _add(
         sessions,
-        Callback(due_at=NOW + timedelta(days=3), contact_id=contact, note="later"),
+        Callback(due_at=NOW + timedelta(days=8), contact_id=contact, note="later"),
         Callback(due_at=NOW - timedelta(hours=1), contact_id=contact,
                  status=CallbackStatus.DONE, completed_at=NOW),
         Callback(due_at=NOW, contact_id=stranger),
@@ -372,7 +373,7 @@ def test_contact_history_contents_and_order(
     assert history.open_opportunities[1].close_date == date(2026, 6, 1)
     assert history.open_opportunities[0].stage is OpportunityStage.PROSPECTING
 
-    assert [c.id for c in history.due_callbacks] == [overdue, due_today]
+    assert [c.id for c in history.due_callbacks] == [overdue, due_today, this_week]  # a week
     assert history.due_callbacks[0].note == "overdue"
 
 
