@@ -104,6 +104,14 @@ EDITABLE: dict[OwnerKind, tuple[str, ...]] = {
     OwnerKind.ACCOUNT: ACCOUNT_EDITABLE,
 }
 
+REFERENCE_FIELDS = frozenset({"account_id", "owner_id"})
+"""Editable fields that name another record: chosen elsewhere, never typed into the form."""
+
+
+def form_fields(kind: OwnerKind) -> tuple[str, ...]:
+    """The fields of :data:`EDITABLE` an agent types into the customer panel's form, in order."""
+    return tuple(name for name in EDITABLE[kind] if name not in REFERENCE_FIELDS)
+
 
 def contact_record(contact: Contact) -> ContactRecord:
     return ContactRecord(

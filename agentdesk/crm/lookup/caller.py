@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Connection,
     Engine,
@@ -278,7 +279,7 @@ def _history_statement(shapes: tuple[_Shape, ...]) -> Executable:
     parts glued by UNION ALL, each part a short walk down one index."""
     parts = []
     for index, (kind, has_account) in enumerate(shapes):
-        account = bindparam(f"acc{index}") if has_account else None
+        account: BindParameter[Any] | None = bindparam(f"acc{index}") if has_account else None
         party = history.party_of(kind, bindparam(f"id{index}"), account)
         for part, build in PARTS:
             columns = [literal_column(str(index)).label("m"), *_shape(part)]

@@ -32,26 +32,10 @@ from agentdesk.app.dto import (
     PhoneView,
     StaleRecordError,
 )
-from agentdesk.app.records import LEAD_STATUSES, PHONE_KINDS
+from agentdesk.app.records import EDITABLE_FIELDS, LEAD_STATUSES, PHONE_KINDS
 from agentdesk.ui.desk.pop_views import short_when, title_label
 from agentdesk.ui.shell.labels import disposition_label
 
-# What the form edits for each kind of record, in the order it shows them.
-EDITABLE: dict[OwnerKind, tuple[str, ...]] = {
-    OwnerKind.CONTACT: ("first_name", "last_name", "title", "email", "city", "country", "notes"),
-    OwnerKind.LEAD: (
-        "first_name",
-        "last_name",
-        "company",
-        "email",
-        "status",
-        "source",
-        "city",
-        "country",
-        "notes",
-    ),
-    OwnerKind.ACCOUNT: ("name", "industry", "website", "city", "country", "notes"),
-}
 _ALL_FIELDS = (
     "name",
     "first_name",
@@ -229,7 +213,7 @@ class RecordView(QWidget):
         self._set_phones(list(details.phones))
         self._kind = details.kind
         self._show_rows(details.kind)
-        values = {name: getattr(details, name) or "" for name in EDITABLE[details.kind]}
+        values = {name: getattr(details, name) or "" for name in EDITABLE_FIELDS[details.kind]}
         self._version = details.version
         self._set_fields(values, editable=True)
         if unsaved is not None:
@@ -372,13 +356,13 @@ class RecordView(QWidget):
         }
 
     def _show_rows(self, kind: OwnerKind) -> None:
-        shown = EDITABLE[kind]
+        shown = EDITABLE_FIELDS[kind]
         for name, widget in self.fields.items():
             self.form.setRowVisible(widget, name in shown)
 
     def editable_fields(self) -> tuple[str, ...]:
         """The fields the form edits for the record shown."""
-        return EDITABLE[self._kind]
+        return EDITABLE_FIELDS[self._kind]
 
     def _set_fields(self, values: dict[str, str], *, editable: bool) -> None:
         self._original = dict(values)
