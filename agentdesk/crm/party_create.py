@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import Account, Contact, Lead, PhoneRecord
-from agentdesk.crm.party_details import OWNER_COLUMN, PartyRef
+from agentdesk.crm.party_details import PartyRef
+from agentdesk.crm.party_records import OWNER_COLUMNS
 from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.enums import OwnerKind, PhoneKind
 from agentdesk.domain.phone import normalize
@@ -61,7 +62,7 @@ def create_party(
                 e164=number.e164,
                 extension=number.extension,
                 kind=PhoneKind.WORK,
-                **{OWNER_COLUMN[kind]: record.id},
+                **{OWNER_COLUMNS[kind]: record.id},
             )
         )
         session.flush()

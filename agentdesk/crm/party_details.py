@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.lookup import history
 from agentdesk.crm.models import Account, Contact, Lead, Opportunity, PhoneRecord, ServiceCase
+from agentdesk.crm.party_records import OWNER_COLUMNS, PARTY_MODELS
 from agentdesk.db.base import SharedRecord
 from agentdesk.domain.enums import (
     CallDirection,
@@ -29,20 +30,6 @@ from agentdesk.domain.enums import (
     PhoneKind,
 )
 from agentdesk.domain.names import display_name
-
-MODELS: dict[OwnerKind, type[SharedRecord]] = {
-    OwnerKind.CONTACT: Contact,
-    OwnerKind.LEAD: Lead,
-    OwnerKind.ACCOUNT: Account,
-}
-"""The mapped class of each kind of party."""
-
-OWNER_COLUMN = {
-    OwnerKind.CONTACT: "contact_id",
-    OwnerKind.LEAD: "lead_id",
-    OwnerKind.ACCOUNT: "account_id",
-}
-"""The column naming a party's kind on its phone numbers, calls and callbacks."""
 
 
 class RecordMissing(LookupError):
@@ -125,11 +112,11 @@ def read_details(
     """Everything the customer panel shows for one record, with up to ``limit`` rows of each
     part of its history (as of ``now``); :class:`RecordMissing` when it is gone."""
     with sessions() as session:
-        row = session.get(MODELS[ref.kind], ref.id)
+        row = session.get(PARTY_MODELS[ref.kind], ref.id)
         if row is None or row.deleted_at is not None:
             raise RecordMissing(f"{ref.kind.value} {ref.id} does not exist")
         account = _account_of(session, row)
-        column = getattr(PhoneRecord, OWNER_COLUMN[ref.kind])
+        column = getattr(PhoneRecord, OWNER_COLUMNS[ref.kind])
         phones = tuple(
             PhoneView(p.raw, p.e164, p.kind, p.id, p.version)
             for p in session.scalars(
@@ -151,7 +138,7 @@ def read_details(
             cases=reader.cases(),
             opportunities=reader.opportunities(),
             callbacks=reader.callbacks(),
-            **_names(ref.kind, row, account),
+            **_names(row, account),
         )
 
 
@@ -164,7 +151,7 @@ def resolve_context(
     with sessions() as session:
         if kind in ("contact", "lead", "account"):
             owner = OwnerKind(kind)
-            row = session.get(MODELS[owner], record_id)
+            row = session.get(PARTY_MODELS[owner], record_id)
             return PartyRef(owner, record_id) if row and row.deleted_at is None else None
         item: ServiceCase | Opportunity | None
         if kind == "case":
@@ -255,41 +242,41 @@ def _account_of(session: Session, row: SharedRecord) -> Account | None:
     return session.get(Account, account_id) if account_id is not None else None
 
 
-def _names(kind: OwnerKind, row: SharedRecord, account: Account | None) -> dict[str, Any]:
-    get = row.__getattribute__
-    if kind is OwnerKind.ACCOUNT:
+def _names(row: SharedRecord, account: Account | None) -> dict[str, Any]:
+    """The record's own fields of :class:`PartyDetails`; ``account`` is a contact's."""
+    if isinstance(row, Account):
         return {
-            "industry": get("industry"),
-            "website": get("website"),
-            "name": get("name"),
+            "name": row.name,
+            "company": row.name,
+            "industry": row.industry,
+            "website": row.website,
             "first_name": None,
             "last_name": None,
-            "company": get("name"),
             "title": None,
             "email": None,
-            "city": get("city"),
-            "country": get("country"),
-            "notes": get("notes"),
+            "city": row.city,
+            "country": row.country,
+            "notes": row.notes,
         }
-    company: str | None
-    extra: dict[str, Any] = {}
-    if kind is OwnerKind.CONTACT:
-        company = account.name if account is not None else None
-        title = get("title")
-    else:
-        company, title = get("company"), None
-        extra = {"status": get("status").value, "source": get("source")}
+    if not isinstance(row, Contact | Lead):
+        raise TypeError(f"not a party: {type(row).__name__}")
+    person = {
+        "name": display_name(row.first_name, row.last_name, row.country),
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "email": row.email,
+        "city": row.city,
+        "country": row.country,
+        "notes": row.notes,
+    }
+    if isinstance(row, Contact):
+        return {**person, "company": account.name if account else None, "title": row.title}
     return {
-        **extra,
-        "name": display_name(get("first_name"), get("last_name"), get("country")),
-        "first_name": get("first_name"),
-        "last_name": get("last_name"),
-        "company": company,
-        "title": title,
-        "email": get("email"),
-        "city": get("city"),
-        "country": get("country"),
-        "notes": get("notes"),
+        **person,
+        "company": row.company,
+        "title": None,
+        "status": row.status.value,
+        "source": row.source,
     }
 
 

@@ -11,7 +11,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from agentdesk.crm.models import Account, Contact, Lead
+from agentdesk.db.base import SharedRecord
 from agentdesk.domain.enums import LeadStatus, OwnerKind
+
+PARTY_MODELS: dict[OwnerKind, type[SharedRecord]] = {
+    OwnerKind.CONTACT: Contact,
+    OwnerKind.LEAD: Lead,
+    OwnerKind.ACCOUNT: Account,
+}
+"""The mapped class of each kind of party."""
+
+OWNER_COLUMNS = {
+    OwnerKind.CONTACT: "contact_id",
+    OwnerKind.LEAD: "lead_id",
+    OwnerKind.ACCOUNT: "account_id",
+}
+"""The column naming a party of each kind on its phone numbers, calls, cases..."""
 
 
 @dataclass(frozen=True, slots=True)

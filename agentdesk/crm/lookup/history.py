@@ -142,6 +142,13 @@ def _any_of(*pairs: tuple[ColumnElement[Any], ColumnElement[Any] | None]) -> Any
     return terms[0] if len(terms) == 1 else or_(*terms)
 
 
+def _with_account(party: Party, contact: ColumnElement[Any], account: ColumnElement[Any]) -> Any:
+    """A contact's own rows plus its account's; an account's own; a lead has none."""
+    return _any_of(
+        (contact, party.contact), (account, party.contact_account), (account, party.account)
+    )
+
+
 def _finish(
     stmt: Select[Any], correlate: FromClause | None, *order: ColumnElement[Any]
 ) -> Select[Any]:
@@ -180,11 +187,7 @@ def cases_part(
 ) -> Select[Any] | None:
     """The open cases of the party (and of a contact's account)."""
     sc = t.cases.c
-    scope = _any_of(
-        (sc.contact_id, party.contact),
-        (sc.account_id, party.contact_account),
-        (sc.account_id, party.account),
-    )
+    scope = _with_account(party, sc.contact_id, sc.account_id)
     if scope is None:
         return None
     rank = case(
@@ -209,11 +212,7 @@ def opportunities_part(
 ) -> Select[Any] | None:
     """The open opportunities of the party (and of a contact's account)."""
     op = t.opportunities.c
-    scope = _any_of(
-        (op.contact_id, party.contact),
-        (op.account_id, party.contact_account),
-        (op.account_id, party.account),
-    )
+    scope = _with_account(party, op.contact_id, op.account_id)
     if scope is None:
         return None
     stmt = select(*columns).where(
