@@ -72,3 +72,10 @@ def disposition_info(row: Disposition) -> DispositionInfo:
         needs_callback=row.needs_callback,
         is_default=row.is_default,
     )
+
+
+def disposition_labels(session: Session) -> dict[str, str]:
+    """Every wrap-up code's label, retired codes included: old calls still name them."""
+    return {
+        code: label for code, label in session.execute(select(Disposition.code, Disposition.label))
+    }

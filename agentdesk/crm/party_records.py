@@ -11,7 +11,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from agentdesk.crm.models import Account, Contact, Lead
+from agentdesk.db.base import SharedRecord
 from agentdesk.domain.enums import LeadStatus, OwnerKind
+
+PARTY_MODELS: dict[OwnerKind, type[SharedRecord]] = {
+    OwnerKind.CONTACT: Contact,
+    OwnerKind.LEAD: Lead,
+    OwnerKind.ACCOUNT: Account,
+}
+"""The mapped class of each kind of party."""
+
+OWNER_COLUMNS = {
+    OwnerKind.CONTACT: "contact_id",
+    OwnerKind.LEAD: "lead_id",
+    OwnerKind.ACCOUNT: "account_id",
+}
+"""The column naming a party of each kind on its phone numbers, calls, cases..."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +118,14 @@ EDITABLE: dict[OwnerKind, tuple[str, ...]] = {
     OwnerKind.LEAD: LEAD_EDITABLE,
     OwnerKind.ACCOUNT: ACCOUNT_EDITABLE,
 }
+
+REFERENCE_FIELDS = frozenset({"account_id", "owner_id"})
+"""Editable fields that name another record: chosen elsewhere, never typed into the form."""
+
+
+def form_fields(kind: OwnerKind) -> tuple[str, ...]:
+    """The fields of :data:`EDITABLE` an agent types into the customer panel's form, in order."""
+    return tuple(name for name in EDITABLE[kind] if name not in REFERENCE_FIELDS)
 
 
 def contact_record(contact: Contact) -> ContactRecord:

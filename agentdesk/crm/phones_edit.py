@@ -11,10 +11,10 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.models import Account, Contact, Lead, PhoneRecord
+from agentdesk.crm.models import PhoneRecord
+from agentdesk.crm.party_records import OWNER_COLUMNS, PARTY_MODELS
 from agentdesk.crm.users import AgentRef, actor_of
 from agentdesk.db.audit import audit
-from agentdesk.db.base import SharedRecord
 from agentdesk.db.engine import unit_of_work
 from agentdesk.db.errors import RequestError
 from agentdesk.db.versioning import check_version, flush_versioned, get_live
@@ -41,9 +41,9 @@ class PhoneEditor:
     ) -> uuid.UUID:
         """Give the record one more number; its id. The text must read as a valid number."""
         number = normalize(raw, self._region)  # InvalidPhoneNumber says why not
-        column = _OWNER_COLUMNS[owner]
+        column = OWNER_COLUMNS[owner]
         with unit_of_work(self._sessions) as session:
-            get_live(session, _OWNER_MODELS[owner], owner_id, owner.value)
+            get_live(session, PARTY_MODELS[owner], owner_id, owner.value)
             duplicate = session.scalars(
                 select(PhoneRecord.id).where(
                     getattr(PhoneRecord, column) == owner_id,
@@ -95,14 +95,4 @@ class PhoneEditor:
             )
 
 
-_OWNER_MODELS: dict[OwnerKind, type[SharedRecord]] = {
-    OwnerKind.CONTACT: Contact,
-    OwnerKind.LEAD: Lead,
-    OwnerKind.ACCOUNT: Account,
-}
-_OWNER_COLUMNS = {
-    OwnerKind.CONTACT: "contact_id",
-    OwnerKind.LEAD: "lead_id",
-    OwnerKind.ACCOUNT: "account_id",
-}
 _PHONE_FIELDS = ("raw", "e164", "kind", "extension")

@@ -1,7 +1,8 @@
 """Who is acting: the one place a user is looked up by username or id.
 
 ``org/`` (users, teams, roles) will own the user records; until it lands the table lives in
-``crm.models`` and every service resolves agents through :func:`find_user` and :func:`actor_of`.
+``crm.models`` and every service resolves agents through :func:`find_user` and :func:`actor_of`
+(or :func:`ensure_agent` for the desk's own login).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from agentdesk.crm.models import User
 from agentdesk.db.audit import Actor
 from agentdesk.db.errors import RequestError
+from agentdesk.domain.enums import Role
 
 AgentRef = str | uuid.UUID
 """An agent by username or by user id."""
@@ -50,3 +52,23 @@ def actor_of(session: Session, agent: AgentRef | None) -> Actor | None:
     if user is not None:
         return Actor(user.id, user.username)
     return Actor(None, str(agent))
+
+
+def ensure_agent(session: Session, username: str, display: str | None = None) -> User:
+    """The user named ``username`` (active or not), created as an agent on first use."""
+    user = user_by_ref(session, username)
+    if user is None:
+        user = User(username=username, display_name=display or username, role=Role.AGENT)
+        session.add(user)
+        session.flush()
+    return user
+
+
+def active_usernames(session: Session) -> tuple[str, ...]:
+    """The usernames of every active user, in alphabetical order."""
+    rows = session.scalars(
+        select(User.username)
+        .where(User.active.is_(True), User.deleted_at.is_(None))
+        .order_by(User.username)
+    )
+    return tuple(rows)

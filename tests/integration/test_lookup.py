@@ -13,6 +13,7 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.app.records import PartyDetails, PartyRef, RecordService
 from agentdesk.crm.lookup import raw_pg as lookup_pg
 from agentdesk.crm.lookup.caller import CallerLookup
 from agentdesk.crm.models import (
@@ -339,14 +340,15 @@ def test_contact_history_contents_and_order(
         Opportunity(name="lost", stage=OpportunityStage.CLOSED_LOST, contact_id=contact),
         Opportunity(name="other", stage=OpportunityStage.PROPOSAL, contact_id=stranger),
     )
-    overdue, due_today = _add(
+    overdue, due_today, this_week = _add(
         sessions,
         Callback(due_at=NOW - timedelta(days=2), contact_id=contact, note="overdue"),
         Callback(due_at=NOW + timedelta(hours=3), contact_id=contact, note="today"),
+        Callback(due_at=NOW + timedelta(days=6), contact_id=contact, note="this week"),
     )
     _add(
         sessions,
-        Callback(due_at=NOW + timedelta(days=3), contact_id=contact, note="later"),
+        Callback(due_at=NOW + timedelta(days=8), contact_id=contact, note="later"),
         Callback(due_at=NOW - timedelta(hours=1), contact_id=contact,
                  status=CallbackStatus.DONE, completed_at=NOW),
         Callback(due_at=NOW, contact_id=stranger),
@@ -372,7 +374,7 @@ def test_contact_history_contents_and_order(
     assert history.open_opportunities[1].close_date == date(2026, 6, 1)
     assert history.open_opportunities[0].stage is OpportunityStage.PROSPECTING
 
-    assert [c.id for c in history.due_callbacks] == [overdue, due_today]
+    assert [c.id for c in history.due_callbacks] == [overdue, due_today, this_week]  # a week
     assert history.due_callbacks[0].note == "overdue"
 
 
@@ -553,3 +555,194 @@ def test_postgres_statement_fits_psycopg_query_cache() -> None:
     compiled = _one_trip_statement().compile(dialect=postgresql.dialect())
     assert "POSTCOMPILE" not in str(compiled)  # no statement re-rendering per execution
     assert len(str(compiled).encode()) <= MAX_CACHED_STATEMENT_LENGTH
+
+
+# -- one history, every path -------------------------------------------------------------------
+
+
+def _parts(history: Any) -> dict[str, list[uuid.UUID]]:
+    """A pop history or the panel's details, as the ids of each part in order."""
+    if isinstance(history, PartyDetails):
+        parts = (history.calls, history.cases, history.opportunities, history.callbacks)
+    else:
+        parts = (
+            history.last_calls,
+            history.open_cases,
+            history.open_opportunities,
+            history.due_callbacks,
+        )
+    return {
+        name: [row.id for row in rows]
+        for name, rows in zip(("calls", "cases", "opportunities", "callbacks"), parts, strict=True)
+    }
+
+
+@pytest.fixture
+def make_history_world(
+    sessions: sessionmaker[Session],
+    make_account: Callable[..., uuid.UUID],
+    make_contact: Callable[..., uuid.UUID],
+    make_lead: Callable[..., uuid.UUID],
+    make_call: Callable[..., uuid.UUID],
+) -> Callable[[], dict[str, Any]]:
+    """Four parties on one number (a contact of an account, a contact of a deleted account, a
+    lead, the account) and history that exercises every rule; returns the ids by name."""
+
+    def make() -> dict[str, Any]:
+        acme = make_account("Acme", phone=NUMBER)
+        gone = make_account("Gone", deleted_at=NOW)
+        ada = make_contact("Ada", "A", account_id=acme)
+        bob = make_contact("Bob", "B", account_id=gone)
+        colleague = make_contact("Col", "C", phones=(), account_id=acme)
+        lead = make_lead()
+        ids: dict[str, Any] = {"acme": acme, "ada": ada, "bob": bob, "lead": lead}
+        # Seven calls of Ada (two at the same moment), one deleted; calls of the account alone
+        # and of her colleague are the account's, not hers.
+        ids["ada_calls"] = [
+            make_call(NOW - timedelta(days=d), "sale", contact_id=ada, account_id=acme)
+            for d in (1, 3, 3, 9, 2, 20, 15)
+        ]
+        make_call(NOW, "sale", contact_id=ada, deleted_at=NOW)
+        ids["acme_calls"] = [
+            make_call(NOW - timedelta(hours=4), "busy", account_id=acme),
+            make_call(NOW - timedelta(hours=5), None, account_id=acme, contact_id=colleague),
+        ]
+        ids["lead_calls"] = [make_call(NOW - timedelta(days=4), "interested", lead_id=lead)]
+
+        def case(priority: CasePriority, status: CaseStatus = CaseStatus.OPEN, **kw: Any) -> Any:
+            return ServiceCase(subject=priority.value, status=status, priority=priority, **kw)
+
+        soon, late = NOW + timedelta(hours=2), NOW + timedelta(days=3)
+        ids["cases"] = _add(
+            sessions,
+            case(CasePriority.LOW, contact_id=ada, due_at=soon),
+            case(CasePriority.URGENT, CaseStatus.NEW, contact_id=ada, due_at=late),
+            case(CasePriority.HIGH, account_id=acme),
+            case(CasePriority.HIGH, contact_id=ada, due_at=late),
+            case(CasePriority.HIGH, CaseStatus.PENDING, contact_id=ada, due_at=soon),
+            case(CasePriority.NORMAL, account_id=acme, due_at=soon),
+            case(CasePriority.URGENT, account_id=gone),  # a deleted account's: nobody's
+            case(CasePriority.NORMAL, contact_id=bob),
+        )
+        _add(
+            sessions,
+            case(CasePriority.URGENT, CaseStatus.CLOSED, contact_id=ada),
+            case(CasePriority.URGENT, CaseStatus.RESOLVED, account_id=acme),
+            case(CasePriority.URGENT, contact_id=ada, deleted_at=NOW),
+        )
+        ids["deals"] = _add(
+            sessions,
+            Opportunity(name="undated", stage=OpportunityStage.PROPOSAL, account_id=acme),
+            Opportunity(name="june", stage=OpportunityStage.NEGOTIATION, account_id=acme,
+                        close_date=date(2026, 6, 1), amount=Decimal("10.00")),
+            Opportunity(name="march", stage=OpportunityStage.PROSPECTING, contact_id=ada,
+                        close_date=date(2026, 3, 10)),
+            Opportunity(name="april", stage=OpportunityStage.PROPOSAL, contact_id=bob,
+                        close_date=date(2026, 4, 1)),
+        )  # fmt: skip
+        _add(
+            sessions,
+            Opportunity(name="won", stage=OpportunityStage.CLOSED_WON, account_id=acme),
+            Opportunity(name="lost", stage=OpportunityStage.CLOSED_LOST, contact_id=ada),
+            Opportunity(name="gone", stage=OpportunityStage.PROPOSAL, account_id=gone),
+        )
+        ids["callbacks"] = _add(
+            sessions,
+            Callback(due_at=NOW + timedelta(days=6), contact_id=ada, note="in six days"),
+            Callback(due_at=NOW - timedelta(days=2), contact_id=ada, note="overdue"),
+            Callback(due_at=NOW + timedelta(hours=3), contact_id=ada, note="today"),
+            Callback(due_at=NOW - timedelta(hours=1), contact_id=ada, note="late"),
+            Callback(due_at=NOW + timedelta(hours=1), contact_id=colleague, note="colleague"),
+            Callback(due_at=NOW, lead_id=lead, note="lead"),
+            Callback(due_at=NOW + timedelta(days=5), lead_id=lead, note="lead, this week"),
+        )
+        _add(
+            sessions,
+            Callback(due_at=NOW + timedelta(days=8), contact_id=ada, note="past the horizon"),
+            Callback(due_at=NOW - timedelta(hours=2), contact_id=ada,
+                     status=CallbackStatus.DONE, completed_at=NOW),
+            Callback(due_at=NOW, contact_id=ada, deleted_at=NOW),
+            Callback(due_at=NOW + timedelta(days=7, minutes=1), lead_id=lead),
+        )  # fmt: skip
+        return ids
+
+    return make
+
+
+def _histories(
+    sessions: sessionmaker[Session], limit: int | None, one_trip: bool | None
+) -> dict[tuple[OwnerKind, uuid.UUID], dict[str, list[uuid.UUID]]]:
+    limits = {} if limit is None else {"history_limit": limit, "open_items_limit": limit}
+    lookup = CallerLookup(sessions, "US", one_trip=one_trip, clock=lambda: NOW, **limits)
+    try:
+        matches = lookup.lookup(NUMBER).matches
+    finally:
+        lookup.close()
+    return {(m.kind, m.id): _parts(m.history) for m in matches}
+
+
+def _panel(
+    sessions: sessionmaker[Session], refs: Any, limit: int | None
+) -> dict[tuple[OwnerKind, uuid.UUID], dict[str, list[uuid.UUID]]]:
+    kw = {} if limit is None else {"history_limit": limit}
+    records = RecordService(sessions, "US", clock=lambda: NOW, **kw)
+    return {(kind, id_): _parts(records.details(PartyRef(kind, id_))) for kind, id_ in refs}
+
+
+def test_every_history_path_gives_the_same_rows(
+    engine: Engine, sessions: sessionmaker[Session], make_history_world: Callable[[], Any]
+) -> None:
+    w = make_history_world()
+    calls, cases, deals, callbacks = w["ada_calls"], w["cases"], w["deals"], w["callbacks"]
+    # Ada's three newest calls: 1 day ago, then the two at 2 and 3 days (ties by id, descending).
+    tied = sorted([calls[1], calls[2]], reverse=True)
+    expected = {
+        (OwnerKind.CONTACT, w["ada"]): {
+            "calls": [calls[0], calls[4], tied[0]],
+            # urgent; high due soon, high due later, the account's undated high
+            "cases": [cases[1], cases[4], cases[3]],
+            "opportunities": [deals[2], deals[1], deals[0]],
+            "callbacks": [callbacks[1], callbacks[3], callbacks[2]],
+        },
+        (OwnerKind.CONTACT, w["bob"]): {
+            "calls": [],
+            "cases": [cases[7]],  # not those of his deleted account
+            "opportunities": [deals[3]],
+            "callbacks": [],
+        },
+        (OwnerKind.LEAD, w["lead"]): {
+            "calls": w["lead_calls"],
+            "cases": [],
+            "opportunities": [],
+            "callbacks": [callbacks[5], callbacks[6]],  # due within the week
+        },
+        (OwnerKind.ACCOUNT, w["acme"]): {
+            # Ada's calls were logged against the account too
+            "calls": [*w["acme_calls"], calls[0]],
+            "cases": [cases[2], cases[5]],
+            "opportunities": [deals[1], deals[0]],
+            "callbacks": [callbacks[1], callbacks[3], callbacks[4]],  # its people's
+        },
+    }
+    portable = _histories(sessions, 3, one_trip=False)
+    assert portable == expected
+    assert _panel(sessions, expected, 3) == expected
+    if engine.dialect.name == "postgresql":
+        assert _histories(sessions, 3, one_trip=True) == expected
+    else:
+        with pytest.raises(ValueError, match="PostgreSQL"):
+            CallerLookup(sessions, "US", one_trip=True)
+
+
+def test_the_pop_shows_the_first_rows_of_the_panel(
+    sessions: sessionmaker[Session], make_history_world: Callable[[], Any]
+) -> None:
+    make_history_world()
+    pop = _histories(sessions, None, one_trip=None)  # the desk's defaults: 5 calls, 10 items
+    panel = _panel(sessions, pop, None)  # the panel's default: 20 of each
+    for party, parts in pop.items():
+        for name, rows in parts.items():
+            assert rows == panel[party][name][: len(rows)], (party, name)
+    ada = next(parts for (kind, _id), parts in panel.items() if parts["calls"][6:])
+    assert len(ada["calls"]) == 7  # the panel reads further back than the pop's five
+    assert sorted(len(parts["calls"]) for parts in pop.values()) == [0, 1, 5, 5]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.app.records import PartyRef, RecordService
+from agentdesk.app.records import EDITABLE_FIELDS, PartyRef, RecordService
 from agentdesk.crm.lookup.caller import CallerLookup
 from agentdesk.crm.models import Account, Contact, Disposition, Lead, User
+from agentdesk.crm.party_records import EDITABLE
 from agentdesk.crm.records_edit import RecordEditor
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import create_db_engine, session_factory, unit_of_work
@@ -286,3 +288,32 @@ def test_phone_numbers_are_added_normalised_and_removed_at_the_version_seen(
     # The same number can come back later: only live numbers count as duplicates.
     desk_a.add_phone(account, "020 7946 0018", "work")
     assert [p.kind for p in desk_a.details(account).phones] == [PhoneKind.WORK]
+
+
+def test_the_desk_login_is_one_user_and_only_active_users_are_listed(
+    sessions: sessionmaker[Session], make_world: Callable[[], dict[str, uuid.UUID]]
+) -> None:
+    make_world()
+    with unit_of_work(sessions) as s:
+        s.add(User(username="cy", display_name="Cy", active=False))
+        s.add(User(username="dee", display_name="Dee", deleted_at=datetime.now(UTC)))
+    records = RecordService(sessions, "US")
+    eve = records.ensure_agent("eve", "Eve E.")
+    assert records.ensure_agent("eve") == eve  # found by username, not created twice
+    with sessions() as s:
+        ada = s.scalars(select(User).where(User.username == "ada")).one()
+        created = s.get(User, eve)
+        assert created is not None and created.display_name == "Eve E."
+    assert records.ensure_agent("ada") == ada.id
+    assert records.ensure_agent("cy") is not None  # an inactive login keeps its row
+    assert records.agent_usernames() == ("ada", "bob", "eve")
+
+
+def test_the_form_edits_what_the_services_accept() -> None:
+    for kind in OwnerKind:
+        fields = EDITABLE_FIELDS[kind]
+        assert set(fields) <= set(EDITABLE[kind])
+        assert set(EDITABLE[kind]) - set(fields) <= {"account_id", "owner_id"}
+    assert EDITABLE_FIELDS[OwnerKind.ACCOUNT] == (
+        "name", "industry", "website", "city", "country", "notes"
+    )  # fmt: skip

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from agentdesk.domain.enums import OwnerKind
 from agentdesk.telephony.sip_message import CtiContext
+from agentdesk.ui.desk.record_view import RecordView
 from tests.ui.conftest import Desk
-from tests.ui.desk_support import add_party
+from tests.ui.desk_support import add_crm_callback, add_party
 
 
 def test_one_match_fills_the_panel_while_ringing(desk: Desk, tmp_path: Path) -> None:
@@ -103,3 +105,34 @@ def test_window_comes_forward_on_a_pop(desk: Desk) -> None:
     desk.phone.offer_call("+12025550406")
     desk.wait(lambda: window.customerPanel.currentWidget() is window.customerPanel.unknownCard)
     desk.wait(lambda: not window.isMinimized())
+
+
+def _timeline(view: RecordView) -> list[tuple[str, list[str]]]:
+    """Each history section's header and the "when" of its rows."""
+    tree = view.timeline
+    sections = []
+    for i in range(tree.topLevelItemCount()):
+        top = tree.topLevelItem(i)
+        assert top is not None
+        whens = [top.child(j).text(1) for j in range(top.childCount())]
+        sections.append((top.text(0), whens))
+    return sections
+
+
+def test_the_pop_and_the_panel_show_the_same_history(desk: Desk) -> None:
+    # Three days out: the pop once looked one day ahead and the panel seven.
+    due = datetime.now(UTC) + timedelta(days=3)
+    ref = add_crm_callback(desk.context, "Same", "+12025550410", due, "in three days")
+    view, services = desk.window.customerPanel.recordView, desk.context.services
+    (match,) = services.lookup.lookup("+12025550410").matches
+    view.show_match(match)
+    from_pop = _timeline(view)
+    view.show_details(services.records.details(ref))
+    from_panel = _timeline(view)
+    assert from_pop == from_panel
+    assert [header for header, _rows in from_panel] == [
+        "Calls (1)",
+        "Open cases (0)",
+        "Open opportunities (0)",
+        "Callbacks (1)",
+    ]

@@ -6,28 +6,25 @@ owners of the number and their histories travel in one statement: the owners as 
 one joined ``LATERAL`` to a UNION ALL of small ``ORDER BY ... LIMIT`` parts. Its text never
 changes, so psycopg prepares it once per connection and the server stops planning it.
 
+The rows of each part are chosen by the rules of :mod:`agentdesk.crm.lookup.history`, the
+same builders as the portable path; only the columns and the correlation differ here.
+
 SQLite has no ``LATERAL``; it runs in-process, where a second statement costs microseconds,
 and keeps the two-statement path in :mod:`agentdesk.crm.lookup.caller`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Integer,
     Select,
-    Table,
-    bindparam,
-    case,
     cast,
     func,
     literal_column,
     null,
-    or_,
     select,
     true,
     type_coerce,
@@ -35,38 +32,37 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Dialect
 
-from agentdesk.db.base import UtcDateTime
-from agentdesk.domain.enums import OPEN_CASE_STATUSES, OPEN_OPPORTUNITY_STAGES, CallbackStatus
+from agentdesk.crm.lookup import history
+from agentdesk.crm.lookup.pop_rows import (
+    CALLBACKS,
+    CALLS,
+    CASES,
+    COLUMN_TYPES,
+    OPPORTUNITIES,
+    part_values,
+)
 
-T = TypeVar("T")
-_CONSTANT = re.compile(r"[a-z_]+")
-
-PART_COLUMNS = ("part", "id", "ts", "s1", "s2", "s3", "num", "amount", "day", "ref")
+PART_COLUMNS = ("part", *COLUMN_TYPES)
 
 
 def build_statement(
-    owners: Select[Any],
-    owners_order: tuple[ColumnElement[Any], ...],
-    tables: dict[str, Table],
-    column_types: dict[str, Any],
-    priority_rank: dict[str, int],
-    parts: tuple[int, int, int, int],
+    owners: Select[Any], owners_order: tuple[ColumnElement[Any], ...]
 ) -> Select[Any]:
     """Owners (``owners`` plus their ordinal in ``owners_order``) left-joined to their history
-    rows.
+    rows, each part selected by the rules of :mod:`agentdesk.crm.lookup.history`.
 
-    ``column_types`` are the shared union columns and their types; an owner with no history
-    comes back once, with a NULL ``part``.
+    An owner with no history comes back once, with a NULL ``part``.
     """
     first = True
 
-    def columns(part: int, **values: ColumnElement[Any]) -> list[ColumnElement[Any]]:
+    def columns(part: int) -> list[ColumnElement[Any]]:
         # The first branch names and types the union's columns; the others stay short (plain
         # NULLs take the other branches' types), which keeps the text under psycopg's 4 KiB
         # query cache limit: above it psycopg re-parses the statement on every execution.
         nonlocal first
+        values = part_values(part, tables)
         shape: list[ColumnElement[Any]] = [literal_column(str(part)).label("part")]
-        for name, type_ in column_types.items():
+        for name, type_ in COLUMN_TYPES.items():
             value = values.get(name)
             if value is not None:
                 shape.append(type_coerce(value, type_).label(name) if first else value)
@@ -75,129 +71,39 @@ def build_statement(
         first = False
         return shape
 
-    calls_part, cases_part, opportunities_part, callbacks_part = parts
     o = owners.add_columns(func.row_number().over(order_by=owners_order).label("ord")).cte("o")
-    # Short aliases: the statement's length matters (see ``columns`` below).
-    calls, dispositions = tables["calls"].alias("k"), tables["dispositions"].alias("d")
-    cases, opportunities = tables["service_cases"].alias("sc"), tables["opportunities"].alias("op")
-    callbacks, contacts = tables["callbacks"].alias("cb"), tables["contacts"].alias("pc")
-
-    cl = calls.c
-    calls_of_owner = (
-        select(
-            *columns(
-                calls_part,
-                id=cl.id,
-                ts=cl.started_at,
-                s1=cl.direction,
-                s2=dispositions.c.code,
-                s3=cl.notes,
-                num=cl.talk_seconds,
-            )
-        )
-        .select_from(calls)
-        .outerjoin(dispositions, dispositions.c.id == cl.disposition_id)
-        .where(
-            or_(cl.contact_id == o.c.c_id, cl.lead_id == o.c.l_id, cl.account_id == o.c.a_id),
-            cl.deleted_at.is_(None),
-        )
-        .order_by(cl.started_at.desc(), cl.id.desc())
-        .limit(bindparam("calls_limit", type_=Integer))
-        .correlate(o)
+    # Short aliases: the statement's length matters (see ``columns`` above).
+    t = history.TABLES
+    tables = history.HistoryTables(
+        calls=t.calls.alias("k"),
+        dispositions=t.dispositions.alias("d"),
+        cases=t.cases.alias("sc"),
+        opportunities=t.opportunities.alias("op"),
+        callbacks=t.callbacks.alias("cb"),
+        contacts=t.contacts.alias("pc"),
     )
-
-    def account_scope(contact: ColumnElement[Any], account: ColumnElement[Any]) -> Any:
-        # A contact's rows plus its account's; an account's own rows. Leads have none, and the
-        # NULL owner columns of the other kinds match nothing.
-        return or_(contact == o.c.c_id, account == o.c.c_account_id, account == o.c.a_id)
-
-    sc = cases.c
-    rank = case(
-        {constant(k): literal_column(str(v)) for k, v in priority_rank.items()},
-        value=sc.priority,
-        else_=literal_column(str(len(priority_rank))),
-    )
-    open_cases = (
-        select(
-            *columns(
-                cases_part, id=sc.id, ts=sc.due_at, s1=sc.subject, s2=sc.status, s3=sc.priority
-            )
-        )
-        .where(
-            account_scope(sc.contact_id, sc.account_id),
-            sc.status.in_([constant(s.value) for s in OPEN_CASE_STATUSES]),
-            sc.deleted_at.is_(None),
-        )
-        .order_by(rank, sc.due_at.asc().nulls_last(), sc.id)
-        .limit(bindparam("open_limit", type_=Integer))
-        .correlate(o)
-    )
-    op = opportunities.c
-    open_deals = (
-        select(
-            *columns(
-                opportunities_part,
-                id=op.id,
-                s1=op.name,
-                s2=op.stage,
-                amount=op.amount,
-                day=op.close_date,
-            )
-        )
-        .where(
-            account_scope(op.contact_id, op.account_id),
-            op.stage.in_([constant(s.value) for s in OPEN_OPPORTUNITY_STAGES]),
-            op.deleted_at.is_(None),
-        )
-        .order_by(op.close_date.asc().nulls_last(), op.id)
-        .limit(bindparam("open_limit", type_=Integer))
-        .correlate(o)
-    )
-
-    def callbacks_where(scope: ColumnElement[bool]) -> Select[Any]:
-        cb = callbacks.c
-        return (
-            select(*columns(callbacks_part, id=cb.id, ts=cb.due_at, s1=cb.note, ref=cb.agent_id))
-            .where(
-                scope,
-                cb.status == constant(CallbackStatus.PENDING.value),
-                cb.due_at <= bindparam("horizon", type_=UtcDateTime()),
-                cb.deleted_at.is_(None),
-            )
-            .order_by(cb.due_at, cb.id)
-            .limit(bindparam("open_limit", type_=Integer))
-            .correlate(o)
-        )
-
-    account_people = (
-        select(contacts.c.id)
-        .where(contacts.c.account_id == o.c.a_id, contacts.c.deleted_at.is_(None))
-        .correlate(o)
+    # Every kind's owner columns are there; those of the other kinds are NULL and match nothing.
+    party = history.Party(
+        contact=o.c.c_id, lead=o.c.l_id, account=o.c.a_id, contact_account=o.c.c_account_id
     )
     # One owner column is set per row, so one OR'ed branch per kind of history: a few index
-    # probes and a sort of a handful of rows each, and a shorter statement.
-    history_parts = [
-        calls_of_owner,  # built first: the branch that names and types the columns
-        open_cases,
-        open_deals,
-        callbacks_where(or_(callbacks.c.contact_id == o.c.c_id, callbacks.c.lead_id == o.c.l_id)),
-        # Callbacks hang off people; an account's are those of its contacts.
-        callbacks_where(callbacks.c.contact_id.in_(account_people)),
+    # probes and a sort of a handful of rows each, and a shorter statement. Callbacks take two
+    # branches: a person's own, and an account's people's (an IN over its contacts).
+    parts = [
+        history.calls_part(tables, party, columns(CALLS), o),  # first: names the columns
+        history.cases_part(tables, party, columns(CASES), o),
+        history.opportunities_part(tables, party, columns(OPPORTUNITIES), o),
+        history.callbacks_part(
+            tables, history.Party(contact=o.c.c_id, lead=o.c.l_id), columns(CALLBACKS), o
+        ),
+        history.callbacks_part(tables, history.Party(account=o.c.a_id), columns(CALLBACKS), o),
     ]
-    history = union_all(*history_parts).lateral("h")
+    h = union_all(*(part for part in parts if part is not None)).lateral("h")
     return (
-        select(o, *(history.c[name] for name in PART_COLUMNS))
-        .select_from(o.outerjoin(history, true()))
+        select(o, *(h.c[name] for name in PART_COLUMNS))
+        .select_from(o.outerjoin(h, true()))
         .order_by(o.c.ord)
     )
-
-
-def constant(value: str) -> ColumnElement[Any]:
-    """An enum value written into the statement: a bound list would make SQLAlchemy render the
-    statement again on every execution (an expanding IN)."""
-    if not _CONSTANT.fullmatch(value):
-        raise ValueError(f"not a plain constant: {value!r}")
-    return literal_column(f"'{value}'")
 
 
 @dataclass(frozen=True)

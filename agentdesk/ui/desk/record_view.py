@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -32,43 +26,11 @@ from agentdesk.app.dto import (
     PhoneView,
     StaleRecordError,
 )
-from agentdesk.app.records import LEAD_STATUSES, PHONE_KINDS
-from agentdesk.ui.desk.pop_views import short_when, title_label
+from agentdesk.app.records import PHONE_KINDS
+from agentdesk.ui.desk.pop_views import title_label
+from agentdesk.ui.desk.record_form import FieldForm, field_label, merge_stale_edit
+from agentdesk.ui.desk.record_timeline import PATH_ROLE, show_panel_history, show_pop_history
 from agentdesk.ui.shell.labels import disposition_label
-
-# What the form edits for each kind of record, in the order it shows them.
-EDITABLE: dict[OwnerKind, tuple[str, ...]] = {
-    OwnerKind.CONTACT: ("first_name", "last_name", "title", "email", "city", "country", "notes"),
-    OwnerKind.LEAD: (
-        "first_name",
-        "last_name",
-        "company",
-        "email",
-        "status",
-        "source",
-        "city",
-        "country",
-        "notes",
-    ),
-    OwnerKind.ACCOUNT: ("name", "industry", "website", "city", "country", "notes"),
-}
-_ALL_FIELDS = (
-    "name",
-    "first_name",
-    "last_name",
-    "company",
-    "title",
-    "industry",
-    "website",
-    "email",
-    "status",
-    "source",
-    "city",
-    "country",
-    "notes",
-)
-PATH_ROLE = Qt.ItemDataRole.UserRole + 1
-FieldWidget = QLineEdit | QPlainTextEdit | QComboBox
 
 
 class RecordView(QWidget):
@@ -97,28 +59,9 @@ class RecordView(QWidget):
         self.phonesLayout.setContentsMargins(0, 0, 0, 0)
 
         self.editBox = QGroupBox(self.tr("Details"), self)
-        self.form = QFormLayout(self.editBox)
-        self.fields: dict[str, FieldWidget] = {}
-        for name in self._form_order():
-            widget: FieldWidget
-            if name == "notes":
-                widget = QPlainTextEdit(self.editBox)
-                widget.setFixedHeight(56)
-            elif name == "status":
-                widget = QComboBox(self.editBox)
-                labels = self._status_labels()
-                for code in LEAD_STATUSES:
-                    widget.addItem(labels.get(code, code), code)
-            else:
-                widget = QLineEdit(self.editBox)
-                if name == "country":
-                    widget.setMaxLength(2)
-                    widget.setPlaceholderText(self.tr("two letters, e.g. US"))
-            widget.setObjectName(f"field_{name}")
-            self.form.addRow(self._field_label(name), widget)
-            self.fields[name] = widget
-        self._kind = OwnerKind.CONTACT
-        self._show_rows(self._kind)
+        self.fieldForm = FieldForm(self.editBox)
+        self.form = self.fieldForm.layout
+        self.fields = self.fieldForm.fields
         self.newPhoneEdit = QLineEdit(self)
         self.newPhoneEdit.setObjectName("newPhone")
         self.newPhoneEdit.setPlaceholderText(self.tr("another number for this record"))
@@ -189,27 +132,9 @@ class RecordView(QWidget):
         self.nameLabel.setText(match.name or self.tr("(no name)"))
         self.companyLabel.setText(self._subtitle(match.kind, match.company))
         self._set_phones([])
-        self._kind = match.kind
-        self._show_rows(match.kind)
+        self.fieldForm.show_kind(match.kind)
         self._set_fields({}, editable=False)
-        self.timeline.clear()
-        h = match.history
-        calls = [
-            (self._disposition(c.disposition_code), c.started_at, c.notes or "", None)
-            for c in h.last_calls
-        ]
-        self._section(self.tr("Calls"), calls)
-        self._section(
-            self.tr("Open cases"),
-            [(c.subject, c.due_at, c.status.value, None) for c in h.open_cases],
-        )
-        self._section(
-            self.tr("Open opportunities"),
-            [(o.name, None, o.stage.value, None) for o in h.open_opportunities],
-        )
-        self._section(
-            self.tr("Callbacks"), [(c.note or "", c.due_at, "", None) for c in h.due_callbacks]
-        )
+        show_pop_history(self.timeline, match.history, self._disposition)
 
     def show_details(self, details: PartyDetails) -> None:
         same_record = self.details is not None and self.details.id == details.id
@@ -227,41 +152,17 @@ class RecordView(QWidget):
             subtitle = f"{details.title} · {subtitle}"
         self.companyLabel.setText(subtitle)
         self._set_phones(list(details.phones))
-        self._kind = details.kind
-        self._show_rows(details.kind)
-        values = {name: getattr(details, name) or "" for name in EDITABLE[details.kind]}
+        self.fieldForm.show_kind(details.kind)
+        values = {name: getattr(details, name) or "" for name in self.editable_fields()}
         self._version = details.version
         self._set_fields(values, editable=True)
         if unsaved is not None:
             mine, self._original, self._version = unsaved
-            self._write(mine)
+            self.fieldForm.write(mine)
         if same_record:  # a reload after a save keeps its "Saved." / conflict message
             self.messageLabel.setText(message)
             self.messageLabel.setStyleSheet(style)
-        self.timeline.clear()
-        self._section(
-            self.tr("Calls"),
-            [
-                (
-                    f"{'←' if c.direction == 'inbound' else '→'} {self._label(c.disposition)}",
-                    c.started_at,
-                    c.notes or "",
-                    c.recording_path,
-                )
-                for c in details.calls
-            ],
-        )
-        self._section(
-            self.tr("Open cases"), [(i.title, i.when, i.detail, None) for i in details.cases]
-        )
-        self._section(
-            self.tr("Open opportunities"),
-            [(i.title, i.when, i.detail, None) for i in details.opportunities],
-        )
-        self._section(
-            self.tr("Callbacks"),
-            [(i.title or self.tr("callback"), i.when, i.detail, None) for i in details.callbacks],
-        )
+        show_panel_history(self.timeline, details, self._label)
 
     def _disposition(self, code: str | None) -> str:
         if code is None:
@@ -282,24 +183,6 @@ class RecordView(QWidget):
             OwnerKind.ACCOUNT: self.tr("Account"),
         }
         return " · ".join(p for p in (kinds[kind], company or "") if p)
-
-    def _section(self, title: str, rows: Sequence[tuple[str, Any, str, str | None]]) -> None:
-        top = QTreeWidgetItem([f"{title} ({len(rows)})", "", ""])
-        font = top.font(0)
-        font.setBold(True)
-        top.setFont(0, font)
-        self.timeline.addTopLevelItem(top)
-        if not rows:
-            top.addChild(QTreeWidgetItem([self.tr("none"), "", ""]))
-        for text, when, detail, path in rows:
-            item = QTreeWidgetItem([text, short_when(when, ""), detail.replace("\n", " ")])
-            item.setToolTip(2, detail)
-            if path:
-                item.setData(0, PATH_ROLE, path)
-                item.setText(0, self.tr("{text}  ● rec").format(text=text))
-                item.setToolTip(0, self.tr("Recorded: select and press Play"))
-            top.addChild(item)
-        top.setExpanded(True)
 
     def _set_phones(self, phones: list[PhoneView]) -> None:
         while self.phonesLayout.count():
@@ -336,86 +219,23 @@ class RecordView(QWidget):
             "other": self.tr("other"),
         }
 
-    def _form_order(self) -> tuple[str, ...]:
-        # The translator decides: Chinese, Japanese, Korean... ask for the family name first.
-        order = self.tr("first-last", "name order in forms: translate as first-last or last-first")
-        if order != "last-first":
-            return _ALL_FIELDS
-        swap = {"first_name": "last_name", "last_name": "first_name"}
-        return tuple(swap.get(name, name) for name in _ALL_FIELDS)
-
-    def _field_label(self, name: str) -> str:
-        labels = {
-            "name": self.tr("Name:"),
-            "first_name": self.tr("First name:"),
-            "last_name": self.tr("Last name:"),
-            "company": self.tr("Company:"),
-            "title": self.tr("Title:"),
-            "industry": self.tr("Industry:"),
-            "website": self.tr("Website:"),
-            "email": self.tr("Email:"),
-            "status": self.tr("Status:"),
-            "source": self.tr("Source:"),
-            "city": self.tr("City:"),
-            "country": self.tr("Country:"),
-            "notes": self.tr("Notes:"),
-        }
-        return labels[name]
-
-    def _status_labels(self) -> dict[str, str]:
-        return {
-            "new": self.tr("New"),
-            "contacted": self.tr("Contacted"),
-            "qualified": self.tr("Qualified"),
-            "disqualified": self.tr("Disqualified"),
-            "converted": self.tr("Converted"),
-        }
-
-    def _show_rows(self, kind: OwnerKind) -> None:
-        shown = EDITABLE[kind]
-        for name, widget in self.fields.items():
-            self.form.setRowVisible(widget, name in shown)
-
     def editable_fields(self) -> tuple[str, ...]:
         """The fields the form edits for the record shown."""
-        return EDITABLE[self._kind]
+        return self.fieldForm.editable_fields()
 
     def _set_fields(self, values: dict[str, str], *, editable: bool) -> None:
         self._original = dict(values)
-        self._write(values)
-        for widget in self.fields.values():
-            if isinstance(widget, QComboBox):
-                widget.setEnabled(editable)
-            else:
-                widget.setReadOnly(not editable)
+        self.fieldForm.write(values)
+        self.fieldForm.set_editable(editable)
         self.saveButton.setEnabled(editable)
         for control in (self.newPhoneEdit, self.newPhoneKind, self.addPhoneButton):
             control.setEnabled(editable)
         self.messageLabel.clear()
         self.messageLabel.setStyleSheet("")
 
-    def _write(self, values: dict[str, str]) -> None:
-        for name, widget in self.fields.items():
-            text = values.get(name, "")
-            if isinstance(widget, QPlainTextEdit):
-                widget.setPlainText(text)
-            elif isinstance(widget, QComboBox):
-                widget.setCurrentIndex(max(0, widget.findData(text)))
-            else:
-                widget.setText(text)
-
     def current_values(self) -> dict[str, str]:
         """What the form holds now, for the fields of the record shown."""
-        values = {}
-        for name in self.editable_fields():
-            widget = self.fields[name]
-            if isinstance(widget, QPlainTextEdit):
-                values[name] = widget.toPlainText()
-            elif isinstance(widget, QComboBox):
-                values[name] = str(widget.currentData() or "")
-            else:
-                values[name] = widget.text()
-        return values
+        return self.fieldForm.values()
 
     # -- editing -------------------------------------------------------------------------------
 
@@ -457,20 +277,11 @@ class RecordView(QWidget):
         fields = self.editable_fields()
         mine = self.current_values()
         theirs = {k: str(error.current.get(k) or "") for k in fields}
-        merged, clashes = {}, []
-        for name in fields:
-            mine_changed = mine[name] != self._original.get(name, "")
-            they_changed = theirs[name] != self._original.get(name, "")
-            if mine_changed and they_changed and mine[name] != theirs[name]:
-                clashes.append(f"{self._field_label(name).rstrip(':：')} {mine[name]!r}")
-                merged[name] = theirs[name]
-            elif mine_changed:
-                merged[name] = mine[name]
-            else:
-                merged[name] = theirs[name]
+        merged, clashed = merge_stale_edit(fields, self._original, mine, theirs)
+        clashes = [f"{field_label(name).rstrip(':：')} {mine[name]!r}" for name in clashed]
         self._version = error.current_version
         self._set_fields(theirs, editable=True)
-        self._write(merged)
+        self.fieldForm.write(merged)
         text = self.tr(
             "Someone else saved this record while you were editing. Their changes are shown; "
             "your other edits are kept. Check and save again."
