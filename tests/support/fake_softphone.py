@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from agentdesk.telephony.cti_context import CONTEXT_HEADER, CtiContext, encode_context
 from agentdesk.telephony.port import (
     CallAnswered,
     CallDialed,
@@ -44,7 +45,6 @@ from agentdesk.telephony.port import (
     UnknownCall,
     outcome_for,
 )
-from agentdesk.telephony.sip_message import CONTEXT_HEADER, CtiContext, encode_context
 
 T = TypeVar("T")
 _DTMF = set("0123456789*#ABCD")

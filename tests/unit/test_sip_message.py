@@ -12,15 +12,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agentdesk.telephony import sip_message
-from agentdesk.telephony.sip_message import (
+from agentdesk.telephony.cti_context import (
     CONTEXT_HEADER,
     CONTEXT_KINDS,
-    MAX_X_HEADER_VALUE,
-    MAX_X_HEADERS,
     CtiContext,
-    InviteInfo,
     decode_context,
     encode_context,
+)
+from agentdesk.telephony.sip_message import (
+    MAX_X_HEADER_VALUE,
+    MAX_X_HEADERS,
+    InviteInfo,
     parse_invite,
     parse_name_addr,
 )
