@@ -157,7 +157,7 @@ class FakeSoftphone:
         def run() -> None:
             call = self._live(call_id)
             if call.phase is _Phase.CONNECTED:
-                self._end(call, 200, "Normal call clearing")
+                self._end(call, 200, "OK")
             elif call.direction is CallDirection.OUTBOUND:
                 self._end(call, 487, "Request Terminated")
             else:
@@ -298,7 +298,7 @@ class FakeSoftphone:
                     anonymous=anonymous,
                     dialed_number=dialed_number,
                     diversion_number=diversion_number,
-                    x_headers=dict(x_headers or {}),
+                    x_headers=self._selected_x_headers(x_headers or {}),
                     context=context,
                     received_at=time.time(),
                     remote_user=None if anonymous else remote_number,
@@ -354,7 +354,7 @@ class FakeSoftphone:
             if not success:
                 call.transfer_target = None
                 return
-            self._end(call, 200, "Normal call clearing", transferred=True)
+            self._end(call, 200, "OK", transferred=True)  # our BYE after the NOTIFY
             if call.consult is not None and self.calls[call.consult].phase is not _Phase.ENDED:
                 self._end(self.calls[call.consult], 200, "Replaced", transferred=True)
 
@@ -376,6 +376,12 @@ class FakeSoftphone:
     def _emit(self, event: SoftphoneEvent) -> None:
         for sink in list(self._sinks):
             sink(event)
+
+    def _selected_x_headers(self, given: Mapping[str, str]) -> dict[str, str]:
+        # As the adapter's parser: names lower-cased, only [sip] x_headers when it names some.
+        wanted = {name.lower() for name in self.config.x_headers}
+        lowered = {name.lower(): value for name, value in given.items()}
+        return {name: value for name, value in lowered.items() if not wanted or name in wanted}
 
     def _new_call(self, direction: CallDirection, remote: str, phase: _Phase) -> FakeCall:
         call = FakeCall(f"fake-{next(self._ids)}", direction, remote, phase)
