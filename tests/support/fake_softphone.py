@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from agentdesk.telephony.cti_context import CONTEXT_HEADER, CtiContext, encode_context
+from agentdesk.telephony.pjsua2.offer import call_offered
 from agentdesk.telephony.port import (
     CallAnswered,
     CallDialed,
@@ -26,7 +27,6 @@ from agentdesk.telephony.port import (
     CallHeld,
     CallId,
     CallMuted,
-    CallOffered,
     CallResumed,
     CallRinging,
     CallUnmuted,
@@ -48,6 +48,44 @@ from agentdesk.telephony.port import (
 
 T = TypeVar("T")
 _DTMF = set("0123456789*#ABCD")
+
+
+def _context_header(context: CtiContext | None) -> dict[str, str]:
+    return {CONTEXT_HEADER: encode_context(context)} if context is not None else {}
+
+
+def _invite_text(
+    sip_call_id: str,
+    number: str | None,
+    display_name: str | None,
+    dialed: str | None,
+    diversion: str | None,
+    headers: Mapping[str, str],
+    *,
+    anonymous: bool,
+) -> str:
+    """The INVITE a caller with these details sends (``number`` None: no identity given)."""
+    if anonymous:
+        from_ = '"Anonymous" <sip:anonymous@anonymous.invalid>'
+    elif number is None:
+        from_ = "<sip:fake.invalid>"
+    else:
+        name = (display_name or "").replace("\\", "\\\\").replace('"', '\\"')
+        from_ = f'"{name}" <sip:{number}@fake.invalid>' if name else f"<sip:{number}@fake.invalid>"
+    user = dialed or "agent"
+    lines = [
+        f"INVITE sip:{user}@fake.invalid SIP/2.0",
+        f"From: {from_};tag=fake",
+        f"To: <sip:{user}@fake.invalid>",
+        f"Call-ID: {sip_call_id}",
+        "CSeq: 1 INVITE",
+    ]
+    if anonymous:
+        lines.append("Privacy: id")
+    if diversion is not None:
+        lines.append(f"Diversion: <sip:{diversion}@fake.invalid>;reason=unconditional")
+    lines += [f"{header}: {value}" for header, value in headers.items()]
+    return "\r\n".join(lines) + "\r\n\r\n"
 
 
 class _Phase(enum.Enum):
@@ -288,22 +326,17 @@ class FakeSoftphone:
             if busy and not self.config.call_waiting:
                 call.phase = _Phase.ENDED  # 486 on the wire, silently, like the adapter
                 return None
-            self._emit(
-                CallOffered(
-                    call_id=call.call_id,
-                    sip_call_id=f"fake-{call.call_id}",
-                    remote_number=None if anonymous else remote_number,
-                    remote_display_name=None if anonymous else display_name,
-                    identity_source=None if anonymous else "from",
-                    anonymous=anonymous,
-                    dialed_number=dialed_number,
-                    diversion_number=diversion_number,
-                    x_headers=self._selected_x_headers(x_headers or {}),
-                    context=context,
-                    received_at=time.time(),
-                    remote_user=None if anonymous else remote_number,
-                )
+            invite = _invite_text(
+                f"fake-{call.call_id}",
+                remote_number,
+                display_name,
+                dialed_number,
+                diversion_number,
+                {**(x_headers or {}), **_context_header(context)},
+                anonymous=anonymous,
             )
+            # The adapter's own parser reads it, so the offer is what pjsua2 would report.
+            self._emit(call_offered(invite, call.call_id, time.time(), self.config.x_headers))
             return call.call_id
 
     def remote_ringing(self, call_id: CallId, code: int = 180) -> None:
@@ -377,12 +410,6 @@ class FakeSoftphone:
         for sink in list(self._sinks):
             sink(event)
 
-    def _selected_x_headers(self, given: Mapping[str, str]) -> dict[str, str]:
-        # As the adapter's parser: names lower-cased, only [sip] x_headers when it names some.
-        wanted = {name.lower() for name in self.config.x_headers}
-        lowered = {name.lower(): value for name, value in given.items()}
-        return {name: value for name, value in lowered.items() if not wanted or name in wanted}
-
     def _new_call(self, direction: CallDirection, remote: str, phase: _Phase) -> FakeCall:
         call = FakeCall(f"fake-{next(self._ids)}", direction, remote, phase)
         self.calls[call.call_id] = call
@@ -425,7 +452,10 @@ class FakeSoftphone:
         return path
 
     def _end(self, call: FakeCall, code: int, reason: str, *, transferred: bool = False) -> None:
-        self._stop_recording(call)
+        recording, call.recording = call.recording, None
         call.phase = _Phase.ENDED
         outcome = outcome_for(call.direction, code, answered=call.answered, transferred=transferred)
         self._emit(CallEnded(call.call_id, code, reason, outcome, call.direction))
+        if recording is not None:
+            # After CallEnded, as the adapter: its file is complete only once the call is gone.
+            self._emit(RecordingStopped(call.call_id, recording))

@@ -45,6 +45,8 @@ class Caller:
     """A DTMF digit sent by SIP INFO once answered."""
     transferee: bool = False
     """Accepts a REFER: calls the target, reports success, and leaves us."""
+    gives_up: bool = False
+    """Hangs up (CANCEL) while the phone still rings; its identity is then not scripted."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,10 @@ class SippFarEnd:
             **{f"hdr{i + 1}": line for i, line in enumerate(hdrs[:2])},
         }
         extra = ["-rtp_echo"]
-        if caller.transferee:
+        if caller.gives_up:
+            scenario = "uac_cancel.xml"
+            extra += ["-d", "300"]  # rings a moment before the CANCEL
+        elif caller.transferee:
             scenario = render_scenario(
                 "uac_transferee.xml",
                 self._workdir,
@@ -206,8 +211,10 @@ class FakeFarEnd:
             ):
                 self._jobs.put(lambda: phone.finish_transfer(call_id))
             case CallOffered(call_id=call_id) if self._ringing is not None:
-                self._callers[call_id] = self._ringing
+                self._callers[call_id] = caller = self._ringing
                 self._ringing = None
+                if caller.gives_up:
+                    self._jobs.put(lambda: phone.remote_hangup(call_id))
             case _:
                 pass
 

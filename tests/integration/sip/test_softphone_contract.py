@@ -8,9 +8,10 @@ real adapter against SIPp on loopback (marker ``sip``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,6 +30,8 @@ from agentdesk.telephony.port import (
     CallUnmuted,
     DtmfMethod,
     DtmfReceived,
+    RecordingStarted,
+    RecordingStopped,
     SipConfig,
     Softphone,
     TransferCompleted,
@@ -61,21 +64,35 @@ class Line:
 
 
 @pytest.fixture(params=["fake", pytest.param("pjsua2", marks=pytest.mark.sip)])
-def line(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Line]:
-    if request.param == "fake":
-        fake = FakeSoftphone(SipConfig(recordings_dir=tmp_path / "recordings"))
+def make_line(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Line]]:
+    """Build the phone under test; ``overrides`` replace ``SipConfig`` fields."""
+    far_ends: list[FakeFarEnd | SippFarEnd] = []
+    fakes: list[FakeSoftphone] = []
+
+    def make(**overrides: Any) -> Line:
         events = EventLog()
-        fake.subscribe(events)
-        far = FakeFarEnd(fake)
-        yield Line(fake, events, far)
-        far.close()
-        fake.close()
-    else:
+        if request.param == "fake":
+            config = SipConfig(recordings_dir=tmp_path / "recordings")
+            fake = FakeSoftphone(replace(config, **overrides))
+            fake.subscribe(events)
+            fakes.append(fake)
+            far_ends.append(FakeFarEnd(fake))
+            return Line(fake, events, far_ends[-1])
         # The pjsua2 Endpoint is one per process: make_phone builds on the session's engine.
-        phone, events = request.getfixturevalue("make_phone")()
-        sipp = SippFarEnd(phone.config.port, request.getfixturevalue("workdir"))
-        yield Line(phone, events, sipp)
-        sipp.close()
+        phone, events = request.getfixturevalue("make_phone")(**overrides)
+        far_ends.append(SippFarEnd(phone.config.port, request.getfixturevalue("workdir")))
+        return Line(phone, events, far_ends[-1])
+
+    yield make
+    for far in far_ends:
+        far.close()
+    for fake in fakes:
+        fake.close()
+
+
+@pytest.fixture
+def line(make_line: Callable[..., Line]) -> Line:
+    return make_line()
 
 
 def test_an_incoming_call_is_offered_with_caller_identity_and_headers(line: Line) -> None:
@@ -104,6 +121,20 @@ def test_an_incoming_call_is_offered_with_caller_identity_and_headers(line: Line
     )
     assert ended.reason == "Decline"
     line.far.finish()
+
+
+def test_a_caller_who_gives_up_while_ringing_is_missed(line: Line) -> None:
+    line.far.call_in(Caller(gives_up=True))
+    offered = line.events.wait_for(CallOffered)
+    ended = line.ended(offered.call_id)
+    assert (ended.sip_code, ended.reason, ended.outcome) == (
+        487,
+        "Request Terminated",
+        CallOutcome.MISSED,
+    )
+    line.far.finish()
+    with pytest.raises(UnknownCall):
+        line.phone.answer(offered.call_id).result(5)  # too late
 
 
 def test_answer_then_the_agent_hangs_up(line: Line) -> None:
@@ -228,4 +259,32 @@ def test_blind_transfer_hands_the_caller_over_and_ends_our_leg(line: Line) -> No
     assert progress[0].code == 100 and progress[-1].code == 200
     ended = line.ended(call_id)
     assert (ended.sip_code, ended.reason, ended.outcome) == (200, "OK", CallOutcome.TRANSFERRED)
+    line.far.finish()
+
+
+def test_recording_on_command_starts_and_stops(line: Line, tmp_path: Path) -> None:
+    call_id = line.answered_inbound().call_id
+    target = tmp_path / "manual" / "take1.wav"
+    assert line.phone.start_recording(call_id, target).result(5) == target
+    assert line.events.wait_for(RecordingStarted) == RecordingStarted(call_id, target)
+    assert line.phone.stop_recording(call_id).result(5) == target
+    assert line.events.wait_for(RecordingStopped) == RecordingStopped(call_id, target)
+    line.phone.hangup(call_id).result(5)
+    line.ended(call_id)
+    line.far.finish()
+    assert len(line.events.of(RecordingStopped)) == 1
+
+
+def test_record_calls_records_from_answer_to_hangup(make_line: Callable[..., Line]) -> None:
+    line = make_line(record_calls=True)
+    call_id = line.answered_inbound().call_id
+    started = line.events.wait_for(RecordingStarted)
+    assert started.call_id == call_id
+    line.phone.hangup(call_id).result(5)
+    ended = line.ended(call_id)
+    stopped = line.events.wait_for(RecordingStopped)
+    assert stopped == RecordingStopped(call_id, started.path)
+    # The file is complete only after the call: wrap-up receives the path after CallEnded.
+    order = [e for e in line.events.of(object) if e in (ended, stopped)]
+    assert order == [ended, stopped]
     line.far.finish()
