@@ -115,6 +115,7 @@ class FakeCall:
     consult: CallId | None = None
     consult_of: CallId | None = None
     answered: bool = False
+    ring_timer: threading.Timer | None = None
 
 
 class FakeSoftphone:
@@ -186,6 +187,7 @@ class FakeSoftphone:
                 raise SoftphoneError("not a dialable number or SIP URI: ''")
             call = self._new_call(CallDirection.OUTBOUND, target, _Phase.DIALING)
             call.headers = dict(headers or {})
+            self._start_ring_timer(call)
             self._emit(CallDialed(call.call_id, f"fake-{call.call_id}", target))
             return call.call_id
 
@@ -250,6 +252,7 @@ class FakeSoftphone:
             if context is not None:
                 consult.headers[CONTEXT_HEADER] = encode_context(context)
             consult.consult_of = call_id
+            self._start_ring_timer(consult)
             original.consult = consult.call_id
             original.transfer_context = context
             self._emit(CallDialed(consult.call_id, f"fake-{consult.call_id}", target))
@@ -302,6 +305,7 @@ class FakeSoftphone:
             for call in list(self.calls.values()):
                 if call.phase is not _Phase.ENDED:
                     call.phase = _Phase.ENDED
+                    self._stop_ring_timer(call)
             self.closed = True
 
     # --- the far end, played by the test ---------------------------------------------------
@@ -427,7 +431,26 @@ class FakeSoftphone:
             raise SoftphoneError(f"call {call_id} is not answered")
         return call
 
+    def _start_ring_timer(self, call: FakeCall) -> None:
+        # As the adapter: an outbound call nobody answers is given up after ring_timeout_seconds
+        # (CANCEL, so 487) and reported as no answer. A timer thread stands for the SIP thread.
+        timer = threading.Timer(self.config.ring_timeout_seconds, self._ring_timeout, (call,))
+        timer.daemon = True
+        call.ring_timer = timer
+        timer.start()
+
+    def _stop_ring_timer(self, call: FakeCall) -> None:
+        if call.ring_timer is not None:
+            call.ring_timer.cancel()
+            call.ring_timer = None
+
+    def _ring_timeout(self, call: FakeCall) -> None:
+        with self._lock:
+            if call.ring_timer is not None and call.phase in (_Phase.DIALING, _Phase.EARLY):
+                self._end(call, 487, "Request Terminated", outcome_code=408)
+
     def _connect(self, call: FakeCall) -> None:
+        self._stop_ring_timer(call)
         call.phase = _Phase.CONNECTED
         call.answered = True
         self._emit(CallAnswered(call.call_id, call.direction))
@@ -451,10 +474,25 @@ class FakeSoftphone:
             self._emit(RecordingStopped(call.call_id, path))
         return path
 
-    def _end(self, call: FakeCall, code: int, reason: str, *, transferred: bool = False) -> None:
+    def _end(
+        self,
+        call: FakeCall,
+        code: int,
+        reason: str,
+        *,
+        transferred: bool = False,
+        outcome_code: int | None = None,
+    ) -> None:
+        """End ``call``; ``outcome_code`` when the outcome follows another code (timeouts)."""
+        self._stop_ring_timer(call)
         recording, call.recording = call.recording, None
         call.phase = _Phase.ENDED
-        outcome = outcome_for(call.direction, code, answered=call.answered, transferred=transferred)
+        outcome = outcome_for(
+            call.direction,
+            code if outcome_code is None else outcome_code,
+            answered=call.answered,
+            transferred=transferred,
+        )
         self._emit(CallEnded(call.call_id, code, reason, outcome, call.direction))
         if recording is not None:
             # After CallEnded, as the adapter: its file is complete only once the call is gone.

@@ -56,6 +56,8 @@ class Callee:
     refuse: int = 0
     reason: str = ""
     rfc2833: bool = True
+    rings_forever: bool = False
+    """Alerts (180) and never answers: only our ring timeout or a hangup ends the call."""
 
 
 class FarEnd(Protocol):
@@ -118,7 +120,9 @@ class SippFarEnd:
         )
 
     def callee(self, callee: Callee) -> str:
-        if callee.refuse:
+        if callee.rings_forever:
+            run = start_sipp("uas_ring.xml", self._workdir)
+        elif callee.refuse:
             scenario = render_scenario(
                 "uas_reply.xml", self._workdir, code=str(callee.refuse), reason=callee.reason
             )
@@ -188,6 +192,8 @@ class FakeFarEnd:
 
                 def progress() -> None:
                     phone.remote_ringing(call_id)
+                    if callee.rings_forever:
+                        return
                     if callee.refuse:
                         phone.remote_reject(call_id, callee.refuse, callee.reason)
                     else:

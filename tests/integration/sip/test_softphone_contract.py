@@ -247,6 +247,35 @@ def test_a_refused_outbound_call_ends_with_its_outcome(
     line.far.finish()
 
 
+def test_an_unanswered_outbound_call_is_given_up_after_the_ring_timeout(
+    make_line: Callable[..., Line],
+) -> None:
+    line = make_line(ring_timeout_seconds=0.5)
+    call_id = line.phone.dial(line.far.callee(Callee(rings_forever=True))).result(5)
+    assert line.events.wait_for(CallRinging).call_id == call_id
+    ended = line.ended(call_id)
+    # We CANCEL it ourselves (487), but the outcome says why.
+    assert (ended.sip_code, ended.reason, ended.outcome) == (
+        487,
+        "Request Terminated",
+        CallOutcome.NO_ANSWER,
+    )
+    line.far.finish()
+
+
+def test_the_agent_cancels_an_outbound_call_while_it_rings(line: Line) -> None:
+    call_id = line.phone.dial(line.far.callee(Callee(rings_forever=True))).result(5)
+    line.events.wait_for(CallRinging)
+    line.phone.hangup(call_id).result(5)
+    ended = line.ended(call_id)
+    assert (ended.sip_code, ended.reason, ended.outcome) == (
+        487,
+        "Request Terminated",
+        CallOutcome.CANCELLED,
+    )
+    line.far.finish()
+
+
 def test_blind_transfer_hands_the_caller_over_and_ends_our_leg(line: Line) -> None:
     target = line.far.callee(Callee())
     call_id = line.answered_inbound(Caller(transferee=True)).call_id
