@@ -289,7 +289,7 @@ class FakeSoftphone:
 
     def start_recording(self, call_id: CallId, path: Path | None = None) -> Future[Path]:
         def run() -> Path:
-            call = self._connected(call_id)
+            call = self._live(call_id)  # as the adapter: recording may start before the answer
             if call.recording is None:
                 call.recording = path or Path(self.config.recordings_dir) / f"{call_id}.wav"
                 self._emit(RecordingStarted(call_id, call.recording))
@@ -464,7 +464,7 @@ class FakeSoftphone:
             self._emit(CallHeld(call_id) if held else CallResumed(call_id))
 
     def _set_mute(self, call_id: CallId, muted: bool) -> None:
-        call = self._connected(call_id)
+        call = self._live(call_id)  # as the adapter: a ringing call may be muted in advance
         call.muted = muted
         self._emit(CallMuted(call_id) if muted else CallUnmuted(call_id))
 

@@ -34,6 +34,7 @@ from agentdesk.telephony.port import (
     RecordingStopped,
     SipConfig,
     Softphone,
+    SoftphoneError,
     TransferCompleted,
     TransferProgress,
     UnknownCall,
@@ -187,6 +188,24 @@ def test_hold_resume_mute_and_unmute(line: Line) -> None:
     # exactly one of each: a command reports its own change once
     for kind in (CallHeld, CallResumed, CallMuted, CallUnmuted):
         assert len(line.events.of(kind)) == 1, kind
+
+
+def test_mute_before_answer_and_commands_a_ringing_call_refuses(line: Line) -> None:
+    line.far.call_in(Caller())
+    call_id = line.events.wait_for(CallOffered).call_id
+    line.phone.mute(call_id).result(5)
+    assert line.events.wait_for(CallMuted).call_id == call_id
+    with pytest.raises(SoftphoneError):
+        line.phone.hold(call_id).result(5)
+    with pytest.raises(SoftphoneError):
+        line.phone.resume(call_id).result(5)
+    line.phone.answer(call_id).result(5)
+    line.events.wait_for(CallAnswered)
+    with pytest.raises(SoftphoneError, match="not ringing"):
+        line.phone.answer(call_id).result(5)
+    line.phone.hangup(call_id).result(5)
+    line.ended(call_id)
+    line.far.finish()
 
 
 def test_dtmf_is_sent_in_band_when_offered_and_received_by_sip_info(line: Line) -> None:
