@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
 from agentdesk.domain.enums import CallDirection as CallDirection  # the port's, re-exported
-from agentdesk.telephony.sip_message import CtiContext, IdentitySource
+from agentdesk.telephony.cti_context import CtiContext
+from agentdesk.telephony.sip_message import IdentitySource
 
 CallId = str
 """Our own call identifier (not the SIP Call-ID), unique per process."""
@@ -241,6 +242,11 @@ class Softphone(Protocol):
     A command's Future fails with ``UnknownCall`` for a call id that is not live, and with
     ``SoftphoneError`` when the stack refuses the request.
     """
+
+    @property
+    def config(self) -> SipConfig:
+        """The ``[sip]`` settings the phone runs with (read-only; ``mode`` says whether to
+        ``register``, ``bind_address``/``port`` where a direct-mode phone listens)."""
 
     def subscribe(self, sink: EventSink) -> None:
         """Deliver every event to ``sink`` (called on the phone's own thread: keep it cheap)."""

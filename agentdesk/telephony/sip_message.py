@@ -27,10 +27,10 @@ Decisions worth knowing:
   the caller's privacy request. ``Remote-Party-ID`` ``privacy=name`` only hides the name.
 * **Display name** comes from the chosen identity, else from the first other identity header
   that has one (a PAI often carries only the number while ``From`` carries the CNAM name).
-* **Limits.** Only the first ``MAX_SECTION_CHARS`` characters are looked at, at most
-  ``MAX_HEADERS`` header fields, each at most ``MAX_HEADER_CHARS`` (longer fields are dropped,
-  not cut, because a cut URI could yield a wrong number). Lines may end in CRLF or LF (bare CR
-  is not a line end here). Folded continuation lines are joined with one space.
+* **Limits** (in ``sip_headers``). Only the first ``MAX_SECTION_CHARS`` characters are looked
+  at, at most ``MAX_HEADERS`` header fields, each at most ``MAX_HEADER_CHARS`` (longer fields
+  are dropped, not cut, because a cut URI could yield a wrong number). Lines may end in CRLF
+  or LF (bare CR is not a line end here). Folded continuation lines are joined with one space.
 * **X- headers**: every ``X-*`` header, name lower-cased, first occurrence wins, value cut to
   ``MAX_X_HEADER_VALUE`` characters, at most ``MAX_X_HEADERS`` of them.
 """
@@ -43,43 +43,16 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
+from agentdesk.telephony.cti_context import CONTEXT_HEADER, decode_context
+from agentdesk.telephony.cti_context import CtiContext as CtiContext  # app/ui import it here
+from agentdesk.telephony.sip_headers import MAX_HEADER_CHARS, header_fields, split_values
+
 IdentitySource = Literal["p-asserted-identity", "remote-party-id", "from"]
 
-CONTEXT_HEADER = "X-AgentDesk-Context"
-CONTEXT_KINDS = frozenset({"contact", "account", "lead", "case", "opportunity"})
-
-MAX_SECTION_CHARS = 64 * 1024
-MAX_HEADER_CHARS = 8 * 1024
-MAX_HEADERS = 128
 MAX_X_HEADERS = 32
 MAX_X_HEADER_VALUE = 1024
 MAX_DISPLAY_NAME = 256
 MAX_IDENTITY_VALUES = 8  # per identity header kind; RFC 3325 allows two PAI values
-MAX_CONTEXT_CHARS = 256
-_MAX_LINES = MAX_HEADERS * 8  # room for folded continuation lines
-
-# RFC 3261 section 7.3.3 compact forms (plus a few from later RFCs).
-_COMPACT = {
-    "i": "call-id",
-    "m": "contact",
-    "e": "content-encoding",
-    "l": "content-length",
-    "c": "content-type",
-    "f": "from",
-    "s": "subject",
-    "k": "supported",
-    "t": "to",
-    "v": "via",
-    "o": "event",
-    "u": "allow-events",
-    "r": "refer-to",
-    "b": "referred-by",
-    "x": "session-expires",
-    "y": "identity",
-    "a": "accept-contact",
-    "j": "reject-contact",
-    "d": "request-disposition",
-}
 
 _TOKEN = re.compile(r"[A-Za-z0-9\-.!%*_+`'~]+", re.ASCII)
 # Possessive quantifiers (Python 3.11) throughout: no backtracking, so work stays linear.
@@ -88,69 +61,11 @@ _NAME_ADDR = re.compile(r'\s*+(?:"((?:[^"\\]|\\.)*+)"\s*+|([^"<]*+))<([^>]*+)>(.
 _URI = re.compile(r"\s*+([A-Za-z][A-Za-z0-9+.\-]*+):(?:([^@;:?]*+)[^@?]*+@)?(\[[^\]]*+\]|[^;?:]*+)")
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})++", re.ASCII)
-_REQUEST_LINE = re.compile(r"([A-Za-z]++) ++(\S++) ++SIP/", re.ASCII)
-# One comma-separated value: quoted strings and <URI>s may contain commas.
-_VALUE = re.compile(r'(?:"(?:[^"\\]|\\.)*+"?|<[^>]*+>?|[^,"<]++)++', re.DOTALL)
 _NUMBER = re.compile(r"\+?[0-9]{1,32}", re.ASCII)
 _VISUAL_SEPARATORS = str.maketrans("", "", "-.() \t")
-_UUID = re.compile(
-    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII | re.IGNORECASE
-)
 _ANONYMOUS_NAMES = frozenset({"anonymous", "restricted", "private", "withheld"})
 _PRIVACY_HIDING = frozenset({"id", "user", "header"})
 _SIP_SCHEMES = ("sip", "sips")
-
-
-@dataclass(frozen=True, slots=True)
-class CtiContext:
-    """The CRM record a call is about, carried between agents in ``X-AgentDesk-Context``.
-
-    ``kind`` is one of :data:`CONTEXT_KINDS`; ``id`` a hyphenated UUID string. Both are
-    normalised to lower case; anything else raises ``ValueError``.
-    """
-
-    kind: str
-    id: str
-
-    def __post_init__(self) -> None:
-        kind = self.kind.strip().lower() if isinstance(self.kind, str) else ""
-        if kind not in CONTEXT_KINDS:
-            raise ValueError(f"unknown context kind {self.kind!r}")
-        if not isinstance(self.id, str) or not _UUID.fullmatch(self.id.strip()):
-            raise ValueError(f"context id {self.id!r} is not a UUID")
-        object.__setattr__(self, "kind", kind)
-        object.__setattr__(self, "id", self.id.strip().lower())
-
-
-def encode_context(ctx: CtiContext) -> str:
-    """The ``X-AgentDesk-Context`` header value for ``ctx``: ``kind=contact;id=<uuid>``."""
-    return f"kind={ctx.kind};id={ctx.id}"
-
-
-def decode_context(value: str) -> CtiContext | None:
-    """Read an ``X-AgentDesk-Context`` value; ``None`` for anything invalid.
-
-    Parameter names are case-insensitive and unknown parameters are ignored (room for later
-    additions); a repeated ``kind`` or ``id`` is invalid.
-    """
-    if not isinstance(value, str) or len(value) > MAX_CONTEXT_CHARS:
-        return None
-    params: dict[str, str] = {}
-    for part in value.split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        name, sep, val = part.partition("=")
-        name = name.strip().lower()
-        if not sep or name in params:
-            return None
-        params[name] = val.strip()
-    if "kind" not in params or "id" not in params:
-        return None
-    try:
-        return CtiContext(params["kind"], params["id"])
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,73 +194,10 @@ def _is_anonymous(addr: _Addr) -> bool:
     return addr.display is not None and addr.display.casefold() in _ANONYMOUS_NAMES
 
 
-def _split_values(value: str) -> list[str]:
-    if "," not in value:
-        return [value]
-    return [m.group(0) for m in _VALUE.finditer(value)]
-
-
-def _header_fields(msg: str) -> tuple[str | None, dict[str, list[str]]]:
-    """Request-URI (if the message starts with a request line) and the header fields."""
-    text = msg[:MAX_SECTION_CHARS].lstrip("\r\n")
-    ends = [i for i in (text.find("\n\n"), text.find("\n\r\n")) if i >= 0]
-    if ends:
-        text = text[: min(ends)]
-    lines = text.split("\n", _MAX_LINES)[:_MAX_LINES]
-    request_uri: str | None = None
-    first = _REQUEST_LINE.match(lines[0])
-    if first is not None:
-        request_uri = first.group(2)
-        del lines[0]
-    elif lines[0].startswith("SIP/"):
-        del lines[0]
-
-    headers: dict[str, list[str]] = {}
-    current: list[str] | None = None  # the value list the last field went into
-    oversize = False
-    count = 0
-    for line in lines:
-        if line and line[0] in " \t":
-            # folded continuation line; stop growing a field that is already too long
-            if current is not None and len(current[-1]) <= MAX_HEADER_CHARS:
-                current[-1] = f"{current[-1]} {line.strip()}"
-                oversize = oversize or len(current[-1]) > MAX_HEADER_CHARS
-            continue
-        name, sep, value = line.partition(":")
-        if not sep:
-            current = None
-            continue
-        count += 1
-        if count > MAX_HEADERS:
-            break
-        if len(value) > MAX_HEADER_CHARS + 2:
-            current = None
-            continue
-        lname = name.strip().lower()
-        if not lname:
-            current = None
-            continue
-        lname = _COMPACT.get(lname, lname)
-        current = headers.get(lname)
-        if current is None:
-            current = headers[lname] = [value.strip()]
-        else:
-            current.append(value.strip())
-    if oversize:
-        # a cut URI could yield a wrong number, so an oversized field is dropped, not cut
-        for lname in list(headers):
-            kept = [v for v in headers[lname] if len(v) <= MAX_HEADER_CHARS]
-            if kept:
-                headers[lname] = kept
-            else:
-                del headers[lname]
-    return request_uri, headers
-
-
 def _addrs(headers: dict[str, list[str]], name: str) -> list[_Addr]:
     out: list[_Addr] = []
     for raw in headers.get(name, ()):
-        for value in _split_values(raw):
+        for value in split_values(raw):
             addr = _parse_addr(value)
             if addr is not None:
                 out.append(addr)
@@ -410,7 +262,7 @@ def _x_headers(headers: dict[str, list[str]]) -> dict[str, str]:
 
 def _parse_invite(whole_msg: str) -> InviteInfo:
     """The parser proper; may only raise on a bug (the tests call it directly to find them)."""
-    request_uri, headers = _header_fields(whole_msg)
+    request_uri, headers = header_fields(whole_msg)
 
     call_ids = headers.get("call-id")
     call_id = (call_ids[0] or None) if call_ids else None

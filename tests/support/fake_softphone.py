@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from agentdesk.telephony.cti_context import CONTEXT_HEADER, CtiContext, encode_context
+from agentdesk.telephony.pjsua2.offer import call_offered
 from agentdesk.telephony.port import (
     CallAnswered,
     CallDialed,
@@ -25,7 +27,6 @@ from agentdesk.telephony.port import (
     CallHeld,
     CallId,
     CallMuted,
-    CallOffered,
     CallResumed,
     CallRinging,
     CallUnmuted,
@@ -44,10 +45,47 @@ from agentdesk.telephony.port import (
     UnknownCall,
     outcome_for,
 )
-from agentdesk.telephony.sip_message import CONTEXT_HEADER, CtiContext, encode_context
 
 T = TypeVar("T")
 _DTMF = set("0123456789*#ABCD")
+
+
+def _context_header(context: CtiContext | None) -> dict[str, str]:
+    return {CONTEXT_HEADER: encode_context(context)} if context is not None else {}
+
+
+def _invite_text(
+    sip_call_id: str,
+    number: str | None,
+    display_name: str | None,
+    dialed: str | None,
+    diversion: str | None,
+    headers: Mapping[str, str],
+    *,
+    anonymous: bool,
+) -> str:
+    """The INVITE a caller with these details sends (``number`` None: no identity given)."""
+    if anonymous:
+        from_ = '"Anonymous" <sip:anonymous@anonymous.invalid>'
+    elif number is None:
+        from_ = "<sip:fake.invalid>"
+    else:
+        name = (display_name or "").replace("\\", "\\\\").replace('"', '\\"')
+        from_ = f'"{name}" <sip:{number}@fake.invalid>' if name else f"<sip:{number}@fake.invalid>"
+    user = dialed or "agent"
+    lines = [
+        f"INVITE sip:{user}@fake.invalid SIP/2.0",
+        f"From: {from_};tag=fake",
+        f"To: <sip:{user}@fake.invalid>",
+        f"Call-ID: {sip_call_id}",
+        "CSeq: 1 INVITE",
+    ]
+    if anonymous:
+        lines.append("Privacy: id")
+    if diversion is not None:
+        lines.append(f"Diversion: <sip:{diversion}@fake.invalid>;reason=unconditional")
+    lines += [f"{header}: {value}" for header, value in headers.items()]
+    return "\r\n".join(lines) + "\r\n\r\n"
 
 
 class _Phase(enum.Enum):
@@ -77,6 +115,7 @@ class FakeCall:
     consult: CallId | None = None
     consult_of: CallId | None = None
     answered: bool = False
+    ring_timer: threading.Timer | None = None
 
 
 class FakeSoftphone:
@@ -148,6 +187,7 @@ class FakeSoftphone:
                 raise SoftphoneError("not a dialable number or SIP URI: ''")
             call = self._new_call(CallDirection.OUTBOUND, target, _Phase.DIALING)
             call.headers = dict(headers or {})
+            self._start_ring_timer(call)
             self._emit(CallDialed(call.call_id, f"fake-{call.call_id}", target))
             return call.call_id
 
@@ -157,7 +197,7 @@ class FakeSoftphone:
         def run() -> None:
             call = self._live(call_id)
             if call.phase is _Phase.CONNECTED:
-                self._end(call, 200, "Normal call clearing")
+                self._end(call, 200, "OK")
             elif call.direction is CallDirection.OUTBOUND:
                 self._end(call, 487, "Request Terminated")
             else:
@@ -212,6 +252,7 @@ class FakeSoftphone:
             if context is not None:
                 consult.headers[CONTEXT_HEADER] = encode_context(context)
             consult.consult_of = call_id
+            self._start_ring_timer(consult)
             original.consult = consult.call_id
             original.transfer_context = context
             self._emit(CallDialed(consult.call_id, f"fake-{consult.call_id}", target))
@@ -248,7 +289,7 @@ class FakeSoftphone:
 
     def start_recording(self, call_id: CallId, path: Path | None = None) -> Future[Path]:
         def run() -> Path:
-            call = self._connected(call_id)
+            call = self._live(call_id)  # as the adapter: recording may start before the answer
             if call.recording is None:
                 call.recording = path or Path(self.config.recordings_dir) / f"{call_id}.wav"
                 self._emit(RecordingStarted(call_id, call.recording))
@@ -264,6 +305,7 @@ class FakeSoftphone:
             for call in list(self.calls.values()):
                 if call.phase is not _Phase.ENDED:
                     call.phase = _Phase.ENDED
+                    self._stop_ring_timer(call)
             self.closed = True
 
     # --- the far end, played by the test ---------------------------------------------------
@@ -288,22 +330,17 @@ class FakeSoftphone:
             if busy and not self.config.call_waiting:
                 call.phase = _Phase.ENDED  # 486 on the wire, silently, like the adapter
                 return None
-            self._emit(
-                CallOffered(
-                    call_id=call.call_id,
-                    sip_call_id=f"fake-{call.call_id}",
-                    remote_number=None if anonymous else remote_number,
-                    remote_display_name=None if anonymous else display_name,
-                    identity_source=None if anonymous else "from",
-                    anonymous=anonymous,
-                    dialed_number=dialed_number,
-                    diversion_number=diversion_number,
-                    x_headers=dict(x_headers or {}),
-                    context=context,
-                    received_at=time.time(),
-                    remote_user=None if anonymous else remote_number,
-                )
+            invite = _invite_text(
+                f"fake-{call.call_id}",
+                remote_number,
+                display_name,
+                dialed_number,
+                diversion_number,
+                {**(x_headers or {}), **_context_header(context)},
+                anonymous=anonymous,
             )
+            # The adapter's own parser reads it, so the offer is what pjsua2 would report.
+            self._emit(call_offered(invite, call.call_id, time.time(), self.config.x_headers))
             return call.call_id
 
     def remote_ringing(self, call_id: CallId, code: int = 180) -> None:
@@ -354,7 +391,7 @@ class FakeSoftphone:
             if not success:
                 call.transfer_target = None
                 return
-            self._end(call, 200, "Normal call clearing", transferred=True)
+            self._end(call, 200, "OK", transferred=True)  # our BYE after the NOTIFY
             if call.consult is not None and self.calls[call.consult].phase is not _Phase.ENDED:
                 self._end(self.calls[call.consult], 200, "Replaced", transferred=True)
 
@@ -394,7 +431,26 @@ class FakeSoftphone:
             raise SoftphoneError(f"call {call_id} is not answered")
         return call
 
+    def _start_ring_timer(self, call: FakeCall) -> None:
+        # As the adapter: an outbound call nobody answers is given up after ring_timeout_seconds
+        # (CANCEL, so 487) and reported as no answer. A timer thread stands for the SIP thread.
+        timer = threading.Timer(self.config.ring_timeout_seconds, self._ring_timeout, (call,))
+        timer.daemon = True
+        call.ring_timer = timer
+        timer.start()
+
+    def _stop_ring_timer(self, call: FakeCall) -> None:
+        if call.ring_timer is not None:
+            call.ring_timer.cancel()
+            call.ring_timer = None
+
+    def _ring_timeout(self, call: FakeCall) -> None:
+        with self._lock:
+            if call.ring_timer is not None and call.phase in (_Phase.DIALING, _Phase.EARLY):
+                self._end(call, 487, "Request Terminated", outcome_code=408)
+
     def _connect(self, call: FakeCall) -> None:
+        self._stop_ring_timer(call)
         call.phase = _Phase.CONNECTED
         call.answered = True
         self._emit(CallAnswered(call.call_id, call.direction))
@@ -408,7 +464,7 @@ class FakeSoftphone:
             self._emit(CallHeld(call_id) if held else CallResumed(call_id))
 
     def _set_mute(self, call_id: CallId, muted: bool) -> None:
-        call = self._connected(call_id)
+        call = self._live(call_id)  # as the adapter: a ringing call may be muted in advance
         call.muted = muted
         self._emit(CallMuted(call_id) if muted else CallUnmuted(call_id))
 
@@ -418,8 +474,26 @@ class FakeSoftphone:
             self._emit(RecordingStopped(call.call_id, path))
         return path
 
-    def _end(self, call: FakeCall, code: int, reason: str, *, transferred: bool = False) -> None:
-        self._stop_recording(call)
+    def _end(
+        self,
+        call: FakeCall,
+        code: int,
+        reason: str,
+        *,
+        transferred: bool = False,
+        outcome_code: int | None = None,
+    ) -> None:
+        """End ``call``; ``outcome_code`` when the outcome follows another code (timeouts)."""
+        self._stop_ring_timer(call)
+        recording, call.recording = call.recording, None
         call.phase = _Phase.ENDED
-        outcome = outcome_for(call.direction, code, answered=call.answered, transferred=transferred)
+        outcome = outcome_for(
+            call.direction,
+            code if outcome_code is None else outcome_code,
+            answered=call.answered,
+            transferred=transferred,
+        )
         self._emit(CallEnded(call.call_id, code, reason, outcome, call.direction))
+        if recording is not None:
+            # After CallEnded, as the adapter: its file is complete only once the call is gone.
+            self._emit(RecordingStopped(call.call_id, recording))

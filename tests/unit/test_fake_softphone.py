@@ -208,8 +208,8 @@ def test_record_calls_records_from_answer_to_end(make_fake: MakeFake, tmp_path: 
         "CallOffered",
         "CallAnswered",
         "RecordingStarted",
-        "RecordingStopped",
         "CallEnded",
+        "RecordingStopped",  # as the adapter: the file is complete once the call is gone
     ]
 
 

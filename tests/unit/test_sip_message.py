@@ -12,15 +12,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agentdesk.telephony import sip_message
-from agentdesk.telephony.sip_message import (
+from agentdesk.telephony.cti_context import (
     CONTEXT_HEADER,
     CONTEXT_KINDS,
-    MAX_X_HEADER_VALUE,
-    MAX_X_HEADERS,
     CtiContext,
-    InviteInfo,
     decode_context,
     encode_context,
+)
+from agentdesk.telephony.sip_message import (
+    MAX_X_HEADER_VALUE,
+    MAX_X_HEADERS,
+    InviteInfo,
     parse_invite,
     parse_name_addr,
 )
@@ -474,9 +476,14 @@ def best_of_three(work: Callable[[], object]) -> float:
 @pytest.mark.parametrize("name", HUGE_INPUTS)
 def test_huge_input_is_bounded(name: str) -> None:
     msg = HUGE_INPUTS[name]()  # built here, not at collection time
-    # Complexity guard, not a benchmark: linear parsing takes well under a millisecond per
-    # header, a quadratic one seconds. Best of three keeps a scheduler hiccup from failing it.
-    assert best_of_three(lambda: sip_message._parse_invite(msg)) < 0.05
+    # Complexity guard, not a benchmark: only the first MAX_SECTION_CHARS are read, so a huge
+    # input costs about what a plain header section of that size does (measured: 0.5-1.7x),
+    # while unbounded or quadratic work costs thousands of times more. Measured against that
+    # plain section, so a loaded machine slows both; best of three absorbs a scheduler hiccup.
+    plain = invite(*[f"X-Plain-{i}: " + "v" * 500 for i in range(128)])
+    reference = best_of_three(lambda: sip_message._parse_invite(plain))
+    elapsed = best_of_three(lambda: sip_message._parse_invite(msg))
+    assert elapsed < 10 * reference + 0.01, (elapsed, reference)
 
 
 ADVERSARIAL_FORMS = [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from agentdesk.telephony.pjsua2.adapter import Pjsua2Softphone
@@ -75,6 +77,17 @@ def answering_peer(
         name=name,
         calls=calls,
     )
+
+
+def wait_until(
+    condition: Callable[[], object], describe: Callable[[], str] = str, timeout: float = 10.0
+) -> None:
+    """Poll ``condition`` (something outside our events, such as a SIPp trace) until truthy."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout}s: {describe()}")
+        time.sleep(0.02)
 
 
 def sip_messages(run: SippRun, start_line: str) -> list[str]:

@@ -22,7 +22,7 @@ from agentdesk.telephony.port import (
     DtmfReceived,
 )
 from tests.integration.sip.conftest import Phone
-from tests.integration.sip.helpers import answering_peer, call_phone, sip_messages
+from tests.integration.sip.helpers import answering_peer, call_phone, sip_messages, wait_until
 from tests.support.sipp import PCAP_DIR, render_scenario, start_sipp
 
 pytestmark = pytest.mark.sip
@@ -76,10 +76,10 @@ def test_outbound_ring_timeout_is_no_answer(
     callee = start_sipp("uas_ring.xml", workdir)
     started = time.monotonic()
     phone.dial(f"sip:+15550002222@127.0.0.1:{callee.port}").result(5)
-    ended = events.wait_for(CallEnded, timeout=5)
-    elapsed = time.monotonic() - started
+    ended = events.wait_for(CallEnded, timeout=10)
     assert ended.outcome is CallOutcome.NO_ANSWER
-    assert 0.9 <= elapsed < 3.0
+    # Given up by our timer, not earlier; the callee itself would ring for ever.
+    assert time.monotonic() - started >= 1.0
     callee.assert_success()
 
 
@@ -119,6 +119,8 @@ def test_dtmf_rfc2833_sent_and_received(make_phone: Callable[..., Phone], workdi
     offered = events.wait_for(CallOffered)
     phone.answer(offered.call_id).result(5)
     events.wait_for(CallAnswered)
+    # Deliberate: no event says the RTP path is up, and SIPp only echoes what arrives after
+    # it learnt our RTP address from the first packets.
     time.sleep(0.3)
     assert phone.send_dtmf(offered.call_id, "1#9").result(5) is DtmfMethod.RFC2833
     events.wait_for(DtmfReceived, count=3, timeout=5)
@@ -149,7 +151,8 @@ def test_dtmf_falls_back_to_sip_info_without_telephone_event(
     call_id = phone.dial(f"sip:callee@127.0.0.1:{callee.port}").result(5)
     events.wait_for(CallAnswered)
     assert phone.send_dtmf(call_id, "5").result(5) is DtmfMethod.SIP_INFO
-    time.sleep(0.3)
+    # The INFO reached the callee before our BYE follows it.
+    wait_until(lambda: sip_messages(callee, "INFO "), callee.report)
     phone.hangup(call_id).result(5)
     callee.assert_success()
     infos = sip_messages(callee, "INFO ")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from agentdesk.telephony.port import (
     RegistrationState,
 )
 from tests.integration.sip.conftest import Phone
-from tests.integration.sip.helpers import call_phone
+from tests.integration.sip.helpers import call_phone, wait_until
 from tests.support.kamailio import Kamailio, start_kamailio
 
 pytestmark = pytest.mark.sip
@@ -36,12 +36,16 @@ def registered(e: RegistrationChanged) -> bool:
 
 
 def wait_contacts(kam: Kamailio, aor: str, present: bool, timeout: float = 5.0) -> list[str]:
-    deadline = time.monotonic() + timeout
-    while True:
-        contacts = kam.registered_contacts(aor)
-        if bool(contacts) == present or time.monotonic() > deadline:
-            return contacts
-        time.sleep(0.1)
+    """The registrar's contacts for ``aor`` once they are (or are not) there, or at timeout."""
+    found: list[str] = []
+
+    def settled() -> bool:
+        found[:] = kam.registered_contacts(aor)
+        return bool(found) == present
+
+    with contextlib.suppress(AssertionError):
+        wait_until(settled, timeout=timeout)
+    return found
 
 
 def test_register_refresh_and_unregister_with_digest_auth(
@@ -104,7 +108,10 @@ def test_registration_recovers_after_kamailio_restart(
         RegistrationChanged, lambda e: e.state is RegistrationState.FAILED, timeout=10
     )
     assert (failed.code, failed.reason) == (503, "Connection refused")
-    time.sleep(1.5)  # a few retries fail while it is down
+    # A retry fails too while it is down (register_retry_seconds=1)...
+    events.wait_for(
+        RegistrationChanged, lambda e: e.state is RegistrationState.FAILED, count=2, timeout=10
+    )
     kamailio.start()
     # the first REGISTERED came before the outage, so a later one is the recovery
     history = events.of(RegistrationChanged)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from agentdesk.telephony.cti_context import CONTEXT_HEADER, CtiContext, encode_context
 from agentdesk.telephony.port import SipConfig, SoftphoneError
-from agentdesk.telephony.sip_message import CONTEXT_HEADER, CtiContext, encode_context
 
 _DIALABLE = re.compile(r"^\+?[0-9*#]+$")
 _SCHEME = re.compile(r"^sips?:", re.IGNORECASE)
