@@ -1,7 +1,8 @@
 """Next-entry selection: which entry an agent gets now, reserved so nobody else gets it.
 
 Rules, every time an entry is offered
-    1. expired reservations of the campaign return to the pool (a crashed client's entry);
+    1. expired reservations of the campaign return to the pool (a crashed client's entry), and
+       so do entries ``in_progress`` whose hold ran out (a desk that died on the call);
     2. the calling window is evaluated per *zone group*, not per entry: the campaign's groups
        (``dialer_campaign_zones``, a few dozen rows even for a million US numbers) are judged in
        Python with zoneinfo (:func:`rules.dialable_keys`: inside the window, allowed weekday,
@@ -210,6 +211,15 @@ def _status(status: EntryStatus) -> Any:
     return literal_column(f"'{status.value}'")
 
 
+def _held() -> Any:
+    """Reserved, or on a call: both hold the entry until ``reserved_until`` (a desk that died
+    mid-call loses its entry like an expired reservation)."""
+    return or_(
+        _E.c.status == _status(EntryStatus.RESERVED),
+        _E.c.status == _status(EntryStatus.IN_PROGRESS),
+    )
+
+
 def _eligible(status: EntryStatus, e: Any = _E) -> Any:
     return and_(
         e.c.campaign_id == bindparam("cid"),
@@ -256,7 +266,7 @@ def _statements() -> dict[str, Any]:
         "release": update(_E)
         .where(
             _E.c.campaign_id == bindparam("cid"),
-            _E.c.status == EntryStatus.RESERVED.value,
+            _held(),
             _E.c.reserved_until <= bindparam("now"),
         )
         .values(
@@ -313,7 +323,7 @@ def _context_statement() -> Any:
     )
     expired = exists().where(
         e.c.campaign_id == c.c.id,
-        e.c.status == _status(EntryStatus.RESERVED),
+        _held(),
         e.c.reserved_until <= bindparam("now"),
     )
     callbacks_due = exists().where(
@@ -428,7 +438,7 @@ def _is_postgres(session: Executor) -> bool:
 
 
 def release_expired(session: Executor, campaign_id: uuid.UUID, now: datetime) -> int:
-    """Return reservations that ran out to the pool; returns how many."""
+    """Return reservations and in-progress holds that ran out to the pool; returns how many."""
     result = session.execute(_statements()["release"], {"cid": campaign_id, "now": now})
     return int(result.rowcount)  # type: ignore[attr-defined]
 
