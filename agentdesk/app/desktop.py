@@ -32,6 +32,8 @@ PhoneFactory = Callable[[SipConfig], Softphone]
 log = logging.getLogger(__name__)
 
 FIRST_RUN_DEMO_CONTACTS = 300
+DB_WORKERS = 2
+"""Threads of the desk's database executor."""
 DEMO_CAMPAIGN = "Demo renewals"
 DEMO_SCRIPT = (
     "Hello {first_name}, this is {agent_name} from AgentDesk.\n\n"
@@ -65,7 +67,7 @@ class DesktopContext:
     credentials: CredentialStore = field(default_factory=CredentialStore)
     phone_factory: PhoneFactory | None = None
     executor: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="db")
+        default_factory=lambda: ThreadPoolExecutor(max_workers=DB_WORKERS, thread_name_prefix="db")
     )
     services: DeskServices = field(init=False)
     agent_id: object = None

@@ -85,6 +85,13 @@ class Dialer:
         """Let the session's database work finish."""
         self.wait(lambda: not self.session.busy)
 
+    def drain(self) -> None:
+        """Until the desk and the session are quiet: phone events handled, database work and
+        the work its results started delivered (checked twice: each may start the other's)."""
+        for _ in range(2):
+            self.loop.run_until_complete(self.controller.drained())
+            self.loop.run_until_complete(self.session.drained())
+
     def start(self, name: str) -> None:
         campaigns = self.context.executor.submit(self.session.campaigns).result(10)
         self.session.select_campaign(next(c for c in campaigns if c.name == name))
@@ -234,8 +241,9 @@ def test_progressive_dials_the_next_entry_when_the_wrapup_is_saved(dialer: Diale
     first = dialer.wait_dialled(1)  # no countdown: at once
     assert first.remote == loaded.phones[0]
     dialer.answer_and_hang_up(first)
-    dialer.loop.run_until_complete(asyncio.sleep(0.3))
+    dialer.drain()
     assert len(dialer.outbound(1)) == 1, "dialled during the wrap-up"
+    assert dialer.session.view.phase is DialerPhase.WRAP_UP and dialer.session.timer_due is None
     dialer.controller.save_wrapup(WrapupForm("not_interested"))
     second = dialer.wait_dialled(2)
     assert second.remote == loaded.phones[1]
@@ -286,8 +294,9 @@ def test_manual_lists_entries_then_dials_the_pick(dialer: Dialer) -> None:
     assert sorted(e.phone for e in choices) == sorted(loaded.phones)
     assert {e.name for e in choices} == {"Ada Lovelace", "Grace Hopper", "Alan Turing"}
     assert all(entry_row(dialer.context, p).status == "new" for p in loaded.phones)
-    dialer.loop.run_until_complete(asyncio.sleep(0.4))
+    dialer.drain()
     assert dialer.outbound() == [], "manual mode waits for the agent's pick"
+    assert _choosing(dialer) and dialer.session.view.entry is None
 
     picked = choices[1]
     assert dialer.session.pick(picked.id) is None
@@ -469,7 +478,9 @@ def test_an_inbound_call_holds_the_countdown(tmp_path: Path) -> None:
         inbound = dialer.phone.offer_call("+13125550100")
         assert inbound is not None
         dialer.wait(lambda: dialer.session.view.countdown_deadline is None)
-        dialer.loop.run_until_complete(asyncio.sleep(0.8))
+        dialer.drain()
+        # Held, not running: no timer is left that could dial while the call rings.
+        assert dialer.session.timer_due is None
         assert dialer.outbound() == []
         dialer.controller.reject()
         dialer.wait(lambda: dialer.session.view.countdown_deadline is not None)
