@@ -113,7 +113,7 @@ class DeskController:
     # -- wiring --------------------------------------------------------------------------------
 
     def subscribe(self, listener: Listener) -> None:
-        self._core.listeners.append(listener)
+        self._core.listeners.add(listener)
 
     def set_wrapup_owner(self, owner: WrapupOwner | None) -> None:
         """Let ``owner`` save the wrap-ups of the calls it placed (the dialer session)."""

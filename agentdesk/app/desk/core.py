@@ -30,6 +30,7 @@ from agentdesk.app.desk.events import (
     WrapupView,
 )
 from agentdesk.app.event_log import EventLog
+from agentdesk.app.listeners import Listeners
 from agentdesk.app.loop_work import LoopWork
 from agentdesk.app.records import PartyRef, RecordService
 from agentdesk.calls.callbacks import CallbackService
@@ -104,7 +105,7 @@ class DeskCore:
         self.region = default_region
         self.events = event_log
         self.now = monotonic
-        self.listeners: list[Listener] = []
+        self.listeners: Listeners[DeskEvent] = Listeners(log, "desk")
         self.state = ast.AgentState.logged_out(wrapup_seconds)
         self.call: LiveCall | None = None
         self.registration = RegistrationView("direct", "")
@@ -118,11 +119,7 @@ class DeskCore:
     # -- telling the UI ------------------------------------------------------------------------
 
     def emit(self, event: DeskEvent) -> None:
-        for listener in list(self.listeners):
-            try:
-                listener(event)
-            except Exception:
-                log.exception("desk listener failed on %r", event)
+        self.listeners.emit(event)
 
     def publish_registration(self, state: str, detail: str) -> None:
         self.registration = RegistrationView(state, detail)

@@ -26,8 +26,8 @@ from agentdesk.app.dialer.views import (
     DialerNotice,
     DialerView,
     EntryResult,
-    Listener,
 )
+from agentdesk.app.listeners import Listeners
 from agentdesk.app.loop_work import LoopWork
 from agentdesk.dialer.campaign_wrapup import CampaignWrapupSaved
 from agentdesk.dialer.entry_state import EntryState
@@ -81,18 +81,14 @@ class DialerCore:
         self.clock = clock
         self.now = monotonic
         self.view = view
-        self.listeners: list[Listener] = []
+        self.listeners: Listeners[DialerEvent] = Listeners(log, "dialer")
         self.dial: Dialling | None = None
         self.timer: asyncio.TimerHandle | None = None
         self.generation = 0  # bumped on pause / campaign change: late results are stale
         self.work = LoopWork(loop, executor, lambda error: self.notice(str(error), True), log)
 
     def emit(self, event: DialerEvent) -> None:
-        for listener in list(self.listeners):
-            try:
-                listener(event)
-            except Exception:
-                log.exception("dialer listener failed on %r", event)
+        self.listeners.emit(event)
 
     def set(self, **changes: Any) -> None:
         self.view = replace(self.view, **changes)

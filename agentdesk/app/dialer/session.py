@@ -136,9 +136,7 @@ class DialerSession:
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Deliver every dialer event to ``listener``; returns the unsubscribe function."""
-        listeners = self._core.listeners
-        listeners.append(listener)
-        return lambda: listeners.remove(listener) if listener in listeners else None
+        return self._core.listeners.add(listener)
 
     def wrapup_saver(self, call_id: str) -> WrapupSaver | None:
         """The desk's :class:`~agentdesk.app.desk.wrapup.WrapupOwner` hook: the wrap-up of a
