@@ -80,8 +80,10 @@ class CampaignCalls:
         *,
         on_free: Callable[[], None],
         on_lost: Callable[[BaseException], None],
+        renew_hold_every: float | None = None,
     ) -> None:
         self._core = core
+        self._renew_every = renew_hold_every  # None: at half of what is left of the hold
         self._on_free = on_free  # the dialer may go on: take the next entry
         self._on_lost = on_lost  # the entry could not be dialled
         self._links: dict[str, _Link] = {}  # desk call id -> its attempt / call row so far
@@ -125,10 +127,11 @@ class CampaignCalls:
     def _renew_hold_later(self, dial: Dialling, state: EntryState) -> None:
         if state.held_until is None:
             return
-        half = (state.held_until - self._core.clock()).total_seconds() / 2
-        dial.hold = self._core.loop.call_later(
-            max(MIN_HOLD_RENEWAL_S, half), self._renew_hold, dial
-        )
+        delay = self._renew_every
+        if delay is None:
+            half = (state.held_until - self._core.clock()).total_seconds() / 2
+            delay = max(MIN_HOLD_RENEWAL_S, half)
+        dial.hold = self._core.loop.call_later(delay, self._renew_hold, dial)
 
     def _renew_hold(self, dial: Dialling) -> None:
         core = self._core

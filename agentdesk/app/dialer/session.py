@@ -86,7 +86,11 @@ CHOICES = 20
 
 
 class DialerSession:
-    """One agent's dialer: campaign choice, start / pause, preview, skip, dial, outcomes."""
+    """One agent's dialer: campaign choice, start / pause, preview, skip, dial, outcomes.
+
+    ``renew_hold_every`` (seconds) renews a dialled entry's in-progress hold that often
+    instead of at half of what is left of it (tests shorten it).
+    """
 
     def __init__(
         self,
@@ -101,6 +105,7 @@ class DialerSession:
         choices: int = CHOICES,
         clock: Callable[[], datetime] = utcnow,
         monotonic: Callable[[], float] = time.monotonic,
+        renew_hold_every: float | None = None,
     ) -> None:
         self.controller = controller
         self.agent = agent
@@ -122,7 +127,10 @@ class DialerSession:
             choices=choices,
         )
         self._calls = CampaignCalls(
-            self._core, on_free=self._offering.maybe_next, on_lost=self._offering.lost_entry
+            self._core,
+            on_free=self._offering.maybe_next,
+            on_lost=self._offering.lost_entry,
+            renew_hold_every=renew_hold_every,
         )
         self._picking_callback = False  # a Callbacks-tab pick is being judged
         controller.subscribe(self._on_desk_event)
