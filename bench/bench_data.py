@@ -186,8 +186,8 @@ def build_campaign(engine: Engine, size: int, *, seed: int) -> dict[str, Any]:
     others = [n for n in campaign_numbers(size * 2, rng) if n not in in_campaign]
     numbers = overlap + others[: size - len(overlap)]
     started = time.perf_counter()
-    # dnc._store is the bulk path the CLI's file import ends in (numbers already E.164).
-    added, _already, marked = dnc._store(sessions, numbers, None, DNC_SOURCE)
+    # dnc.store_numbers is the bulk path the CLI's file import ends in (numbers already E.164).
+    added, _already, marked = dnc.store_numbers(sessions, numbers, None, DNC_SOURCE)
     return {
         "entries": imported,
         "entries_load_s": round(load_s, 1),

@@ -26,6 +26,7 @@ from sqlalchemy import Engine, func, select
 from agentdesk.crm.models import User
 from agentdesk.db.engine import session_factory
 from agentdesk.dialer import outcomes, picking, selection
+from agentdesk.dialer.blocked import blocked_counts
 from agentdesk.dialer.campaigns import load_campaign, window_of
 from agentdesk.dialer.models import CampaignEntry
 from agentdesk.dialer.rules import dialable_keys
@@ -83,7 +84,7 @@ def bench_next_entry(
         blocked: dict[str, int] = {}
         for _ in range(3):
             started = time.perf_counter()
-            blocked = selection.blocked_counts(
+            blocked = blocked_counts(
                 session, campaign.id, active=campaign.active, agent_id=None, now=now, dialable=keys
             )
             explain.append((time.perf_counter() - started) * 1000)

@@ -23,8 +23,8 @@ from agentdesk.dialer.rules import (
     RuleError,
     format_clock,
     parse_window,
-    unknown_fields,
 )
+from agentdesk.dialer.scripts import unknown_fields
 from agentdesk.domain.ids import uuid7
 
 DEFAULT_WINDOW = "08:00-21:00"

@@ -43,6 +43,7 @@ from agentdesk.crm.importing.rows import (
     worker_started,
 )
 from agentdesk.db.bulk import TableRows, bulk_writer, id_block_base, row_format
+from agentdesk.db.planner_stats import analyze
 from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.csv_rows import (
     CSV_COLUMNS,
@@ -57,14 +58,12 @@ from agentdesk.dialer.csv_rows import (
     parse_records,
     parse_remote,
 )
+from agentdesk.dialer.known_numbers import campaign_numbers, listed_numbers
 from agentdesk.dialer.loader import (
     ANALYZE_ABOVE,
     LoadResult,
-    analyze,
     audit_load,
-    campaign_numbers,
     entry_constants,
-    listed_numbers,
 )
 from agentdesk.dialer.models import CampaignZone
 from agentdesk.dialer.rules import EntryStatus

@@ -13,16 +13,29 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Select,
+    bindparam,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.importing.csv_reader import CONTACT_COLUMNS, Column, ImportFileError, open_csv
 from agentdesk.crm.importing.importer import RejectedRow, RejectWriter
 from agentdesk.crm.importing.rows import row_dict
+from agentdesk.db.base import table_of
 from agentdesk.db.bulk import bulk_writer
+from agentdesk.db.planner_stats import analyze
 from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.models import CampaignEntry, DncNumber
 from agentdesk.dialer.rules import EntryStatus
@@ -78,10 +91,25 @@ def scope(campaign_id: uuid.UUID | None) -> ColumnElement[bool]:
     return or_(DncNumber.campaign_id.is_(None), DncNumber.campaign_id == campaign_id)
 
 
-def is_listed(session: Session, e164: str, campaign_id: uuid.UUID) -> bool:
+@cache
+def _listed_statement() -> Select[tuple[uuid.UUID]]:
+    # Built once: the selection probes one number per offer, and building the expression per
+    # call costs more than the index probe itself.
+    dnc = table_of(DncNumber).c
+    return (
+        select(dnc.id)
+        .where(
+            dnc.e164 == bindparam("e164"),
+            or_(dnc.campaign_id.is_(None), dnc.campaign_id == bindparam("cid")),
+        )
+        .limit(1)
+    )
+
+
+def is_listed(session: Session | Connection, e164: str, campaign_id: uuid.UUID) -> bool:
     """True when ``e164`` is on the global list or on ``campaign_id``'s list."""
-    query = select(DncNumber.id).where(DncNumber.e164 == e164, scope(campaign_id)).limit(1)
-    return session.scalar(query) is not None
+    found = session.execute(_listed_statement(), {"e164": e164, "cid": campaign_id})
+    return found.first() is not None
 
 
 def listed_among(session: Session, numbers: Iterable[str], campaign_id: uuid.UUID) -> set[str]:
@@ -137,13 +165,17 @@ def _mark_entries(
     return marked
 
 
-def _store(
+def store_numbers(
     sessions: sessionmaker[Session],
     numbers: list[str],
     campaign: str | None,
     source: str | None,
 ) -> tuple[int, int, int]:
-    """Insert the new ones of ``numbers`` and mark entries; returns (added, already, marked)."""
+    """List ``numbers`` (already E.164) and mark their open entries ``dnc``.
+
+    The write path every DNC load ends in (big lists go through ``db.bulk``); returns
+    ``(added, already listed, entries marked)``.
+    """
     now = utcnow()
     unique = list(dict.fromkeys(numbers))
     with sessions() as session, session.begin():
@@ -167,8 +199,6 @@ def _store(
             marked = _mark_entries(session, new, campaign_id, now)
             return len(new), len(numbers) - len(new), marked
     _bulk_insert(engine, rows, now)
-    from agentdesk.dialer.loader import analyze  # loader imports this module
-
     analyze(engine, "dialer_dnc")
     with sessions() as session, session.begin():
         marked = _mark_entries(session, new, campaign_id, now)
@@ -206,7 +236,7 @@ def add_numbers(
     before anything is written.
     """
     parsed = [normalize(text, default_region, strict=False).e164 for text in numbers]
-    added, already, marked = _store(sessions, parsed, campaign, source)
+    added, already, marked = store_numbers(sessions, parsed, campaign, source)
     return DncResult(added=added, already_listed=already, entries_marked=marked)
 
 
@@ -256,7 +286,7 @@ def import_file(
                 reason = "no number" if not raw else f"'{raw}' is not a phone number"
                 rejected.append(RejectedRow(line, reason, row_dict(table.header, cells)))
                 rejects.write(line, reason, cells)
-            added, already, marked = _store(sessions, numbers, campaign, f"file {path.name}")
+            added, already, marked = store_numbers(sessions, numbers, campaign, f"file {path.name}")
             reject_file = rejects.finish()
         except BaseException:
             rejects.discard()

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import Engine, Select, and_, exists, func, insert, select
+from sqlalchemy import Engine, exists, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.importing.importer import (
@@ -30,18 +30,17 @@ from agentdesk.crm.importing.importer import (
 from agentdesk.crm.models import Account, Call, Contact, Lead, PhoneRecord
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.bulk import BulkWriter, bulk_writer, id_block
-from agentdesk.dialer.campaigns import load_campaign
-from agentdesk.dialer.dnc import listed_among
-from agentdesk.dialer.models import CampaignEntry, CampaignZone, DncNumber
+from agentdesk.db.planner_stats import analyze
+from agentdesk.dialer.campaigns import load_agent, load_campaign
+from agentdesk.dialer.known_numbers import campaign_numbers, listed_numbers
+from agentdesk.dialer.models import CampaignZone
 from agentdesk.dialer.rules import EntryStatus, callee_zones, zone_key
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction, LeadStatus, PhoneKind
 from agentdesk.domain.ids import uuid7
 
 ANALYZE_ABOVE = 10_000
-"""Loads of more entries than this refresh the planner statistics (see :func:`analyze`)."""
-SCAN_THRESHOLD = 50_000
-"""Above this many numbers, read the whole DNC scope / campaign once instead of IN queries."""
+"""Loads of more entries than this refresh the planner statistics (``db.planner_stats``)."""
 
 _ENTRY_COLUMNS = (
     "id", "phone_raw", "e164", "time_zone", "zone_key", "contact_id", "lead_id", "first_name",
@@ -156,8 +155,6 @@ def fill_from_contacts(
         if query.country:
             statement = statement.where(Contact.country == query.country.strip().upper())
         if query.owner:
-            from agentdesk.dialer.campaigns import load_agent
-
             statement = statement.where(Contact.owner_id == load_agent(session, query.owner).id)
         if query.no_call_in_days is not None:
             since = now - timedelta(days=query.no_call_in_days)
@@ -328,70 +325,6 @@ def audit_load(
                 },
             },
         )
-
-
-def analyze(engine: Engine, table: str) -> None:
-    """Refresh the planner statistics of ``table`` after a big load.
-
-    A bulk load rebuilds the indexes and SQLite then has no statistics for them; without them
-    it reads "entries assigned to someone" through the pick index (seconds) instead of the
-    small partial index (well under a millisecond). ``analysis_limit`` keeps SQLite's ANALYZE
-    to a sample: a few milliseconds for a million rows.
-    """
-    with engine.begin() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA analysis_limit=400")
-            conn.exec_driver_sql(f'ANALYZE "{table}"')
-            conn.exec_driver_sql("PRAGMA analysis_limit=0")
-        else:
-            conn.exec_driver_sql(f'ANALYZE "{table}"')
-
-
-def campaign_numbers(
-    session: Session, campaign_id: uuid.UUID, numbers: set[str] | None
-) -> set[str]:
-    """Which of ``numbers`` the campaign has (``None``: all of its numbers)."""
-    live = and_(CampaignEntry.campaign_id == campaign_id, CampaignEntry.deleted_at.is_(None))
-    if numbers is None:
-        return _every_value(session, select(CampaignEntry.e164).where(live))
-    if len(numbers) > SCAN_THRESHOLD:
-        return set(session.scalars(select(CampaignEntry.e164).where(live))) & numbers
-    found: set[str] = set()
-    ordered = sorted(numbers)
-    for start in range(0, len(ordered), 900):
-        chunk = ordered[start : start + 900]
-        found.update(
-            session.scalars(select(CampaignEntry.e164).where(live, CampaignEntry.e164.in_(chunk)))
-        )
-    return found
-
-
-def listed_numbers(session: Session, campaign_id: uuid.UUID, numbers: set[str] | None) -> set[str]:
-    """Which of ``numbers`` are on a DNC list of the campaign (``None``: all listed numbers)."""
-    if numbers is None or len(numbers) > SCAN_THRESHOLD:
-        from agentdesk.dialer.dnc import scope
-
-        listed = _every_value(session, select(DncNumber.e164).where(scope(campaign_id)))
-        return listed if numbers is None else listed & numbers
-    return listed_among(session, numbers, campaign_id)
-
-
-def _every_value(session: Session, query: Select[str]) -> set[str]:
-    """The values of a one-column query, read with the driver's own cursor.
-
-    A DNC list or a campaign may hold millions of numbers, and SQLAlchemy's result rows cost
-    a few microseconds each (seconds in all). The queries' only parameters are UUIDs, which
-    render safely as literals.
-    """
-    connection = session.connection()
-    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    driver: Any = connection.connection.driver_connection
-    cursor = driver.cursor()
-    try:
-        cursor.execute(sql)
-        return {value for (value,) in cursor.fetchall()}
-    finally:
-        cursor.close()
 
 
 def entry_constants(writer: BulkWriter, campaign_id: uuid.UUID, now: datetime) -> dict[str, Any]:

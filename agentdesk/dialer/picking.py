@@ -22,25 +22,28 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.dialer.blocked import blocked_counts
 from agentdesk.dialer.campaigns import DialerError
+from agentdesk.dialer.dnc import is_listed
+from agentdesk.dialer.entry_statements import (
+    ENTRIES,
+    ENTRY_COLUMNS,
+    pool_where,
+    set_status,
+    statements,
+)
 from agentdesk.dialer.rules import UNKNOWN_ZONE, EntryStatus
 from agentdesk.dialer.selection import (
-    _E,
-    _ENTRY_COLUMNS,
-    UNION_CHUNK,
     OfferedEntry,
-    _begin_immediate,
-    _Context,
-    _context,
-    _heads_statement,
-    _is_postgres,
-    _listed,
-    _offered,
-    _pool_where,
-    _set_status,
-    _statements,
-    blocked_counts,
+    group_heads,
+    offered_entry,
     release_expired,
+)
+from agentdesk.dialer.selection_context import (
+    SelectionContext,
+    begin_immediate,
+    is_postgres,
+    load_context,
 )
 from agentdesk.domain.clock import utcnow
 
@@ -48,7 +51,7 @@ DEFAULT_PEEK = 20
 PEEK_SLACK = 10
 """Extra candidates read per source, so listed (DNC) numbers do not shorten the list."""
 
-# Why a picked entry cannot be reserved; the keys match selection.blocked_counts' reasons
+# Why a picked entry cannot be reserved; the keys match blocked.blocked_counts' reasons
 # where one applies, so the panel words them the same way.
 REASONS = {
     "gone": "it is no longer in the campaign",
@@ -85,30 +88,20 @@ class PeekResult:
 
 @cache
 def _pick_statements() -> dict[str, Any]:
-    columns = (*_ENTRY_COLUMNS, _E.c.next_eligible_at)
-    entry = select(*columns, _E.c.assigned_agent_id, _E.c.reserved_by_id, _E.c.deleted_at).where(
-        _E.c.id == bindparam("eid"), _E.c.campaign_id == bindparam("cid")
-    )
+    columns = (*ENTRY_COLUMNS, ENTRIES.c.next_eligible_at)
+    entry = select(
+        *columns, ENTRIES.c.assigned_agent_id, ENTRIES.c.reserved_by_id, ENTRIES.c.deleted_at
+    ).where(ENTRIES.c.id == bindparam("eid"), ENTRIES.c.campaign_id == bindparam("cid"))
     pool = (
         select(*columns)
-        .where(_pool_where("key"))
-        .order_by(_E.c.next_eligible_at)
+        .where(pool_where("key"))
+        .order_by(ENTRIES.c.next_eligible_at)
         .limit(bindparam("limit"))
     )
     return {"entry": entry, "entry_locked": entry.with_for_update(), "pool": pool}
 
 
-def _heads(conn: Connection, ctx: _Context) -> list[tuple[datetime, str]]:
-    """(earliest eligible time, key) of every dialable group that has a pool entry."""
-    heads: list[tuple[datetime, str]] = []
-    for start in range(0, len(ctx.keys), UNION_CHUNK):
-        chunk = ctx.keys[start : start + UNION_CHUNK]
-        params = ctx.params | {f"key{i}": key for i, key in enumerate(chunk)}
-        heads.extend((at, key) for key, at in conn.execute(_heads_statement(len(chunk)), params))
-    return sorted(heads)
-
-
-def _pool(conn: Connection, ctx: _Context, want: int) -> list[Row[Any]]:
+def _pool(conn: Connection, ctx: SelectionContext, want: int) -> list[Row[Any]]:
     """The ``want`` earliest eligible pool entries over all dialable groups.
 
     Groups are read in the order of their heads, and reading stops once the next group's head
@@ -116,7 +109,7 @@ def _pool(conn: Connection, ctx: _Context, want: int) -> list[Row[Any]]:
     """
     statement = _pick_statements()["pool"]
     rows: list[Row[Any]] = []
-    for at, key in _heads(conn, ctx):
+    for at, key in group_heads(conn, ctx):
         if len(rows) >= want and at > rows[want - 1].next_eligible_at:
             break
         rows.extend(conn.execute(statement, ctx.params | {"key": key, "limit": want}))
@@ -147,17 +140,17 @@ def peek_entries(
         return PeekResult(())
     with sessions() as session:
         conn = session.connection()
-        ctx = _context(conn, campaign, agent, now)
+        ctx = load_context(conn, campaign, agent, now)
         entries: list[OfferedEntry] = []
         if ctx.campaign.active and ctx.keys:
             want = limit + PEEK_SLACK
             callbacks = conn.execute(
-                _statements()["callbacks"], ctx.params | {"keys": ctx.keys, "limit": want}
+                statements()["callbacks"], ctx.params | {"keys": ctx.keys, "limit": want}
             ).all()
             pool = _pool(conn, ctx, want) if len(callbacks) < limit else []
             for row in [*callbacks, *pool]:
-                if not _listed(conn, ctx, row.e164):
-                    entries.append(_offered(ctx, row, None))
+                if not is_listed(conn, row.e164, ctx.campaign.id):
+                    entries.append(offered_entry(ctx, row, None))
                 if len(entries) == limit:
                     break
         blocked: dict[str, int] = {}
@@ -174,7 +167,7 @@ def peek_entries(
     return PeekResult(tuple(entries), blocked)
 
 
-def _why_not(ctx: _Context, row: Row[Any] | None) -> str | None:
+def _why_not(ctx: SelectionContext, row: Row[Any] | None) -> str | None:
     """Why ``row`` may not be reserved by the agent now (``None``: it may)."""
     if row is None or row.deleted_at is not None:
         return "gone"
@@ -226,12 +219,12 @@ def reserve_entry(
     refusal: str | None = None
     offered: OfferedEntry | None = None
     with sessions() as session:
-        postgres = _is_postgres(session)
+        postgres = is_postgres(session)
         if not postgres:
-            _begin_immediate(session)
+            begin_immediate(session)
         try:
             conn = session.connection()
-            ctx = _context(conn, campaign, agent, now)
+            ctx = load_context(conn, campaign, agent, now)
             if not ctx.campaign.active:
                 refusal = "paused"
             else:
@@ -241,16 +234,16 @@ def reserve_entry(
                 refusal = _why_not(ctx, row)
                 if refusal is None:
                     assert row is not None
-                    if _listed(conn, ctx, row.e164):
-                        _set_status(conn, row, EntryStatus.DNC, now)
+                    if is_listed(conn, row.e164, ctx.campaign.id):
+                        set_status(conn, row, EntryStatus.DNC, now)
                         refusal = "dnc"
                     else:
                         until = now + timedelta(minutes=ctx.campaign.reservation_minutes)
-                        if not _set_status(
+                        if not set_status(
                             conn, row, EntryStatus.RESERVED, now, ctx.agent.id, until
                         ):
                             raise RuntimeError(f"campaign entry {entry_id} changed under its lock")
-                        offered = _offered(ctx, row, until)
+                        offered = offered_entry(ctx, row, until)
             session.commit()
         except BaseException:
             session.rollback()

@@ -1,8 +1,9 @@
-"""The dialer's pure rules: calling windows, callee time zones, retries, dispositions, scripts.
+"""The dialer's pure rules: calling windows, callee time zones, retries, dispositions.
 
 No I/O and no clock: every function takes the instant it judges (an aware datetime), so tests
 freeze time by passing one. The database layer (:mod:`agentdesk.dialer.selection`) only asks
 these functions which *zone groups* are inside the window now and filters entries by group.
+(Call scripts and their merge fields are :mod:`agentdesk.dialer.scripts`.)
 
 Zone groups
     An entry's callee zones are resolved once, at load time: the explicit zone if the list gave
@@ -361,47 +362,3 @@ def after_disposition(
     if outcome is Outcome.INVALID_NUMBER:
         return NextState(EntryStatus.INVALID)
     return _retry(policy, policy.rule(outcome), attempts, now)
-
-
-# ---------------------------------------------------------------------------------------------
-# Scripts
-
-MERGE_FIELDS = (
-    "first_name",
-    "last_name",
-    "name",
-    "company",
-    "city",
-    "phone",
-    "agent_name",
-    "campaign",
-)
-_FIELD = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-def render_script(template: str, values: Mapping[str, str | None]) -> str:
-    """Fill ``{field}`` placeholders from ``values``.
-
-    A known field without a value becomes empty; an unknown name stays visible as ``{name}``
-    so a typo in the script shows on screen instead of silently vanishing. ``{{`` and ``}}``
-    are literal braces.
-    """
-
-    def replace(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token == "{{":
-            return "{"
-        if token == "}}":
-            return "}"
-        name = match.group(1)
-        if name in values:
-            return values[name] or ""
-        return "" if name in MERGE_FIELDS else token
-
-    return _FIELD.sub(replace, template)
-
-
-def unknown_fields(template: str) -> tuple[str, ...]:
-    """Placeholder names in ``template`` that are not merge fields (to warn the admin)."""
-    names = [m.group(1) for m in _FIELD.finditer(template) if m.group(1)]
-    return tuple(dict.fromkeys(n for n in names if n not in MERGE_FIELDS))

@@ -24,92 +24,62 @@ Why it is fast (p95 under 10 ms with 1,000,000 entries and 1,000,000 DNC numbers
     groups and "anything to release / any callback due" come back in one context statement.
     The statements are built once and run as Core on the session's connection: per-call
     expression building and ORM loading cost more than the SQL. On PostgreSQL the time is
-    round trips, so the whole pick is one statement (:func:`_reserve_statement`): a selection
-    is two round trips, the context and the reservation.
+    round trips, so the whole pick is one statement
+    (:func:`~agentdesk.dialer.entry_statements.reserve_statement`): a selection is two round
+    trips, the context and the reservation.
 
 Never offered twice
     PostgreSQL: candidates are read with ``FOR UPDATE SKIP LOCKED`` inside the reserving
     UPDATE, so concurrent agents skip each other's candidate instead of waiting, and the
     status check is re-evaluated on committed data. SQLite: the transaction starts with
     ``BEGIN IMMEDIATE`` (the single write lock, taken before reading), so selections are
-    serialised; a refused lock is retried (:func:`_begin_immediate`), and the reserving
-    UPDATE also checks the version (optimistic concurrency) as a last guard.
+    serialised; a refused lock is retried
+    (:func:`~agentdesk.dialer.selection_context.begin_immediate`), and the reserving UPDATE also
+    checks the version (optimistic concurrency) as a last guard.
 
 Explaining "nothing to dial"
-    :func:`blocked_counts` groups the campaign's open entries by why they are held back
-    (outside hours, DNC, exhausted, reserved, waiting for a retry, ...). It scans the
-    campaign's index, so the CLI always shows it but a panel should ask only when ``entry`` is
-    ``None``; it is outside the write lock.
+    :func:`~agentdesk.dialer.blocked.blocked_counts` groups the campaign's open entries by why
+    they are held back (outside hours, DNC, exhausted, reserved, waiting for a retry, ...). It
+    scans the campaign's index, so the CLI always shows it but a panel should ask only when
+    ``entry`` is ``None``; it is outside the write lock.
 """
 
 from __future__ import annotations
 
 import itertools
-import random
-import time
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Row,
-    String,
-    Table,
-    and_,
-    bindparam,
-    case,
-    exists,
-    func,
-    literal_column,
-    or_,
-    select,
-    text,
-    true,
-    union_all,
-    update,
-)
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, Row
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.models import User
-from agentdesk.dialer.campaigns import (
-    NotAssignedError,
-    UnknownAgentError,
-    UnknownCampaignError,
-    window_from,
+from agentdesk.dialer.blocked import blocked_counts
+from agentdesk.dialer.dnc import is_listed
+from agentdesk.dialer.entry_statements import (
+    UNION_CHUNK,
+    Executor,
+    heads_statement,
+    reserve_statement,
+    set_status,
+    statements,
 )
-from agentdesk.dialer.models import (
-    Campaign,
-    CampaignAssignment,
-    CampaignEntry,
-    CampaignZone,
-    DncNumber,
-)
-from agentdesk.dialer.rules import (
-    POOL_STATUSES,
-    UNKNOWN_ZONE,
-    EntryStatus,
-    dialable_keys,
-    render_script,
+from agentdesk.dialer.rules import EntryStatus
+from agentdesk.dialer.scripts import render_script
+from agentdesk.dialer.selection_context import (
+    SelectionContext,
+    begin_immediate,
+    is_postgres,
+    load_context,
 )
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.names import display_name
 
-Executor = Session | Connection
-"""Where the selection's statements run (the hot path passes the session's connection)."""
-
 MAX_DNC_SKIPS = 100
 """Listed candidates marked per call before giving up (DNC loads mark entries eagerly)."""
-UNION_CHUNK = 200
-"""Group heads per statement (SQLite allows 500 terms in a compound SELECT)."""
 DRY_RUN_CANDIDATES = 25
-SQLITE_LOCK_WAIT_S = 60.0
-"""How long a reservation waits for SQLite's write lock before giving up."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,396 +147,59 @@ class NextResult:
         }
 
 
-def _table(model: type[Any]) -> Table:
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
-
-
-_E = _table(CampaignEntry)
-_C = _table(Campaign)
-_U = _table(User)
-_A = _table(CampaignAssignment)
-_Z = _table(CampaignZone)
-_D = _table(DncNumber)
-
-# The hot path runs prebuilt Core statements with bound parameters: building SQLAlchemy
-# expressions and ORM queries per call cost far more than the queries themselves (about
-# 20 ms per selection on this machine, mostly expression coercion), and a prebuilt statement
-# hits the compiled-SQL cache every time.
-_ENTRY_COLUMNS = (
-    _E.c.id, _E.c.e164, _E.c.phone_raw, _E.c.first_name, _E.c.last_name, _E.c.company,
-    _E.c.city, _E.c.country, _E.c.contact_id, _E.c.lead_id, _E.c.status, _E.c.attempts,
-    _E.c.last_outcome, _E.c.zone_key, _E.c.version,
-)  # fmt: skip
-
-
-def _status(status: EntryStatus) -> Any:
-    """A status as a literal in the SQL, not a parameter.
-
-    psycopg prepares a statement after a few runs and PostgreSQL may then plan it generically:
-    with the status a parameter the planner cannot see that it picks a few rows, and it chose
-    a hashed sub-plan over the whole table (0.7 s) for the context's ``EXISTS`` probes.
-    """
-    return literal_column(f"'{status.value}'")
-
-
-def _held() -> Any:
-    """Reserved, or on a call: both hold the entry until ``reserved_until`` (a desk that died
-    mid-call loses its entry like an expired reservation)."""
-    return or_(
-        _E.c.status == _status(EntryStatus.RESERVED),
-        _E.c.status == _status(EntryStatus.IN_PROGRESS),
-    )
-
-
-def _eligible(status: EntryStatus, e: Any = _E) -> Any:
-    return and_(
-        e.c.campaign_id == bindparam("cid"),
-        e.c.status == _status(status),
-        e.c.next_eligible_at <= bindparam("now"),
-        e.c.deleted_at.is_(None),
-        or_(e.c.assigned_agent_id.is_(None), e.c.assigned_agent_id == bindparam("agent")),
-    )
-
-
-def _pool_where(key: str | Any, e: Any = _E) -> Any:
-    """New or retry entries of one zone group: ``key`` names its parameter, or is an expression."""
-    return and_(
-        _eligible(EntryStatus.NEW, e),
-        e.c.zone_key == (bindparam(key) if isinstance(key, str) else key),
-        e.c.attempts < bindparam("max_attempts"),
-    )
-
-
-def _callbacks_where(e: Any = _E) -> Any:
-    return and_(
-        _eligible(EntryStatus.CALLBACK, e), e.c.zone_key.in_(bindparam("keys", expanding=True))
-    )
-
-
-@cache
-def _statements() -> dict[str, Any]:
-    pool = (
-        select(*_ENTRY_COLUMNS)
-        .where(_pool_where("key"))
-        .order_by(_E.c.next_eligible_at)
-        .limit(bindparam("limit"))
-    )
-    # A callback is a promise: max attempts do not hold it back, calling hours do.
-    callbacks = (
-        select(*_ENTRY_COLUMNS)
-        .where(_callbacks_where())
-        .order_by(_E.c.assigned_agent_id.is_(None), _E.c.next_eligible_at)
-        .limit(bindparam("limit"))
-    )
-    return {
-        "context": _context_statement(),
-        "groups": select(_Z.c.zone_key, _Z.c.zones).where(_Z.c.campaign_id == bindparam("cid")),
-        "release": update(_E)
-        .where(
-            _E.c.campaign_id == bindparam("cid"),
-            _held(),
-            _E.c.reserved_until <= bindparam("now"),
-        )
-        .values(
-            status=EntryStatus.NEW.value,
-            reserved_by_id=None,
-            reserved_until=None,
-            updated_at=bindparam("now"),
-            version=_E.c.version + 1,
-        ),
-        "callbacks": callbacks,
-        "pool": pool,
-        "dnc": select(_D.c.id)
-        .where(
-            _D.c.e164 == bindparam("e164"),
-            or_(_D.c.campaign_id.is_(None), _D.c.campaign_id == bindparam("cid")),
-        )
-        .limit(1),
-        "set_status": update(_E)
-        .where(_E.c.id == bindparam("eid"), _E.c.version == bindparam("old_version"))
-        .values(
-            status=bindparam("new_status"),
-            reserved_by_id=bindparam("by"),
-            reserved_until=bindparam("until"),
-            updated_at=bindparam("now"),
-            version=_E.c.version + 1,
-        ),
-    }  # fmt: skip
-
-
-GROUP_SEPARATOR = "\n"
-"""Between the campaign's zone groups in the context row ("key zone zone ..." each)."""
-
-
-def _context_statement() -> Any:
-    """Everything a selection needs to know before it looks at entries, in one round trip.
-
-    The campaign, the agent (outer-joined, so a missing agent is told apart from a missing
-    campaign), whether the agent may work the campaign, the zone groups, and two cheap flags
-    that let the common case skip statements: whether any reservation has run out (else
-    nothing to release) and whether any callback is due for this agent (else no callback
-    query). Four to six round trips were most of a selection's time on PostgreSQL.
-    """
-    c, u, a, z, e = _C, _U, _A, _Z, _E
-    agent_join = and_(u.c.username == bindparam("agent_name"), u.c.active, u.c.deleted_at.is_(None))
-    mine = or_(a.c.user_id == u.c.id, and_(a.c.team_id.is_not(None), a.c.team_id == u.c.team_id))
-    assigned = or_(
-        ~exists().where(a.c.campaign_id == c.c.id),
-        exists().where(a.c.campaign_id == c.c.id, mine),
-    )
-    groups = (
-        select(func.aggregate_strings(z.c.zone_key + " " + z.c.zones, GROUP_SEPARATOR))
-        .where(z.c.campaign_id == c.c.id)
-        .scalar_subquery()
-    )
-    expired = exists().where(
-        e.c.campaign_id == c.c.id,
-        _held(),
-        e.c.reserved_until <= bindparam("now"),
-    )
-    callbacks_due = exists().where(
-        e.c.campaign_id == c.c.id,
-        e.c.status == _status(EntryStatus.CALLBACK),
-        e.c.next_eligible_at <= bindparam("now"),
-        e.c.deleted_at.is_(None),
-        or_(e.c.assigned_agent_id.is_(None), e.c.assigned_agent_id == u.c.id),
-    )
-    columns = (
-        c.c.id, c.c.name, c.c.active, c.c.window_start_minute, c.c.window_end_minute,
-        c.c.weekdays, c.c.max_attempts, c.c.script, c.c.reservation_minutes,
-        u.c.id.label("agent_id"), u.c.username.label("agent_username"),
-        u.c.display_name.label("agent_display_name"), u.c.team_id.label("agent_team_id"),
-        assigned.label("assigned"), groups.label("groups"), expired.label("expired"),
-        callbacks_due.label("callbacks_due"),
-    )  # fmt: skip
-    return (
-        select(*columns)
-        .select_from(c.outerjoin(u, agent_join))
-        .where(c.c.name == bindparam("name"), c.c.deleted_at.is_(None))
-    )
-
-
-@cache
-def _reserve_statement(source: str) -> Any:
-    """PostgreSQL: pick, DNC-check and reserve the next entry of ``source`` in one statement.
-
-    ``source`` is ``"callbacks"`` (due callbacks in the dialable groups ``:keys``, the agent's
-    own first) or ``"pool"``: the head of each dialable group (a ``LATERAL`` index seek per
-    group over ``unnest(:keys)``), and of those the earliest. Candidates are read with
-    ``FOR UPDATE SKIP LOCKED``: a head another agent is taking is skipped for the next entry of
-    its group, and a row changed since the statement began is re-checked on its committed
-    version. The chosen number is probed against the DNC lists in the same read, and the
-    UPDATE marks the entry ``reserved`` for the agent, or ``dnc`` when listed. RETURNING gives
-    the row as it now is. Run in autocommit it is its own transaction: one round trip and one
-    commit per offer, where reading the group heads, locking, probing and updating took four.
-    """
-    cand = _E.alias("cand")
-
-    def listed(e164: Any) -> Any:
-        scope = or_(_D.c.campaign_id.is_(None), _D.c.campaign_id == bindparam("cid"))
-        return exists().where(_D.c.e164 == e164, scope).label("listed")
-
-    if source == "callbacks":
-        pick = (
-            select(cand.c.id, listed(cand.c.e164))
-            .where(_callbacks_where(cand))
-            .order_by(cand.c.assigned_agent_id.is_(None), cand.c.next_eligible_at)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-            .subquery("pick")
-        )
-    else:
-        keys = (
-            func.unnest(bindparam("keys", type_=postgresql.ARRAY(String)))
-            .table_valued("key")
-            .render_derived(name="k")
-        )
-        head = (
-            select(cand.c.id, cand.c.e164, cand.c.next_eligible_at)
-            .where(_pool_where(keys.c.key, cand))
-            .order_by(cand.c.next_eligible_at)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-            .lateral("head")
-        )
-        pick = (
-            select(head.c.id, listed(head.c.e164))
-            .select_from(keys.join(head, true()))
-            .order_by(head.c.next_eligible_at, keys.c.key)
-            .limit(1)
-            .subquery("pick")
-        )
-    by = bindparam("by", type_=_E.c.reserved_by_id.type)
-    until = bindparam("until", type_=_E.c.reserved_until.type)
-    return (
-        update(_E)
-        .where(_E.c.id == pick.c.id)
-        .values(
-            status=case(
-                (pick.c.listed, _status(EntryStatus.DNC)), else_=_status(EntryStatus.RESERVED)
-            ),
-            reserved_by_id=case((pick.c.listed, None), else_=by),
-            reserved_until=case((pick.c.listed, None), else_=until),
-            updated_at=bindparam("now"),
-            version=_E.c.version + 1,
-        )
-        .returning(*_ENTRY_COLUMNS)
-    )
-
-
-@cache
-def _heads_statement(count: int) -> Any:
-    """The eligible head of each of ``count`` groups (parameters key0..key{count-1})."""
-    parts = [
-        select(
-            select(_E.c.zone_key, _E.c.next_eligible_at)
-            .where(_pool_where(f"key{i}"))
-            .order_by(_E.c.next_eligible_at)
-            .limit(1)
-            .subquery()
-        )
-        for i in range(count)
-    ]
-    return parts[0] if count == 1 else union_all(*parts)
-
-
-def _is_postgres(session: Executor) -> bool:
-    bind = session if isinstance(session, Connection) else session.get_bind()
-    return bind.dialect.name == "postgresql"
-
-
 def release_expired(session: Executor, campaign_id: uuid.UUID, now: datetime) -> int:
     """Return reservations and in-progress holds that ran out to the pool; returns how many."""
-    result = session.execute(_statements()["release"], {"cid": campaign_id, "now": now})
+    result = session.execute(statements()["release"], {"cid": campaign_id, "now": now})
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def campaign_groups(session: Executor, campaign_id: uuid.UUID) -> dict[str, tuple[str, ...]]:
     """The campaign's zone groups: key -> zones."""
-    rows = session.execute(_statements()["groups"], {"cid": campaign_id})
+    rows = session.execute(statements()["groups"], {"cid": campaign_id})
     return {key: tuple(zones.split()) for key, zones in rows}
 
 
-class _Agent(NamedTuple):
-    id: uuid.UUID
-    username: str
-    display_name: str
-    team_id: uuid.UUID | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    campaign: Row[Any]
-    agent: _Agent
-    now: datetime
-    groups: dict[str, tuple[str, ...]]
-    keys: list[str]
-    expired: bool = True
-    """Some reservation may have run out (``False``: nothing to release)."""
-    callbacks_due: bool = True
-    """A callback may be due for the agent (``False``: no callback query)."""
-
-    @property
-    def params(self) -> dict[str, Any]:
-        return {
-            "cid": self.campaign.id,
-            "agent": self.agent.id,
-            "now": self.now,
-            "max_attempts": self.campaign.max_attempts,
-        }
-
-
-def _parse_groups(text: str | None) -> dict[str, tuple[str, ...]]:
-    groups: dict[str, tuple[str, ...]] = {}
-    for line in text.split(GROUP_SEPARATOR) if text else ():
-        key, *zones = line.split()  # zone keys and IANA names have no spaces
-        groups[key] = tuple(zones)
-    return groups
-
-
-def _context(session: Executor, campaign: str, agent: str, now: datetime) -> _Context:
-    row = session.execute(
-        _statements()["context"], {"name": campaign, "agent_name": agent, "now": now}
-    ).first()
-    if row is None:
-        raise UnknownCampaignError(campaign)
-    if row.agent_id is None:
-        raise UnknownAgentError(agent)
-    if not row.assigned:
-        raise NotAssignedError(agent, campaign)
-    groups = _parse_groups(row.groups)
-    window = window_from(row.window_start_minute, row.window_end_minute, row.weekdays)
-    keys = sorted(dialable_keys(window, groups, now))
-    return _Context(
-        campaign=row,
-        agent=_Agent(row.agent_id, row.agent_username, row.agent_display_name, row.agent_team_id),
-        now=now,
-        groups=groups,
-        keys=keys,
-        expired=bool(row.expired),
-        callbacks_due=bool(row.callbacks_due),
-    )
-
-
-def _group_order(session: Executor, ctx: _Context) -> list[str]:
-    """Dialable groups that have an eligible entry, earliest head first."""
-    if len(ctx.keys) <= 1:
-        return list(ctx.keys)
+def group_heads(session: Executor, ctx: SelectionContext) -> list[tuple[datetime, str]]:
+    """(earliest eligible time, key) of every dialable group that has a pool entry, in order."""
     heads: list[tuple[datetime, str]] = []
     for start in range(0, len(ctx.keys), UNION_CHUNK):
         chunk = ctx.keys[start : start + UNION_CHUNK]
         params = ctx.params | {f"key{i}": key for i, key in enumerate(chunk)}
-        rows = session.execute(_heads_statement(len(chunk)), params)
+        rows = session.execute(heads_statement(len(chunk)), params)
         heads.extend((at, key) for key, at in rows)
-    return [key for _at, key in sorted(heads)]
+    return sorted(heads)
 
 
-def _listed(session: Executor, ctx: _Context, e164: str) -> bool:
-    found = session.execute(_statements()["dnc"], {"e164": e164, "cid": ctx.campaign.id})
-    return found.first() is not None
+def _group_order(session: Executor, ctx: SelectionContext) -> list[str]:
+    """Dialable groups that have an eligible entry, earliest head first."""
+    if len(ctx.keys) <= 1:
+        return list(ctx.keys)
+    return [key for _at, key in group_heads(session, ctx)]
 
 
-def _set_status(
-    session: Executor,
-    entry: Row[Any],
-    status: EntryStatus,
-    now: datetime,
-    by: uuid.UUID | None = None,
-    until: datetime | None = None,
-) -> bool:
-    result = session.execute(
-        _statements()["set_status"],
-        {
-            "eid": entry.id,
-            "old_version": entry.version,
-            "new_status": status.value,
-            "by": by,
-            "until": until,
-            "now": now,
-        },
-    )
-    return int(result.rowcount) == 1  # type: ignore[attr-defined]
-
-
-def _choose(session: Executor, ctx: _Context, dry_run: bool) -> Row[Any] | None:
+def _choose(session: Executor, ctx: SelectionContext, dry_run: bool) -> Row[Any] | None:
     if not ctx.keys:
         return None
-    statements = _statements()
+    prebuilt = statements()
     params = ctx.params
     if dry_run:
         # Each candidate's number is probed once, in offer order, until one is not listed.
         limit = {"limit": DRY_RUN_CANDIDATES}
         batches = itertools.chain(
-            [session.execute(statements["callbacks"], params | limit | {"keys": ctx.keys}).all()],
+            [session.execute(prebuilt["callbacks"], params | limit | {"keys": ctx.keys}).all()],
             (
-                session.execute(statements["pool"], params | limit | {"key": key}).all()
+                session.execute(prebuilt["pool"], params | limit | {"key": key}).all()
                 for key in _group_order(session, ctx)
             ),
         )
         return next(
-            (c for batch in batches for c in batch if not _listed(session, ctx, c.e164)), None
+            (
+                c
+                for batch in batches
+                for c in batch
+                if not is_listed(session, c.e164, ctx.campaign.id)
+            ),
+            None,
         )
     # SQLite, under BEGIN IMMEDIATE: nobody else reads or writes until the commit.
     skips = 0
@@ -575,32 +208,32 @@ def _choose(session: Executor, ctx: _Context, dry_run: bool) -> Row[Any] | None:
             entry = session.execute(statement, values | {"limit": 1}).first()
             if entry is None:
                 break
-            if not _listed(session, ctx, entry.e164):
+            if not is_listed(session, entry.e164, ctx.campaign.id):
                 return entry
-            _set_status(session, entry, EntryStatus.DNC, ctx.now)
+            set_status(session, entry, EntryStatus.DNC, ctx.now)
             skips += 1
     return None
 
 
-def _sources(session: Executor, ctx: _Context) -> Iterator[tuple[Any, dict[str, Any]]]:
+def _sources(session: Executor, ctx: SelectionContext) -> Iterator[tuple[Any, dict[str, Any]]]:
     """Where the next entry comes from, in order: due callbacks, then each group's head.
 
     A generator, so the group order (a round trip) is only asked for when no callback won.
     """
-    statements = _statements()
+    prebuilt = statements()
     if ctx.callbacks_due:
-        yield statements["callbacks"], ctx.params | {"keys": ctx.keys}
+        yield prebuilt["callbacks"], ctx.params | {"keys": ctx.keys}
     for key in _group_order(session, ctx):
-        yield statements["pool"], ctx.params | {"key": key}
+        yield prebuilt["pool"], ctx.params | {"key": key}
 
 
-def _reserve_locked(conn: Connection, ctx: _Context) -> OfferedEntry | None:
-    """PostgreSQL, in autocommit: each :func:`_reserve_statement` is its own transaction."""
+def _reserve_locked(conn: Connection, ctx: SelectionContext) -> OfferedEntry | None:
+    """PostgreSQL, in autocommit: each :func:`reserve_statement` is its own transaction."""
     until = ctx.now + timedelta(minutes=ctx.campaign.reservation_minutes)
     values = ctx.params | {"keys": ctx.keys, "by": ctx.agent.id, "until": until}
-    callbacks = _reserve_statement("callbacks")
+    callbacks = reserve_statement("callbacks")
     sources = [callbacks] if ctx.callbacks_due else []
-    sources.append(_reserve_statement("pool"))
+    sources.append(reserve_statement("pool"))
     skips = 0
     for statement in sources:
         while skips <= MAX_DNC_SKIPS:
@@ -609,7 +242,7 @@ def _reserve_locked(conn: Connection, ctx: _Context) -> OfferedEntry | None:
                 break
             if entry.status == EntryStatus.RESERVED:
                 # RETURNING gives the row after the update: its version is the new one.
-                offered = _offered(ctx, entry, until)
+                offered = offered_entry(ctx, entry, until)
                 return replace(offered, version=entry.version, is_callback=statement is callbacks)
             skips += 1  # it was listed and is now marked dnc: take the next one
     return None
@@ -626,34 +259,34 @@ def next_entry(
 ) -> NextResult:
     """Reserve (or with ``dry_run`` only show) the entry ``agent`` would get at ``now``.
 
-    ``explain`` adds :func:`blocked_counts` (a scan of the campaign: leave it off in a
-    progressive loop and ask only when ``entry`` is ``None``). A paused campaign offers nothing.
-    Raises :class:`~agentdesk.dialer.campaigns.DialerError` for an unknown campaign or agent, or
-    an agent not assigned to the campaign.
+    ``explain`` adds :func:`~agentdesk.dialer.blocked.blocked_counts` (a scan of the campaign:
+    leave it off in a progressive loop and ask only when ``entry`` is ``None``). A paused
+    campaign offers nothing. Raises :class:`~agentdesk.dialer.campaigns.DialerError` for an
+    unknown campaign or agent, or an agent not assigned to the campaign.
     """
     now = now or utcnow()
     if now.tzinfo is None:
         raise ValueError("naive datetime given as the selection time")
     offered: OfferedEntry | None = None
     with sessions() as session:
-        postgres = _is_postgres(session)
+        postgres = is_postgres(session)
         if postgres and not dry_run:
-            # Every write below is one self-contained statement (see _reserve_statement), so
+            # Every write below is one self-contained statement (see reserve_statement), so
             # no transaction is needed around them: a BEGIN and a COMMIT round trip saved.
             conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         else:
             if not dry_run:
-                _begin_immediate(session)
+                begin_immediate(session)
             # Core on the session's connection: the ORM session adds nothing for these rows.
             conn = session.connection()
         try:
-            ctx = _context(conn, campaign, agent, now)
+            ctx = load_context(conn, campaign, agent, now)
             if ctx.campaign.active:
                 if not dry_run and ctx.expired:
                     release_expired(conn, ctx.campaign.id, now)
                 if dry_run:
                     chosen = _choose(conn, ctx, dry_run=True)
-                    offered = _offered(ctx, chosen, None) if chosen is not None else None
+                    offered = offered_entry(ctx, chosen, None) if chosen is not None else None
                 elif postgres:
                     offered = _reserve_locked(conn, ctx) if ctx.keys else None
                 else:
@@ -662,11 +295,11 @@ def next_entry(
                         until = now + timedelta(minutes=ctx.campaign.reservation_minutes)
                         # The write lock makes losing this race impossible; the version check
                         # is the last guard, so fail loudly.
-                        if not _set_status(
+                        if not set_status(
                             conn, chosen, EntryStatus.RESERVED, now, ctx.agent.id, until
                         ):
                             raise RuntimeError(f"campaign entry {chosen.id} changed under its lock")
-                        offered = _offered(ctx, chosen, until)
+                        offered = offered_entry(ctx, chosen, until)
             if dry_run:
                 session.rollback()
             else:
@@ -688,27 +321,7 @@ def next_entry(
     return NextResult(entry=offered, blocked=blocked, reserved=offered is not None and not dry_run)
 
 
-def _begin_immediate(session: Session) -> None:
-    """Take SQLite's write lock before reading, waiting up to :data:`SQLITE_LOCK_WAIT_S`.
-
-    The read and the reservation are then one serial step, and no BUSY_SNAPSHOT can hit the
-    UPDATE. SQLite's busy handler is not fair: with many agents asking in a tight loop one of
-    them can lose every race for longer than the connection's busy timeout, so a refused
-    ``BEGIN IMMEDIATE`` is retried with jitter until the deadline instead of failing.
-    """
-    deadline = time.monotonic() + SQLITE_LOCK_WAIT_S
-    while True:
-        try:
-            session.execute(text("BEGIN IMMEDIATE"))
-            return
-        except OperationalError as exc:
-            session.rollback()
-            if "locked" not in str(exc.orig) or time.monotonic() > deadline:
-                raise
-            time.sleep(random.uniform(0.001, 0.02))
-
-
-def _offered(ctx: _Context, entry: Row[Any], until: datetime | None) -> OfferedEntry:
+def offered_entry(ctx: SelectionContext, entry: Row[Any], until: datetime | None) -> OfferedEntry:
     name = display_name(entry.first_name, entry.last_name, entry.country) or entry.company or ""
     script = None
     if ctx.campaign.script:
@@ -747,75 +360,3 @@ def _offered(ctx: _Context, entry: Row[Any], until: datetime | None) -> OfferedE
         script=script,
         version=entry.version + (1 if until else 0),
     )
-
-
-def blocked_counts(
-    session: Executor,
-    campaign_id: uuid.UUID,
-    *,
-    active: bool,
-    agent_id: uuid.UUID | None,
-    now: datetime,
-    dialable: set[str],
-) -> dict[str, int]:
-    """Open entries held back at ``now``, by reason.
-
-    Reasons: ``paused`` (campaign not active), ``outside_hours``, ``unknown_time_zone``,
-    ``dnc``, ``exhausted``, ``invalid``, ``reserved`` (reserved or on a call), ``retry_wait``
-    (next attempt not due), ``callback_not_due``, ``other_agent`` (a callback or retry that
-    belongs to another agent). Entries that could be offered now and finished ones are not
-    counted.
-
-    Two grouped queries: status, zone group and due-ness from ``ix_dialer_entries_pick`` alone
-    (a covering scan of the campaign, ~0.3 s per million entries on SQLite), and the few
-    entries assigned to an agent through the partial ``ix_dialer_entries_assigned``.
-    """
-    e = _E
-    live = and_(e.c.campaign_id == campaign_id, e.c.deleted_at.is_(None))
-    # Grouping by (status, zone_key), the index order, streams without a sort; due-ness is a
-    # conditional sum rather than a third grouping key (which made it a 1M-row sort).
-    due = func.sum(case((e.c.next_eligible_at <= now, 1), else_=0))
-    grouped = select(e.c.status, e.c.zone_key, func.count(), due).group_by(e.c.status, e.c.zone_key)
-    buckets = {
-        (status, key): (int(n), int(n_due or 0))
-        for status, key, n, n_due in session.execute(grouped.where(live))
-    }
-    others = and_(
-        live,
-        e.c.status.in_([s.value for s in POOL_STATUSES]),
-        e.c.assigned_agent_id.is_not(None),
-    )
-    if agent_id is not None:
-        others = and_(others, e.c.assigned_agent_id != agent_id)
-    elsewhere = {
-        (status, key): (int(n), int(n_due or 0))
-        for status, key, n, n_due in session.execute(grouped.where(others))
-    }
-    counts: dict[str, int] = {}
-
-    def add(reason: str, n: int) -> None:
-        if n:
-            counts[reason] = counts.get(reason, 0) + n
-
-    fixed = {
-        EntryStatus.DNC: "dnc",
-        EntryStatus.EXHAUSTED: "exhausted",
-        EntryStatus.INVALID: "invalid",
-        EntryStatus.RESERVED: "reserved",
-        EntryStatus.IN_PROGRESS: "reserved",
-    }
-    for (status, key), (n, n_due) in buckets.items():
-        if status == EntryStatus.DONE:
-            continue
-        if status in fixed:
-            add(fixed[EntryStatus(status)], n)
-        elif not active:
-            add("paused", n)
-        elif key not in dialable:
-            add("unknown_time_zone" if key == UNKNOWN_ZONE else "outside_hours", n)
-        else:
-            theirs, theirs_due = elsewhere.get((status, key), (0, 0))
-            add("other_agent", theirs)
-            not_due = (n - n_due) - (theirs - theirs_due)
-            add("callback_not_due" if status == EntryStatus.CALLBACK else "retry_wait", not_due)
-    return counts

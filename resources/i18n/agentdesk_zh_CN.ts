@@ -312,26 +312,6 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>下一条</translation>
     </message>
     <message>
-        <source>Name</source>
-        <translation>姓名</translation>
-    </message>
-    <message>
-        <source>Number</source>
-        <translation>号码</translation>
-    </message>
-    <message>
-        <source>Company</source>
-        <translation>公司</translation>
-    </message>
-    <message>
-        <source>Attempts</source>
-        <translation>拨打次数</translation>
-    </message>
-    <message>
-        <source>Last outcome</source>
-        <translation>上次结果</translation>
-    </message>
-    <message>
         <source>Dial selected</source>
         <translation>拨打所选</translation>
     </message>
@@ -557,6 +537,29 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Information given</source>
         <translation>已告知信息</translation>
+    </message>
+</context>
+<context>
+    <name>EntryChoicesTable</name>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>号码</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>公司</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>拨打次数</translation>
+    </message>
+    <message>
+        <source>Last outcome</source>
+        <translation>上次结果</translation>
     </message>
 </context>
 <context>

@@ -21,12 +21,11 @@ from agentdesk.dialer.rules import (
     callee_zones,
     dialable_keys,
     parse_window,
-    render_script,
-    unknown_fields,
     window_open_in_all,
     zone_key,
     zones_for_number,
 )
+from agentdesk.dialer.scripts import render_script, unknown_fields
 
 DEFAULT = CallingWindow()  # 08:00-21:00 every day
 NEW_YORK = "America/New_York"

@@ -7,25 +7,20 @@ picks one (double-click or "Dial selected") and the session reserves and dials i
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -39,55 +34,23 @@ from agentdesk.app.dialer.session import (
     DialerPhase,
     DialerSession,
     DialerView,
-    EntryResult,
     OfferedEntry,
     party_of,
 )
-from agentdesk.ui.desk.pop_views import short_when, title_label
+from agentdesk.ui.desk.pop_views import title_label
+from agentdesk.ui.dialer.choices import EntryChoicesTable
+from agentdesk.ui.dialer.wording import (
+    SKIP_REASONS,
+    blocked_text,
+    entry_title,
+    history_text,
+    last_text,
+    marked,
+    mode_text,
+    state_text,
+)
 from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.labels import pick_refusal
-
-# Marked for lupdate in the panel's context; self.tr() looks them up there at run time.
-# Shown in this order; the keys are selection.blocked_counts' reasons.
-BLOCKED_REASONS = (
-    ("outside_hours", QT_TRANSLATE_NOOP("DialerPanel", "outside calling hours")),
-    ("dnc", QT_TRANSLATE_NOOP("DialerPanel", "on a do-not-call list")),
-    ("exhausted", QT_TRANSLATE_NOOP("DialerPanel", "out of attempts")),
-    ("reserved", QT_TRANSLATE_NOOP("DialerPanel", "reserved or on a call")),
-    ("retry_wait", QT_TRANSLATE_NOOP("DialerPanel", "waiting for their retry time")),
-    ("callback_not_due", QT_TRANSLATE_NOOP("DialerPanel", "callbacks not due yet")),
-    ("other_agent", QT_TRANSLATE_NOOP("DialerPanel", "another agent's callbacks")),
-    ("invalid", QT_TRANSLATE_NOOP("DialerPanel", "invalid numbers")),
-    ("unknown_time_zone", QT_TRANSLATE_NOOP("DialerPanel", "with no known time zone")),
-    ("paused", QT_TRANSLATE_NOOP("DialerPanel", "held: the campaign is paused")),
-)
-SKIP_REASONS = (
-    QT_TRANSLATE_NOOP("DialerPanel", "Not the right person"),
-    QT_TRANSLATE_NOOP("DialerPanel", "Already a customer"),
-    QT_TRANSLATE_NOOP("DialerPanel", "Called recently from another list"),
-    QT_TRANSLATE_NOOP("DialerPanel", "Record needs fixing first"),
-)
-OUTCOMES = {
-    "answered": QT_TRANSLATE_NOOP("DialerPanel", "answered"),
-    "busy": QT_TRANSLATE_NOOP("DialerPanel", "busy"),
-    "no_answer": QT_TRANSLATE_NOOP("DialerPanel", "no answer"),
-    "invalid_number": QT_TRANSLATE_NOOP("DialerPanel", "invalid number"),
-    "declined": QT_TRANSLATE_NOOP("DialerPanel", "declined"),
-    "cancelled": QT_TRANSLATE_NOOP("DialerPanel", "cancelled"),
-    "failed": QT_TRANSLATE_NOOP("DialerPanel", "call failed"),
-    "skipped": QT_TRANSLATE_NOOP("DialerPanel", "skipped"),
-    "dnc": QT_TRANSLATE_NOOP("DialerPanel", "on a do-not-call list, not dialled"),
-}
-STATUSES = {
-    "new": QT_TRANSLATE_NOOP("DialerPanel", "new"),
-    "callback": QT_TRANSLATE_NOOP("DialerPanel", "callback"),
-    "done": QT_TRANSLATE_NOOP("DialerPanel", "done"),
-    "dnc": QT_TRANSLATE_NOOP("DialerPanel", "do not call"),
-    "exhausted": QT_TRANSLATE_NOOP("DialerPanel", "out of attempts"),
-    "invalid": QT_TRANSLATE_NOOP("DialerPanel", "invalid number"),
-    "in_progress": QT_TRANSLATE_NOOP("DialerPanel", "in progress"),
-    "reserved": QT_TRANSLATE_NOOP("DialerPanel", "reserved"),
-}
 
 
 class DialerPanel(QWidget):
@@ -166,7 +129,7 @@ class DialerPanel(QWidget):
             edit.setPlaceholderText(self.tr("Reason for skipping"))
         self.skipReasonCombo.addItem("")
         for reason in SKIP_REASONS:
-            self.skipReasonCombo.addItem(self.tr(str(reason)))
+            self.skipReasonCombo.addItem(marked(reason))
         self.skipButton = QPushButton(self.tr("Skip"), self)
         self.skipButton.setObjectName("dialerSkip")
         self.skipButton.clicked.connect(self.skip)
@@ -181,26 +144,7 @@ class DialerPanel(QWidget):
         entry_layout.addLayout(details)
         entry_layout.addLayout(actions)
 
-        self.choicesTable = QTableWidget(0, 5, self)
-        self.choicesTable.setObjectName("dialerChoices")
-        self.choicesTable.setHorizontalHeaderLabels(
-            [
-                self.tr("Name"),
-                self.tr("Number"),
-                self.tr("Company"),
-                self.tr("Attempts"),
-                self.tr("Last outcome"),
-            ]
-        )
-        self.choicesTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.choicesTable.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.choicesTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.choicesTable.verticalHeader().setVisible(False)
-        self.choicesTable.setAlternatingRowColors(True)
-        header = self.choicesTable.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.choicesTable = EntryChoicesTable(self)
         self.choicesTable.cellDoubleClicked.connect(lambda row, _column: self._pick_row(row))
         self.choicesTable.itemSelectionChanged.connect(self._on_choice_selected)
         self.pickButton = QPushButton(self.tr("Dial selected"), self)
@@ -217,7 +161,6 @@ class DialerPanel(QWidget):
         choices_layout = QVBoxLayout(self.choicesBox)
         choices_layout.addWidget(self.choicesTable)
         choices_layout.addLayout(pick_actions)
-        self._shown_choices: tuple[tuple[uuid.UUID, int], ...] = ()
 
         self.scriptView = QTextBrowser(self)
         self.scriptView.setObjectName("dialerScript")
@@ -324,11 +267,11 @@ class DialerPanel(QWidget):
 
     def pick(self) -> None:
         """Dial the entry selected in the manual-mode list."""
-        rows = self.choicesTable.selectionModel().selectedRows()
-        if not rows:
+        row = self.choicesTable.selected_row()
+        if row is None:
             self.noticeRaised.emit(self.tr("Select an entry in the list first."), True)
             return
-        self._pick_row(rows[0].row())
+        self._pick_row(row)
 
     def _pick_row(self, row: int) -> None:
         choices = self.view.choices
@@ -340,10 +283,10 @@ class DialerPanel(QWidget):
 
     def _on_choice_selected(self) -> None:
         # Show the selected entry's record in the customer panel before dialling it.
-        rows = self.choicesTable.selectionModel().selectedRows()
+        row = self.choicesTable.selected_row()
         choices = self.view.choices
-        if rows and 0 <= rows[0].row() < len(choices):
-            party = party_of(choices[rows[0].row()])
+        if row is not None and 0 <= row < len(choices):
+            party = party_of(choices[row])
             if party is not None:
                 self.entryOffered.emit(party)
 
@@ -372,7 +315,7 @@ class DialerPanel(QWidget):
         campaign = view.campaign
         self.modeLabel.setText(
             self.tr("{mode} · calls {window} callee time").format(
-                mode=self._mode_text(campaign.mode), window=campaign.window
+                mode=mode_text(campaign.mode), window=campaign.window
             )
             if campaign
             else ""
@@ -384,7 +327,7 @@ class DialerPanel(QWidget):
         self._render_choices(view)
         self._render_blocked(view.blocked if view.phase is DialerPhase.NOTHING else {})
         self._render_progress(view)
-        self.lastLabel.setText(self._last_text(view.last_result))
+        self.lastLabel.setText(last_text(view.last_result))
         self.lastLabel.setVisible(view.last_result is not None)
         if view.countdown_deadline is not None:
             self.countdownTimer.start()
@@ -408,17 +351,11 @@ class DialerPanel(QWidget):
             self.scriptView.clear()
             self._shown_entry = None
             return
-        callback = self.tr(" (callback)") if entry.is_callback else ""
-        self.nameLabel.setText((entry.name or self.tr("(no name)")) + callback)
+        self.nameLabel.setText(entry_title(entry))
         self.phoneLabel.setText(entry.phone)
         self.companyLabel.setText(entry.company or "–")
         self.cityLabel.setText(", ".join(p for p in (entry.city, entry.country) if p) or "–")
-        if entry.attempts:
-            last = self._word(OUTCOMES, entry.last_outcome or "")
-            history = self.tr("{n} so far, last: {last}").format(n=entry.attempts, last=last)
-        else:
-            history = self.tr("first call")
-        self.historyLabel.setText(history)
+        self.historyLabel.setText(history_text(entry))
         if self._shown_entry != entry.id:
             self._shown_entry = entry.id
             self.scriptView.setPlainText(entry.script or "")
@@ -430,47 +367,11 @@ class DialerPanel(QWidget):
         choosing = view.phase is DialerPhase.CHOOSING
         self.choicesBox.setVisible(choosing)
         self.pickButton.setEnabled(choosing and bool(view.choices))
-        shown = tuple((e.id, e.version) for e in view.choices)
-        if shown == self._shown_choices:
-            return
-        selected = self._selected_id()
-        self._shown_choices = shown
-        table = self.choicesTable
-        table.blockSignals(True)
-        table.setRowCount(len(view.choices))
-        for row, entry in enumerate(view.choices):
-            name = entry.name or self.tr("(no name)")
-            if entry.is_callback:
-                name += self.tr(" (callback)")
-            last = self._word(OUTCOMES, entry.last_outcome) if entry.last_outcome else "–"
-            cells = (name, entry.phone, entry.company or "–", str(entry.attempts), last)
-            for column, text in enumerate(cells):
-                table.setItem(row, column, QTableWidgetItem(text))
-            if entry.id == selected:
-                table.selectRow(row)
-        table.blockSignals(False)
-
-    def _selected_id(self) -> uuid.UUID | None:
-        rows = self.choicesTable.selectionModel().selectedRows()
-        choices = self._shown_choices
-        if rows and 0 <= rows[0].row() < len(choices):
-            return choices[rows[0].row()][0]
-        return None
+        self.choicesTable.show_entries(view.choices)
 
     def _render_blocked(self, blocked: Mapping[str, int]) -> None:
-        parts = [
-            self.tr("{n} {reason}").format(n=blocked[key], reason=self.tr(str(text)))
-            for key, text in BLOCKED_REASONS
-            if blocked.get(key)
-        ]
         if self.view.phase is DialerPhase.NOTHING:
-            if parts:
-                text = self.tr("Nothing is dialable now. Held back: {parts}.").format(
-                    parts="; ".join(parts)
-                )
-            else:
-                text = self.tr("Nothing is dialable now: the campaign has no open entries.")
-            self.blockedLabel.setText(text)
+            self.blockedLabel.setText(blocked_text(blocked))
         self.blockedLabel.setVisible(self.view.phase is DialerPhase.NOTHING)
 
     def _render_progress(self, view: DialerView) -> None:
@@ -481,72 +382,10 @@ class DialerPanel(QWidget):
     def _tick(self) -> None:
         view = self.view
         deadline = view.countdown_deadline
-        self.countdownBar.setVisible(deadline is not None)
-        if deadline is not None:
-            left = max(0.0, deadline - self._now())
+        left = None if deadline is None else deadline - self._now()
+        self.countdownBar.setVisible(left is not None)
+        if left is not None:
             total = max(view.countdown_seconds, 0.001)
             self.countdownBar.setMaximum(1000)
-            self.countdownBar.setValue(int(1000 * left / total))
-        self.stateLabel.setText(self._state_text(view, deadline))
-
-    def _state_text(self, view: DialerView, deadline: float | None) -> str:
-        name = view.entry.name or view.entry.phone if view.entry else ""
-        phase = view.phase
-        if view.campaign is None:
-            return self.tr("Choose a campaign.")
-        if phase is DialerPhase.STOPPED:
-            if view.entry is not None:
-                return self.tr("Pausing after the call with {name}").format(name=name)
-            return self.tr("Paused. Press Start to dial this campaign.")
-        if phase is DialerPhase.WAITING:
-            return self.tr("Waiting until you are available…")
-        if phase is DialerPhase.LOADING:
-            if view.entry is not None:
-                return self.tr("Reserving {name}…").format(name=name)
-            return self.tr("Finding the next entry…")
-        if phase is DialerPhase.CHOOSING:
-            return self.tr("Pick an entry to dial ({n} listed)").format(n=len(view.choices))
-        if phase is DialerPhase.OFFERED:
-            if deadline is not None:
-                seconds = max(0, round(deadline - self._now()))
-                return self.tr("Dialing in {n} s").format(n=seconds)
-            if view.mode == "manual":
-                return self.tr("Dial when you are ready")
-            return self.tr("On hold until you are available")
-        if phase is DialerPhase.DIALING:
-            return self.tr("Dialing {name}…").format(name=name)
-        if phase is DialerPhase.ON_CALL:
-            return self.tr("On call with {name}").format(name=name)
-        if phase is DialerPhase.WRAP_UP:
-            return self.tr("Wrap up the call with {name} to go on").format(name=name)
-        return self.tr("Nothing to dial now; asking again shortly")
-
-    def _mode_text(self, mode: str) -> str:
-        texts = {
-            "preview": self.tr("Preview"),
-            "progressive": self.tr("Progressive"),
-            "manual": self.tr("Manual"),
-        }
-        return texts.get(mode, mode)
-
-    def _word(self, words: Mapping[str, object], key: str) -> str:
-        """``key``'s marked word in the UI language; an unknown key as it is."""
-        return self.tr(str(words[key])) if key in words else key
-
-    def _last_text(self, last: EntryResult | None) -> str:
-        if last is None:
-            return ""
-        what = self._word(OUTCOMES, last.what)
-        status = self._word(STATUSES, last.status)
-        if last.next_at is not None:
-            when = short_when(last.next_at, "")
-            if last.status == "callback":
-                return self.tr("Last: {name} — {what}; callback at {when}").format(
-                    name=last.name, what=what, when=when
-                )
-            return self.tr("Last: {name} — {what}; next try after {when}").format(
-                name=last.name, what=what, when=when
-            )
-        return self.tr("Last: {name} — {what}; now {status}").format(
-            name=last.name, what=what, status=status
-        )
+            self.countdownBar.setValue(int(1000 * max(0.0, left) / total))
+        self.stateLabel.setText(state_text(view, left))

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QToolButton,
     QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -37,7 +35,15 @@ from agentdesk.app.dialer.session import (
     EntryResult,
 )
 from agentdesk.app.dto import CHANGED_CALLBACKS, CallbackItem, OwnerKind, PartyRef
-from agentdesk.ui.desk.pop_views import short_when
+from agentdesk.ui.lists.callback_rows import (
+    CAMPAIGN,
+    CAMPAIGN_COLUMN,
+    CRM,
+    NOTE_COLUMN,
+    campaign_row,
+    crm_row,
+    row_key,
+)
 from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.labels import pick_refusal
 
@@ -46,9 +52,6 @@ SNOOZES = (
     (60, QT_TRANSLATE_NOOP("CallbacksPanel", "1 hour")),
     (24 * 60, QT_TRANSLATE_NOOP("CallbacksPanel", "1 day")),
 )
-CRM, CAMPAIGN = "crm", "campaign"
-COLUMNS = 6
-NOTE_COLUMN, CAMPAIGN_COLUMN = 3, 4
 _Loaded = tuple[tuple[CallbackItem, ...], tuple[CampaignCallback, ...], tuple[str, ...]]
 
 
@@ -204,8 +207,8 @@ class CallbacksPanel(QWidget):
         self.items = items
         self.campaign_items = campaign
         self.tree.clear()
-        rows = [(cb.due_at, self._crm_row(cb)) for cb in items]
-        rows += [(cb.due_at, self._campaign_row(cb)) for cb in campaign]
+        rows = [(cb.due_at, crm_row(cb)) for cb in items]
+        rows += [(cb.due_at, campaign_row(cb, self._agent)) for cb in campaign]
         for _due, row in sorted(rows, key=lambda pair: pair[0]):
             self.tree.addTopLevelItem(row)
             if selected is not None and row.data(0, Qt.ItemDataRole.UserRole) == selected:
@@ -225,59 +228,6 @@ class CallbacksPanel(QWidget):
         self._update_buttons()
         self.check_reminders()
 
-    def _crm_row(self, cb: CallbackItem) -> QTreeWidgetItem:
-        row = QTreeWidgetItem(
-            [
-                short_when(cb.due_at, ""),
-                cb.name or self.tr("(unknown)"),
-                cb.phone_e164 or "",
-                cb.note or "",
-                "",
-                cb.agent_username or self.tr("anyone"),
-            ]
-        )
-        row.setData(0, Qt.ItemDataRole.UserRole, f"{CRM}:{cb.id}")
-        row.setToolTip(NOTE_COLUMN, cb.note or "")
-        self._mark_due(row, overdue=cb.overdue, due=cb.due)
-        return row
-
-    def _campaign_row(self, cb: CampaignCallback) -> QTreeWidgetItem:
-        note = "" if cb.campaign_active else self.tr("Campaign paused")
-        row = QTreeWidgetItem(
-            [
-                short_when(cb.due_at, ""),
-                cb.name or self.tr("(unknown)"),
-                cb.phone_e164,
-                note,
-                cb.campaign,
-                self._agent,
-            ]
-        )
-        row.setData(0, Qt.ItemDataRole.UserRole, f"{CAMPAIGN}:{cb.id}")
-        row.setToolTip(
-            CAMPAIGN_COLUMN,
-            self.tr(
-                "Campaign callback: dialled through the dialer, which checks the do-not-call "
-                "lists and calling hours again."
-            ),
-        )
-        self._mark_due(row, overdue=cb.overdue, due=cb.due)
-        return row
-
-    def _mark_due(self, row: QTreeWidgetItem, *, overdue: bool, due: bool) -> None:
-        if overdue:
-            red = QBrush(QColor("#b3261e"))
-            font = row.font(0)
-            font.setBold(True)
-            for column in range(COLUMNS):
-                row.setForeground(column, red)
-                row.setFont(column, font)
-            row.setToolTip(0, self.tr("Overdue"))
-        elif due:
-            font = row.font(0)
-            font.setBold(True)
-            row.setFont(0, font)
-
     # -- reminders -----------------------------------------------------------------------------
 
     def check_reminders(self) -> None:
@@ -296,12 +246,12 @@ class CallbacksPanel(QWidget):
     def selected(self) -> CallbackItem | None:
         """The selected CRM callback (``None`` also when a campaign callback is selected)."""
         wanted = self._selected_key()
-        return next((cb for cb in self.items if f"{CRM}:{cb.id}" == wanted), None)
+        return next((cb for cb in self.items if row_key(CRM, cb.id) == wanted), None)
 
     def selected_campaign(self) -> CampaignCallback | None:
         """The selected campaign callback, if that is what is selected."""
         wanted = self._selected_key()
-        return next((cb for cb in self.campaign_items if f"{CAMPAIGN}:{cb.id}" == wanted), None)
+        return next((cb for cb in self.campaign_items if row_key(CAMPAIGN, cb.id) == wanted), None)
 
     def _update_buttons(self) -> None:
         cb = self.selected()

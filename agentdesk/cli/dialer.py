@@ -1,0 +1,84 @@
+"""The dialer commands: ``campaign`` (create, import, fill, next, status) and ``dnc``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from agentdesk.cli.common import EXIT_OK, CliError, open_database, print_json, region_of
+from agentdesk.config.settings import Settings
+
+
+def _dialer_command(args: argparse.Namespace, settings: Settings) -> tuple[dict[str, Any], int]:
+    from agentdesk.crm.importing.csv_reader import ImportFileError
+    from agentdesk.dialer import commands
+    from agentdesk.dialer.campaigns import DialerError
+
+    db = open_database(args, settings)
+    try:
+        if args.command == "dnc":
+            region = region_of(args, settings)
+            if args.dnc_command == "import":
+                result = commands.dnc_import(
+                    db.sessions, args.file, campaign=args.campaign, region=region
+                )
+                return result, commands.exit_status(result)
+            return commands.dnc_add(
+                db.sessions, args.numbers, campaign=args.campaign, region=region
+            ), EXIT_OK
+        action = args.campaign_command
+        if action == "create":
+            result = commands.campaign_create(
+                db.sessions, args.name, mode=args.mode, window=args.window,
+                max_attempts=args.max_attempts,
+            )  # fmt: skip
+            return result, EXIT_OK
+        if action == "import":
+            if not args.file.exists():
+                raise CliError(f"{args.file}: no such file")
+            result = commands.campaign_import(
+                db.sessions, args.name, args.file, region=region_of(args, settings),
+                encoding=args.encoding, actor=settings.agent.username,
+            )  # fmt: skip
+            return result, commands.exit_status(result)
+        if action == "fill":
+            return commands.campaign_fill(
+                db.sessions, args.name, city=args.city, country=args.country,
+                no_call_in_days=args.no_call_in_days, owner=args.owner, leads=args.leads,
+                lead_statuses=args.lead_status, lead_source=args.lead_source,
+                actor=settings.agent.username,
+            ), EXIT_OK  # fmt: skip
+        if action == "next":
+            result = commands.campaign_next(
+                db.sessions, args.name, agent=args.agent, at=args.at, dry_run=args.dry_run
+            )
+            return result, EXIT_OK
+        return commands.campaign_status(db.sessions, args.name), EXIT_OK
+    except (DialerError, ImportFileError) as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        db.dispose()
+
+
+def cmd_dialer(args: argparse.Namespace, settings: Settings) -> int:
+    result, status = _dialer_command(args, settings)
+    if args.json:
+        print_json(result)
+    else:
+        _print_summary(result)
+    return status
+
+
+def _print_summary(result: dict[str, Any]) -> None:
+    """Plain text for people: one ``key: value`` line per scalar, nested tables indented."""
+    for key, value in result.items():
+        if isinstance(value, dict):
+            print(f"{key}:")
+            for inner, item in value.items():
+                print(f"  {inner}: {item}")
+        elif isinstance(value, list):
+            print(f"{key}: {len(value)}")
+            for item in value[:20]:
+                print(f"  {item}")
+        else:
+            print(f"{key}: {value}")
