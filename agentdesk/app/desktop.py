@@ -8,8 +8,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
-
 from agentdesk.app.bootstrap import Database, DatabaseUnavailable, connect
 from agentdesk.app.desk.controller import DeskController, DeskServices
 from agentdesk.app.dialer.session import DEFAULT_PREVIEW_SECONDS, DialerSession
@@ -20,8 +18,8 @@ from agentdesk.calls.callbacks import CallbackService
 from agentdesk.calls.log import CallLog
 from agentdesk.config.credentials import CredentialStore
 from agentdesk.config.settings import ConfigError, Settings
+from agentdesk.crm.counts import RecordCounts, record_counts
 from agentdesk.crm.lookup.caller import CallerLookup
-from agentdesk.crm.models import Account, Call, Contact, Lead
 from agentdesk.crm.search import ContactSearch
 from agentdesk.dialer.campaigns import DialerError, create_campaign
 from agentdesk.dialer.loader import ContactQuery, fill_from_contacts
@@ -32,6 +30,8 @@ PhoneFactory = Callable[[SipConfig], Softphone]
 log = logging.getLogger(__name__)
 
 FIRST_RUN_DEMO_CONTACTS = 300
+DB_WORKERS = 2
+"""Threads of the desk's database executor."""
 DEMO_CAMPAIGN = "Demo renewals"
 DEMO_SCRIPT = (
     "Hello {first_name}, this is {agent_name} from AgentDesk.\n\n"
@@ -45,14 +45,8 @@ class DesktopStartError(RuntimeError):
     """The desktop cannot start; the message is for the user."""
 
 
-@dataclass(frozen=True)
-class DeskSummary:
-    """Counts shown on the start screen."""
-
-    contacts: int
-    accounts: int
-    leads: int
-    calls: int
+DeskSummary = RecordCounts
+"""Counts shown on the start screen."""
 
 
 @dataclass
@@ -65,7 +59,7 @@ class DesktopContext:
     credentials: CredentialStore = field(default_factory=CredentialStore)
     phone_factory: PhoneFactory | None = None
     executor: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="db")
+        default_factory=lambda: ThreadPoolExecutor(max_workers=DB_WORKERS, thread_name_prefix="db")
     )
     services: DeskServices = field(init=False)
     agent_id: object = None
@@ -130,12 +124,8 @@ class DesktopContext:
         return self.database.display_url
 
     def summary(self) -> DeskSummary:
-        with self.database.sessions() as session:
-
-            def count(model: type) -> int:
-                return int(session.scalar(select(func.count()).select_from(model)) or 0)
-
-            return DeskSummary(count(Contact), count(Account), count(Lead), count(Call))
+        """The start screen's counts (blocking: run it on the executor)."""
+        return record_counts(self.database.sessions)
 
     def audio_devices(self) -> tuple[list[str], list[str]]:
         """(microphones, speakers) as the OS names them; empty with a test phone. Blocking."""

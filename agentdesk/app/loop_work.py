@@ -62,3 +62,15 @@ class LoopWork:
 
         future.add_done_callback(relay)
         return future
+
+    async def drained(self) -> None:
+        """Return once nothing is pending and every result was delivered on the loop.
+
+        Work a callback submits counts too: this waits until the chain is quiet. Must be awaited
+        on ``loop``. A result is delivered with ``call_soon_threadsafe`` before the awaited
+        wrapper of the same future completes, so on return its callback has run.
+        """
+        while self.pending:
+            waiting = [asyncio.wrap_future(f, loop=self._loop) for f in list(self.pending)]
+            await asyncio.wait(waiting)
+            await asyncio.sleep(0)

@@ -274,3 +274,22 @@ def list_campaigns(sessions: sessionmaker[Session]) -> list[CampaignInfo]:
             .order_by(Campaign.priority.desc(), Campaign.name)
         ).all()
         return [info_of(c) for c in rows]
+
+
+def agent_campaigns(sessions: sessionmaker[Session], agent: str) -> list[CampaignInfo]:
+    """The live campaigns ``agent`` may work, highest priority first."""
+    with sessions() as session:
+        user = load_agent(session, agent)
+        rows = session.scalars(
+            select(Campaign)
+            .where(Campaign.deleted_at.is_(None))
+            .order_by(Campaign.priority.desc(), Campaign.name)
+        ).all()
+        mine = []
+        for campaign in rows:
+            try:
+                check_assigned(session, campaign, user)
+            except DialerError:
+                continue
+            mine.append(info_of(campaign))
+        return mine

@@ -99,6 +99,15 @@ def pool_where(key: str | Any, e: Any = ENTRIES) -> Any:
     )
 
 
+def _held() -> Any:
+    """Reserved, or on a call: both hold the entry until ``reserved_until`` (a desk that died
+    mid-call loses its entry like an expired reservation)."""
+    return or_(
+        ENTRIES.c.status == status_literal(EntryStatus.RESERVED),
+        ENTRIES.c.status == status_literal(EntryStatus.IN_PROGRESS),
+    )
+
+
 def _callbacks_where(e: Any = ENTRIES) -> Any:
     return and_(
         _eligible(EntryStatus.CALLBACK, e), e.c.zone_key.in_(bindparam("keys", expanding=True))
@@ -127,7 +136,7 @@ def statements() -> dict[str, Any]:
         "release": update(ENTRIES)
         .where(
             ENTRIES.c.campaign_id == bindparam("cid"),
-            ENTRIES.c.status == EntryStatus.RESERVED.value,
+            _held(),
             ENTRIES.c.reserved_until <= bindparam("now"),
         )
         .values(
@@ -174,7 +183,7 @@ def _context_statement() -> Any:
     )
     expired = exists().where(
         e.c.campaign_id == c.c.id,
-        e.c.status == status_literal(EntryStatus.RESERVED),
+        _held(),
         e.c.reserved_until <= bindparam("now"),
     )
     callbacks_due = exists().where(

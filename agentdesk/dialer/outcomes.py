@@ -8,6 +8,11 @@ The life of an entry::
                                                      | invalid
     in_progress|new|exhausted --apply_disposition--> done | callback | dnc | new | exhausted
     reserved --skip_entry--> new (eligible again after a pause)
+    reserved|in_progress --(its deadline passed: the desk died)--> new (selection.release_expired)
+
+``in_progress`` has a deadline like a reservation (``reserved_until``, one reservation time
+ahead), renewed by the dialling desk while the call and its wrap-up last
+(:func:`keep_in_progress`); an entry whose desk died goes back to the pool when it passes.
 
 Every change goes through the ORM with the ``version`` check, so two clients acting on the same
 entry cannot both win; the loser gets :class:`EntryStateError`.
@@ -24,116 +29,31 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from agentdesk.crm.models import Disposition, User
 from agentdesk.db.audit import AuditEntry
+from agentdesk.db.engine import unit_of_work
 from agentdesk.dialer.campaigns import DialerError, load_agent, load_campaign, policy_of
 from agentdesk.dialer.dnc import is_listed
-from agentdesk.dialer.models import Attempt, Campaign, CampaignEntry, DncNumber
-from agentdesk.dialer.rules import (
-    OPEN_STATUSES,
-    DispositionFlags,
-    EntryStatus,
-    NextState,
-    Outcome,
-    RuleError,
-    after_attempt,
-    after_disposition,
+from agentdesk.dialer.entry_state import DoNotCallError as DoNotCallError
+from agentdesk.dialer.entry_state import EntryState as EntryState
+from agentdesk.dialer.entry_state import EntryStateError as EntryStateError
+from agentdesk.dialer.entry_state import UnknownDispositionError as UnknownDispositionError
+from agentdesk.dialer.entry_state import (
+    check_held_by,
+    commit_entry,
+    hold_in_progress,
+    load_entry,
+    move_entry,
+    stale,
+    state_of,
+    write_disposition,
 )
+from agentdesk.dialer.models import Attempt, CampaignEntry
+from agentdesk.dialer.rules import OPEN_STATUSES, EntryStatus, NextState, Outcome, after_attempt
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction
 from agentdesk.domain.ids import uuid7
 
 SKIP_DELAY = timedelta(minutes=30)
-
-
-class EntryStateError(DialerError):
-    """The entry is not in a state that allows this (or someone else changed it first)."""
-
-
-class DoNotCallError(DialerError):
-    """The number is on a do-not-call list: the entry was marked and must not be dialled."""
-
-
-class UnknownDispositionError(DialerError):
-    def __init__(self, code: str) -> None:
-        super().__init__(f"unknown or inactive disposition code {code!r}")
-        self.code = code
-
-
-@dataclass(frozen=True, slots=True)
-class EntryState:
-    """Where an entry stands after a change."""
-
-    id: uuid.UUID
-    status: str
-    attempts: int
-    last_outcome: str | None
-    last_disposition: str | None
-    next_eligible_at: datetime
-    assigned_agent_id: uuid.UUID | None
-    version: int
-    attempt_id: uuid.UUID | None = None
-    """The attempt :func:`record_attempt` wrote (``None`` from the other changes)."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": str(self.id),
-            "status": self.status,
-            "attempts": self.attempts,
-            "last_outcome": self.last_outcome,
-            "last_disposition": self.last_disposition,
-            "next_eligible_at": self.next_eligible_at.isoformat(),
-            "assigned_agent_id": str(self.assigned_agent_id) if self.assigned_agent_id else None,
-        }
-
-
-def _state(entry: CampaignEntry, attempt_id: uuid.UUID | None = None) -> EntryState:
-    return EntryState(
-        id=entry.id,
-        status=entry.status,
-        attempts=entry.attempts,
-        last_outcome=entry.last_outcome,
-        last_disposition=entry.last_disposition,
-        next_eligible_at=entry.next_eligible_at,
-        assigned_agent_id=entry.assigned_agent_id,
-        version=entry.version,
-        attempt_id=attempt_id,
-    )
-
-
-def _entry(session: Session, entry_id: uuid.UUID) -> tuple[CampaignEntry, Campaign]:
-    entry = session.get(CampaignEntry, entry_id)
-    if entry is None or entry.deleted_at is not None:
-        raise EntryStateError(f"campaign entry {entry_id} does not exist")
-    campaign = session.get(Campaign, entry.campaign_id)
-    assert campaign is not None  # foreign key
-    return entry, campaign
-
-
-def _apply(entry: CampaignEntry, state: NextState, now: datetime) -> None:
-    entry.status = state.status
-    if state.next_eligible_at is not None:
-        entry.next_eligible_at = state.next_eligible_at
-    if state.status == EntryStatus.CALLBACK:
-        entry.assigned_agent_id = state.assigned_agent_id
-    entry.reserved_by_id = None
-    entry.reserved_until = None
-    entry.updated_at = now
-
-
-def _commit(session: Session, entry_id: uuid.UUID) -> None:
-    try:
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        raise EntryStateError(
-            f"campaign entry {entry_id} was changed by someone else; reload it"
-        ) from None
-
-
-def _held_by(entry: CampaignEntry, agent: User) -> None:
-    if entry.status == EntryStatus.RESERVED and entry.reserved_by_id not in (None, agent.id):
-        raise EntryStateError(f"campaign entry {entry.id} is reserved by another agent")
 
 
 def start_dialing(
@@ -143,26 +63,25 @@ def start_dialing(
     *,
     now: datetime | None = None,
 ) -> EntryState:
-    """The agent's phone is about to dial the entry: last DNC check, then ``in_progress``.
+    """The agent's phone is about to dial the entry: last DNC check, then ``in_progress``
+    (held for one reservation time; :func:`keep_in_progress` renews it).
 
     Raises :class:`DoNotCallError` (and marks the entry) when the number was listed after it
     was offered, :class:`EntryStateError` unless the entry is reserved by ``agent``.
     """
     now = now or utcnow()
     with sessions() as session:
-        entry, campaign = _entry(session, entry_id)
+        entry, campaign = load_entry(session, entry_id)
         user = load_agent(session, agent)
         if entry.status != EntryStatus.RESERVED or entry.reserved_by_id != user.id:
             raise EntryStateError(f"campaign entry {entry_id} is not reserved by {agent}")
         if is_listed(session, entry.e164, campaign.id):
-            _apply(entry, NextState(EntryStatus.DNC), now)
-            _commit(session, entry_id)
+            move_entry(entry, NextState(EntryStatus.DNC), now)
+            commit_entry(session, entry_id)
             raise DoNotCallError(f"{entry.e164} is on a do-not-call list; not dialled")
-        entry.status = EntryStatus.IN_PROGRESS
-        entry.reserved_until = None
-        entry.updated_at = now
-        _commit(session, entry_id)
-        return _state(entry)
+        hold_in_progress(entry, campaign, user.id, now)
+        commit_entry(session, entry_id)
+        return state_of(entry)
 
 
 def record_attempt(
@@ -189,15 +108,18 @@ def record_attempt(
     except ValueError:
         raise DialerError(f"unknown outcome {outcome!r}") from None
     with sessions() as session:
-        entry, campaign = _entry(session, entry_id)
+        entry, campaign = load_entry(session, entry_id)
         user = load_agent(session, agent) if agent else None
         if entry.status not in (EntryStatus.RESERVED, EntryStatus.IN_PROGRESS):
             raise EntryStateError(f"campaign entry {entry_id} is {entry.status}, not being dialled")
         if user is not None:
-            _held_by(entry, user)
+            check_held_by(entry, user)
         entry.attempts += 1
         entry.last_outcome = result
-        _apply(entry, after_attempt(policy_of(campaign), result, entry.attempts, now), now)
+        holder = entry.reserved_by_id
+        move_entry(entry, after_attempt(policy_of(campaign), result, entry.attempts, now), now)
+        if entry.status == EntryStatus.IN_PROGRESS:  # answered: held until the wrap-up
+            hold_in_progress(entry, campaign, user.id if user else holder, now)
         attempt_id = uuid7()
         session.execute(
             insert(Attempt),
@@ -214,8 +136,8 @@ def record_attempt(
                 "disposition_code": None,
             },
         )
-        _commit(session, entry_id)
-        return _state(entry, attempt_id)
+        commit_entry(session, entry_id)
+        return state_of(entry, attempt_id)
 
 
 def apply_disposition(
@@ -238,49 +160,20 @@ def apply_disposition(
     the entry's last attempt to the call row the wrap-up saved.
     """
     now = now or utcnow()
-    with sessions() as session:
-        entry, campaign = _entry(session, entry_id)
-        user = load_agent(session, agent) if agent else None
-        flags = _flags(session, code)
-        if entry.attempts == 0 or entry.status in (EntryStatus.DNC, EntryStatus.DONE):
-            raise EntryStateError(
-                f"campaign entry {entry_id} is {entry.status} with {entry.attempts} attempts; "
-                "record the attempt first"
-            )
-        if user is not None:
-            _held_by(entry, user)
-        last = Outcome(entry.last_outcome) if entry.last_outcome else None
-        owner = None if callback_for_anyone or user is None else user.id
-        try:
-            state = after_disposition(
-                policy_of(campaign),
-                flags,
-                last,
-                entry.attempts,
-                now,
+    try:
+        with unit_of_work(sessions) as session:
+            return write_disposition(
+                session,
+                entry_id,
+                code,
+                agent=agent,
                 callback_at=callback_at,
-                callback_agent=owner,
+                callback_for_anyone=callback_for_anyone,
+                call_id=call_id,
+                now=now,
             )
-        except RuleError as exc:
-            raise DialerError(str(exc)) from None
-        _apply(entry, state, now)
-        entry.last_disposition = flags.code
-        entry.contacted = entry.contacted or flags.counts_as_contact
-        entry.succeeded = entry.succeeded or flags.is_success
-        last_attempt = session.scalars(
-            select(Attempt)
-            .where(Attempt.entry_id == entry.id)
-            .order_by(Attempt.started_at.desc(), Attempt.id.desc())
-            .limit(1)
-        ).first()
-        if last_attempt is not None:
-            last_attempt.disposition_code = flags.code
-            if call_id is not None:
-                last_attempt.call_id = call_id
-        if flags.adds_to_dnc and not is_listed(session, entry.e164, campaign.id):
-            session.add(DncNumber(e164=entry.e164, campaign_id=None, source="disposition"))
-        _commit(session, entry_id)
-        return _state(entry)
+    except StaleDataError:  # at the commit: someone else changed the entry meanwhile
+        raise stale(entry_id) from None
 
 
 def link_attempt_call(
@@ -298,22 +191,25 @@ def link_attempt_call(
         return int(result.rowcount) == 1  # type: ignore[attr-defined]
 
 
-def _flags(session: Session, code: str) -> DispositionFlags:
-    row = session.scalar(
-        select(Disposition).where(
-            Disposition.code == code, Disposition.active, Disposition.deleted_at.is_(None)
-        )
-    )
-    if row is None:
-        raise UnknownDispositionError(code)
-    return DispositionFlags(
-        code=row.code,
-        is_final=row.is_final,
-        needs_callback=row.needs_callback,
-        counts_as_contact=row.counts_as_contact,
-        is_success=row.is_success,
-        adds_to_dnc=row.adds_to_dnc,
-    )
+def keep_in_progress(
+    sessions: sessionmaker[Session],
+    entry_id: uuid.UUID,
+    agent: str,
+    *,
+    now: datetime | None = None,
+) -> EntryState:
+    """The agent's call on the entry (or its wrap-up) goes on: hold it one reservation time
+    from ``now``. Raises :class:`EntryStateError` when it is no longer in progress for
+    ``agent`` (its hold ran out and it went back to the pool, or the wrap-up moved it on)."""
+    now = now or utcnow()
+    with sessions() as session:
+        entry, campaign = load_entry(session, entry_id)
+        user = load_agent(session, agent)
+        if entry.status != EntryStatus.IN_PROGRESS or entry.reserved_by_id != user.id:
+            raise EntryStateError(f"campaign entry {entry_id} is not in progress for {agent}")
+        hold_in_progress(entry, campaign, user.id, now)
+        commit_entry(session, entry_id)
+        return state_of(entry)
 
 
 def skip_entry(
@@ -332,12 +228,12 @@ def skip_entry(
     """
     now = now or utcnow()
     with sessions() as session:
-        entry, _campaign = _entry(session, entry_id)
+        entry, _campaign = load_entry(session, entry_id)
         user = load_agent(session, agent)
         if entry.status != EntryStatus.RESERVED or entry.reserved_by_id != user.id:
             raise EntryStateError(f"campaign entry {entry_id} is not reserved by {agent}")
         status = EntryStatus.CALLBACK if entry.assigned_agent_id else EntryStatus.NEW
-        _apply(entry, NextState(status, now + delay, entry.assigned_agent_id), now)
+        move_entry(entry, NextState(status, now + delay, entry.assigned_agent_id), now)
         if reason and reason.strip():
             session.add(
                 AuditEntry(
@@ -350,8 +246,8 @@ def skip_entry(
                     details={"skipped": True, "reason": reason.strip()[:500]},
                 )
             )
-        _commit(session, entry_id)
-        return _state(entry)
+        commit_entry(session, entry_id)
+        return state_of(entry)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Next-entry selection: which entry an agent gets now, reserved so nobody else gets it.
 
 Rules, every time an entry is offered
-    1. expired reservations of the campaign return to the pool (a crashed client's entry);
+    1. expired reservations of the campaign return to the pool (a crashed client's entry), and
+       so do entries ``in_progress`` whose hold ran out (a desk that died on the call);
     2. the calling window is evaluated per *zone group*, not per entry: the campaign's groups
        (``dialer_campaign_zones``, a few dozen rows even for a million US numbers) are judged in
        Python with zoneinfo (:func:`rules.dialable_keys`: inside the window, allowed weekday,
@@ -147,7 +148,7 @@ class NextResult:
 
 
 def release_expired(session: Executor, campaign_id: uuid.UUID, now: datetime) -> int:
-    """Return reservations that ran out to the pool; returns how many."""
+    """Return reservations and in-progress holds that ran out to the pool; returns how many."""
     result = session.execute(statements()["release"], {"cid": campaign_id, "now": now})
     return int(result.rowcount)  # type: ignore[attr-defined]
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from agentdesk.app.bootstrap import connect
-from agentdesk.app.desktop import DesktopContext, start_desktop
+from agentdesk.app.desktop import DB_WORKERS, DesktopContext, start_desktop
 from agentdesk.app.records import PartyRef
 from agentdesk.calls.dto import CallbackRequest, CallFacts, WrapUp
 from agentdesk.config.settings import AgentSettings, LoggingSettings, Settings
@@ -98,3 +100,17 @@ def spin(loop: asyncio.AbstractEventLoop, until: Callable[[], bool], timeout: fl
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+def drain_executor(executor: Executor, workers: int = DB_WORKERS, timeout: float = 10) -> None:
+    """Return once every job submitted to ``executor`` before this call has finished, its done
+    callbacks included.
+
+    ``workers`` jobs meet the caller at a barrier: they can all be running only when no earlier
+    job holds a worker, because the pool starts jobs in the order they were submitted and runs a
+    job's done callbacks before taking the next one.
+    """
+    barrier = threading.Barrier(workers + 1, timeout=timeout)
+    for _ in range(workers):
+        executor.submit(barrier.wait)
+    barrier.wait()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTreeWidgetItem
 from sqlalchemy import select
@@ -13,7 +17,7 @@ from agentdesk.crm.models import Disposition
 from agentdesk.domain.enums import CallDirection
 from agentdesk.ui.lists.callbacks_panel import CallbacksPanel
 from tests.ui.conftest import Desk
-from tests.ui.desk_support import add_crm_callback, add_party
+from tests.ui.desk_support import add_crm_callback, add_party, drain_executor
 
 
 def _row(panel: CallbacksPanel, note: str) -> QTreeWidgetItem:
@@ -81,7 +85,9 @@ def test_reminder_fires_at_the_due_time(desk: Desk) -> None:
     panel.reminderTimer.setInterval(100)
     desk.wait(lambda: len(reminded) == 1, timeout=4000)
     assert "Callback due" in desk.window.statusBar().currentMessage()
-    desk.qtbot.wait(300)
+    ticks: list[None] = []  # connected after the check: a tick counted is a check done
+    panel.reminderTimer.timeout.connect(lambda: ticks.append(None))
+    desk.wait(lambda: len(ticks) >= 3)
     assert len(reminded) == 1  # once per callback
 
 
@@ -159,14 +165,23 @@ def test_recent_calls_show_disposition_labels_not_codes(desk: Desk) -> None:
     assert rows[2] is not None and rows[2].toolTip(4) == "no_answer"  # the code stays at hand
 
 
-def test_search_as_you_type_latest_query_wins(desk: Desk) -> None:
+def test_search_as_you_type_latest_query_wins(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
     add_party(desk.context, "Zelda", "Fitzgerald", "+12025550704", company="Jazz Age")
     add_party(desk.context, "Zora", "Hurston", "+12025550705")
     panel = desk.window.searchPanel
     desk.qtbot.keyClicks(panel.queryEdit, "Zel")
     desk.wait(lambda: [h.name for h in panel.hits] == ["Zelda Fitzgerald"])
     assert panel.statusLabel.text() == "1 found"
-    # Two queries in flight: only the later one's result is shown.
+    # Two queries in flight, the older one answering last: only the later one's result shows.
+    search = desk.context.services.search
+    real, older_may_answer = search.search, threading.Event()
+
+    def older_answers_last(text: str, limit: int = 50) -> Any:
+        if text == "Zora":
+            older_may_answer.wait(10)
+        return real(text, limit)
+
+    monkeypatch.setattr(search, "search", older_answers_last)
     panel.queryEdit.blockSignals(True)
     panel.queryEdit.setText("Zora")
     panel.run_query()
@@ -176,7 +191,9 @@ def test_search_as_you_type_latest_query_wins(desk: Desk) -> None:
     desk.wait(
         lambda: panel.statusLabel.text() == "1 found" and panel.hits[0].name.startswith("Zelda")
     )
-    desk.qtbot.wait(100)
+    older_may_answer.set()
+    drain_executor(desk.context.executor)  # both queries have finished...
+    QCoreApplication.sendPostedEvents()  # ...and their results reached the panel
     assert [h.name for h in panel.hits] == ["Zelda Fitzgerald"]
     panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
     panel.callButton.click()

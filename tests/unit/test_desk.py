@@ -45,6 +45,10 @@ class Desk:
     def wait(self, cond, timeout: float = 5) -> None:  # type: ignore[no-untyped-def]
         spin(self.loop, cond, timeout)
 
+    def drain(self) -> None:
+        """Until the phone events and the database work they started have been handled."""
+        self.loop.run_until_complete(self.controller.drained())
+
     def close(self) -> None:
         self.loop.run_until_complete(self.controller.shutdown())
         self.context.close()
@@ -114,7 +118,7 @@ def test_stale_pop_is_dropped_when_the_caller_hangs_up_first(desk: Desk) -> None
     assert call_id is not None
     desk.phone.remote_hangup(call_id)  # before the loop ran the lookup result
     desk.wait(lambda: desk.controller.state.status.value == "available")
-    desk.loop.run_until_complete(asyncio.sleep(0.2))
+    desk.drain()  # the lookup's result has come back, and was dropped
     assert desk.of(ScreenPopReady) == []
 
 
@@ -309,7 +313,7 @@ def test_an_invite_before_start_is_handled_after_login(tmp_path: Path) -> None:
         events: list[DeskEvent] = []
         controller.subscribe(events.append)
         call_id = phones[0].offer_call("+12025550290")  # the window is still being built
-        loop.run_until_complete(asyncio.sleep(0.05))
+        loop.run_until_complete(controller.drained())  # the INVITE reached the controller
         assert controller.call is None
         controller.start()
         assert controller.call is not None and controller.call.view.call_id == call_id

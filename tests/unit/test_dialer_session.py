@@ -15,7 +15,13 @@ from typing import Any
 import pytest
 
 from agentdesk.app.desk.controller import DeskController, WrapupForm
-from agentdesk.app.desk.events import CallFinished, DataChanged, DeskEvent, WrapupFinished
+from agentdesk.app.desk.events import (
+    CallFinished,
+    DataChanged,
+    DeskEvent,
+    DeskNotice,
+    WrapupFinished,
+)
 from agentdesk.app.desktop import DEMO_CAMPAIGN, DesktopContext, start_desktop
 from agentdesk.app.dialer.session import (
     DialerEvent,
@@ -25,6 +31,7 @@ from agentdesk.app.dialer.session import (
     attempt_outcome,
 )
 from agentdesk.db.engine import unit_of_work
+from agentdesk.dialer import campaign_wrapup
 from agentdesk.dialer.campaigns import NotAssignedError, get_campaign
 from agentdesk.dialer.dnc import add_numbers
 from agentdesk.dialer.models import DncNumber
@@ -84,6 +91,13 @@ class Dialer:
     def settle(self) -> None:
         """Let the session's database work finish."""
         self.wait(lambda: not self.session.busy)
+
+    def drain(self) -> None:
+        """Until the desk and the session are quiet: phone events handled, database work and
+        the work its results started delivered (checked twice: each may start the other's)."""
+        for _ in range(2):
+            self.loop.run_until_complete(self.controller.drained())
+            self.loop.run_until_complete(self.session.drained())
 
     def start(self, name: str) -> None:
         campaigns = self.context.executor.submit(self.session.campaigns).result(10)
@@ -234,8 +248,9 @@ def test_progressive_dials_the_next_entry_when_the_wrapup_is_saved(dialer: Diale
     first = dialer.wait_dialled(1)  # no countdown: at once
     assert first.remote == loaded.phones[0]
     dialer.answer_and_hang_up(first)
-    dialer.loop.run_until_complete(asyncio.sleep(0.3))
+    dialer.drain()
     assert len(dialer.outbound(1)) == 1, "dialled during the wrap-up"
+    assert dialer.session.view.phase is DialerPhase.WRAP_UP and dialer.session.timer_due is None
     dialer.controller.save_wrapup(WrapupForm("not_interested"))
     second = dialer.wait_dialled(2)
     assert second.remote == loaded.phones[1]
@@ -286,8 +301,9 @@ def test_manual_lists_entries_then_dials_the_pick(dialer: Dialer) -> None:
     assert sorted(e.phone for e in choices) == sorted(loaded.phones)
     assert {e.name for e in choices} == {"Ada Lovelace", "Grace Hopper", "Alan Turing"}
     assert all(entry_row(dialer.context, p).status == "new" for p in loaded.phones)
-    dialer.loop.run_until_complete(asyncio.sleep(0.4))
+    dialer.drain()
     assert dialer.outbound() == [], "manual mode waits for the agent's pick"
+    assert _choosing(dialer) and dialer.session.view.entry is None
 
     picked = choices[1]
     assert dialer.session.pick(picked.id) is None
@@ -469,7 +485,9 @@ def test_an_inbound_call_holds_the_countdown(tmp_path: Path) -> None:
         inbound = dialer.phone.offer_call("+13125550100")
         assert inbound is not None
         dialer.wait(lambda: dialer.session.view.countdown_deadline is None)
-        dialer.loop.run_until_complete(asyncio.sleep(0.8))
+        dialer.drain()
+        # Held, not running: no timer is left that could dial while the call rings.
+        assert dialer.session.timer_due is None
         assert dialer.outbound() == []
         dialer.controller.reject()
         dialer.wait(lambda: dialer.session.view.countdown_deadline is not None)
@@ -544,5 +562,66 @@ def test_a_dial_the_phone_refuses_is_a_failed_attempt(tmp_path: Path) -> None:
         [attempt] = attempts_of(dialer.context, row.id)
         assert (attempt.outcome, attempt.sip_code) == ("failed", None)
         dialer.wait(lambda: dialer.session.view.phase is DialerPhase.NOTHING)
+    finally:
+        dialer.close()
+
+
+def test_a_failed_campaign_wrapup_saves_nothing_and_can_be_saved_again(
+    dialer: Dialer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded = make_campaign(dialer.context, mode="manual")
+    dialer.start(loaded.name)
+    dialer.wait(lambda: _choosing(dialer))
+    picked = next(e for e in dialer.session.view.choices if e.phone == loaded.phones[0])
+    assert dialer.session.pick(picked.id) is None
+    dialer.answer_and_hang_up(dialer.wait_dialled())
+    real = campaign_wrapup.write_disposition
+
+    def database_went_away(*args: Any, **kwargs: Any) -> Any:
+        real(*args, **kwargs)
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(campaign_wrapup, "write_disposition", database_went_away)
+    assert dialer.controller.save_wrapup(WrapupForm("sale", "good talk")) is None
+    dialer.wait(lambda: [e for e in dialer.desk_events if isinstance(e, DeskNotice) and e.error])
+    dialer.drain()
+    # One unit of work: neither the call nor the entry's move was kept; the wrap-up stays open.
+    assert calls_of(dialer.context) == []
+    row = entry_row(dialer.context, loaded.phones[0])
+    assert (row.status, row.last_disposition) == ("in_progress", None)
+    assert dialer.controller.wrapup is not None
+    assert not [e for e in dialer.desk_events if isinstance(e, WrapupFinished)]
+
+    monkeypatch.setattr(campaign_wrapup, "write_disposition", real)
+    assert dialer.controller.save_wrapup(WrapupForm("sale", "good talk")) is None
+    dialer.wait(lambda: entry_row(dialer.context, loaded.phones[0]).status == "done")
+    [call] = calls_of(dialer.context)
+    assert call.notes == "good talk"
+    [attempt] = attempts_of(dialer.context, row.id)
+    assert (attempt.call_id, attempt.disposition_code) == (call.id, "sale")
+
+
+def test_the_dialled_entry_stays_held_while_the_call_lasts(tmp_path: Path) -> None:
+    dialer = Dialer(tmp_path, renew_hold_every=0.05)
+    try:
+        loaded = make_campaign(dialer.context, mode="progressive")
+        dialer.start(loaded.name)
+        call = dialer.wait_dialled()
+        first = entry_row(dialer.context, loaded.phones[0])
+        assert first.status == "in_progress" and first.reserved_until is not None
+        held = first.reserved_until
+        dialer.shift = timedelta(minutes=3)  # the call goes on: the hold moves with it
+        dialer.wait(
+            lambda: (
+                (entry_row(dialer.context, loaded.phones[0]).reserved_until or held)
+                > held + timedelta(minutes=2)
+            )
+        )
+        dialer.answer_and_hang_up(call)
+        assert dialer.controller.save_wrapup(WrapupForm("sale")) is None
+        dialer.wait_dialled(2)  # the next entry: the first one's call and hold are over
+        dialer.drain()
+        row = entry_row(dialer.context, loaded.phones[0])
+        assert (row.status, row.reserved_until, row.reserved_by_id) == ("done", None, None)
     finally:
         dialer.close()

@@ -1,0 +1,234 @@
+"""Softphone events, on the loop thread: one ``match`` sends each event type to its handler.
+
+The flow (see docs/architecture.md): ``CallOffered`` -> agent state ringing -> caller lookup on
+the executor -> ``ScreenPopReady`` while the call lives. ``CallEnded`` -> wrap-up for an
+answered call; an unanswered one is logged at once (no wrap-up). A call offered while the agent
+is not available is refused with 480.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from agentdesk.app.desk.core import DeskCore, LiveCall
+from agentdesk.app.desk.events import (
+    CallChanged,
+    CallFinished,
+    CallPhase,
+    CallView,
+    DataChanged,
+    DeskNotice,
+)
+from agentdesk.app.desk.outbound import Outbound
+from agentdesk.app.desk.screen_pop import ScreenPops
+from agentdesk.app.desk.wrapup import Wrapups, call_facts
+from agentdesk.app.event_log import CALL_ANSWERED, CALL_ENDED, CALL_OFFERED
+from agentdesk.domain import agent_state as ast
+from agentdesk.domain.changes import CALLS
+from agentdesk.domain.phone import try_normalize
+from agentdesk.telephony import port
+
+NOT_AVAILABLE_CODE = 480
+
+
+class PhoneEvents:
+    """Applies softphone events to the desk: agent state, the live call, pops, wrap-up."""
+
+    def __init__(
+        self,
+        core: DeskCore,
+        pops: ScreenPops,
+        outbound: Outbound,
+        wrapups: Wrapups,
+        *,
+        auto_answer_seconds: float | None,
+        answer: Callable[[], None],
+    ) -> None:
+        self._core = core
+        self._pops = pops
+        self._outbound = outbound
+        self._wrapups = wrapups
+        self._auto_answer = auto_answer_seconds
+        self._answer = answer
+
+    def dispatch(self, event: port.SoftphoneEvent) -> None:
+        match event:
+            case port.RegistrationChanged():
+                self.on_registration_changed(event)
+            case port.CallOffered():
+                self.on_call_offered(event)
+            case port.CallDialed():
+                self.on_call_dialed(event)
+            case port.CallRinging():
+                pass  # the phase stays DIALING until the answer: nothing to show
+            case port.CallAnswered():
+                self.on_call_answered(event)
+            case port.CallHeld():
+                self.on_call_held(event)
+            case port.CallResumed():
+                self.on_call_resumed(event)
+            case port.CallMuted() | port.CallUnmuted():
+                if self._core.current(event.call_id):
+                    self._core.update(muted=isinstance(event, port.CallMuted))
+            case port.RecordingStarted():
+                self.on_recording_started(event)
+            case port.RecordingStopped():
+                self.on_recording_stopped(event)
+            case port.TransferProgress():
+                if self._core.current(event.call_id):
+                    self._core.update(transfer_status=f"{event.code} {event.reason}".strip())
+            case port.TransferCompleted():
+                self.on_transfer_completed(event)
+            case port.DtmfReceived():
+                if self._core.current(event.call_id):
+                    self._core.emit(DeskNotice(f"caller pressed {event.digit}"))
+            case port.CallEnded():
+                self.on_call_ended(event)
+
+    def on_registration_changed(self, event: port.RegistrationChanged) -> None:
+        detail = f"{event.code} {event.reason}".strip() if event.code else ""
+        self._core.publish_registration(event.state.value, detail)
+
+    def on_call_offered(self, event: port.CallOffered) -> None:
+        core = self._core
+        core.events.emit(
+            CALL_OFFERED,
+            event.sip_call_id,
+            ts=event.received_at,
+            remote=event.remote_number,
+            call_id=event.call_id,
+        )
+        if core.closing or not core.set_state(ast.CallOffered(event.call_id)):
+            core.command(core.phone.reject(event.call_id, NOT_AVAILABLE_CODE), "reject")
+            core.emit(DeskNotice(f"call from {event.remote_number or 'unknown'} refused"))
+            return
+        remote = event.remote_number or event.remote_user or ""
+        number = try_normalize(remote, core.region) if event.remote_number else None
+        call = LiveCall(
+            view=CallView(
+                call_id=event.call_id,
+                sip_call_id=event.sip_call_id,
+                inbound=True,
+                remote=number.e164 if number else remote,
+                display_name=event.remote_display_name,
+                phase=CallPhase.RINGING,
+                started=core.now(),
+            ),
+            started_at=datetime.fromtimestamp(event.received_at, UTC),
+            number_e164=number.e164 if number else None,
+            dialed=event.dialed_number,
+            context=event.context,
+        )
+        core.call = call
+        core.emit(CallChanged(call.view))
+        self._pops.look_up(call)
+        if self._auto_answer is not None:
+            core.loop.call_later(self._auto_answer, self._auto_answer_due, event.call_id)
+
+    def _auto_answer_due(self, call_id: str) -> None:
+        call = self._core.current(call_id)
+        if call is not None and call.view.phase is CallPhase.RINGING:
+            self._answer()
+
+    def on_call_dialed(self, event: port.CallDialed) -> None:
+        call = self._core.call
+        if call is None and self._outbound.dialing:
+            self._outbound.on_dialed(event)
+        elif call is not None and call.view.call_id != event.call_id:
+            # Call waiting is off, so a second outbound leg is the consult call.
+            self._core.update(consult_call_id=event.call_id, consult_connected=False)
+        elif call is not None:
+            self._core.update(sip_call_id=event.sip_call_id)
+
+    def on_call_answered(self, event: port.CallAnswered) -> None:
+        core = self._core
+        call = core.call
+        if call is None:
+            return
+        if event.call_id == call.view.consult_call_id:
+            core.update(consult_connected=True)
+            return
+        if event.call_id != call.view.call_id:
+            return
+        core.set_state(ast.CallAnswered(event.call_id))
+        call.answered_at = datetime.now(UTC)
+        core.events.emit(CALL_ANSWERED, call.view.sip_call_id, call_id=event.call_id)
+        core.update(phase=CallPhase.TALKING, answered=core.now())
+
+    def on_call_held(self, event: port.CallHeld) -> None:
+        call = self._core.current(event.call_id)
+        if call is None:
+            return
+        self._core.set_state(ast.CallHeld(event.call_id))
+        call.held_since = self._core.now()
+        self._core.update(phase=CallPhase.HELD)
+
+    def on_call_resumed(self, event: port.CallResumed) -> None:
+        call = self._core.current(event.call_id)
+        if call is None:
+            return
+        self._core.set_state(ast.CallResumed(event.call_id))
+        self._core.end_hold(call)
+        self._core.update(phase=CallPhase.TALKING)
+
+    def on_recording_started(self, event: port.RecordingStarted) -> None:
+        call = self._core.current(event.call_id)
+        if call is not None:
+            call.recording_path = str(event.path)
+            self._core.update(recording=True)
+
+    def on_recording_stopped(self, event: port.RecordingStopped) -> None:
+        wrapped = self._core.wrapup_call
+        if self._core.current(event.call_id) is not None:
+            self._core.update(recording=False)
+        elif wrapped is not None and wrapped.view.call_id == event.call_id:
+            wrapped.recording_path = str(event.path)
+
+    def on_transfer_completed(self, event: port.TransferCompleted) -> None:
+        if self._core.current(event.call_id):
+            self._core.update(transfer_status="transferred" if event.success else "transfer failed")
+            if not event.success:
+                self._core.emit(DeskNotice(f"transfer failed ({event.code})", error=True))
+
+    def on_call_ended(self, event: port.CallEnded) -> None:
+        core = self._core
+        call = core.call
+        if call is None:
+            return
+        if event.call_id == call.view.consult_call_id:
+            core.update(consult_call_id=None, consult_connected=False)
+            return
+        if event.call_id != call.view.call_id:
+            return
+        core.end_hold(call)
+        ended_at = call.ended_at = datetime.now(UTC)
+        call.end_reason = f"{event.outcome.value}: {event.sip_code} {event.reason}".strip()[:100]
+        core.events.emit(
+            CALL_ENDED, call.view.sip_call_id, call_id=event.call_id, outcome=event.outcome.value
+        )
+        core.call = None
+        call.view = replace(call.view, phase=CallPhase.ENDED)
+        core.emit(
+            CallFinished(
+                call_id=event.call_id,
+                inbound=call.view.inbound,
+                outcome=event.outcome.value,
+                sip_code=event.sip_code,
+                answered=call.answered_at is not None,
+                started_at=call.started_at,
+                ended_at=ended_at,
+            )
+        )
+        core.emit(CallChanged(None))
+        if call.answered_at is None:
+            core.set_state(ast.CallFailed(event.call_id))
+            calls, facts = core.services.calls, call_facts(call, core.agent)
+            core.background(
+                lambda: calls.start_call(facts),
+                lambda row: core.emit(DataChanged(frozenset({CALLS}), event.call_id, row.id)),
+            )
+            return
+        core.set_state(ast.CallEnded(event.call_id, core.now()))
+        self._wrapups.begin(call)

@@ -1,0 +1,317 @@
+"""Dialling an entry through the desk, and what follows: the attempt, the wrap-up, the link.
+
+``start_dialing`` (the last DNC check) runs on the executor, then :meth:`DeskController.dial`
+with the entry's record as the party, so the desk's screen pop, call log and wrap-up work as
+for any outbound call. When the call ends the desk's ``CallFinished`` gives the SIP outcome,
+recorded with ``record_attempt`` (which applies the retry rules). The desk does not wrap up
+unanswered calls, so for them the retry rules alone decide the entry's next state.
+
+An answered call's wrap-up is saved by this part (the desk's
+:class:`~agentdesk.app.desk.wrapup.WrapupOwner` hook): the call record and the entry's move by
+the disposition in one unit of work (:func:`~agentdesk.dialer.campaign_wrapup.
+save_campaign_wrapup`). Its callback belongs to the campaign entry, not to the CRM callback
+list: one callback, dialled by the dialer, so the DNC lists and calling hours are checked again
+when it falls due and the call counts as an attempt of the campaign.
+
+While the call and its wrap-up last, the entry's in-progress hold is renewed; a desk that dies
+stops renewing, and the entry returns to the pool when the hold runs out.
+
+The attempt of an unanswered call is linked to the row the desk logs for it (its
+``DataChanged`` names it; it may come before or after the attempt is recorded).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from agentdesk.app.desk.events import (
+    CallFinished,
+    CallPhase,
+    CallView,
+    WrapupFinished,
+    WrapupStarted,
+)
+from agentdesk.app.desk.wrapup import WrapupSaver
+from agentdesk.app.dialer.core import DialerCore, Dialling, log
+from agentdesk.app.dialer.views import (
+    DialerPhase,
+    EntryResult,
+    attempt_outcome,
+    describe,
+    party_of,
+    who,
+)
+from agentdesk.calls.dto import WrapUp, WrapUpSaved
+from agentdesk.dialer.campaign_wrapup import save_campaign_wrapup
+from agentdesk.dialer.entry_state import DoNotCallError, EntryState
+from agentdesk.dialer.outcomes import (
+    CampaignProgress,
+    campaign_progress,
+    keep_in_progress,
+    link_attempt_call,
+    record_attempt,
+    start_dialing,
+)
+from agentdesk.dialer.rules import Outcome
+from agentdesk.dialer.selection import OfferedEntry
+
+MAX_PENDING_LINKS = 50
+MIN_HOLD_RENEWAL_S = 1.0
+
+
+@dataclass
+class _Link:
+    """The two halves of an unanswered call's attempt-to-call-row link, as they arrive."""
+
+    attempt_id: uuid.UUID | None = None
+    record_id: uuid.UUID | None = None
+
+
+class CampaignCalls:
+    """The dialler's calls on the desk, from the last checks to the entry's next state."""
+
+    def __init__(
+        self,
+        core: DialerCore,
+        *,
+        on_free: Callable[[], None],
+        on_lost: Callable[[BaseException], None],
+        renew_hold_every: float | None = None,
+    ) -> None:
+        self._core = core
+        self._renew_every = renew_hold_every  # None: at half of what is left of the hold
+        self._on_free = on_free  # the dialer may go on: take the next entry
+        self._on_lost = on_lost  # the entry could not be dialled
+        self._links: dict[str, _Link] = {}  # desk call id -> its attempt / call row so far
+
+    def dial_entry(self, entry: OfferedEntry, *, show: bool = True) -> None:
+        """Dial the reserved entry; ``show=False`` for a call the stopped dialer places for
+        the Callbacks tab: its phase stays, so it does not resume after the call."""
+        core = self._core
+        core.cancel_timer()
+        dial = core.dial = Dialling(entry)
+        if show:
+            core.set(phase=DialerPhase.DIALING, countdown_deadline=None)
+        sessions, agent = core.sessions, core.agent
+
+        def work() -> EntryState:
+            return start_dialing(sessions, entry.id, agent, now=core.clock())
+
+        def started(state: EntryState) -> None:
+            if core.dial is not dial:
+                return
+            dial.placed = True
+            self._renew_hold_later(dial, state)
+            why = core.controller.dial(entry.phone, party_of(entry))
+            if why is not None:
+                # Something took the line during the last check (an inbound call): the entry
+                # is in progress, so it is closed as our failure and retried by the rules.
+                core.notice(f"{entry.phone} was not dialled: {why}", error=True)
+                self.record(dial, Outcome.FAILED, None, None, None)
+
+        def refused(error: BaseException) -> None:
+            if core.dial is not dial:
+                return
+            if isinstance(error, DoNotCallError):
+                core.set(last_result=EntryResult(who(entry), "dnc", "dnc"))
+            self._on_lost(error)
+
+        core.background(work, started, refused)
+
+    # -- the in-progress hold ------------------------------------------------------------------
+
+    def _renew_hold_later(self, dial: Dialling, state: EntryState) -> None:
+        if state.held_until is None:
+            return
+        delay = self._renew_every
+        if delay is None:
+            half = (state.held_until - self._core.clock()).total_seconds() / 2
+            delay = max(MIN_HOLD_RENEWAL_S, half)
+        dial.hold = self._core.loop.call_later(delay, self._renew_hold, dial)
+
+    def _renew_hold(self, dial: Dialling) -> None:
+        core = self._core
+        dial.hold = None
+        if core.dial is not dial:
+            return
+        sessions, agent, entry_id = core.sessions, core.agent, dial.entry.id
+
+        def renewed(state: EntryState) -> None:
+            if core.dial is dial:
+                self._renew_hold_later(dial, state)
+
+        core.background(
+            lambda: keep_in_progress(sessions, entry_id, agent, now=core.clock()),
+            renewed,
+            lambda error: log.info("hold of %s not renewed: %s", entry_id, error),
+        )
+
+    # -- the desk's events ---------------------------------------------------------------------
+
+    def on_call_changed(self, call: CallView) -> None:
+        core, dial = self._core, self._core.dial
+        if dial is None:
+            return
+        if dial.placed and dial.call_id is None and not call.inbound:
+            dial.call_id = call.call_id
+            self._links[call.call_id] = _Link()
+            while len(self._links) > MAX_PENDING_LINKS:  # halves that never came
+                del self._links[next(iter(self._links))]
+        if call.call_id == dial.call_id and call.phase is CallPhase.TALKING:
+            dial.answered = True
+            if core.view.phase is DialerPhase.DIALING:
+                core.set(phase=DialerPhase.ON_CALL)
+
+    def on_call_finished(self, event: CallFinished) -> None:
+        dial = self._core.dial
+        if dial is not None and event.call_id == dial.call_id:
+            code = 200 if event.answered else event.sip_code
+            outcome = attempt_outcome(event.outcome)
+            self.record(dial, outcome, code, event.started_at, event.ended_at)
+
+    def on_dial_failed(self) -> None:
+        dial = self._core.dial
+        if dial is not None and dial.placed and dial.call_id is None:
+            self.record(dial, Outcome.FAILED, None, None, None)
+
+    def on_wrapup_started(self, event: WrapupStarted) -> None:
+        core, dial = self._core, self._core.dial
+        if dial is not None and event.wrapup.call_id == dial.call_id and core.view.running:
+            core.set(phase=DialerPhase.WRAP_UP)  # a paused dialer (a Callbacks-tab call) stays
+
+    def on_wrapup_finished(self, event: WrapupFinished) -> None:
+        dial = self._core.dial
+        if dial is not None and event.call_id == dial.call_id:
+            dial.wrapped = True
+            self._conclude(dial)
+
+    def link(
+        self,
+        call_id: str,
+        *,
+        attempt_id: uuid.UUID | None = None,
+        record_id: uuid.UUID | None = None,
+    ) -> None:
+        """Link an unanswered call's attempt to its call row once both are known."""
+        link = self._links.get(call_id)
+        if link is None:
+            return  # not a call the dialer placed
+        link.attempt_id = attempt_id or link.attempt_id
+        link.record_id = record_id or link.record_id
+        if link.attempt_id is None or link.record_id is None:
+            return
+        del self._links[call_id]
+        attempt, row, sessions = link.attempt_id, link.record_id, self._core.sessions
+        self._core.background(
+            lambda: link_attempt_call(sessions, attempt, row),
+            None,
+            lambda error: log.warning("attempt %s not linked to call %s: %s", attempt, row, error),
+        )
+
+    # -- the attempt and the wrap-up -----------------------------------------------------------
+
+    def record(
+        self,
+        dial: Dialling,
+        outcome: Outcome,
+        sip_code: int | None,
+        started_at: datetime | None,
+        ended_at: datetime | None,
+    ) -> None:
+        core, entry = self._core, dial.entry
+        sessions, agent = core.sessions, core.agent
+
+        def work() -> tuple[EntryState, CampaignProgress]:
+            state = record_attempt(
+                sessions,
+                entry.id,
+                outcome,
+                sip_code,
+                agent=agent,
+                started_at=started_at,
+                ended_at=ended_at,
+                now=core.clock(),
+            )
+            return state, campaign_progress(sessions, entry.campaign)
+
+        def done(result: tuple[EntryState, CampaignProgress]) -> None:
+            state, progress = result
+            dial.recorded = state
+            if dial.call_id is not None:
+                if outcome is Outcome.ANSWERED:  # linked by the wrap-up's call row
+                    self._links.pop(dial.call_id, None)
+                else:
+                    self.link(dial.call_id, attempt_id=state.attempt_id)
+            core.set_result(entry, progress, describe(entry, outcome, state))
+            if outcome is not Outcome.ANSWERED:
+                self._finish(dial)
+            elif dial.wrapped:
+                self._conclude(dial)
+            elif core.view.phase is DialerPhase.DIALING:
+                core.set(phase=DialerPhase.WRAP_UP)
+
+        def failed(error: BaseException) -> None:
+            core.notice(f"the attempt on {entry.phone} was not recorded: {error}", error=True)
+            self._finish(dial)
+
+        dial.attempt = core.background(work, done, failed)
+
+    def wrapup_saver(self, call_id: str) -> WrapupSaver | None:
+        """The desk's hook: the wrap-up of a call this dialer placed is saved here."""
+        core, dial = self._core, self._core.dial
+        if dial is None or dial.call_id != call_id:
+            return None
+        sessions, agent, entry = core.sessions, core.agent, dial.entry
+
+        def save(wrapup: WrapUp, callback_due: datetime | None) -> WrapUpSaved:
+            # The disposition applies to the attempt, so its recording must be done. It was
+            # submitted when the call ended, before any wrap-up could be saved, and the worker
+            # pool starts work in order, so this waits at most for a running job.
+            if dial.attempt is not None:
+                with contextlib.suppress(Exception):  # not recorded: the entry refuses below
+                    dial.attempt.result()
+            result = save_campaign_wrapup(
+                sessions, entry.id, wrapup, agent=agent, callback_at=callback_due, now=core.clock()
+            )
+            progress = None
+            with contextlib.suppress(Exception):  # the wrap-up is saved: counts may wait
+                progress = campaign_progress(sessions, entry.campaign)
+            dial.saved = (result, progress)
+            return result.saved
+
+        return save
+
+    def _conclude(self, dial: Dialling) -> None:
+        """The attempt is recorded and the wrap-up saved: show where the entry stands."""
+        if dial.recorded is None:
+            return  # the attempt's recording concludes it
+        if dial.saved is None:  # the save did not reach the campaign: nothing to show
+            self._finish(dial)
+            return
+        result, progress = dial.saved
+        entry = dial.entry
+        if result.entry is not None:
+            code = result.saved.call.disposition_code or ""
+            self._core.set_result(entry, progress, describe(entry, code, result.entry))
+        else:
+            self._core.notice(
+                f"the wrap-up was not applied to {entry.phone}: {result.refused}", error=True
+            )
+        self._finish(dial)
+
+    def _finish(self, dial: Dialling) -> None:
+        core = self._core
+        if dial.hold is not None:
+            dial.hold.cancel()
+            dial.hold = None
+        if core.dial is not dial:
+            return
+        core.dial = None
+        core.set(entry=None)
+        if core.view.running:
+            core.set(phase=DialerPhase.WAITING)
+            self._on_free()

@@ -1,0 +1,81 @@
+"""A campaign call's wrap-up: the call record and the entry's next state in one unit of work.
+
+The call, its disposition, notes, case and audit entry (:func:`agentdesk.calls.wrapup.
+write_wrapup`) and the entry's move by the disposition, with its last attempt linked to the call
+(:func:`agentdesk.dialer.entry_state.write_disposition`), commit together or not at all: a
+crash or a database error between them leaves neither, and the entry stays ``in_progress``
+until its desk saves again or its hold runs out (then it returns to the pool).
+
+One refusal is not a failure of the wrap-up: when the entry cannot take the disposition
+because it moved on meanwhile (its hold ran out and another agent has it, or someone else
+changed it: :class:`~agentdesk.dialer.entry_state.EntryStateError`), the agent's record of the
+call must not be lost to the campaign's bookkeeping. That transaction is rolled back whole and
+the wrap-up is saved alone; :attr:`CampaignWrapupSaved.refused` says why the entry was left.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from agentdesk.calls.dto import WrapUp, WrapUpSaved
+from agentdesk.calls.wrapup import write_wrapup
+from agentdesk.db.engine import unit_of_work
+from agentdesk.dialer.entry_state import EntryState, EntryStateError, stale, write_disposition
+from agentdesk.domain.clock import utcnow
+
+MISSING_CALLBACK_DELAY = timedelta(days=1)
+"""A callback code saved without a time (the desk's form allows it) calls back after this."""
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignWrapupSaved:
+    """The saved wrap-up, and where the entry stands (``None`` when it was ``refused``)."""
+
+    saved: WrapUpSaved
+    entry: EntryState | None
+    refused: str | None = None
+
+
+def save_campaign_wrapup(
+    sessions: sessionmaker[Session],
+    entry_id: uuid.UUID,
+    wrapup: WrapUp,
+    *,
+    agent: str,
+    callback_at: datetime | None,
+    now: datetime | None = None,
+) -> CampaignWrapupSaved:
+    """Save the wrap-up of a call placed for ``entry_id`` and apply its disposition to the entry.
+
+    ``wrapup`` carries no CRM callback: ``callback_at`` (the time the agent chose) makes the
+    entry the agent's callback when the code asks for one. The attempt must be recorded first
+    (:func:`~agentdesk.dialer.outcomes.record_attempt`): the disposition applies to it.
+    Raises what :func:`~agentdesk.calls.wrapup.write_wrapup` raises (nothing is saved then).
+    """
+    now = now or utcnow()
+    try:
+        try:
+            with unit_of_work(sessions) as session:
+                saved = write_wrapup(session, wrapup)
+                state = write_disposition(
+                    session,
+                    entry_id,
+                    saved.call.disposition_code or wrapup.disposition_code,
+                    agent=agent,
+                    callback_at=callback_at,
+                    call_id=saved.call.id,
+                    now=now,
+                    missing_callback_delay=MISSING_CALLBACK_DELAY,
+                )
+        except StaleDataError:  # at the commit: someone else changed the entry meanwhile
+            raise stale(entry_id) from None
+    except EntryStateError as refusal:
+        with unit_of_work(sessions) as session:
+            alone = write_wrapup(session, wrapup)
+        return CampaignWrapupSaved(alone, None, str(refusal))
+    return CampaignWrapupSaved(saved, state)
