@@ -7,12 +7,12 @@ from typing import Any
 
 from agentdesk.cli.common import EXIT_OK, CliError, open_database, print_json, region_of
 from agentdesk.config.settings import Settings
+from agentdesk.db.errors import RequestError
 
 
 def _dialer_command(args: argparse.Namespace, settings: Settings) -> tuple[dict[str, Any], int]:
     from agentdesk.crm.importing.csv_reader import ImportFileError
     from agentdesk.dialer import commands
-    from agentdesk.dialer.campaigns import DialerError
 
     db = open_database(args, settings)
     try:
@@ -54,7 +54,7 @@ def _dialer_command(args: argparse.Namespace, settings: Settings) -> tuple[dict[
             )
             return result, EXIT_OK
         return commands.campaign_status(db.sessions, args.name), EXIT_OK
-    except (DialerError, ImportFileError) as exc:
+    except (RequestError, ImportFileError) as exc:
         raise CliError(str(exc)) from None
     finally:
         db.dispose()

@@ -25,7 +25,7 @@ class UnknownAgentError(RequestError):
     """No active user has that username or id."""
 
     def __init__(self, agent: AgentRef) -> None:
-        super().__init__(f"no active user {agent!s}")
+        super().__init__(f"no active user '{agent}'")
         self.agent = agent
 
 

@@ -65,7 +65,7 @@ def agent_callbacks(
     Overdue is judged as for CRM callbacks (``grace`` after the due time). Entries of deleted
     campaigns are left out; those of paused campaigns are listed (``campaign_active`` false):
     they are still the agent's promise, the dialer just will not dial them yet. Raises
-    :class:`~agentdesk.dialer.campaigns.UnknownAgentError` for an unknown agent.
+    :class:`~agentdesk.crm.users.UnknownAgentError` for an unknown agent.
     """
     now = now or utcnow()
     with sessions() as session:

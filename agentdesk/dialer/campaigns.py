@@ -13,7 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import Team, User
+from agentdesk.crm.users import find_user
 from agentdesk.db.engine import unit_of_work
+from agentdesk.db.errors import RequestError
 from agentdesk.dialer.models import Campaign, CampaignAssignment
 from agentdesk.dialer.rules import (
     ALL_WEEKDAYS,
@@ -31,7 +33,7 @@ DEFAULT_WINDOW = "08:00-21:00"
 MINUTES_PER_DAY = 24 * 60
 
 
-class DialerError(ValueError):
+class DialerError(RequestError):
     """A dialer request that cannot be carried out; the message is for the user."""
 
 
@@ -39,12 +41,6 @@ class UnknownCampaignError(DialerError):
     def __init__(self, name: str) -> None:
         super().__init__(f"no campaign named {name!r}")
         self.name = name
-
-
-class UnknownAgentError(DialerError):
-    def __init__(self, agent: str) -> None:
-        super().__init__(f"no active user {agent!r}")
-        self.agent = agent
 
 
 class NotAssignedError(DialerError):
@@ -132,12 +128,8 @@ def load_campaign(session: Session, name: str) -> Campaign:
 
 
 def load_agent(session: Session, username: str) -> User:
-    user = session.scalar(
-        select(User).where(User.username == username, User.active, User.deleted_at.is_(None))
-    )
-    if user is None:
-        raise UnknownAgentError(username)
-    return user
+    """The active user ``username``; :class:`~agentdesk.crm.users.UnknownAgentError` otherwise."""
+    return find_user(session, username)
 
 
 def check_assigned(session: Session, campaign: Campaign, agent: User) -> None:

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from agentdesk.crm.models import Disposition, User
+from agentdesk.calls.dispositions import active_disposition
+from agentdesk.crm.models import User
 from agentdesk.dialer.campaigns import DialerError, load_agent, policy_of
 from agentdesk.dialer.dnc import is_listed
 from agentdesk.dialer.models import Attempt, Campaign, CampaignEntry, DncNumber
@@ -37,12 +38,6 @@ class EntryStateError(DialerError):
 
 class DoNotCallError(DialerError):
     """The number is on a do-not-call list: the entry was marked and must not be dialled."""
-
-
-class UnknownDispositionError(DialerError):
-    def __init__(self, code: str) -> None:
-        super().__init__(f"unknown or inactive disposition code {code!r}")
-        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,13 +152,7 @@ def check_held_by(entry: CampaignEntry, agent: User) -> None:
 
 
 def disposition_flags(session: Session, code: str) -> DispositionFlags:
-    row = session.scalar(
-        select(Disposition).where(
-            Disposition.code == code, Disposition.active, Disposition.deleted_at.is_(None)
-        )
-    )
-    if row is None:
-        raise UnknownDispositionError(code)
+    row = active_disposition(session, code)
     return DispositionFlags(
         code=row.code,
         is_final=row.is_final,

@@ -36,7 +36,6 @@ from agentdesk.dialer.dnc import is_listed
 from agentdesk.dialer.entry_state import DoNotCallError as DoNotCallError
 from agentdesk.dialer.entry_state import EntryState as EntryState
 from agentdesk.dialer.entry_state import EntryStateError as EntryStateError
-from agentdesk.dialer.entry_state import UnknownDispositionError as UnknownDispositionError
 from agentdesk.dialer.entry_state import (
     check_held_by,
     commit_entry,

@@ -18,9 +18,9 @@ from sqlalchemy import Connection, Row, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from agentdesk.crm.users import UnknownAgentError
 from agentdesk.dialer.campaigns import (
     NotAssignedError,
-    UnknownAgentError,
     UnknownCampaignError,
     window_from,
 )

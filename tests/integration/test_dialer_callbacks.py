@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.callbacks import CallbackState
 from agentdesk.crm.models import Callback, User
+from agentdesk.crm.users import UnknownAgentError
 from agentdesk.db.engine import unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.dialer import outcomes
 from agentdesk.dialer.callbacks import agent_callbacks
-from agentdesk.dialer.campaigns import UnknownAgentError, create_campaign, set_active
+from agentdesk.dialer.campaigns import create_campaign, set_active
 from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.dialer.models import Campaign, CampaignEntry
 from agentdesk.dialer.picking import reserve_entry

@@ -215,7 +215,7 @@ def test_bad_input_is_refused_before_anything_is_written(
         )
     with pytest.raises(CallLogError, match="call id or the call's facts"):
         log.save_wrapup(WrapUp(disposition_code="sale"))
-    with pytest.raises(RequestError, match="no active user carol"):
+    with pytest.raises(RequestError, match="no active user 'carol'"):
         log.save_wrapup(WrapUp(disposition_code="sale", facts=facts(agent="carol")))
     assert count(sessions, Call) == 0
 

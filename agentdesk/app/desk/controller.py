@@ -46,18 +46,6 @@ from agentdesk.telephony import port
 SHUTDOWN_POLL_S = 0.02
 
 
-def sip_mode(phone: port.Softphone) -> tuple[str, str]:
-    """The phone's ``[sip] mode`` and, in direct mode, where it listens (``address:port``).
-
-    The one place that probes the phone's configuration: the ``Softphone`` port does not
-    declare ``config`` yet (a typed ``config: SipConfig`` is being added to it); once it does,
-    this is ``phone.config.mode`` and ``phone.config.bind_address``/``port`` without getattr.
-    """
-    config = getattr(phone, "config", None)
-    where = f"{getattr(config, 'bind_address', '')}:{getattr(config, 'port', '')}"
-    return str(getattr(config, "mode", "direct")), where
-
-
 class DeskController:
     """Owns the agent state and the current call; the UI renders its events."""
 
@@ -125,12 +113,12 @@ class DeskController:
             return
         self._started = True
         self._core.set_state(ast.LogIn(available=available))
-        mode, where = sip_mode(self.phone)
-        if mode == "register":
+        config = self.phone.config
+        if config.mode == "register":
             self._core.publish_registration("registering", "")
             self._core.command(self.phone.register(self._password or ""), "register")
         else:
-            self._core.publish_registration("direct", where)
+            self._core.publish_registration("direct", f"{config.bind_address}:{config.port}")
         early, self._early = self._early, []
         for event in early:
             self._on_phone_event(event)
