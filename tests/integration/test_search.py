@@ -12,7 +12,8 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import Account, Call, Contact, Lead, PhoneRecord
-from agentdesk.crm.search import ContactSearch, MatchedOn, _next_number_prefix, phone_prefixes
+from agentdesk.crm.search import ContactSearch, MatchedOn, phone_prefixes
+from agentdesk.crm.search_terms import next_number_prefix
 from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.enums import CallDirection, OwnerKind, PhoneKind
 
@@ -196,7 +197,7 @@ def test_phone_prefix_reading() -> None:
     assert phone_prefixes("011 44 20", "US") == ("+4420",)
     assert phone_prefixes("0086 138", "GB") == ("+86138",)
     assert phone_prefixes("12", "US") == ()
-    assert [_next_number_prefix(p) for p in ("+4420", "+4479", "+1999", "+999")] == [
+    assert [next_number_prefix(p) for p in ("+4420", "+4479", "+1999", "+999")] == [
         "+4421",
         "+448",
         "+2",
