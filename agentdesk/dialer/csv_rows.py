@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from agentdesk.crm.importing.csv_reader import HeaderMap, read_range
+from agentdesk.crm.importing.csv_columns import HeaderMap
+from agentdesk.crm.importing.csv_ranges import read_range
 from agentdesk.crm.importing.rows import (
     Batch,
     RejectLines,

@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.importing.csv_reader import CsvTable, open_csv, read_range
+from agentdesk.crm.importing.csv_ranges import read_range
+from agentdesk.crm.importing.csv_reader import CsvTable, open_csv
 from agentdesk.db import bulk
 from agentdesk.dialer import commands, csv_fill
 from agentdesk.dialer.campaigns import load_campaign

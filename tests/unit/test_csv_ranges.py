@@ -20,7 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentdesk.crm.importing.csv_reader import ImportFileError, open_csv, read_range
+from agentdesk.crm.importing.csv_ranges import read_range
+from agentdesk.crm.importing.csv_reader import ImportFileError, open_csv
 
 Records = list[tuple[int, list[str]]]
 

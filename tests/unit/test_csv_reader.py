@@ -14,14 +14,14 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from agentdesk.crm.importing.csv_columns import header_key
+from agentdesk.crm.importing.csv_encoding import detect_encoding
 from agentdesk.crm.importing.csv_reader import (
     CONTACT_COLUMNS,
     Column,
     CsvRecord,
     ImportFileError,
     detect_delimiter,
-    detect_encoding,
-    header_key,
     match_header,
     open_csv,
 )
