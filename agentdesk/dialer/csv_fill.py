@@ -35,7 +35,7 @@ from agentdesk.crm.importing.importer import (
     RejectWriter,
     RowParser,
 )
-from agentdesk.crm.importing.rows import (
+from agentdesk.crm.importing.parallel import (
     auto_workers,
     batches,
     gc_paused,

@@ -15,14 +15,9 @@ from typing import Any, NamedTuple
 
 from agentdesk.crm.importing.csv_columns import HeaderMap
 from agentdesk.crm.importing.csv_ranges import read_range
-from agentdesk.crm.importing.rows import (
-    Batch,
-    RejectLines,
-    RowParser,
-    gc_paused,
-    row_dict,
-    worker_parser,
-)
+from agentdesk.crm.importing.parallel import Batch, gc_paused
+from agentdesk.crm.importing.rejects import RejectLines, row_dict
+from agentdesk.crm.importing.rows import RowParser, worker_parser
 from agentdesk.dialer.rules import EntryStatus, callee_zones, is_known_zone, zone_key
 
 CSV_COLUMNS = (

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.importing import importer
+from agentdesk.crm.importing import existing
 from agentdesk.crm.importing.importer import (
     ImportFileError,
     ImportResult,
@@ -366,9 +366,9 @@ def test_fixed_reject_file_can_be_reimported(
 def lookup_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Both ways the importer looks up existing keys: chunked IN queries, or one scan."""
     if request.param == "in-lists":
-        monkeypatch.setattr(importer, "IN_CHUNK", 2)  # several chunks even for a small file
+        monkeypatch.setattr(existing, "IN_CHUNK", 2)  # several chunks even for a small file
     else:
-        monkeypatch.setattr(importer, "SCAN_THRESHOLD", 0)
+        monkeypatch.setattr(existing, "SCAN_THRESHOLD", 0)
     return str(request.param)
 
 

@@ -6,22 +6,13 @@ processes of a big file load only this, the CSV reader and the phone module.
 
 from __future__ import annotations
 
-import csv
-import gc
-import io
-import multiprocessing
-import os
-import re
-import sys
-from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager, suppress
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple
 
-from agentdesk.crm.importing.csv_reader import Column, CsvRecord, HeaderMap
+from agentdesk.crm.importing.csv_columns import Column, HeaderMap
+from agentdesk.crm.importing.names import split_full_name
+from agentdesk.crm.importing.parallel import Batch, gc_paused
+from agentdesk.crm.importing.rejects import row_dict
 from agentdesk.domain.enums import PhoneKind
-from agentdesk.domain.names import has_cjk
 from agentdesk.domain.phone import (
     MAX_INPUT_LENGTH,
     InvalidPhoneNumber,
@@ -32,26 +23,15 @@ from agentdesk.domain.phone_fast import INVALID, fast_reading
 
 __all__ = [
     "NO_PHONE",
-    "Batch",
     "FirstPhoneRow",
     "ParsedPhone",
     "ParsedRow",
-    "RejectLines",
     "RowParser",
-    "auto_workers",
-    "batches",
-    "gc_paused",
-    "in_processes",
-    "name_key",
     "parse_batch",
-    "row_dict",
+    "row_dict",  # the campaign DNC import names it here
     "split_full_name",
     "worker_parser",
-    "worker_started",
 ]
-
-T = TypeVar("T")
-S = TypeVar("S")
 
 # Column lengths that PostgreSQL enforces (SQLite does not); an over-long cell is rejected
 # rather than silently truncated.
@@ -70,12 +50,6 @@ _PHONE_COLUMNS = (
     (Column.WORK_PHONE, "work phone", PhoneKind.WORK),
     (Column.HOME_PHONE, "home phone", PhoneKind.HOME),
 )
-_SPACES = re.compile(r"\s+")
-_COMPOUND_SURNAMES = frozenset({
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
-    "宇文", "司徒", "令狐", "夏侯", "端木", "独孤", "南宫", "西门", "轩辕", "澹台",
-    "钟离", "闻人", "申屠", "太史", "赫连", "呼延", "万俟", "百里", "东郭", "公冶",
-})  # fmt: skip
 
 
 class ParsedPhone(NamedTuple):
@@ -110,66 +84,6 @@ class ParsedRow(NamedTuple):
     @property
     def is_person(self) -> bool:
         return bool(self.first or self.last or not self.company)
-
-
-def split_full_name(text: str) -> tuple[str | None, str | None]:
-    """``(first, last)`` from one name cell.
-
-    ``Smith, John`` and ``John Smith`` give ``("John", "Smith")``; Chinese names are family
-    name first (``张三`` -> ``("三", "张")``, ``欧阳修`` -> ``("修", "欧阳")``); one word is a
-    last name.
-    """
-    name = _SPACES.sub(" ", text).strip()
-    if not name:
-        return None, None
-    if "," in name:
-        last, _, first = name.partition(",")
-        return first.strip() or None, last.strip() or None
-    if has_cjk(name):
-        if " " in name:
-            last, _, first = name.partition(" ")
-            return first or None, last
-        size = 2 if name[:2] in _COMPOUND_SURNAMES and len(name) > 2 else 1
-        return name[size:] or None, name[:size]
-    first, _, last = name.rpartition(" ")
-    return first or None, last
-
-
-def name_key(first: str | None, last: str | None) -> tuple[str, str]:
-    """The duplicate key of a person's name: spaces collapsed, case folded."""
-    return (
-        _SPACES.sub(" ", first or "").strip().casefold(),
-        _SPACES.sub(" ", last or "").strip().casefold(),
-    )
-
-
-def row_dict(header: tuple[str, ...], cells: list[str]) -> dict[str, str]:
-    """A rejected record's cells by header name (``column N`` for cells past the header)."""
-    row = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}
-    for i in range(len(header), len(cells)):
-        row[f"column {i + 1}"] = cells[i]
-    return row
-
-
-class RejectLines:
-    """A reject file's lines from the reason on: the writer puts the line number before them.
-
-    Kept apart from the file so that parsing processes can format their rejects (a tenth of
-    a big file may be rejected) and the writing process only prefixes and writes them.
-    """
-
-    def __init__(self, delimiter: str) -> None:
-        self.delimiter = delimiter
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, delimiter=delimiter)
-
-    def tail(self, reason: str, cells: list[str]) -> str:
-        """``reason`` and ``cells`` as CSV, line end included (a line number needs no quotes)."""
-        self._writer.writerow([reason, *cells])
-        text = self._buffer.getvalue()
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        return text
 
 
 def _or_last(position: int | None) -> int:
@@ -379,77 +293,7 @@ def _read_number(raw: str, region: str) -> tuple[str, str | None] | str:
     return fast.e164, None
 
 
-# ---------------------------------------------------------------------------------------------
-# Big files: records in batches, parsed in worker processes, results in file order
-
-Batch = list[tuple[int, list[str]]]
-"""``(line, cells)`` of consecutive records."""
-MAX_WORKERS = 4
-
-
-def batches(records: Iterable[CsvRecord], size: int) -> Iterator[Batch]:
-    batch: Batch = []
-    for record in records:
-        batch.append((record.line, record.cells))
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def auto_workers(total_bytes: int, parallel_above_bytes: int) -> int:
-    """How many parsing processes a file of ``total_bytes`` deserves (1: parse in-process)."""
-    # A frozen (PyInstaller) app re-runs itself for each spawned worker unless its entry point
-    # calls multiprocessing.freeze_support(); stay in-process there.
-    if total_bytes < parallel_above_bytes or getattr(sys, "frozen", False):
-        return 1
-    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
-
-
-def in_processes(
-    work: Callable[..., T], args: tuple[Any, ...], source: Iterable[S], workers: int
-) -> Generator[tuple[S, T], None, None]:
-    """``work(*args, batch)`` for each batch in a process pool, in order, a few in flight.
-
-    ``spawn`` (not ``fork``): the desktop app has Qt and SIP threads, which a fork would copy
-    in whatever state they were. If the consumer stops early (an error, a cancelled import),
-    the batches not yet started are dropped.
-    """
-    context = multiprocessing.get_context("spawn")
-    pending: deque[tuple[S, Future[T]]] = deque()
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=worker_started)
-    try:
-        for batch in source:
-            pending.append((batch, pool.submit(work, *args, batch)))
-            if len(pending) >= 2 * workers:
-                done, future = pending.popleft()
-                yield done, future.result()
-        while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-WORKER_NICENESS = 5
-
-
-def worker_started() -> None:
-    """Set up a parsing process.
-
-    The workers live for one file and keep every number they read in a cache: cyclic
-    collections there would walk that cache over and over, for no cycles to free. They run
-    below the normal priority: the process that writes what they parse (and the desktop's
-    window) comes first, and a writer left behind would finish alone after them.
-    """
-    gc.disable()
-    nice = getattr(os, "nice", None)  # not on Windows
-    if nice is not None:
-        with suppress(OSError):
-            nice(WORKER_NICENESS)
-
-
+# In a parsing process: one parser per file, its caches kept from batch to batch.
 _WORKER_PARSERS: dict[tuple[tuple[str, ...], str], RowParser] = {}
 
 
@@ -468,19 +312,3 @@ def parse_batch(mapping: HeaderMap, region: str, batch: Batch) -> list[ParsedRow
     parse = worker_parser(mapping, region).parse
     with gc_paused():
         return [parse(line, cells) for line, cells in batch]
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: bulk loads build millions of objects that all stay.
-
-    Each collection walks every container still alive, so over a big file they cost more than
-    the parsing (40% of it measured); reference counting still frees everything else.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
