@@ -15,11 +15,8 @@ file, while this process writes what they have parsed so far.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import uuid
-from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
@@ -40,7 +37,6 @@ from agentdesk.crm.importing.parallel import (
     batches,
     gc_paused,
     in_processes,
-    worker_started,
 )
 from agentdesk.db.bulk import TableRows, bulk_writer, id_block_base, row_format
 from agentdesk.db.planner_stats import analyze
@@ -53,6 +49,7 @@ from agentdesk.dialer.csv_rows import (
     Ids,
     Layout,
     Parsed,
+    RangeTask,
     numbered,
     parse_range,
     parse_records,
@@ -186,39 +183,26 @@ def _parsed_in_processes(
     ranges = _task_ranges(table.ranges(max(1, RANGE_BYTES // PIECES_PER_RANGE)) or [], workers)
     resume_at = (table.lines_before_data, 0)  # (lines before, byte offset); 0: from the header
     if ranges:
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=worker_started)
-        try:
-            args = (layout, table.path, table.encoding)
-            last = len(ranges) - 1
-            tasks = iter(enumerate(ranges))
-            pending: deque[tuple[int, int, Future[bytes]]] = deque()
-
-            def submit() -> None:
-                for index, (start, end) in tasks:
-                    task_ids = ids._replace(task=index)
-                    task = pool.submit(parse_range, *args, task_ids, start, end, index == last)
-                    pending.append((start, end, task))
-                    return
-
-            for _ in range(3 * workers):
-                submit()
+        last = len(ranges) - 1
+        tasks = (
+            RangeTask(ids._replace(task=index), start, end, index == last)
+            for index, (start, end) in enumerate(ranges)
+        )
+        args = (layout, table.path, table.encoding)
+        # No waiting for the processes to exit: tearing down their caches of a million
+        # numbers takes a second that the writing here does not need to wait for.
+        results = in_processes(parse_range, args, tasks, workers, per_worker=3, wait=False)
+        with closing(results):
             lines = table.lines_before_data
-            while pending:
-                start, end, task = pending.popleft()
-                parsed = Parsed.unpacked(task.result())
+            for task, packed in results:
+                parsed = Parsed.unpacked(packed)
                 if not parsed.complete:
-                    resume_at = (lines, start)
+                    resume_at = (lines, task.start)
                     break
-                yield parsed, lines, end
+                yield parsed, lines, task.end
                 lines += parsed.lines
-                submit()
             else:
                 return
-        finally:
-            # No waiting for the processes to exit: tearing down their caches of a million
-            # numbers takes a second that the writing here does not need to wait for.
-            pool.shutdown(wait=False, cancel_futures=True)
     lines_before, offset = resume_at
     records = table.resume(offset, lines_before) if offset else table.records()
     source = numbered(ids._replace(task=len(ranges)), batches(records, BATCH_ROWS))

@@ -152,19 +152,22 @@ def parse_remote(layout: Layout, task: tuple[Ids, Batch]) -> bytes:
         return parse_records(parser, layout, batch, ids).packed()
 
 
-def parse_range(
-    layout: Layout,
-    path: Path,
-    encoding: str,
-    ids: Ids,
-    start: int,
-    end: int,
-    last: bool,
-) -> bytes:
-    """A worker process reads and parses bytes ``start:end`` of the file itself.
+class RangeTask(NamedTuple):
+    """One parsing task of a fill read in byte ranges: bytes ``start:end`` of the file."""
+
+    ids: Ids
+    start: int
+    end: int
+    last: bool
+    """The file's last range: a quoted field may run to its end."""
+
+
+def parse_range(layout: Layout, path: Path, encoding: str, task: RangeTask) -> bytes:
+    """A worker process reads and parses its byte range of the file itself.
 
     Returns :meth:`Parsed.packed`.
     """
+    ids, start, end, last = task
     with gc_paused():
         read = read_range(path, encoding, layout.delimiter, start, end, last=last)
         if not read.complete:

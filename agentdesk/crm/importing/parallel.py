@@ -46,28 +46,37 @@ def auto_workers(total_bytes: int, parallel_above_bytes: int) -> int:
 
 
 def in_processes(
-    work: Callable[..., T], args: tuple[Any, ...], source: Iterable[S], workers: int
+    work: Callable[..., T],
+    args: tuple[Any, ...],
+    source: Iterable[S],
+    workers: int,
+    *,
+    per_worker: int = 2,
+    wait: bool = True,
 ) -> Generator[tuple[S, T], None, None]:
-    """``work(*args, batch)`` for each batch in a process pool, in order, a few in flight.
+    """``(task, work(*args, task))`` for each task of ``source``, run in a process pool, in order.
 
+    ``per_worker`` tasks per process are in flight: ``source`` is read only that far ahead.
     ``spawn`` (not ``fork``): the desktop app has Qt and SIP threads, which a fork would copy
-    in whatever state they were. If the consumer stops early (an error, a cancelled import),
-    the batches not yet started are dropped.
+    in whatever state they were. If the consumer stops early (an error, a cancelled import, a
+    result that calls for another way of reading), the tasks not yet started are dropped.
+    ``wait=False`` returns without waiting for the processes to exit (they may take a second
+    to free their caches).
     """
     context = multiprocessing.get_context("spawn")
     pending: deque[tuple[S, Future[T]]] = deque()
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=worker_started)
     try:
-        for batch in source:
-            pending.append((batch, pool.submit(work, *args, batch)))
-            if len(pending) >= 2 * workers:
+        for task in source:
+            pending.append((task, pool.submit(work, *args, task)))
+            if len(pending) >= per_worker * workers:
                 done, future = pending.popleft()
                 yield done, future.result()
         while pending:
             done, future = pending.popleft()
             yield done, future.result()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=wait, cancel_futures=True)
 
 
 WORKER_NICENESS = 5
