@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -18,7 +19,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.importing.csv_ranges import read_range
-from agentdesk.crm.importing.csv_reader import CsvTable, open_csv
+from agentdesk.crm.importing.csv_reader import CsvRecord, CsvTable, open_csv
 from agentdesk.db import bulk
 from agentdesk.dialer import commands, csv_fill
 from agentdesk.dialer.campaigns import load_campaign
@@ -165,6 +166,7 @@ def test_ranges_that_cannot_stand_alone_fall_back_to_one_reader(
 
     single = csv_fill.import_csv(sessions, "One", source, default_region="US", workers=1)
     monkeypatch.setattr(csv_fill, "RANGE_BYTES", 300)
+    monkeypatch.setattr(csv_fill, "PIECES_PER_RANGE", 1)  # the loader's tasks are these ranges
     with open_csv(source) as table:
         ranges = table.ranges(csv_fill.RANGE_BYTES) or []
         alone = [
@@ -172,7 +174,17 @@ def test_ranges_that_cannot_stand_alone_fall_back_to_one_reader(
             for a, b in ranges
         ]
     assert not all(r.complete for r in alone)  # the loader has to fall back here
+    resumed_at: list[int] = []
+    resume = CsvTable.resume
+
+    def resume_noted(table: CsvTable, offset: int, lines_before: int) -> Iterator[CsvRecord]:
+        resumed_at.append(offset)
+        return resume(table, offset, lines_before)
+
+    monkeypatch.setattr(CsvTable, "resume", resume_noted)
     many = csv_fill.import_csv(sessions, "Many", source, default_region="US", workers=2)
+    first_alone = next(i for i, r in enumerate(alone) if not r.complete)
+    assert resumed_at == [ranges[first_alone][0]]
 
     assert (many.imported, many.duplicates, many.dnc) == (
         single.imported,
