@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.db.bulk import ROWS_PER_INSERT, bulk_writer
+from agentdesk.db.bulk import bulk_writer
+from agentdesk.db.bulk_writers import ROWS_PER_INSERT
 from agentdesk.dialer import commands
 from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.models import CampaignZone

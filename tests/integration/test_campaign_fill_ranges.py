@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.importing.csv_ranges import read_range
 from agentdesk.crm.importing.csv_reader import CsvRecord, CsvTable, open_csv
-from agentdesk.db import bulk
+from agentdesk.db import bulk, bulk_writers
 from agentdesk.dialer import commands, csv_fill
 from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.models import CampaignEntry, CampaignZone
@@ -203,7 +203,7 @@ def test_a_big_load_leaves_every_index_in_place(
     # partial ones skipped): whatever the path, the table must end with all of its indexes.
     engine = sessions.kw["bind"]
     before = {ix["name"] for ix in inspect(engine).get_indexes("dialer_entries")}
-    monkeypatch.setattr(bulk, "DEFER_INDEXES_ABOVE", 0)
+    monkeypatch.setattr(bulk_writers, "DEFER_INDEXES_ABOVE", 0)
     monkeypatch.setattr(bulk, "REBUILD_INDEXES_ABOVE", 0)
     source = write(tmp_path / "fill.csv", rows_with_everything(300), "utf-8", "\n")
     commands.campaign_create(sessions, "Big")
