@@ -6,8 +6,9 @@ generic regular expressions (extensions, viability, alpha numbers) that plain nu
 only text made of ASCII digits, an optional leading ``+`` and the separators `` ().-/``, and
 follows ``phonenumbers.parse`` step by step for that shape (international prefix, the default
 region's country code, national prefix and carrier code, leading zeros) with each region's
-metadata compiled once. Validation tests the same number descriptions as
-``phonenumbers.is_valid_number`` with one combined pattern per region and length.
+metadata compiled once (:mod:`agentdesk.domain.phone_plans`). Validation tests the same number
+descriptions as ``phonenumbers.is_valid_number`` with one combined pattern per region and
+length.
 
 It only answers when it is sure: :func:`fast_reading` returns ``None`` for any other shape
 and on any surprise, and the caller then takes the full path.
@@ -20,40 +21,30 @@ import re
 from typing import NamedTuple
 
 import phonenumbers
-from phonenumbers import PhoneMetadata, PhoneNumber, phonenumberutil
+from phonenumbers import PhoneNumber, phonenumberutil
 from phonenumbers.phonenumberutil import ValidationResult
 
-__all__ = ["INVALID", "FastReading", "fast_parse", "fast_reading", "is_valid_fast"]
+from agentdesk.domain.phone_plans import (
+    MAX_NSN,
+    PLANS,
+    RegionPlan,
+    nsn_lengths,
+    plan_for_code,
+    plan_for_region,
+)
 
-# Keep every compiled metadata pattern (phonenumbers recompiles through re's small cache
-# otherwise); the national prefix helpers below and the full path both use them.
-_enable_cache = getattr(phonenumbers, "enable_pattern_cache", None)
-if _enable_cache is not None:
-    _enable_cache()
+__all__ = ["INVALID", "FastReading", "fast_parse", "fast_reading", "is_valid_fast"]
 
 # Text the fast path reads: separators, at most one "+" before the first digit, ASCII digits.
 _SHAPE = re.compile(r"[ ().\-/]*\+?[ ().\-/]*[0-9][0-9 ().\-/]*")
 # The shape check lets through only ASCII digits, separators and one plus: drop the rest.
 _NOT_DIGITS = b" ().-/+"
 _MIN_NSN = 2
-_MAX_NSN = 17
 _SHORT = (
     ValidationResult.TOO_SHORT,
     ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
     ValidationResult.INVALID_LENGTH,
 )
-_TYPE_DESCS = (
-    "fixed_line",
-    "premium_rate",
-    "toll_free",
-    "shared_cost",
-    "voip",
-    "personal_number",
-    "pager",
-    "uan",
-    "voicemail",
-)
-_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
 def _only_digits(text: str) -> str:
@@ -81,160 +72,9 @@ INVALID = FastReading("", None)
 _new_tuple = tuple.__new__  # a FastReading without the named tuple's Python-level __new__
 
 
-class _Plan:
-    """One metadata's patterns, compiled once; validity patterns per number length."""
-
-    __slots__ = (
-        "_by_length",
-        "_general",
-        "_length_verdicts",
-        "country_code",
-        "country_code_text",
-        "idd",
-        "leading",
-        "metadata",
-        "national_prefix",
-        "transform",
-    )
-
-    def __init__(self, metadata: PhoneMetadata) -> None:
-        self.metadata = metadata
-        self.country_code: int = metadata.country_code or 0
-        self.country_code_text = str(self.country_code)
-        prefix = metadata.international_prefix
-        self.idd = re.compile(prefix) if prefix else None
-        leading = metadata.leading_digits
-        self.leading = None if leading is None else re.compile(leading)
-        national = metadata.national_prefix_for_parsing
-        self.national_prefix = re.compile(national) if national else None
-        self.transform = metadata.national_prefix_transform_rule or None
-        general = metadata.general_desc
-        pattern = None if general is None else general.national_number_pattern
-        self._general = re.compile(pattern) if pattern else None
-        self._by_length: dict[int, re.Pattern[str] | None] = {}
-        self._length_verdicts: dict[int, int] = {}
-
-    def general_match(self, digits: str) -> bool:
-        """``_match_national_number(digits, general_desc, False)`` (no length check)."""
-        return self._general is not None and self._general.fullmatch(digits) is not None
-
-    def length_verdict(self, digits: str) -> int:
-        """``_test_number_length(digits, metadata)``: it depends on the length alone."""
-        size = len(digits)
-        try:
-            return self._length_verdicts[size]
-        except KeyError:
-            verdict = phonenumberutil._test_number_length("0" * size, self.metadata)
-            self._length_verdicts[size] = verdict
-            return verdict
-
-    def strip_national_prefix(self, digits: str) -> str:
-        """``_maybe_strip_national_prefix_carrier_code(digits, metadata)[1]``."""
-        prefix = self.national_prefix
-        if not digits or prefix is None:
-            return digits
-        found = prefix.match(digits)
-        if found is None:
-            return digits
-        viable = self.general_match(digits)
-        groups = found.groups()
-        if self.transform is None or groups[len(groups) - 1] is None:
-            rest = digits[found.end() :]
-        else:
-            rest = prefix.sub(self.transform, digits, count=1)
-        if viable and not self.general_match(rest):
-            return digits
-        return rest
-
-    def is_valid(self, nsn: str) -> bool:
-        """``_number_type_helper(nsn, metadata) != UNKNOWN``, one pattern per length."""
-        size = len(nsn)
-        try:
-            pattern = self._by_length[size]
-        except KeyError:
-            pattern = self._by_length[size] = self._compile(size)
-        return pattern is not None and pattern.fullmatch(nsn) is not None
-
-    def _compile(self, size: int) -> re.Pattern[str] | None:
-        meta = self.metadata
-        general = _desc_pattern(meta.general_desc, size)
-        if general is None:
-            return None
-        # Any type will do, so the common ones come first: a valid number stops early.
-        names = list(_TYPE_DESCS)
-        if not meta.same_mobile_and_fixed_line_pattern:
-            names.insert(0, "mobile")
-        alternatives = [
-            p for name in names if (p := _desc_pattern(getattr(meta, name), size)) is not None
-        ]
-        if not alternatives:
-            return None
-        if any(_BACKREFERENCE.search(p) for p in (general, *alternatives)):
-            raise ValueError("metadata pattern with a back-reference")  # numbering breaks
-        # The look-ahead is the general description, the alternation any type's description.
-        either = "|".join(f"(?:{p})" for p in alternatives)
-        return re.compile(f"(?=(?:{general})$)(?:{either})")
-
-
-def _desc_pattern(desc: phonenumbers.PhoneNumberDesc | None, size: int) -> str | None:
-    """The desc's pattern when a number of ``size`` digits can match it (as in phonenumbers)."""
-    if desc is None:
-        return None
-    lengths = desc.possible_length
-    if lengths and size not in lengths:
-        return None
-    pattern = desc.national_number_pattern
-    return pattern or None
-
-
-_PLANS: dict[str, _Plan | None] = {}
-_CALLING_PLANS: dict[tuple[int, str], _Plan | None] = {}
 _SUPPORTED = frozenset(phonenumbers.SUPPORTED_REGIONS)
 _REGION_OF_CODE = phonenumberutil.COUNTRY_CODE_TO_REGION_CODE
 _CODE_TEXTS = {str(code): code for code in _REGION_OF_CODE}
-
-
-def _plan(region: str) -> _Plan | None:
-    try:
-        return _PLANS[region]
-    except KeyError:
-        metadata = PhoneMetadata.metadata_for_region(region, None)
-        plan = _PLANS[region] = None if metadata is None else _Plan(metadata)
-        return plan
-
-
-def _plan_for_code(country_code: int, region: str) -> _Plan | None:
-    """``metadata_for_region_or_calling_code`` (non-geographic codes have region "001")."""
-    key = (country_code, region)
-    try:
-        return _CALLING_PLANS[key]
-    except KeyError:
-        metadata = PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
-        plan = _CALLING_PLANS[key] = None if metadata is None else _Plan(metadata)
-        return plan
-
-
-_LENGTHS: dict[int, frozenset[int] | range] = {}
-
-
-def _lengths_of(country_code: int) -> frozenset[int] | range:
-    """Every national number length a region of ``country_code`` can call valid."""
-    try:
-        return _LENGTHS[country_code]
-    except KeyError:
-        pass
-    lengths: set[int] = set()
-    for region in _REGION_OF_CODE.get(country_code, ()):
-        metadata = PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
-        if metadata is None or metadata.general_desc is None:
-            continue
-        possible = metadata.general_desc.possible_length
-        if not possible:  # no lengths listed: any length may match
-            _LENGTHS[country_code] = range(_MAX_NSN + 1)
-            return _LENGTHS[country_code]
-        lengths.update(possible)
-    found = _LENGTHS[country_code] = frozenset(lengths)
-    return found
 
 
 def fast_parse(text: str, region: str) -> PhoneNumber | None:
@@ -259,7 +99,7 @@ def _read_digits(text: str, region: str) -> tuple[int, str] | None:
     """
     if region not in _SUPPORTED or _SHAPE.fullmatch(text) is None:
         return None
-    plan = _PLANS.get(region) or _plan(region)
+    plan = PLANS.get(region) or plan_for_region(region)
     if plan is None:
         return None
     digits = _only_digits(text)
@@ -291,7 +131,7 @@ def _read_digits(text: str, region: str) -> tuple[int, str] | None:
         regions = _REGION_OF_CODE.get(country_code)
         number_region = regions[0] if regions else "ZZ"  # _main_region, inlined
         if number_region != region:
-            found_plan = _plan_for_code(country_code, number_region)
+            found_plan = plan_for_code(country_code, number_region)
             if found_plan is None:
                 return None
             metadata = found_plan
@@ -303,7 +143,7 @@ def _read_digits(text: str, region: str) -> tuple[int, str] | None:
     potential = metadata.strip_national_prefix(nsn)
     if metadata.length_verdict(potential) not in _SHORT:
         nsn = potential
-    if not _MIN_NSN <= len(nsn) <= _MAX_NSN:
+    if not _MIN_NSN <= len(nsn) <= MAX_NSN:
         return None
     return country_code, nsn
 
@@ -326,7 +166,7 @@ def _split_code(digits: str) -> tuple[int, str]:
     return 0, digits
 
 
-def _default_code(plan: _Plan, digits: str) -> tuple[int, str]:
+def _default_code(plan: RegionPlan, digits: str) -> tuple[int, str]:
     """A national number that starts with the region's own country code (``1 212 555...``)."""
     potential = plan.strip_national_prefix(digits[len(plan.country_code_text) :])
     if (not plan.general_match(digits) and plan.general_match(potential)) or plan.length_verdict(
@@ -353,7 +193,7 @@ def _region_for(code: int, nsn: str) -> str | None:
     if len(regions) == 1:
         return regions[0]
     for candidate in regions:
-        plan = _plan(candidate)
+        plan = plan_for_region(candidate)
         if plan is None:
             continue
         if plan.leading is not None:
@@ -375,18 +215,18 @@ def is_valid_fast(number: PhoneNumber, region: str | None) -> str | None:
 
 def _valid_region(code: int, nsn: str, region: str | None) -> str | None:
     if region:
-        plan = _plan(region)
+        plan = plan_for_region(region)
         if plan is not None and code == plan.country_code and plan.is_valid(nsn):
             return region
-    if len(nsn) not in _lengths_of(code):
+    if len(nsn) not in nsn_lengths(code):
         return None  # no region of this country code has numbers this long (cheap for +1)
     found = _region_for(code, nsn)
     if found is None:
         return None
     if found == "001":
-        plan = _plan_for_code(code, found)
+        plan = plan_for_code(code, found)
     else:
-        plan = _plan(found)
+        plan = plan_for_region(found)
         if plan is not None and plan.country_code != code:
             return None
     if plan is None or not plan.is_valid(nsn):
