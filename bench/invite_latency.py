@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from desk_bench import invite_send_times  # noqa: E402
 
-from agentdesk.telephony.pjsua2.adapter import Pjsua2Softphone, SipEngine  # noqa: E402
+from agentdesk.telephony.pjsua2.adapter import Pjsua2Softphone  # noqa: E402
+from agentdesk.telephony.pjsua2.engine import SipEngine  # noqa: E402
 from agentdesk.telephony.port import CallOffered, SipConfig, SoftphoneEvent  # noqa: E402
 from tests.support.sipp import free_port, free_rtp_port, start_sipp  # noqa: E402
 

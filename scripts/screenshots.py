@@ -35,7 +35,7 @@ from agentdesk.app.desktop import (  # noqa: E402
     add_demo_campaign,
     start_desktop,
 )
-from agentdesk.app.dialer.session import DialerPhase  # noqa: E402
+from agentdesk.app.dialer.views import DialerPhase  # noqa: E402
 from agentdesk.config.settings import AgentSettings, Settings  # noqa: E402
 from agentdesk.crm.models import Call, PhoneRecord  # noqa: E402
 from agentdesk.demo.generate import generate  # noqa: E402

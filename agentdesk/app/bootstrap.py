@@ -38,10 +38,6 @@ class Database:
     embedded: bool
     created: bool = False  # True when this start created the embedded file
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
-
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -9,8 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from agentdesk.app.bootstrap import Database, DatabaseUnavailable, connect
-from agentdesk.app.desk.controller import DeskController, DeskServices
-from agentdesk.app.dialer.session import DEFAULT_PREVIEW_SECONDS, DialerSession
+from agentdesk.app.desk.controller import DeskController
+from agentdesk.app.desk.core import DeskServices
+from agentdesk.app.dialer.session import DialerSession
+from agentdesk.app.dialer.views import DEFAULT_PREVIEW_SECONDS
 from agentdesk.app.event_log import EventLog
 from agentdesk.app.records import RecordService
 from agentdesk.app.sip_setup import SoftphoneStack, sip_config, sip_password
@@ -118,10 +120,6 @@ class DesktopContext:
             preview_seconds=self.dialer_preview_seconds,
         )
         return self.controller
-
-    @property
-    def database_label(self) -> str:
-        return self.database.display_url
 
     def summary(self) -> DeskSummary:
         """The start screen's counts (blocking: run it on the executor)."""

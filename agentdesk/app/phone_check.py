@@ -52,7 +52,8 @@ def _failed(workdir: Path, message: str) -> TestCallResult:
 
 def run_test_call(engine: object, base: SipConfig, seconds: float = 1.5) -> TestCallResult:
     """Blocking (run it on a worker): about ``seconds`` plus setup and teardown."""
-    from agentdesk.telephony.pjsua2.adapter import Pjsua2Softphone, SipEngine
+    from agentdesk.telephony.pjsua2.adapter import Pjsua2Softphone
+    from agentdesk.telephony.pjsua2.engine import SipEngine
 
     assert isinstance(engine, SipEngine)
     host = "127.0.0.1"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,9 +21,6 @@ from agentdesk.crm.party_details import (
     PartyDetails,
     PartyRef,
     PhoneView,
-    RecordMissing,
-    TimelineCall,
-    TimelineItem,
     read_details,
     resolve_context,
 )
@@ -32,30 +29,9 @@ from agentdesk.crm.phones_edit import PhoneEditor
 from agentdesk.crm.records_edit import RecordEditor
 from agentdesk.crm.users import AgentRef, active_usernames, ensure_agent
 from agentdesk.db.engine import unit_of_work
-from agentdesk.domain.changes import ACCOUNTS, LEADS
+from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import LeadStatus, OwnerKind, PhoneKind
 
-__all__ = [
-    "CHANGED_ACCOUNTS",
-    "CHANGED_LEADS",
-    "EDITABLE_FIELDS",
-    "LEAD_STATUSES",
-    "PHONE_KINDS",
-    "LinkChoice",
-    "PartyDetails",
-    "PartyRef",
-    "PhoneView",
-    "RecordMissing",
-    "RecordService",
-    "SavedEdit",
-    "TimelineCall",
-    "TimelineItem",
-    "quick_due_times",
-]
-
-# What lead and account edits report in ``changed`` (agentdesk.app.dto has the other kinds).
-CHANGED_LEADS = LEADS
-CHANGED_ACCOUNTS = ACCOUNTS
 PHONE_KINDS = tuple(kind.value for kind in PhoneKind)
 LEAD_STATUSES = tuple(status.value for status in LeadStatus)
 """The lead status codes in their natural order, for the form's chooser."""
@@ -88,7 +64,7 @@ class RecordService:
         sessions: sessionmaker[Session],
         default_region: str,
         *,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = utcnow,
         history_limit: int = 20,
     ) -> None:
         self._sessions = sessions

@@ -70,7 +70,8 @@ class SoftphoneStack:
     """The real softphone and the engine thread under it, closed in the right order."""
 
     def __init__(self, config: SipConfig) -> None:
-        from agentdesk.telephony.pjsua2.adapter import Pjsua2Softphone, SipEngine
+        from agentdesk.telephony.pjsua2.adapter import Pjsua2Softphone
+        from agentdesk.telephony.pjsua2.engine import SipEngine
 
         self.engine = SipEngine(headless=config.headless)
         try:

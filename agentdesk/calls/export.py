@@ -29,6 +29,7 @@ from agentdesk.crm.users import AgentRef, actor_of
 from agentdesk.db.audit import audit
 from agentdesk.db.base import Base
 from agentdesk.db.engine import unit_of_work
+from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction
 from agentdesk.domain.names import display_name
 
@@ -185,7 +186,7 @@ def list_callbacks(
     now: datetime | None = None,
 ) -> list[dict[str, object]]:
     """Every pending callback (only those due now or overdue with ``due_only``), soonest first."""
-    clock = (lambda: now) if now is not None else (lambda: datetime.now(UTC))
+    clock = (lambda: now) if now is not None else utcnow
     items = CallbackService(sessions, clock=clock).pending(due_only=due_only)
     return [
         {

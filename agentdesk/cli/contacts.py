@@ -20,7 +20,8 @@ from agentdesk.config.settings import Settings
 
 
 def cmd_import_contacts(args: argparse.Namespace, settings: Settings) -> int:
-    from agentdesk.crm.importing.importer import ImportFileError, import_contacts
+    from agentdesk.crm.importing.csv_encoding import ImportFileError
+    from agentdesk.crm.importing.importer import import_contacts
 
     region = region_of(args, settings)
     if not args.file.exists():

@@ -11,7 +11,7 @@ from agentdesk.db.errors import RequestError
 
 
 def _dialer_command(args: argparse.Namespace, settings: Settings) -> tuple[dict[str, Any], int]:
-    from agentdesk.crm.importing.csv_reader import ImportFileError
+    from agentdesk.crm.importing.csv_encoding import ImportFileError
     from agentdesk.dialer import commands
 
     db = open_database(args, settings)

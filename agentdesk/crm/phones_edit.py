@@ -77,7 +77,7 @@ class PhoneEditor:
     ) -> None:
         """Soft-delete a number the agent saw at ``expected_version``.
 
-        :class:`~agentdesk.calls.log.StaleRecordError` when someone changed or removed it since.
+        :class:`~agentdesk.db.errors.StaleRecordError` when someone changed or removed it since.
         """
         with unit_of_work(self._sessions) as session:
             phone = session.get(PhoneRecord, phone_id)

@@ -66,8 +66,6 @@ from agentdesk.crm.search_terms import (
 from agentdesk.db.base import Base
 from agentdesk.domain.enums import OwnerKind
 
-__all__ = ["ContactSearch", "MatchedOn", "SearchHit", "phone_prefixes"]
-
 _tables = Base.metadata.tables
 _contacts: Table = _tables["contacts"]
 _accounts: Table = _tables["accounts"]

@@ -21,7 +21,6 @@ from agentdesk.domain.names import display_name
 
 OwnerKey = tuple[OwnerKind, uuid.UUID]
 OwnerIds = dict[OwnerKind, list[uuid.UUID]]
-DisplayFields = tuple[str, str | None, str | None]
 """``(display name, company, e-mail)``."""
 
 _tables = Base.metadata.tables

@@ -32,18 +32,6 @@ from agentdesk.db.bulk_writers import (
 )
 from agentdesk.domain.ids import uuid7
 
-__all__ = [
-    "REBUILD_INDEXES_ABOVE",
-    "BulkWriter",
-    "RowFormat",
-    "TableRows",
-    "append_rows",
-    "bulk_writer",
-    "id_block",
-    "id_block_base",
-    "row_format",
-]
-
 REBUILD_INDEXES_ABOVE = 20_000
 """:func:`append_rows` of more rows than this (and than the table holds) rebuilds indexes."""
 

@@ -47,7 +47,8 @@ class PinnedConnections:
                     raise
                 continue
             except Exception:
-                # Work on the driver's own cursor (lookup_pg.RawStatement) raises its errors.
+                # Work on the driver's own cursor (crm.lookup.raw_pg.RawStatement)
+                # raises its errors.
                 dropped = _dropped(conn)
                 if dropped:
                     conn.invalidate()
@@ -67,7 +68,7 @@ class PinnedConnections:
         if conn is None or conn.closed or conn.invalidated:
             conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
             if self.dialect == "postgresql":
-                # Rows read by lookup_pg.RawStatement skip SQLAlchemy's result processing,
+                # Rows read by crm.lookup.raw_pg.RawStatement skip SQLAlchemy's result processing,
                 # which would turn timestamps to UTC; the server does it instead.
                 conn.exec_driver_sql("SET TIME ZONE 'UTC'")
             self._local.conn = conn

@@ -203,14 +203,7 @@ def callback_rows(parties: PartyRows, w: BulkWriter, count: int) -> Iterator[tup
             None if is_lead else w.uuid(person.id),
             w.uuid(person.id) if is_lead else None,
             person.phone,
-            rng.choice(
-                (
-                    "Call back about the quote",
-                    "Customer asked to call after 3pm",
-                    "Follow up on the case",
-                    "回电确认订单",
-                )
-            ),
+            rng.choice(_CALLBACK_NOTES),
             status.value,
             None,
             w.ts(due) if done else None,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.callbacks import OVERDUE_GRACE, UPCOMING_HORIZON, CallbackState, state_of
-from agentdesk.dialer.campaigns import load_agent
+from agentdesk.crm.users import find_user
 from agentdesk.dialer.models import Campaign, CampaignEntry
 from agentdesk.dialer.rules import EntryStatus
 from agentdesk.domain.clock import utcnow
@@ -69,7 +69,7 @@ def agent_callbacks(
     """
     now = now or utcnow()
     with sessions() as session:
-        user = load_agent(session, agent)
+        user = find_user(session, agent)
         rows = session.execute(
             select(
                 CampaignEntry.id,

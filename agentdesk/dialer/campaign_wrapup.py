@@ -10,19 +10,20 @@ One refusal is not a failure of the wrap-up: when the entry cannot take the disp
 because it moved on meanwhile (its hold ran out and another agent has it, or someone else
 changed it: :class:`~agentdesk.dialer.entry_state.EntryStateError`), the agent's record of the
 call must not be lost to the campaign's bookkeeping. That transaction is rolled back whole and
-the wrap-up is saved alone; :attr:`CampaignWrapupSaved.refused` says why the entry was left.
+the wrap-up is saved alone (a callback the agent chose becomes a CRM callback, since the entry
+cannot carry it); :attr:`CampaignWrapupSaved.refused` says why the entry was left.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from agentdesk.calls.dto import WrapUp, WrapUpSaved
+from agentdesk.calls.dto import CallbackRequest, WrapUp, WrapUpSaved
 from agentdesk.calls.wrapup import write_wrapup
 from agentdesk.db.engine import unit_of_work
 from agentdesk.dialer.entry_state import EntryState, EntryStateError, stale, write_disposition
@@ -75,6 +76,10 @@ def save_campaign_wrapup(
         except StaleDataError:  # at the commit: someone else changed the entry meanwhile
             raise stale(entry_id) from None
     except EntryStateError as refusal:
+        if callback_at is not None and wrapup.callback is None:
+            # The entry cannot carry the agent's callback any more: it becomes a CRM callback
+            # (Callbacks tab) so the promise made to the customer is not lost with the entry.
+            wrapup = replace(wrapup, callback=CallbackRequest(due_at=callback_at, agent=agent))
         with unit_of_work(sessions) as session:
             alone = write_wrapup(session, wrapup)
         return CampaignWrapupSaved(alone, None, str(refusal))

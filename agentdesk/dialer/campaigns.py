@@ -127,11 +127,6 @@ def load_campaign(session: Session, name: str) -> Campaign:
     return campaign
 
 
-def load_agent(session: Session, username: str) -> User:
-    """The active user ``username``; :class:`~agentdesk.crm.users.UnknownAgentError` otherwise."""
-    return find_user(session, username)
-
-
 def check_assigned(session: Session, campaign: Campaign, agent: User) -> None:
     """Raise :class:`NotAssignedError` unless ``agent`` may work ``campaign``.
 
@@ -213,7 +208,7 @@ def _assign(
 ) -> None:
     rows: list[dict[str, Any]] = []
     for username in agents:
-        rows.append({"user_id": load_agent(session, username).id, "team_id": None})
+        rows.append({"user_id": find_user(session, username).id, "team_id": None})
     for team_name in teams:
         team_id = session.scalar(select(Team.id).where(Team.name == team_name))
         if team_id is None:
@@ -257,21 +252,10 @@ def get_campaign(sessions: sessionmaker[Session], name: str) -> CampaignInfo:
         return info_of(load_campaign(session, name))
 
 
-def list_campaigns(sessions: sessionmaker[Session]) -> list[CampaignInfo]:
-    """Every live campaign, highest priority first."""
-    with sessions() as session:
-        rows = session.scalars(
-            select(Campaign)
-            .where(Campaign.deleted_at.is_(None))
-            .order_by(Campaign.priority.desc(), Campaign.name)
-        ).all()
-        return [info_of(c) for c in rows]
-
-
 def agent_campaigns(sessions: sessionmaker[Session], agent: str) -> list[CampaignInfo]:
     """The live campaigns ``agent`` may work, highest priority first."""
     with sessions() as session:
-        user = load_agent(session, agent)
+        user = find_user(session, agent)
         rows = session.scalars(
             select(Campaign)
             .where(Campaign.deleted_at.is_(None))

@@ -1,8 +1,8 @@
 """Filling a campaign from a CSV file (``agentdesk campaign import``).
 
-CSV files go through the contact importer's reader and row rules (``crm.csv_reader`` and the
-importer's row parser: field count, names, country column, strict phone validation, field
-lengths), the same reject file ``<stem>.rejects.csv`` and the same result shape, so
+CSV files go through the contact importer's reader and row rules (``crm.importing.csv_reader``
+and the importer's row parser: field count, names, country column, strict phone validation,
+field lengths), the same reject file ``<stem>.rejects.csv`` and the same result shape, so
 ``campaign import`` reports and exits like ``import contacts``. One entry per row: the row's
 first phone column with a number. An optional time-zone column (``time zone``, ``tz``, ``时区``)
 overrides the number's zones.
@@ -25,20 +25,20 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.importing.csv_reader import CONTACT_COLUMNS, CsvTable, ImportFileError, open_csv
-from agentdesk.crm.importing.importer import (
-    ProgressCallback,
-    RejectedRow,
-    RejectWriter,
-    RowParser,
-)
+from agentdesk.crm.importing.csv_columns import CONTACT_COLUMNS
+from agentdesk.crm.importing.csv_encoding import ImportFileError
+from agentdesk.crm.importing.csv_reader import CsvTable, open_csv
+from agentdesk.crm.importing.importer import ProgressCallback
 from agentdesk.crm.importing.parallel import (
     auto_workers,
     batches,
     gc_paused,
     in_processes,
 )
-from agentdesk.db.bulk import TableRows, bulk_writer, id_block_base, row_format
+from agentdesk.crm.importing.rejects import RejectedRow, RejectWriter
+from agentdesk.crm.importing.rows import RowParser
+from agentdesk.db.bulk import bulk_writer, id_block_base, row_format
+from agentdesk.db.bulk_writers import TableRows
 from agentdesk.db.planner_stats import analyze
 from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.csv_rows import (

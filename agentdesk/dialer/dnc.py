@@ -30,9 +30,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.importing.csv_reader import CONTACT_COLUMNS, Column, ImportFileError, open_csv
-from agentdesk.crm.importing.importer import RejectedRow, RejectWriter
-from agentdesk.crm.importing.rows import row_dict
+from agentdesk.crm.importing.csv_columns import CONTACT_COLUMNS, Column
+from agentdesk.crm.importing.csv_encoding import ImportFileError
+from agentdesk.crm.importing.csv_reader import open_csv
+from agentdesk.crm.importing.rejects import RejectedRow, RejectWriter, row_dict
 from agentdesk.db.base import table_of
 from agentdesk.db.bulk import bulk_writer
 from agentdesk.db.planner_stats import analyze
@@ -45,7 +46,7 @@ from agentdesk.domain.phone import InvalidPhoneNumber, normalize, region_for_cou
 
 IN_CHUNK = 900
 BULK_ABOVE = 20_000
-"""Larger loads go through ``crm.bulk`` (raw executemany / COPY) instead of Core inserts."""
+"""Larger loads go through ``db.bulk`` (raw executemany / COPY) instead of Core inserts."""
 
 DNC_COLUMNS: Mapping[str, tuple[str, ...]] = {
     Column.PHONE: (

@@ -19,7 +19,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from agentdesk.calls.dispositions import active_disposition
 from agentdesk.crm.models import User
-from agentdesk.dialer.campaigns import DialerError, load_agent, policy_of
+from agentdesk.crm.users import find_user
+from agentdesk.dialer.campaigns import DialerError, policy_of
 from agentdesk.dialer.dnc import is_listed
 from agentdesk.dialer.models import Attempt, Campaign, CampaignEntry, DncNumber
 from agentdesk.dialer.rules import (
@@ -182,7 +183,7 @@ def write_disposition(
     desk's form allows a callback code without a time), and is refused otherwise.
     """
     entry, campaign = load_entry(session, entry_id)
-    user = load_agent(session, agent) if agent else None
+    user = find_user(session, agent) if agent else None
     flags = disposition_flags(session, code)
     if entry.attempts == 0 or entry.status in (EntryStatus.DNC, EntryStatus.DONE):
         raise EntryStateError(

@@ -8,7 +8,7 @@ most an unused group row), a CSV fill in the entries' own transaction. Numbers a
 DNC list are loaded as ``dnc`` (so the progress shows them); numbers already in the campaign,
 or twice in the file, count as duplicates.
 
-Entries are written with ``crm.bulk`` (raw ``executemany`` on SQLite, ``COPY`` on PostgreSQL,
+Entries are written with ``db.bulk`` (raw ``executemany`` on SQLite, ``COPY`` on PostgreSQL,
 secondary indexes rebuilt for big loads) in one transaction.
 """
 
@@ -24,14 +24,13 @@ from typing import Any, NamedTuple, Protocol
 from sqlalchemy import Engine, exists, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.importing.importer import (
-    RejectedRow,
-)
+from agentdesk.crm.importing.rejects import RejectedRow
 from agentdesk.crm.models import Account, Call, Contact, Lead, PhoneRecord
+from agentdesk.crm.users import find_user
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.bulk import BulkWriter, bulk_writer, id_block
 from agentdesk.db.planner_stats import analyze
-from agentdesk.dialer.campaigns import load_agent, load_campaign
+from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.known_numbers import campaign_numbers, listed_numbers
 from agentdesk.dialer.models import CampaignZone
 from agentdesk.dialer.rules import EntryStatus, callee_zones, zone_key
@@ -155,7 +154,7 @@ def fill_from_contacts(
         if query.country:
             statement = statement.where(Contact.country == query.country.strip().upper())
         if query.owner:
-            statement = statement.where(Contact.owner_id == load_agent(session, query.owner).id)
+            statement = statement.where(Contact.owner_id == find_user(session, query.owner).id)
         if query.no_call_in_days is not None:
             since = now - timedelta(days=query.no_call_in_days)
             statement = statement.where(

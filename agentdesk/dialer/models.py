@@ -1,7 +1,7 @@
 """Dialer tables: campaigns, their entries and attempts, do-not-call numbers.
 
 They share ``agentdesk.db.base.Base`` (one metadata, one migration history). Statuses and
-outcomes are portable VARCHARs (see ``crm.models._enum``), their values in
+outcomes are portable VARCHARs (see ``db.base.str_enum``), their values in
 :mod:`agentdesk.dialer.rules`.
 """
 

@@ -29,14 +29,15 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from agentdesk.crm.users import find_user
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import unit_of_work
-from agentdesk.dialer.campaigns import DialerError, load_agent, load_campaign, policy_of
+from agentdesk.dialer.campaigns import DialerError, load_campaign, policy_of
 from agentdesk.dialer.dnc import is_listed
-from agentdesk.dialer.entry_state import DoNotCallError as DoNotCallError
-from agentdesk.dialer.entry_state import EntryState as EntryState
-from agentdesk.dialer.entry_state import EntryStateError as EntryStateError
 from agentdesk.dialer.entry_state import (
+    DoNotCallError,
+    EntryState,
+    EntryStateError,
     check_held_by,
     commit_entry,
     hold_in_progress,
@@ -71,7 +72,7 @@ def start_dialing(
     now = now or utcnow()
     with sessions() as session:
         entry, campaign = load_entry(session, entry_id)
-        user = load_agent(session, agent)
+        user = find_user(session, agent)
         if entry.status != EntryStatus.RESERVED or entry.reserved_by_id != user.id:
             raise EntryStateError(f"campaign entry {entry_id} is not reserved by {agent}")
         if is_listed(session, entry.e164, campaign.id):
@@ -108,7 +109,7 @@ def record_attempt(
         raise DialerError(f"unknown outcome {outcome!r}") from None
     with sessions() as session:
         entry, campaign = load_entry(session, entry_id)
-        user = load_agent(session, agent) if agent else None
+        user = find_user(session, agent) if agent else None
         if entry.status not in (EntryStatus.RESERVED, EntryStatus.IN_PROGRESS):
             raise EntryStateError(f"campaign entry {entry_id} is {entry.status}, not being dialled")
         if user is not None:
@@ -203,7 +204,7 @@ def keep_in_progress(
     now = now or utcnow()
     with sessions() as session:
         entry, campaign = load_entry(session, entry_id)
-        user = load_agent(session, agent)
+        user = find_user(session, agent)
         if entry.status != EntryStatus.IN_PROGRESS or entry.reserved_by_id != user.id:
             raise EntryStateError(f"campaign entry {entry_id} is not in progress for {agent}")
         hold_in_progress(entry, campaign, user.id, now)
@@ -228,7 +229,7 @@ def skip_entry(
     now = now or utcnow()
     with sessions() as session:
         entry, _campaign = load_entry(session, entry_id)
-        user = load_agent(session, agent)
+        user = find_user(session, agent)
         if entry.status != EntryStatus.RESERVED or entry.reserved_by_id != user.id:
             raise EntryStateError(f"campaign entry {entry_id} is not reserved by {agent}")
         status = EntryStatus.CALLBACK if entry.assigned_agent_id else EntryStatus.NEW

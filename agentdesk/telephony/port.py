@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
-from agentdesk.domain.enums import CallDirection as CallDirection  # the port's, re-exported
+from agentdesk.domain.enums import CallDirection  # the port's, re-exported
 from agentdesk.telephony.cti_context import CtiContext
 from agentdesk.telephony.sip_message import IdentitySource
 

@@ -43,8 +43,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
-from agentdesk.telephony.cti_context import CONTEXT_HEADER, decode_context
-from agentdesk.telephony.cti_context import CtiContext as CtiContext  # app/ui import it here
+from agentdesk.telephony.cti_context import (
+    CONTEXT_HEADER,
+    CtiContext,  # app/ui import it here
+    decode_context,
+)
 from agentdesk.telephony.sip_headers import MAX_HEADER_CHARS, header_fields, split_values
 
 IdentitySource = Literal["p-asserted-identity", "remote-party-id", "from"]

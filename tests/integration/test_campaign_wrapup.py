@@ -149,6 +149,24 @@ def test_a_wrapup_the_entry_refuses_is_saved_alone(
     assert call.id == result.saved.call.id
     row = entry(sessions, entry_id)
     assert (row.status, row.last_disposition) == ("reserved", None)  # still bob's, untouched
+    assert rows(sessions, Callback) == []
+
+
+def test_a_refused_wrapup_keeps_the_agents_callback_as_a_crm_callback(
+    sessions: sessionmaker[Session], entry_id: uuid.UUID
+) -> None:
+    answered(sessions, entry_id)
+    assert offer(sessions, "bob", NOW + timedelta(minutes=5)) == entry_id
+    due = NOW + timedelta(days=2)
+    result = save_campaign_wrapup(
+        sessions, entry_id, wrapup("callback"), agent="ada", callback_at=due, now=NOW
+    )
+    assert result.refused is not None
+    [callback] = rows(sessions, Callback)
+    assert (callback.call_id, callback.due_at) == (result.saved.call.id, due)
+    with sessions() as s:
+        owner = s.get(User, callback.agent_id)
+        assert owner is not None and owner.username == "ada"
 
 
 def test_an_entry_left_in_progress_by_a_dead_desk_returns_to_the_pool(

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.importing.csv_reader import ImportFileError
+from agentdesk.crm.importing.csv_encoding import ImportFileError
 from agentdesk.crm.models import Call, Contact, Lead, PhoneRecord, User
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import unit_of_work

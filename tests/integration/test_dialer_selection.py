@@ -20,9 +20,9 @@ from agentdesk.dialer.campaigns import (
     create_campaign,
     set_active,
 )
+from agentdesk.dialer.entry_state import DoNotCallError, EntryStateError
 from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.dialer.models import Attempt, CampaignEntry, DncNumber
-from agentdesk.dialer.outcomes import DoNotCallError, EntryStateError
 
 # Monday 2026-11-23 17:00 UTC: 12:00 in New York, 01:00 (Tuesday) in Shanghai, 18:00 Paris.
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)

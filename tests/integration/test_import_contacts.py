@@ -15,13 +15,10 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.importing import existing
-from agentdesk.crm.importing.importer import (
-    ImportFileError,
-    ImportResult,
-    import_contacts,
-    reject_path_for,
-    split_full_name,
-)
+from agentdesk.crm.importing.csv_encoding import ImportFileError
+from agentdesk.crm.importing.importer import ImportResult, import_contacts
+from agentdesk.crm.importing.names import split_full_name
+from agentdesk.crm.importing.rejects import reject_path_for
 from agentdesk.crm.models import Account, Contact, PhoneRecord
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.base import SharedRecord

@@ -13,8 +13,8 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.app.records import PartyDetails, PartyRef, RecordService
-from agentdesk.crm.lookup import raw_pg as lookup_pg
+from agentdesk.app.records import RecordService
+from agentdesk.crm.lookup import raw_pg
 from agentdesk.crm.lookup.caller import CallerLookup
 from agentdesk.crm.models import (
     Account,
@@ -27,6 +27,7 @@ from agentdesk.crm.models import (
     PhoneRecord,
     ServiceCase,
 )
+from agentdesk.crm.party_details import PartyDetails, PartyRef
 from agentdesk.db.engine import unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import (
@@ -483,13 +484,13 @@ class _Statements(list[str]):
 
 
 class _count_statements:
-    """Statements sent, through SQLAlchemy or on the driver's cursor (lookup_pg.RawStatement,
+    """Statements sent, through SQLAlchemy or on the driver's cursor (raw_pg.RawStatement,
     which SQLAlchemy's events do not see: its fetch is wrapped, and still runs)."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._seen = _Statements()
-        self._fetch = lookup_pg.RawStatement.fetch
+        self._fetch = raw_pg.RawStatement.fetch
 
     def _on_execute(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if not statement.lstrip().upper().startswith(("BEGIN", "ROLLBACK", "COMMIT", "SET ")):
@@ -499,15 +500,15 @@ class _count_statements:
         event.listen(self._engine, "before_cursor_execute", self._on_execute)
         fetch, seen = self._fetch, self._seen
 
-        def counted(raw: lookup_pg.RawStatement, conn: Any, params: dict[str, Any]) -> list[Any]:
+        def counted(raw: raw_pg.RawStatement, conn: Any, params: dict[str, Any]) -> list[Any]:
             seen.append(raw.sql)
             return fetch(raw, conn, params)
 
-        lookup_pg.RawStatement.fetch = counted  # type: ignore[method-assign]
+        raw_pg.RawStatement.fetch = counted  # type: ignore[method-assign]
         return self._seen
 
     def __exit__(self, *_exc: object) -> None:
-        lookup_pg.RawStatement.fetch = self._fetch  # type: ignore[method-assign]
+        raw_pg.RawStatement.fetch = self._fetch  # type: ignore[method-assign]
         event.remove(self._engine, "before_cursor_execute", self._on_execute)
 
 

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.app.records import EDITABLE_FIELDS, PartyRef, RecordService
+from agentdesk.app.records import EDITABLE_FIELDS, RecordService
 from agentdesk.crm.lookup.caller import CallerLookup
 from agentdesk.crm.models import Account, Contact, Disposition, Lead, User
+from agentdesk.crm.party_details import PartyRef
 from agentdesk.crm.party_records import EDITABLE
 from agentdesk.crm.records_edit import RecordEditor
 from agentdesk.db.audit import AuditEntry

@@ -12,8 +12,9 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import Account, Call, Contact, Lead, PhoneRecord
-from agentdesk.crm.search import ContactSearch, MatchedOn, phone_prefixes
-from agentdesk.crm.search_terms import next_number_prefix
+from agentdesk.crm.search import ContactSearch
+from agentdesk.crm.search_branches import MatchedOn
+from agentdesk.crm.search_terms import next_number_prefix, phone_prefixes
 from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.enums import CallDirection, OwnerKind, PhoneKind
 

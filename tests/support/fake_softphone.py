@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from agentdesk.domain.enums import CallDirection
 from agentdesk.telephony.cti_context import CONTEXT_HEADER, CtiContext, encode_context
-from agentdesk.telephony.pjsua2.offer import call_offered
+from agentdesk.telephony.offer import call_offered
 from agentdesk.telephony.port import (
     CallAnswered,
     CallDialed,
-    CallDirection,
     CallEnded,
     CallHeld,
     CallId,

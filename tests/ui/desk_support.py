@@ -15,9 +15,9 @@ from typing import Any
 
 from agentdesk.app.bootstrap import connect
 from agentdesk.app.desktop import DB_WORKERS, DesktopContext, start_desktop
-from agentdesk.app.records import PartyRef
 from agentdesk.calls.dto import CallbackRequest, CallFacts, WrapUp
 from agentdesk.config.settings import AgentSettings, LoggingSettings, Settings
+from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain.enums import CallDirection, OwnerKind
 from agentdesk.telephony.port import SipConfig
 from tests.support.fake_softphone import FakeSoftphone

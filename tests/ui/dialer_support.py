@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from agentdesk.app.desktop import DesktopContext, start_desktop
-from agentdesk.app.records import PartyRef
 from agentdesk.crm.models import Call, Callback
+from agentdesk.crm.party_details import PartyRef
 from agentdesk.db.audit import AuditEntry
 from agentdesk.dialer.campaigns import create_campaign
 from agentdesk.dialer.loader import EntrySpec, load_entries

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTreeWidgetItem
 
-from agentdesk.app.desk.controller import WrapupForm
-from agentdesk.app.dialer.session import DialerPhase
+from agentdesk.app.desk.wrapup import WrapupForm
+from agentdesk.app.dialer.views import DialerPhase
 from agentdesk.dialer import outcomes
 from agentdesk.dialer.campaigns import set_active
 from agentdesk.dialer.dnc import add_numbers

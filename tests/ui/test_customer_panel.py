@@ -9,10 +9,11 @@ from decimal import Decimal
 import pytest
 from PySide6.QtWidgets import QComboBox
 
-from agentdesk.app.desk.controller import WrapupForm
-from agentdesk.app.records import PartyRef, RecordService
+from agentdesk.app.desk.wrapup import WrapupForm
+from agentdesk.app.records import RecordService
 from agentdesk.calls.dto import CallFacts, WrapUp
 from agentdesk.crm.models import Account, Lead, Opportunity, PhoneRecord
+from agentdesk.crm.party_details import PartyRef
 from agentdesk.crm.records_edit import RecordEditor
 from agentdesk.db.engine import create_db_engine, session_factory
 from agentdesk.domain.enums import CallDirection, OpportunityStage, OwnerKind, PhoneKind

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pytestqt.qtbot import QtBot
 
-from agentdesk.app.dialer.session import DialerPhase
+from agentdesk.app.dialer.views import DialerPhase
 from agentdesk.dialer.dnc import add_numbers
 from agentdesk.ui.dialer.panel import DialerPanel
 from agentdesk.ui.shell.main_window import MainWindow

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from agentdesk.domain.enums import OwnerKind
-from agentdesk.telephony.sip_message import CtiContext
+from agentdesk.telephony.cti_context import CtiContext
 from agentdesk.ui.desk.record_view import RecordView
 from tests.ui.conftest import Desk
 from tests.ui.desk_support import add_crm_callback, add_party

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from agentdesk.app.records import PartyRef
 from agentdesk.crm.models import Opportunity
+from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain.enums import OpportunityStage
 from tests.ui.conftest import Desk, close_desk, open_desk
 from tests.ui.desk_support import add_party

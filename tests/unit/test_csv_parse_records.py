@@ -6,7 +6,7 @@ in the order they were written, so both must still follow the file.
 
 from __future__ import annotations
 
-from agentdesk.crm.importing.csv_reader import match_header
+from agentdesk.crm.importing.csv_columns import match_header
 from agentdesk.crm.importing.rows import RowParser
 from agentdesk.db.uuid_text import hex_uuid
 from agentdesk.dialer.csv_fill import CAMPAIGN_COLUMNS, TIME_ZONE

@@ -20,8 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from agentdesk.crm.importing.csv_encoding import ImportFileError
 from agentdesk.crm.importing.csv_ranges import read_range
-from agentdesk.crm.importing.csv_reader import ImportFileError, open_csv
+from agentdesk.crm.importing.csv_reader import open_csv
 
 Records = list[tuple[int, list[str]]]
 

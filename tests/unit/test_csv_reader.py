@@ -14,17 +14,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from agentdesk.crm.importing.csv_columns import header_key
-from agentdesk.crm.importing.csv_encoding import detect_encoding
-from agentdesk.crm.importing.csv_reader import (
-    CONTACT_COLUMNS,
-    Column,
-    CsvRecord,
-    ImportFileError,
-    detect_delimiter,
-    match_header,
-    open_csv,
-)
+from agentdesk.crm.importing.csv_columns import CONTACT_COLUMNS, Column, header_key, match_header
+from agentdesk.crm.importing.csv_encoding import ImportFileError, detect_encoding
+from agentdesk.crm.importing.csv_reader import CsvRecord, detect_delimiter, open_csv
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agentdesk.app.desk.controller import DeskController, WrapupForm
+from agentdesk.app.desk.controller import DeskController
 from agentdesk.app.desk.events import (
     CallChanged,
     CallPhase,
@@ -20,10 +20,11 @@ from agentdesk.app.desk.events import (
     WrapupFinished,
     WrapupStarted,
 )
-from agentdesk.app.records import PartyRef
+from agentdesk.app.desk.wrapup import WrapupForm
+from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain.enums import OwnerKind
+from agentdesk.telephony.cti_context import CtiContext
 from agentdesk.telephony.port import DtmfMethod
-from agentdesk.telephony.sip_message import CtiContext
 from tests.support.fake_softphone import FakeSoftphone
 from tests.ui.desk_support import add_party, make_desk, spin
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from agentdesk.app.desk.controller import DeskController, WrapupForm
+from agentdesk.app.desk.controller import DeskController
 from agentdesk.app.desk.events import (
     CallFinished,
     DataChanged,
@@ -22,14 +22,10 @@ from agentdesk.app.desk.events import (
     DeskNotice,
     WrapupFinished,
 )
+from agentdesk.app.desk.wrapup import WrapupForm
 from agentdesk.app.desktop import DEMO_CAMPAIGN, DesktopContext, start_desktop
-from agentdesk.app.dialer.session import (
-    DialerEvent,
-    DialerNotice,
-    DialerPhase,
-    DialerSession,
-    attempt_outcome,
-)
+from agentdesk.app.dialer.session import DialerSession
+from agentdesk.app.dialer.views import DialerEvent, DialerNotice, DialerPhase, attempt_outcome
 from agentdesk.db.engine import unit_of_work
 from agentdesk.dialer import campaign_wrapup
 from agentdesk.dialer.campaigns import NotAssignedError, get_campaign

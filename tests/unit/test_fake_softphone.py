@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
+from agentdesk.domain.enums import CallDirection
+from agentdesk.telephony.cti_context import CtiContext
 from agentdesk.telephony.port import (
     CallAnswered,
     CallDialed,
-    CallDirection,
     CallEnded,
     CallHeld,
     CallOffered,
@@ -31,7 +32,6 @@ from agentdesk.telephony.port import (
     TransferCompleted,
     UnknownCall,
 )
-from agentdesk.telephony.sip_message import CtiContext
 from tests.support.fake_softphone import FakeSoftphone
 
 CTX = CtiContext("contact", "0190a8f2-7c1e-7b3a-9f00-123456789abc")

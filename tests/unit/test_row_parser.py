@@ -11,7 +11,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentdesk.crm.importing.csv_reader import match_header
+from agentdesk.crm.importing.csv_columns import match_header
 from agentdesk.crm.importing.rows import NO_PHONE, FirstPhoneRow, RowParser
 
 HEADERS = (

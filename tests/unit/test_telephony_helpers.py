@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from agentdesk.domain.enums import CallDirection
 from agentdesk.telephony.cti_context import CtiContext
+from agentdesk.telephony.offer import call_offered, clean_text
 from agentdesk.telephony.pjsua2.flood import InviteRateLimiter
-from agentdesk.telephony.pjsua2.offer import call_offered, clean_text
 from agentdesk.telephony.pjsua2.recording import wav_finalised
 from agentdesk.telephony.pjsua2.sip_thread import SipThread, describe_error
 from agentdesk.telephony.pjsua2.sip_uri import (
@@ -21,13 +22,7 @@ from agentdesk.telephony.pjsua2.sip_uri import (
     registrar_uri,
     target_uri,
 )
-from agentdesk.telephony.port import (
-    CallDirection,
-    CallOutcome,
-    SipConfig,
-    SoftphoneError,
-    outcome_for,
-)
+from agentdesk.telephony.port import CallOutcome, SipConfig, SoftphoneError, outcome_for
 
 REG = SipConfig(mode="register", registrar="pbx.example.com:5070", transport="tcp", username="a1")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from agentdesk.app.desk.core import DeskCore, LiveCall
 from agentdesk.app.desk.events import CallPhase
-from agentdesk.telephony.sip_message import CtiContext
+from agentdesk.telephony.cti_context import CtiContext
 
 DECLINE_CODE = 603
 

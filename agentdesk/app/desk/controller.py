@@ -28,18 +28,14 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 
 from agentdesk.app.desk.call_commands import CallCommands
-from agentdesk.app.desk.core import DeskCore, Listener, LiveCall
-from agentdesk.app.desk.core import DeskServices as DeskServices
-from agentdesk.app.desk.core import party_ref as party_ref
-from agentdesk.app.desk.dispatch import NOT_AVAILABLE_CODE as NOT_AVAILABLE_CODE
+from agentdesk.app.desk.core import DeskCore, DeskServices, Listener, LiveCall
 from agentdesk.app.desk.dispatch import PhoneEvents
 from agentdesk.app.desk.events import AgentView, RegistrationView, WrapupView
 from agentdesk.app.desk.outbound import Outbound
 from agentdesk.app.desk.screen_pop import ScreenPops
-from agentdesk.app.desk.wrapup import WrapupForm as WrapupForm
-from agentdesk.app.desk.wrapup import WrapupOwner, Wrapups
+from agentdesk.app.desk.wrapup import WrapupForm, WrapupOwner, Wrapups
 from agentdesk.app.event_log import EventLog
-from agentdesk.app.records import PartyRef
+from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain import agent_state as ast
 from agentdesk.telephony import port
 

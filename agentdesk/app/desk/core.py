@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
@@ -32,16 +31,16 @@ from agentdesk.app.desk.events import (
 from agentdesk.app.event_log import EventLog
 from agentdesk.app.listeners import Listeners
 from agentdesk.app.loop_work import LoopWork
-from agentdesk.app.records import PartyRef, RecordService
+from agentdesk.app.records import RecordService
 from agentdesk.calls.callbacks import CallbackService
 from agentdesk.calls.log import CallLog
 from agentdesk.crm.lookup.caller import CallerLookup
+from agentdesk.crm.party_details import PartyRef
 from agentdesk.crm.search import ContactSearch
 from agentdesk.domain import agent_state as ast
-from agentdesk.domain.enums import OwnerKind
 from agentdesk.domain.phone import try_normalize
 from agentdesk.telephony import port
-from agentdesk.telephony.sip_message import CtiContext
+from agentdesk.telephony.cti_context import CtiContext
 
 log = logging.getLogger("agentdesk.app.desk.controller")
 T = TypeVar("T")
@@ -76,10 +75,6 @@ class LiveCall:
     held_since: float | None = None
     recording_path: str | None = None
     pop_shown: bool = False
-
-
-def party_ref(kind: str, record_id: uuid.UUID) -> PartyRef:
-    return PartyRef(OwnerKind(kind), record_id)
 
 
 class DeskCore:

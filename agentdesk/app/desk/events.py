@@ -11,9 +11,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from agentdesk.app.records import PartyRef
 from agentdesk.calls.dto import DispositionInfo, WrapUpSaved
-from agentdesk.crm.lookup.caller import Match
+from agentdesk.crm.lookup.summaries import Match
+from agentdesk.crm.party_details import PartyRef
 
 
 class CallPhase(enum.StrEnum):

@@ -21,7 +21,7 @@ from agentdesk.app.desk.events import (
     PartyChosen,
 )
 from agentdesk.app.desk.screen_pop import ScreenPops
-from agentdesk.app.records import PartyRef
+from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain import agent_state as ast
 from agentdesk.domain.phone import try_normalize
 from agentdesk.telephony import port

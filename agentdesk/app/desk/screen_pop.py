@@ -13,8 +13,8 @@ from dataclasses import replace
 from agentdesk.app.desk.core import DeskCore, LiveCall, log
 from agentdesk.app.desk.events import PartyChosen, ScreenPop, ScreenPopReady
 from agentdesk.app.event_log import DESK_READY, SCREEN_POP_SHOWN
-from agentdesk.app.records import PartyRef
-from agentdesk.crm.lookup.caller import History, Match
+from agentdesk.crm.lookup.summaries import History, Match
+from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain.enums import PhoneKind
 from agentdesk.domain.phone import InvalidPhoneNumber
 

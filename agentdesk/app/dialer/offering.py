@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from agentdesk.app.dialer.core import DialerCore
 from agentdesk.app.dialer.views import DialerPhase
-from agentdesk.dialer.campaigns import DialerError
+from agentdesk.db.errors import RequestError
 from agentdesk.dialer.outcomes import CampaignProgress, campaign_progress
 from agentdesk.dialer.picking import PeekResult, peek_entries
 from agentdesk.dialer.rules import DialMode
@@ -183,7 +183,7 @@ class Offering:
         """The reservation ran out or someone changed the entry: say so, take the next one."""
         core = self._core
         core.dial = None
-        core.notice(f"entry skipped: {error}", error=not isinstance(error, DialerError))
+        core.notice(f"entry skipped: {error}", error=not isinstance(error, RequestError))
         core.set(entry=None, countdown_deadline=None)
         if core.view.running:
             core.set(phase=DialerPhase.WAITING)

@@ -53,30 +53,24 @@ from agentdesk.app.desk.events import (
 )
 from agentdesk.app.desk.wrapup import WrapupSaver
 from agentdesk.app.dialer.core import DialerCore, entry_key
-from agentdesk.app.dialer.dialling import MAX_PENDING_LINKS as MAX_PENDING_LINKS
 from agentdesk.app.dialer.dialling import CampaignCalls
 from agentdesk.app.dialer.offering import Offering
-from agentdesk.app.dialer.views import DEFAULT_PREVIEW_SECONDS as DEFAULT_PREVIEW_SECONDS
-from agentdesk.app.dialer.views import DialerChanged as DialerChanged
-from agentdesk.app.dialer.views import DialerEvent as DialerEvent
-from agentdesk.app.dialer.views import DialerNotice as DialerNotice
-from agentdesk.app.dialer.views import DialerPhase as DialerPhase
-from agentdesk.app.dialer.views import DialerView as DialerView
-from agentdesk.app.dialer.views import EntryResult as EntryResult
-from agentdesk.app.dialer.views import Listener as Listener
-from agentdesk.app.dialer.views import attempt_outcome as attempt_outcome
-from agentdesk.app.dialer.views import party_of as party_of
-from agentdesk.app.dialer.views import who
-from agentdesk.dialer.callbacks import CampaignCallback as CampaignCallback
-from agentdesk.dialer.callbacks import agent_callbacks
-from agentdesk.dialer.campaigns import CampaignInfo as CampaignInfo
-from agentdesk.dialer.campaigns import DialerError, agent_campaigns
+from agentdesk.app.dialer.views import (
+    DEFAULT_PREVIEW_SECONDS,
+    DialerNotice,
+    DialerPhase,
+    DialerView,
+    EntryResult,
+    Listener,
+    who,
+)
+from agentdesk.db.errors import RequestError
+from agentdesk.dialer.callbacks import CampaignCallback, agent_callbacks
+from agentdesk.dialer.campaigns import CampaignInfo, agent_campaigns
 from agentdesk.dialer.entry_state import EntryState
-from agentdesk.dialer.outcomes import CampaignProgress as CampaignProgress
-from agentdesk.dialer.outcomes import campaign_progress, skip_entry
-from agentdesk.dialer.picking import EntryUnavailableError as EntryUnavailableError
-from agentdesk.dialer.picking import reserve_entry
-from agentdesk.dialer.selection import OfferedEntry as OfferedEntry
+from agentdesk.dialer.outcomes import CampaignProgress, campaign_progress, skip_entry
+from agentdesk.dialer.picking import EntryUnavailableError, reserve_entry
+from agentdesk.dialer.selection import OfferedEntry
 from agentdesk.domain.clock import utcnow
 
 NOTHING_RETRY_SECONDS = 30.0
@@ -294,7 +288,7 @@ class DialerSession:
                 return
             reason = error.reason if isinstance(error, EntryUnavailableError) else ""
             message = f"{who(chosen)} was not dialled: {error}"
-            failure = not isinstance(error, DialerError)
+            failure = not isinstance(error, RequestError)
             self._core.emit(DialerNotice(message, failure, who=who(chosen), reason=reason))
             if isinstance(error, EntryUnavailableError) and error.reason == "dnc":
                 self._core.set(last_result=EntryResult(who(chosen), "dnc", "dnc"))

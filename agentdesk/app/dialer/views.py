@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from agentdesk.app.records import PartyRef
+from agentdesk.crm.party_details import PartyRef
 from agentdesk.dialer.campaigns import CampaignInfo
 from agentdesk.dialer.entry_state import EntryState
 from agentdesk.dialer.outcomes import CampaignProgress

@@ -31,7 +31,6 @@ from typing import Self
 
 from agentdesk.crm.importing.csv_columns import (
     CONTACT_COLUMNS,
-    Column,
     HeaderMap,
     column_index,
     header_key,
@@ -46,18 +45,6 @@ from agentdesk.crm.importing.csv_encoding import (
 from agentdesk.crm.importing.csv_ranges import byte_ranges
 
 # An importer needs the columns and the error along with the reader: it may name them here.
-__all__ = [
-    "CONTACT_COLUMNS",
-    "DELIMITERS",
-    "Column",
-    "CsvRecord",
-    "CsvTable",
-    "HeaderMap",
-    "ImportFileError",
-    "detect_delimiter",
-    "match_header",
-    "open_csv",
-]
 
 DELIMITERS = (",", ";", "\t")
 SAMPLE_CHARS = 64 * 1024

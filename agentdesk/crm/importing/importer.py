@@ -35,7 +35,9 @@ from pathlib import Path
 from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.importing.csv_reader import Column, CsvTable, ImportFileError, open_csv
+from agentdesk.crm.importing.csv_columns import Column
+from agentdesk.crm.importing.csv_encoding import ImportFileError
+from agentdesk.crm.importing.csv_reader import CsvTable, open_csv
 from agentdesk.crm.importing.existing import ExistingKeys
 from agentdesk.crm.importing.insert_plan import (
     ACCOUNT_COLUMNS,
@@ -43,10 +45,8 @@ from agentdesk.crm.importing.insert_plan import (
     PHONE_COLUMNS,
     InsertPlan,
 )
-from agentdesk.crm.importing.names import split_full_name
 from agentdesk.crm.importing.parallel import Batch, auto_workers, batches, gc_paused, in_processes
 from agentdesk.crm.importing.rejects import (
-    REJECTS_SUFFIX,
     RejectedRow,
     RejectWriter,
     reject_path_for,
@@ -59,19 +59,6 @@ from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction
 from agentdesk.domain.ids import uuid7
 from agentdesk.domain.phone import region_for_country
-
-__all__ = [
-    "REJECTS_SUFFIX",
-    "ImportFileError",
-    "ImportResult",
-    "ParsedRow",
-    "RejectWriter",
-    "RejectedRow",
-    "RowParser",
-    "import_contacts",
-    "reject_path_for",
-    "split_full_name",
-]
 
 PROGRESS_EVERY_ROWS = 1000
 PARALLEL_ABOVE_BYTES = 16 * 1024 * 1024

@@ -11,7 +11,6 @@ from typing import NamedTuple
 from agentdesk.crm.importing.csv_columns import Column, HeaderMap
 from agentdesk.crm.importing.names import split_full_name
 from agentdesk.crm.importing.parallel import Batch, gc_paused
-from agentdesk.crm.importing.rejects import row_dict
 from agentdesk.domain.enums import PhoneKind
 from agentdesk.domain.phone import (
     MAX_INPUT_LENGTH,
@@ -20,18 +19,6 @@ from agentdesk.domain.phone import (
     region_for_country,
 )
 from agentdesk.domain.phone_fast import INVALID, fast_reading
-
-__all__ = [
-    "NO_PHONE",
-    "FirstPhoneRow",
-    "ParsedPhone",
-    "ParsedRow",
-    "RowParser",
-    "parse_batch",
-    "row_dict",  # the campaign DNC import names it here
-    "split_full_name",
-    "worker_parser",
-]
 
 # Column lengths that PostgreSQL enforces (SQLite does not); an over-long cell is rejected
 # rather than silently truncated.

@@ -38,9 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.lookup import history
-from agentdesk.crm.lookup import raw_pg as lookup_pg
-from agentdesk.crm.lookup.history import CALLBACK_HORIZON
+from agentdesk.crm.lookup import history, raw_pg
 from agentdesk.crm.lookup.pop_rows import (
     COLUMN_TYPES,
     PARTS,
@@ -49,13 +47,8 @@ from agentdesk.crm.lookup.pop_rows import (
     part_values,
 )
 from agentdesk.crm.lookup.summaries import (
-    CallbackSummary,
     CallerMatch,
-    CallSummary,
-    CaseSummary,
-    History,
     Match,
-    OpportunitySummary,
 )
 from agentdesk.crm.models import Account, Contact, Lead, PhoneRecord
 from agentdesk.db.base import table_of
@@ -63,19 +56,6 @@ from agentdesk.db.pinned import PinnedConnections
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import OwnerKind
 from agentdesk.domain.phone import normalize
-
-__all__ = [
-    "CALLBACK_HORIZON",
-    "HISTORY_BATCH",
-    "CallSummary",
-    "CallbackSummary",
-    "CallerLookup",
-    "CallerMatch",
-    "CaseSummary",
-    "History",
-    "Match",
-    "OpportunitySummary",
-]
 
 # Core tables rather than mapped classes: the screen pop needs a few columns, and plain Core
 # selects skip the ORM's per-row entity work (this path has a 2 ms budget).
@@ -174,7 +154,7 @@ class CallerLookup:
         return found
 
     def _read_in_one_trip(self, conn: Connection, e164: str) -> list[CollectedMatch]:
-        """PostgreSQL: owners and histories from one statement (see :mod:`lookup_pg`)."""
+        """PostgreSQL: owners and histories from one statement (see :mod:`raw_pg`)."""
         owners: dict[tuple[OwnerKind, uuid.UUID], tuple[int, CollectedMatch]] = {}
         statement = _one_trip_raw(conn.dialect)
         for row in statement.fetch(conn, {"e164": e164, **self._limits()}):
@@ -265,12 +245,12 @@ def _shape(part: int) -> list[ColumnElement[Any]]:
 
 @lru_cache(maxsize=1)
 def _one_trip_statement() -> Select[Any]:
-    return lookup_pg.build_statement(_OWNERS_UNORDERED, _OWNERS_ORDER)
+    return raw_pg.build_statement(_OWNERS_UNORDERED, _OWNERS_ORDER)
 
 
 @lru_cache(maxsize=4)
-def _one_trip_raw(dialect: Dialect) -> lookup_pg.RawStatement:
-    return lookup_pg.RawStatement.compile(_one_trip_statement(), dialect)
+def _one_trip_raw(dialect: Dialect) -> raw_pg.RawStatement:
+    return raw_pg.RawStatement.compile(_one_trip_statement(), dialect)
 
 
 @lru_cache(maxsize=512)

@@ -24,13 +24,14 @@ from typing import Any, TypeVar
 
 import pjsua2 as pj
 
+from agentdesk.domain.enums import CallDirection
 from agentdesk.domain.ids import uuid7
 from agentdesk.telephony.cti_context import CtiContext
+from agentdesk.telephony.offer import call_offered
 from agentdesk.telephony.pjsua2.account import PjAccount, make_account
 from agentdesk.telephony.pjsua2.call import PjCall, call_op
 from agentdesk.telephony.pjsua2.engine import SipEngine
 from agentdesk.telephony.pjsua2.media import connect_media
-from agentdesk.telephony.pjsua2.offer import call_offered
 from agentdesk.telephony.pjsua2.recording import Recordings
 from agentdesk.telephony.pjsua2.sip_uri import target_uri
 from agentdesk.telephony.pjsua2.transfer import Transfers
@@ -44,7 +45,6 @@ from agentdesk.telephony.pjsua2.transports import (
 from agentdesk.telephony.port import (
     CallAnswered,
     CallDialed,
-    CallDirection,
     CallEnded,
     CallHeld,
     CallId,
@@ -60,8 +60,6 @@ from agentdesk.telephony.port import (
     UnknownCall,
     outcome_for,
 )
-
-__all__ = ["Pjsua2Softphone", "SipEngine"]  # the entry points app/ and tests import from here
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

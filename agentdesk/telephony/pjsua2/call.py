@@ -14,9 +14,10 @@ from typing import Any, Protocol
 
 import pjsua2 as pj
 
+from agentdesk.domain.enums import CallDirection
 from agentdesk.telephony.cti_context import CONTEXT_HEADER, CtiContext, encode_context
 from agentdesk.telephony.pjsua2.sip_thread import describe_error
-from agentdesk.telephony.port import CallDirection, CallId, DtmfMethod, DtmfReceived, SoftphoneEvent
+from agentdesk.telephony.port import CallId, DtmfMethod, DtmfReceived, SoftphoneEvent
 
 log = logging.getLogger(__name__)
 

@@ -10,35 +10,27 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from agentdesk.app.desk.controller import DeskServices
+from agentdesk.app.desk.core import DeskServices
 from agentdesk.app.desk.events import ScreenPop
-from agentdesk.app.dto import (
-    CHANGED_CALLBACKS,
-    CHANGED_CALLS,
-    CHANGED_CASES,
-    CHANGED_CONTACTS,
-    CHANGED_OPPORTUNITIES,
-    Match,
-    OwnerKind,
-    PartyDetails,
-    PartyRef,
-    PhoneView,
-    StaleRecordError,
-)
-from agentdesk.app.records import CHANGED_ACCOUNTS, CHANGED_LEADS, SavedEdit
+from agentdesk.app.records import SavedEdit
+from agentdesk.crm.lookup.summaries import Match
+from agentdesk.crm.party_details import PartyDetails, PartyRef, PhoneView
+from agentdesk.db.errors import StaleRecordError
+from agentdesk.domain import changes
+from agentdesk.domain.enums import OwnerKind
 from agentdesk.ui.desk.pop_views import MatchChooser, UnknownCallerCard
 from agentdesk.ui.desk.record_view import RecordView
 from agentdesk.ui.shell.background import run_in_background
 
 _REFRESH_ON = frozenset(
     {
-        CHANGED_CALLS,
-        CHANGED_CALLBACKS,
-        CHANGED_CASES,
-        CHANGED_OPPORTUNITIES,
-        CHANGED_CONTACTS,
-        CHANGED_LEADS,
-        CHANGED_ACCOUNTS,
+        changes.CALLS,
+        changes.CALLBACKS,
+        changes.CASES,
+        changes.OPPORTUNITIES,
+        changes.CONTACTS,
+        changes.LEADS,
+        changes.ACCOUNTS,
     }
 )
 

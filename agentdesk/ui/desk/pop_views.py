@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agentdesk.app.dto import Match, OwnerKind
+from agentdesk.crm.lookup.summaries import Match
+from agentdesk.domain.enums import OwnerKind
 
 
 def short_when(value: datetime | None, never: str) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 
-from agentdesk.app.dto import OwnerKind
 from agentdesk.app.records import EDITABLE_FIELDS, LEAD_STATUSES
+from agentdesk.domain.enums import OwnerKind
 
 ALL_FIELDS = (
     "name",

@@ -13,7 +13,8 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
-from agentdesk.app.dto import History, PartyDetails
+from agentdesk.crm.lookup.summaries import History
+from agentdesk.crm.party_details import PartyDetails
 from agentdesk.ui.desk.pop_views import short_when
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1

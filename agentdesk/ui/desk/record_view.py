@@ -17,16 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agentdesk.app.dto import (
-    InvalidPhoneNumber,
-    Match,
-    OwnerKind,
-    PartyDetails,
-    PartyRef,
-    PhoneView,
-    StaleRecordError,
-)
 from agentdesk.app.records import PHONE_KINDS
+from agentdesk.crm.lookup.summaries import Match
+from agentdesk.crm.party_details import PartyDetails, PartyRef, PhoneView
+from agentdesk.db.errors import StaleRecordError
+from agentdesk.domain.enums import OwnerKind
+from agentdesk.domain.phone import InvalidPhoneNumber
 from agentdesk.ui.desk.pop_views import title_label
 from agentdesk.ui.desk.record_form import FieldForm, field_label, merge_stale_edit
 from agentdesk.ui.desk.record_timeline import PATH_ROLE, show_panel_history, show_pop_history

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agentdesk.app.desk.controller import DeskController, DeskServices, WrapupForm
+from agentdesk.app.desk.controller import DeskController
+from agentdesk.app.desk.core import DeskServices
 from agentdesk.app.desk.events import (
     DeskEvent,
     PartyChosen,
@@ -29,7 +30,9 @@ from agentdesk.app.desk.events import (
     WrapupStarted,
     WrapupView,
 )
-from agentdesk.app.dto import LinkChoice, PartyRef, quick_due_times
+from agentdesk.app.desk.wrapup import WrapupForm
+from agentdesk.app.records import LinkChoice, quick_due_times
+from agentdesk.crm.party_details import PartyRef
 from agentdesk.ui.desk.pop_views import title_label
 from agentdesk.ui.desk.softphone_bar import format_seconds
 from agentdesk.ui.shell.background import run_in_background

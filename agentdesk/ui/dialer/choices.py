@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agentdesk.app.dialer.session import OfferedEntry
+from agentdesk.dialer.selection import OfferedEntry
 from agentdesk.ui.dialer.wording import OUTCOMES, entry_title, word
 
 

@@ -26,17 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agentdesk.app.dialer.session import (
-    CampaignInfo,
+from agentdesk.app.dialer.session import DialerSession
+from agentdesk.app.dialer.views import (
     DialerChanged,
     DialerEvent,
     DialerNotice,
     DialerPhase,
-    DialerSession,
     DialerView,
-    OfferedEntry,
     party_of,
 )
+from agentdesk.dialer.campaigns import CampaignInfo
+from agentdesk.dialer.selection import OfferedEntry
 from agentdesk.ui.desk.pop_views import title_label
 from agentdesk.ui.dialer.choices import EntryChoicesTable
 from agentdesk.ui.dialer.wording import (

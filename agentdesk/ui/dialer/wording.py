@@ -12,7 +12,8 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from agentdesk.app.dialer.session import DialerPhase, DialerView, EntryResult, OfferedEntry
+from agentdesk.app.dialer.views import DialerPhase, DialerView, EntryResult
+from agentdesk.dialer.selection import OfferedEntry
 from agentdesk.ui.desk.pop_views import short_when
 
 CONTEXT = "DialerPanel"

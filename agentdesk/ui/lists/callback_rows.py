@@ -12,8 +12,8 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTreeWidgetItem
 
-from agentdesk.app.dialer.session import CampaignCallback
-from agentdesk.app.dto import CallbackItem
+from agentdesk.calls.callbacks import CallbackItem
+from agentdesk.dialer.callbacks import CampaignCallback
 from agentdesk.ui.desk.pop_views import short_when
 
 CRM, CAMPAIGN = "crm", "campaign"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Executor
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
@@ -26,15 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agentdesk.app.desk.controller import DeskServices
-from agentdesk.app.dialer.session import (
-    CampaignCallback,
-    DialerChanged,
-    DialerEvent,
-    DialerSession,
-    EntryResult,
-)
-from agentdesk.app.dto import CHANGED_CALLBACKS, CallbackItem, OwnerKind, PartyRef
+from agentdesk.app.desk.core import DeskServices
+from agentdesk.app.dialer.session import DialerSession
+from agentdesk.app.dialer.views import DialerChanged, DialerEvent, EntryResult
+from agentdesk.calls.callbacks import CallbackItem
+from agentdesk.crm.party_details import PartyRef
+from agentdesk.dialer.callbacks import CampaignCallback
+from agentdesk.domain import changes
+from agentdesk.domain.clock import utcnow
+from agentdesk.domain.enums import OwnerKind
 from agentdesk.ui.lists.callback_rows import (
     CAMPAIGN,
     CAMPAIGN_COLUMN,
@@ -71,7 +71,7 @@ class CallbacksPanel(QWidget):
         agent: str,
         parent: QWidget | None = None,
         *,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = utcnow,
         dialer: DialerSession | None = None,
     ) -> None:
         super().__init__(parent)
@@ -186,7 +186,7 @@ class CallbacksPanel(QWidget):
             self.reload()
 
     def refresh(self, changed: frozenset[str]) -> None:
-        if CHANGED_CALLBACKS in changed:
+        if changes.CALLBACKS in changed:
             self.reload()
 
     def _failed(self, error: BaseException) -> None:

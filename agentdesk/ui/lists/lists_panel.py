@@ -16,8 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agentdesk.app.desk.controller import DeskServices
-from agentdesk.app.dto import CHANGED_CALLS, PartyRef, RecentCall, SearchHit
+from agentdesk.app.desk.core import DeskServices
+from agentdesk.calls.dto import RecentCall
+from agentdesk.crm.party_details import PartyRef
+from agentdesk.crm.search import SearchHit
+from agentdesk.domain import changes
 from agentdesk.ui.desk.pop_views import short_when
 from agentdesk.ui.desk.softphone_bar import format_seconds
 from agentdesk.ui.shell.background import run_in_background
@@ -25,7 +28,7 @@ from agentdesk.ui.shell.labels import disposition_label
 
 
 def _party(call: RecentCall) -> PartyRef | None:
-    from agentdesk.app.dto import OwnerKind
+    from agentdesk.domain.enums import OwnerKind
 
     for kind, ident in (
         (OwnerKind.CONTACT, call.contact_id),
@@ -85,7 +88,7 @@ class RecentCallsPanel(QWidget):
         run_in_background(self, self._executor, work, done, None)
 
     def refresh(self, changed: frozenset[str]) -> None:
-        if CHANGED_CALLS in changed:
+        if changes.CALLS in changed:
             self.reload()
 
     def _render(self, calls: tuple[RecentCall, ...]) -> None:

@@ -30,7 +30,8 @@ from agentdesk.app.desk.events import (
     WrapupStarted,
 )
 from agentdesk.app.desktop import DeskSummary, DesktopContext
-from agentdesk.app.dto import CallbackItem, PartyRef
+from agentdesk.calls.callbacks import CallbackItem
+from agentdesk.crm.party_details import PartyRef
 from agentdesk.ui.desk.customer_panel import CustomerPanel
 from agentdesk.ui.desk.softphone_bar import SoftphoneBar
 from agentdesk.ui.desk.wrapup_panel import WrapupPanel

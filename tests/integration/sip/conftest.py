@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from agentdesk.telephony.pjsua2.adapter import Pjsua2Softphone, SipEngine
+from agentdesk.telephony.pjsua2.adapter import Pjsua2Softphone
+from agentdesk.telephony.pjsua2.engine import SipEngine
 from agentdesk.telephony.port import SipConfig
 from tests.integration.sip.events import EventLog
 from tests.support.sipp import ToolMissing, free_port, require_binary

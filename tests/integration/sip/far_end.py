@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from agentdesk.domain.enums import CallDirection
 from agentdesk.telephony.port import (
     CallAnswered,
     CallDialed,
-    CallDirection,
     CallOffered,
     DtmfMethod,
     SoftphoneEvent,

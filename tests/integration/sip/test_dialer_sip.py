@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 
 from agentdesk.app.bootstrap import connect
-from agentdesk.app.desk.controller import DeskController, WrapupForm
+from agentdesk.app.desk.controller import DeskController
+from agentdesk.app.desk.wrapup import WrapupForm
 from agentdesk.app.desktop import DesktopContext, start_desktop
-from agentdesk.app.dialer.session import DialerPhase, DialerSession
+from agentdesk.app.dialer.session import DialerSession
+from agentdesk.app.dialer.views import DialerPhase
 from agentdesk.dialer.models import CampaignEntry
 from tests.integration.sip.conftest import Phone
 from tests.integration.sip.helpers import answering_peer

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from agentdesk.telephony.pjsua2.adapter import Pjsua2Softphone, SipEngine
+from agentdesk.telephony.pjsua2.adapter import Pjsua2Softphone
+from agentdesk.telephony.pjsua2.engine import SipEngine
 from agentdesk.telephony.port import (
     CallAnswered,
     CallEnded,

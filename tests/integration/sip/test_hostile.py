@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agentdesk.telephony.pjsua2.adapter import SipEngine
+from agentdesk.telephony.pjsua2.engine import SipEngine
 from agentdesk.telephony.port import CallEnded, CallOffered, CallOutcome, SoftphoneEvent
 from tests.integration.sip.conftest import Phone
 from tests.integration.sip.helpers import CALLER_DEFAULTS, call_phone

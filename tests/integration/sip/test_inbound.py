@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from agentdesk.telephony.cti_context import CtiContext
 from agentdesk.telephony.port import (
     CallAnswered,
     CallEnded,
@@ -14,7 +15,6 @@ from agentdesk.telephony.port import (
     CallOutcome,
     UnknownCall,
 )
-from agentdesk.telephony.sip_message import CtiContext
 from tests.integration.sip.conftest import Phone
 from tests.integration.sip.helpers import call_phone, sip_messages
 from tests.support.sipp import free_rtp_port, start_sipp

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
+from agentdesk.domain.enums import CallDirection
 from agentdesk.telephony.cti_context import CtiContext
 from agentdesk.telephony.port import (
     CallAnswered,
     CallDialed,
-    CallDirection,
     CallEnded,
     CallHeld,
     CallMuted,
