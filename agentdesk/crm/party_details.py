@@ -21,6 +21,7 @@ from agentdesk.crm.lookup import history
 from agentdesk.crm.models import Account, Contact, Lead, Opportunity, PhoneRecord, ServiceCase
 from agentdesk.crm.party_records import OWNER_COLUMNS, PARTY_MODELS
 from agentdesk.db.base import SharedRecord
+from agentdesk.db.versioning import get_live
 from agentdesk.domain.enums import (
     CallDirection,
     CasePriority,
@@ -30,10 +31,6 @@ from agentdesk.domain.enums import (
     PhoneKind,
 )
 from agentdesk.domain.names import display_name
-
-
-class RecordMissing(LookupError):
-    """The record does not exist (or was deleted)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +107,10 @@ def read_details(
     sessions: sessionmaker[Session], ref: PartyRef, *, limit: int, now: datetime
 ) -> PartyDetails:
     """Everything the customer panel shows for one record, with up to ``limit`` rows of each
-    part of its history (as of ``now``); :class:`RecordMissing` when it is gone."""
+    part of its history (as of ``now``); :class:`~agentdesk.db.errors.RecordNotFoundError` when
+    it is gone."""
     with sessions() as session:
-        row = session.get(PARTY_MODELS[ref.kind], ref.id)
-        if row is None or row.deleted_at is not None:
-            raise RecordMissing(f"{ref.kind.value} {ref.id} does not exist")
+        row = get_live(session, PARTY_MODELS[ref.kind], ref.id, ref.kind.value)
         account = _account_of(session, row)
         column = getattr(PhoneRecord, OWNER_COLUMNS[ref.kind])
         phones = tuple(

@@ -81,7 +81,7 @@ def _check(report: dict[str, Any], engine: str) -> None:
     assert pops["calls_placed"] == 3 and pops["samples"] == 3  # every call popped
     assert isinstance(report["import_rows_per_s"], float)
     assert report["import"]["rows"] == 50 and report["import"]["imported"] == 50
-    assert isinstance(report["startup_s"], float) and 0 < report["startup_s"] < 120
+    assert isinstance(report["startup_s"], float) and report["startup_s"] > 0
     rss = report["rss_mb"]
     for key in ("after_start", "after_calls", "max"):
         assert isinstance(rss[key], float) and 30 < rss[key] < 4000, key
