@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Table, func, inspect, select
+from sqlalchemy import Engine, Table, func, inspect, select, update
 
 # Every module that maps tables: the comparison below needs the whole schema registered.
 from agentdesk.crm import models as crm_models  # noqa: F401
 from agentdesk.db import audit as audit_models  # noqa: F401
 from agentdesk.db import migrate
 from agentdesk.db.base import Base
+from agentdesk.db.engine import session_factory, unit_of_work
 from agentdesk.demo.generate import generate
 from agentdesk.dialer import models as dialer_models  # noqa: F401
+from agentdesk.dialer.campaigns import create_campaign
+from agentdesk.dialer.loader import EntrySpec, load_entries
+from agentdesk.dialer.models import CampaignEntry
 
 
 def test_upgrade_downgrade_upgrade(engine: Engine) -> None:
@@ -56,3 +62,20 @@ def test_each_step_down_and_up_keeps_the_data(engine: Engine) -> None:
 def _counted() -> list[Table]:
     names = ("contacts", "calls", "dispositions", "phone_numbers")
     return [Base.metadata.tables[name] for name in names]
+
+
+def test_entries_left_in_progress_by_an_older_version_get_a_hold(engine: Engine) -> None:
+    """An entry an older desk left ``in_progress`` (no hold) gets one at revision 0006, so it
+    goes back to the pool like any entry whose desk died."""
+    sessions = session_factory(engine)
+    create_campaign(sessions, "Old")
+    number = "+12125550199"
+    load_entries(sessions, "Old", [EntrySpec(number, number, last_name="Old")], source="test")
+    migrate.downgrade(engine, "0005")
+    with unit_of_work(sessions) as s:
+        s.execute(update(CampaignEntry).values(status="in_progress", reserved_until=None))
+    before = datetime.now(UTC)
+    migrate.upgrade(engine)
+    with sessions() as s:
+        until = s.scalars(select(CampaignEntry.reserved_until)).one()
+    assert until is not None and before < until <= datetime.now(UTC) + timedelta(hours=1)
