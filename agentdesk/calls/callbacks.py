@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.calls.records import CallLogError
+from agentdesk.calls.records import CallLogError, person_name
 from agentdesk.crm.models import Callback
 from agentdesk.crm.users import AgentRef, actor_of, find_user
 from agentdesk.db.audit import audit
@@ -28,7 +28,6 @@ from agentdesk.db.versioning import check_version, flush_versioned
 from agentdesk.domain.changes import CALLBACKS
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction, CallbackStatus
-from agentdesk.domain.names import display_name
 
 OVERDUE_GRACE = timedelta(minutes=5)
 """A callback becomes overdue this long after its due time (a reminder is not a deadline)."""
@@ -292,12 +291,7 @@ def _select_items() -> Select[Any]:
 
 
 def _item(row: Any, now: datetime, grace: timedelta) -> CallbackItem:
-    if row.c_first is not None or row.c_last is not None:
-        name: str | None = display_name(row.c_first, row.c_last, row.c_country)
-    elif row.l_first is not None or row.l_last is not None:
-        name = display_name(row.l_first, row.l_last, row.l_country)
-    else:
-        name = None
+    name = person_name(row)
     status = CallbackStatus(row.status)
     state = state_of(status, row.due_at, now, grace)
     return CallbackItem(

@@ -22,7 +22,7 @@ from agentdesk.calls.dto import (
     WrapUp,
     WrapUpSaved,
 )
-from agentdesk.calls.records import apply_facts, call_record, durations
+from agentdesk.calls.records import apply_facts, call_record, durations, person_name
 from agentdesk.calls.wrapup import write_wrapup
 from agentdesk.crm.models import Call
 from agentdesk.crm.users import AgentRef, find_user
@@ -30,7 +30,6 @@ from agentdesk.db.base import Base
 from agentdesk.db.engine import unit_of_work
 from agentdesk.db.versioning import get_live
 from agentdesk.domain.enums import CallDirection
-from agentdesk.domain.names import display_name
 
 
 class CallLog:
@@ -143,12 +142,7 @@ class CallLog:
             )
             result = []
             for row in session.execute(stmt):
-                if row.c_first is not None or row.c_last is not None:
-                    party: str | None = display_name(row.c_first, row.c_last, row.c_country)
-                elif row.l_first is not None or row.l_last is not None:
-                    party = display_name(row.l_first, row.l_last, row.l_country)
-                else:
-                    party = row.a_name
+                party = person_name(row) or row.a_name
                 result.append(
                     RecentCall(
                         id=row.id,

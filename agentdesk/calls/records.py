@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -11,6 +12,7 @@ from agentdesk.crm.models import Call
 from agentdesk.crm.users import find_user
 from agentdesk.db.errors import RequestError
 from agentdesk.domain.enums import CallDirection
+from agentdesk.domain.names import display_name
 
 
 class CallLogError(RequestError):
@@ -91,3 +93,13 @@ def call_record(call: Call, disposition_code: str | None) -> CallRecord:
         opportunity_id=call.opportunity_id,
         case_id=call.case_id,
     )
+
+
+def person_name(row: Any) -> str | None:
+    """The name of the contact, else the lead, a row joined to (columns ``c_first``,
+    ``c_last``, ``c_country`` and ``l_first``, ``l_last``, ``l_country``); ``None`` for neither."""
+    if row.c_first is not None or row.c_last is not None:
+        return display_name(row.c_first, row.c_last, row.c_country)
+    if row.l_first is not None or row.l_last is not None:
+        return display_name(row.l_first, row.l_last, row.l_country)
+    return None

@@ -9,8 +9,9 @@ replaced, in the same transaction.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import TypeVar
 
 from sqlalchemy import String, inspect
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,6 +35,9 @@ from agentdesk.db.errors import RequestError
 from agentdesk.db.versioning import edit_versioned, get_live
 from agentdesk.domain.changes import ACCOUNTS, CONTACTS, LEADS
 from agentdesk.domain.enums import LeadStatus
+
+M = TypeVar("M", Contact, Lead, Account)
+R = TypeVar("R", ContactRecord, LeadRecord, AccountRecord)
 
 
 def clean_changes(
@@ -95,15 +99,9 @@ class RecordEditor:
         Raises :class:`~agentdesk.db.errors.StaleRecordError` with the current values when the
         contact's version is no longer ``expected_version`` (or it was deleted).
         """
-        cleaned = clean_changes(Contact, "contact", changes, CONTACT_EDITABLE)
-        with unit_of_work(self._sessions) as session:
-            contact = edit_versioned(
-                session, Contact, "contact", contact_id, expected_version, cleaned,
-                CONTACT_EDITABLE, actor_of(session, actor),
-            )  # fmt: skip
-            assert isinstance(contact, Contact)
-            record = contact_record(contact)
-        return replace(record, changed=frozenset({CONTACTS}))
+        return self._update(
+            Contact, contact_id, expected_version, changes, actor, contact_record, CONTACTS
+        )
 
     def get_lead(self, lead_id: uuid.UUID) -> LeadRecord:
         with self._sessions() as session:
@@ -126,21 +124,7 @@ class RecordEditor:
         Raises :class:`~agentdesk.db.errors.StaleRecordError` with the current values when
         the lead's version is no longer ``expected_version`` (or it was deleted).
         """
-        cleaned = clean_changes(Lead, "lead", changes, LEAD_EDITABLE)
-        with unit_of_work(self._sessions) as session:
-            lead = edit_versioned(
-                session,
-                Lead,
-                "lead",
-                lead_id,
-                expected_version,
-                cleaned,
-                LEAD_EDITABLE,
-                actor_of(session, actor),
-            )
-            assert isinstance(lead, Lead)
-            record = lead_record(lead)
-        return replace(record, changed=frozenset({LEADS}))
+        return self._update(Lead, lead_id, expected_version, changes, actor, lead_record, LEADS)
 
     def update_account(
         self,
@@ -154,12 +138,35 @@ class RecordEditor:
 
         Raises :class:`~agentdesk.db.errors.StaleRecordError` like :meth:`update_lead`.
         """
-        cleaned = clean_changes(Account, "account", changes, ACCOUNT_EDITABLE)
+        return self._update(
+            Account, account_id, expected_version, changes, actor, account_record, ACCOUNTS
+        )
+
+    def _update(
+        self,
+        model: type[M],
+        record_id: uuid.UUID,
+        expected_version: int,
+        changes: Mapping[str, object],
+        actor: AgentRef | None,
+        to_record: Callable[[M], R],
+        changed: str,
+    ) -> R:
+        """The one edit path of every party kind: validate, check the version, write, audit."""
+        kind, editable = _KINDS[model]
+        cleaned = clean_changes(model, kind, changes, editable)
         with unit_of_work(self._sessions) as session:
-            account = edit_versioned(
-                session, Account, "account", account_id, expected_version, cleaned,
-                ACCOUNT_EDITABLE, actor_of(session, actor),
+            row = edit_versioned(
+                session, model, kind, record_id, expected_version, cleaned, editable,
+                actor_of(session, actor),
             )  # fmt: skip
-            assert isinstance(account, Account)
-            record = account_record(account)
-        return replace(record, changed=frozenset({ACCOUNTS}))
+            assert isinstance(row, model)
+            record = to_record(row)
+        return replace(record, changed=frozenset({changed}))
+
+
+_KINDS: dict[type[SharedRecord], tuple[str, tuple[str, ...]]] = {
+    Contact: ("contact", CONTACT_EDITABLE),
+    Lead: ("lead", LEAD_EDITABLE),
+    Account: ("account", ACCOUNT_EDITABLE),
+}

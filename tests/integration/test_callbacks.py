@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.callbacks import CallbackService, CallbackState
 from agentdesk.calls.records import CallLogError
-from agentdesk.crm.models import Callback, Contact, User
+from agentdesk.crm.models import Callback, Contact, Lead, User
 from agentdesk.crm.users import UnknownAgentError
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import unit_of_work
@@ -170,3 +170,20 @@ def test_an_edit_by_another_desk_wins_and_is_reported(
         desk_a.snooze(callback_id, NOW + timedelta(days=1), expected_version=seen_by_a.version)
     assert caught.value.current["status"] == CallbackStatus.DONE
     assert desk_a.get(callback_id).status is CallbackStatus.DONE
+
+
+def test_each_callback_is_named_after_its_contact_or_lead(
+    sessions: sessionmaker[Session], make_callback: Callable[..., uuid.UUID]
+) -> None:
+    for_contact = make_callback(timedelta(minutes=10), note="contact")
+    with unit_of_work(sessions) as s:
+        ada = s.scalars(select(User.id).where(User.username == "ada")).one()
+        lead = Lead(first_name="Grace", last_name="Hopper", country="US")
+        s.add(lead)
+        s.flush()
+        s.add(Callback(due_at=NOW + timedelta(minutes=20), agent_id=ada, lead_id=lead.id))
+        s.add(Callback(due_at=NOW + timedelta(minutes=30), agent_id=ada, phone_e164="+12125550100"))
+
+    names = [(i.id == for_contact, i.name) for i in service(sessions).for_agent("ada")]
+
+    assert names == [(True, "王小明"), (False, "Grace Hopper"), (False, None)]
