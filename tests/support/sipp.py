@@ -158,7 +158,13 @@ def start_sipp(
     ``keys`` become ``-key NAME VALUE`` so scenarios can use ``[NAME]``.
     """
     binary = require_binary("sipp")
-    port = port or free_port()
+    media = range(media_port, media_port + 4) if media_port is not None else range(0)
+    # Both ports come from the kernel's free ephemeral ports, so the SIP port can be handed out
+    # again right after the media ports were probed; SIPp then fails to bind and never calls.
+    if port is None:
+        port = free_port()
+        while port in media:
+            port = free_port()
     name = name or f"sipp_{Path(scenario).name.removesuffix('.xml')}_{port}"
     workdir.mkdir(parents=True, exist_ok=True)
     args = [binary]
