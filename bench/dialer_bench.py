@@ -23,13 +23,13 @@ from bench_data import CAMPAIGN, DIAL_AT
 from bench_stats import percentiles
 from sqlalchemy import Engine, func, select
 
-from agentdesk.crm.models import User
 from agentdesk.db.engine import session_factory
 from agentdesk.dialer import outcomes, picking, selection
 from agentdesk.dialer.blocked import blocked_counts
 from agentdesk.dialer.campaigns import load_campaign, window_of
 from agentdesk.dialer.models import CampaignEntry
 from agentdesk.dialer.rules import dialable_keys
+from agentdesk.org.models import User
 
 
 def bench_next_entry(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.db import migrate
 from agentdesk.db.base import Base
 from agentdesk.db.engine import create_db_engine, session_factory, sqlite_url
+from agentdesk.org.roles import restore_defaults
 from tests.support.pg_server import INSTALL_HINT, PgServer, start_server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -59,6 +60,9 @@ def _truncate_all(engine: Engine) -> None:
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} CASCADE"))
+    # the role matrix is configuration the migration seeds, not test data: put it back
+    with session_factory(engine).begin() as session:
+        restore_defaults(session)
 
 
 @pytest.fixture(params=ENGINES)

@@ -27,10 +27,10 @@ from agentdesk.crm.party_details import (
 from agentdesk.crm.party_records import form_fields
 from agentdesk.crm.phones_edit import PhoneEditor
 from agentdesk.crm.records_edit import RecordEditor
-from agentdesk.crm.users import AgentRef, active_usernames, ensure_agent
 from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import LeadStatus, OwnerKind, PhoneKind
+from agentdesk.org.users import AgentRef, active_usernames, ensure_agent
 
 PHONE_KINDS = tuple(kind.value for kind in PhoneKind)
 LEAD_STATUSES = tuple(status.value for status in LeadStatus)

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.records import CallLogError, person_name
 from agentdesk.crm.models import Callback
-from agentdesk.crm.users import AgentRef, actor_of, find_user
 from agentdesk.db.audit import audit
 from agentdesk.db.base import Base
 from agentdesk.db.engine import unit_of_work
@@ -28,6 +27,7 @@ from agentdesk.db.versioning import check_version, flush_versioned
 from agentdesk.domain.changes import CALLBACKS
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction, CallbackStatus
+from agentdesk.org.users import AgentRef, actor_of, find_user
 
 OVERDUE_GRACE = timedelta(minutes=5)
 """A callback becomes overdue this long after its due time (a reminder is not a deadline)."""

@@ -6,8 +6,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from agentdesk.crm.users import AgentRef
 from agentdesk.domain.enums import CallDirection, CasePriority
+from agentdesk.org.users import AgentRef
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,13 +25,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.callbacks import CallbackService
-from agentdesk.crm.users import AgentRef, actor_of
 from agentdesk.db.audit import audit
 from agentdesk.db.base import Base
 from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction
 from agentdesk.domain.names import display_name
+from agentdesk.org.users import AgentRef, actor_of
 
 CALL_FIELDS: tuple[str, ...] = (
     "direction",

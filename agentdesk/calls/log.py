@@ -25,11 +25,11 @@ from agentdesk.calls.dto import (
 from agentdesk.calls.records import apply_facts, call_record, durations, person_name
 from agentdesk.calls.wrapup import write_wrapup
 from agentdesk.crm.models import Call
-from agentdesk.crm.users import AgentRef, find_user
 from agentdesk.db.base import Base
 from agentdesk.db.engine import unit_of_work
 from agentdesk.db.versioning import get_live
 from agentdesk.domain.enums import CallDirection
+from agentdesk.org.users import AgentRef, find_user
 
 
 class CallLog:

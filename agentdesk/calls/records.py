@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from agentdesk.calls.dto import CallFacts, CallRecord
 from agentdesk.crm.models import Call
-from agentdesk.crm.users import find_user
 from agentdesk.db.errors import RequestError
 from agentdesk.domain.enums import CallDirection
 from agentdesk.domain.names import display_name
+from agentdesk.org.users import find_user
 
 
 class CallLogError(RequestError):

@@ -16,11 +16,11 @@ from agentdesk.calls.dispositions import active_disposition
 from agentdesk.calls.dto import CallbackRequest, CallFacts, NewCase, WrapUp, WrapUpSaved
 from agentdesk.calls.records import CallLogError, apply_facts, call_record, durations
 from agentdesk.crm.models import Call, Callback, Contact, Opportunity, ServiceCase
-from agentdesk.crm.users import find_user
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.versioning import get_live
 from agentdesk.domain.changes import CALLBACKS, CALLS, CASES, OPPORTUNITIES
 from agentdesk.domain.enums import AuditAction, CallbackStatus, CaseStatus
+from agentdesk.org.users import find_user
 
 
 def write_wrapup(session: Session, wrapup: WrapUp) -> WrapUpSaved:

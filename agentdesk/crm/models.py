@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+import agentdesk.org.models  # noqa: F401  (the users these tables point at must be mapped too)
 from agentdesk.db.base import Base, SharedRecord, str_enum
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import (
@@ -29,29 +30,8 @@ from agentdesk.domain.enums import (
     OpportunityStage,
     OwnerKind,
     PhoneKind,
-    Role,
 )
 from agentdesk.domain.names import display_name
-
-
-class Team(SharedRecord, Base):
-    __tablename__ = "teams"
-
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-
-
-class User(SharedRecord, Base):
-    """An agent, supervisor or admin."""
-
-    __tablename__ = "users"
-
-    username: Mapped[str] = mapped_column(String(100), unique=True)
-    display_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[Role] = mapped_column(str_enum(Role, "role"), default=Role.AGENT)
-    team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"), index=True)
-    email: Mapped[str | None] = mapped_column(String(254))
-    sip_extension: Mapped[str | None] = mapped_column(String(64))
-    active: Mapped[bool] = mapped_column(default=True)
 
 
 class Account(SharedRecord, Base):

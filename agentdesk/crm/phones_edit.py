@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import PhoneRecord
 from agentdesk.crm.party_records import OWNER_COLUMNS, PARTY_MODELS
-from agentdesk.crm.users import AgentRef, actor_of
 from agentdesk.db.audit import audit
 from agentdesk.db.engine import unit_of_work
 from agentdesk.db.errors import RequestError
@@ -21,6 +20,7 @@ from agentdesk.db.versioning import check_version, flush_versioned, get_live
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction, OwnerKind, PhoneKind
 from agentdesk.domain.phone import normalize
+from agentdesk.org.users import AgentRef, actor_of
 
 
 class PhoneEditor:

@@ -28,13 +28,13 @@ from agentdesk.crm.party_records import (
     contact_record,
     lead_record,
 )
-from agentdesk.crm.users import AgentRef, actor_of
 from agentdesk.db.base import SharedRecord
 from agentdesk.db.engine import unit_of_work
 from agentdesk.db.errors import RequestError
 from agentdesk.db.versioning import edit_versioned, get_live
 from agentdesk.domain.changes import ACCOUNTS, CONTACTS, LEADS
 from agentdesk.domain.enums import LeadStatus
+from agentdesk.org.users import AgentRef, actor_of
 
 M = TypeVar("M", Contact, Lead, Account)
 R = TypeVar("R", ContactRecord, LeadRecord, AccountRecord)

@@ -1,7 +1,7 @@
 """The audit log: who created, changed, imported, exported or printed what.
 
 Entries are appended in the caller's transaction, so an audited change and its entry commit
-together or not at all. The actor is resolved by the caller (``crm.users.actor_of``): this layer
+together or not at all. The actor is resolved by the caller (``org.users.actor_of``): this layer
 knows the table, not who the users are.
 """
 

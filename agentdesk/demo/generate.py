@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from agentdesk.crm.models import Contact, Disposition, Team, User
+from agentdesk.crm.models import Contact, Disposition
 from agentdesk.db.bulk import BulkWriter, bulk_writer
 from agentdesk.db.engine import session_factory, unit_of_work
 from agentdesk.demo.activity import (
@@ -43,6 +43,7 @@ from agentdesk.demo.parties import (
 )
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import Role
+from agentdesk.org.models import Team, User
 
 DEMO_TEAM = "Demo team"
 DEMO_AGENTS = 20

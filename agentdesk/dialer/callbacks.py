@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.callbacks import OVERDUE_GRACE, UPCOMING_HORIZON, CallbackState, state_of
-from agentdesk.crm.users import find_user
 from agentdesk.dialer.models import Campaign, CampaignEntry
 from agentdesk.dialer.rules import EntryStatus
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import CallbackStatus
 from agentdesk.domain.names import display_name
+from agentdesk.org.users import find_user
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ def agent_callbacks(
     Overdue is judged as for CRM callbacks (``grace`` after the due time). Entries of deleted
     campaigns are left out; those of paused campaigns are listed (``campaign_active`` false):
     they are still the agent's promise, the dialer just will not dial them yet. Raises
-    :class:`~agentdesk.crm.users.UnknownAgentError` for an unknown agent.
+    :class:`~agentdesk.org.users.UnknownAgentError` for an unknown agent.
     """
     now = now or utcnow()
     with sessions() as session:

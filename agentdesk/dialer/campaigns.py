@@ -12,8 +12,6 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.models import Team, User
-from agentdesk.crm.users import find_user
 from agentdesk.db.engine import unit_of_work
 from agentdesk.db.errors import RequestError
 from agentdesk.dialer.models import Campaign, CampaignAssignment
@@ -28,6 +26,8 @@ from agentdesk.dialer.rules import (
 )
 from agentdesk.dialer.scripts import unknown_fields
 from agentdesk.domain.ids import uuid7
+from agentdesk.org.models import Team, User
+from agentdesk.org.users import find_user
 
 DEFAULT_WINDOW = "08:00-21:00"
 MINUTES_PER_DAY = 24 * 60

@@ -18,8 +18,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from agentdesk.calls.dispositions import active_disposition
-from agentdesk.crm.models import User
-from agentdesk.crm.users import find_user
 from agentdesk.dialer.campaigns import DialerError, policy_of
 from agentdesk.dialer.dnc import is_listed
 from agentdesk.dialer.models import Attempt, Campaign, CampaignEntry, DncNumber
@@ -31,6 +29,8 @@ from agentdesk.dialer.rules import (
     RuleError,
     after_disposition,
 )
+from agentdesk.org.models import User
+from agentdesk.org.users import find_user
 
 
 class EntryStateError(DialerError):

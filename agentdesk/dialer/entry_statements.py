@@ -33,7 +33,6 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from agentdesk.crm.models import User
 from agentdesk.db.base import table_of
 from agentdesk.dialer.models import (
     Campaign,
@@ -43,6 +42,7 @@ from agentdesk.dialer.models import (
     DncNumber,
 )
 from agentdesk.dialer.rules import EntryStatus
+from agentdesk.org.models import User
 
 Executor = Session | Connection
 """Where the selection's statements run (the hot path passes the session's connection)."""

@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.importing.rejects import RejectedRow
 from agentdesk.crm.models import Account, Call, Contact, Lead, PhoneRecord
-from agentdesk.crm.users import find_user
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.bulk import BulkWriter, bulk_writer, id_block
 from agentdesk.db.planner_stats import analyze
@@ -37,6 +36,7 @@ from agentdesk.dialer.rules import EntryStatus, callee_zones, zone_key
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction, LeadStatus, PhoneKind
 from agentdesk.domain.ids import uuid7
+from agentdesk.org.users import find_user
 
 ANALYZE_ABOVE = 10_000
 """Loads of more entries than this refresh the planner statistics (``db.planner_stats``)."""

@@ -29,7 +29,6 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from agentdesk.crm.users import find_user
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import unit_of_work
 from agentdesk.dialer.campaigns import DialerError, load_campaign, policy_of
@@ -52,6 +51,7 @@ from agentdesk.dialer.rules import OPEN_STATUSES, EntryStatus, NextState, Outcom
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction
 from agentdesk.domain.ids import uuid7
+from agentdesk.org.users import find_user
 
 SKIP_DELAY = timedelta(minutes=30)
 

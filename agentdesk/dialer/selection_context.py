@@ -18,7 +18,6 @@ from sqlalchemy import Connection, Row, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from agentdesk.crm.users import UnknownAgentError
 from agentdesk.dialer.campaigns import (
     NotAssignedError,
     UnknownCampaignError,
@@ -26,6 +25,7 @@ from agentdesk.dialer.campaigns import (
 )
 from agentdesk.dialer.entry_statements import GROUP_SEPARATOR, Executor, statements
 from agentdesk.dialer.rules import dialable_keys
+from agentdesk.org.users import UnknownAgentError
 
 SQLITE_LOCK_WAIT_S = 60.0
 """How long a reservation waits for SQLite's write lock before giving up."""

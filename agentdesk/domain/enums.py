@@ -8,6 +8,9 @@ from enum import StrEnum
 class Role(StrEnum):
     AGENT = "agent"
     SUPERVISOR = "supervisor"
+    SALES_REP = "sales_rep"
+    SALES_MANAGER = "sales_manager"
+    SERVICE_AGENT = "service_agent"
     ADMIN = "admin"
 
 
@@ -85,6 +88,10 @@ class AuditAction(StrEnum):
     IMPORT = "import"
     EXPORT = "export"
     PRINT = "print"
+    ASSIGN = "assign"
+    SHARE = "share"
+    UNSHARE = "unshare"
+    TRANSFER = "transfer"
 
 
 OPEN_CASE_STATUSES = tuple(s for s in CaseStatus if s.is_open)

@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.callbacks import CallbackService, CallbackState
 from agentdesk.calls.records import CallLogError
-from agentdesk.crm.models import Callback, Contact, Lead, User
-from agentdesk.crm.users import UnknownAgentError
+from agentdesk.crm.models import Callback, Contact, Lead
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import unit_of_work
 from agentdesk.db.errors import StaleRecordError
 from agentdesk.domain.enums import AuditAction, CallbackStatus
+from agentdesk.org.models import User
+from agentdesk.org.users import UnknownAgentError
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -24,11 +24,12 @@ from agentdesk.calls.export import (
     write_rows,
 )
 from agentdesk.calls.log import CallLog
-from agentdesk.crm.models import Contact, User
+from agentdesk.crm.models import Contact
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import AuditAction, CallDirection
+from agentdesk.org.models import User
 
 T0 = datetime(2026, 11, 20, 9, 0, 0, 250000, tzinfo=UTC)
 REQUIRED = (

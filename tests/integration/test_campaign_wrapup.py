@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.dto import CallFacts, WrapUp
-from agentdesk.crm.models import Call, Callback, User
+from agentdesk.crm.models import Call, Callback
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
@@ -24,6 +24,7 @@ from agentdesk.dialer.entry_state import EntryStateError
 from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.dialer.models import Attempt, CampaignEntry
 from agentdesk.domain.enums import CallDirection
+from agentdesk.org.models import User
 
 # Monday 2026-11-23 17:00 UTC: 12:00 in New York, inside the default calling window.
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.cli.main import main
-from agentdesk.crm.models import Call, Contact, Lead, PhoneRecord, User
+from agentdesk.crm.models import Call, Contact, Lead, PhoneRecord
 from agentdesk.dialer.models import CampaignEntry
 from agentdesk.domain.enums import CallDirection, LeadStatus, PhoneKind
+from agentdesk.org.models import User
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -22,8 +22,6 @@ from agentdesk.crm.models import (
     Opportunity,
     PhoneRecord,
     ServiceCase,
-    Team,
-    User,
 )
 from agentdesk.db import migrate
 from agentdesk.db.engine import create_db_engine, session_factory, sqlite_url, unit_of_work
@@ -31,6 +29,7 @@ from agentdesk.demo.generate import DemoSummary, generate
 from agentdesk.demo.seed import DEFAULT_DISPOSITIONS
 from agentdesk.domain.enums import CallbackStatus
 from agentdesk.domain.phone import normalize
+from agentdesk.org.models import Team, User
 
 NOW = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)
 CONTACTS = 400

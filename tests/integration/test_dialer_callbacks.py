@@ -10,8 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.callbacks import CallbackState
-from agentdesk.crm.models import Callback, User
-from agentdesk.crm.users import UnknownAgentError
+from agentdesk.crm.models import Callback
 from agentdesk.db.engine import unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.dialer import outcomes
@@ -20,6 +19,8 @@ from agentdesk.dialer.campaigns import create_campaign, set_active
 from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.dialer.models import Campaign, CampaignEntry
 from agentdesk.dialer.picking import reserve_entry
+from agentdesk.org.models import User
+from agentdesk.org.users import UnknownAgentError
 
 # Monday 2026-11-23 17:00 UTC: 12:00 in New York, inside the default calling window.
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)

@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.models import User
 from agentdesk.db.engine import create_db_engine, session_factory, unit_of_work
 from agentdesk.dialer.campaigns import create_campaign
 from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.dialer.models import CampaignEntry
 from agentdesk.dialer.selection import next_entry
+from agentdesk.org.models import User
 
 AGENTS = 20
 ENTRIES = 240

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.importing.csv_encoding import ImportFileError
-from agentdesk.crm.models import Call, Contact, Lead, PhoneRecord, User
+from agentdesk.crm.models import Call, Contact, Lead, PhoneRecord
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import unit_of_work
 from agentdesk.dialer import commands
@@ -19,6 +19,7 @@ from agentdesk.dialer.campaigns import DialerError
 from agentdesk.dialer.loader import ContactQuery, LeadQuery, fill_from_contacts, fill_from_leads
 from agentdesk.dialer.models import Campaign, CampaignEntry, CampaignZone, DncNumber
 from agentdesk.domain.enums import CallDirection, LeadStatus, PhoneKind
+from agentdesk.org.models import User
 
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
 

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.models import User
 from agentdesk.db.engine import unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.dialer import dnc, outcomes, selection
@@ -20,6 +19,7 @@ from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.dialer.models import CampaignEntry, DncNumber
 from agentdesk.dialer.picking import EntryUnavailableError, peek_entries, reserve_entry
 from agentdesk.dialer.selection import OfferedEntry
+from agentdesk.org.models import User
 
 # Monday 2026-11-23 17:00 UTC: 12:00 in New York, 01:00 (Tuesday) in Shanghai.
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)

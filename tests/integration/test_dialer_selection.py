@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.models import Disposition, Team, User
+from agentdesk.crm.models import Disposition
 from agentdesk.db.engine import unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.dialer import commands, dnc, outcomes, selection
@@ -23,6 +23,7 @@ from agentdesk.dialer.campaigns import (
 from agentdesk.dialer.entry_state import DoNotCallError, EntryStateError
 from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.dialer.models import Attempt, CampaignEntry, DncNumber
+from agentdesk.org.models import Team, User
 
 # Monday 2026-11-23 17:00 UTC: 12:00 in New York, 01:00 (Tuesday) in Shanghai, 18:00 Paris.
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)

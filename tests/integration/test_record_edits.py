@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.app.records import EDITABLE_FIELDS, RecordService
 from agentdesk.crm.lookup.caller import CallerLookup
-from agentdesk.crm.models import Account, Contact, Disposition, Lead, User
+from agentdesk.crm.models import Account, Contact, Disposition, Lead
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.crm.party_records import EDITABLE
 from agentdesk.crm.records_edit import RecordEditor
@@ -22,6 +22,7 @@ from agentdesk.db.errors import RecordNotFoundError, RequestError, StaleRecordEr
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import AuditAction, LeadStatus, OwnerKind, PhoneKind
 from agentdesk.domain.phone import InvalidPhoneNumber
+from agentdesk.org.models import User
 
 
 @pytest.fixture

@@ -15,13 +15,14 @@ from agentdesk.calls.dispositions import UnknownDispositionError
 from agentdesk.calls.dto import CallbackRequest, CallFacts, NewCase, WrapUp
 from agentdesk.calls.log import CallLog
 from agentdesk.calls.records import CallLogError
-from agentdesk.crm.models import Account, Call, Callback, Contact, Opportunity, ServiceCase, User
+from agentdesk.crm.models import Account, Call, Callback, Contact, Opportunity, ServiceCase
 from agentdesk.crm.records_edit import RecordEditor
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import create_db_engine, session_factory, unit_of_work
 from agentdesk.db.errors import RequestError, StaleRecordError
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import AuditAction, CallbackStatus, CallDirection, CasePriority
+from agentdesk.org.models import User
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -67,10 +67,18 @@ class PgServer:
                       "--locale=C.UTF-8", "--no-sync"),
             check=True, capture_output=True,
         )  # fmt: skip
+        # The superuser connects without a password (the test run's owner); every desk login
+        # must give its password, as on a team's server.
+        (data / "pg_hba.conf").write_text(
+            "local all all trust\n"
+            "host all postgres 127.0.0.1/32 trust\n"
+            "host all all 127.0.0.1/32 scram-sha-256\n"
+        )
         opts = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} "
             f"-c unix_socket_directories={self.root} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
+            "-c password_encryption=scram-sha-256"
         )
         subprocess.run(
             self._cmd("pg_ctl", "-D", str(data), "-o", opts, "-l", str(self.root / "pg.log"),

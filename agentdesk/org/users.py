@@ -1,8 +1,8 @@
 """Who is acting: the one place a user is looked up by username or id.
 
-``org/`` (users, teams, roles) will own the user records; until it lands the table lives in
-``crm.models`` and every service resolves agents through :func:`find_user` and :func:`actor_of`
-(or :func:`ensure_agent` for the desk's own login).
+Every service resolves agents through :func:`find_user` and :func:`actor_of` (or
+:func:`ensure_agent` for the desk's own login); users are created and changed by
+``org/admin.py``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agentdesk.crm.models import User
 from agentdesk.db.audit import Actor
 from agentdesk.db.errors import RequestError
 from agentdesk.domain.enums import Role
+from agentdesk.org.models import User
 
 AgentRef = str | uuid.UUID
 """An agent by username or by user id."""

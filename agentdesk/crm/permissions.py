@@ -1,0 +1,82 @@
+"""Which records belong to whom, and the check every edit of them goes through.
+
+The rule is ``domain.access.allows``, applied to the acting user's permissions
+(``org/access.py``); on PostgreSQL the row-level security policies apply it again in the
+database, so a check skipped here is still refused there.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from agentdesk.crm.models import Account, Callback, Contact, Lead, Opportunity, ServiceCase
+from agentdesk.crm.party_records import ACCOUNT_EDITABLE, CONTACT_EDITABLE, LEAD_EDITABLE
+from agentdesk.db.base import SharedRecord
+from agentdesk.db.errors import RequestError
+from agentdesk.domain.access import Action, Capability, RecordKind
+from agentdesk.org.access import Access, AccessDeniedError, access_for
+from agentdesk.org.admin import acting_user
+from agentdesk.org.users import AgentRef
+
+
+@dataclass(frozen=True, slots=True)
+class Owned:
+    """A kind of record that belongs to a user: its model, owner column and editable fields."""
+
+    model: type[SharedRecord]
+    owner: str
+    editable: tuple[str, ...] = ()
+
+
+OWNED: Mapping[RecordKind, Owned] = {
+    RecordKind.ACCOUNTS: Owned(Account, "owner_id", ACCOUNT_EDITABLE),
+    RecordKind.CONTACTS: Owned(Contact, "owner_id", CONTACT_EDITABLE),
+    RecordKind.LEADS: Owned(Lead, "owner_id", LEAD_EDITABLE),
+    RecordKind.OPPORTUNITIES: Owned(Opportunity, "owner_id"),
+    RecordKind.CASES: Owned(ServiceCase, "owner_id"),
+    RecordKind.CALLBACKS: Owned(Callback, "agent_id"),
+}
+KIND_OF_MODEL = {owned.model: kind for kind, owned in OWNED.items()}
+
+
+def owned(kind: str | RecordKind) -> Owned:
+    try:
+        return OWNED[RecordKind(kind)]
+    except (ValueError, KeyError):
+        choices = ", ".join(k.value for k in OWNED)
+        raise RequestError(f"records of kind {kind!r} have no owner: use {choices}") from None
+
+
+def owner_of(row: SharedRecord, kind: RecordKind) -> uuid.UUID | None:
+    value: uuid.UUID | None = getattr(row, OWNED[kind].owner)  # the owner column of the kind
+    return value
+
+
+def acting_access(session: Session, agent: AgentRef | None) -> Access | None:
+    """The acting user's permissions; ``None`` for the database owner (no restriction)."""
+    who = acting_user(session, agent)
+    return access_for(session, who) if who is not None else None
+
+
+def check_edit(
+    session: Session,
+    access: Access | None,
+    kind: RecordKind,
+    row: SharedRecord,
+    new_owner: uuid.UUID | Any | None = ...,
+) -> None:
+    """Refuse an update the role does not allow; a change of owner is a reassignment, except
+    claiming a record nobody owns for oneself."""
+    if access is None:
+        return
+    current = owner_of(row, kind)
+    access.check(session, kind, Action.UPDATE, row.id, current)
+    if new_owner is not ... and new_owner != current:
+        claim = current is None and new_owner == access.user_id
+        if not claim and not access.has(Capability.REASSIGN):
+            raise AccessDeniedError(access.username, f"reassign {kind.value}")

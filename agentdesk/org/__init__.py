@@ -1,0 +1,1 @@
+"""The organisation: users, teams, roles and their permissions, ownership and sharing."""
