@@ -85,6 +85,16 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 
 @pytest.fixture
+def pg_engine(pg_database_url: str) -> Iterator[Engine]:
+    """The migrated, empty PostgreSQL database, for what only PostgreSQL does (logins, RLS)."""
+    eng = create_db_engine(pg_database_url)
+    _truncate_all(eng)
+    yield eng
+    _truncate_all(eng)
+    eng.dispose()
+
+
+@pytest.fixture
 def db_url(engine: Engine) -> str:
     """The ``engine`` fixture's URL as the CLI's ``--db`` takes it."""
     return engine.url.render_as_string(hide_password=False)

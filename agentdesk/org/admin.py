@@ -278,3 +278,11 @@ def user_id_of(session: Session, username: str) -> uuid.UUID:
     if user is None or not user.active:
         raise OrgError(f"no active user named {username!r}")
     return user.id
+
+
+def create_logins(sessions: sessionmaker[Session], agent: AgentRef | None = None) -> int:
+    """Give every user without a PostgreSQL login one (a database upgraded from before
+    logins existed); returns how many users were synced (0 on SQLite)."""
+    with unit_of_work(sessions) as session:
+        _manager(session, agent)
+        return pg_logins.sync_all_logins(session)
