@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.dto import CallFacts, WrapUp
 from agentdesk.crm.models import Call, Callback
 from agentdesk.db.audit import AuditEntry
-from agentdesk.db.engine import unit_of_work
+from agentdesk.db.engine import session_factory, unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.dialer import campaign_wrapup, outcomes, selection
 from agentdesk.dialer.campaign_wrapup import save_campaign_wrapup
@@ -25,6 +25,7 @@ from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.dialer.models import Attempt, CampaignEntry
 from agentdesk.domain.enums import CallDirection
 from agentdesk.org.models import User
+from tests.support.logins import give_logins, login_engine
 
 # Monday 2026-11-23 17:00 UTC: 12:00 in New York, inside the default calling window.
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
@@ -33,6 +34,10 @@ PHONE = "+12125550101"
 
 @pytest.fixture
 def entry_id(sessions: sessionmaker[Session]) -> Iterator[uuid.UUID]:
+    yield winter(sessions)
+
+
+def winter(sessions: sessionmaker[Session]) -> uuid.UUID:
     """One entry of the "Winter" campaign (five-minute reservations), for ada and bob."""
     with unit_of_work(sessions) as s:
         ensure_default_dispositions(s)
@@ -43,7 +48,7 @@ def entry_id(sessions: sessionmaker[Session]) -> Iterator[uuid.UUID]:
     spec = EntrySpec(PHONE, PHONE, first_name="Ada", last_name="Caller")
     load_entries(sessions, "Winter", [spec], source="test", now=NOW - timedelta(days=1))
     with sessions() as s:
-        yield s.scalars(select(CampaignEntry.id)).one()
+        return s.scalars(select(CampaignEntry.id)).one()
 
 
 def offer(sessions: sessionmaker[Session], agent: str, at: datetime) -> uuid.UUID | None:
@@ -206,3 +211,29 @@ def test_a_live_desk_keeps_its_entry_by_renewing_the_hold(
     assert offer(sessions, "bob", NOW + timedelta(minutes=9)) == entry_id
     with pytest.raises(EntryStateError):  # too late: it went back
         outcomes.keep_in_progress(sessions, entry_id, "ada", now=NOW + timedelta(minutes=10))
+
+
+def test_an_agent_on_their_own_login_works_a_campaign_call_under_rls(
+    pg_engine: Engine, pg_database_url: str
+) -> None:
+    """Offer, dial, attempt and wrap-up with the callback, all as ada's PostgreSQL login."""
+    owner = session_factory(pg_engine)
+    entry_id = winter(owner)
+    give_logins(owner, ["ada", "bob"])
+    engine = login_engine(pg_database_url, "ada")
+    try:
+        ada = session_factory(engine)
+        answered(ada, entry_id)
+        due = NOW + timedelta(days=2)
+        result = save_campaign_wrapup(
+            ada, entry_id, wrapup("callback"), agent="ada", callback_at=due, now=NOW
+        )
+        assert result.refused is None
+    finally:
+        engine.dispose()
+    row = entry(owner, entry_id)
+    assert (row.status, row.last_disposition) == ("callback", "callback")
+    [call] = rows(owner, Call)
+    [attempt] = rows(owner, Attempt)
+    assert attempt.call_id == call.id
+    assert {a.actor for a in rows(owner, AuditEntry) if a.entity_kind == "call"} == {"ada"}

@@ -18,6 +18,7 @@ from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.dialer.models import CampaignEntry
 from agentdesk.dialer.selection import next_entry
 from agentdesk.org.models import User
+from tests.support.logins import give_logins, login_engine
 
 AGENTS = 20
 ENTRIES = 240
@@ -118,3 +119,35 @@ def test_twenty_processes_never_share_an_entry(engine: Engine, db_url: str) -> N
     assert [error for _, _, error in results if error] == []
     by_name = {agent: taken for agent, taken, _ in results}
     _check(sessions, [by_name[f"agent{i}"] for i in range(AGENTS)])
+
+
+def test_twenty_logins_under_row_level_security_never_share_an_entry(
+    pg_engine: Engine, pg_database_url: str
+) -> None:
+    """The same race with each agent on their own PostgreSQL login: the policies let every
+    agent reserve in the campaign they work, for themselves only."""
+    sessions = session_factory(pg_engine)
+    _prepare(sessions)
+    usernames = [f"agent{i}" for i in range(AGENTS)]
+    give_logins(sessions, usernames)
+    engines = [login_engine(pg_database_url, name) for name in usernames]
+    taken: list[list[str]] = [[] for _ in range(AGENTS)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(AGENTS)
+
+    def work(i: int) -> None:
+        try:
+            start.wait()
+            taken[i] = _drain(session_factory(engines[i]), usernames[i])
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(AGENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    for engine in engines:
+        engine.dispose()
+    assert errors == []
+    _check(sessions, taken)
