@@ -17,6 +17,7 @@ from agentdesk.cli.common import (
     region_of,
 )
 from agentdesk.config.settings import Settings
+from agentdesk.db.errors import RequestError
 
 
 def cmd_import_contacts(args: argparse.Namespace, settings: Settings) -> int:
@@ -36,8 +37,9 @@ def cmd_import_contacts(args: argparse.Namespace, settings: Settings) -> int:
             encoding=args.encoding,
             progress=progress,
             actor=settings.agent.username,
+            owner=args.owner,
         )
-    except ImportFileError as exc:
+    except (ImportFileError, RequestError) as exc:
         raise CliError(str(exc)) from None
     finally:
         db.dispose()

@@ -1,4 +1,5 @@
-"""The dialer commands: ``campaign`` (create, import, fill, next, status) and ``dnc``."""
+"""The dialer commands: ``campaign`` (create, import, fill, assign, unassign, next, status)
+and ``dnc``."""
 
 from __future__ import annotations
 
@@ -47,6 +48,11 @@ def _dialer_command(args: argparse.Namespace, settings: Settings) -> tuple[dict[
                 no_call_in_days=args.no_call_in_days, owner=args.owner, leads=args.leads,
                 lead_statuses=args.lead_status, lead_source=args.lead_source,
                 actor=settings.agent.username,
+            ), EXIT_OK  # fmt: skip
+        if action in ("assign", "unassign"):
+            return commands.campaign_assign(
+                db.sessions, args.name, agents=args.agent, teams=args.team,
+                remove=action == "unassign",
             ), EXIT_OK  # fmt: skip
         if action == "next":
             result = commands.campaign_next(

@@ -17,6 +17,7 @@ from agentdesk.cli.contacts import cmd_import_contacts, cmd_lookup
 from agentdesk.cli.db import cmd_db_upgrade
 from agentdesk.cli.demo import cmd_demo_data
 from agentdesk.cli.dialer import cmd_dialer
+from agentdesk.cli.org import add_org_parsers, cmd_org
 from agentdesk.config.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("agentdesk")
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     contacts.add_argument("file", type=Path)
     contacts.add_argument("--region", metavar="CC", help="region for national numbers")
     contacts.add_argument("--encoding", metavar="E", help="file encoding (detected if omitted)")
+    contacts.add_argument("--owner", metavar="USER", help="who owns the imported records")
     contacts.add_argument("--json", action="store_true", help="machine-readable output")
 
     calls = sub.add_parser("calls", help="the call log", parents=[common])
@@ -82,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     cb_list.add_argument("--json", action="store_true", help="machine-readable output")
 
     _add_dialer_parsers(sub, common)
+    add_org_parsers(sub, common)
 
     lookup = sub.add_parser("lookup", help="find who a phone number belongs to", parents=[common])
     lookup.add_argument("number")
@@ -129,6 +132,13 @@ def _add_dialer_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     nxt.add_argument("--at", metavar="ISO-8601", help="as if it were this time")
     nxt.add_argument("--dry-run", action="store_true", help="show without reserving")
     nxt.add_argument("--json", action="store_true", help="machine-readable output")
+    for verb, what in (("assign", "let agents or teams work a campaign"),
+                       ("unassign", "take a campaign from agents or teams")):  # fmt: skip
+        who = c_sub.add_parser(verb, help=what, parents=[common])
+        who.add_argument("name")
+        who.add_argument("--agent", action="append", default=[], metavar="USER")
+        who.add_argument("--team", action="append", default=[], metavar="TEAM")
+        who.add_argument("--json", action="store_true", help="machine-readable output")
     status = c_sub.add_parser("status", help="counts by status and outcome", parents=[common])
     status.add_argument("name")
     status.add_argument("--json", action="store_true", help="machine-readable output")
@@ -187,6 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "callbacks": cmd_callbacks_list,
         "campaign": cmd_dialer,
         "dnc": cmd_dialer,
+        **dict.fromkeys(
+            ("user", "team", "role", "disposition", "assign", "share", "transfer"), cmd_org
+        ),
     }
     try:
         settings = _settings(args)

@@ -154,6 +154,7 @@ class Disposition(SharedRecord, Base):
 
     code: Mapped[str] = mapped_column(String(40), unique=True)
     label: Mapped[str] = mapped_column(String(100))
+    label_zh: Mapped[str | None] = mapped_column(String(100))
     counts_as_contact: Mapped[bool] = mapped_column(default=False)
     is_success: Mapped[bool] = mapped_column(default=False)
     needs_callback: Mapped[bool] = mapped_column(default=False)

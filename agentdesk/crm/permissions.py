@@ -20,8 +20,8 @@ from agentdesk.db.base import SharedRecord
 from agentdesk.db.errors import RequestError
 from agentdesk.domain.access import Action, Capability, RecordKind
 from agentdesk.org.access import Access, AccessDeniedError, access_for
-from agentdesk.org.admin import acting_user
-from agentdesk.org.users import AgentRef
+from agentdesk.org.identity import current_login
+from agentdesk.org.users import AgentRef, user_by_ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +58,19 @@ def owner_of(row: SharedRecord, kind: RecordKind) -> uuid.UUID | None:
 
 
 def acting_access(session: Session, agent: AgentRef | None) -> Access | None:
-    """The acting user's permissions; ``None`` for the database owner (no restriction)."""
-    who = acting_user(session, agent)
-    return access_for(session, who) if who is not None else None
+    """The acting user's permissions; ``None`` (no restriction) for the database owner.
+
+    The owner's connection (SQLite's file, PostgreSQL's upgrading login) acting for a name
+    that is no user, e.g. a script's default agent on a new database, acts as the owner; a
+    PostgreSQL desk login is always a user.
+    """
+    login = current_login(session)
+    who = login.username if login.username is not None else agent
+    if who is None:
+        return None
+    if login.is_owner and user_by_ref(session, who) is None:
+        return None
+    return access_for(session, who)
 
 
 def check_edit(

@@ -210,15 +210,19 @@ def _assign(
     for username in agents:
         rows.append({"user_id": find_user(session, username).id, "team_id": None})
     for team_name in teams:
-        team_id = session.scalar(select(Team.id).where(Team.name == team_name))
-        if team_id is None:
-            raise DialerError(f"no team named {team_name!r}")
-        rows.append({"user_id": None, "team_id": team_id})
+        rows.append({"user_id": None, "team_id": _team_id(session, team_name)})
     if rows:
         session.execute(
             insert(CampaignAssignment),
             [{"id": uuid7(), "campaign_id": campaign.id, **row} for row in rows],
         )
+
+
+def _team_id(session: Session, team_name: str) -> uuid.UUID:
+    team_id = session.scalar(select(Team.id).where(Team.name == team_name))
+    if team_id is None:
+        raise DialerError(f"no team named {team_name!r}")
+    return team_id
 
 
 def assign_campaign(
@@ -228,15 +232,43 @@ def assign_campaign(
     agents: Iterable[str] = (),
     teams: Iterable[str] = (),
     replace: bool = True,
-) -> None:
-    """Set (or with ``replace=False`` extend) who may work campaign ``name``."""
+    remove: bool = False,
+) -> dict[str, list[str]]:
+    """Set (or with ``replace=False`` extend, with ``remove`` shrink) who may work campaign
+    ``name``; returns who is assigned now. A campaign nobody is assigned to is open to all."""
     with unit_of_work(sessions) as session:
         campaign = load_campaign(session, name)
-        if replace:
+        if remove:
+            user_ids = [find_user(session, username).id for username in agents]
+            team_ids = [_team_id(session, team) for team in teams]
             session.execute(
-                delete(CampaignAssignment).where(CampaignAssignment.campaign_id == campaign.id)
+                delete(CampaignAssignment).where(
+                    CampaignAssignment.campaign_id == campaign.id,
+                    CampaignAssignment.user_id.in_(user_ids)
+                    | CampaignAssignment.team_id.in_(team_ids),
+                )
             )
-        _assign(session, campaign, agents, teams)
+        else:
+            if replace:
+                session.execute(
+                    delete(CampaignAssignment).where(CampaignAssignment.campaign_id == campaign.id)
+                )
+            _assign(session, campaign, agents, teams)
+        return assigned_to(session, campaign)
+
+
+def assigned_to(session: Session, campaign: Campaign) -> dict[str, list[str]]:
+    rows = session.execute(
+        select(User.username, Team.name)
+        .select_from(CampaignAssignment)
+        .outerjoin(User, User.id == CampaignAssignment.user_id)
+        .outerjoin(Team, Team.id == CampaignAssignment.team_id)
+        .where(CampaignAssignment.campaign_id == campaign.id)
+    ).all()
+    return {
+        "agents": sorted(u for u, _ in rows if u),
+        "teams": sorted(t for _, t in rows if t),
+    }
 
 
 def set_active(sessions: sessionmaker[Session], name: str, active: bool) -> CampaignInfo:

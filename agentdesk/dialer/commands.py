@@ -185,3 +185,20 @@ def campaign_status(sessions: sessionmaker[Session], name: str) -> dict[str, Any
     info = campaigns.get_campaign(sessions, name)
     progress = outcomes.campaign_progress(sessions, name)
     return {**progress.to_json(), "settings": info.to_json()}
+
+
+def campaign_assign(
+    sessions: sessionmaker[Session],
+    name: str,
+    *,
+    agents: list[str],
+    teams: list[str],
+    remove: bool = False,
+) -> dict[str, Any]:
+    """Add (or with ``remove`` take away) agents and teams who work campaign ``name``."""
+    if not agents and not teams:
+        raise DialerError("name at least one --agent or --team")
+    now = campaigns.assign_campaign(
+        sessions, name, agents=agents, teams=teams, replace=False, remove=remove
+    )
+    return {"campaign": name, **now, "open_to_all": not (now["agents"] or now["teams"])}

@@ -144,7 +144,7 @@ _AGENT = _matrix({
     RecordKind.CALLS: _row(_ALL, _OWN, _OWN, _NONE),
     RecordKind.CALLBACKS: _row(_ALL, _OWN, _OWN, _OWN),
     RecordKind.CAMPAIGNS: _row(_OWN, _NONE, _NONE, _NONE),
-    RecordKind.USERS: _row(_ALL, _NONE, _OWN, _NONE),
+    RecordKind.USERS: _row(_ALL, _NONE, _NONE, _NONE),
 })  # fmt: skip
 _SERVICE_AGENT = _matrix({
     **_AGENT,
@@ -157,7 +157,7 @@ _SUPERVISOR = _matrix({
     RecordKind.CALLS: _row(_DEPT, _OWN, _DEPT, _NONE),
     RecordKind.CALLBACKS: _row(_DEPT, _OWN, _DEPT, _DEPT),
     RecordKind.CAMPAIGNS: _row(_ALL, _ALL, _ALL, _NONE),
-    RecordKind.USERS: _row(_ALL, _NONE, _OWN, _NONE),
+    RecordKind.USERS: _row(_ALL, _NONE, _NONE, _NONE),
 })  # fmt: skip
 # Sales reps own their accounts, leads and opportunities and see only those (and the pool).
 _SALES_REP = _matrix({
@@ -167,7 +167,7 @@ _SALES_REP = _matrix({
     RecordKind.CALLS: _row(_OWN, _OWN, _OWN, _NONE),
     RecordKind.CALLBACKS: _row(_OWN, _OWN, _OWN, _OWN),
     RecordKind.CAMPAIGNS: _row(_OWN, _NONE, _NONE, _NONE),
-    RecordKind.USERS: _row(_ALL, _NONE, _OWN, _NONE),
+    RecordKind.USERS: _row(_ALL, _NONE, _NONE, _NONE),
 })  # fmt: skip
 _SALES_MANAGER = _matrix({
     **_same(_PARTIES, _row(_DEPT, _OWN, _DEPT, _DEPT)),
@@ -176,7 +176,7 @@ _SALES_MANAGER = _matrix({
     RecordKind.CALLS: _row(_DEPT, _OWN, _DEPT, _NONE),
     RecordKind.CALLBACKS: _row(_DEPT, _OWN, _DEPT, _DEPT),
     RecordKind.CAMPAIGNS: _row(_ALL, _ALL, _ALL, _NONE),
-    RecordKind.USERS: _row(_ALL, _NONE, _OWN, _NONE),
+    RecordKind.USERS: _row(_ALL, _NONE, _NONE, _NONE),
 })  # fmt: skip
 _ADMIN = _matrix(_same(tuple(RecordKind), _row(_ALL, _ALL, _ALL, _ALL)))
 

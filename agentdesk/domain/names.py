@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 _FAMILY_FIRST_COUNTRIES = frozenset({"CN", "TW", "HK", "MO", "JP", "KR"})
 
 
@@ -31,3 +33,8 @@ def display_name(first: str | None, last: str | None, country: str | None = None
     if country in _FAMILY_FIRST_COUNTRIES:
         return f"{last} {first}"
     return f"{first} {last}"
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

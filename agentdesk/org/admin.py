@@ -258,14 +258,15 @@ def add_team(
 
 def list_teams(sessions: sessionmaker[Session]) -> list[TeamInfo]:
     with sessions() as session:
-        names = dict(session.execute(select(Team.id, Team.name)).tuples())
-        members = dict(
-            session.execute(
+        names = {tid: name for tid, name in session.execute(select(Team.id, Team.name))}
+        members = {
+            tid: count
+            for tid, count in session.execute(
                 select(User.team_id, func.count())
                 .where(User.deleted_at.is_(None), User.active.is_(True))
                 .group_by(User.team_id)
-            ).tuples()
-        )
+            )
+        }
         teams = session.scalars(select(Team).where(Team.deleted_at.is_(None)).order_by(Team.name))
         return [
             TeamInfo(t.name, names.get(t.parent_id) if t.parent_id else None, members.get(t.id, 0))

@@ -53,12 +53,15 @@ from agentdesk.crm.importing.rejects import (
     row_dict,
 )
 from agentdesk.crm.importing.rows import ParsedRow, RowParser, parse_batch
+from agentdesk.crm.permissions import acting_access
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.bulk import append_rows, row_format
+from agentdesk.domain.access import RecordKind
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction
 from agentdesk.domain.ids import uuid7
 from agentdesk.domain.phone import region_for_country
+from agentdesk.org.users import actor_of, find_user
 
 PROGRESS_EVERY_ROWS = 1000
 PARALLEL_ABOVE_BYTES = 16 * 1024 * 1024
@@ -140,6 +143,7 @@ def import_contacts(
     progress: ProgressCallback | None = None,
     actor: str | None = None,
     workers: int | None = None,
+    owner: str | None = None,
 ) -> ImportResult:
     """Import contacts (and company-only rows as accounts) from the CSV file at ``path``.
 
@@ -148,7 +152,9 @@ def import_contacts(
     every :data:`PROGRESS_EVERY_ROWS` records and once after the last with ``(rows_done,
     bytes_done, total_bytes)``. The accepted rows and an audit entry are written in one
     transaction: if it fails, nothing is imported and the exception propagates. An exception
-    raised by ``progress`` aborts the import the same way (a way to cancel).
+    raised by ``progress`` aborts the import the same way (a way to cancel). With ``owner``
+    (a username) the contacts and the accounts the import creates belong to that user; giving
+    them to someone else than the acting user needs the ``reassign`` capability.
 
     Raises :class:`ImportFileError` when the file cannot be read, has no name, company,
     phone or e-mail column, or its folder does not take the reject file.
@@ -171,7 +177,7 @@ def import_contacts(
             if workers is None:
                 workers = auto_workers(table.total_bytes, PARALLEL_ABOVE_BYTES)
             rows = _read_rows(table, parser, rejects, rejected, progress, workers)
-            result = _write(sessions, path, table, rows, len(rejected), actor)
+            result = _write(sessions, path, table, rows, len(rejected), actor, owner)
             reject_file = rejects.finish()
         except BaseException:
             rejects.discard()
@@ -192,12 +198,19 @@ def _write(
     rows: list[ParsedRow],
     rejected: int,
     actor: str | None,
+    owner: str | None,
 ) -> InsertPlan:
     audit = AuditEntry.__table__
     assert isinstance(audit, Table)
     audit_id = uuid7()
     now = utcnow()
     with sessions() as session, session.begin():
+        access = acting_access(session, actor)
+        owner_id = find_user(session, owner).id if owner else None
+        if access is not None:
+            access.check_create(RecordKind.CONTACTS, owner_id)
+            access.check_create(RecordKind.ACCOUNTS, owner_id)
+        who = actor_of(session, access.username if access else actor)
         # Writing first takes SQLite's write lock before the duplicate look-ups: a read-then-
         # write transaction fails at once (SQLITE_BUSY_SNAPSHOT) if another writer commits in
         # between, and holding the lock keeps the look-ups true until our commit.
@@ -206,8 +219,8 @@ def _write(
             {
                 "id": audit_id,
                 "at": now,
-                "user_id": None,
-                "actor": actor[:100] if actor else None,
+                "user_id": who.user_id if who else None,
+                "actor": who.name[:100] if who and who.name else None,
                 "action": AuditAction.IMPORT,
                 "entity_kind": "contact",
                 "entity_id": None,
@@ -217,9 +230,10 @@ def _write(
         connection = session.connection()
         plan = InsertPlan(now, row_format(connection.dialect.name))
         plan.build(rows, ExistingKeys(session, rows))
-        account_constants = plan.constants("industry", "website", "owner_id")
+        owned = {"owner_id": plan.fmt.uuid(owner_id.int) if owner_id else None}
+        account_constants = plan.constants("industry", "website") | owned
         append_rows(connection, "accounts", ACCOUNT_COLUMNS, plan.accounts, account_constants)
-        contact_constants = plan.constants("owner_id")
+        contact_constants = plan.constants() | owned
         append_rows(connection, "contacts", CONTACT_COLUMNS, plan.contacts, contact_constants)
         phone_constants = plan.constants("lead_id")
         append_rows(connection, "phone_numbers", PHONE_COLUMNS, plan.phones, phone_constants)
@@ -234,6 +248,7 @@ def _write(
             "encoding": table.encoding,
             "delimiter": table.delimiter,
             "reject_file": reject_path_for(path).name if rejected else None,
+            "owner": owner,
         }
         session.execute(update(audit).where(audit.c.id == audit_id).values(details=details))
     return plan

@@ -32,7 +32,7 @@ PERMISSIONS = {
         "calls": "all own own none",
         "callbacks": "all own own own",
         "campaigns": "own none none none",
-        "users": "all none own none",
+        "users": "all none none none",
     },
     "service_agent": {
         "accounts": "all own own none",
@@ -45,7 +45,7 @@ PERMISSIONS = {
         "calls": "all own own none",
         "callbacks": "all own own own",
         "campaigns": "own none none none",
-        "users": "all none own none",
+        "users": "all none none none",
     },
     "supervisor": {
         "accounts": "all own department none",
@@ -58,7 +58,7 @@ PERMISSIONS = {
         "calls": "department own department none",
         "callbacks": "department own department department",
         "campaigns": "all all all none",
-        "users": "all none own none",
+        "users": "all none none none",
     },
     "sales_rep": {
         "accounts": "own own own own",
@@ -71,7 +71,7 @@ PERMISSIONS = {
         "calls": "own own own none",
         "callbacks": "own own own own",
         "campaigns": "own none none none",
-        "users": "all none own none",
+        "users": "all none none none",
     },
     "sales_manager": {
         "accounts": "department own department department",
@@ -84,7 +84,7 @@ PERMISSIONS = {
         "calls": "department own department none",
         "callbacks": "department own department department",
         "campaigns": "all all all none",
-        "users": "all none own none",
+        "users": "all none none none",
     },
     "admin": {
         "accounts": "all all all all",
