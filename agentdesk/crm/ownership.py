@@ -29,6 +29,7 @@ from agentdesk.db.errors import RecordNotFoundError, RequestError
 from agentdesk.domain.access import Action, Capability, RecordKind
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction, CallbackStatus
+from agentdesk.org.access import AccessDeniedError
 from agentdesk.org.admin import audit_actor, user_id_of
 from agentdesk.org.models import RecordShare
 from agentdesk.org.users import AgentRef
@@ -62,6 +63,9 @@ def assign(
             if before == target:
                 continue
             check_edit(session, access, record_kind, row, target)
+            if access is not None and not access.may(record_kind, Action.UPDATE, target):
+                # as PostgreSQL's WITH CHECK: the record must stay within the assigner's reach
+                raise AccessDeniedError(access.username, f"give {kind} to {to_user}")
             setattr(row, what.owner, target)  # the kind's owner column, from OWNED
             changed += 1
             audit(session, actor, AuditAction.ASSIGN, record_kind.value, record_id,

@@ -28,6 +28,7 @@ from agentdesk.crm.party_records import (
     contact_record,
     lead_record,
 )
+from agentdesk.crm.permissions import KIND_OF_MODEL, acting_access, check_edit
 from agentdesk.db.base import SharedRecord
 from agentdesk.db.engine import unit_of_work
 from agentdesk.db.errors import RequestError
@@ -156,6 +157,12 @@ class RecordEditor:
         kind, editable = _KINDS[model]
         cleaned = clean_changes(model, kind, changes, editable)
         with unit_of_work(self._sessions) as session:
+            access = acting_access(session, actor)
+            current = session.get(model, record_id)
+            # a deleted or missing record is edit_versioned's to report (as a stale edit)
+            if access is not None and current is not None and current.deleted_at is None:
+                new_owner = cleaned.get("owner_id", ...)
+                check_edit(session, access, KIND_OF_MODEL[model], current, new_owner)
             row = edit_versioned(
                 session, model, kind, record_id, expected_version, cleaned, editable,
                 actor_of(session, actor),
