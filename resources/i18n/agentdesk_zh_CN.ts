@@ -240,6 +240,18 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>在勿扰名单中，未拨打</translation>
     </message>
     <message>
+        <source>the phone is in direct SIP mode without an outbound proxy, so it cannot call phone numbers. Set File &gt; Settings &gt; SIP account &gt; Outbound proxy (or register with a PBX) and restart AgentDesk.</source>
+        <translation>话机处于 SIP 直连模式且未设置出局代理，无法拨打电话号码。请在“文件 &gt; 设置 &gt; SIP 账号 &gt; 出局代理”中设置（或注册到 PBX），然后重启 AgentDesk。</translation>
+    </message>
+    <message>
+        <source>the phone is in register mode without a registrar, so it cannot call phone numbers. Set File &gt; Settings &gt; SIP account &gt; Registrar and restart AgentDesk.</source>
+        <translation>话机处于注册模式但未设置注册服务器，无法拨打电话号码。请在“文件 &gt; 设置 &gt; SIP 账号 &gt; 注册服务器”中设置，然后重启 AgentDesk。</translation>
+    </message>
+    <message>
+        <source>the phone is not registered with the PBX. Check File &gt; Settings &gt; SIP account (registrar, user name, password).</source>
+        <translation>话机尚未注册到 PBX。请检查“文件 &gt; 设置 &gt; SIP 账号”（注册服务器、用户名、密码）。</translation>
+    </message>
+    <message>
         <source>new</source>
         <translation>新建</translation>
     </message>
@@ -1104,6 +1116,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>未更改（保存在密钥环中）</translation>
     </message>
     <message>
+        <source>Where calls to phone numbers go (a PBX or SIP trunk). Without it, direct mode can call SIP addresses only and the dialer does not start.</source>
+        <translation>拨打电话号码时呼叫发往的地址（PBX 或 SIP 中继）。未设置时，直连模式只能拨打 SIP 地址，外呼也无法启动。</translation>
+    </message>
+    <message>
         <source>SIP account</source>
         <translation>SIP 账号</translation>
     </message>
@@ -1126,6 +1142,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Password:</source>
         <translation>密码：</translation>
+    </message>
+    <message>
+        <source>Outbound proxy:</source>
+        <translation>出局代理：</translation>
     </message>
     <message>
         <source>Bind address:</source>
