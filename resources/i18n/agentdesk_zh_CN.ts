@@ -550,6 +550,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <source>Information given</source>
         <translation>已告知信息</translation>
     </message>
+    <message>
+        <source>Wrap-up expired</source>
+        <translation>话后处理超时</translation>
+    </message>
 </context>
 <context>
     <name>EntryChoicesTable</name>
