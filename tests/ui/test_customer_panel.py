@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtWidgets import QComboBox
 
+from agentdesk.app.desk.events import ScreenPop
 from agentdesk.app.desk.wrapup import WrapupForm
 from agentdesk.app.records import RecordService
 from agentdesk.calls.dto import CallFacts, WrapUp
@@ -394,3 +395,37 @@ def test_a_refresh_does_not_wipe_unsaved_edits(desk: Desk, other_agent: RecordSe
     desk.wait(lambda: view.messageLabel.text() == "Saved.")
     stored = other_agent.details(ref)
     assert (stored.title, stored.city, stored.version) == ("CFO", "Austin", 3)
+
+
+def test_per_record_inputs_clear_when_another_record_opens(desk: Desk) -> None:
+    """A number typed for one record must not wait, ready to add, on the next (issue 14)."""
+    first = add_party(desk.context, "First", "Record", "+12025550542")
+    second = add_party(desk.context, "Second", "Record", "+12025550543")
+    panel = desk.window.customerPanel
+    view = panel.recordView
+
+    def type_for_this_record() -> None:
+        view.newPhoneEdit.setText("(202) 555-0549")
+        view.newPhoneKind.setCurrentIndex(view.newPhoneKind.findData("mobile"))
+        view.fields["title"].setText("CFO")  # type: ignore[union-attr]
+
+    def cleared() -> bool:
+        return (view.newPhoneEdit.text(), view.newPhoneKind.currentData()) == ("", "work")
+
+    _open(desk, first)
+    type_for_this_record()
+    loads = view.details
+    panel.refresh(frozenset({"calls"}))  # the same record read again keeps what was typed
+    desk.wait(lambda: view.details is not loads)
+    assert view.newPhoneEdit.text() == "(202) 555-0549"
+
+    _open(desk, second)  # a search result, a callback, the dialer's next entry...
+    assert view.details is not None and view.details.id == second.id
+    assert cleared() and view.current_values()["title"] == ""
+
+    type_for_this_record()
+    [match] = desk.context.services.lookup.lookup("+12025550542").matches
+    panel.show_pop(ScreenPop("call-1", "sip-1", "+12025550542", (match,), match))  # a call
+    assert cleared() and view.current_values()["title"] == ""
+    desk.wait(lambda: view.details is not None and view.details.id == first.id)
+    assert cleared()

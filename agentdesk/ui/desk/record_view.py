@@ -116,6 +116,7 @@ class RecordView(QWidget):
     # -- rendering -----------------------------------------------------------------------------
 
     def show_loading(self) -> None:
+        self._clear_record_inputs()
         self.details = None
         self.nameLabel.setText(self.tr("Loading…"))
         self.companyLabel.clear()
@@ -124,6 +125,7 @@ class RecordView(QWidget):
         self._set_fields({}, editable=False)
 
     def show_match(self, match: Match) -> None:
+        self._clear_record_inputs()
         self.details = None
         self.nameLabel.setText(match.name or self.tr("(no name)"))
         self.companyLabel.setText(self._subtitle(match.kind, match.company))
@@ -141,6 +143,8 @@ class RecordView(QWidget):
         unsaved = None
         if same_record and self.current_values() != self._original:
             unsaved = (self.current_values(), dict(self._original), self._version)
+        if not same_record:
+            self._clear_record_inputs()
         self.details = details
         self.nameLabel.setText(details.name or self.tr("(no name)"))
         subtitle = self._subtitle(details.kind, details.company)
@@ -159,6 +163,12 @@ class RecordView(QWidget):
             self.messageLabel.setText(message)
             self.messageLabel.setStyleSheet(style)
         show_panel_history(self.timeline, details, self._label)
+
+    def _clear_record_inputs(self) -> None:
+        """Another record is shown: what was typed for the last one must not be added to it
+        (the form's fields are rewritten by ``_set_fields``)."""
+        self.newPhoneEdit.clear()
+        self.newPhoneKind.setCurrentIndex(0)
 
     def _disposition(self, code: str | None) -> str:
         if code is None:
