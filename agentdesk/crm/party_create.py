@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.crm.field_checks import clean_email
 from agentdesk.crm.models import Account, Contact, Lead, PhoneRecord
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.crm.party_records import OWNER_COLUMNS
@@ -31,12 +32,14 @@ def create_party(
     A contact's ``company`` is the account of that name (created when there is none); a lead
     keeps it as text. Accounts are not created from a call: :class:`ValueError`, as for a
     missing name; an unreadable number raises
-    :class:`~agentdesk.domain.phone.InvalidPhoneNumber`.
+    :class:`~agentdesk.domain.phone.InvalidPhoneNumber`, an ``email`` that is not an address
+    :class:`~agentdesk.crm.field_checks.InvalidFieldError`.
     """
     if kind is OwnerKind.ACCOUNT:
         raise ValueError("create an account from the CRM, not from a call")
     if not (first_name.strip() or last_name.strip()):
         raise ValueError("a name is required")
+    email = clean_email(email)
     number = normalize(phone, region)
     with unit_of_work(sessions) as session:
         record: Contact | Lead
@@ -44,7 +47,7 @@ def create_party(
             record = Contact(
                 first_name=first_name.strip() or None,
                 last_name=last_name.strip() or None,
-                email=email or None,
+                email=email,
                 account_id=_account_for(session, company),
             )
         else:
@@ -52,7 +55,7 @@ def create_party(
                 first_name=first_name.strip() or None,
                 last_name=last_name.strip() or None,
                 company=company or None,
-                email=email or None,
+                email=email,
             )
         session.add(record)
         session.flush()

@@ -994,6 +994,14 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>备注：</translation>
     </message>
     <message>
+        <source>E-mail “{value}” is not an e-mail address (like name@example.com).</source>
+        <translation>电子邮件“{value}”不是有效的邮箱地址（格式如 name@example.com）。</translation>
+    </message>
+    <message>
+        <source>Country “{value}” is not a two-letter ISO country code (such as US, CN, GB).</source>
+        <translation>国家/地区“{value}”不是两位 ISO 国家代码（如 CN、US、GB）。</translation>
+    </message>
+    <message>
         <source>New</source>
         <translation>新建</translation>
     </message>
@@ -1024,6 +1032,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Saved.</source>
         <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>Not saved: {problem}</source>
+        <translation>未保存：{problem}</translation>
     </message>
     <message>
         <source>Not saved: {e}</source>
