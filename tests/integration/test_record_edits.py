@@ -361,3 +361,38 @@ def test_the_form_edits_what_the_services_accept() -> None:
     assert EDITABLE_FIELDS[OwnerKind.ACCOUNT] == (
         "name", "industry", "website", "city", "country", "notes"
     )  # fmt: skip
+
+
+def test_a_record_created_for_a_caller_is_owned_and_audited(
+    sessions: sessionmaker[Session], make_world: Callable[[], dict[str, uuid.UUID]]
+) -> None:
+    """Records created from the unknown-caller card had no owner and no audit entry (issue 14)."""
+    ids = make_world()
+    desk = RecordService(sessions, "US")
+    lead = desk.create_party(
+        OwnerKind.LEAD, first_name="New", last_name="Lead", phone="(202) 555-0190", actor="ada"
+    )
+    contact = desk.create_party(
+        OwnerKind.CONTACT,
+        first_name="Ada",
+        last_name="Byron",
+        phone="(202) 555-0191",
+        company="Analytical Engines Ltd",  # an account that exists: joined, not created
+        actor="bob",
+    )
+    with sessions() as s:
+        users = {u.username: u.id for u in s.scalars(select(User))}
+        lead_row, contact_row = s.get(Lead, lead.id), s.get(Contact, contact.id)
+        assert lead_row is not None and contact_row is not None
+        assert (lead_row.owner_id, contact_row.owner_id) == (users["ada"], users["bob"])
+        assert contact_row.account_id == ids["account"]
+    for ref, who, number in ((lead, "ada", "+12025550190"), (contact, "bob", "+12025550191")):
+        [entry] = _audits(sessions, ref.id)
+        assert (entry.action, entry.entity_kind, entry.user_id, entry.actor) == (
+            AuditAction.CREATE,
+            ref.kind.value,
+            users[who],
+            who,
+        )
+        assert entry.details == {"source": "caller", "e164": number}
+    assert _audits(sessions, ids["account"]) == []
