@@ -163,7 +163,13 @@ def cmd_gui(args: argparse.Namespace, settings: Settings) -> int:
     try:
         context = start_desktop(getattr(args, "db", None), settings)
     except DesktopStartError as exc:
-        raise CliError(str(exc)) from None
+        # Standard error first: a session without a display gets it even if Qt cannot start.
+        print(f"agentdesk: {exc}", file=sys.stderr, flush=True)
+        from agentdesk.ui.shell.start_error import show_start_error
+
+        # Started from a desktop icon, nobody reads standard error: a dialog says it.
+        show_start_error(exc, settings.ui.language)
+        return EXIT_UNUSABLE
     from agentdesk.ui.shell.main import run
 
     try:

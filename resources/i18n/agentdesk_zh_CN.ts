@@ -1412,6 +1412,47 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>StartError</name>
+    <message>
+        <source>Check that:
+• the database server is running and reachable from this computer (the host and port in the URL, a VPN or firewall in between);
+• the database name and user are right, and the password (kept in the system keyring) is current;
+• the URL is the one you mean: it comes from --db, else the AGENTDESK_DB_URL variable, else [database] url in {config}.</source>
+        <translation>请检查：
+• 数据库服务器已启动，且本机可以访问（URL 中的主机和端口，中间的 VPN 或防火墙）；
+• 数据库名和用户名正确，密码（保存在系统密钥环中）仍然有效；
+• URL 是您想用的那个：依次取自 --db、环境变量 AGENTDESK_DB_URL、{config} 中的 [database] url。</translation>
+    </message>
+    <message>
+        <source>Check that the folder of the database file exists, that you may write to it and that the disk is not full. The file comes from --db, else the AGENTDESK_DB_URL variable, else [database] url in {config}, else the embedded database in your data folder.</source>
+        <translation>请检查数据库文件所在的文件夹是否存在、您是否有写入权限、磁盘是否已满。文件依次取自 --db、环境变量 AGENTDESK_DB_URL、{config} 中的 [database] url，否则为数据文件夹中的内置数据库。</translation>
+    </message>
+    <message>
+        <source>Check the database URL (postgresql://user@host:port/name or sqlite:///path/to/file.db): it comes from --db, else the AGENTDESK_DB_URL variable, else [database] url in {config}.</source>
+        <translation>请检查数据库 URL（postgresql://用户@主机:端口/库名 或 sqlite:///文件路径.db）：依次取自 --db、环境变量 AGENTDESK_DB_URL、{config} 中的 [database] url。</translation>
+    </message>
+    <message>
+        <source>The shared database is at an older schema than this AgentDesk. Ask your administrator to run `agentdesk db upgrade` once for the team, or use the AgentDesk version the team runs.</source>
+        <translation>共享数据库的结构版本比此 AgentDesk 旧。请管理员为团队运行一次 `agentdesk db upgrade`，或使用团队正在用的 AgentDesk 版本。</translation>
+    </message>
+    <message>
+        <source>Correct the setting named above in {config}, or remove that line to use the default.</source>
+        <translation>请在 {config} 中更正上面指出的设置，或删除该行以使用默认值。</translation>
+    </message>
+    <message>
+        <source>AgentDesk cannot open its database.</source>
+        <translation>AgentDesk 无法打开数据库。</translation>
+    </message>
+    <message>
+        <source>AgentDesk cannot start: a setting is wrong.</source>
+        <translation>AgentDesk 无法启动：有一项设置不正确。</translation>
+    </message>
+    <message>
+        <source>AgentDesk cannot start</source>
+        <translation>AgentDesk 无法启动</translation>
+    </message>
+</context>
+<context>
     <name>TestCall</name>
     <message>
         <source>Test call</source>
