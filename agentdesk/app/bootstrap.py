@@ -27,7 +27,17 @@ log = logging.getLogger(__name__)
 
 
 class DatabaseUnavailable(RuntimeError):
-    """The database cannot be reached or is not at our schema; the message is for the user."""
+    """The database cannot be reached or is not at our schema; the message is for the user.
+
+    ``kind`` says what to check: ``url`` (the URL itself is wrong), ``unreachable`` (the
+    server or file cannot be opened), ``schema`` (a shared server behind this version);
+    ``embedded`` whether it is the SQLite file rather than a server.
+    """
+
+    def __init__(self, message: str, kind: str, *, embedded: bool = False) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.embedded = embedded
 
 
 @dataclass(frozen=True)
@@ -81,12 +91,15 @@ def open_database(
             elif upgrade is None:
                 raise DatabaseUnavailable(
                     f"the database {shown} is at schema {current or 'empty'}, this AgentDesk "
-                    f"needs {head}: run `agentdesk db upgrade --db URL` once"
+                    f"needs {head}: run `agentdesk db upgrade --db URL` once",
+                    "schema",
                 )
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
-        raise DatabaseUnavailable(f"cannot open the database {shown}: {reason}") from None
+        raise DatabaseUnavailable(
+            f"cannot open the database {shown}: {reason}", "unreachable", embedded=embedded
+        ) from None
     except DatabaseUnavailable:
         engine.dispose()
         raise
@@ -100,5 +113,5 @@ def connect(
     try:
         url = resolve_url(cli_url, settings, credentials)
     except DatabaseUrlError as exc:
-        raise DatabaseUnavailable(str(exc)) from None
+        raise DatabaseUnavailable(str(exc), "url") from None
     return open_database(url, credentials, upgrade=upgrade), credentials

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from agentdesk.app.bootstrap import Database, DatabaseUnavailable, connect
 from agentdesk.app.desk.controller import DeskController
@@ -19,7 +21,7 @@ from agentdesk.app.sip_setup import SoftphoneStack, sip_config, sip_password
 from agentdesk.calls.callbacks import CallbackService
 from agentdesk.calls.log import CallLog
 from agentdesk.config.credentials import CredentialStore
-from agentdesk.config.settings import ConfigError, Settings
+from agentdesk.config.settings import ConfigError, Settings, default_config_path
 from agentdesk.crm.counts import RecordCounts, record_counts
 from agentdesk.crm.lookup.caller import CallerLookup
 from agentdesk.crm.search import ContactSearch
@@ -43,8 +45,38 @@ DEMO_SCRIPT = (
 )
 
 
+class StartProblem(enum.StrEnum):
+    """Why the desktop cannot start, so the window's dialog can say what to check."""
+
+    CONFIG = "config"
+    """A setting in the configuration file is wrong (the message names it)."""
+    DATABASE_URL = "database_url"
+    DATABASE_SERVER = "database_server"
+    """The database server cannot be reached or refuses the connection."""
+    DATABASE_FILE = "database_file"
+    """The embedded SQLite file cannot be opened or created."""
+    DATABASE_SCHEMA = "database_schema"
+    """A shared database is at an older schema: its admin runs ``agentdesk db upgrade``."""
+
+
 class DesktopStartError(RuntimeError):
-    """The desktop cannot start; the message is for the user."""
+    """The desktop cannot start; the message is for the user, ``problem`` says what to check
+    and ``config_path`` is the configuration file the settings come from (or would)."""
+
+    def __init__(self, message: str, problem: StartProblem, config_path: Path) -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.config_path = config_path
+
+
+def _database_problem(error: DatabaseUnavailable) -> StartProblem:
+    match error.kind:
+        case "url":
+            return StartProblem.DATABASE_URL
+        case "schema":
+            return StartProblem.DATABASE_SCHEMA
+        case _:
+            return StartProblem.DATABASE_FILE if error.embedded else StartProblem.DATABASE_SERVER
 
 
 DeskSummary = RecordCounts
@@ -166,14 +198,15 @@ def start_desktop(
     from agentdesk.demo.generate import generate
     from agentdesk.demo.seed import ensure_default_dispositions
 
+    config_path = settings.source or default_config_path()
     try:
         sip_config(settings)  # a bad [sip] table stops the start with a clear message
     except ConfigError as exc:
-        raise DesktopStartError(str(exc)) from None
+        raise DesktopStartError(str(exc), StartProblem.CONFIG, config_path) from None
     try:
         database, credentials = connect(cli_url, settings)
     except DatabaseUnavailable as exc:
-        raise DesktopStartError(str(exc)) from None
+        raise DesktopStartError(str(exc), _database_problem(exc), config_path) from None
     with database.sessions.begin() as session:
         ensure_default_dispositions(session)
     first_run = database.created

@@ -160,8 +160,10 @@ class RecordService:
         phone: str,
         company: str | None = None,
         email: str | None = None,
+        actor: AgentRef | None = None,
     ) -> PartyRef:
-        """A new contact or lead with one phone number (the unknown caller's)."""
+        """A new contact or lead with one phone number (the unknown caller's), owned by
+        ``actor`` and audited."""
         return create_party(
             self._sessions,
             self._region,
@@ -171,6 +173,7 @@ class RecordService:
             phone=phone,
             company=company,
             email=email,
+            actor=actor,
         )
 
 

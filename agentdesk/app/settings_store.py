@@ -38,6 +38,8 @@ class SettingsForm:
     sip_password: str | None = None
     language: str = "system"
     """``[ui] language``: ``system`` or one of :data:`~agentdesk.config.settings.UI_LANGUAGES`."""
+    sip_outbound_proxy: str = ""
+    """``[sip] outbound_proxy``: where calls to numbers go in direct mode (empty: none)."""
 
 
 def form_from(settings: Settings) -> SettingsForm:
@@ -59,6 +61,7 @@ def form_from(settings: Settings) -> SettingsForm:
         record_calls=bool(sip.get("record_calls", False)),
         recordings_dir=str(sip.get("recordings_dir", "")),
         language=settings.ui.language or "system",
+        sip_outbound_proxy=str(sip.get("outbound_proxy", "")),
     )
 
 
@@ -97,6 +100,7 @@ def apply_form(settings: Settings, form: SettingsForm) -> dict[str, Any]:
         "bind_address": form.sip_bind_address.strip(),
         "port": int(form.sip_port),
         "transport": form.sip_transport,
+        "outbound_proxy": form.sip_outbound_proxy.strip(),
         "input_device": form.input_device,
         "output_device": form.output_device,
         "record_calls": form.record_calls,

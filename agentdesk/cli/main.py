@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -21,6 +23,9 @@ from agentdesk.cli.org import add_org_parsers, cmd_org
 from agentdesk.config.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("agentdesk")
+
+EXIT_BROKEN_PIPE = 128 + 13
+"""128 + SIGPIPE: what a shell reports for a command whose reader went away."""
 
 
 def _common() -> argparse.ArgumentParser:
@@ -168,7 +173,13 @@ def cmd_gui(args: argparse.Namespace, settings: Settings) -> int:
     try:
         context = start_desktop(getattr(args, "db", None), settings)
     except DesktopStartError as exc:
-        raise CliError(str(exc)) from None
+        # Standard error first: a session without a display gets it even if Qt cannot start.
+        print(f"agentdesk: {exc}", file=sys.stderr, flush=True)
+        from agentdesk.ui.shell.start_error import show_start_error
+
+        # Started from a desktop icon, nobody reads standard error: a dialog says it.
+        show_start_error(exc, settings.ui.language)
+        return EXIT_UNUSABLE
     from agentdesk.ui.shell.main import run
 
     try:
@@ -203,13 +214,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         settings = _settings(args)
-        return handlers[args.command](args, settings)
+        code = handlers[args.command](args, settings)
+        sys.stdout.flush()  # a reader gone meanwhile shows here, not as noise at exit
+        return code
     except (CliError, ConfigError) as exc:
         print(f"agentdesk: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         print("agentdesk: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped reading (`agentdesk calls export | head -2`): not an error of
+        # ours. Quiet, like a Unix tool that SIGPIPE stops, with the status a shell shows then.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except Exception as exc:
         # Never a traceback on the terminal: it goes to the log file, the user gets one line.
         path = _write_crash_log()
@@ -218,6 +236,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_UNUSABLE
+
+
+def _silence_stdout() -> None:
+    """Send what is left in standard output's buffer nowhere: Python flushes it at exit, and
+    the closed pipe would fail again as "Exception ignored ... BrokenPipeError"."""
+    with contextlib.suppress(OSError, ValueError):  # no real descriptor (an embedding caller)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _write_crash_log() -> Path:

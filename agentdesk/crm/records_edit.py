@@ -16,6 +16,7 @@ from typing import TypeVar
 from sqlalchemy import String, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.crm.field_checks import clean_country, clean_email
 from agentdesk.crm.models import Account, Contact, Lead
 from agentdesk.crm.party_records import (
     ACCOUNT_EDITABLE,
@@ -46,8 +47,10 @@ def clean_changes(
 ) -> dict[str, object]:
     """Validate an edit before it reaches the database: the message is for the agent.
 
-    Text is stripped (blank means "no value"), country codes are two letters, and nothing is
-    longer than its column, so PostgreSQL and SQLite accept or refuse the same edits.
+    Text is stripped (blank means "no value"), a country is an ISO 3166 code and an e-mail
+    address looks like one (:class:`~agentdesk.crm.field_checks.InvalidFieldError` names the
+    field), and nothing is longer than its column, so PostgreSQL and SQLite accept or refuse the
+    same edits.
     """
     unknown = set(changes) - set(editable)
     if unknown:
@@ -61,9 +64,9 @@ def clean_changes(
         if value is None and not column.nullable:
             raise RequestError(f"the {kind}'s {name.replace('_', ' ')} cannot be empty")
         if name == "country" and value is not None:
-            value = str(value).upper()
-            if len(value) != 2 or not value.isalpha():
-                raise RequestError(f"country must be a two-letter code such as US, not {value!r}")
+            value = clean_country(str(value))
+        if name == "email" and value is not None:
+            value = clean_email(str(value))
         if name == "status" and value is not None:
             try:
                 value = LeadStatus(str(value))

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from agentdesk.crm.models import Disposition
 
+WRAPUP_EXPIRED = "wrapup_expired"
+
 
 @dataclass(frozen=True, slots=True)
 class DispositionSpec:
@@ -29,7 +31,7 @@ DEFAULT_DISPOSITIONS: tuple[DispositionSpec, ...] = (
     DispositionSpec("interested", "Interested", counts_as_contact=True, is_success=True),
     DispositionSpec("callback", "Call back", counts_as_contact=True, needs_callback=True),
     DispositionSpec("not_interested", "Not interested", counts_as_contact=True, is_final=True),
-    DispositionSpec("no_answer", "No answer", is_default=True),
+    DispositionSpec("no_answer", "No answer"),
     DispositionSpec("busy", "Busy"),
     DispositionSpec("wrong_number", "Wrong number", is_final=True),
     DispositionSpec("voicemail", "Voicemail left"),
@@ -38,8 +40,12 @@ DEFAULT_DISPOSITIONS: tuple[DispositionSpec, ...] = (
     ),
     DispositionSpec("resolved", "Resolved", counts_as_contact=True, is_success=True),
     DispositionSpec("info_given", "Information given", counts_as_contact=True),
+    DispositionSpec(WRAPUP_EXPIRED, "Wrap-up expired", is_default=True),
 )
-"""Exactly one is the default (``no_answer``: what a call that was never wrapped up means)."""
+"""Exactly one is the default: the code of an answered call whose wrap-up timer ran out (or
+was still open at shutdown). ``wrapup_expired`` says what happened, not how the call went: no
+contact, no success, retried by the answered rule in a campaign; "No answer" would record an
+answered call as unanswered. Migration 0007 adds it to databases seeded before."""
 
 
 def ensure_default_dispositions(session: Session) -> int:

@@ -2,10 +2,10 @@
 
 CSV files go through the contact importer's reader and row rules (``crm.importing.csv_reader``
 and the importer's row parser: field count, names, country column, strict phone validation,
-field lengths), the same reject file ``<stem>.rejects.csv`` and the same result shape, so
-``campaign import`` reports and exits like ``import contacts``. One entry per row: the row's
-first phone column with a number. An optional time-zone column (``time zone``, ``tz``, ``时区``)
-overrides the number's zones.
+field lengths, e-mail shape), the same reject file ``<stem>.rejects.csv`` and the same result
+shape, so ``campaign import`` reports and exits like ``import contacts``. One entry per row:
+the row's first phone column with a number. An optional time-zone column (``time zone``,
+``tz``, ``时区``) overrides the number's zones.
 
 See :mod:`agentdesk.dialer.loader` for what every fill does with the rows. A big file is read and
 parsed by several processes (:mod:`agentdesk.dialer.csv_rows`), each taking byte ranges of the

@@ -8,6 +8,7 @@ The life of an entry::
                                                      | invalid
     in_progress|new|exhausted --apply_disposition--> done | callback | dnc | new | exhausted
     reserved --skip_entry--> new (eligible again after a pause)
+    reserved|in_progress --return_undialled--> new|callback as before (the call never left)
     reserved|in_progress --(its deadline passed: the desk died)--> new (selection.release_expired)
 
 ``in_progress`` has a deadline like a reservation (``reserved_until``, one reservation time
@@ -246,6 +247,33 @@ def skip_entry(
                     details={"skipped": True, "reason": reason.strip()[:500]},
                 )
             )
+        commit_entry(session, entry_id)
+        return state_of(entry)
+
+
+def return_undialled(
+    sessions: sessionmaker[Session],
+    entry_id: uuid.UUID,
+    agent: str,
+    *,
+    now: datetime | None = None,
+) -> EntryState:
+    """The call on the entry never left the desk (the phone refused to place it, or a call
+    took the line during the last check): the entry goes back to the pool as it was.
+
+    Not an attempt: nothing is recorded and ``attempts`` stays, so a phone that cannot place
+    calls never uses up a call list. A callback stays the agent's callback; the entry is
+    eligible again at once (its eligible time is left as it was when it was picked).
+    """
+    now = now or utcnow()
+    with sessions() as session:
+        entry, _campaign = load_entry(session, entry_id)
+        user = find_user(session, agent)
+        held = entry.status in (EntryStatus.RESERVED, EntryStatus.IN_PROGRESS)
+        if not held or entry.reserved_by_id != user.id:
+            raise EntryStateError(f"campaign entry {entry_id} is not being dialled by {agent}")
+        status = EntryStatus.CALLBACK if entry.assigned_agent_id else EntryStatus.NEW
+        move_entry(entry, NextState(status, None, entry.assigned_agent_id), now)
         commit_entry(session, entry_id)
         return state_of(entry)
 

@@ -2,7 +2,7 @@
 request and applied by the services (:func:`domain.access.allows` is the rule).
 
 On PostgreSQL the row-level security policies apply the same rule in the database (migration
-0008); on SQLite, one user on one machine, these checks are a convenience, not a boundary.
+0009); on SQLite, one user on one machine, these checks are a convenience, not a boundary.
 """
 
 from __future__ import annotations

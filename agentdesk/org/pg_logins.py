@@ -1,6 +1,6 @@
 """PostgreSQL login roles: one per user, named after the username, in the group of their role.
 
-The roles are created and changed by ``SECURITY DEFINER`` functions of migration 0008, which
+The roles are created and changed by ``SECURITY DEFINER`` functions of migration 0009, which
 check the caller's ``manage_users`` capability; a desk login needs no ``CREATEROLE`` of its own.
 Passwords leave this process only as a SCRAM-SHA-256 verifier (RFC 5802/7677), so the clear
 password is in no statement, no server log and no ``pg_stat_activity`` row.

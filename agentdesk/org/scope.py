@@ -6,8 +6,8 @@ is in both of their own scopes. The table is rebuilt whole after any change to u
 it has one row per pair of colleagues, small next to the records it guards.
 
 On PostgreSQL a trigger on ``users`` and ``teams`` runs the same statement (frozen in migration
-0008), so a change made with raw SQL keeps the scope true too; ``tests/integration/
-test_org_scope.py`` checks that both give the same rows.
+0009), so a change made with raw SQL keeps the scope true too; ``tests/integration/
+test_rls.py`` checks that both give the same rows.
 """
 
 from __future__ import annotations

@@ -97,6 +97,47 @@ class SipConfig:
     """Extra ``X-`` header names to copy into ``CallOffered`` (empty: all of them)."""
 
 
+class NoRoute(enum.StrEnum):
+    """Why a phone cannot place calls to phone numbers (a SIP URI may still work)."""
+
+    NO_PROXY = "no_proxy"
+    """Direct mode without ``outbound_proxy``: nobody to send a number to."""
+    NO_REGISTRAR = "no_registrar"
+    """Register mode without ``registrar`` (and no proxy)."""
+    NOT_REGISTERED = "not_registered"
+    """Register mode, but the registrar has not accepted the account (yet)."""
+
+
+NO_ROUTE_REASONS: dict[NoRoute, str] = {
+    NoRoute.NO_PROXY: (
+        "direct SIP mode without an outbound proxy cannot call phone numbers: set [sip] "
+        "outbound_proxy (Settings > SIP account > Outbound proxy) or register with a PBX"
+    ),
+    NoRoute.NO_REGISTRAR: (
+        "register mode without a registrar cannot call phone numbers: set [sip] registrar "
+        "(Settings > SIP account > Registrar)"
+    ),
+    NoRoute.NOT_REGISTERED: (
+        "the phone is not registered with the PBX: check Settings > SIP account (registrar, "
+        "user name, password)"
+    ),
+}
+""":class:`NoRoute` in English, naming the setting to change (the UI has its own words)."""
+
+
+def number_route(config: SipConfig) -> NoRoute | None:
+    """Why ``config`` gives numbers no destination, or ``None`` when it does.
+
+    A number becomes ``sip:number@registrar`` in register mode, else ``sip:number@proxy``; the
+    pjsua2 adapter's request URIs follow this (``sip_uri.target_uri``).
+    """
+    if config.mode == "register" and config.registrar:
+        return None
+    if config.outbound_proxy:
+        return None
+    return NoRoute.NO_REGISTRAR if config.mode == "register" else NoRoute.NO_PROXY
+
+
 # --- events -----------------------------------------------------------------------------------
 
 

@@ -240,6 +240,18 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>在勿扰名单中，未拨打</translation>
     </message>
     <message>
+        <source>the phone is in direct SIP mode without an outbound proxy, so it cannot call phone numbers. Set File &gt; Settings &gt; SIP account &gt; Outbound proxy (or register with a PBX) and restart AgentDesk.</source>
+        <translation>话机处于 SIP 直连模式且未设置出局代理，无法拨打电话号码。请在“文件 &gt; 设置 &gt; SIP 账号 &gt; 出局代理”中设置（或注册到 PBX），然后重启 AgentDesk。</translation>
+    </message>
+    <message>
+        <source>the phone is in register mode without a registrar, so it cannot call phone numbers. Set File &gt; Settings &gt; SIP account &gt; Registrar and restart AgentDesk.</source>
+        <translation>话机处于注册模式但未设置注册服务器，无法拨打电话号码。请在“文件 &gt; 设置 &gt; SIP 账号 &gt; 注册服务器”中设置，然后重启 AgentDesk。</translation>
+    </message>
+    <message>
+        <source>the phone is not registered with the PBX. Check File &gt; Settings &gt; SIP account (registrar, user name, password).</source>
+        <translation>话机尚未注册到 PBX。请检查“文件 &gt; 设置 &gt; SIP 账号”（注册服务器、用户名、密码）。</translation>
+    </message>
+    <message>
         <source>new</source>
         <translation>新建</translation>
     </message>
@@ -537,6 +549,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Information given</source>
         <translation>已告知信息</translation>
+    </message>
+    <message>
+        <source>Wrap-up expired</source>
+        <translation>话后处理超时</translation>
     </message>
 </context>
 <context>
@@ -978,6 +994,14 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>备注：</translation>
     </message>
     <message>
+        <source>E-mail “{value}” is not an e-mail address (like name@example.com).</source>
+        <translation>电子邮件“{value}”不是有效的邮箱地址（格式如 name@example.com）。</translation>
+    </message>
+    <message>
+        <source>Country “{value}” is not a two-letter ISO country code (such as US, CN, GB).</source>
+        <translation>国家/地区“{value}”不是两位 ISO 国家代码（如 CN、US、GB）。</translation>
+    </message>
+    <message>
         <source>New</source>
         <translation>新建</translation>
     </message>
@@ -1008,6 +1032,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Saved.</source>
         <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>Not saved: {problem}</source>
+        <translation>未保存：{problem}</translation>
     </message>
     <message>
         <source>Not saved: {e}</source>
@@ -1104,6 +1132,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>未更改（保存在密钥环中）</translation>
     </message>
     <message>
+        <source>Where calls to phone numbers go (a PBX or SIP trunk). Without it, direct mode can call SIP addresses only and the dialer does not start.</source>
+        <translation>拨打电话号码时呼叫发往的地址（PBX 或 SIP 中继）。未设置时，直连模式只能拨打 SIP 地址，外呼也无法启动。</translation>
+    </message>
+    <message>
         <source>SIP account</source>
         <translation>SIP 账号</translation>
     </message>
@@ -1126,6 +1158,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Password:</source>
         <translation>密码：</translation>
+    </message>
+    <message>
+        <source>Outbound proxy:</source>
+        <translation>出局代理：</translation>
     </message>
     <message>
         <source>Bind address:</source>
@@ -1373,6 +1409,47 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Withheld</source>
         <translation>隐藏号码</translation>
+    </message>
+</context>
+<context>
+    <name>StartError</name>
+    <message>
+        <source>Check that:
+• the database server is running and reachable from this computer (the host and port in the URL, a VPN or firewall in between);
+• the database name and user are right, and the password (kept in the system keyring) is current;
+• the URL is the one you mean: it comes from --db, else the AGENTDESK_DB_URL variable, else [database] url in {config}.</source>
+        <translation>请检查：
+• 数据库服务器已启动，且本机可以访问（URL 中的主机和端口，中间的 VPN 或防火墙）；
+• 数据库名和用户名正确，密码（保存在系统密钥环中）仍然有效；
+• URL 是您想用的那个：依次取自 --db、环境变量 AGENTDESK_DB_URL、{config} 中的 [database] url。</translation>
+    </message>
+    <message>
+        <source>Check that the folder of the database file exists, that you may write to it and that the disk is not full. The file comes from --db, else the AGENTDESK_DB_URL variable, else [database] url in {config}, else the embedded database in your data folder.</source>
+        <translation>请检查数据库文件所在的文件夹是否存在、您是否有写入权限、磁盘是否已满。文件依次取自 --db、环境变量 AGENTDESK_DB_URL、{config} 中的 [database] url，否则为数据文件夹中的内置数据库。</translation>
+    </message>
+    <message>
+        <source>Check the database URL (postgresql://user@host:port/name or sqlite:///path/to/file.db): it comes from --db, else the AGENTDESK_DB_URL variable, else [database] url in {config}.</source>
+        <translation>请检查数据库 URL（postgresql://用户@主机:端口/库名 或 sqlite:///文件路径.db）：依次取自 --db、环境变量 AGENTDESK_DB_URL、{config} 中的 [database] url。</translation>
+    </message>
+    <message>
+        <source>The shared database is at an older schema than this AgentDesk. Ask your administrator to run `agentdesk db upgrade` once for the team, or use the AgentDesk version the team runs.</source>
+        <translation>共享数据库的结构版本比此 AgentDesk 旧。请管理员为团队运行一次 `agentdesk db upgrade`，或使用团队正在用的 AgentDesk 版本。</translation>
+    </message>
+    <message>
+        <source>Correct the setting named above in {config}, or remove that line to use the default.</source>
+        <translation>请在 {config} 中更正上面指出的设置，或删除该行以使用默认值。</translation>
+    </message>
+    <message>
+        <source>AgentDesk cannot open its database.</source>
+        <translation>AgentDesk 无法打开数据库。</translation>
+    </message>
+    <message>
+        <source>AgentDesk cannot start: a setting is wrong.</source>
+        <translation>AgentDesk 无法启动：有一项设置不正确。</translation>
+    </message>
+    <message>
+        <source>AgentDesk cannot start</source>
+        <translation>AgentDesk 无法启动</translation>
     </message>
 </context>
 <context>

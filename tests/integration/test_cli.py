@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -236,3 +237,32 @@ def test_calls_export_and_callbacks_list(
     assert [(c["name"], c["phone"], c["overdue"]) for c in callbacks] == [
         ("Ada Lovelace", "+442079460018", True)
     ]
+
+
+@pytest.mark.parametrize("output", ["csv", "json"])
+def test_a_closed_reader_ends_the_command_quietly(tmp_path: Path, output: str) -> None:
+    """`agentdesk calls export | head -2` printed "unexpected error (BrokenPipeError)" and wrote
+    a crash log (issue 14): a reader that goes away is the user's choice, not an error."""
+    from agentdesk.db.engine import create_db_engine, sqlite_url
+    from agentdesk.demo.generate import generate
+
+    path = tmp_path / "desk.db"
+    engine = create_db_engine(sqlite_url(path))
+    migrate.upgrade(engine)
+    generate(engine, 150, calls_per_contact=10)  # far more than a pipe holds (64 KiB)
+    engine.dispose()
+    data_home = tmp_path / "data"
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("agentdesk")), "calls", "export",
+         "--format", output, "--db", f"sqlite:///{path}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "XDG_DATA_HOME": str(data_home)},
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    head = [proc.stdout.readline(), proc.stdout.readline()]
+    proc.stdout.close()  # what `head -2` does once it has its lines
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141  # 128 + SIGPIPE, as a shell reports for such a tool
+    assert all(head) and err == ""
+    assert not (data_home / "agentdesk" / "logs" / "crash.log").exists()

@@ -190,7 +190,8 @@ def test_sipp_call_is_saved_with_default_disposition_and_exported(
     row = rows[0]
     assert row["contact_id"] == running_desk.contact_id
     assert row["contact_name"] == "Known Caller"
-    assert row["disposition"] == "no_answer"
+    # An answered call, so "Wrap-up expired", never "No answer" (issue 14).
+    assert row["disposition"] == "wrapup_expired" and row["answered_at"]
     assert row["remote_number"] == CALLER and row["direction"] == "inbound"
     assert row["agent"] == "e2e.agent"
     talk = row["talk_seconds"]
@@ -215,7 +216,7 @@ def test_sigterm_during_a_call_hangs_up_saves_and_exits_cleanly(
     assert names[-2:] == ["call_ended", "wrapup_saved"]
     rows = [r for r in running_desk.export() if r["sip_call_id"] == answered["sip_call_id"]]
     assert [(r["contact_id"], r["disposition"]) for r in rows] == [
-        (running_desk.contact_id, "no_answer")
+        (running_desk.contact_id, "wrapup_expired")  # answered: the wrap-up was cut short
     ]
 
 

@@ -265,7 +265,7 @@ def test_row_country_decides_the_region(sessions: sessionmaker[Session], csv_dir
             ["A", "Cn", "", "13800138000", "", "China", ""],
             ["B", "Gb", "", "020 7946 0018", "", "GB", ""],
             ["C", "Us", "", "(202) 555-0147", "", "", ""],  # blank: default region
-            ["D", "Narnia", "", "(202) 555-0148", "", "Narnia", ""],  # unknown: default region
+            ["D", "Ice", "", "(202) 555-0148", "", "aq", ""],  # no phone plan: default region
             ["E", "Bad", "", "(808) 555-0149", "", "中国", ""],  # a US number is not valid in CN
         ],
     )
@@ -278,8 +278,43 @@ def test_row_country_decides_the_region(sessions: sessionmaker[Session], csv_dir
     assert numbers_of(sessions, contact_id=people["Cn"].id) == ["+8613800138000"]
     assert numbers_of(sessions, contact_id=people["Gb"].id) == ["+442079460018"]
     assert numbers_of(sessions, contact_id=people["Us"].id) == ["+12025550147"]
-    assert numbers_of(sessions, contact_id=people["Narnia"].id) == ["+12025550148"]
-    assert people["Narnia"].country is None
+    assert numbers_of(sessions, contact_id=people["Ice"].id) == ["+12025550148"]
+    assert people["Ice"].country == "AQ"
+
+
+def test_rows_with_an_invalid_email_or_country_are_rejected(
+    sessions: sessionmaker[Session], csv_dir: Path
+) -> None:
+    """Import accepted ``zhaolei@yunduan`` and unknown countries (issue 14)."""
+    path = write_csv(
+        csv_dir / "checked.csv",
+        [
+            ["Lei", "Zhao", "", "13800138001", "zhaolei@yunduan", "CN", ""],
+            ["Not", "Mail", "", "(202) 555-0150", "not-an-email", "", ""],
+            ["Zed", "Zed", "", "(202) 555-0151", "", "ZZ", ""],
+            ["Nar", "Nia", "", "(202) 555-0152", "", "Narnia", ""],
+            ["Asc", "Ension", "", "(202) 555-0153", "", "+247", ""],  # a phone plan, no country
+            ["Ok", "Fine", "", "(202) 555-0154", "ok@fine.example", "us", ""],
+        ],
+    )
+    result = run(sessions, path)
+    known = "(an ISO 3166 code such as US or CN, or a name such as China)"
+    assert result.imported == 1
+    assert [(r.line, r.reason) for r in result.rejected] == [
+        (2, "email 'zhaolei@yunduan' is not an e-mail address (like name@example.com)"),
+        (3, "email 'not-an-email' is not an e-mail address (like name@example.com)"),
+        (4, f"country 'ZZ' is not a known country {known}"),
+        (5, f"country 'Narnia' is not a known country {known}"),
+        (6, f"country '+247' is not a known country {known}"),
+    ]
+    [fine] = contacts(sessions)
+    assert (fine.email, fine.country) == ("ok@fine.example", "US")
+    with result.reject_file.open(encoding="utf-8-sig", newline="") as fh:  # type: ignore[union-attr]
+        lines = list(csv.reader(fh))
+    assert [line[:2] for line in lines[1:3]] == [
+        ["2", "email 'zhaolei@yunduan' is not an e-mail address (like name@example.com)"],
+        ["3", "email 'not-an-email' is not an e-mail address (like name@example.com)"],
+    ]
 
 
 def test_rejects_with_physical_line_numbers_and_reject_file(

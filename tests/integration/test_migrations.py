@@ -3,15 +3,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Table, func, inspect, select, update
+from sqlalchemy import Engine, Table, delete, func, inspect, select, update
+
+from agentdesk.calls.log import CallLog
 
 # Every module that maps tables: the comparison below needs the whole schema registered.
 from agentdesk.crm import models as crm_models  # noqa: F401
+from agentdesk.crm.models import Disposition
 from agentdesk.db import audit as audit_models  # noqa: F401
 from agentdesk.db import migrate
 from agentdesk.db.base import Base
 from agentdesk.db.engine import session_factory, unit_of_work
 from agentdesk.demo.generate import generate
+from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.dialer import models as dialer_models  # noqa: F401
 from agentdesk.dialer.campaigns import create_campaign
 from agentdesk.dialer.loader import EntrySpec, load_entries
@@ -79,3 +83,55 @@ def test_entries_left_in_progress_by_an_older_version_get_a_hold(engine: Engine)
     with sessions() as s:
         until = s.scalars(select(CampaignEntry.reserved_until)).one()
     assert until is not None and before < until <= datetime.now(UTC) + timedelta(hours=1)
+
+
+def _dispositions(engine: Engine) -> dict[str, tuple[str, bool, bool, bool, bool]]:
+    d = Disposition
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(d.code, d.label, d.is_default, d.counts_as_contact, d.is_success, d.is_final)
+        )
+        return {code: (label, *flags) for code, label, *flags in rows}
+
+
+def _as_seeded_before_0007(engine: Engine, default: str) -> None:
+    """A desk seeded by an older version: no "Wrap-up expired", ``default`` is the default."""
+    sessions = session_factory(engine)
+    with unit_of_work(sessions) as session:
+        ensure_default_dispositions(session)
+    migrate.downgrade(engine, "0006")
+    with unit_of_work(sessions) as session:
+        session.execute(delete(Disposition).where(Disposition.code == "wrapup_expired"))
+        session.execute(update(Disposition).values(is_default=Disposition.code == default))
+
+
+def test_0007_adds_wrapup_expired_as_the_default_instead_of_no_answer(engine: Engine) -> None:
+    """An answered call whose wrap-up expired was saved as "No answer" (issue 14)."""
+    _as_seeded_before_0007(engine, "no_answer")
+    migrate.upgrade(engine)
+    codes = _dispositions(engine)
+    assert codes["wrapup_expired"] == ("Wrap-up expired", True, False, False, False)
+    assert [code for code, row in codes.items() if row[1]] == ["wrapup_expired"]
+    assert codes["no_answer"] == ("No answer", False, False, False, False)
+    log = CallLog(session_factory(engine))
+    default = log.default_disposition()
+    assert default is not None and default.code == "wrapup_expired"
+    assert log.dispositions()[-1].code == "wrapup_expired"  # listed last
+
+
+def test_0007_keeps_an_admins_own_default(engine: Engine) -> None:
+    _as_seeded_before_0007(engine, "info_given")
+    migrate.upgrade(engine)
+    codes = _dispositions(engine)
+    assert [code for code, row in codes.items() if row[1]] == ["info_given"]
+    assert codes["wrapup_expired"][:2] == ("Wrap-up expired", False)
+
+
+def test_0007_leaves_an_unseeded_desk_to_the_seed(engine: Engine) -> None:
+    migrate.downgrade(engine, "0006")
+    migrate.upgrade(engine)
+    assert _dispositions(engine) == {}
+    with unit_of_work(session_factory(engine)) as session:
+        ensure_default_dispositions(session)
+    defaults = [code for code, row in _dispositions(engine).items() if row[1]]
+    assert defaults == ["wrapup_expired"]

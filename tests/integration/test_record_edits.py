@@ -11,6 +11,7 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.app.records import EDITABLE_FIELDS, RecordService
+from agentdesk.crm.field_checks import InvalidFieldError
 from agentdesk.crm.lookup.caller import CallerLookup
 from agentdesk.crm.models import Account, Contact, Disposition, Lead
 from agentdesk.crm.party_details import PartyRef
@@ -179,8 +180,11 @@ def test_a_save_racing_between_read_and_write_is_caught(
     [
         ("lead", {"version": 7}, "cannot edit lead field"),
         ("lead", {"status": "hot"}, "unknown lead status 'hot'"),
-        ("lead", {"country": "USA"}, "two-letter code"),
-        ("lead", {"country": "1A"}, "two-letter code"),
+        ("lead", {"country": "USA"}, "ISO 3166 two-letter country code"),
+        ("lead", {"country": "1A"}, "ISO 3166 two-letter country code"),
+        ("lead", {"country": "ZZ"}, "country 'ZZ' is not an ISO 3166 two-letter country code"),
+        ("lead", {"email": "not-an-email"}, "email 'not-an-email' is not an e-mail address"),
+        ("account", {"country": "UK"}, "country 'UK' is not an ISO 3166"),
         ("lead", {"email": "x" * 250 + "@e.example"}, "longer than 254"),
         ("account", {"name": "   "}, "name cannot be empty"),
         ("account", {"owner": "ada"}, "cannot edit account field"),
@@ -240,6 +244,45 @@ def test_the_record_service_saves_each_kind_with_the_same_contract(
     assert desk_a.details(PartyRef(OwnerKind.CONTACT, ids["contact"])).country == "GB"
     with pytest.raises(RequestError, match="two-letter"):
         desk_a.save_party(PartyRef(OwnerKind.CONTACT, ids["contact"]), 2, {"country": "GBR"})
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("email", "not-an-email"), ("email", "zhaolei@yunduan"), ("country", "ZZ")],
+)
+def test_email_and_country_are_refused_with_the_field_named(
+    sessions: sessionmaker[Session],
+    make_world: Callable[[], dict[str, uuid.UUID]],
+    field: str,
+    value: str,
+) -> None:
+    """Invalid values were saved (issue 14): the refusal names the field for the form."""
+    ids = make_world()
+    desk = RecordService(sessions, "US")
+    ref = PartyRef(OwnerKind.CONTACT, ids["contact"])
+    with pytest.raises(InvalidFieldError) as caught:
+        desk.save_party(ref, 1, {field: value, "title": "CTO"}, actor="ada")
+    assert isinstance(caught.value, RequestError)
+    assert (caught.value.field, caught.value.value) == (field, value)
+    assert str(caught.value).startswith(f"{field} {value!r} is not")
+    after = desk.details(ref)
+    assert (after.version, after.title, after.email, after.country) == (1, None, None, None)
+    assert _audits(sessions, ids["contact"]) == []
+
+
+def test_valid_email_and_country_are_stored_clean(
+    sessions: sessionmaker[Session], make_world: Callable[[], dict[str, uuid.UUID]]
+) -> None:
+    ids = make_world()
+    desk = RecordService(sessions, "US")
+    ref = PartyRef(OwnerKind.LEAD, ids["lead"])
+    desk.save_party(ref, 1, {"email": " grace@navy.example ", "country": "de"}, actor="ada")
+    after = desk.details(ref)
+    assert (after.email, after.country) == ("grace@navy.example", "DE")
+    with pytest.raises(InvalidFieldError, match="not an e-mail address"):
+        desk.create_party(
+            OwnerKind.CONTACT, first_name="Ada", last_name="", phone="+12025550188", email="x@y"
+        )
 
 
 def test_disposition_labels_include_retired_codes(sessions: sessionmaker[Session]) -> None:
@@ -319,3 +362,38 @@ def test_the_form_edits_what_the_services_accept() -> None:
     assert EDITABLE_FIELDS[OwnerKind.ACCOUNT] == (
         "name", "industry", "website", "city", "country", "notes"
     )  # fmt: skip
+
+
+def test_a_record_created_for_a_caller_is_owned_and_audited(
+    sessions: sessionmaker[Session], make_world: Callable[[], dict[str, uuid.UUID]]
+) -> None:
+    """Records created from the unknown-caller card had no owner and no audit entry (issue 14)."""
+    ids = make_world()
+    desk = RecordService(sessions, "US")
+    lead = desk.create_party(
+        OwnerKind.LEAD, first_name="New", last_name="Lead", phone="(202) 555-0190", actor="ada"
+    )
+    contact = desk.create_party(
+        OwnerKind.CONTACT,
+        first_name="Ada",
+        last_name="Byron",
+        phone="(202) 555-0191",
+        company="Analytical Engines Ltd",  # an account that exists: joined, not created
+        actor="bob",
+    )
+    with sessions() as s:
+        users = {u.username: u.id for u in s.scalars(select(User))}
+        lead_row, contact_row = s.get(Lead, lead.id), s.get(Contact, contact.id)
+        assert lead_row is not None and contact_row is not None
+        assert (lead_row.owner_id, contact_row.owner_id) == (users["ada"], users["bob"])
+        assert contact_row.account_id == ids["account"]
+    for ref, who, number in ((lead, "ada", "+12025550190"), (contact, "bob", "+12025550191")):
+        [entry] = _audits(sessions, ref.id)
+        assert (entry.action, entry.entity_kind, entry.user_id, entry.actor) == (
+            AuditAction.CREATE,
+            ref.kind.value,
+            users[who],
+            who,
+        )
+        assert entry.details == {"source": "caller", "e164": number}
+    assert _audits(sessions, ids["account"]) == []

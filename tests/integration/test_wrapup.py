@@ -15,7 +15,15 @@ from agentdesk.calls.dispositions import UnknownDispositionError
 from agentdesk.calls.dto import CallbackRequest, CallFacts, NewCase, WrapUp
 from agentdesk.calls.log import CallLog
 from agentdesk.calls.records import CallLogError
-from agentdesk.crm.models import Account, Call, Callback, Contact, Opportunity, ServiceCase
+from agentdesk.crm.models import (
+    Account,
+    Call,
+    Callback,
+    Contact,
+    Disposition,
+    Opportunity,
+    ServiceCase,
+)
 from agentdesk.crm.records_edit import RecordEditor
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import create_db_engine, session_factory, unit_of_work
@@ -229,14 +237,23 @@ def test_default_disposition_saves_an_expired_wrapup(
 
     default = log.default_disposition()
 
-    assert default is not None and default.code == "no_answer" and default.is_default
+    assert default is not None and default.code == "wrapup_expired" and default.is_default
+    assert default.label == "Wrap-up expired"
     assert [d.code for d in log.dispositions()][:2] == ["sale", "interested"]
-    unanswered = facts(answered_at=None, ended_at=T0 + timedelta(seconds=30))
-    saved = log.save_wrapup(
-        WrapUp(disposition_code=default.code, facts=unanswered, notes="typed so f")
+    answered = facts(
+        answered_at=T0 + timedelta(seconds=5), ended_at=T0 + timedelta(seconds=30), hold_seconds=0
     )
-    assert (saved.call.ring_seconds, saved.call.talk_seconds) == (30.0, 0.0)
-    assert (saved.call.disposition_code, saved.call.notes) == ("no_answer", "typed so f")
+    saved = log.save_wrapup(
+        WrapUp(disposition_code=default.code, facts=answered, notes="typed so f")
+    )
+    assert (saved.call.ring_seconds, saved.call.talk_seconds) == (5.0, 25.0)
+    assert (saved.call.disposition_code, saved.call.notes) == ("wrapup_expired", "typed so f")
+    with sessions() as session:
+        flags = session.scalars(select(Disposition).where(Disposition.code == "wrapup_expired"))
+        row = flags.one()
+    # Says what happened, not how the call went: no contact, no success, nothing final.
+    assert not (row.counts_as_contact or row.is_success or row.is_final or row.needs_callback)
+    assert [d.code for d in log.dispositions()].count("no_answer") == 1
 
 
 def test_recent_calls_are_the_agents_own_newest_first(

@@ -375,6 +375,12 @@ class FakeSoftphone:
             else:
                 self._end(call, 200, "Normal call clearing")
 
+    def lose_registration(self, code: int = 408, reason: str = "Request Timeout") -> None:
+        """The registrar stops answering the refresh: the account is gone until it registers."""
+        with self._lock:
+            self.registration = RegistrationState.FAILED
+            self._emit(RegistrationChanged(self.registration, code, reason, 0))
+
     def remote_dtmf(self, call_id: CallId, digit: str, method: DtmfMethod) -> None:
         with self._lock:
             self._connected(call_id)

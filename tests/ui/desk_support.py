@@ -31,7 +31,9 @@ def make_settings(tmp_path: Path, sip: dict[str, Any] | None = None, **agent: An
         default_region="US",
         agent=AgentSettings(**values),
         logging=LoggingSettings(events_jsonl=tmp_path / "events.jsonl"),
-        sip=sip or {"mode": "direct", "port": 5099},
+        # A proxy gives numbers a route (the fake phone sends nothing there): the dialer
+        # refuses to start without one.
+        sip=sip or {"mode": "direct", "port": 5099, "outbound_proxy": "127.0.0.1:5098"},
     )
 
 

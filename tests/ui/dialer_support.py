@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -69,10 +70,12 @@ def make_campaign(
     return Loaded(name, tuple(parties), tuple(p[2] for p in people))
 
 
-def make_desk_on(db_url: str, tmp_path: Path) -> tuple[DesktopContext, list[FakeSoftphone]]:
+def make_desk_on(
+    db_url: str, tmp_path: Path, sip: dict[str, Any] | None = None
+) -> tuple[DesktopContext, list[FakeSoftphone]]:
     """A desk with the fake phone on an existing migrated, empty database (the ``engine``
     fixture's: SQLite or PostgreSQL), so dialer session tests run on both."""
-    settings = replace(make_settings(tmp_path), database_url=db_url)
+    settings = replace(make_settings(tmp_path, sip), database_url=db_url)
     phones: list[FakeSoftphone] = []
 
     def factory(config: SipConfig) -> FakeSoftphone:

@@ -7,11 +7,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QLineEdit
 
+from agentdesk.app.desk.events import ScreenPop
 from agentdesk.app.desk.wrapup import WrapupForm
 from agentdesk.app.records import RecordService
 from agentdesk.calls.dto import CallFacts, WrapUp
+from agentdesk.crm.field_checks import InvalidFieldError
 from agentdesk.crm.models import Account, Lead, Opportunity, PhoneRecord
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.crm.records_edit import RecordEditor
@@ -295,7 +297,7 @@ def test_invalid_value_and_deleted_record_messages(desk: Desk, other_agent: Reco
     view.fields["country"].setText("1A")  # type: ignore[union-attr]
     view.saveButton.click()
     desk.wait(lambda: view.messageLabel.text().startswith("Not saved:"))
-    assert "two-letter code" in view.messageLabel.text()
+    assert "two-letter ISO country code" in view.messageLabel.text()
     assert other_agent.details(ref).version == 1
     with desk.context.database.sessions.begin() as session:
         lead = session.get(Lead, ref.id)
@@ -394,3 +396,72 @@ def test_a_refresh_does_not_wipe_unsaved_edits(desk: Desk, other_agent: RecordSe
     desk.wait(lambda: view.messageLabel.text() == "Saved.")
     stored = other_agent.details(ref)
     assert (stored.title, stored.city, stored.version) == ("CFO", "Austin", 3)
+
+
+def test_per_record_inputs_clear_when_another_record_opens(desk: Desk) -> None:
+    """A number typed for one record must not wait, ready to add, on the next (issue 14)."""
+    first = add_party(desk.context, "First", "Record", "+12025550542")
+    second = add_party(desk.context, "Second", "Record", "+12025550543")
+    panel = desk.window.customerPanel
+    view = panel.recordView
+
+    def type_for_this_record() -> None:
+        view.newPhoneEdit.setText("(202) 555-0549")
+        view.newPhoneKind.setCurrentIndex(view.newPhoneKind.findData("mobile"))
+        view.fields["title"].setText("CFO")  # type: ignore[union-attr]
+
+    def cleared() -> bool:
+        return (view.newPhoneEdit.text(), view.newPhoneKind.currentData()) == ("", "work")
+
+    _open(desk, first)
+    type_for_this_record()
+    loads = view.details
+    panel.refresh(frozenset({"calls"}))  # the same record read again keeps what was typed
+    desk.wait(lambda: view.details is not loads)
+    assert view.newPhoneEdit.text() == "(202) 555-0549"
+
+    _open(desk, second)  # a search result, a callback, the dialer's next entry...
+    assert view.details is not None and view.details.id == second.id
+    assert cleared() and view.current_values()["title"] == ""
+
+    type_for_this_record()
+    [match] = desk.context.services.lookup.lookup("+12025550542").matches
+    panel.show_pop(ScreenPop("call-1", "sip-1", "+12025550542", (match,), match))  # a call
+    assert cleared() and view.current_values()["title"] == ""
+    desk.wait(lambda: view.details is not None and view.details.id == first.id)
+    assert cleared()
+
+
+def test_the_form_refuses_an_invalid_email_or_country_and_saves_nothing(
+    desk: Desk, other_agent: RecordService
+) -> None:
+    """ "not-an-email" and "ZZ" were saved with "Saved." (issue 14)."""
+    ref = add_party(desk.context, "Valid", "Values", "+12025550544")
+    _open(desk, ref)
+    view = desk.window.customerPanel.recordView
+    sent: list[object] = []
+    view.saveRequested.connect(lambda *args: sent.append(args))
+    email, country = view.fields["email"], view.fields["country"]
+    assert isinstance(email, QLineEdit) and isinstance(country, QLineEdit)
+
+    email.setText("not-an-email")
+    view.saveButton.click()
+    assert view.messageLabel.text() == (
+        "Not saved: E-mail “not-an-email” is not an e-mail address (like name@example.com)."
+    )
+    email.setText("ok@example.com")
+    country.setText("ZZ")
+    view.saveButton.click()
+    assert view.messageLabel.text() == (
+        "Not saved: Country “ZZ” is not a two-letter ISO country code (such as US, CN, GB)."
+    )
+    assert sent == [] and other_agent.details(ref).version == 1
+
+    country.setText("de")
+    view.saveButton.click()
+    desk.wait(lambda: view.messageLabel.text() == "Saved.")
+    stored = other_agent.details(ref)
+    assert (stored.email, stored.country, stored.version) == ("ok@example.com", "DE", 2)
+    # A refusal by the service is worded at its field too.
+    view.save_failed(InvalidFieldError("email", "zhaolei@yunduan", "email 'zhaolei@yunduan' ..."))
+    assert view.messageLabel.text().startswith("Not saved: E-mail “zhaolei@yunduan” is not")

@@ -185,3 +185,27 @@ def test_a_refused_pick_is_worded_by_the_panel(slow: Desk) -> None:
     slow.wait(lambda: bool(notices))
     assert notices == [("Cannot dial Grace Hopper: its number is on a do-not-call list", False)]
     assert slow.controller.call is None
+
+
+def test_start_without_a_route_says_which_setting_to_change(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    context, phones = make_desk(tmp_path, {"mode": "direct", "port": 5099}, wrapup_seconds=120)
+    controller = context.build_controller(qloop)
+    window = MainWindow(context, controller)
+    controller.start()
+    window.show()
+    desk = Desk(context, controller, phones[0], window, qtbot)
+    try:
+        loaded = make_campaign(desk.context, mode="progressive")
+        panel = _choose(desk, loaded.name)
+        panel.startButton.click()
+        assert not panel.view.running and panel.startButton.text() == "Start"
+        message = window.statusBar().currentMessage()
+        assert message.startswith("⚠ Cannot start the dialer: the phone is in direct SIP mode")
+        assert "Settings > SIP account > Outbound proxy" in message
+        assert panel.blockedLabel.isVisible() and "Outbound proxy" in panel.blockedLabel.text()
+        assert desk.phone.calls == {}
+        assert entry_row(desk.context, loaded.phones[0]).status == "new"
+    finally:
+        close_desk(desk)

@@ -6,7 +6,11 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from agentdesk.domain.enums import OwnerKind
+from sqlalchemy import select
+
+from agentdesk.crm.models import Account, Contact, Lead
+from agentdesk.db.audit import AuditEntry
+from agentdesk.domain.enums import AuditAction, OwnerKind
 from agentdesk.telephony.cti_context import CtiContext
 from agentdesk.ui.desk.record_view import RecordView
 from tests.ui.conftest import Desk
@@ -53,6 +57,20 @@ def test_unknown_caller_card_creates_a_contact_prefilled(desk: Desk) -> None:
     # The call is now linked to the new contact.
     assert desk.controller.current_party() is not None
     assert desk.controller.current_party().id == details.id  # type: ignore[union-attr]
+    # Owned by the agent who created it, and audited as theirs (issue 14): the contact and the
+    # account made for its company.
+    agent_id = desk.context.agent_id
+    with desk.context.database.sessions() as session:
+        contact = session.get(Contact, details.id)
+        assert contact is not None and contact.owner_id == agent_id
+        account = session.get(Account, contact.account_id)
+        assert account is not None and account.owner_id == agent_id
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.entity_kind)).all()
+        assert [(e.entity_kind, e.entity_id, e.action, e.user_id, e.actor) for e in entries] == [
+            ("account", account.id, AuditAction.CREATE, agent_id, "alice"),
+            ("contact", contact.id, AuditAction.CREATE, agent_id, "alice"),
+        ]
+        assert entries[1].details == {"source": "caller", "e164": "+12025550401"}
 
 
 def test_unknown_caller_can_become_a_lead(desk: Desk) -> None:
@@ -66,6 +84,11 @@ def test_unknown_caller_can_become_a_lead(desk: Desk) -> None:
     details = panel.recordView.details
     assert details is not None and details.kind is OwnerKind.LEAD
     assert "Lead" in panel.recordView.companyLabel.text()
+    with desk.context.database.sessions() as session:
+        lead = session.get(Lead, details.id)
+        assert lead is not None and lead.owner_id == desk.context.agent_id
+        [entry] = session.scalars(select(AuditEntry).where(AuditEntry.entity_id == lead.id))
+        assert (entry.action, entry.user_id) == (AuditAction.CREATE, desk.context.agent_id)
 
 
 def test_several_matches_show_a_chooser(desk: Desk) -> None:

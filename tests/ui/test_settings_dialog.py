@@ -10,6 +10,7 @@ import keyring
 import pytest
 from pytestqt.qtbot import QtBot
 
+from agentdesk.app.sip_setup import sip_config
 from agentdesk.config.credentials import SIP_SERVICE
 from agentdesk.config.settings import load_settings
 from agentdesk.ui.shell.settings_dialog import SettingsDialog
@@ -47,6 +48,7 @@ def test_settings_written_to_toml_and_password_to_keyring(
     dialog.autoAnswerSpin.setValue(2)
     dialog.recordCheck.setChecked(True)
     dialog.inputEdit.setCurrentText("USB Headset")
+    dialog.proxyEdit.setText(" edge.example.com:5060 ")
     assert dialog.languageCombo.currentData() == "system"
     dialog.languageCombo.setCurrentIndex(dialog.languageCombo.findData("zh_CN"))
     dialog.buttons.accepted.emit()
@@ -56,12 +58,14 @@ def test_settings_written_to_toml_and_password_to_keyring(
     doc = tomllib.loads(text)
     assert doc["sip"]["mode"] == "register" and doc["sip"]["registrar"] == "pbx.example.com:5070"
     assert doc["sip"]["record_calls"] is True and doc["sip"]["input_device"] == "USB Headset"
+    assert doc["sip"]["outbound_proxy"] == "edge.example.com:5060"
     assert doc["agent"] == {"username": "alice", "wrapup_seconds": 45, "auto_answer_seconds": 2.0}
     assert doc["phone"]["default_region"] == "GB"
     assert doc["ui"] == {"language": "zh_CN"}
     assert keyring.get_password(SIP_SERVICE, "1001@pbx.example.com:5070") == "s3cret-pass"
     again = load_settings(path)
     assert again.agent.wrapup_seconds == 45 and again.sip["username"] == "1001"
+    assert sip_config(again).outbound_proxy == "edge.example.com:5060"
     assert again.ui.language == "zh_CN"
     # Back to the system language: the key goes, rather than pinning today's locale.
     desk.context.settings = again

@@ -35,7 +35,7 @@ def test_idle_then_opens_when_a_call_ends(desk: Desk) -> None:
     _end_a_call(desk, "+12025550600")
     assert panel.form.isVisible() and desk.window.tabs.currentWidget() is panel
     assert "left" in panel.countdownLabel.text()
-    assert panel.dispositionCombo.count() == 12  # placeholder + the 11 default codes
+    assert panel.dispositionCombo.count() == 13  # placeholder + the 12 default codes
 
 
 def test_disposition_is_required_then_saves_everything(desk: Desk) -> None:
@@ -105,9 +105,10 @@ def test_expiry_saves_default_with_typed_notes(
         call = desk.context.services.calls.get_call(recent[0].id)
         assert (call.contact_id, call.disposition_code, call.notes) == (
             ref.id,
-            "no_answer",
+            "wrapup_expired",
             "typed so f",
         )
+        assert call.answered_at is not None  # answered, so never "No answer"
         assert "default disposition" in desk.window.statusBar().currentMessage()
     finally:
         close_desk(desk)

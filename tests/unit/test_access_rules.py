@@ -65,8 +65,8 @@ def test_the_defaults_fit_a_call_center() -> None:
 
 
 def test_a_new_database_is_seeded_with_the_defaults() -> None:
-    """Migration 0007 carries a frozen copy of the matrix; it must match what shipped with it."""
-    path = next(Path("agentdesk/db/migrations/versions").glob("0007_*.py"))
+    """Migration 0008 carries a frozen copy of the matrix; it must match what shipped with it."""
+    path = next(Path("agentdesk/db/migrations/versions").glob("0008_org_*.py"))
     spec = importlib.util.spec_from_file_location("m0007", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -183,7 +183,7 @@ def test_wrapup_saves_call_disposition_notes_callback_and_case(desk: Desk) -> No
     desk.phone.remote_hangup(call_id)
     desk.wait(lambda: bool(desk.of(WrapupStarted)))
     wrap = desk.of(WrapupStarted)[0].wrapup
-    assert wrap.default_code == "no_answer" and "sale" in {d.code for d in wrap.dispositions}
+    assert wrap.default_code == "wrapup_expired" and "sale" in {d.code for d in wrap.dispositions}
     assert wrap.deadline is not None and wrap.party == ref
     due = datetime.now(UTC) + timedelta(days=1)
     form = WrapupForm("callback", "wants a quote", due, "call about the quote", "Quote request")
@@ -199,7 +199,9 @@ def test_wrapup_saves_call_disposition_notes_callback_and_case(desk: Desk) -> No
     assert [i.note for i in items] == ["call about the quote"]
 
 
-def test_wrapup_expiry_saves_default_disposition_with_draft_notes(tmp_path: Path) -> None:
+def test_wrapup_expiry_saves_wrapup_expired_with_draft_notes(tmp_path: Path) -> None:
+    """An answered call whose wrap-up timer runs out is saved as "Wrap-up expired" (the default
+    code), never as "No answer": the call was answered (issue 14)."""
     desk = Desk(tmp_path, wrapup_seconds=1)
     try:
         call_id = desk.phone.offer_call("+12025550211")
@@ -213,7 +215,8 @@ def test_wrapup_expiry_saves_default_disposition_with_draft_notes(tmp_path: Path
         desk.wait(lambda: bool(desk.of(WrapupFinished)), timeout=4)
         finished = desk.of(WrapupFinished)[0]
         assert finished.expired
-        assert finished.saved.call.disposition_code == "no_answer"
+        assert finished.saved.call.disposition_code == "wrapup_expired"
+        assert finished.saved.call.answered_at is not None
         assert finished.saved.call.notes == "half typed"
         assert desk.controller.state.status.value == "available"
         events = [line["event"] for line in desk.log_lines()]
@@ -286,7 +289,7 @@ def test_shutdown_hangs_up_and_saves_the_pending_wrapup(desk: Desk) -> None:
     desk.loop.run_until_complete(desk.controller.shutdown())
     assert desk.phone.calls[call_id].phase.value == "ended"
     recent = desk.context.services.calls.recent_calls("alice")
-    assert [(r.contact_id, r.disposition_code) for r in recent] == [(ref.id, "no_answer")]
+    assert [(r.contact_id, r.disposition_code) for r in recent] == [(ref.id, "wrapup_expired")]
     assert isinstance(desk.of(CallChanged)[-1], CallChanged)
 
 

@@ -52,12 +52,18 @@ from tests.ui.dialer_support import (
 class Dialer:
     """A desk, a dialer session with a short preview countdown, and what they emitted."""
 
-    def __init__(self, tmp_path: Path, db_url: str | None = None, **session: Any) -> None:
+    def __init__(
+        self,
+        tmp_path: Path,
+        db_url: str | None = None,
+        sip: dict[str, Any] | None = None,
+        **session: Any,
+    ) -> None:
         self.loop = asyncio.new_event_loop()
         if db_url is None:
-            context, phones = make_desk(tmp_path, wrapup_seconds=60)
+            context, phones = make_desk(tmp_path, sip, wrapup_seconds=60)
         else:
-            context, phones = make_desk_on(db_url, tmp_path)
+            context, phones = make_desk_on(db_url, tmp_path, sip)
         self.context: DesktopContext = context
         self.controller: DeskController = context.build_controller(self.loop)
         self.phone: FakeSoftphone = phones[0]
@@ -542,22 +548,22 @@ def test_first_run_adds_a_demo_campaign_assigned_to_the_agent(tmp_path: Path) ->
         context.close()
 
 
-def test_a_dial_the_phone_refuses_is_a_failed_attempt(tmp_path: Path) -> None:
+def test_a_dial_the_phone_refuses_is_not_an_attempt(tmp_path: Path) -> None:
+    """The call never left the desk: the entry goes back untouched and the dialer stops (the
+    next entries would fail the same way). It used to be a failed attempt, retried in 30
+    minutes until the list was used up (issue 14)."""
     dialer = Dialer(tmp_path, preview_seconds=60)
     try:
         loaded = make_campaign(dialer.context, people=[("Only", "One", "+12025550150", "X")])
         dialer.start(loaded.name)
         dialer.wait(lambda: dialer.session.view.phase is DialerPhase.OFFERED)
         dialer.phone.close()  # the SIP stack is gone: the dial fails after it was accepted
-        before = datetime.now(UTC)
         assert dialer.session.dial_now() is None
-        dialer.wait(lambda: entry_row(dialer.context, "+12025550150").attempts == 1)
+        dialer.wait(lambda: dialer.session.view.phase is DialerPhase.STOPPED)
+        dialer.drain()
         row = entry_row(dialer.context, "+12025550150")
-        assert (row.status, row.last_outcome) == ("new", "failed")
-        assert timedelta(minutes=29) < row.next_eligible_at - before < timedelta(minutes=31)
-        [attempt] = attempts_of(dialer.context, row.id)
-        assert (attempt.outcome, attempt.sip_code) == ("failed", None)
-        dialer.wait(lambda: dialer.session.view.phase is DialerPhase.NOTHING)
+        assert (row.status, row.attempts, row.last_outcome) == ("new", 0, None)
+        assert row.reserved_by_id is None and attempts_of(dialer.context, row.id) == []
     finally:
         dialer.close()
 

@@ -27,8 +27,8 @@ PHONES = (
     "tel:+442079460018", "011 44 20 7946 0018", "", "  ",
 )  # fmt: skip
 TEXT = st.sampled_from(("", " ", "Ann", "  Lee  ", "Smith, John", "欧阳修", "张 三", "x" * 101))
-COUNTRIES = st.sampled_from(("", "US", "GB", "China", "中国", "Germany", "xx", "de"))
-EMAILS = st.sampled_from(("", "a@b.example", "e" * 250 + "@x.example"))
+COUNTRIES = st.sampled_from(("", "US", "GB", "China", "中国", "Germany", "xx", "de", "AQ", "+247"))
+EMAILS = st.sampled_from(("", "a@b.example", "e" * 250 + "@x.example", "a@b", "not-an-email"))
 CITIES = st.sampled_from(("", "Berlin", "c" * 101))
 
 
@@ -90,6 +90,9 @@ def test_every_reason_is_met() -> None:
         "no name, company, phone or e-mail": row(city="Berlin"),
         "first name is longer than 100 characters": row(first="x" * 101, phone="2125550123"),
         "city is longer than 100 characters": row(first="Ann", city="c" * 101),
+        "email 'a@b' is not an e-mail address (like name@example.com)": row(first="A", email="a@b"),
+        "country 'xx' is not a known country (an ISO 3166 code such as US or CN, or a name such "
+        "as China)": row(first="Ann", country="xx"),
         NO_PHONE: row(first="Ann"),
     }
     for reason, cells in cases.items():

@@ -233,6 +233,17 @@ class DeskController:
         phone reports it dialled, or a ``DialFailed`` follows)."""
         return self._outbound.dial(text, party)
 
+    def route_problem(self) -> port.NoRoute | None:
+        """Why the phone cannot call phone numbers now (its settings, or a registration that
+        has not succeeded), or None. A dialer must not start without a route: every dial
+        would fail."""
+        config = self.phone.config
+        problem = port.number_route(config)
+        registered = self._core.registration.state == "registered"
+        if problem is None and config.mode == "register" and not registered:
+            return port.NoRoute.NOT_REGISTERED
+        return problem
+
     # -- wrap-up -------------------------------------------------------------------------------
 
     def set_wrapup_notes(self, notes: str) -> None:

@@ -18,6 +18,11 @@ stops renewing, and the entry returns to the pool when the hold runs out.
 
 The attempt of an unanswered call is linked to the row the desk logs for it (its
 ``DataChanged`` names it; it may come before or after the attempt is recorded).
+
+A call that never left the desk is not an attempt: the phone refused to place it (no route,
+registration lost: the dialer stops and says why) or a call took the line during the last check
+(the dialer goes on). The entry goes back to the pool as it was
+(:func:`~agentdesk.dialer.outcomes.return_undialled`), its attempts untouched.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ from agentdesk.dialer.outcomes import (
     keep_in_progress,
     link_attempt_call,
     record_attempt,
+    return_undialled,
     start_dialing,
 )
 from agentdesk.dialer.rules import Outcome
@@ -80,12 +86,14 @@ class CampaignCalls:
         *,
         on_free: Callable[[], None],
         on_lost: Callable[[BaseException], None],
+        on_stop: Callable[[], None],
         renew_hold_every: float | None = None,
     ) -> None:
         self._core = core
         self._renew_every = renew_hold_every  # None: at half of what is left of the hold
         self._on_free = on_free  # the dialer may go on: take the next entry
         self._on_lost = on_lost  # the entry could not be dialled
+        self._on_stop = on_stop  # the phone cannot place calls: pause the dialer
         self._links: dict[str, _Link] = {}  # desk call id -> its attempt / call row so far
 
     def dial_entry(self, entry: OfferedEntry, *, show: bool = True) -> None:
@@ -108,10 +116,10 @@ class CampaignCalls:
             self._renew_hold_later(dial, state)
             why = core.controller.dial(entry.phone, party_of(entry))
             if why is not None:
-                # Something took the line during the last check (an inbound call): the entry
-                # is in progress, so it is closed as our failure and retried by the rules.
+                # Something took the line during the last check (an inbound call): the call
+                # never left, so the entry goes back untouched and the dialer waits its turn.
                 core.notice(f"{entry.phone} was not dialled: {why}", error=True)
-                self.record(dial, Outcome.FAILED, None, None, None)
+                self._not_placed(dial)
 
         def refused(error: BaseException) -> None:
             if core.dial is not dial:
@@ -173,10 +181,24 @@ class CampaignCalls:
             outcome = attempt_outcome(event.outcome)
             self.record(dial, outcome, code, event.started_at, event.ended_at)
 
-    def on_dial_failed(self) -> None:
-        dial = self._core.dial
+    def on_dial_failed(self, reason: str) -> None:
+        """The phone refused the call (no route, registration lost...): the next entries would
+        fail the same way, so the dialer stops and says why; the entry goes back untouched."""
+        core, dial = self._core, self._core.dial
         if dial is not None and dial.placed and dial.call_id is None:
-            self.record(dial, Outcome.FAILED, None, None, None)
+            core.notice(f"the dialer stopped: {dial.entry.phone} was not dialled: {reason}", True)
+            self._on_stop()
+            self._not_placed(dial)
+
+    def _not_placed(self, dial: Dialling) -> None:
+        core, entry_id = self._core, dial.entry.id
+        sessions, agent = core.sessions, core.agent
+        core.background(
+            lambda: return_undialled(sessions, entry_id, agent, now=core.clock()),
+            None,
+            lambda error: log.info("%s not returned to the pool: %s", entry_id, error),
+        )
+        self._finish(dial)
 
     def on_wrapup_started(self, event: WrapupStarted) -> None:
         core, dial = self._core, self._core.dial

@@ -72,6 +72,7 @@ from agentdesk.dialer.outcomes import CampaignProgress, campaign_progress, skip_
 from agentdesk.dialer.picking import EntryUnavailableError, reserve_entry
 from agentdesk.dialer.selection import OfferedEntry
 from agentdesk.domain.clock import utcnow
+from agentdesk.telephony.port import NO_ROUTE_REASONS
 
 NOTHING_RETRY_SECONDS = 30.0
 """While nothing is dialable the session asks again this often (hours open, retries fall due)."""
@@ -124,6 +125,7 @@ class DialerSession:
             self._core,
             on_free=self._offering.maybe_next,
             on_lost=self._offering.lost_entry,
+            on_stop=self._offering.pause,
             renew_hold_every=renew_hold_every,
         )
         self._picking_callback = False  # a Callbacks-tab pick is being judged
@@ -155,8 +157,8 @@ class DialerSession:
                 self._calls.on_call_changed(call)
             case CallFinished():
                 self._calls.on_call_finished(event)
-            case DialFailed():
-                self._calls.on_dial_failed()
+            case DialFailed(reason=reason):
+                self._calls.on_dial_failed(reason)
             case WrapupStarted():
                 self._calls.on_wrapup_started(event)
             case WrapupFinished():
@@ -207,6 +209,9 @@ class DialerSession:
             return None
         if not campaign.active:
             return "the campaign is paused by its administrator"
+        problem = self.controller.route_problem()
+        if problem is not None:  # every dial would fail (and used to burn the list)
+            return NO_ROUTE_REASONS[problem]
         self._core.set(phase=DialerPhase.WAITING, blocked={})
         self._offering.maybe_next()
         return None

@@ -3,8 +3,9 @@
 Two phases, so the write lock is held only briefly (SQLite has one writer; a wrap-up save must
 not wait behind a minute of phone parsing):
 
-1. read and validate every record without touching the database: field count, phone numbers
-   (``normalize(strict=True)`` in the row's country, else ``default_region``), field lengths
+1. read and validate every record without touching the database: field count, the country
+   (an ISO 3166 country, by code or name), phone numbers (``normalize(strict=True)`` in the
+   row's country, else ``default_region``), field lengths, the e-mail address's shape
    (:mod:`~agentdesk.crm.importing.rows`; files above :data:`PARALLEL_ABOVE_BYTES` in worker
    processes); rejected records are written to a temporary reject file;
 2. one transaction: the audit entry (first, to take SQLite's write lock before reading),

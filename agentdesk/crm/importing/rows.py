@@ -1,7 +1,8 @@
 """Reading one CSV record of contacts: names, country, numbers, limits (no database here).
 
 Shared by the contact importer and the campaign loader, and light to import: the parsing
-processes of a big file load only this, the CSV reader and the phone module.
+processes of a big file load only this, the CSV reader, the phone module and the
+contact-field rules.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from typing import NamedTuple
 from agentdesk.crm.importing.csv_columns import Column, HeaderMap
 from agentdesk.crm.importing.names import split_full_name
 from agentdesk.crm.importing.parallel import Batch, gc_paused
+from agentdesk.domain.contact_fields import is_country, is_email
 from agentdesk.domain.enums import PhoneKind
 from agentdesk.domain.phone import (
     MAX_INPUT_LENGTH,
     InvalidPhoneNumber,
+    is_region,
     normalize,
     region_for_country,
 )
@@ -116,7 +119,9 @@ class RowParser:
             _or_last(self.notes),
             _or_last(self.title),
         )
-        self._regions: dict[str, str | None] = {}
+        # Per country cell: (ISO country code, region its numbers are read in), or None when
+        # it names no country.
+        self._places: dict[str, tuple[str, str] | None] = {}
         # Per region: cell text -> (E.164, extension) or the reason it is rejected.
         self._numbers: dict[str, dict[str, tuple[str, str | None] | str]] = {}
         # (label, values index, limit) of the length-checked cells that are not names.
@@ -131,12 +136,12 @@ class RowParser:
             if position is not None
         ]
 
-    def _region(self, cell: str) -> str | None:
+    def _place(self, cell: str) -> tuple[str, str] | None:
         try:
-            return self._regions[cell]
+            return self._places[cell]
         except KeyError:
-            region = self._regions[cell] = region_for_country(cell)
-            return region
+            place = self._places[cell] = _place_of(cell, self.default_region)
+            return place
 
     def _number(self, raw: str, region: str, label: str) -> tuple[str, str | None] | str:
         """``(e164, extension)`` of the stripped cell ``raw``, or why the row is rejected."""
@@ -154,8 +159,8 @@ class RowParser:
         head = self._head(cells)
         if isinstance(head, str):
             return head
-        values, first, last, country = head
-        found = self._phones(values, country or self.default_region)
+        values, first, last, country, region = head
+        found = self._phones(values, region)
         if isinstance(found, str):
             return found
         phones: list[ParsedPhone] = []
@@ -189,8 +194,8 @@ class RowParser:
         head = self._head(cells)
         if isinstance(head, str):
             return head
-        values, first, last, country = head
-        phones = self._phones(values, country or self.default_region)
+        values, first, last, country, region = head
+        phones = self._phones(values, region)
         if isinstance(phones, str):
             return phones
         wrong = self._wrong_fields(values, first, last, bool(phones))
@@ -204,11 +209,14 @@ class RowParser:
 
     def _head(
         self, cells: list[str]
-    ) -> tuple[list[str | None], str | None, str | None, str | None] | str:
-        """``(values, first, last, country)`` of a record, or why it is rejected.
+    ) -> tuple[list[str | None], str | None, str | None, str | None, str] | str:
+        """``(values, first, last, country, region)`` of a record, or why it is rejected.
 
         ``values`` holds every cell stripped (``None`` when blank) and a ``None`` at the end,
-        which the positions of the columns the file does not have point at.
+        which the positions of the columns the file does not have point at. ``region`` reads
+        the record's national numbers: its country's, else the default. A country cell that
+        names no country rejects the record (it would be stored wrong, and read its numbers in
+        the wrong region).
         """
         if len(cells) != self.width:
             return f"expected {self.width} fields, found {len(cells)}"
@@ -220,7 +228,15 @@ class RowParser:
             if full is not None:
                 first, last = split_full_name(full)
         country_cell = values[self._at_country]
-        return values, first, last, self._region(country_cell) if country_cell else None
+        if country_cell is None:
+            return values, first, last, None, self.default_region
+        place = self._place(country_cell)
+        if place is None:
+            return (
+                f"country '{country_cell}' is not a known country "
+                "(an ISO 3166 code such as US or CN, or a name such as China)"
+            )
+        return values, first, last, place[0], place[1]
 
     def _phones(self, values: list[str | None], region: str) -> list[_Phone] | str:
         """Every phone cell of a record read in ``region``, in file order, or the first error.
@@ -255,7 +271,20 @@ class RowParser:
             value = values[at]
             if value is not None and len(value) > limit:
                 return f"{label} is longer than {limit} characters"
+        email = values[self._at_email]
+        if email is not None and not is_email(email):
+            return f"email '{email}' is not an e-mail address (like name@example.com)"
         return None
+
+
+def _place_of(cell: str, default_region: str) -> tuple[str, str] | None:
+    """The ISO country a country cell names (a code, a name, ``+86``) and the region to read
+    its numbers in; ``None`` when it names no country."""
+    code = cell.upper() if is_country(cell) else region_for_country(cell)
+    if code is None or not is_country(code):
+        return None  # unknown, or a phone plan that is no country (AC, TA, XK)
+    # A few countries have no phone plan of their own (AQ, BV...): the default region reads them.
+    return code, code if is_region(code) else default_region
 
 
 def _read_number(raw: str, region: str) -> tuple[str, str | None] | str:

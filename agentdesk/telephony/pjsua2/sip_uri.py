@@ -6,7 +6,7 @@ import re
 from urllib.parse import quote
 
 from agentdesk.telephony.cti_context import CONTEXT_HEADER, CtiContext, encode_context
-from agentdesk.telephony.port import SipConfig, SoftphoneError
+from agentdesk.telephony.port import NO_ROUTE_REASONS, SipConfig, SoftphoneError, number_route
 
 _DIALABLE = re.compile(r"^\+?[0-9*#]+$")
 _SCHEME = re.compile(r"^sips?:", re.IGNORECASE)
@@ -59,11 +59,12 @@ def target_uri(target: str, config: SipConfig) -> str:
     compact = re.sub(r"[\s().-]", "", text)
     if not _DIALABLE.match(compact):
         raise SoftphoneError(f"not a dialable number or SIP URI: {target!r}")
+    problem = number_route(config)
+    if problem is not None:
+        raise SoftphoneError(f"cannot dial {target!r}: {NO_ROUTE_REASONS[problem]}")
     if config.mode == "register" and config.registrar:
         return f"sip:{compact}@{_host_of(config.registrar)}{transport_param(config)}"
-    if config.outbound_proxy:
-        return f"sip:{compact}@{_host_of(config.outbound_proxy)}{transport_param(config)}"
-    raise SoftphoneError(f"cannot dial {target!r} in direct mode without a proxy: give a SIP URI")
+    return f"sip:{compact}@{_host_of(config.outbound_proxy)}{transport_param(config)}"
 
 
 def refer_target(uri: str, context: CtiContext | None) -> str:

@@ -167,6 +167,7 @@ class CustomerPanel(QStackedWidget):
                 last_name=fields["last_name"],
                 phone=fields["phone"],
                 company=fields["company"] or None,
+                actor=self._agent,
             )
 
         def created(ref: PartyRef) -> None:

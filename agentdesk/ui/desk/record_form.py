@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from agentdesk.app.records import EDITABLE_FIELDS, LEAD_STATUSES
+from agentdesk.domain.contact_fields import is_country, is_email
 from agentdesk.domain.enums import OwnerKind
 
 ALL_FIELDS = (
@@ -51,6 +52,25 @@ def field_label(name: str) -> str:
         "notes": translate("RecordView", "Notes:"),
     }
     return labels[name]
+
+
+def field_problem(name: str, value: str) -> str | None:
+    """Why the form must not send ``value`` for field ``name`` (the services' own rules, in
+    the agent's words), or None. The service checks again: its refusal names the field too."""
+    text = value.strip()
+    if not text:
+        return None
+    translate = QCoreApplication.translate
+    if name == "email" and not is_email(text):
+        return translate(
+            "RecordView", "E-mail “{value}” is not an e-mail address (like name@example.com)."
+        ).format(value=text)
+    if name == "country" and not is_country(text):
+        return translate(
+            "RecordView",
+            "Country “{value}” is not a two-letter ISO country code (such as US, CN, GB).",
+        ).format(value=text)
+    return None
 
 
 def status_labels() -> dict[str, str]:

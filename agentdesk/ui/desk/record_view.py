@@ -18,13 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from agentdesk.app.records import PHONE_KINDS
+from agentdesk.crm.field_checks import InvalidFieldError
 from agentdesk.crm.lookup.summaries import Match
 from agentdesk.crm.party_details import PartyDetails, PartyRef, PhoneView
 from agentdesk.db.errors import StaleRecordError
 from agentdesk.domain.enums import OwnerKind
 from agentdesk.domain.phone import InvalidPhoneNumber
 from agentdesk.ui.desk.pop_views import title_label
-from agentdesk.ui.desk.record_form import FieldForm, field_label, merge_stale_edit
+from agentdesk.ui.desk.record_form import FieldForm, field_label, field_problem, merge_stale_edit
 from agentdesk.ui.desk.record_timeline import PATH_ROLE, show_panel_history, show_pop_history
 from agentdesk.ui.shell.labels import disposition_label
 
@@ -116,6 +117,7 @@ class RecordView(QWidget):
     # -- rendering -----------------------------------------------------------------------------
 
     def show_loading(self) -> None:
+        self._clear_record_inputs()
         self.details = None
         self.nameLabel.setText(self.tr("Loading…"))
         self.companyLabel.clear()
@@ -124,6 +126,7 @@ class RecordView(QWidget):
         self._set_fields({}, editable=False)
 
     def show_match(self, match: Match) -> None:
+        self._clear_record_inputs()
         self.details = None
         self.nameLabel.setText(match.name or self.tr("(no name)"))
         self.companyLabel.setText(self._subtitle(match.kind, match.company))
@@ -141,6 +144,8 @@ class RecordView(QWidget):
         unsaved = None
         if same_record and self.current_values() != self._original:
             unsaved = (self.current_values(), dict(self._original), self._version)
+        if not same_record:
+            self._clear_record_inputs()
         self.details = details
         self.nameLabel.setText(details.name or self.tr("(no name)"))
         subtitle = self._subtitle(details.kind, details.company)
@@ -159,6 +164,12 @@ class RecordView(QWidget):
             self.messageLabel.setText(message)
             self.messageLabel.setStyleSheet(style)
         show_panel_history(self.timeline, details, self._label)
+
+    def _clear_record_inputs(self) -> None:
+        """Another record is shown: what was typed for the last one must not be added to it
+        (the form's fields are rewritten by ``_set_fields``)."""
+        self.newPhoneEdit.clear()
+        self.newPhoneKind.setCurrentIndex(0)
 
     def _disposition(self, code: str | None) -> str:
         if code is None:
@@ -244,6 +255,11 @@ class RecordView(QWidget):
             self.messageLabel.setStyleSheet("")
             self.messageLabel.setText(self.tr("Nothing changed."))
             return
+        for name, value in changes.items():
+            problem = field_problem(name, value or "")
+            if problem is not None:  # nothing is sent: the agent corrects the field first
+                self._show_field_problem(name, problem)
+                return
         self.saveButton.setEnabled(False)
         self.messageLabel.setStyleSheet("")
         self.messageLabel.setText(self.tr("Saving…"))
@@ -257,9 +273,21 @@ class RecordView(QWidget):
         self.messageLabel.setStyleSheet("color: #1b7f3a;")
         self.messageLabel.setText(self.tr("Saved."))
 
+    def _show_field_problem(self, name: str, problem: str) -> None:
+        self.messageLabel.setStyleSheet("color: #b3261e;")
+        self.messageLabel.setText(self.tr("Not saved: {problem}").format(problem=problem))
+        field = self.fields.get(name)
+        if field is not None:
+            field.setFocus()
+
     def save_failed(self, error: BaseException) -> None:
         self.saveButton.setEnabled(True)
         self.messageLabel.setStyleSheet("color: #b3261e;")
+        if isinstance(error, InvalidFieldError):
+            problem = field_problem(error.field, error.value)
+            if problem is not None:  # in the agent's words, at the field
+                self._show_field_problem(error.field, problem)
+                return
         if not isinstance(error, StaleRecordError):
             self.messageLabel.setText(self.tr("Not saved: {e}").format(e=error))
             return

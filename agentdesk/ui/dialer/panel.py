@@ -40,6 +40,7 @@ from agentdesk.dialer.selection import OfferedEntry
 from agentdesk.ui.desk.pop_views import title_label
 from agentdesk.ui.dialer.choices import EntryChoicesTable
 from agentdesk.ui.dialer.wording import (
+    NO_ROUTE,
     SKIP_REASONS,
     blocked_text,
     entry_title,
@@ -48,6 +49,7 @@ from agentdesk.ui.dialer.wording import (
     marked,
     mode_text,
     state_text,
+    word,
 )
 from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.labels import pick_refusal
@@ -256,9 +258,14 @@ class DialerPanel(QWidget):
         if self.view.running:
             self._session.pause()
             return
-        why = self._session.start()
+        problem = self._session.controller.route_problem()
+        why = word(NO_ROUTE, problem) if problem is not None else self._session.start()
         if why:
-            self.noticeRaised.emit(self.tr("Cannot start the dialer: {why}").format(why=why), True)
+            text = self.tr("Cannot start the dialer: {why}").format(why=why)
+            self.noticeRaised.emit(text, True)
+            if problem is not None:  # the setting to change stays in sight, not only 10 s
+                self.blockedLabel.setText(text)
+                self.blockedLabel.setVisible(True)
 
     def dial_now(self) -> None:
         why = self._session.dial_now()

@@ -50,6 +50,25 @@ OUTCOMES = {
     "skipped": QT_TRANSLATE_NOOP("DialerPanel", "skipped"),
     "dnc": QT_TRANSLATE_NOOP("DialerPanel", "on a do-not-call list, not dialled"),
 }
+# Why the dialer does not start; the keys are agentdesk.telephony.port.NoRoute's values.
+NO_ROUTE = {
+    "no_proxy": QT_TRANSLATE_NOOP(
+        "DialerPanel",
+        "the phone is in direct SIP mode without an outbound proxy, so it cannot call phone "
+        "numbers. Set File > Settings > SIP account > Outbound proxy (or register with a PBX) "
+        "and restart AgentDesk.",
+    ),
+    "no_registrar": QT_TRANSLATE_NOOP(
+        "DialerPanel",
+        "the phone is in register mode without a registrar, so it cannot call phone numbers. "
+        "Set File > Settings > SIP account > Registrar and restart AgentDesk.",
+    ),
+    "not_registered": QT_TRANSLATE_NOOP(
+        "DialerPanel",
+        "the phone is not registered with the PBX. Check File > Settings > SIP account "
+        "(registrar, user name, password).",
+    ),
+}
 STATUSES = {
     "new": QT_TRANSLATE_NOOP("DialerPanel", "new"),
     "callback": QT_TRANSLATE_NOOP("DialerPanel", "callback"),

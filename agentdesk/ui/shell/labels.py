@@ -24,6 +24,7 @@ SEEDED_LABELS = (
     QT_TRANSLATE_NOOP("Disposition", "Do not call"),
     QT_TRANSLATE_NOOP("Disposition", "Resolved"),
     QT_TRANSLATE_NOOP("Disposition", "Information given"),
+    QT_TRANSLATE_NOOP("Disposition", "Wrap-up expired"),
 )
 
 

@@ -42,6 +42,14 @@ class SettingsDialog(QDialog):
         self.passwordEdit = QLineEdit(self)
         self.passwordEdit.setEchoMode(QLineEdit.EchoMode.Password)
         self.passwordEdit.setPlaceholderText(self.tr("unchanged (stored in the keyring)"))
+        self.proxyEdit = QLineEdit(current.sip_outbound_proxy, self)
+        self.proxyEdit.setPlaceholderText("pbx.example.com:5060")
+        self.proxyEdit.setToolTip(
+            self.tr(
+                "Where calls to phone numbers go (a PBX or SIP trunk). Without it, direct mode "
+                "can call SIP addresses only and the dialer does not start."
+            )
+        )
         self.bindEdit = QLineEdit(current.sip_bind_address, self)
         self.portSpin = QSpinBox(self)
         self.portSpin.setRange(1, 65535)
@@ -59,6 +67,7 @@ class SettingsDialog(QDialog):
         sf.addRow(self.tr("User name:"), self.usernameEdit)
         sf.addRow(self.tr("Auth user:"), self.authEdit)
         sf.addRow(self.tr("Password:"), self.passwordEdit)
+        sf.addRow(self.tr("Outbound proxy:"), self.proxyEdit)
         sf.addRow(self.tr("Bind address:"), self.bindEdit)
         sf.addRow(self.tr("Port:"), self.portSpin)
         sf.addRow(self.tr("Transport:"), self.transportCombo)
@@ -163,6 +172,7 @@ class SettingsDialog(QDialog):
             recordings_dir=self.recordingsEdit.text(),
             sip_password=self.passwordEdit.text() or None,
             language=str(self.languageCombo.currentData()),
+            sip_outbound_proxy=self.proxyEdit.text(),
         )
 
     def save(self) -> None:

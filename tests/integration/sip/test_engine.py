@@ -43,7 +43,7 @@ def test_bad_commands_fail_with_clear_errors(make_phone: Callable[..., Phone]) -
         phone.hangup("no-such-call").result(5)
     with pytest.raises(SoftphoneError, match="not a dialable"):
         phone.dial("call mom").result(5)
-    with pytest.raises(SoftphoneError, match="without a proxy"):
+    with pytest.raises(SoftphoneError, match="without an outbound proxy"):
         phone.dial("+15550001234").result(5)  # direct mode needs a URI (or a proxy)
     with pytest.raises(SoftphoneError, match="mode = register"):
         phone.register("secret").result(5)

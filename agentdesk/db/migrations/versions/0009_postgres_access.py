@@ -16,8 +16,8 @@ Roles (cluster-wide, created when missing):
 
 Creating the roles needs a superuser: run this upgrade as one. SQLite: nothing to do.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-04
 """
 
@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -4,8 +4,8 @@ The defaults below are the matrix this revision shipped with (``domain/access.py
 current defaults; an admin changes the table with ``agentdesk role set``). On PostgreSQL the
 next revision adds the login roles and the row-level security that reads these tables.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-04
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
