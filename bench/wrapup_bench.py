@@ -83,10 +83,11 @@ def wrapup(rng: random.Random, caller: Caller, agent: str, serial: int) -> WrapU
 
 
 def bench_wrapup(
-    engine: Engine, rng: random.Random, *, samples: int, warmup: int
+    engine: Engine, rng: random.Random, *, samples: int, warmup: int, agent_count: int = 20
 ) -> dict[str, Any]:
+    """``agent_count`` agents take turns (1 when ``engine`` is one agent's own login)."""
     callers = sample_callers(engine, min(samples + warmup, 5000))
-    names = agents(engine, 20)
+    names = agents(engine, agent_count)
     log = CallLog(session_factory(engine))
     timings: list[float] = []
     for index in range(warmup + samples):

@@ -11,7 +11,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.config.credentials import CredentialStore
+from agentdesk.config.credentials import DB_SERVICE, CredentialStore, db_key
 from agentdesk.config.settings import Settings, choose_database_url, default_database_path
 from agentdesk.db import migrate
 from agentdesk.db.engine import (
@@ -30,14 +30,22 @@ class DatabaseUnavailable(RuntimeError):
     """The database cannot be reached or is not at our schema; the message is for the user.
 
     ``kind`` says what to check: ``url`` (the URL itself is wrong), ``unreachable`` (the
-    server or file cannot be opened), ``schema`` (a shared server behind this version);
-    ``embedded`` whether it is the SQLite file rather than a server.
+    server or file cannot be opened), ``login`` (the server wants this login's password, or
+    refused the one given: ``login`` names who connects where), ``schema`` (a shared server
+    behind this version); ``embedded`` whether it is the SQLite file rather than a server.
     """
 
-    def __init__(self, message: str, kind: str, *, embedded: bool = False) -> None:
+    def __init__(
+        self, message: str, kind: str, *, embedded: bool = False, login: str | None = None
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.embedded = embedded
+        self.login = login
+
+
+# libpq's words when the server wants a password or refused the one given
+_PASSWORD_REFUSED = ("password authentication failed", "no password supplied")
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,18 @@ def open_database(
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
+        if any(words in reason for words in _PASSWORD_REFUSED):
+            raise DatabaseUnavailable(
+                f"the database {shown} did not accept the password of {url.username}",
+                "login",
+                login=db_key(url),
+            ) from None
+        if "not permitted to log in" in reason:
+            raise DatabaseUnavailable(
+                f"the database login {url.username} is switched off (an inactive user): ask "
+                "your administrator",
+                "login",
+            ) from None
         raise DatabaseUnavailable(
             f"cannot open the database {shown}: {reason}", "unreachable", embedded=embedded
         ) from None
@@ -107,11 +127,23 @@ def open_database(
 
 
 def connect(
-    cli_url: str | None, settings: Settings, *, upgrade: bool | None = None
+    cli_url: str | None,
+    settings: Settings,
+    *,
+    upgrade: bool | None = None,
+    password: str | None = None,
 ) -> tuple[Database, CredentialStore]:
+    """Open the database; ``password`` (asked from the user) is tried and, once the server has
+    accepted it, kept in the keyring for the next start."""
     credentials = CredentialStore()
     try:
         url = resolve_url(cli_url, settings, credentials)
     except DatabaseUrlError as exc:
         raise DatabaseUnavailable(str(exc), "url") from None
-    return open_database(url, credentials, upgrade=upgrade), credentials
+    if password is None or url.get_backend_name() == "sqlite":
+        return open_database(url, credentials, upgrade=upgrade), credentials
+    attempt = CredentialStore()
+    attempt.set_for_run(DB_SERVICE, db_key(url), password)
+    database = open_database(url, attempt, upgrade=upgrade)
+    credentials.set(DB_SERVICE, db_key(url), password)
+    return database, credentials

@@ -16,6 +16,7 @@ from agentdesk.app.desk.core import DeskServices
 from agentdesk.app.dialer.session import DialerSession
 from agentdesk.app.dialer.views import DEFAULT_PREVIEW_SECONDS
 from agentdesk.app.event_log import EventLog
+from agentdesk.app.identity import NotADeskUser, desk_identity
 from agentdesk.app.records import RecordService
 from agentdesk.app.sip_setup import SoftphoneStack, sip_config, sip_password
 from agentdesk.calls.callbacks import CallbackService
@@ -57,16 +58,22 @@ class StartProblem(enum.StrEnum):
     """The embedded SQLite file cannot be opened or created."""
     DATABASE_SCHEMA = "database_schema"
     """A shared database is at an older schema: its admin runs ``agentdesk db upgrade``."""
+    DATABASE_LOGIN = "database_login"
+    """The server wants this user's password (or refused it), or the login is no user."""
 
 
 class DesktopStartError(RuntimeError):
     """The desktop cannot start; the message is for the user, ``problem`` says what to check
     and ``config_path`` is the configuration file the settings come from (or would)."""
 
-    def __init__(self, message: str, problem: StartProblem, config_path: Path) -> None:
+    def __init__(
+        self, message: str, problem: StartProblem, config_path: Path, login: str | None = None
+    ) -> None:
         super().__init__(message)
         self.problem = problem
         self.config_path = config_path
+        self.login = login
+        """Who connects where (``user@host:port/db``) when a password would let them in."""
 
 
 def _database_problem(error: DatabaseUnavailable) -> StartProblem:
@@ -75,6 +82,8 @@ def _database_problem(error: DatabaseUnavailable) -> StartProblem:
             return StartProblem.DATABASE_URL
         case "schema":
             return StartProblem.DATABASE_SCHEMA
+        case "login":
+            return StartProblem.DATABASE_LOGIN
         case _:
             return StartProblem.DATABASE_FILE if error.embedded else StartProblem.DATABASE_SERVER
 
@@ -114,9 +123,12 @@ class DesktopContext:
             records=RecordService(sessions, region),
         )
 
+    agent_name: str = ""
+    """The desk's user: the database login on PostgreSQL (``app/identity.py``)."""
+
     @property
     def agent(self) -> str:
-        return self.settings.agent.username
+        return self.agent_name or self.settings.agent.username
 
     def build_controller(self, loop: asyncio.AbstractEventLoop) -> DeskController:
         """The softphone and the desk controller on ``loop`` (the GUI thread's)."""
@@ -134,7 +146,7 @@ class DesktopContext:
             self.services,
             loop=loop,
             executor=self.executor,
-            agent=agent.username,
+            agent=self.agent,
             default_region=self.settings.default_region,
             wrapup_seconds=agent.wrapup_seconds,
             auto_answer_seconds=agent.auto_answer_seconds,
@@ -148,7 +160,7 @@ class DesktopContext:
             self.database.sessions,
             loop=loop,
             executor=self.executor,
-            agent=agent.username,
+            agent=self.agent,
             preview_seconds=self.dialer_preview_seconds,
         )
         return self.controller
@@ -189,11 +201,17 @@ class DesktopContext:
 
 
 def start_desktop(
-    cli_url: str | None, settings: Settings, *, phone_factory: PhoneFactory | None = None
+    cli_url: str | None,
+    settings: Settings,
+    *,
+    phone_factory: PhoneFactory | None = None,
+    password: str | None = None,
 ) -> DesktopContext:
     """Open (and on first run create and fill) the database for the window.
 
-    ``phone_factory`` replaces the pjsua2 softphone (tests pass a fake).
+    ``phone_factory`` replaces the pjsua2 softphone (tests pass a fake); ``password`` is the
+    database login's, asked when the server refused the start without it
+    (:attr:`StartProblem.DATABASE_LOGIN`); it is kept in the keyring once accepted.
     """
     from agentdesk.demo.generate import generate
     from agentdesk.demo.seed import ensure_default_dispositions
@@ -204,11 +222,18 @@ def start_desktop(
     except ConfigError as exc:
         raise DesktopStartError(str(exc), StartProblem.CONFIG, config_path) from None
     try:
-        database, credentials = connect(cli_url, settings)
+        database, credentials = connect(cli_url, settings, password=password)
     except DatabaseUnavailable as exc:
-        raise DesktopStartError(str(exc), _database_problem(exc), config_path) from None
-    with database.sessions.begin() as session:
-        ensure_default_dispositions(session)
+        raise DesktopStartError(str(exc), _database_problem(exc), config_path, exc.login) from None
+    agent = settings.agent
+    try:
+        identity = desk_identity(database.sessions, agent.username, agent.display_name)
+    except NotADeskUser as exc:
+        database.dispose()
+        raise DesktopStartError(str(exc), StartProblem.DATABASE_LOGIN, config_path) from None
+    if identity.is_owner:  # a desk login may not write reference data; its admin seeded it
+        with database.sessions.begin() as session:
+            ensure_default_dispositions(session)
     first_run = database.created
     if first_run:
         # A newcomer should see a populated desk, not an empty grid.
@@ -221,10 +246,10 @@ def start_desktop(
         credentials=credentials,
         phone_factory=phone_factory,
     )
-    agent = settings.agent
-    context.agent_id = context.services.records.ensure_agent(agent.username, agent.display_name)
+    context.agent_name = identity.username
+    context.agent_id = identity.user_id
     if first_run:
-        add_demo_campaign(database, agent.username)
+        add_demo_campaign(database, identity.username)
     return context
 
 

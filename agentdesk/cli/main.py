@@ -24,6 +24,9 @@ from agentdesk.config.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("agentdesk")
 
+PASSWORD_TRIES = 3
+"""How many times the start asks for a database password the server refused."""
+
 EXIT_BROKEN_PIPE = 128 + 13
 """128 + SIGPIPE: what a shell reports for a command whose reader went away."""
 
@@ -170,16 +173,26 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_gui(args: argparse.Namespace, settings: Settings) -> int:
     from agentdesk.app.desktop import DesktopStartError, start_desktop
 
-    try:
-        context = start_desktop(getattr(args, "db", None), settings)
-    except DesktopStartError as exc:
-        # Standard error first: a session without a display gets it even if Qt cannot start.
-        print(f"agentdesk: {exc}", file=sys.stderr, flush=True)
-        from agentdesk.ui.shell.start_error import show_start_error
+    password: str | None = None
+    for tries in range(PASSWORD_TRIES + 1):
+        try:
+            context = start_desktop(getattr(args, "db", None), settings, password=password)
+            break
+        except DesktopStartError as exc:
+            if exc.login is not None and tries < PASSWORD_TRIES:
+                from agentdesk.ui.shell.login_prompt import ask_password
 
-        # Started from a desktop icon, nobody reads standard error: a dialog says it.
-        show_start_error(exc, settings.ui.language)
-        return EXIT_UNUSABLE
+                # A team database: the user's own login wants its password, asked once.
+                password = ask_password(exc.login, password is not None, settings.ui.language)
+                if password is not None:
+                    continue
+            # Standard error first: a session without a display gets it even if Qt cannot start.
+            print(f"agentdesk: {exc}", file=sys.stderr, flush=True)
+            from agentdesk.ui.shell.start_error import show_start_error
+
+            # Started from a desktop icon, nobody reads standard error: a dialog says it.
+            show_start_error(exc, settings.ui.language)
+            return EXIT_UNUSABLE
     from agentdesk.ui.shell.main import run
 
     try:

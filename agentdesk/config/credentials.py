@@ -60,6 +60,10 @@ class CredentialStore:
             )
             return False
 
+    def set_for_run(self, service: str, key: str, secret: str) -> None:
+        """Use ``secret`` in this process only (a password being tried, not yet accepted)."""
+        self._memory[(service, key)] = secret
+
     def delete(self, service: str, key: str) -> None:
         self._memory.pop((service, key), None)
         try:

@@ -579,6 +579,25 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>LoginPrompt</name>
+    <message>
+        <source>Sign in to the database</source>
+        <translation>登录数据库</translation>
+    </message>
+    <message>
+        <source>Password for {login}:</source>
+        <translation>{login} 的密码：</translation>
+    </message>
+    <message>
+        <source>The database did not accept the password.</source>
+        <translation>数据库未接受该密码。</translation>
+    </message>
+    <message>
+        <source>It is kept in the system keyring, so you are asked only once.</source>
+        <translation>密码保存在系统密钥环中，只需输入一次。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>AgentDesk — {agent}</source>
@@ -1434,6 +1453,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>The shared database is at an older schema than this AgentDesk. Ask your administrator to run `agentdesk db upgrade` once for the team, or use the AgentDesk version the team runs.</source>
         <translation>共享数据库的结构版本比此 AgentDesk 旧。请管理员为团队运行一次 `agentdesk db upgrade`，或使用团队正在用的 AgentDesk 版本。</translation>
+    </message>
+    <message>
+        <source>Each user signs in to the shared database with their own login and password. Check the user name in the URL (it comes from --db, else the AGENTDESK_DB_URL variable, else [database] url in {config}); your administrator creates users with `agentdesk user add` and sets passwords with `agentdesk user password`.</source>
+        <translation>每位用户以自己的登录名和密码登录共享数据库。请检查 URL 中的用户名（来自 --db，否则为 AGENTDESK_DB_URL 环境变量，否则为 {config} 中的 [database] url）；管理员用 `agentdesk user add` 创建用户，用 `agentdesk user password` 设置密码。</translation>
     </message>
     <message>
         <source>Correct the setting named above in {config}, or remove that line to use the default.</source>

@@ -7,6 +7,7 @@ takes real SIPp calls) and lands in the JSON with the right shape, not the timin
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -127,6 +128,32 @@ def test_bench_on_postgresql(pg_server: PgServer, tmp_path: Path) -> None:
     concurrent = report["concurrent_write_ms"]
     assert concurrent["agents"] == 4 and concurrent["samples"] == 12
     assert isinstance(concurrent["p95"], float)
+
+
+def test_rls_bench_on_postgresql(pg_server: PgServer, tmp_path: Path) -> None:
+    """RLS off and on, one round each, on a small data set: every figure in both modes."""
+    admin = create_db_engine(pg_server.url)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS agentdesk_rls_smoke"))
+        conn.execute(text("CREATE DATABASE agentdesk_rls_smoke"))
+    admin.dispose()
+    out = tmp_path / "rls.json"
+    command = [
+        sys.executable, str(ROOT / "bench" / "rls_bench.py"),
+        "--db", pg_server.url_for("agentdesk_rls_smoke"), "--contacts", "200", "--out", str(out),
+        "--rounds", "2", "--warmup", "5", "--samples", "30", "--search-samples", "20",
+        "--dialer-samples", "10", "--wrapup-samples", "10",
+    ]  # fmt: skip
+    env = {**os.environ, "AGENTDESK_BENCH_PASSWORD": "bench-login-pw"}
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [(r["round"], r["rls"]) for r in report["rounds"]] == [
+        (1, "off"), (1, "on"), (2, "on"), (2, "off"),
+    ]  # fmt: skip
+    for figure in ("lookup", "search", "dialer", "wrapup"):
+        summary = report["summary"][f"{figure}_p95_ms"]
+        assert summary["rls_on"] > 0 and summary["rls_off"] > 0 and summary["ratio"] > 0
 
 
 @pytest.mark.parametrize(

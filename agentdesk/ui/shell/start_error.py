@@ -56,6 +56,14 @@ def what_to_check(error: DesktopStartError) -> str:
                 "administrator to run `agentdesk db upgrade` once for the team, or use the "
                 "AgentDesk version the team runs.",
             )
+        case StartProblem.DATABASE_LOGIN:
+            text = translate(
+                "StartError",
+                "Each user signs in to the shared database with their own login and password. "
+                "Check the user name in the URL (it comes from --db, else the AGENTDESK_DB_URL "
+                "variable, else [database] url in {config}); your administrator creates users "
+                "with `agentdesk user add` and sets passwords with `agentdesk user password`.",
+            )
         case StartProblem.CONFIG:
             text = translate(
                 "StartError",
@@ -92,13 +100,21 @@ def run_modal(box: QMessageBox) -> None:
 def show_start_error(error: DesktopStartError, language: str | None) -> bool:
     """Show ``error`` in a dialog, in the configured language; False when there is no display
     to show it on (the caller has written the message to standard error already)."""
+    if not start_application(language):
+        return False
+    run_modal(start_error_box(error))
+    return True
+
+
+def start_application(language: str | None) -> bool:
+    """The Qt application for a dialog before the window, in the configured language; False
+    when there is no display."""
     if not _has_display():
         return False
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("AgentDesk")
     install_translators(app, choose_language(language))
-    run_modal(start_error_box(error))
     return True
 
 

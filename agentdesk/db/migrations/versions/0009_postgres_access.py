@@ -326,26 +326,36 @@ MANAGE = "((SELECT agentdesk_has('manage_users')))"
 CAMPAIGN_WRITE = "(SELECT agentdesk_depth('campaigns', 'update')) = 'all'"
 CAMPAIGN_SEEN = "(SELECT agentdesk_campaigns())::uuid[]"
 IN_SEEN = f"(campaign_id = ANY ({CAMPAIGN_SEEN}))"
-PARENTS = (
-    ("contact_id", "contacts", "contacts"),
-    ("account_id", "accounts", "accounts"),
-    ("lead_id", "leads", "leads"),
-)
+PARENTS = (("contact_id", "contacts"), ("account_id", "accounts"), ("lead_id", "leads"))
 PARENT_WRITE = " AND ".join(
     f"((SELECT agentdesk_depth('{kind}', 'update')) = 'all' OR phone_numbers.{col} IS NULL "
     f"OR agentdesk_can('{kind}', 'update', agentdesk_owner_of('{kind}', phone_numbers.{col}), "
     f"phone_numbers.{col}))"
-    for col, kind, _table in PARENTS
+    for col, kind in PARENTS
 )
+# Per row through agentdesk_can (a few index probes), not EXISTS on the parent table, which
+# the planner may turn into a hash of every visible parent (a scan of a million contacts).
 PARENT_READ = " AND ".join(
     f"((SELECT agentdesk_depth('{kind}', 'read')) = 'all' OR phone_numbers.{col} IS NULL "
-    f"OR EXISTS (SELECT 1 FROM {table} p WHERE p.id = phone_numbers.{col}))"
-    for col, kind, table in PARENTS
+    f"OR agentdesk_can('{kind}', 'read', agentdesk_owner_of('{kind}', phone_numbers.{col}), "
+    f"phone_numbers.{col}))"
+    for col, kind in PARENTS
 )
 SHARE_JUDGE = (
     "(agentdesk_can(kind, 'update', agentdesk_owner_of(kind, record_id), record_id) "
     "OR (SELECT agentdesk_has('reassign')))"
 )
+
+
+def _writes(name: str, table: str, using: str, check: str | None = None) -> list[str]:
+    """INSERT, UPDATE and DELETE policies; never ``FOR ALL``, which would also apply to every
+    SELECT (permissive policies are OR-ed) and cost a read what only a write should pay."""
+    check = check or using
+    return [
+        f"CREATE POLICY {name}_insert ON {table} FOR INSERT WITH CHECK ({check})",
+        f"CREATE POLICY {name}_update ON {table} FOR UPDATE USING ({using}) WITH CHECK ({check})",
+        f"CREATE POLICY {name}_delete ON {table} FOR DELETE USING ({using})",
+    ]
 
 
 def _policies() -> list[str]:
@@ -355,26 +365,24 @@ def _policies() -> list[str]:
     for table in CONFIG:
         sql += [
             f"CREATE POLICY read ON {table} FOR SELECT USING (true)",
-            f"CREATE POLICY manage ON {table} FOR ALL USING {MANAGE} WITH CHECK {MANAGE}",
+            *_writes("manage", table, MANAGE),
         ]
     sql += [
         "CREATE POLICY read ON users FOR SELECT USING "
         "((SELECT agentdesk_depth('users', 'read')) = 'all' OR id = (SELECT agentdesk_uid()) "
         "OR id = ANY ((SELECT agentdesk_owners('users', 'read'))::uuid[]))",
-        f"CREATE POLICY manage ON users FOR ALL USING {MANAGE} WITH CHECK {MANAGE}",
+        *_writes("manage", "users", MANAGE),
         "CREATE POLICY read ON org_scope FOR SELECT USING "
         f"(viewer_id = (SELECT agentdesk_uid()) OR {MANAGE})",
         "CREATE POLICY read ON record_shares FOR SELECT USING "
         f"(user_id = (SELECT agentdesk_uid()) OR {SHARE_JUDGE})",
-        f"CREATE POLICY write ON record_shares FOR ALL USING {SHARE_JUDGE} "
-        f"WITH CHECK {SHARE_JUDGE}",
+        *_writes("write", "record_shares", SHARE_JUDGE),
         "CREATE POLICY read ON audit_log FOR SELECT USING "
         f"(user_id = (SELECT agentdesk_uid()) OR {MANAGE})",
         "CREATE POLICY append ON audit_log FOR INSERT WITH CHECK "
         "((SELECT agentdesk_is_owner()) OR user_id = (SELECT agentdesk_uid()))",
         f"CREATE POLICY read ON phone_numbers FOR SELECT USING ({PARENT_READ})",
-        f"CREATE POLICY write ON phone_numbers FOR ALL USING ({PARENT_WRITE}) "
-        f"WITH CHECK ({PARENT_WRITE})",
+        *_writes("write", "phone_numbers", PARENT_WRITE),
         f"CREATE POLICY read ON dialer_campaigns FOR SELECT USING (id = ANY ({CAMPAIGN_SEEN}))",
         "CREATE POLICY create_ ON dialer_campaigns FOR INSERT WITH CHECK "
         "((SELECT agentdesk_depth('campaigns', 'create')) <> 'none')",
@@ -386,24 +394,23 @@ def _policies() -> list[str]:
         f"CREATE POLICY work ON dialer_entries FOR UPDATE USING {IN_SEEN} "
         f"WITH CHECK ({CAMPAIGN_WRITE} OR reserved_by_id IS NULL "
         "OR reserved_by_id = (SELECT agentdesk_uid()))",
-        f"CREATE POLICY manage ON dialer_entries FOR ALL USING ({CAMPAIGN_WRITE}) "
-        f"WITH CHECK ({CAMPAIGN_WRITE})",
+        *_writes("manage", "dialer_entries", CAMPAIGN_WRITE),
         f"CREATE POLICY read ON dialer_attempts FOR SELECT USING {IN_SEEN}",
-        "CREATE POLICY work ON dialer_attempts FOR ALL USING "
-        f"({CAMPAIGN_WRITE} OR agent_id = (SELECT agentdesk_uid())) WITH CHECK "
-        f"({CAMPAIGN_WRITE} OR (agent_id = (SELECT agentdesk_uid()) "
-        f"AND campaign_id = ANY ({CAMPAIGN_SEEN})))",
+        *_writes(
+            "work",
+            "dialer_attempts",
+            f"{CAMPAIGN_WRITE} OR agent_id = (SELECT agentdesk_uid())",
+            f"{CAMPAIGN_WRITE} OR (agent_id = (SELECT agentdesk_uid()) AND {IN_SEEN})",
+        ),
         "CREATE POLICY read ON dialer_dnc FOR SELECT USING (true)",
         # a disposition that adds the number to the do-not-call list is an agent's to make
         "CREATE POLICY add ON dialer_dnc FOR INSERT WITH CHECK (true)",
-        f"CREATE POLICY manage ON dialer_dnc FOR ALL USING ({CAMPAIGN_WRITE}) "
-        f"WITH CHECK ({CAMPAIGN_WRITE})",
+        *_writes("manage", "dialer_dnc", CAMPAIGN_WRITE),
     ]
     for table in CAMPAIGN_CHILDREN:
         sql += [
             f"CREATE POLICY read ON {table} FOR SELECT USING (campaign_id = ANY ({CAMPAIGN_SEEN}))",
-            f"CREATE POLICY manage ON {table} FOR ALL USING ({CAMPAIGN_WRITE}) "
-            f"WITH CHECK ({CAMPAIGN_WRITE})",
+            *_writes("manage", table, CAMPAIGN_WRITE),
         ]
     return sql
 
@@ -434,6 +441,11 @@ def upgrade() -> None:
     for signature in DEFINER_FUNCTIONS:
         op.execute(f"ALTER FUNCTION {signature} OWNER TO agentdesk_security")
         op.execute(f"ALTER FUNCTION {signature} SET search_path = {schema}, pg_temp")
+        # The helpers read small tables; a caller that switched plans off (the search turns
+        # sequential scans off for its own statements) must not make them cost 10^10 and pay
+        # ~100 ms of JIT compilation per call.
+        for setting in ("jit = off", "enable_seqscan = on", "enable_bitmapscan = on"):
+            op.execute(f"ALTER FUNCTION {signature} SET {setting}")
     for table in (*SHARED_TABLES, "alembic_version"):
         op.execute(f"ALTER TABLE {table} OWNER TO agentdesk_owner")
     for table in SHARED_TABLES:
