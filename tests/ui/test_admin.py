@@ -159,6 +159,25 @@ def test_changing_a_depth_in_the_matrix_persists(admin_desk: Desk) -> None:
     assert tab.roleCombo.isEnabled() and tab.messageLabel.text() == "Agent: saved."
 
 
+def test_a_refused_matrix_save_keeps_the_edits_it_could_not_write(admin_desk: Desk) -> None:
+    sessions = admin_desk.context.database.sessions
+    dialog = open_dialog(admin_desk)
+    tab = dialog.rolesTab
+    tab.roleCombo.setCurrentIndex(tab.roleCombo.findData(Role.ADMIN))
+    settle(admin_desk, dialog)
+    # The admin role gives up managing users first: the next change is refused.
+    tab.capabilityChecks[Capability.MANAGE_USERS].setChecked(False)
+    tab.capabilityChecks[Capability.VIEW_BOARD].setChecked(False)
+    tab.saveButton.click()
+    settle(admin_desk, dialog)
+    assert tab.messageLabel.text() == "alice may not manage users"
+    assert tab.pending_capabilities() == {Capability.VIEW_BOARD: False}
+    assert not tab.capabilityChecks[Capability.VIEW_BOARD].isChecked()
+    assert tab.saveButton.isEnabled()
+    stored = roles.show_role(sessions, "admin").capabilities
+    assert Capability.MANAGE_USERS not in stored and Capability.VIEW_BOARD in stored
+
+
 def test_assigning_a_campaign_to_a_team_persists(admin_desk: Desk) -> None:
     sessions = admin_desk.context.database.sessions
     admin.add_team(sessions, "Outbound")
