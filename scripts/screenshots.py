@@ -3,7 +3,9 @@
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py [STATE...]
 
 With state names (idle, ringing-pop, on-call, wrap-up, callbacks, unknown-caller,
-several-matches, dialer, dialer-manual) only those files are written.
+several-matches, dialer, dialer-manual, admin) only those files are written; ``admin`` writes
+the admin screen's tabs (admin-users, admin-teams, admin-roles, admin-dispositions,
+admin-campaigns: scripts/admin_screens.py).
 
 Uses a temp SQLite desk with demo data and the fake softphone from the tests, so every state
 (ringing, on call, wrap-up...) can be reached on demand.
@@ -24,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import qasync  # noqa: E402
+from admin_screens import seed_organisation, shoot_admin  # noqa: E402  (beside this script)
 from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
@@ -198,6 +201,10 @@ def main() -> int:
     shot("dialer-manual")
     dialer.toggle()
     pump(lambda: dialer.view.phase is DialerPhase.STOPPED, 2)
+
+    if not wanted or "admin" in wanted:
+        seed_organisation(sessions, "en", DEMO_CAMPAIGN)
+        shoot_admin(context, window, OUT, campaign=DEMO_CAMPAIGN)
 
     window.close()
     pump(lambda: not window.isVisible(), 5)

@@ -4,7 +4,8 @@
 
 Needs a CJK font (Debian/Ubuntu: fonts-noto-cjk). Writes ``idle-zh.png`` (the window between
 calls) and ``record-zh.png`` (a lead opened in the customer panel, its edit form and history),
-the two states that show the most translated text. A temp SQLite desk with demo data and the
+the two states that show the most translated text, and the admin screen's tabs
+(``admin-users-zh.png``... scripts/admin_screens.py). A temp SQLite desk with demo data and the
 fake softphone from the tests, like scripts/screenshots.py.
 """
 
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import qasync  # noqa: E402
+from admin_screens import seed_organisation, shoot_admin  # noqa: E402  (beside this script)
 from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -33,6 +35,7 @@ from agentdesk.app.desktop import DesktopContext, start_desktop  # noqa: E402
 from agentdesk.calls.dto import CallbackRequest, CallFacts, WrapUp  # noqa: E402
 from agentdesk.config.settings import AgentSettings, Settings, UiSettings  # noqa: E402
 from agentdesk.demo.generate import generate  # noqa: E402
+from agentdesk.dialer.campaigns import create_campaign  # noqa: E402
 from agentdesk.domain.enums import CallDirection, OwnerKind  # noqa: E402
 from agentdesk.telephony.port import SipConfig  # noqa: E402
 from agentdesk.ui.shell.i18n import choose_language, install_translators  # noqa: E402
@@ -40,6 +43,7 @@ from agentdesk.ui.shell.main_window import MainWindow  # noqa: E402
 from tests.support.fake_softphone import FakeSoftphone  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+CAMPAIGN = "春季续约"
 
 
 def pump(until: Callable[[], bool] = lambda: False, seconds: float = 0.4) -> None:
@@ -135,6 +139,10 @@ def main() -> int:
     window.recentPanel.reload()
     pump(lambda: bool(window.recentPanel.calls), 2)
     shot("record-zh")
+
+    create_campaign(context.database.sessions, CAMPAIGN, mode="preview")
+    seed_organisation(context.database.sessions, "zh", CAMPAIGN)
+    shoot_admin(context, window, OUT, "-zh", campaign=CAMPAIGN)
 
     window.close()
     pump(lambda: not window.isVisible(), 5)

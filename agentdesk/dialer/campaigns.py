@@ -284,6 +284,17 @@ def get_campaign(sessions: sessionmaker[Session], name: str) -> CampaignInfo:
         return info_of(load_campaign(session, name))
 
 
+def all_campaigns(sessions: sessionmaker[Session]) -> list[CampaignInfo]:
+    """Every live campaign, highest priority first (the admin screen assigns them)."""
+    with sessions() as session:
+        rows = session.scalars(
+            select(Campaign)
+            .where(Campaign.deleted_at.is_(None))
+            .order_by(Campaign.priority.desc(), Campaign.name)
+        )
+        return [info_of(campaign) for campaign in rows]
+
+
 def agent_campaigns(sessions: sessionmaker[Session], agent: str) -> list[CampaignInfo]:
     """The live campaigns ``agent`` may work, highest priority first."""
     with sessions() as session:

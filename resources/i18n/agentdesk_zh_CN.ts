@@ -2,6 +2,183 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AdminDialog</name>
+    <message>
+        <source>Administration</source>
+        <translation>系统管理</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Teams</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Dispositions</source>
+        <translation>处理结果</translation>
+    </message>
+    <message>
+        <source>Campaigns</source>
+        <translation>外呼活动</translation>
+    </message>
+    <message>
+        <source>This screen is for administrators: {reason}.</source>
+        <translation>此界面仅供管理员使用：{reason}。</translation>
+    </message>
+    <message>
+        <source>The database could not be read: {reason}</source>
+        <translation>无法读取数据库：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>AdminLabels</name>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>主管</translation>
+    </message>
+    <message>
+        <source>Sales rep</source>
+        <translation>销售代表</translation>
+    </message>
+    <message>
+        <source>Sales manager</source>
+        <translation>销售经理</translation>
+    </message>
+    <message>
+        <source>Service agent</source>
+        <translation>客服专员</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Leads</source>
+        <translation>线索</translation>
+    </message>
+    <message>
+        <source>Opportunities</source>
+        <translation>商机</translation>
+    </message>
+    <message>
+        <source>Quotes</source>
+        <translation>报价单</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>通话</translation>
+    </message>
+    <message>
+        <source>Callbacks</source>
+        <translation>回拨</translation>
+    </message>
+    <message>
+        <source>Campaigns</source>
+        <translation>外呼活动</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Own</source>
+        <translation>本人</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>本团队</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>本部门</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>Reassign records</source>
+        <translation>重新分配记录</translation>
+    </message>
+    <message>
+        <source>Approve orders</source>
+        <translation>审批订单</translation>
+    </message>
+    <message>
+        <source>Manage users</source>
+        <translation>管理用户</translation>
+    </message>
+    <message>
+        <source>View the supervisor board</source>
+        <translation>查看主管看板</translation>
+    </message>
+    <message>
+        <source>Go offline</source>
+        <translation>离线</translation>
+    </message>
+</context>
+<context>
+    <name>AdminTab</name>
+    <message>
+        <source>The database could not do this: {error}</source>
+        <translation>数据库无法完成此操作：{error}</translation>
+    </message>
+</context>
+<context>
     <name>CallbacksPanel</name>
     <message>
         <source>15 minutes</source>
@@ -114,6 +291,53 @@
     <message>
         <source>Callbacks: {n} · due: {due} · overdue: {overdue}</source>
         <translation>回拨：{n} · 到期：{due} · 逾期：{overdue}</translation>
+    </message>
+</context>
+<context>
+    <name>CampaignsTab</name>
+    <message>
+        <source>Campaign:</source>
+        <translation>外呼活动：</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Teams (every member)</source>
+        <translation>团队（全体成员）</translation>
+    </message>
+    <message>
+        <source>Save assignment</source>
+        <translation>保存分配</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>撤销修改</translation>
+    </message>
+    <message>
+        <source>No campaigns yet: create one with `agentdesk campaign create`.</source>
+        <translation>尚无外呼活动：请用 `agentdesk campaign create` 创建。</translation>
+    </message>
+    <message>
+        <source>inactive</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>Open to all: every agent may work this campaign.</source>
+        <translation>对所有人开放：每位坐席都可以处理此外呼活动。</translation>
+    </message>
+    <message>
+        <source>Only {agents} user(s) and the members of {teams} team(s) may work it.</source>
+        <translation>仅限 {agents} 位用户和 {teams} 个团队的成员处理。</translation>
+    </message>
+    <message>
+        <source>(not saved yet)</source>
+        <translation>（尚未保存）</translation>
+    </message>
+    <message>
+        <source>Assignment of {campaign} saved.</source>
+        <translation>{campaign} 的分配已保存。</translation>
     </message>
 </context>
 <context>
@@ -556,6 +780,101 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>DispositionsTab</name>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Chinese label</source>
+        <translation>中文名称</translation>
+    </message>
+    <message>
+        <source>Success</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>接通</translation>
+    </message>
+    <message>
+        <source>Callback</source>
+        <translation>回拨</translation>
+    </message>
+    <message>
+        <source>Final</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>Do not call</source>
+        <translation>勿扰</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>New disposition</source>
+        <translation>新增处理结果</translation>
+    </message>
+    <message>
+        <source>e.g. wants_brochure</source>
+        <translation>例如 wants_brochure</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>Counts as a success</source>
+        <translation>计为成功</translation>
+    </message>
+    <message>
+        <source>Counts as a contact</source>
+        <translation>计为接通</translation>
+    </message>
+    <message>
+        <source>Asks for a callback time</source>
+        <translation>需要填写回拨时间</translation>
+    </message>
+    <message>
+        <source>Ends the campaign entry</source>
+        <translation>结束该外呼名单条目</translation>
+    </message>
+    <message>
+        <source>Adds the number to the do-not-call list</source>
+        <translation>将号码加入勿扰名单</translation>
+    </message>
+    <message>
+        <source>Add disposition</source>
+        <translation>添加处理结果</translation>
+    </message>
+    <message>
+        <source>Code:</source>
+        <translation>代码：</translation>
+    </message>
+    <message>
+        <source>Label:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Chinese label:</source>
+        <translation>中文名称：</translation>
+    </message>
+    <message>
+        <source>Disposition {code} added.</source>
+        <translation>处理结果 {code} 已添加。</translation>
+    </message>
+</context>
+<context>
     <name>EntryChoicesTable</name>
     <message>
         <source>Name</source>
@@ -638,6 +957,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Administration…</source>
+        <translation>系统管理(&amp;A)…</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
@@ -1090,6 +1413,37 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>RolesTab</name>
+    <message>
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <source>Capabilities</source>
+        <translation>功能权限</translation>
+    </message>
+    <message>
+        <source>Save changes</source>
+        <translation>保存修改</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>撤销修改</translation>
+    </message>
+    <message>
+        <source>How far each action reaches: own records, the team&apos;s, the department&apos;s (its teams and the teams below), or all. Records nobody owns are open at any depth but none.</source>
+        <translation>每项操作的范围：本人的记录、本团队的、本部门的（其下各团队及更下级团队）或全部。无人负责的记录在“无”以外的任何范围都可操作。</translation>
+    </message>
+    <message>
+        <source>{count} unsaved change(s): save or revert them before picking another role.</source>
+        <translation>{count} 项修改尚未保存：请先保存或撤销，再选择其他角色。</translation>
+    </message>
+    <message>
+        <source>{role}: saved.</source>
+        <translation>{role}：已保存。</translation>
+    </message>
+</context>
+<context>
     <name>SearchPanel</name>
     <message>
         <source>Search name, company, phone or email</source>
@@ -1476,6 +1830,45 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>TeamsTab</name>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Active members</source>
+        <translation>在职成员</translation>
+    </message>
+    <message>
+        <source>New team</source>
+        <translation>新建团队</translation>
+    </message>
+    <message>
+        <source>Add team</source>
+        <translation>添加团队</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Under:</source>
+        <translation>上级：</translation>
+    </message>
+    <message>
+        <source>A team with nothing above it is a department: its manager sees the department&apos;s teams and every team below them.</source>
+        <translation>没有上级的团队即为部门：部门经理可以看到本部门的各团队及其所有下级团队。</translation>
+    </message>
+    <message>
+        <source>(nothing: a department)</source>
+        <translation>（无：作为部门）</translation>
+    </message>
+    <message>
+        <source>Team {name} added.</source>
+        <translation>团队 {name} 已添加。</translation>
+    </message>
+</context>
+<context>
     <name>TestCall</name>
     <message>
         <source>Test call</source>
@@ -1535,6 +1928,129 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Enter a first or last name.</source>
         <translation>请输入名或姓。</translation>
+    </message>
+</context>
+<context>
+    <name>UsersTab</name>
+    <message>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Extension</source>
+        <translation>分机</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>电子邮件</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Active (may sign in and take calls)</source>
+        <translation>启用（可登录并接听电话）</translation>
+    </message>
+    <message>
+        <source>Apply changes</source>
+        <translation>应用修改</translation>
+    </message>
+    <message>
+        <source>at least 8 characters</source>
+        <translation>至少 8 个字符</translation>
+    </message>
+    <message>
+        <source>Set password</source>
+        <translation>设置密码</translation>
+    </message>
+    <message>
+        <source>Passwords belong to PostgreSQL logins: the embedded SQLite database has none.</source>
+        <translation>密码属于 PostgreSQL 登录账号：内置的 SQLite 数据库没有密码。</translation>
+    </message>
+    <message>
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <source>Team:</source>
+        <translation>团队：</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <source>New user</source>
+        <translation>新建用户</translation>
+    </message>
+    <message>
+        <source>e.g. li.na</source>
+        <translation>例如 li.na</translation>
+    </message>
+    <message>
+        <source>Add user</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>Username:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>姓名：</translation>
+    </message>
+    <message>
+        <source>Extension:</source>
+        <translation>分机：</translation>
+    </message>
+    <message>
+        <source>E-mail:</source>
+        <translation>电子邮件：</translation>
+    </message>
+    <message>
+        <source>(no team)</source>
+        <translation>（无团队）</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Selected user: {name} ({username})</source>
+        <translation>所选用户：{name}（{username}）</translation>
+    </message>
+    <message>
+        <source>Selected user: pick one in the list</source>
+        <translation>所选用户：请在列表中选择</translation>
+    </message>
+    <message>
+        <source>User {username} added.</source>
+        <translation>用户 {username} 已添加。</translation>
+    </message>
+    <message>
+        <source>User {username} saved.</source>
+        <translation>用户 {username} 已保存。</translation>
+    </message>
+    <message>
+        <source>Password set for {username}.</source>
+        <translation>已为 {username} 设置密码。</translation>
     </message>
 </context>
 <context>

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from agentdesk.app.desk.controller import DeskController
 from agentdesk.app.desktop import DesktopContext
+from agentdesk.org.admin import set_user
 from agentdesk.ui.shell.main_window import MainWindow
 from tests.support.fake_softphone import FakeSoftphone
 from tests.ui.desk_support import make_desk
@@ -54,8 +55,18 @@ class Desk:
         self.qtbot.waitUntil(lambda: bool(condition()), timeout=timeout)
 
 
-def open_desk(qtbot: QtBot, loop: asyncio.AbstractEventLoop, tmp_path: Path, **agent: Any) -> Desk:
+def open_desk(
+    qtbot: QtBot,
+    loop: asyncio.AbstractEventLoop,
+    tmp_path: Path,
+    *,
+    role: str | None = None,
+    **agent: Any,
+) -> Desk:
+    """The desk of agent ``alice``; ``role`` gives her another role before the window opens."""
     context, phones = make_desk(tmp_path, **agent)
+    if role is not None:
+        set_user(context.database.sessions, context.agent, role=role)  # as the file's owner
     controller = context.build_controller(loop)
     window = MainWindow(context, controller)
     controller.start()

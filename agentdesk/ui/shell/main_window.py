@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agentdesk.app.admin import AdminService
 from agentdesk.app.desk.controller import DeskController
 from agentdesk.app.desk.events import (
     DataChanged,
@@ -32,6 +33,7 @@ from agentdesk.app.desk.events import (
 from agentdesk.app.desktop import DeskSummary, DesktopContext
 from agentdesk.calls.callbacks import CallbackItem
 from agentdesk.crm.party_details import PartyRef
+from agentdesk.ui.admin.dialog import AdminDialog
 from agentdesk.ui.desk.customer_panel import CustomerPanel
 from agentdesk.ui.desk.softphone_bar import SoftphoneBar
 from agentdesk.ui.desk.wrapup_panel import WrapupPanel
@@ -68,6 +70,11 @@ class MainWindow(QMainWindow):
         self.recentPanel = RecentCallsPanel(services, executor, agent, self)
         self.searchPanel = SearchPanel(services, executor, self)
         self.dialerPanel: DialerPanel | None = None
+        self.admin = AdminService(
+            context.database.sessions, agent, passwords=not context.database.embedded
+        )
+        self.adminDialog: AdminDialog | None = None
+        self.adminAllowed: bool | None = None  # not known until the database answered
         if context.dialer is not None:
             self.dialerPanel = DialerPanel(context.dialer, executor, self)
 
@@ -108,11 +115,17 @@ class MainWindow(QMainWindow):
         run_in_background(
             self, executor, context.summary, self._on_summary, self._on_summary_failed
         )
+        # Hidden until the database says this user may manage users.
+        run_in_background(self, executor, self.admin.allowed, self._on_admin_checked)
 
     # -- wiring --------------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.adminAction = QAction(self.tr("&Administration…"), self)
+        self.adminAction.setVisible(False)
+        self.adminAction.triggered.connect(self.open_admin)
+        file_menu.addAction(self.adminAction)
         self.settingsAction = QAction(self.tr("&Settings…"), self)
         self.settingsAction.setShortcut(QKeySequence("Ctrl+,"))
         self.settingsAction.triggered.connect(self.open_settings)
@@ -229,6 +242,21 @@ class MainWindow(QMainWindow):
         from agentdesk.ui.shell.settings_dialog import SettingsDialog
 
         SettingsDialog(self._context, self).exec()
+
+    def _on_admin_checked(self, allowed: bool) -> None:
+        self.adminAllowed = allowed
+        self.adminAction.setVisible(allowed)
+
+    def open_admin(self) -> None:
+        """The admin screen, one at a time and not modal: calls keep coming while it is open.
+        Opened again, it reads the database again and keeps what was typed in its forms."""
+        if self.adminDialog is None:
+            self.adminDialog = AdminDialog(self.admin, self._context.executor, self)
+        else:
+            self.adminDialog.reload()
+        self.adminDialog.show()
+        self.adminDialog.raise_()
+        self.adminDialog.activateWindow()
 
     def run_test_call(self) -> None:
         from agentdesk.ui.shell.phone_check import run_test_call

@@ -1,0 +1,1 @@
+"""The admin screen: users, teams, the role matrix, dispositions, campaign assignment."""
