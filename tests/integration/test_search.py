@@ -268,4 +268,5 @@ def test_expression_indexes_exist(engine: Engine) -> None:
         "ix_leads_lower_email",
         "ix_leads_lower_company",
         "ix_accounts_lower_name",
+        "ix_phone_numbers_e164_reversed",
     } <= present
