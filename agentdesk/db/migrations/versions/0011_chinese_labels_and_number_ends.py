@@ -42,6 +42,7 @@ CHINESE_LABELS = {
 
 INDEX = "ix_phone_numbers_e164_reversed"
 
+
 def _reversed_digits_sql() -> str:
     """``agentdesk.crm.models.E164_REVERSED_SQL``, character for character (15 digits)."""
     expr = "substr(e164, 16, 1)"
