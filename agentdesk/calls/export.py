@@ -30,6 +30,7 @@ from agentdesk.db.base import Base
 from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction
+from agentdesk.domain.labels import Label
 from agentdesk.domain.names import display_name
 from agentdesk.org.users import AgentRef, actor_of
 
@@ -57,8 +58,10 @@ CALL_FIELDS: tuple[str, ...] = (
     "recording_path",
     "case_id",
     "opportunity_id",
+    "disposition_label",
 )
-"""Columns of a call export, in order (the first fourteen are the documented contract)."""
+"""Columns of a call export, in order (the first fourteen are the documented contract; later
+columns are added at the end)."""
 
 CALLBACK_FIELDS: tuple[str, ...] = (
     "id",
@@ -108,8 +111,10 @@ def export_calls(
     since: datetime | None = None,
     *,
     actor: AgentRef | None = None,
+    language: str | None = None,
 ) -> Iterator[dict[str, object]]:
-    """Every call started at or after ``since`` (all calls without it), oldest first."""
+    """Every call started at or after ``since`` (all calls without it), oldest first; the
+    disposition's label in ``language`` (``None``: English)."""
     with unit_of_work(sessions) as session:
         audit(
             session,
@@ -119,11 +124,11 @@ def export_calls(
             None,
             {"export": "calls", "since": iso_utc(since)},
         )
-    return _call_rows(sessions, since)
+    return _call_rows(sessions, since, language)
 
 
 def _call_rows(
-    sessions: sessionmaker[Session], since: datetime | None
+    sessions: sessionmaker[Session], since: datetime | None, language: str | None
 ) -> Iterator[dict[str, object]]:
     c = _calls
     stmt = (
@@ -134,6 +139,8 @@ def _call_rows(
             _contacts.c.last_name,
             _contacts.c.country,
             _dispositions.c.code,
+            _dispositions.c.label,
+            _dispositions.c.label_zh,
         )
         .select_from(c)
         .outerjoin(_users, _users.c.id == c.c.agent_id)
@@ -176,6 +183,9 @@ def _call_rows(
                 "recording_path": row.recording_path,
                 "case_id": _id(row.case_id),
                 "opportunity_id": _id(row.opportunity_id),
+                "disposition_label": (
+                    None if row.label is None else Label(row.label, row.label_zh).text(language)
+                ),
             }
 
 
