@@ -91,13 +91,17 @@ def print_table(
         print(indent + "  ".join(padded).rstrip())
 
 
-def print_fields(record: Mapping[str, Any], *, indent: str = "") -> None:
-    """One record as ``key: value`` lines, nested records indented under their key."""
-    width = max((text_width(str(key)) for key in record), default=0)
+def print_fields(record: Mapping[str, Any], *, indent: str = "", limit: int = 20) -> None:
+    """One record for people: ``key: value`` lines; a nested record indented under its key, a
+    list of records as a table under it (the first ``limit`` rows)."""
     for key, value in record.items():
-        label = f"{key}:" + " " * (width - text_width(str(key)))
         if isinstance(value, Mapping) and value:
             print(f"{indent}{key}:")
-            print_fields(value, indent=indent + "  ")
+            print_fields(value, indent=indent + "  ", limit=limit)
+        elif isinstance(value, list) and value and isinstance(value[0], Mapping):
+            print(f"{indent}{key}: {len(value)}")
+            print_table(value[:limit], indent=indent + "  ")
+            if len(value) > limit:
+                print(f"{indent}  … and {len(value) - limit} more")
         else:
-            print(f"{indent}{label} {cell(value)}")
+            print(f"{indent}{key}: {cell(value)}")

@@ -29,6 +29,7 @@ from agentdesk.app.dialer.views import (
 )
 from agentdesk.app.listeners import Listeners
 from agentdesk.app.loop_work import LoopWork
+from agentdesk.app.notices import Notice, NoticeKind, notice
 from agentdesk.dialer.campaign_wrapup import CampaignWrapupSaved
 from agentdesk.dialer.entry_state import EntryState
 from agentdesk.dialer.outcomes import CampaignProgress, skip_entry
@@ -85,7 +86,12 @@ class DialerCore:
         self.dial: Dialling | None = None
         self.timer: asyncio.TimerHandle | None = None
         self.generation = 0  # bumped on pause / campaign change: late results are stale
-        self.work = LoopWork(loop, executor, lambda error: self.notice(str(error), True), log)
+        self.work = LoopWork(
+            loop,
+            executor,
+            lambda e: self.notice(notice(NoticeKind.WORK_FAILED, error=e), True),
+            log,
+        )
 
     def emit(self, event: DialerEvent) -> None:
         self.listeners.emit(event)
@@ -94,8 +100,11 @@ class DialerCore:
         self.view = replace(self.view, **changes)
         self.emit(DialerChanged(self.view))
 
-    def notice(self, message: str, error: bool = False) -> None:
-        self.emit(DialerNotice(message, error))
+    def notice(self, said: Notice, error: bool = False) -> None:
+        self.emit(DialerNotice(said, error))
+
+    def _work_failed(self, error: BaseException) -> None:
+        self.notice(notice(NoticeKind.WORK_FAILED, error=error), True)
 
     def background(
         self,

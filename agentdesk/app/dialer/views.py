@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from agentdesk.app.notices import Notice
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.dialer.campaigns import CampaignInfo
 from agentdesk.dialer.entry_state import EntryState
@@ -95,11 +96,18 @@ class DialerChanged:
 
 @dataclass(frozen=True, slots=True)
 class DialerNotice:
-    message: str
+    """Something for the status bar, worded by the UI by its kind (``notice``)."""
+
+    notice: Notice
     error: bool = False
     who: str = ""
     reason: str = ""
     """For a refused pick: a key of ``agentdesk.dialer.picking.REASONS`` (the UI words it)."""
+
+    @property
+    def message(self) -> str:
+        """The English sentence."""
+        return self.notice.message
 
 
 DialerEvent = DialerChanged | DialerNotice
