@@ -35,6 +35,7 @@ from agentdesk.dialer.entry_state import EntryState
 from agentdesk.dialer.outcomes import CampaignProgress, skip_entry
 from agentdesk.dialer.selection import OfferedEntry
 from agentdesk.domain import agent_state as ast
+from agentdesk.domain.labels import Label
 
 log = logging.getLogger("agentdesk.app.dialer.session")
 T = TypeVar("T")
@@ -53,7 +54,7 @@ class Dialling:
     recorded: EntryState | None = None
     wrapped: bool = False
     """The desk saved the call's wrap-up (``WrapupFinished``)."""
-    saved: tuple[CampaignWrapupSaved, CampaignProgress | None] | None = None
+    saved: tuple[CampaignWrapupSaved, CampaignProgress | None, Label | None] | None = None
     """Written by the wrap-up's save on the DB worker, read on the loop after the desk's
     ``WrapupFinished``, which the worker's completion happens before."""
     hold: asyncio.TimerHandle | None = None

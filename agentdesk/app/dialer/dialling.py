@@ -291,6 +291,7 @@ class CampaignCalls:
         if dial is None or dial.call_id != call_id:
             return None
         sessions, agent, entry = core.sessions, core.agent, dial.entry
+        calls = core.controller.services.calls
 
         def save(wrapup: WrapUp, callback_due: datetime | None) -> WrapUpSaved:
             # The disposition applies to the attempt, so its recording must be done. It was
@@ -302,10 +303,12 @@ class CampaignCalls:
             result = save_campaign_wrapup(
                 sessions, entry.id, wrapup, agent=agent, callback_at=callback_due, now=core.clock()
             )
-            progress = None
+            progress, label = None, None
             with contextlib.suppress(Exception):  # the wrap-up is saved: counts may wait
                 progress = campaign_progress(sessions, entry.campaign)
-            dial.saved = (result, progress)
+                code = wrapup.disposition_code
+                label = next((d.labels for d in calls.dispositions() if d.code == code), None)
+            dial.saved = (result, progress, label)
             return result.saved
 
         return save
@@ -317,11 +320,11 @@ class CampaignCalls:
         if dial.saved is None:  # the save did not reach the campaign: nothing to show
             self._finish(dial)
             return
-        result, progress = dial.saved
+        result, progress, label = dial.saved
         entry = dial.entry
         if result.entry is not None:
             code = result.saved.call.disposition_code or ""
-            self._core.set_result(entry, progress, describe(entry, code, result.entry))
+            self._core.set_result(entry, progress, describe(entry, code, result.entry, label))
         else:
             refused = notice(K.WRAPUP_NOT_APPLIED, who=entry.phone, error=result.refused)
             self._core.notice(refused, error=True)

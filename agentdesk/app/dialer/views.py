@@ -19,6 +19,7 @@ from agentdesk.dialer.outcomes import CampaignProgress
 from agentdesk.dialer.rules import Outcome
 from agentdesk.dialer.selection import OfferedEntry
 from agentdesk.domain.enums import OwnerKind
+from agentdesk.domain.labels import Label
 from agentdesk.telephony.port import CallOutcome
 
 DEFAULT_PREVIEW_SECONDS = 10.0
@@ -62,6 +63,8 @@ class EntryResult:
     what: str
     status: str
     next_at: datetime | None = None
+    label: Label | None = None
+    """A wrap-up code's labels (the UI shows its language's): a code is not for people."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +131,9 @@ def who(entry: OfferedEntry) -> str:
     return entry.name or entry.phone
 
 
-def describe(entry: OfferedEntry, what: str, state: EntryState) -> EntryResult:
+def describe(
+    entry: OfferedEntry, what: str, state: EntryState, label: Label | None = None
+) -> EntryResult:
     waits = state.status in ("new", "callback")
-    return EntryResult(who(entry), what, state.status, state.next_eligible_at if waits else None)
+    until = state.next_eligible_at if waits else None
+    return EntryResult(who(entry), what, state.status, until, label)
