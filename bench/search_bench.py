@@ -1,7 +1,8 @@
 """Search as you type: every keystroke prefix of names, companies, e-mails and numbers.
 
 The inputs are drawn from the data set itself (random contacts' last names, full names and
-e-mail addresses, random accounts' names, random stored phone numbers as they were typed),
+e-mail addresses, random accounts' names, random stored phone numbers as they were typed, and
+the last seven digits of random stored numbers, as agents read them out),
 plus a few fixed ones the demo data has in several scripts and one that matches nothing. Each
 keystroke from the second character (the third for numbers) is one
 ``ContactSearch.search(prefix, limit=50)`` call, as the search box issues them.
@@ -28,7 +29,7 @@ FIXED = (
     ("phone", "(415) 55"),
     ("name", "zzzzqx"),
 )
-KINDS = ("name", "company", "email", "phone")
+KINDS = ("name", "company", "email", "phone", "phone_end")
 
 
 def sample_inputs(engine: Engine, per_kind: int) -> list[tuple[str, str]]:
@@ -40,12 +41,15 @@ def sample_inputs(engine: Engine, per_kind: int) -> list[tuple[str, str]]:
         "email": "SELECT email, NULL FROM contacts WHERE email IS NOT NULL "
         "ORDER BY random() LIMIT :n",
         "phone": "SELECT raw, NULL FROM phone_numbers ORDER BY random() LIMIT :n",
+        "phone_end": "SELECT e164, NULL FROM phone_numbers ORDER BY random() LIMIT :n",
     }
     found: list[tuple[str, str]] = []
     with engine.connect() as conn:
         for kind, sql in queries.items():
             for index, (first, second) in enumerate(conn.execute(text(sql), {"n": per_kind})):
-                if kind == "name" and second is not None:
+                if kind == "phone_end":
+                    value = first[-7:]
+                elif kind == "name" and second is not None:
                     # Half typed as the family name alone, half as "first last".
                     value = second if index % 2 else f"{first or ''} {second}".strip()
                 else:
@@ -56,7 +60,7 @@ def sample_inputs(engine: Engine, per_kind: int) -> list[tuple[str, str]]:
 
 
 def keystrokes(kind: str, value: str) -> list[str]:
-    start = 3 if kind == "phone" else 2
+    start = 3 if kind.startswith("phone") else 2
     return [value[:n] for n in range(min(start, len(value)), len(value) + 1)]
 
 

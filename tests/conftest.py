@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,11 +16,22 @@ from agentdesk.db import migrate
 from agentdesk.db.base import Base
 from agentdesk.db.engine import create_db_engine, session_factory, sqlite_url
 from agentdesk.org.roles import restore_defaults
+from tests.support.memory_keyring import MemoryKeyring
 from tests.support.pg_server import INSTALL_HINT, PgServer, start_server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ENGINES = ("sqlite", "postgresql")
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """The keyring as an in-memory backend (the system keyring is an edge tests cannot run)."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ from agentdesk.crm.records_edit import RecordEditor
 from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import LeadStatus, OwnerKind, PhoneKind
+from agentdesk.domain.labels import Label
 from agentdesk.org.users import AgentRef, active_usernames, ensure_agent
 
 PHONE_KINDS = tuple(kind.value for kind in PhoneKind)
@@ -102,8 +103,8 @@ class RecordService:
         resolves to its contact, else its account); ``None`` when it does not exist."""
         return resolve_context(self._sessions, kind, record_text)
 
-    def disposition_labels(self) -> dict[str, str]:
-        """Every wrap-up code's label, retired codes included: old calls still name them."""
+    def disposition_labels(self) -> dict[str, Label]:
+        """Every wrap-up code's labels, retired codes included: old calls still name them."""
         with self._sessions() as session:
             return disposition_labels(session)
 

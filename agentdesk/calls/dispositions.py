@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from agentdesk.calls.dto import DispositionInfo
 from agentdesk.crm.models import Disposition
 from agentdesk.db.errors import RequestError
+from agentdesk.domain.labels import Label
 
 
 class UnknownDispositionError(RequestError):
@@ -69,13 +70,13 @@ def disposition_info(row: Disposition) -> DispositionInfo:
         id=row.id,
         code=row.code,
         label=row.label,
+        label_zh=row.label_zh,
         needs_callback=row.needs_callback,
         is_default=row.is_default,
     )
 
 
-def disposition_labels(session: Session) -> dict[str, str]:
-    """Every wrap-up code's label, retired codes included: old calls still name them."""
-    return {
-        code: label for code, label in session.execute(select(Disposition.code, Disposition.label))
-    }
+def disposition_labels(session: Session) -> dict[str, Label]:
+    """Every wrap-up code's labels, retired codes included: old calls still name them."""
+    rows = session.execute(select(Disposition.code, Disposition.label, Disposition.label_zh))
+    return {code: Label(label, label_zh) for code, label, label_zh in rows}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from agentdesk.domain.enums import CallDirection, CasePriority
+from agentdesk.domain.labels import Label
 from agentdesk.org.users import AgentRef
 
 
@@ -123,6 +124,12 @@ class DispositionInfo:
     label: str
     needs_callback: bool
     is_default: bool
+    label_zh: str | None = None
+
+    @property
+    def labels(self) -> Label:
+        """The label in English and Chinese: the UI shows the one of its language."""
+        return Label(self.label, self.label_zh)
 
 
 @dataclass(frozen=True, slots=True)

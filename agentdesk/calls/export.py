@@ -9,7 +9,8 @@ CLI picks a writer and nothing else::
                CALLBACK_FIELDS)
 
 The call export streams: rows are read in batches, oldest first, so a year of calls never sits
-in memory. Every export leaves an audit entry (who, what, since when) before the first row.
+in memory. Every export leaves an audit entry (who, what, since when): on PostgreSQL written
+by the database function the rows come from, in their transaction.
 """
 
 from __future__ import annotations
@@ -21,15 +22,18 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import FromClause, Row, bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.callbacks import CallbackService
+from agentdesk.crm.permissions import acting_access
 from agentdesk.db.audit import audit
-from agentdesk.db.base import Base
+from agentdesk.db.base import Base, UtcDateTime
 from agentdesk.db.engine import unit_of_work
+from agentdesk.domain.access import Capability
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction
+from agentdesk.domain.labels import Label
 from agentdesk.domain.names import display_name
 from agentdesk.org.users import AgentRef, actor_of
 
@@ -57,8 +61,10 @@ CALL_FIELDS: tuple[str, ...] = (
     "recording_path",
     "case_id",
     "opportunity_id",
+    "disposition_label",
 )
-"""Columns of a call export, in order (the first fourteen are the documented contract)."""
+"""Columns of a call export, in order (the first fourteen are the documented contract; later
+columns are added at the end)."""
 
 CALLBACK_FIELDS: tuple[str, ...] = (
     "id",
@@ -108,24 +114,48 @@ def export_calls(
     since: datetime | None = None,
     *,
     actor: AgentRef | None = None,
+    language: str | None = None,
 ) -> Iterator[dict[str, object]]:
-    """Every call started at or after ``since`` (all calls without it), oldest first."""
-    with unit_of_work(sessions) as session:
-        audit(
-            session,
-            actor_of(session, actor),
-            AuditAction.EXPORT,
-            "call",
-            None,
-            {"export": "calls", "since": iso_utc(since)},
-        )
-    return _call_rows(sessions, since)
+    """Every call started at or after ``since`` (all calls without it), oldest first; the
+    disposition's label in ``language`` (``None``: English).
+
+    Needs the ``export`` capability (:class:`~agentdesk.org.access.AccessDeniedError`). On
+    PostgreSQL the rows come from ``agentdesk_export_calls``, which checks it again and writes
+    the audit entry in the transaction that reads them; on SQLite the entry is committed
+    before the first row.
+    """
+    with sessions() as session:
+        access = acting_access(session, actor)
+        if access is not None:
+            access.require(Capability.EXPORT)
+        postgres = session.get_bind().dialect.name == "postgresql"
+    if not postgres:
+        with unit_of_work(sessions) as session:
+            audit(
+                session,
+                actor_of(session, actor),
+                AuditAction.EXPORT,
+                "call",
+                None,
+                {"export": "calls", "since": iso_utc(since)},
+            )
+    return _call_rows(sessions, since, language, audited_source=postgres)
 
 
 def _call_rows(
-    sessions: sessionmaker[Session], since: datetime | None
+    sessions: sessionmaker[Session],
+    since: datetime | None,
+    language: str | None,
+    *,
+    audited_source: bool,
 ) -> Iterator[dict[str, object]]:
-    c = _calls
+    c: FromClause
+    if audited_source:
+        c = func.agentdesk_export_calls(
+            bindparam("since", since, type_=UtcDateTime())
+        ).table_valued(*_calls.c.keys(), name="c")
+    else:
+        c = _calls
     stmt = (
         select(
             c,
@@ -134,49 +164,62 @@ def _call_rows(
             _contacts.c.last_name,
             _contacts.c.country,
             _dispositions.c.code,
+            _dispositions.c.label,
+            _dispositions.c.label_zh,
         )
         .select_from(c)
         .outerjoin(_users, _users.c.id == c.c.agent_id)
         .outerjoin(_contacts, _contacts.c.id == c.c.contact_id)
         .outerjoin(_dispositions, _dispositions.c.id == c.c.disposition_id)
-        .where(c.c.deleted_at.is_(None))
         .order_by(c.c.started_at, c.c.id)
     )
-    if since is not None:
-        stmt = stmt.where(c.c.started_at >= since)
+    if not audited_source:
+        stmt = stmt.where(c.c.deleted_at.is_(None))
+        if since is not None:
+            stmt = stmt.where(c.c.started_at >= since)
     with sessions() as session:
         result = session.execute(stmt, execution_options={"yield_per": BATCH_ROWS})
-        for row in result:
-            has_contact = row.first_name is not None or row.last_name is not None
-            yield {
-                "direction": row.direction,
-                "remote_number": row.remote_e164,
-                "contact_id": _id(row.contact_id),
-                "contact_name": (
-                    display_name(row.first_name, row.last_name, row.country)
-                    if has_contact
-                    else None
-                ),
-                "agent": row.username,
-                "started_at": iso_utc(row.started_at),
-                "answered_at": iso_utc(row.answered_at),
-                "ended_at": iso_utc(row.ended_at),
-                "ring_seconds": _seconds(row.ring_seconds),
-                "talk_seconds": _seconds(row.talk_seconds),
-                "hold_seconds": _seconds(row.hold_seconds),
-                "disposition": row.code,
-                "notes": row.notes,
-                "sip_call_id": row.sip_call_id,
-                "call_id": _id(row.id),
-                "lead_id": _id(row.lead_id),
-                "account_id": _id(row.account_id),
-                "remote_raw": row.remote_raw,
-                "local_party": row.local_party,
-                "end_reason": row.end_reason,
-                "recording_path": row.recording_path,
-                "case_id": _id(row.case_id),
-                "opportunity_id": _id(row.opportunity_id),
-            }
+        try:
+            yield from (_call_row(row, language) for row in result)
+        finally:
+            result.close()
+            # The rows have left the database: the function's audit entry stays, also when
+            # the reader stopped early (a closed pipe).
+            session.commit()
+
+
+def _call_row(row: Row[Any], language: str | None) -> dict[str, object]:
+    has_contact = row.first_name is not None or row.last_name is not None
+    return {
+        "direction": row.direction,
+        "remote_number": row.remote_e164,
+        "contact_id": _id(row.contact_id),
+        "contact_name": (
+            display_name(row.first_name, row.last_name, row.country) if has_contact else None
+        ),
+        "agent": row.username,
+        "started_at": iso_utc(row.started_at),
+        "answered_at": iso_utc(row.answered_at),
+        "ended_at": iso_utc(row.ended_at),
+        "ring_seconds": _seconds(row.ring_seconds),
+        "talk_seconds": _seconds(row.talk_seconds),
+        "hold_seconds": _seconds(row.hold_seconds),
+        "disposition": row.code,
+        "notes": row.notes,
+        "sip_call_id": row.sip_call_id,
+        "call_id": _id(row.id),
+        "lead_id": _id(row.lead_id),
+        "account_id": _id(row.account_id),
+        "remote_raw": row.remote_raw,
+        "local_party": row.local_party,
+        "end_reason": row.end_reason,
+        "recording_path": row.recording_path,
+        "case_id": _id(row.case_id),
+        "opportunity_id": _id(row.opportunity_id),
+        "disposition_label": (
+            None if row.label is None else Label(row.label, row.label_zh).text(language)
+        ),
+    }
 
 
 def list_callbacks(

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from agentdesk.config.settings import Settings
+from agentdesk.domain.labels import is_chinese
+from agentdesk.domain.names import text_width
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
@@ -41,3 +45,63 @@ def open_database(args: argparse.Namespace, settings: Settings, **kw: Any) -> An
 def print_json(data: Any) -> None:
     """The ``--json`` output: indented, non-ASCII kept as is."""
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def output_language(settings: Settings) -> str | None:
+    """The language of the labels a command writes (dispositions): ``[ui] language``, else the
+    locale's (``LC_ALL``, ``LC_MESSAGES``, ``LANG``); ``None`` is English."""
+    if settings.ui.language is not None:
+        return settings.ui.language
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh_CN" if is_chinese(value.split(".")[0]) else None
+    return None
+
+
+def cell(value: Any) -> str:
+    """One value as a person reads it: ``-`` for nothing, yes/no, lists joined."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={cell(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(cell(v) for v in value) or "-"
+    return str(value).replace("\n", " ")
+
+
+def print_table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str] | None = None,
+    *,
+    empty: str = "(none)",
+    indent: str = "",
+) -> None:
+    """``rows`` as aligned columns under a header; Chinese characters count two columns."""
+    if not rows:
+        print(f"{indent}{empty}")
+        return
+    keys = list(columns) if columns is not None else list(rows[0])
+    table = [keys, *([cell(row.get(k)) for k in keys] for row in rows)]
+    widths = [max(text_width(line[i]) for line in table) for i in range(len(keys))]
+    for cells in table:
+        padded = (c + " " * (w - text_width(c)) for c, w in zip(cells, widths, strict=True))
+        print(indent + "  ".join(padded).rstrip())
+
+
+def print_fields(record: Mapping[str, Any], *, indent: str = "", limit: int = 20) -> None:
+    """One record for people: ``key: value`` lines; a nested record indented under its key, a
+    list of records as a table under it (the first ``limit`` rows)."""
+    for key, value in record.items():
+        if isinstance(value, Mapping) and value:
+            print(f"{indent}{key}:")
+            print_fields(value, indent=indent + "  ", limit=limit)
+        elif isinstance(value, list) and value and isinstance(value[0], Mapping):
+            print(f"{indent}{key}: {len(value)}")
+            print_table(value[:limit], indent=indent + "  ")
+            if len(value) > limit:
+                print(f"{indent}  … and {len(value) - limit} more")
+        else:
+            print(f"{indent}{key}: {cell(value)}")

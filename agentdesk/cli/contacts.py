@@ -13,7 +13,9 @@ from agentdesk.cli.common import (
     EXIT_PARTIAL,
     CliError,
     open_database,
+    output_language,
     print_json,
+    print_table,
     region_of,
 )
 from agentdesk.config.settings import Settings
@@ -72,6 +74,7 @@ def cmd_import_contacts(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_lookup(args: argparse.Namespace, settings: Settings) -> int:
+    from agentdesk.calls.dispositions import disposition_labels
     from agentdesk.crm.lookup.caller import CallerLookup
     from agentdesk.domain.phone import InvalidPhoneNumber
 
@@ -80,6 +83,8 @@ def cmd_lookup(args: argparse.Namespace, settings: Settings) -> int:
     lookup = CallerLookup(db.sessions, region)
     try:
         result = lookup.lookup(args.number, region)
+        with db.sessions() as session:
+            labels = disposition_labels(session)
     except InvalidPhoneNumber as exc:
         raise CliError(f"cannot read {args.number!r} as a phone number: {exc.reason}") from None
     finally:
@@ -96,10 +101,63 @@ def cmd_lookup(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     if not result.matches:
         print(f"{result.number.e164}: no match")
+    language = output_language(settings)
     for match in result.matches:
-        company = f" ({match.company})" if match.company else ""
-        print(f"{result.number.e164}: {match.kind} {match.name}{company}  id {match.id}")
+        _print_match(
+            result.number.e164,
+            match,
+            {code: label.text(language) for code, label in labels.items()},
+        )
     return EXIT_OK
+
+
+def _print_match(number: str, match: Any, labels: dict[str, str]) -> None:
+    """The record and its short history (the screen pop's), times in this machine's zone."""
+    from agentdesk.domain.clock import system_zone
+
+    zone = system_zone()
+
+    def when(value: Any) -> str | None:
+        return None if value is None else zone.local(value).strftime("%Y-%m-%d %H:%M")
+
+    company = f" ({match.company})" if match.company else ""
+    print(f"{number}: {match.kind} {match.name}{company}  id {match.id}")
+    history = match.history
+    calls = [
+        {
+            "when": when(c.started_at),
+            "direction": c.direction,
+            "result": labels.get(c.disposition_code, c.disposition_code)
+            if c.disposition_code
+            else "no wrap-up",
+            "talk": None if c.talk_seconds is None else f"{c.talk_seconds:.0f} s",
+            "notes": c.notes,
+        }
+        for c in history.last_calls
+    ]
+    cases = [
+        {"subject": c.subject, "status": c.status, "priority": c.priority, "due": when(c.due_at)}
+        for c in history.open_cases
+    ]
+    deals = [
+        {
+            "opportunity": o.name,
+            "stage": str(o.stage).replace("_", " "),
+            "amount": None if o.amount is None else f"{o.amount:,.2f}",
+            "close": o.close_date,
+        }
+        for o in history.open_opportunities
+    ]
+    callbacks = [{"due": when(c.due_at), "note": c.note} for c in history.due_callbacks]
+    for title, rows in (
+        ("last calls", calls),
+        ("open cases", cases),
+        ("open opportunities", deals),
+        ("callbacks due", callbacks),
+    ):
+        print(f"  {title}:")
+        print_table(rows, indent="    ", empty="none")
+    print(f"  (times in {zone.name})")
 
 
 def _match_json(match: Any) -> dict[str, Any]:

@@ -6,7 +6,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from agentdesk.cli.common import EXIT_OK, CliError, open_database, print_json, region_of
+from agentdesk.cli.common import (
+    EXIT_OK,
+    CliError,
+    open_database,
+    print_fields,
+    print_json,
+    region_of,
+)
 from agentdesk.config.settings import Settings
 from agentdesk.db.errors import RequestError
 
@@ -75,16 +82,33 @@ def cmd_dialer(args: argparse.Namespace, settings: Settings) -> int:
     return status
 
 
-def _print_summary(result: dict[str, Any]) -> None:
-    """Plain text for people: one ``key: value`` line per scalar, nested tables indented."""
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+"""Monday is 0, as the calling window counts (``agentdesk.dialer.rules``)."""
+
+
+def _readable(result: dict[str, Any]) -> dict[str, Any]:
+    """The JSON answer in people's words: weekday names, retry rules as sentences."""
+    out: dict[str, Any] = {}
     for key, value in result.items():
-        if isinstance(value, dict):
-            print(f"{key}:")
-            for inner, item in value.items():
-                print(f"  {inner}: {item}")
-        elif isinstance(value, list):
-            print(f"{key}: {len(value)}")
-            for item in value[:20]:
-                print(f"  {item}")
+        if key == "weekdays" and isinstance(value, list):
+            out[key] = " ".join(WEEKDAYS[day] for day in sorted(value))
+        elif key == "retry_rules" and isinstance(value, dict):
+            out[key] = {outcome: _retry(rule) for outcome, rule in value.items()}
+        elif isinstance(value, dict):
+            out[key] = _readable(value)
         else:
-            print(f"{key}: {value}")
+            out[key] = value
+    return out
+
+
+def _retry(rule: dict[str, Any]) -> str:
+    if rule.get("final"):
+        return "no retry"
+    minutes = rule.get("retry_after_minutes", 0)
+    return f"retry after {minutes:g} min"
+
+
+def _print_summary(result: dict[str, Any]) -> None:
+    """Plain text for people: ``key: value`` lines, nested records indented, rejected rows and
+    other lists of records as tables."""
+    print_fields(_readable(result))

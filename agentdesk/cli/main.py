@@ -83,7 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     calls_sub = calls.add_subparsers(dest="calls_command", metavar="ACTION", required=True)
     export = calls_sub.add_parser("export", help="export the call log", parents=[common])
     export.add_argument("--since", metavar="ISO", help="only calls started at or after this time")
-    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
+    export.add_argument("--out", type=Path, metavar="FILE", help="write here (xlsx needs it)")
+    export.add_argument("--tz", metavar="ZONE", help="zone of CSV and XLSX times (default: local)")
 
     callbacks = sub.add_parser("callbacks", help="scheduled callbacks", parents=[common])
     cb_sub = callbacks.add_subparsers(dest="callbacks_command", metavar="ACTION", required=True)

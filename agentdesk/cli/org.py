@@ -13,10 +13,16 @@ import sys
 import uuid
 from typing import Any, Protocol, runtime_checkable
 
-from agentdesk.cli.common import EXIT_OK, CliError, open_database, print_json
+from agentdesk.cli.common import (
+    EXIT_OK,
+    CliError,
+    open_database,
+    print_fields,
+    print_json,
+    print_table,
+)
 from agentdesk.config.settings import Settings
 from agentdesk.db.errors import RequestError
-from agentdesk.domain.names import text_width
 
 
 def add_org_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -212,32 +218,6 @@ def cmd_org(args: argparse.Namespace, settings: Settings) -> int:
 def _print_human(result: Any) -> None:
     """A table for lists of records, ``key: value`` lines for one record."""
     if isinstance(result, list):
-        if not result:
-            print("(none)")
-            return
-        keys = list(result[0])
-        table = [keys, *([_cell(row[k]) for k in keys] for row in result)]
-        widths = [max(text_width(row[i]) for row in table) for i in range(len(keys))]
-        for cells in table:
-            padded = (c + " " * (w - text_width(c)) for c, w in zip(cells, widths, strict=True))
-            print("  ".join(padded).rstrip())
-        return
-    for key, value in result.items():
-        if isinstance(value, dict):
-            print(f"{key}:")
-            for inner, item in value.items():
-                print(f"  {inner}: {_cell(item)}")
-        else:
-            print(f"{key}: {_cell(value)}")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items())
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        print_table(result)
+    else:
+        print_fields(result)

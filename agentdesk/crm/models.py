@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     CheckConstraint,
+    ColumnElement,
     ForeignKey,
     Index,
     Numeric,
@@ -15,6 +16,8 @@ from sqlalchemy import (
     Text,
     false,
     func,
+    literal_column,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -86,6 +89,30 @@ class Lead(SharedRecord, Base):
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
 
 
+def _reversed_digits_sql(column: str, digits: int = 15) -> str:
+    expr = f"substr({column}, {digits + 1}, 1)"
+    for position in range(digits, 1, -1):
+        expr = f"({expr} || substr({column}, {position}, 1))"
+    return expr
+
+
+E164_REVERSED_SQL = _reversed_digits_sql("e164")
+"""An E.164 number's digits, last first: ``+442079460018`` gives ``810064970244``.
+
+The end of a number (``4525991``, the digits agents read out) is a prefix of this key, so
+finding it is an index range scan like a prefix of the number (migration 0011 indexes it).
+Written with ``substr`` and ``||`` alone (SQLite has no ``reverse()``), so one expression serves
+both engines; bracketed as PostgreSQL prints the index back, so autogenerate sees the same index.
+A query must use this very text (:func:`e164_reversed`): an engine recognises an expression
+index only by its expression.
+"""
+
+
+def e164_reversed() -> ColumnElement[str]:
+    """:data:`E164_REVERSED_SQL` in a query whose FROM has ``phone_numbers`` alone."""
+    return literal_column(E164_REVERSED_SQL, String)
+
+
 class PhoneRecord(SharedRecord, Base):
     """One number of a contact, account or lead: raw text as entered and its E.164 key."""
 
@@ -97,6 +124,7 @@ class PhoneRecord(SharedRecord, Base):
             " + (CASE WHEN lead_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="one_owner",
         ),
+        Index("ix_phone_numbers_e164_reversed", text(E164_REVERSED_SQL)),
     )
 
     raw: Mapped[str] = mapped_column(String(64))

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import Callback
 from agentdesk.crm.permissions import (
-    KIND_OF_MODEL,
     OWNED,
     acting_access,
     check_edit,
@@ -50,8 +49,7 @@ def assign(
     agent: AgentRef | None = None,
 ) -> int:
     """Give the records ``ids`` to ``to_user``; returns how many changed owner."""
-    what = owned(kind)
-    record_kind = KIND_OF_MODEL[what.model]
+    record_kind, what = owned(kind)
     changed = 0
     with unit_of_work(sessions) as session:
         access = acting_access(session, agent)
@@ -83,7 +81,7 @@ def share(
     agent: AgentRef | None = None,
 ) -> None:
     """Share a record with a colleague (to read, or with ``write`` to read and update)."""
-    record_kind = KIND_OF_MODEL[owned(kind).model]
+    record_kind, _ = owned(kind)
     with unit_of_work(sessions) as session:
         access = acting_access(session, agent)
         row = _load(session, record_kind, record_id)
@@ -152,8 +150,7 @@ def batch_update(
     agent: AgentRef | None = None,
 ) -> int:
     """Set one field to one value over a selection; all or nothing. Returns the count."""
-    what = owned(kind)
-    record_kind = KIND_OF_MODEL[what.model]
+    record_kind, what = owned(kind)
     if field == what.owner:
         raise RequestError(f"change owners with assign, not a batch update of {field}")
     cleaned = clean_changes(what.model, record_kind.value, {field: value}, what.editable)

@@ -30,6 +30,7 @@ from agentdesk.domain.enums import (
     OwnerKind,
     PhoneKind,
 )
+from agentdesk.domain.labels import Label
 from agentdesk.domain.names import display_name
 
 
@@ -59,7 +60,7 @@ class TimelineCall:
     id: uuid.UUID
     started_at: datetime
     direction: str
-    disposition: str | None
+    disposition: Label | None
     notes: str | None
     talk_seconds: float | None
     recording_path: str | None
@@ -67,12 +68,20 @@ class TimelineCall:
 
 @dataclass(frozen=True, slots=True)
 class TimelineItem:
-    """An open case, an open opportunity or a pending callback."""
+    """An open case, an open opportunity or a pending callback.
+
+    The UI words the codes (a case's status and priority, an opportunity's stage) in its
+    language; ``detail`` is what needs no words (a callback's number)."""
 
     id: uuid.UUID
     title: str
     detail: str
     when: datetime | None
+    status: CaseStatus | None = None
+    priority: CasePriority | None = None
+    stage: OpportunityStage | None = None
+    amount: Decimal | None = None
+    currency: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,14 +192,15 @@ class _HistoryReader:
     def calls(self) -> tuple[TimelineCall, ...]:
         t = history.TABLES
         cl = t.calls.c
-        columns = (cl.id, cl.started_at, cl.direction, t.dispositions.c.label, cl.notes,
-                   cl.talk_seconds, cl.recording_path)  # fmt: skip
+        columns = (cl.id, cl.started_at, cl.direction, t.dispositions.c.label,
+                   t.dispositions.c.label_zh, cl.notes, cl.talk_seconds,
+                   cl.recording_path)  # fmt: skip
         return tuple(
             TimelineCall(
                 r.id,
                 r.started_at,
                 CallDirection(r.direction).value,
-                r.label,
+                None if r.label is None else Label(r.label, r.label_zh),
                 r.notes,
                 r.talk_seconds,
                 r.recording_path,
@@ -206,8 +216,10 @@ class _HistoryReader:
             TimelineItem(
                 r.id,
                 r.subject,
-                f"{CaseStatus(r.status).value} · {CasePriority(r.priority).value}",
+                "",
                 r.due_at,
+                status=CaseStatus(r.status),
+                priority=CasePriority(r.priority),
             )
             for r in self._rows(history.cases_part(t, self._party, columns))
         )
@@ -218,7 +230,13 @@ class _HistoryReader:
         columns = (op.id, op.name, op.stage, op.amount, op.currency)
         return tuple(
             TimelineItem(
-                r.id, r.name, _stage(OpportunityStage(r.stage), r.amount, r.currency), None
+                r.id,
+                r.name,
+                "",
+                None,
+                stage=OpportunityStage(r.stage),
+                amount=r.amount,
+                currency=r.currency,
             )
             for r in self._rows(history.opportunities_part(t, self._party, columns))
         )
@@ -274,8 +292,3 @@ def _names(row: SharedRecord, account: Account | None) -> dict[str, Any]:
         "status": row.status.value,
         "source": row.source,
     }
-
-
-def _stage(stage: OpportunityStage, amount: Decimal | None, currency: str) -> str:
-    text = stage.value.replace("_", " ")
-    return f"{text} · {amount:,.2f} {currency}" if amount is not None else text

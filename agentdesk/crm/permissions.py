@@ -44,9 +44,11 @@ OWNED: Mapping[RecordKind, Owned] = {
 KIND_OF_MODEL = {owned.model: kind for kind, owned in OWNED.items()}
 
 
-def owned(kind: str | RecordKind) -> Owned:
+def owned(kind: str | RecordKind) -> tuple[RecordKind, Owned]:
+    """The kind named ``kind`` (as the CLI spells it) and how its records are owned."""
     try:
-        return OWNED[RecordKind(kind)]
+        record_kind = RecordKind(kind)
+        return record_kind, OWNED[record_kind]
     except (ValueError, KeyError):
         choices = ", ".join(k.value for k in OWNED)
         raise RequestError(f"records of kind {kind!r} have no owner: use {choices}") from None

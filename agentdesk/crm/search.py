@@ -17,11 +17,16 @@ How text is read:
 * Text that looks like a phone number (digits and ``+ ( ) - . /`` only, at least three digits:
   :data:`agentdesk.crm.search_terms.MIN_PHONE_DIGITS`) matches **prefixes of the E.164 form**
   on the indexed ``phone_numbers.e164``: ``+44 20 79`` and ``0044 20 79`` are the E.164 prefix
-  ``+442079``;
-  ``4420 79`` (country code without ``+``) too; in the default region, a national number with
-  its trunk prefix (``020 7946`` in GB) or the national significant number alone (``20 7946``)
-  is read as ``+44 20 7946``. A number's middle or end (``7946 0018`` without the area code)
-  is not searchable: that would need a suffix index the schema does not have.
+  ``+442079``; ``4420 79`` (country code without ``+``) too; in the default region, a national
+  number with its trunk prefix (``020 7946`` in GB) or the national significant number alone
+  (``20 7946``) is read as ``+44 20 7946``; and so is the **national form of a number of
+  another country** the desk has numbers of, with its trunk prefix (``020 3452`` is
+  ``+44 20 3452`` at a US desk; a country without a trunk prefix is read without one). Which
+  countries: the country codes of the stored numbers (a loose index scan, read again every
+  minute: :class:`agentdesk.crm.search_numbers.StoredCodes`).
+* Digits without ``+`` (four at least) also match **the end of a number**: ``4525991`` or
+  ``7946 0018`` finds ``+44 20 7946 0018``, on the index of the number's digits last first
+  (migration 0011). These rank after the prefix matches.
 * SQLite's ``lower()`` folds ASCII only. For input with non-ASCII letters a second prefix is
   tried with those letters in upper case, so ``öl`` finds ``Ölund`` on SQLite as well.
 * On PostgreSQL the text range bounds assume a code-point ordered collation (``C`` or
@@ -43,7 +48,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, select, text
+from sqlalchemy import Table, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.search_branches import (
@@ -56,12 +61,14 @@ from agentdesk.crm.search_branches import (
     run_branches,
 )
 from agentdesk.crm.search_details import best_phones, display_fields, last_contacts
+from agentdesk.crm.search_numbers import StoredCodes, phone_candidates
 from agentdesk.crm.search_terms import (
     case_variants,
     long_enough,
     looks_like_phone,
-    next_number_prefix,
+    number_end,
     phone_prefixes,
+    regions_of,
 )
 from agentdesk.db.base import Base
 from agentdesk.domain.enums import OwnerKind
@@ -70,7 +77,6 @@ _tables = Base.metadata.tables
 _contacts: Table = _tables["contacts"]
 _accounts: Table = _tables["accounts"]
 _leads: Table = _tables["leads"]
-_phones: Table = _tables["phone_numbers"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +108,7 @@ class ContactSearch:
     def __init__(self, sessions: sessionmaker[Session], default_region: str | None = None) -> None:
         self._sessions = sessions
         self._region = default_region.upper() if default_region else None
+        self._codes = StoredCodes()
 
     def search(self, text: str, limit: int = 50) -> tuple[SearchHit, ...]:
         """The best ``limit`` records matching ``text``, best first; ``()`` for too-short text."""
@@ -111,10 +118,12 @@ class ContactSearch:
         with self._sessions() as session:
             _prefer_ordered_index_scans(session)
             if looks_like_phone(query):
-                prefixes = phone_prefixes(query, self._region)
-                if not prefixes:
+                others = regions_of(self._codes.get(session))
+                prefixes = phone_prefixes(query, self._region, others)
+                end = number_end(query)
+                if not prefixes and end is None:
                     return ()
-                candidates = self._phone_candidates(session, prefixes, limit)
+                candidates = phone_candidates(session, prefixes, end, limit)
             else:
                 if not long_enough(query):
                     return ()
@@ -144,33 +153,6 @@ class ContactSearch:
         accounts = [c.id for c in candidates if c.kind is OwnerKind.ACCOUNT][:3]
         if accounts:
             candidates.extend(company_members(session, accounts, limit))
-        return candidates
-
-    def _phone_candidates(
-        self, session: Session, prefixes: Sequence[str], limit: int
-    ) -> list[Candidate]:
-        candidates: list[Candidate] = []
-        for prefix in prefixes:
-            stmt = (
-                select(
-                    _phones.c.e164, _phones.c.contact_id, _phones.c.account_id, _phones.c.lead_id
-                )
-                .where(
-                    _phones.c.e164 >= prefix,
-                    _phones.c.e164 < next_number_prefix(prefix),
-                    _phones.c.deleted_at.is_(None),
-                )
-                .order_by(_phones.c.e164)
-                .limit(limit)
-            )
-            for position, row in enumerate(session.execute(stmt)):
-                if row.contact_id is not None:
-                    kind, owner = OwnerKind.CONTACT, row.contact_id
-                elif row.lead_id is not None:
-                    kind, owner = OwnerKind.LEAD, row.lead_id
-                else:
-                    kind, owner = OwnerKind.ACCOUNT, row.account_id
-                candidates.append(Candidate(kind, owner, MatchedOn.PHONE, position, row.e164))
         return candidates
 
     # -- display fields of the chosen few ---------------------------------------------------

@@ -46,11 +46,12 @@ class MatchedOn(IntEnum):
 
     FULL_NAME = 0
     PHONE = 1
-    LAST_NAME = 2
-    COMPANY = 3
-    FIRST_NAME = 4
-    EMAIL = 5
-    COMPANY_MEMBER = 6
+    PHONE_END = 2
+    LAST_NAME = 3
+    COMPANY = 4
+    FIRST_NAME = 5
+    EMAIL = 6
+    COMPANY_MEMBER = 7
 
 
 @dataclass(frozen=True, slots=True)

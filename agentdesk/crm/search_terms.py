@@ -5,6 +5,8 @@ Pure rules, no database: :mod:`agentdesk.crm.search` turns their answers into in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import phonenumbers
 
 from agentdesk.domain.names import has_cjk
@@ -12,6 +14,9 @@ from agentdesk.domain.phone import digits_of
 
 MIN_LATIN_CHARS = 2
 MIN_PHONE_DIGITS = 3
+MIN_END_DIGITS = 4
+"""A number's end is searched from four digits on: three match one number in a thousand."""
+MAX_E164_DIGITS = 15
 
 _PHONE_CHARS = frozenset("0123456789+()-./ \t")
 _IDD_PREFIXES = ("00", "011")
@@ -35,12 +40,16 @@ def case_variants(query: str) -> tuple[str, ...]:
     return (lowered,) if ascii_only == lowered else (lowered, ascii_only)
 
 
-def phone_prefixes(text: str, default_region: str | None) -> tuple[str, ...]:
+def phone_prefixes(
+    text: str, default_region: str | None, other_regions: Iterable[str] = ()
+) -> tuple[str, ...]:
     """The E.164 prefixes that digits typed in ``text`` may be the start of.
 
     See :mod:`agentdesk.crm.search` for the readings, in this order: an explicit ``+`` or
     international prefix wins alone; otherwise the digits as a country code and number, then
-    (with ``default_region``) the national number with or without its trunk prefix.
+    (with ``default_region``) the national number with or without its trunk prefix, then the
+    national form of a number of ``other_regions`` (the regions of the stored numbers): with
+    its trunk prefix where the region has one (``020 3452`` is ``+44 20 3452`` at a US desk).
     """
     # "+44 (0)20 ..." writes the trunk prefix that is dropped after a country code.
     digits = digits_of(text.replace("(0)", ""))
@@ -56,14 +65,50 @@ def phone_prefixes(text: str, default_region: str | None) -> tuple[str, ...]:
     if not digits.startswith("0"):  # no country code starts with 0
         found.append("+" + digits)
     if default_region:
-        code = phonenumbers.country_code_for_region(default_region)
-        meta = phonenumbers.PhoneMetadata.metadata_for_region(default_region)
-        trunk = meta.national_prefix if meta is not None else None
-        if code and trunk and digits.startswith(trunk):
-            found.append(f"+{code}{digits[len(trunk) :]}")
-        elif code:
-            found.append(f"+{code}{digits}")  # the national significant number alone
+        found.extend(_national(digits, default_region, trunk_required=False))
+    for region in other_regions:
+        found.extend(_national(digits, region, trunk_required=True))
     return tuple(dict.fromkeys(found))
+
+
+def _national(digits: str, region: str, *, trunk_required: bool) -> tuple[str, ...]:
+    """``digits`` as a national number of ``region``: without its trunk prefix when it starts
+    with it, else (unless ``trunk_required``) as the national significant number alone."""
+    code = phonenumbers.country_code_for_region(region)
+    if not code:
+        return ()
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    trunk = meta.national_prefix if meta is not None else None
+    if trunk and digits.startswith(trunk):
+        return (f"+{code}{digits[len(trunk) :]}",)
+    if trunk and trunk_required:
+        return ()
+    return (f"+{code}{digits}",)
+
+
+def regions_of(country_codes: Iterable[int]) -> tuple[str, ...]:
+    """The regions that dial with these country calling codes (44: GB, GG, IM, JE)."""
+    return tuple(
+        region
+        for code in country_codes
+        for region in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())
+        if region != phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY
+    )
+
+
+def number_end(text: str) -> str | None:
+    """The key of a number's end typed in ``text`` (its digits last first, as
+    :data:`agentdesk.crm.models.E164_REVERSED_SQL` stores them), or ``None``.
+
+    Digits with no ``+`` (an international number names its start), from
+    :data:`MIN_END_DIGITS` to :data:`MAX_E164_DIGITS` of them: ``452 5991`` gives ``1995254``.
+    """
+    if text.lstrip().startswith("+"):
+        return None
+    digits = digits_of(text)
+    if not MIN_END_DIGITS <= len(digits) <= MAX_E164_DIGITS:
+        return None
+    return digits[::-1]
 
 
 def next_prefix(prefix: str) -> str:
@@ -81,3 +126,10 @@ def next_number_prefix(prefix: str) -> str:
     if len(body) <= 1:  # "+" or "+999...": everything from here on
         return "+:"
     return body[:-1] + str(int(body[-1]) + 1)
+
+
+def next_digits_prefix(digits: str) -> str | None:
+    """Upper bound of a prefix of a digits-only key (``1995`` gives ``1996``); ``None`` for
+    ``99...``, which needs none: every digit string from it on starts with it."""
+    body = digits.rstrip("9")
+    return body[:-1] + str(int(body[-1]) + 1) if body else None

@@ -18,6 +18,7 @@ class DispositionSpec:
 
     code: str
     label: str
+    label_zh: str
     counts_as_contact: bool = False
     is_success: bool = False
     needs_callback: bool = False
@@ -27,25 +28,33 @@ class DispositionSpec:
 
 
 DEFAULT_DISPOSITIONS: tuple[DispositionSpec, ...] = (
-    DispositionSpec("sale", "Sale", counts_as_contact=True, is_success=True, is_final=True),
-    DispositionSpec("interested", "Interested", counts_as_contact=True, is_success=True),
-    DispositionSpec("callback", "Call back", counts_as_contact=True, needs_callback=True),
-    DispositionSpec("not_interested", "Not interested", counts_as_contact=True, is_final=True),
-    DispositionSpec("no_answer", "No answer"),
-    DispositionSpec("busy", "Busy"),
-    DispositionSpec("wrong_number", "Wrong number", is_final=True),
-    DispositionSpec("voicemail", "Voicemail left"),
+    DispositionSpec("sale", "Sale", "成交", counts_as_contact=True, is_success=True, is_final=True),
+    DispositionSpec("interested", "Interested", "有意向", counts_as_contact=True, is_success=True),
+    DispositionSpec("callback", "Call back", "需回拨", counts_as_contact=True, needs_callback=True),
     DispositionSpec(
-        "do_not_call", "Do not call", counts_as_contact=True, is_final=True, adds_to_dnc=True
+        "not_interested", "Not interested", "无意向", counts_as_contact=True, is_final=True
     ),
-    DispositionSpec("resolved", "Resolved", counts_as_contact=True, is_success=True),
-    DispositionSpec("info_given", "Information given", counts_as_contact=True),
-    DispositionSpec(WRAPUP_EXPIRED, "Wrap-up expired", is_default=True),
+    DispositionSpec("no_answer", "No answer", "无人接听"),
+    DispositionSpec("busy", "Busy", "忙线"),
+    DispositionSpec("wrong_number", "Wrong number", "号码错误", is_final=True),
+    DispositionSpec("voicemail", "Voicemail left", "已留语音"),
+    DispositionSpec(
+        "do_not_call",
+        "Do not call",
+        "勿扰",
+        counts_as_contact=True,
+        is_final=True,
+        adds_to_dnc=True,
+    ),
+    DispositionSpec("resolved", "Resolved", "已解决", counts_as_contact=True, is_success=True),
+    DispositionSpec("info_given", "Information given", "已告知信息", counts_as_contact=True),
+    DispositionSpec(WRAPUP_EXPIRED, "Wrap-up expired", "话后处理超时", is_default=True),
 )
 """Exactly one is the default: the code of an answered call whose wrap-up timer ran out (or
 was still open at shutdown). ``wrapup_expired`` says what happened, not how the call went: no
 contact, no success, retried by the answered rule in a campaign; "No answer" would record an
-answered call as unanswered. Migration 0007 adds it to databases seeded before."""
+answered call as unanswered. Migration 0007 adds it to databases seeded before. Migration 0011
+gives the codes of databases seeded before their Chinese labels."""
 
 
 def ensure_default_dispositions(session: Session) -> int:
@@ -61,6 +70,7 @@ def ensure_default_dispositions(session: Session) -> int:
             Disposition(
                 code=spec.code,
                 label=spec.label,
+                label_zh=spec.label_zh,
                 counts_as_contact=spec.counts_as_contact,
                 is_success=spec.is_success,
                 needs_callback=spec.needs_callback,

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, NumberParseException, PhoneNumberFormat
 
 from agentdesk.domain.phone_fast import INVALID, fast_reading
 
@@ -170,6 +170,17 @@ def try_normalize(
 def digits_of(text: str) -> str:
     """Only the ASCII digits of ``text`` (for display and the naive-baseline benchmark)."""
     return "".join(ch for ch in text if ch.isascii() and ch.isdigit())
+
+
+def country_code_of(e164: str) -> int | None:
+    """The country calling code an E.164 number starts with (``+442079...`` gives 44), or
+    ``None`` when no assigned code does. Codes are a prefix code: one reading at most."""
+    digits = e164.removeprefix("+")
+    for size in (1, 2, 3):
+        head = digits[:size]
+        if len(head) == size and head.isdigit() and int(head) in COUNTRY_CODE_TO_REGION_CODE:
+            return int(head)
+    return None
 
 
 def is_region(code: str) -> bool:

@@ -729,57 +729,6 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
-    <name>Disposition</name>
-    <message>
-        <source>Sale</source>
-        <translation>成交</translation>
-    </message>
-    <message>
-        <source>Interested</source>
-        <translation>有意向</translation>
-    </message>
-    <message>
-        <source>Call back</source>
-        <translation>需回拨</translation>
-    </message>
-    <message>
-        <source>Not interested</source>
-        <translation>无意向</translation>
-    </message>
-    <message>
-        <source>No answer</source>
-        <translation>无人接听</translation>
-    </message>
-    <message>
-        <source>Busy</source>
-        <translation>忙线</translation>
-    </message>
-    <message>
-        <source>Wrong number</source>
-        <translation>号码错误</translation>
-    </message>
-    <message>
-        <source>Voicemail left</source>
-        <translation>已留语音</translation>
-    </message>
-    <message>
-        <source>Do not call</source>
-        <translation>勿扰</translation>
-    </message>
-    <message>
-        <source>Resolved</source>
-        <translation>已解决</translation>
-    </message>
-    <message>
-        <source>Information given</source>
-        <translation>已告知信息</translation>
-    </message>
-    <message>
-        <source>Wrap-up expired</source>
-        <translation>话后处理超时</translation>
-    </message>
-</context>
-<context>
     <name>DispositionsTab</name>
     <message>
         <source>Code</source>
@@ -895,6 +844,69 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Last outcome</source>
         <translation>上次结果</translation>
+    </message>
+</context>
+<context>
+    <name>Enum</name>
+    <message>
+        <source>new</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>处理中</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>待定</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>low priority</source>
+        <translation>低优先级</translation>
+    </message>
+    <message>
+        <source>normal priority</source>
+        <translation>普通优先级</translation>
+    </message>
+    <message>
+        <source>high priority</source>
+        <translation>高优先级</translation>
+    </message>
+    <message>
+        <source>urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>prospecting</source>
+        <translation>潜在客户</translation>
+    </message>
+    <message>
+        <source>qualification</source>
+        <translation>资格确认</translation>
+    </message>
+    <message>
+        <source>proposal</source>
+        <translation>方案报价</translation>
+    </message>
+    <message>
+        <source>negotiation</source>
+        <translation>商务谈判</translation>
+    </message>
+    <message>
+        <source>won</source>
+        <translation>赢单</translation>
+    </message>
+    <message>
+        <source>lost</source>
+        <translation>丢单</translation>
     </message>
 </context>
 <context>
@@ -1068,6 +1080,221 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>never</source>
         <translation>从未</translation>
+    </message>
+</context>
+<context>
+    <name>Notice</name>
+    <message>
+        <source>call from {number} refused</source>
+        <translation>已拒接 {number} 的来电</translation>
+    </message>
+    <message>
+        <source>call from a withheld number refused</source>
+        <translation>已拒接隐藏号码的来电</translation>
+    </message>
+    <message>
+        <source>caller pressed {digit}</source>
+        <translation>来电方按下了 {digit}</translation>
+    </message>
+    <message>
+        <source>transfer failed ({code})</source>
+        <translation>转接失败（{code}）</translation>
+    </message>
+    <message>
+        <source>{command} failed: {error}</source>
+        <translation>{command}失败：{error}</translation>
+    </message>
+    <message>
+        <source>{error}</source>
+        <translation>{error}</translation>
+    </message>
+    <message>
+        <source>the wrap-up was not saved: {error}</source>
+        <translation>话后处理未保存：{error}</translation>
+    </message>
+    <message>
+        <source>the call was not placed: {error}</source>
+        <translation>呼叫未拨出：{error}</translation>
+    </message>
+    <message>
+        <source>the dialer stopped: {error}</source>
+        <translation>外呼已停止：{error}</translation>
+    </message>
+    <message>
+        <source>the dialer stopped: {who} was not dialled: {why}</source>
+        <translation>外呼已停止：未拨打 {who}：{why}</translation>
+    </message>
+    <message>
+        <source>{who} was not dialled: {why}</source>
+        <translation>未拨打 {who}：{why}</translation>
+    </message>
+    <message>
+        <source>entry skipped: {error}</source>
+        <translation>已跳过该条目：{error}</translation>
+    </message>
+    <message>
+        <source>the attempt on {who} was not recorded: {error}</source>
+        <translation>对 {who} 的拨打未记录：{error}</translation>
+    </message>
+    <message>
+        <source>the wrap-up was not applied to {who}: {error}</source>
+        <translation>话后处理未应用到 {who}：{error}</translation>
+    </message>
+    <message>
+        <source>answer</source>
+        <translation>接听</translation>
+    </message>
+    <message>
+        <source>hang up</source>
+        <translation>挂断</translation>
+    </message>
+    <message>
+        <source>hold</source>
+        <translation>保持</translation>
+    </message>
+    <message>
+        <source>resume</source>
+        <translation>恢复通话</translation>
+    </message>
+    <message>
+        <source>mute</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <source>unmute</source>
+        <translation>取消静音</translation>
+    </message>
+    <message>
+        <source>record</source>
+        <translation>录音</translation>
+    </message>
+    <message>
+        <source>stop recording</source>
+        <translation>停止录音</translation>
+    </message>
+    <message>
+        <source>transfer</source>
+        <translation>转接</translation>
+    </message>
+    <message>
+        <source>consult call</source>
+        <translation>咨询呼叫</translation>
+    </message>
+    <message>
+        <source>complete transfer</source>
+        <translation>完成转接</translation>
+    </message>
+    <message>
+        <source>cancel transfer</source>
+        <translation>取消转接</translation>
+    </message>
+    <message>
+        <source>register</source>
+        <translation>注册</translation>
+    </message>
+    <message>
+        <source>reject</source>
+        <translation>拒接</translation>
+    </message>
+    <message>
+        <source>enter a number</source>
+        <translation>请输入号码</translation>
+    </message>
+    <message>
+        <source>finish the current call first</source>
+        <translation>请先结束当前通话</translation>
+    </message>
+    <message>
+        <source>there is no call to wrap up</source>
+        <translation>没有需要话后处理的通话</translation>
+    </message>
+    <message>
+        <source>choose a disposition</source>
+        <translation>请选择处理结果</translation>
+    </message>
+    <message>
+        <source>already saving</source>
+        <translation>正在保存</translation>
+    </message>
+    <message>
+        <source>the agent cannot take a call now</source>
+        <translation>坐席现在无法接听电话</translation>
+    </message>
+    <message>
+        <source>log in first</source>
+        <translation>请先登录</translation>
+    </message>
+    <message>
+        <source>finish wrap-up first</source>
+        <translation>请先完成话后处理</translation>
+    </message>
+    <message>
+        <source>there is no call</source>
+        <translation>当前没有通话</translation>
+    </message>
+    <message>
+        <source>already logged in</source>
+        <translation>已经登录</translation>
+    </message>
+    <message>
+        <source>already logged out</source>
+        <translation>已经退出</translation>
+    </message>
+    <message>
+        <source>already available</source>
+        <translation>已经是就绪状态</translation>
+    </message>
+    <message>
+        <source>you will be available again when the call is over</source>
+        <translation>通话结束后将恢复就绪</translation>
+    </message>
+    <message>
+        <source>a not-ready reason is required</source>
+        <translation>需要填写未就绪原因</translation>
+    </message>
+    <message>
+        <source>the not-ready reason is too long</source>
+        <translation>未就绪原因过长</translation>
+    </message>
+    <message>
+        <source>the agent is logged out</source>
+        <translation>坐席已退出</translation>
+    </message>
+    <message>
+        <source>the agent is not ready</source>
+        <translation>坐席未就绪</translation>
+    </message>
+    <message>
+        <source>the agent already has a call</source>
+        <translation>坐席已有通话</translation>
+    </message>
+    <message>
+        <source>the agent is in wrap-up</source>
+        <translation>坐席正在话后处理</translation>
+    </message>
+    <message>
+        <source>the call was already answered</source>
+        <translation>通话已接听</translation>
+    </message>
+    <message>
+        <source>the call is already on hold</source>
+        <translation>通话已处于保持状态</translation>
+    </message>
+    <message>
+        <source>the call has not been answered</source>
+        <translation>通话尚未接听</translation>
+    </message>
+    <message>
+        <source>the call has ended</source>
+        <translation>通话已结束</translation>
+    </message>
+    <message>
+        <source>the call is not on hold</source>
+        <translation>通话未处于保持状态</translation>
+    </message>
+    <message>
+        <source>the call has already ended</source>
+        <translation>通话已经结束</translation>
     </message>
 </context>
 <context>

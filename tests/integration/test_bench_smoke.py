@@ -53,6 +53,15 @@ def _run(engine: str, url: str, out: Path, *extra: str) -> dict[str, Any]:
     return report
 
 
+def _fresh_database(server: PgServer, name: str) -> str:
+    admin = create_db_engine(server.url)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return server.url_for(name)
+
+
 def _check(report: dict[str, Any], engine: str) -> None:
     assert report["engine"] == engine
     assert report["contacts"] == 200
@@ -117,12 +126,8 @@ def test_bench_on_sqlite(tmp_path: Path) -> None:
 
 
 def test_bench_on_postgresql(pg_server: PgServer, tmp_path: Path) -> None:
-    admin = create_db_engine(pg_server.url)
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS agentdesk_bench_smoke"))
-        conn.execute(text("CREATE DATABASE agentdesk_bench_smoke"))
-    admin.dispose()
-    report = _run("postgresql", pg_server.url_for("agentdesk_bench_smoke"), tmp_path / "pg.json")
+    url = _fresh_database(pg_server, "agentdesk_bench_smoke")
+    report = _run("postgresql", url, tmp_path / "pg.json")
     _check(report, "postgresql")
     assert isinstance(report["concurrent_writes_per_s"], float)
     concurrent = report["concurrent_write_ms"]
@@ -132,15 +137,11 @@ def test_bench_on_postgresql(pg_server: PgServer, tmp_path: Path) -> None:
 
 def test_rls_bench_on_postgresql(pg_server: PgServer, tmp_path: Path) -> None:
     """RLS off and on, one round each, on a small data set: every figure in both modes."""
-    admin = create_db_engine(pg_server.url)
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS agentdesk_rls_smoke"))
-        conn.execute(text("CREATE DATABASE agentdesk_rls_smoke"))
-    admin.dispose()
+    url = _fresh_database(pg_server, "agentdesk_rls_smoke")
     out = tmp_path / "rls.json"
     command = [
         sys.executable, str(ROOT / "bench" / "rls_bench.py"),
-        "--db", pg_server.url_for("agentdesk_rls_smoke"), "--contacts", "200", "--out", str(out),
+        "--db", url, "--contacts", "200", "--out", str(out),
         "--rounds", "2", "--warmup", "5", "--samples", "30", "--search-samples", "20",
         "--dialer-samples", "10", "--wrapup-samples", "10",
     ]  # fmt: skip

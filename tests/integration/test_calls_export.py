@@ -28,7 +28,8 @@ from agentdesk.crm.models import Contact
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
-from agentdesk.domain.enums import AuditAction, CallDirection
+from agentdesk.domain.enums import AuditAction, CallDirection, Role
+from agentdesk.org.access import AccessDeniedError
 from agentdesk.org.models import User
 
 T0 = datetime(2026, 11, 20, 9, 0, 0, 250000, tzinfo=UTC)
@@ -55,7 +56,8 @@ def contact_id(sessions: sessionmaker[Session]) -> uuid.UUID:
     """Two days of calls by ``ada``: an answered inbound one with a callback, then others."""
     with unit_of_work(sessions) as s:
         ensure_default_dispositions(s)
-        s.add(User(username="ada", display_name="Ada"))
+        # a supervisor: agents may not export
+        s.add(User(username="ada", display_name="Ada", role=Role.SUPERVISOR))
         contact = Contact(first_name="小明", last_name="王", country="CN")
         s.add(contact)
         s.flush()
@@ -132,7 +134,21 @@ def test_export_rows_carry_the_documented_columns(
     )
     with sessions() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.EXPORT)).one()
-        assert (entry.actor, entry.entity_kind) == ("ada", "call")
+    # On PostgreSQL the database function names the login that read the rows (the tests run
+    # as the database owner, who may act for ada); on SQLite the service names ada.
+    postgres = sessions.kw["bind"].dialect.name == "postgresql"
+    assert (entry.actor, entry.entity_kind) == ("postgres" if postgres else "ada", "call")
+
+
+def test_an_agent_may_not_export(sessions: sessionmaker[Session], contact_id: uuid.UUID) -> None:
+    with sessions.begin() as s:
+        s.add(User(username="bo", display_name="Bo"))
+    with pytest.raises(AccessDeniedError, match="bo may not export"):
+        list(export_calls(sessions, None, actor="bo"))
+    with sessions() as s:
+        assert (
+            s.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.EXPORT)).all() == []
+        )
 
 
 def test_since_filters_on_the_start_time(

@@ -224,7 +224,7 @@ def test_calls_export_and_callbacks_list(
 
     code, out, _ = run(capsys, "calls", "export", "--since", "2026-11-21", "--db", db_url)
     assert code == 0
-    assert out.splitlines()[0].startswith("direction,remote_number,contact_id,contact_name")
+    assert out.splitlines()[0].startswith("\ufeffdirection,remote_number,contact_id,contact_name")
     assert len(out.splitlines()) == 1
 
     code, _, err = run(capsys, "calls", "export", "--since", "yesterday", "--db", db_url)

@@ -65,8 +65,8 @@ def _check(sessions: sessionmaker[Session], taken: list[list[str]]) -> None:
     assert by_agent == {f"agent{i}": len(t) for i, t in enumerate(taken) if t}
 
 
-def test_twenty_threads_never_share_an_entry(sessions: sessionmaker[Session]) -> None:
-    _prepare(sessions)
+def _race(sessions_of: list[sessionmaker[Session]]) -> list[list[str]]:
+    """``agent{i}`` drains the campaign through ``sessions_of[i]``, all threads at once."""
     taken: list[list[str]] = [[] for _ in range(AGENTS)]
     errors: list[BaseException] = []
     start = threading.Barrier(AGENTS)
@@ -74,7 +74,7 @@ def test_twenty_threads_never_share_an_entry(sessions: sessionmaker[Session]) ->
     def work(i: int) -> None:
         try:
             start.wait()
-            taken[i] = _drain(sessions, f"agent{i}")
+            taken[i] = _drain(sessions_of[i], f"agent{i}")
         except BaseException as exc:
             errors.append(exc)
 
@@ -84,7 +84,12 @@ def test_twenty_threads_never_share_an_entry(sessions: sessionmaker[Session]) ->
     for thread in threads:
         thread.join(120)
     assert errors == []
-    _check(sessions, taken)
+    return taken
+
+
+def test_twenty_threads_never_share_an_entry(sessions: sessionmaker[Session]) -> None:
+    _prepare(sessions)
+    _check(sessions, _race([sessions] * AGENTS))
 
 
 def _process_agent(url: str, agent: str, start: Any, out: Any) -> None:
@@ -131,23 +136,9 @@ def test_twenty_logins_under_row_level_security_never_share_an_entry(
     usernames = [f"agent{i}" for i in range(AGENTS)]
     give_logins(sessions, usernames)
     engines = [login_engine(pg_database_url, name) for name in usernames]
-    taken: list[list[str]] = [[] for _ in range(AGENTS)]
-    errors: list[BaseException] = []
-    start = threading.Barrier(AGENTS)
-
-    def work(i: int) -> None:
-        try:
-            start.wait()
-            taken[i] = _drain(session_factory(engines[i]), usernames[i])
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(AGENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    for engine in engines:
-        engine.dispose()
-    assert errors == []
+    try:
+        taken = _race([session_factory(engine) for engine in engines])
+    finally:
+        for engine in engines:
+            engine.dispose()
     _check(sessions, taken)

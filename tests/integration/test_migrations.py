@@ -135,3 +135,28 @@ def test_0007_leaves_an_unseeded_desk_to_the_seed(engine: Engine) -> None:
         ensure_default_dispositions(session)
     defaults = [code for code, row in _dispositions(engine).items() if row[1]]
     assert defaults == ["wrapup_expired"]
+
+
+def test_0011_gives_the_seeded_codes_their_chinese_labels(engine: Engine) -> None:
+    """Dispositions had only English labels, so the Chinese desk showed English (issue 14).
+    A desk seeded before gets the seed's Chinese labels; the admin's wording stays as written."""
+    from agentdesk.calls.disposition_admin import add_disposition
+    from agentdesk.demo.seed import DEFAULT_DISPOSITIONS
+
+    sessions = session_factory(engine)
+    with unit_of_work(sessions) as session:
+        ensure_default_dispositions(session)
+    add_disposition(sessions, "promised", label="Promised to pay", label_zh="承诺付款")
+    migrate.downgrade(engine, "0010")
+    with unit_of_work(sessions) as session:
+        d = Disposition
+        seeded = [spec.code for spec in DEFAULT_DISPOSITIONS]
+        session.execute(update(d).where(d.code.in_(seeded)).values(label_zh=None))
+        session.execute(update(d).where(d.code == "busy").values(label="Line busy"))
+        session.execute(update(d).where(d.code == "sale").values(label_zh=""))
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        labels = dict(conn.execute(select(Disposition.code, Disposition.label_zh)).all())
+    expected = {spec.code: spec.label_zh for spec in DEFAULT_DISPOSITIONS}
+    assert labels == {**expected, "busy": None, "promised": "承诺付款"}
+    assert labels["no_answer"] == "无人接听" and labels["sale"] == "成交"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import logging
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,20 @@ def _files_with(secret: bytes, *roots: Path) -> list[Path]:
     return found
 
 
+@pytest.fixture
+def statement_log(pg_engine: Engine) -> Iterator[None]:
+    """Every statement of the test's new sessions goes to the server log, which is searched."""
+    with pg_engine.connect() as conn:
+        conn.execute(text("ALTER DATABASE agentdesk_test SET log_statement = 'all'"))
+        conn.commit()
+    yield
+    with pg_engine.connect() as conn:
+        conn.execute(text("ALTER DATABASE agentdesk_test RESET log_statement"))
+        conn.commit()
+
+
 def test_a_password_is_in_no_file_log_or_output(
+    statement_log: None,
     pg_engine: Engine,
     pg_database_url: str,
     pg_server: PgServer,
@@ -42,29 +56,6 @@ def test_a_password_is_in_no_file_log_or_output(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    # Every statement of this test's new sessions goes to the server log, which is searched.
-    with pg_engine.connect() as conn:
-        conn.execute(text("ALTER DATABASE agentdesk_test SET log_statement = 'all'"))
-        conn.commit()
-    try:
-        _run_and_search(
-            pg_database_url, pg_server, tmp_path, monkeypatch, capsys, caplog, pg_engine
-        )
-    finally:
-        with pg_engine.connect() as conn:
-            conn.execute(text("ALTER DATABASE agentdesk_test RESET log_statement"))
-            conn.commit()
-
-
-def _run_and_search(
-    pg_database_url: str,
-    pg_server: PgServer,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    caplog: pytest.LogCaptureFixture,
-    pg_engine: Engine,
-) -> None:
     secret = f"Pw-{uuid.uuid4().hex}"
     data, config = tmp_path / "data", tmp_path / "config"
     monkeypatch.setenv("XDG_DATA_HOME", str(data))

@@ -22,6 +22,7 @@ from agentdesk.db.engine import create_db_engine, session_factory, unit_of_work
 from agentdesk.db.errors import RecordNotFoundError, RequestError, StaleRecordError
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import AuditAction, LeadStatus, OwnerKind, PhoneKind
+from agentdesk.domain.labels import Label
 from agentdesk.domain.phone import InvalidPhoneNumber
 from agentdesk.org.models import User
 
@@ -290,8 +291,8 @@ def test_disposition_labels_include_retired_codes(sessions: sessionmaker[Session
         ensure_default_dispositions(s)
         s.add(Disposition(code="old_code", label="Old outcome", active=False))
     labels = RecordService(sessions, "US").disposition_labels()
-    assert labels["no_answer"] == "No answer"
-    assert labels["old_code"] == "Old outcome"
+    assert labels["no_answer"] == Label("No answer", "无人接听")
+    assert labels["old_code"] == Label("Old outcome")
 
 
 def test_phone_numbers_are_added_normalised_and_removed_at_the_version_seen(

@@ -13,6 +13,7 @@ Support and department Other.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,11 +24,14 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.calls.export import export_calls
 from agentdesk.crm.models import Call, Callback, Contact, PhoneRecord
 from agentdesk.db.audit import Actor, audit
 from agentdesk.db.engine import session_factory, unit_of_work
 from agentdesk.domain.enums import AuditAction, Role
+from agentdesk.org.access import AccessDeniedError
 from agentdesk.org.admin import add_team, add_user
+from agentdesk.org.roles import set_permission
 from agentdesk.org.users import find_user
 from tests.support.logins import give_logins, login_engine
 
@@ -296,3 +300,52 @@ def test_the_scope_trigger_and_the_sqlite_statement_agree(org: Org, pg_engine: E
     manager, rep2 = org.ids["rls.manager"], org.ids["rls.rep2"]
     assert (manager, "department", rep2) in by_trigger
     assert (manager, "team", rep2) not in by_trigger
+
+
+def test_a_changed_matrix_changes_what_the_database_allows(org: Org, pg_engine: Engine) -> None:
+    """The admin narrows agents to their own contacts: the database follows at once (the
+    fast-path policies are granted again from the matrix)."""
+    owner = session_factory(pg_engine)
+    set_permission(owner, "agent", "contacts", "read", "own")
+    assert _visible(org, "rls.agent", "contacts") == {
+        org.contacts["rls.agent"], org.contacts["pool"],
+    }  # fmt: skip
+    set_permission(owner, "agent", "contacts", "read", "none")
+    assert _visible(org, "rls.agent", "contacts") == set()
+    set_permission(owner, "agent", "contacts", "read", "all")
+    assert _visible(org, "rls.agent", "contacts") == set(org.contacts.values())
+
+
+def test_a_prefix_search_uses_its_index_under_rls(org: Org) -> None:
+    """A name range is not LEAKPROOF: under a policy with a row test PostgreSQL could only
+    filter it after walking the whole index. An agent, who reads every contact, gets the
+    index range (the search turns sequential scans off for its statements)."""
+    query = (
+        "EXPLAIN (FORMAT JSON) SELECT id FROM contacts WHERE lower(last_name) >= 'rls' "
+        "AND lower(last_name) < 'rlt' ORDER BY lower(last_name), lower(first_name) LIMIT 10"
+    )
+    for user in ("rls.agent", "rls.rep"):
+        with org.as_user(user).begin() as conn:
+            conn.execute(text("SET LOCAL enable_seqscan = off"))
+            conn.execute(text("SET LOCAL enable_bitmapscan = off"))
+            plan = json.dumps(conn.execute(text(query)).scalar_one())
+        if user == "rls.agent":
+            assert "Index Cond" in plan and "lower((last_name)::text) >= 'rls'" in plan
+        else:  # a rep's own contacts are a row test: the range is a filter, but it is right
+            assert "Index Scan" in plan or "Seq Scan" in plan
+
+
+def test_exports_go_through_the_audited_function(org: Org, pg_engine: Engine) -> None:
+    # An agent may not export: refused by the service, and by the database with raw SQL.
+    agent = session_factory(org.as_user("rls.agent"))
+    with pytest.raises(AccessDeniedError, match="export"):
+        list(export_calls(agent))
+    assert _refused(org, "rls.agent", "SELECT * FROM agentdesk_export_calls(NULL)") == "42501"
+    # A supervisor exports what they may read, and the audit entry comes with the rows.
+    rows = list(export_calls(session_factory(org.as_user("rls.super"))))
+    assert {r["call_id"] for r in rows} == {str(org.calls["rls.agent"])}
+    with pg_engine.connect() as conn:
+        exports = conn.execute(
+            text("SELECT actor, user_id FROM audit_log WHERE action = 'export'")
+        ).all()
+    assert exports == [("rls.super", org.ids["rls.super"])]

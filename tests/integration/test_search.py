@@ -186,7 +186,8 @@ def test_phone_search_reaches_leads_and_accounts(
 ) -> None:
     assert [(h.kind, h.id) for h in search.search("+1 212 555")] == [(OwnerKind.LEAD, ids["grace"])]
     assert [h.id for h in search.search("020 7946 09")] == [ids["engines"]]
-    assert search.search("7946 0018") == ()  # no area code: not a prefix (documented)
+    # No area code: not a prefix, but the number's end (tests/integration/test_search_numbers.py).
+    assert [h.matched_on for h in search.search("7946 0018")] == [MatchedOn.PHONE_END]
 
 
 def test_phone_prefix_reading() -> None:
@@ -218,7 +219,7 @@ def statements(engine: Engine) -> Iterator[list[tuple[str, object]]]:
     event.remove(engine, "before_cursor_execute", capture)
 
 
-@pytest.mark.parametrize("typed", ["ada lov", "王小", "analyt", "öl", "020 7946"])
+@pytest.mark.parametrize("typed", ["ada lov", "王小", "analyt", "öl", "020 7946", "946 0018"])
 def test_every_search_query_is_an_index_scan(
     engine: Engine,
     search: ContactSearch,
@@ -268,4 +269,5 @@ def test_expression_indexes_exist(engine: Engine) -> None:
         "ix_leads_lower_email",
         "ix_leads_lower_company",
         "ix_accounts_lower_name",
+        "ix_phone_numbers_e164_reversed",
     } <= present

@@ -19,6 +19,7 @@ from agentdesk.crm.party_details import PartyRef
 from agentdesk.crm.records_edit import RecordEditor
 from agentdesk.db.engine import create_db_engine, session_factory
 from agentdesk.domain.enums import CallDirection, OpportunityStage, OwnerKind, PhoneKind
+from agentdesk.domain.labels import Label
 from agentdesk.ui.desk.record_view import RecordView
 from tests.ui.conftest import Desk
 from tests.ui.desk_support import add_party
@@ -326,7 +327,7 @@ def test_the_pop_history_shows_disposition_labels(desk: Desk) -> None:
         )
     )
     view = desk.window.customerPanel.recordView
-    desk.wait(lambda: view.dispositionLabels.get("no_answer") == "No answer")
+    desk.wait(lambda: view.dispositionLabels.get("no_answer") == Label("No answer", "无人接听"))
     [match] = desk.context.services.lookup.lookup("+12025550510").matches
     view.show_match(match)  # what the pop renders before the full record arrives
     calls = view.timeline.topLevelItem(0)

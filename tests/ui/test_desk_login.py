@@ -4,10 +4,8 @@ the login, whatever name the settings hold."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
@@ -28,15 +26,6 @@ from tests.ui.desk_support import make_settings
 
 
 @pytest.fixture
-def ring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    memory = MemoryKeyring()
-    keyring.set_keyring(memory)
-    yield memory
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
 def desk_url(pg_engine: Engine, pg_database_url: str) -> str:
     """The URL of ``desk.ann``'s login, without a password (as a desk's settings hold it)."""
     owner: sessionmaker[Session] = session_factory(pg_engine)
@@ -53,7 +42,7 @@ def _settings(tmp_path: Path, url: str) -> Settings:
 
 
 def test_the_password_is_asked_kept_and_the_desk_is_the_login(
-    tmp_path: Path, desk_url: str, ring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, desk_url: str, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[tuple[str, bool]] = []
     answers = iter(["wrong-password", PASSWORD])
@@ -79,7 +68,7 @@ def test_the_password_is_asked_kept_and_the_desk_is_the_login(
     [context] = started
     assert context.agent == "desk.ann"
     key = db_key(normalize_url(desk_url))
-    assert ring.secrets == {(DB_SERVICE, key): PASSWORD}
+    assert memory_keyring.secrets == {(DB_SERVICE, key): PASSWORD}
     # The next start asks nothing: the keyring has it.
     monkeypatch.setattr(login_prompt, "run_dialog", lambda d: pytest.fail("asked again"))
     again = start_desktop(None, settings)
@@ -90,7 +79,7 @@ def test_the_password_is_asked_kept_and_the_desk_is_the_login(
 
 
 def test_a_cancelled_prompt_ends_the_start_and_keeps_nothing(
-    tmp_path: Path, desk_url: str, ring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, desk_url: str, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown: list[object] = []
     monkeypatch.setattr(login_prompt, "run_dialog", lambda dialog: False)
@@ -98,11 +87,11 @@ def test_a_cancelled_prompt_ends_the_start_and_keeps_nothing(
     settings = _settings(tmp_path, desk_url)
     monkeypatch.setattr("agentdesk.cli.main._settings", lambda args: settings)
     assert main([]) == 2
-    assert len(shown) == 1 and ring.secrets == {}
+    assert len(shown) == 1 and memory_keyring.secrets == {}
 
 
 def test_an_inactive_user_or_a_stray_login_is_told_whom_to_ask(
-    tmp_path: Path, pg_engine: Engine, pg_database_url: str, ring: MemoryKeyring
+    tmp_path: Path, pg_engine: Engine, pg_database_url: str, memory_keyring: MemoryKeyring
 ) -> None:
     owner = session_factory(pg_engine)
     add_user(owner, "desk.gone", name="Gone", role="agent")
@@ -123,7 +112,7 @@ def test_an_inactive_user_or_a_stray_login_is_told_whom_to_ask(
     with pytest.raises(DesktopStartError, match="not an active AgentDesk user"):
         start_desktop(None, _settings(tmp_path, _as(pg_database_url, "desk.stray")),
                       password=PASSWORD)  # fmt: skip
-    assert ring.secrets != {}  # the server accepted the password; the desk did not start
+    assert memory_keyring.secrets != {}  # the server accepted the password; the desk did not start
 
 
 def _as(base: str, username: str) -> str:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pytestqt.qtbot import QtBot
 
+from agentdesk.app.desk.wrapup import WrapupForm
 from agentdesk.app.dialer.views import DialerPhase
 from agentdesk.dialer.dnc import add_numbers
 from agentdesk.ui.dialer.panel import DialerPanel
@@ -209,3 +210,22 @@ def test_start_without_a_route_says_which_setting_to_change(
         assert entry_row(desk.context, loaded.phones[0]).status == "new"
     finally:
         close_desk(desk)
+
+
+def test_the_last_result_names_the_disposition_by_its_label(slow: Desk) -> None:
+    """It showed the wrap-up's code ("not_interested"), not its label (issue 14)."""
+    loaded = make_campaign(slow.context)
+    panel = _choose(slow, loaded.name)
+    panel.startButton.click()
+    slow.wait(lambda: panel.view.phase is DialerPhase.OFFERED)
+    panel.dialButton.click()
+    slow.wait(lambda: slow.controller.call is not None)
+    fake = next(c for c in slow.phone.calls.values() if c.remote == loaded.phones[0])
+    slow.phone.remote_answer(fake.call_id)
+    slow.wait(lambda: slow.controller.state.status.value == "talking")
+    slow.phone.remote_hangup(fake.call_id)
+    slow.wait(lambda: slow.controller.wrapup is not None)
+    assert slow.controller.save_wrapup(WrapupForm("not_interested", "")) is None
+    # First the attempt's outcome ("answered"), then where the wrap-up put the entry.
+    slow.wait(lambda: panel.lastLabel.text().endswith("now done"))
+    assert panel.lastLabel.text() == "Last: Ada Lovelace — Not interested; now done"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -16,15 +15,6 @@ from agentdesk.config.settings import load_settings
 from agentdesk.ui.shell.settings_dialog import SettingsDialog
 from tests.support.memory_keyring import MemoryKeyring
 from tests.ui.conftest import Desk
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(previous)
 
 
 def test_settings_written_to_toml_and_password_to_keyring(

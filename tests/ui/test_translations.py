@@ -9,6 +9,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 
@@ -19,8 +20,15 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from agentdesk.calls.dto import CallFacts, WrapUp
-from agentdesk.crm.models import Disposition
-from agentdesk.domain.enums import CallDirection, OwnerKind
+from agentdesk.crm.models import Disposition, Opportunity, ServiceCase
+from agentdesk.crm.party_details import PartyRef
+from agentdesk.domain.enums import (
+    CallDirection,
+    CasePriority,
+    CaseStatus,
+    OpportunityStage,
+    OwnerKind,
+)
 from agentdesk.ui.shell.i18n import (
     I18N_DIR,
     choose_language,
@@ -159,34 +167,110 @@ def test_the_record_form_in_chinese(zh_desk: Desk) -> None:
     assert view.companyLabel.text() == "线索"
 
 
-def test_seeded_disposition_labels_translate_and_admin_labels_stay(zh_desk: Desk) -> None:
+def _wrap_up(desk: Desk, code: str, contact: PartyRef, minutes: int) -> None:
+    started = datetime.now(UTC) - timedelta(minutes=30 - minutes)
+    desk.context.services.calls.save_wrapup(
+        WrapUp(
+            disposition_code=code,
+            facts=CallFacts(
+                direction=CallDirection.OUTBOUND,
+                started_at=started,
+                ended_at=started + timedelta(seconds=20),
+                remote_e164="+12025550521",
+                agent="alice",
+                contact_id=contact.id,
+            ),
+        )
+    )
+
+
+def test_dispositions_show_in_the_ui_language_everywhere(zh_desk: Desk) -> None:
+    """The wrap-up list was English in Chinese while the history was Chinese (issue 14)."""
     ref = add_party(zh_desk.context, "Li", "Lei", "+12025550521")
     with zh_desk.context.database.sessions.begin() as session:
         renamed = session.scalars(select(Disposition).where(Disposition.code == "busy")).one()
-        renamed.label = "Line busy (retry)"  # the admin's own wording: shown as written
-    started = datetime.now(UTC) - timedelta(minutes=10)
-    for minutes, code in ((0, "no_answer"), (1, "busy")):
-        zh_desk.context.services.calls.save_wrapup(
-            WrapUp(
-                disposition_code=code,
-                facts=CallFacts(
-                    direction=CallDirection.OUTBOUND,
-                    started_at=started + timedelta(minutes=minutes),
-                    ended_at=started + timedelta(minutes=minutes, seconds=20),
-                    remote_e164="+12025550521",
-                    agent="alice",
-                    contact_id=ref.id,
-                ),
-            )
-        )
+        renamed.label, renamed.label_zh = "Line busy (retry)", None  # the admin's, English only
+        session.add(Disposition(code="promised", label="Promised to pay", label_zh="承诺付款",
+                                sort_order=1))  # fmt: skip
+    for minutes, code in ((0, "no_answer"), (1, "busy"), (2, "promised")):
+        _wrap_up(zh_desk, code, ref, minutes)
     panel = zh_desk.window.recentPanel
     panel.reload()
-    zh_desk.wait(lambda: len(panel.calls) == 2)
-    results = [panel.tree.topLevelItem(i).text(4) for i in range(2)]  # type: ignore[union-attr]
-    assert results == ["Line busy (retry)", "无人接听"]
-    zh_desk.window.customerPanel.show_party(ref)
+    zh_desk.wait(lambda: len(panel.calls) == 3)
+    results = [panel.tree.topLevelItem(i).text(4) for i in range(3)]  # type: ignore[union-attr]
+    assert results == ["承诺付款", "Line busy (retry)", "无人接听"]
     view = zh_desk.window.customerPanel.recordView
-    zh_desk.wait(lambda: view.details is not None and len(view.details.calls) == 2)
+    zh_desk.window.customerPanel.show_party(ref)
+    zh_desk.wait(lambda: view.details is not None and len(view.details.calls) == 3)
     calls = view.timeline.topLevelItem(0)
-    assert calls is not None and calls.text(0) == "通话 (2)"
-    assert [calls.child(i).text(0) for i in range(2)] == ["→ Line busy (retry)", "→ 无人接听"]
+    assert calls is not None and calls.text(0) == "通话 (3)"
+    assert [calls.child(i).text(0) for i in range(3)] == [
+        "→ 承诺付款",
+        "→ Line busy (retry)",
+        "→ 无人接听",
+    ]
+    [match] = zh_desk.context.services.lookup.lookup("+12025550521").matches
+    zh_desk.wait(lambda: "promised" in view.dispositionLabels)
+    view.show_match(match)  # the pop's history, before the record loads
+    calls = view.timeline.topLevelItem(0)
+    assert calls is not None and calls.child(2).text(0) == "无人接听"
+    # The wrap-up form's list, in the admin's order.
+    call_id = zh_desk.phone.offer_call("+12025550521")
+    assert call_id is not None
+    zh_desk.wait(lambda: zh_desk.controller.call is not None)
+    zh_desk.controller.answer()
+    zh_desk.wait(lambda: zh_desk.controller.state.status.value == "talking")
+    zh_desk.phone.remote_hangup(call_id)
+    wrapup = zh_desk.window.wrapupPanel
+    zh_desk.wait(lambda: wrapup.wrapup is not None)
+    combo = wrapup.dispositionCombo
+    items = [combo.itemText(i) for i in range(combo.count())]
+    assert items[1:3] == ["承诺付款", "成交"]
+    assert {"无人接听", "话后处理超时", "Line busy (retry)"} <= set(items)
+    assert combo.itemData(items.index("无人接听")) == "no_answer"
+    combo.setCurrentIndex(items.index("无人接听"))
+    wrapup.saveButton.click()
+    zh_desk.wait(lambda: zh_desk.controller.state.status.value == "available")
+
+
+def test_case_status_priority_and_opportunity_stage_are_worded(zh_desk: Desk) -> None:
+    """They showed raw codes ("new · normal", "qualification") in Chinese (issue 14)."""
+    ref = add_party(zh_desk.context, "Wang", "Fang", "+12025550522")
+    with zh_desk.context.database.sessions.begin() as session:
+        session.add(ServiceCase(subject="Invoice", contact_id=ref.id, status=CaseStatus.NEW,
+                                priority=CasePriority.NORMAL))  # fmt: skip
+        session.add(Opportunity(name="Upgrade", contact_id=ref.id, amount=Decimal("1200"),
+                                currency="EUR", stage=OpportunityStage.QUALIFICATION))  # fmt: skip
+    view = zh_desk.window.customerPanel.recordView
+    zh_desk.window.customerPanel.show_party(ref)
+    zh_desk.wait(lambda: view.details is not None)
+    cases, opportunities = view.timeline.topLevelItem(1), view.timeline.topLevelItem(2)
+    assert cases is not None and opportunities is not None
+    assert (cases.child(0).text(0), cases.child(0).text(2)) == ("Invoice", "新建 · 普通优先级")
+    assert opportunities.child(0).text(2) == "资格确认 · 1,200.00 EUR"
+    [match] = zh_desk.context.services.lookup.lookup("+12025550522").matches
+    view.show_match(match)
+    cases, opportunities = view.timeline.topLevelItem(1), view.timeline.topLevelItem(2)
+    assert cases is not None and cases.child(0).text(2) == "新建 · 普通优先级"
+    assert opportunities is not None and opportunities.child(0).text(2) == "资格确认"
+
+
+def test_desk_notices_and_refusals_are_in_chinese(zh_desk: Desk) -> None:
+    """Messages from the services were English ("call from ... refused") (issue 14)."""
+    window = zh_desk.window
+    assert zh_desk.controller.set_not_ready("Break") is None
+    zh_desk.phone.offer_call("+12025550523")
+    zh_desk.wait(lambda: "+12025550523" in window.statusBar().currentMessage())
+    assert window.statusBar().currentMessage() == "已拒接 +12025550523 的来电"
+    window.softphoneBar.numberEdit.clear()
+    window.softphoneBar.dialButton.click()
+    assert window.softphoneBar.statusLabel.text().endswith("请输入号码")
+    window.dial("")
+    assert window.statusBar().currentMessage().endswith("请输入号码")
+
+
+def test_every_notice_kind_is_worded_as_the_app_logs_it() -> None:
+    from agentdesk.app.notices import TEXTS
+    from agentdesk.ui.shell.notices import SENTENCES
+
+    assert {kind: str(text) for kind, text in SENTENCES.items()} == TEXTS

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import keyring
 import pytest
@@ -14,15 +13,6 @@ from agentdesk.db.engine import normalize_url, redacted
 from tests.support.memory_keyring import MemoryKeyring
 
 URL = "postgresql://agent:s3cr3t-pw@db.example:5433/crm"
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def test_password_in_url_goes_to_keyring(memory_keyring: MemoryKeyring) -> None:

@@ -31,6 +31,7 @@ from agentdesk.app.desk.events import (
 from agentdesk.app.event_log import EventLog
 from agentdesk.app.listeners import Listeners
 from agentdesk.app.loop_work import LoopWork
+from agentdesk.app.notices import Notice, NoticeKind, notice
 from agentdesk.app.records import RecordService
 from agentdesk.calls.callbacks import CallbackService
 from agentdesk.calls.log import CallLog
@@ -108,7 +109,7 @@ class DeskCore:
         self.wrapup_call: LiveCall | None = None
         self.closing = False
         self.work = LoopWork(
-            loop, executor, lambda error: self.emit(DeskNotice(str(error), error=True)), log
+            loop, executor, lambda error: self.emit(DeskNotice(_failed(error), error=True)), log
         )
 
     # -- telling the UI ------------------------------------------------------------------------
@@ -172,9 +173,8 @@ class DeskCore:
             error = f.exception()
             if error is not None:
                 with contextlib.suppress(RuntimeError):
-                    self.loop.call_soon_threadsafe(
-                        self.emit, DeskNotice(f"{what} failed: {error}", error=True)
-                    )
+                    failed = notice(NoticeKind.COMMAND_FAILED, command=what, error=error)
+                    self.loop.call_soon_threadsafe(self.emit, DeskNotice(failed, error=True))
 
         future.add_done_callback(done)
         return future
@@ -187,3 +187,7 @@ class DeskCore:
     ) -> Future[T]:
         """Run ``work`` on the DB executor; the callbacks run on the loop."""
         return self.work.submit(work, on_success, on_failure)
+
+
+def _failed(error: BaseException) -> Notice:
+    return notice(NoticeKind.WORK_FAILED, error=error)

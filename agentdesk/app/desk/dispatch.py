@@ -25,6 +25,8 @@ from agentdesk.app.desk.outbound import Outbound
 from agentdesk.app.desk.screen_pop import ScreenPops
 from agentdesk.app.desk.wrapup import Wrapups, call_facts
 from agentdesk.app.event_log import CALL_ANSWERED, CALL_ENDED, CALL_OFFERED
+from agentdesk.app.notices import NoticeKind as K
+from agentdesk.app.notices import notice
 from agentdesk.domain import agent_state as ast
 from agentdesk.domain.changes import CALLS
 from agentdesk.domain.phone import try_normalize
@@ -83,7 +85,7 @@ class PhoneEvents:
                 self.on_transfer_completed(event)
             case port.DtmfReceived():
                 if self._core.current(event.call_id):
-                    self._core.emit(DeskNotice(f"caller pressed {event.digit}"))
+                    self._core.emit(DeskNotice(notice(K.CALLER_PRESSED, digit=event.digit)))
             case port.CallEnded():
                 self.on_call_ended(event)
 
@@ -102,7 +104,11 @@ class PhoneEvents:
         )
         if core.closing or not core.set_state(ast.CallOffered(event.call_id)):
             core.command(core.phone.reject(event.call_id, NOT_AVAILABLE_CODE), "reject")
-            core.emit(DeskNotice(f"call from {event.remote_number or 'unknown'} refused"))
+            caller = event.remote_number or event.remote_user
+            refused = (
+                notice(K.CALL_REFUSED, number=caller) if caller else notice(K.WITHHELD_REFUSED)
+            )
+            core.emit(DeskNotice(refused))
             return
         remote = event.remote_number or event.remote_user or ""
         number = try_normalize(remote, core.region) if event.remote_number else None
@@ -190,7 +196,8 @@ class PhoneEvents:
         if self._core.current(event.call_id):
             self._core.update(transfer_status="transferred" if event.success else "transfer failed")
             if not event.success:
-                self._core.emit(DeskNotice(f"transfer failed ({event.code})", error=True))
+                failed = notice(K.TRANSFER_FAILED, code=event.code)
+                self._core.emit(DeskNotice(failed, error=True))
 
     def on_call_ended(self, event: port.CallEnded) -> None:
         core = self._core

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from agentdesk.app.notices import Notice
 from agentdesk.calls.dto import DispositionInfo, WrapUpSaved
 from agentdesk.crm.lookup.summaries import Match
 from agentdesk.crm.party_details import PartyRef
@@ -173,10 +174,15 @@ class DataChanged:
 
 @dataclass(frozen=True, slots=True)
 class DeskNotice:
-    """Something for the status bar; ``error`` ones are shown prominently."""
+    """Something for the status bar; ``error`` ones are shown prominently. The UI words it
+    by its kind (``notice``); ``message`` is the English sentence."""
 
-    message: str
+    notice: Notice
     error: bool = False
+
+    @property
+    def message(self) -> str:
+        return self.notice.message
 
 
 DeskEvent = (

@@ -21,6 +21,7 @@ from agentdesk.app.desk.events import (
     PartyChosen,
 )
 from agentdesk.app.desk.screen_pop import ScreenPops
+from agentdesk.app.notices import NoticeKind, notice
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain import agent_state as ast
 from agentdesk.domain.phone import try_normalize
@@ -73,7 +74,7 @@ class Outbound:
     def _dial_failed(self, error: str) -> None:
         target = self._dialing[0] if self._dialing is not None else ""
         self._dialing = None
-        self._core.emit(DeskNotice(f"the call was not placed: {error}", error=True))
+        self._core.emit(DeskNotice(notice(NoticeKind.CALL_NOT_PLACED, error=error), error=True))
         self._core.emit(DialFailed(target, error))
 
     def on_dialed(self, event: port.CallDialed) -> None:

@@ -18,6 +18,7 @@ from typing import Protocol
 from agentdesk.app.desk.core import DeskCore, LiveCall
 from agentdesk.app.desk.events import DeskNotice, WrapupFinished, WrapupStarted, WrapupView
 from agentdesk.app.event_log import WRAPUP_SAVED
+from agentdesk.app.notices import NoticeKind, notice
 from agentdesk.calls.dto import (
     CallbackRequest,
     CallFacts,
@@ -184,7 +185,8 @@ class Wrapups:
 
         def failed(error: BaseException) -> None:
             self.saving = False
-            core.emit(DeskNotice(f"the wrap-up was not saved: {error}", error=True))
+            not_saved = notice(NoticeKind.WRAPUP_NOT_SAVED, error=error)
+            core.emit(DeskNotice(not_saved, error=True))
 
         core.background(work, saved, failed)
 

@@ -29,11 +29,13 @@ from agentdesk.app.dialer.views import (
 )
 from agentdesk.app.listeners import Listeners
 from agentdesk.app.loop_work import LoopWork
+from agentdesk.app.notices import Notice, NoticeKind, notice
 from agentdesk.dialer.campaign_wrapup import CampaignWrapupSaved
 from agentdesk.dialer.entry_state import EntryState
 from agentdesk.dialer.outcomes import CampaignProgress, skip_entry
 from agentdesk.dialer.selection import OfferedEntry
 from agentdesk.domain import agent_state as ast
+from agentdesk.domain.labels import Label
 
 log = logging.getLogger("agentdesk.app.dialer.session")
 T = TypeVar("T")
@@ -52,7 +54,7 @@ class Dialling:
     recorded: EntryState | None = None
     wrapped: bool = False
     """The desk saved the call's wrap-up (``WrapupFinished``)."""
-    saved: tuple[CampaignWrapupSaved, CampaignProgress | None] | None = None
+    saved: tuple[CampaignWrapupSaved, CampaignProgress | None, Label | None] | None = None
     """Written by the wrap-up's save on the DB worker, read on the loop after the desk's
     ``WrapupFinished``, which the worker's completion happens before."""
     hold: asyncio.TimerHandle | None = None
@@ -85,7 +87,12 @@ class DialerCore:
         self.dial: Dialling | None = None
         self.timer: asyncio.TimerHandle | None = None
         self.generation = 0  # bumped on pause / campaign change: late results are stale
-        self.work = LoopWork(loop, executor, lambda error: self.notice(str(error), True), log)
+        self.work = LoopWork(
+            loop,
+            executor,
+            lambda e: self.notice(notice(NoticeKind.WORK_FAILED, error=e), True),
+            log,
+        )
 
     def emit(self, event: DialerEvent) -> None:
         self.listeners.emit(event)
@@ -94,8 +101,11 @@ class DialerCore:
         self.view = replace(self.view, **changes)
         self.emit(DialerChanged(self.view))
 
-    def notice(self, message: str, error: bool = False) -> None:
-        self.emit(DialerNotice(message, error))
+    def notice(self, said: Notice, error: bool = False) -> None:
+        self.emit(DialerNotice(said, error))
+
+    def _work_failed(self, error: BaseException) -> None:
+        self.notice(notice(NoticeKind.WORK_FAILED, error=error), True)
 
     def background(
         self,

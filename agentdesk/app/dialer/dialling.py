@@ -50,6 +50,8 @@ from agentdesk.app.dialer.views import (
     party_of,
     who,
 )
+from agentdesk.app.notices import NoticeKind as K
+from agentdesk.app.notices import notice
 from agentdesk.calls.dto import WrapUp, WrapUpSaved
 from agentdesk.dialer.campaign_wrapup import save_campaign_wrapup
 from agentdesk.dialer.entry_state import DoNotCallError, EntryState
@@ -118,7 +120,7 @@ class CampaignCalls:
             if why is not None:
                 # Something took the line during the last check (an inbound call): the call
                 # never left, so the entry goes back untouched and the dialer waits its turn.
-                core.notice(f"{entry.phone} was not dialled: {why}", error=True)
+                core.notice(notice(K.NOT_DIALLED, who=entry.phone, why=why), error=True)
                 self._not_placed(dial)
 
         def refused(error: BaseException) -> None:
@@ -186,7 +188,8 @@ class CampaignCalls:
         fail the same way, so the dialer stops and says why; the entry goes back untouched."""
         core, dial = self._core, self._core.dial
         if dial is not None and dial.placed and dial.call_id is None:
-            core.notice(f"the dialer stopped: {dial.entry.phone} was not dialled: {reason}", True)
+            stopped = notice(K.DIALER_STOPPED_NOT_DIALLED, who=dial.entry.phone, why=reason)
+            core.notice(stopped, True)
             self._on_stop()
             self._not_placed(dial)
 
@@ -277,7 +280,7 @@ class CampaignCalls:
                 core.set(phase=DialerPhase.WRAP_UP)
 
         def failed(error: BaseException) -> None:
-            core.notice(f"the attempt on {entry.phone} was not recorded: {error}", error=True)
+            core.notice(notice(K.ATTEMPT_NOT_RECORDED, who=entry.phone, error=error), error=True)
             self._finish(dial)
 
         dial.attempt = core.background(work, done, failed)
@@ -288,6 +291,7 @@ class CampaignCalls:
         if dial is None or dial.call_id != call_id:
             return None
         sessions, agent, entry = core.sessions, core.agent, dial.entry
+        calls = core.controller.services.calls
 
         def save(wrapup: WrapUp, callback_due: datetime | None) -> WrapUpSaved:
             # The disposition applies to the attempt, so its recording must be done. It was
@@ -299,10 +303,12 @@ class CampaignCalls:
             result = save_campaign_wrapup(
                 sessions, entry.id, wrapup, agent=agent, callback_at=callback_due, now=core.clock()
             )
-            progress = None
+            progress, label = None, None
             with contextlib.suppress(Exception):  # the wrap-up is saved: counts may wait
                 progress = campaign_progress(sessions, entry.campaign)
-            dial.saved = (result, progress)
+                code = wrapup.disposition_code
+                label = next((d.labels for d in calls.dispositions() if d.code == code), None)
+            dial.saved = (result, progress, label)
             return result.saved
 
         return save
@@ -314,15 +320,14 @@ class CampaignCalls:
         if dial.saved is None:  # the save did not reach the campaign: nothing to show
             self._finish(dial)
             return
-        result, progress = dial.saved
+        result, progress, label = dial.saved
         entry = dial.entry
         if result.entry is not None:
             code = result.saved.call.disposition_code or ""
-            self._core.set_result(entry, progress, describe(entry, code, result.entry))
+            self._core.set_result(entry, progress, describe(entry, code, result.entry, label))
         else:
-            self._core.notice(
-                f"the wrap-up was not applied to {entry.phone}: {result.refused}", error=True
-            )
+            refused = notice(K.WRAPUP_NOT_APPLIED, who=entry.phone, error=result.refused)
+            self._core.notice(refused, error=True)
         self._finish(dial)
 
     def _finish(self, dial: Dialling) -> None:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from agentdesk.app.dialer.core import DialerCore
 from agentdesk.app.dialer.views import DialerPhase
+from agentdesk.app.notices import NoticeKind as K
+from agentdesk.app.notices import notice
 from agentdesk.db.errors import RequestError
 from agentdesk.dialer.outcomes import CampaignProgress, campaign_progress
 from agentdesk.dialer.picking import PeekResult, peek_entries
@@ -62,7 +64,7 @@ class Offering:
     def _stopped(self, generation: int) -> Callable[[BaseException], None]:
         def failed(error: BaseException) -> None:
             if generation == self._core.generation:
-                self._core.notice(f"the dialer stopped: {error}", error=True)
+                self._core.notice(notice(K.DIALER_STOPPED, error=error), error=True)
                 self.pause()
 
         return failed
@@ -183,7 +185,8 @@ class Offering:
         """The reservation ran out or someone changed the entry: say so, take the next one."""
         core = self._core
         core.dial = None
-        core.notice(f"entry skipped: {error}", error=not isinstance(error, RequestError))
+        skipped = notice(K.ENTRY_SKIPPED, error=error)
+        core.notice(skipped, error=not isinstance(error, RequestError))
         core.set(entry=None, countdown_deadline=None)
         if core.view.running:
             core.set(phase=DialerPhase.WAITING)

@@ -64,6 +64,8 @@ from agentdesk.app.dialer.views import (
     Listener,
     who,
 )
+from agentdesk.app.notices import NoticeKind as K
+from agentdesk.app.notices import notice
 from agentdesk.db.errors import RequestError
 from agentdesk.dialer.callbacks import CampaignCallback, agent_callbacks
 from agentdesk.dialer.campaigns import CampaignInfo, agent_campaigns
@@ -292,9 +294,9 @@ class DialerSession:
             if generation != self._core.generation:
                 return
             reason = error.reason if isinstance(error, EntryUnavailableError) else ""
-            message = f"{who(chosen)} was not dialled: {error}"
+            said = notice(K.NOT_DIALLED, who=who(chosen), why=error)
             failure = not isinstance(error, RequestError)
-            self._core.emit(DialerNotice(message, failure, who=who(chosen), reason=reason))
+            self._core.emit(DialerNotice(said, failure, who=who(chosen), reason=reason))
             if isinstance(error, EntryUnavailableError) and error.reason == "dnc":
                 self._core.set(last_result=EntryResult(who(chosen), "dnc", "dnc"))
             self._core.set(entry=None)
@@ -332,7 +334,7 @@ class DialerSession:
             if on_refused is not None:
                 on_refused(reason, why)
             else:
-                self._core.notice(f"{name} was not dialled: {why}", error=True)
+                self._core.notice(notice(K.NOT_DIALLED, who=name, why=why), error=True)
 
         def work() -> OfferedEntry:
             return reserve_entry(

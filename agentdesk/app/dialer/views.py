@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from agentdesk.app.notices import Notice
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.dialer.campaigns import CampaignInfo
 from agentdesk.dialer.entry_state import EntryState
@@ -18,6 +19,7 @@ from agentdesk.dialer.outcomes import CampaignProgress
 from agentdesk.dialer.rules import Outcome
 from agentdesk.dialer.selection import OfferedEntry
 from agentdesk.domain.enums import OwnerKind
+from agentdesk.domain.labels import Label
 from agentdesk.telephony.port import CallOutcome
 
 DEFAULT_PREVIEW_SECONDS = 10.0
@@ -61,6 +63,8 @@ class EntryResult:
     what: str
     status: str
     next_at: datetime | None = None
+    label: Label | None = None
+    """A wrap-up code's labels (the UI shows its language's): a code is not for people."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +99,18 @@ class DialerChanged:
 
 @dataclass(frozen=True, slots=True)
 class DialerNotice:
-    message: str
+    """Something for the status bar, worded by the UI by its kind (``notice``)."""
+
+    notice: Notice
     error: bool = False
     who: str = ""
     reason: str = ""
     """For a refused pick: a key of ``agentdesk.dialer.picking.REASONS`` (the UI words it)."""
+
+    @property
+    def message(self) -> str:
+        """The English sentence."""
+        return self.notice.message
 
 
 DialerEvent = DialerChanged | DialerNotice
@@ -120,6 +131,9 @@ def who(entry: OfferedEntry) -> str:
     return entry.name or entry.phone
 
 
-def describe(entry: OfferedEntry, what: str, state: EntryState) -> EntryResult:
+def describe(
+    entry: OfferedEntry, what: str, state: EntryState, label: Label | None = None
+) -> EntryResult:
     waits = state.status in ("new", "callback")
-    return EntryResult(who(entry), what, state.status, state.next_eligible_at if waits else None)
+    until = state.next_eligible_at if waits else None
+    return EntryResult(who(entry), what, state.status, until, label)

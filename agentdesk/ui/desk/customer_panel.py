@@ -18,6 +18,7 @@ from agentdesk.crm.party_details import PartyDetails, PartyRef, PhoneView
 from agentdesk.db.errors import StaleRecordError
 from agentdesk.domain import changes
 from agentdesk.domain.enums import OwnerKind
+from agentdesk.domain.labels import Label
 from agentdesk.ui.desk.pop_views import MatchChooser, UnknownCallerCard
 from agentdesk.ui.desk.record_view import RecordView
 from agentdesk.ui.shell.background import run_in_background
@@ -97,7 +98,7 @@ class CustomerPanel(QStackedWidget):
             None,
         )
 
-    def _on_labels(self, labels: dict[str, str]) -> None:
+    def _on_labels(self, labels: dict[str, Label]) -> None:
         self.recordView.dispositionLabels = labels
 
     # -- what to show --------------------------------------------------------------------------
@@ -141,7 +142,9 @@ class CustomerPanel(QStackedWidget):
         self._load_seq += 1
         seq = self._load_seq
 
-        def loaded(details: PartyDetails) -> None:
+        def loaded(result: tuple[PartyDetails, dict[str, Label]]) -> None:
+            details, labels = result
+            self.recordView.dispositionLabels = labels
             if seq == self._load_seq and self.party == ref:
                 self.recordView.show_details(details)
 
@@ -149,9 +152,14 @@ class CustomerPanel(QStackedWidget):
             if seq == self._load_seq:
                 self.noticeRaised.emit(self.tr("Cannot load the record: {e}").format(e=error))
 
-        run_in_background(
-            self, self._executor, lambda: self._services.records.details(ref), loaded, failed
-        )
+        records = self._services.records
+
+        def work() -> tuple[PartyDetails, dict[str, Label]]:
+            # The labels the next pop shows, read again with each record: an admin may have
+            # added or renamed a code since the desk started.
+            return records.details(ref), records.disposition_labels()
+
+        run_in_background(self, self._executor, work, loaded, failed)
 
     # -- actions -------------------------------------------------------------------------------
 

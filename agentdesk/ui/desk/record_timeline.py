@@ -14,8 +14,10 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from agentdesk.crm.lookup.summaries import History
-from agentdesk.crm.party_details import PartyDetails
+from agentdesk.crm.party_details import PartyDetails, TimelineItem
+from agentdesk.domain.labels import Label
 from agentdesk.ui.desk.pop_views import short_when
+from agentdesk.ui.shell.labels import case_text, stage_text
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 """Where a call's row keeps its recording's path."""
@@ -39,11 +41,14 @@ def show_pop_history(
             (translate("RecordView", "Calls"), calls),
             (
                 translate("RecordView", "Open cases"),
-                [(c.subject, c.due_at, c.status.value, None) for c in history.open_cases],
+                [
+                    (c.subject, c.due_at, case_text(c.status, c.priority), None)
+                    for c in history.open_cases
+                ],
             ),
             (
                 translate("RecordView", "Open opportunities"),
-                [(o.name, None, o.stage.value, None) for o in history.open_opportunities],
+                [(o.name, None, stage_text(o.stage), None) for o in history.open_opportunities],
             ),
             (
                 translate("RecordView", "Callbacks"),
@@ -54,7 +59,7 @@ def show_pop_history(
 
 
 def show_panel_history(
-    tree: QTreeWidget, details: PartyDetails, label: Callable[[str | None], str]
+    tree: QTreeWidget, details: PartyDetails, label: Callable[[Label | None], str]
 ) -> None:
     """The panel's history; ``label`` shows a call's disposition label."""
     translate = QCoreApplication.translate
@@ -74,11 +79,11 @@ def show_panel_history(
             (translate("RecordView", "Calls"), calls),
             (
                 translate("RecordView", "Open cases"),
-                [(i.title, i.when, i.detail, None) for i in details.cases],
+                [(i.title, i.when, _detail(i), None) for i in details.cases],
             ),
             (
                 translate("RecordView", "Open opportunities"),
-                [(i.title, i.when, i.detail, None) for i in details.opportunities],
+                [(i.title, i.when, _detail(i), None) for i in details.opportunities],
             ),
             (
                 translate("RecordView", "Callbacks"),
@@ -86,6 +91,15 @@ def show_panel_history(
             ),
         ],
     )
+
+
+def _detail(item: TimelineItem) -> str:
+    """A case's status and priority, an opportunity's stage and amount, in the UI language."""
+    if item.status is not None and item.priority is not None:
+        return case_text(item.status, item.priority)
+    if item.stage is not None:
+        return stage_text(item.stage, item.amount, item.currency)
+    return item.detail
 
 
 def _fill(tree: QTreeWidget, sections: Sequence[tuple[str, Sequence[Row]]]) -> None:

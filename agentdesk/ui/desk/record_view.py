@@ -23,11 +23,12 @@ from agentdesk.crm.lookup.summaries import Match
 from agentdesk.crm.party_details import PartyDetails, PartyRef, PhoneView
 from agentdesk.db.errors import StaleRecordError
 from agentdesk.domain.enums import OwnerKind
+from agentdesk.domain.labels import Label
 from agentdesk.domain.phone import InvalidPhoneNumber
 from agentdesk.ui.desk.pop_views import title_label
 from agentdesk.ui.desk.record_form import FieldForm, field_label, field_problem, merge_stale_edit
 from agentdesk.ui.desk.record_timeline import PATH_ROLE, show_panel_history, show_pop_history
-from agentdesk.ui.shell.labels import disposition_label
+from agentdesk.ui.shell.labels import disposition_text
 
 
 class RecordView(QWidget):
@@ -43,7 +44,7 @@ class RecordView(QWidget):
         super().__init__(parent)
         self.setObjectName("recordView")
         self.details: PartyDetails | None = None
-        self.dispositionLabels: dict[str, str] = {}
+        self.dispositionLabels: dict[str, Label] = {}
         self._original: dict[str, str] = {}
         self._version = 0
 
@@ -174,14 +175,11 @@ class RecordView(QWidget):
     def _disposition(self, code: str | None) -> str:
         if code is None:
             return self.tr("no disposition")
-        return (
-            self._label(self.dispositionLabels.get(code))
-            if code in self.dispositionLabels
-            else code
-        )
+        label = self.dispositionLabels.get(code)
+        return code if label is None else disposition_text(label)
 
-    def _label(self, label: str | None) -> str:
-        return disposition_label(label) if label else self.tr("no disposition")
+    def _label(self, label: Label | None) -> str:
+        return disposition_text(label) if label else self.tr("no disposition")
 
     def _subtitle(self, kind: OwnerKind, company: str | None) -> str:
         kinds = {

@@ -32,6 +32,7 @@ from agentdesk.app.desk.events import (
     RegistrationChangedView,
     RegistrationView,
 )
+from agentdesk.ui.shell.notices import refusal_text
 
 # Marked for lupdate; the agent state keeps the English word, the combo shows self.tr(reason).
 NOT_READY_REASONS = (
@@ -212,7 +213,7 @@ class SoftphoneBar(QFrame):
             return
         why = self._controller.dial(self.numberEdit.text())
         if why:
-            self.statusLabel.setText(self.tr("Cannot call: {why}").format(why=why))
+            self.statusLabel.setText(self.tr("Cannot call: {why}").format(why=refusal_text(why)))
 
     def _on_blind_transfer(self) -> None:
         self._controller.blind_transfer(self.numberEdit.text())
@@ -228,7 +229,7 @@ class SoftphoneBar(QFrame):
             else self._controller.set_not_ready(str(reason))
         )
         if why:
-            self.statusLabel.setText(self.tr("Not changed: {why}").format(why=why))
+            self.statusLabel.setText(self.tr("Not changed: {why}").format(why=refusal_text(why)))
         self._render()
 
     # -- rendering -----------------------------------------------------------------------------

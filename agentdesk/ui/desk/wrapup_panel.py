@@ -36,6 +36,8 @@ from agentdesk.crm.party_details import PartyRef
 from agentdesk.ui.desk.pop_views import title_label
 from agentdesk.ui.desk.softphone_bar import format_seconds
 from agentdesk.ui.shell.background import run_in_background
+from agentdesk.ui.shell.labels import disposition_text
+from agentdesk.ui.shell.notices import refusal_text
 
 
 class WrapupPanel(QWidget):
@@ -153,7 +155,7 @@ class WrapupPanel(QWidget):
         self.dispositionCombo.clear()
         self.dispositionCombo.addItem(self.tr("Choose a disposition…"), None)
         for info in wrapup.dispositions:
-            self.dispositionCombo.addItem(info.label, info.code)
+            self.dispositionCombo.addItem(disposition_text(info.labels), info.code)
         self.notesEdit.blockSignals(True)
         self.notesEdit.clear()
         self.notesEdit.blockSignals(False)
@@ -247,6 +249,6 @@ class WrapupPanel(QWidget):
             return
         why = self._controller.save_wrapup(form)
         if why:
-            self.errorLabel.setText(why)
+            self.errorLabel.setText(refusal_text(why))
         else:
             self.errorLabel.setText(self.tr("Saving…"))

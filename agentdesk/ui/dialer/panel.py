@@ -53,6 +53,7 @@ from agentdesk.ui.dialer.wording import (
 )
 from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.labels import pick_refusal
+from agentdesk.ui.shell.notices import notice_text
 
 
 class DialerPanel(QWidget):
@@ -315,7 +316,7 @@ class DialerPanel(QWidget):
                 text = self.tr("Cannot dial {who}: {why}").format(who=event.who, why=why)
                 self.noticeRaised.emit(text, event.error)
             else:
-                self.noticeRaised.emit(event.message, event.error)
+                self.noticeRaised.emit(notice_text(event.notice), event.error)
 
     def show_view(self, view: DialerView) -> None:
         self.view = view

@@ -15,6 +15,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from agentdesk.app.dialer.views import DialerPhase, DialerView, EntryResult
 from agentdesk.dialer.selection import OfferedEntry
 from agentdesk.ui.desk.pop_views import short_when
+from agentdesk.ui.shell.labels import disposition_text
 
 CONTEXT = "DialerPanel"
 """The translation context of every string here (lupdate needs it spelled out in each call)."""
@@ -181,7 +182,7 @@ def last_text(last: EntryResult | None) -> str:
     """What became of the last entry (and when it comes back), or nothing."""
     if last is None:
         return ""
-    what = word(OUTCOMES, last.what)
+    what = disposition_text(last.label) if last.label else word(OUTCOMES, last.what)
     status = word(STATUSES, last.status)
     if last.next_at is not None:
         when = short_when(last.next_at, "")

@@ -21,10 +21,11 @@ from agentdesk.calls.dto import RecentCall
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.crm.search import SearchHit
 from agentdesk.domain import changes
+from agentdesk.domain.labels import Label
 from agentdesk.ui.desk.pop_views import short_when
 from agentdesk.ui.desk.softphone_bar import format_seconds
 from agentdesk.ui.shell.background import run_in_background
-from agentdesk.ui.shell.labels import disposition_label
+from agentdesk.ui.shell.labels import disposition_text
 
 
 def _party(call: RecentCall) -> PartyRef | None:
@@ -53,7 +54,7 @@ class RecentCallsPanel(QWidget):
         self._executor = executor
         self._agent = agent
         self.calls: list[RecentCall] = []
-        self.labels: dict[str, str] = {}
+        self.labels: dict[str, Label] = {}
         self.tree = QTreeWidget(self)
         self.tree.setRootIsDecorated(False)
         self.tree.setHeaderLabels(
@@ -77,11 +78,11 @@ class RecentCallsPanel(QWidget):
     def reload(self) -> None:
         calls, records = self._services.calls, self._services.records
 
-        def work() -> tuple[tuple[RecentCall, ...], dict[str, str]]:
+        def work() -> tuple[tuple[RecentCall, ...], dict[str, Label]]:
             # Labels are read with the rows: the admin may rename a code between two reloads.
             return calls.recent_calls(self._agent, 50), records.disposition_labels()
 
-        def done(result: tuple[tuple[RecentCall, ...], dict[str, str]]) -> None:
+        def done(result: tuple[tuple[RecentCall, ...], dict[str, Label]]) -> None:
             self.labels = result[1]
             self._render(result[0])
 
@@ -117,7 +118,7 @@ class RecentCallsPanel(QWidget):
         if call.disposition_code is None:
             return self.tr("missed")
         label = self.labels.get(call.disposition_code)
-        return disposition_label(label) if label else call.disposition_code
+        return disposition_text(label) if label else call.disposition_code
 
     def _current(self) -> RecentCall | None:
         item = self.tree.currentItem()

@@ -21,6 +21,14 @@ CATALOGUES = ("zh_CN",)
 
 log = logging.getLogger(__name__)
 
+_language: str | None = None
+
+
+def ui_language() -> str | None:
+    """The catalogue the UI shows (``zh_CN``), ``None`` for English: labels the admin writes
+    in two languages (dispositions) show in this one."""
+    return _language
+
 
 def choose_language(configured: str | None, system: QLocale | None = None) -> str | None:
     """The catalogue to load: ``None`` means English (the strings in the code).
@@ -45,6 +53,7 @@ def install_translators(app: QCoreApplication, language: str | None) -> list[QTr
     Returns the installed translators (children of ``app``, so they live as long as it does);
     an empty list for English. A missing catalogue is logged, and the UI stays in English.
     """
+    global _language
     if language is None:
         return []
     installed: list[QTranslator] = []
@@ -53,6 +62,7 @@ def install_translators(app: QCoreApplication, language: str | None) -> list[QTr
     if any(ours.load(str(folder / name)) for folder in (I18N_DIR, INSTALLED_I18N_DIR)):
         app.installTranslator(ours)
         installed.append(ours)
+        _language = language
     else:
         log.warning(
             "no %s in %s or %s: the UI stays in English", name, I18N_DIR, INSTALLED_I18N_DIR
@@ -67,6 +77,9 @@ def install_translators(app: QCoreApplication, language: str | None) -> list[QTr
 
 
 def remove_translators(app: QCoreApplication, translators: list[QTranslator]) -> None:
+    global _language
+    if translators:
+        _language = None
     for translator in translators:
         app.removeTranslator(translator)
         translator.deleteLater()

@@ -1,36 +1,72 @@
-"""Translations of labels that come from the services as keys or fixed English text.
+"""The UI's words for what the services give as data or as keys.
 
-Disposition labels are data the admin configures, stored in one language. The labels AgentDesk
-seeds are listed here so the catalogue carries them: a label that still reads as seeded shows
-translated, a label the admin wrote shows as written. Why a picked campaign entry cannot be
-dialled comes as a key (``agentdesk.dialer.picking.REASONS``).
+Disposition labels are data the admin writes in English and Chinese (``Label``): the UI shows
+the one of its language. Enums (a case's status and priority, an opportunity's stage) come as
+codes and are worded here. Why a picked campaign entry cannot be dialled comes as a key
+(``agentdesk.dialer.picking.REASONS``). Each table is marked with ``QT_TRANSLATE_NOOP`` so the
+catalogue carries its words, and looked up in its context at run time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-_CONTEXT = "Disposition"
-# The seeded labels (agentdesk.demo.seed.DEFAULT_DISPOSITIONS), for lupdate to extract.
-SEEDED_LABELS = (
-    QT_TRANSLATE_NOOP("Disposition", "Sale"),
-    QT_TRANSLATE_NOOP("Disposition", "Interested"),
-    QT_TRANSLATE_NOOP("Disposition", "Call back"),
-    QT_TRANSLATE_NOOP("Disposition", "Not interested"),
-    QT_TRANSLATE_NOOP("Disposition", "No answer"),
-    QT_TRANSLATE_NOOP("Disposition", "Busy"),
-    QT_TRANSLATE_NOOP("Disposition", "Wrong number"),
-    QT_TRANSLATE_NOOP("Disposition", "Voicemail left"),
-    QT_TRANSLATE_NOOP("Disposition", "Do not call"),
-    QT_TRANSLATE_NOOP("Disposition", "Resolved"),
-    QT_TRANSLATE_NOOP("Disposition", "Information given"),
-    QT_TRANSLATE_NOOP("Disposition", "Wrap-up expired"),
-)
+from agentdesk.domain.enums import CasePriority, CaseStatus, OpportunityStage
+from agentdesk.domain.labels import Label
+from agentdesk.ui.shell.i18n import ui_language
 
 
-def disposition_label(label: str) -> str:
-    """``label`` in the UI language when it is a seeded label, else as the admin wrote it."""
-    return QCoreApplication.translate(_CONTEXT, label)
+def disposition_text(label: Label) -> str:
+    """A disposition's label in the UI language (English where the admin gave no other)."""
+    return label.text(ui_language())
+
+
+_ENUM_CONTEXT = "Enum"
+CASE_STATUSES: dict[str, object] = {
+    CaseStatus.NEW: QT_TRANSLATE_NOOP("Enum", "new"),
+    CaseStatus.OPEN: QT_TRANSLATE_NOOP("Enum", "open"),
+    CaseStatus.PENDING: QT_TRANSLATE_NOOP("Enum", "pending"),
+    CaseStatus.RESOLVED: QT_TRANSLATE_NOOP("Enum", "resolved"),
+    CaseStatus.CLOSED: QT_TRANSLATE_NOOP("Enum", "closed"),
+}
+CASE_PRIORITIES: dict[str, object] = {
+    CasePriority.LOW: QT_TRANSLATE_NOOP("Enum", "low priority"),
+    CasePriority.NORMAL: QT_TRANSLATE_NOOP("Enum", "normal priority"),
+    CasePriority.HIGH: QT_TRANSLATE_NOOP("Enum", "high priority"),
+    CasePriority.URGENT: QT_TRANSLATE_NOOP("Enum", "urgent"),
+}
+OPPORTUNITY_STAGES: dict[str, object] = {
+    OpportunityStage.PROSPECTING: QT_TRANSLATE_NOOP("Enum", "prospecting"),
+    OpportunityStage.QUALIFICATION: QT_TRANSLATE_NOOP("Enum", "qualification"),
+    OpportunityStage.PROPOSAL: QT_TRANSLATE_NOOP("Enum", "proposal"),
+    OpportunityStage.NEGOTIATION: QT_TRANSLATE_NOOP("Enum", "negotiation"),
+    OpportunityStage.CLOSED_WON: QT_TRANSLATE_NOOP("Enum", "won"),
+    OpportunityStage.CLOSED_LOST: QT_TRANSLATE_NOOP("Enum", "lost"),
+}
+
+
+def enum_text(words: Mapping[str, object], code: str) -> str:
+    """``code``'s word in the UI language; a code the table lacks as it is."""
+    text = words.get(code)
+    return code if text is None else QCoreApplication.translate(_ENUM_CONTEXT, str(text))
+
+
+def case_text(status: CaseStatus, priority: CasePriority) -> str:
+    """``new · normal priority``, in the UI language."""
+    return f"{enum_text(CASE_STATUSES, status)} · {enum_text(CASE_PRIORITIES, priority)}"
+
+
+def stage_text(
+    stage: OpportunityStage, amount: Decimal | None = None, currency: str | None = None
+) -> str:
+    """``qualification · 12,000.00 EUR``, in the UI language."""
+    text = enum_text(OPPORTUNITY_STAGES, stage)
+    if amount is None:
+        return text
+    return f"{text} · {amount:,.2f} {currency or ''}".rstrip()
 
 
 _PICK_CONTEXT = "PickRefusal"

@@ -42,6 +42,7 @@ from agentdesk.ui.lists.callbacks_panel import CallbacksPanel
 from agentdesk.ui.lists.lists_panel import RecentCallsPanel, SearchPanel
 from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.bridge import DeskBridge
+from agentdesk.ui.shell.notices import notice_text, refusal_text
 
 ICON = Path(__file__).resolve().parents[3] / "resources" / "icons" / "agentdesk.svg"
 
@@ -183,9 +184,10 @@ class MainWindow(QMainWindow):
         elif isinstance(event, DataChanged):
             self.refresh(event.changed)
         elif isinstance(event, DeskNotice):
-            self.notify(event.message, error=event.error)
+            text = notice_text(event.notice)
+            self.notify(text, error=event.error)
             if event.error and self.wrapupPanel.wrapup is not None:
-                self.wrapupPanel.errorLabel.setText(event.message)
+                self.wrapupPanel.errorLabel.setText(text)
 
     def refresh(self, changed: frozenset[str]) -> None:
         """Only the panels that show a changed kind of data reload."""
@@ -215,6 +217,7 @@ class MainWindow(QMainWindow):
         ref = party if isinstance(party, PartyRef) else None
         why = self.controller.dial(number, ref)
         if why:
+            why = refusal_text(why)
             self.notify(self.tr("Cannot call {number}: {why}").format(number=number, why=why), True)
         else:
             self.softphoneBar.numberEdit.setText(number)
