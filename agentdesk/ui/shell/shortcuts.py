@@ -102,4 +102,4 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(460, 520)
+        self.resize(480, 548)  # every row without a scroll bar, in both languages
