@@ -9,19 +9,22 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.cli.main import main
 from agentdesk.crm.contacts_export import BOM, export_contacts
 from agentdesk.crm.models import Contact, PhoneRecord
 from agentdesk.db.audit import AuditEntry
+from agentdesk.db.engine import session_factory
 from agentdesk.dialer.campaign_admin import CampaignChanges, update_campaign
 from agentdesk.dialer.dnc_remove import remove_numbers
 from agentdesk.dialer.models import DncNumber
 from agentdesk.domain.enums import AuditAction, PhoneKind, Role
 from agentdesk.org.access import AccessDeniedError
+from agentdesk.org.admin import add_user
 from agentdesk.org.models import User
+from tests.support.logins import give_logins, login_url
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -205,3 +208,41 @@ def test_contacts_export_needs_the_export_capability(sessions: sessionmaker[Sess
     with pytest.raises(AccessDeniedError, match=r"ag\.ent may not export"):
         export_contacts(sessions, fmt="csv", actor="ag.ent")
     assert len(export_contacts(sessions, fmt="csv", actor="ad.min")) == 1
+
+
+def test_as_desk_logins_on_postgresql(
+    capsys: pytest.CaptureFixture[str], pg_engine: Engine, pg_database_url: str
+) -> None:
+    """The CLI acts as the connection's user: a supervisor's login changes campaigns and DNC
+    lists (the service and the row policies agree), an agent's login is told it may not."""
+    sessions = session_factory(pg_engine)
+    add_user(sessions, "sup.sue", name="Sue", role="supervisor")
+    add_user(sessions, "agt.amy", name="Amy", role="agent")
+    give_logins(sessions, ["sup.sue", "agt.amy"])
+    assert run(capsys, "campaign", "create", "Renewals", "--db", pg_database_url)[0] == 0
+    assert run(capsys, "dnc", "add", "+12025550100", "--db", pg_database_url)[0] == 0
+    _contact(sessions, "Ada", "Lovelace", "+442079460018")
+    sue, amy = login_url(pg_database_url, "sup.sue"), login_url(pg_database_url, "agt.amy")
+
+    code, _, err = run(capsys, "campaign", "set", "Renewals", "--priority", "4", "--db", amy)
+    assert code == 2 and "agt.amy may not change campaigns" in err
+    code, out, err = run(capsys, "campaign", "set", "Renewals", "--priority", "4", "--json",
+                         "--db", sue)  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["priority"] == 4
+    assert run(capsys, "campaign", "pause", "Renewals", "--db", sue)[0] == 0
+    assert run(capsys, "dnc", "remove", "+12025550100", "--db", amy)[0] == 2
+    code, out, err = run(capsys, "dnc", "remove", "+12025550100", "--json", "--db", sue)
+    assert code == 0, err
+    assert json.loads(out)["removed"] == ["+12025550100"]
+    code, _, err = run(capsys, "contacts", "export", "--db", amy)
+    assert code == 2 and "agt.amy may not export" in err
+    code, out, err = run(capsys, "contacts", "export", "--db", sue)
+    assert code == 0 and "Lovelace" in out, err
+    assert run(capsys, "campaign", "archive", "Renewals", "--db", sue)[0] == 0
+    with sessions() as session:
+        actors = {
+            (e.entity_kind, e.actor)
+            for e in session.scalars(select(AuditEntry).where(AuditEntry.entity_kind != "user"))
+        }
+    assert {("campaign", "sup.sue"), ("dnc", "sup.sue"), ("contact", "sup.sue")} <= actors
