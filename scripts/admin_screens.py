@@ -93,6 +93,8 @@ def shoot_admin(
     if campaign is not None:
         tab = dialog.campaignsTab
         tab.campaignCombo.setCurrentIndex(tab.campaignCombo.findData(campaign))
+        settings_tab = dialog.campaignSettingsTab
+        settings_tab.campaignCombo.setCurrentIndex(settings_tab.campaignCombo.findData(campaign))
         pump(lambda: not dialog.busy, 3)
     written = []
     for name, tab in (
@@ -101,6 +103,7 @@ def shoot_admin(
         ("roles", dialog.rolesTab),
         ("dispositions", dialog.dispositionsTab),
         ("campaigns", dialog.campaignsTab),
+        ("campaign-settings", dialog.campaignSettingsTab),
     ):
         dialog.tabs.setCurrentWidget(tab)
         pump(seconds=0.3)

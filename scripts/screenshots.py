@@ -2,10 +2,10 @@
 
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py [STATE...]
 
-With state names (idle, ringing-pop, on-call, wrap-up, callbacks, unknown-caller,
-several-matches, dialer, dialer-manual, admin) only those files are written; ``admin`` writes
-the admin screen's tabs (admin-users, admin-teams, admin-roles, admin-dispositions,
-admin-campaigns: scripts/admin_screens.py).
+With state names (idle, settings, shortcuts, ringing-pop, on-call, wrap-up, callbacks,
+unknown-caller, several-matches, unknown-number, dialer, dialer-manual, admin) only those files
+are written; ``admin`` writes the admin screen's tabs (admin-users, admin-teams, admin-roles,
+admin-dispositions, admin-campaigns, admin-campaign-settings: scripts/admin_screens.py).
 
 Uses a temp SQLite desk with demo data and the fake softphone from the tests, so every state
 (ringing, on call, wrap-up...) can be reached on demand.
@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import qasync  # noqa: E402
 from admin_screens import seed_organisation, shoot_admin  # noqa: E402  (beside this script)
 from PySide6.QtCore import QCoreApplication  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from agentdesk.app.bootstrap import connect  # noqa: E402
@@ -41,12 +41,15 @@ from agentdesk.app.desktop import (  # noqa: E402
 from agentdesk.app.dialer.views import DialerPhase  # noqa: E402
 from agentdesk.config.settings import AgentSettings, Settings  # noqa: E402
 from agentdesk.crm.models import Call, PhoneRecord  # noqa: E402
+from agentdesk.demo.first_day import add_first_day  # noqa: E402
 from agentdesk.demo.generate import generate  # noqa: E402
 from agentdesk.dialer.campaigns import create_campaign  # noqa: E402
 from agentdesk.dialer.loader import ContactQuery, fill_from_contacts  # noqa: E402
 from agentdesk.domain.enums import OwnerKind  # noqa: E402
 from agentdesk.telephony.port import SipConfig  # noqa: E402
 from agentdesk.ui.shell.main_window import MainWindow  # noqa: E402
+from agentdesk.ui.shell.settings_dialog import SettingsDialog  # noqa: E402
+from agentdesk.ui.shell.shortcuts import ShortcutsDialog  # noqa: E402
 from tests.support.fake_softphone import FakeSoftphone  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -75,7 +78,12 @@ def main() -> int:
         database_url=url,
         default_region="US",
         agent=AgentSettings(username="demo.agent01", display_name="Demo Agent", wrapup_seconds=90),
-        sip={"mode": "direct", "port": 5062, "bind_address": "127.0.0.1"},
+        sip={
+            "mode": "direct",
+            "port": 5062,
+            "bind_address": "127.0.0.1",
+            "outbound_proxy": "127.0.0.1:5098",
+        },  # a route for numbers (nothing listens)
     )
     database, _ = connect(url, settings)
     generate(database.engine, 400, calls_per_contact=2.5)
@@ -98,6 +106,8 @@ def main() -> int:
         return phones[0]
 
     context = start_desktop(None, settings, phone_factory=factory)
+    # What a first run gives the desk's user: callbacks due today and the last hours' calls.
+    add_first_day(context.database.sessions, settings.agent.username)
     context.dialer_preview_seconds = 15  # long enough to catch the countdown
     add_demo_campaign(context.database, settings.agent.username)
     # Around the clock, so the manual list is never empty whenever the script runs.
@@ -138,6 +148,18 @@ def main() -> int:
     pump(lambda: len(window.callbacksPanel.items) > 0, 3)
     shot("idle")
 
+    def shot_of(name: str, widget: QWidget) -> None:
+        """A dialog on its own, at the size it opens with."""
+        widget.show()
+        pump(seconds=0.4)
+        if not wanted or name in wanted:
+            widget.grab().save(str(OUT / f"{name}.png"))
+            print("wrote", OUT / f"{name}.png")
+        widget.close()
+
+    shot_of("settings", SettingsDialog(context, window))
+    shot_of("shortcuts", ShortcutsDialog(window))
+
     call = phone.offer_call(str(number), display_name="Caller")
     pump(lambda: window.customerPanel.recordView.details is not None, 3)
     shot("ringing-pop")
@@ -177,6 +199,15 @@ def main() -> int:
     shot("several-matches")
     controller.reject()
     pump(lambda: controller.call is None, 2)
+
+    controller.dial("+13125550188")  # an outbound call to a number no record has
+    pump(lambda: window.customerPanel.currentWidget() is window.customerPanel.unknownCard, 3)
+    shot("unknown-number")
+    controller.hangup()
+    pump(lambda: window.wrapupPanel.wrapup is not None, 3)
+    panel.dispositionCombo.setCurrentIndex(panel.dispositionCombo.findData("no_answer"))
+    panel.save()
+    pump(lambda: controller.state.status.value == "available", 3)
 
     dialer = window.dialerPanel
     assert dialer is not None

@@ -34,12 +34,15 @@ from agentdesk.app.bootstrap import connect  # noqa: E402
 from agentdesk.app.desktop import DesktopContext, start_desktop  # noqa: E402
 from agentdesk.calls.dto import CallbackRequest, CallFacts, WrapUp  # noqa: E402
 from agentdesk.config.settings import AgentSettings, Settings, UiSettings  # noqa: E402
+from agentdesk.demo.first_day import add_first_day  # noqa: E402
 from agentdesk.demo.generate import generate  # noqa: E402
 from agentdesk.dialer.campaigns import create_campaign  # noqa: E402
 from agentdesk.domain.enums import CallDirection, OwnerKind  # noqa: E402
 from agentdesk.telephony.port import SipConfig  # noqa: E402
 from agentdesk.ui.shell.i18n import choose_language, install_translators  # noqa: E402
 from agentdesk.ui.shell.main_window import MainWindow  # noqa: E402
+from agentdesk.ui.shell.settings_dialog import SettingsDialog  # noqa: E402
+from agentdesk.ui.shell.shortcuts import ShortcutsDialog  # noqa: E402
 from tests.support.fake_softphone import FakeSoftphone  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -108,6 +111,8 @@ def main() -> int:
         return phones[0]
 
     context = start_desktop(None, settings, phone_factory=factory)
+    # What a first run gives the desk's user: callbacks due today and the last hours' calls.
+    add_first_day(context.database.sessions, settings.agent.username)
     lead = context.services.records.create_party(
         OwnerKind.LEAD,
         first_name="伟",
@@ -131,6 +136,16 @@ def main() -> int:
 
     pump(lambda: len(window.callbacksPanel.items) > 0, 3)
     shot("idle-zh")
+
+    for name, dialog in (
+        ("settings-zh", SettingsDialog(context, window)),
+        ("shortcuts-zh", ShortcutsDialog(window)),
+    ):
+        dialog.show()
+        pump(seconds=0.4)
+        dialog.grab().save(str(OUT / f"{name}.png"))
+        print("wrote", OUT / f"{name}.png")
+        dialog.close()
 
     panel = window.customerPanel
     panel.show_party(lead)

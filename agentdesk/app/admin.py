@@ -4,7 +4,8 @@ which campaign, over the org, calls and dialer services.
 Every method blocks (the UI runs it on the executor) and acts as the desk's user: on
 PostgreSQL the login decides (``org.admin.acting_user``), on SQLite the configured username.
 Each change needs the ``manage_users`` capability. The org and disposition services check it
-themselves; campaign assignment does not, so :meth:`AdminService.assign` checks it first.
+themselves; campaign assignment does not, so :meth:`AdminService.assign` checks it first. A
+campaign's settings need the role's campaign update, which ``dialer.campaign_admin`` checks.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.disposition_admin import DispositionRow, add_disposition, list_dispositions
 from agentdesk.db.errors import RequestError
-from agentdesk.dialer.campaigns import all_campaigns, assign_campaign, assigned_to, load_campaign
+from agentdesk.dialer import campaign_admin
+from agentdesk.dialer.campaign_admin import CampaignChanges
+from agentdesk.dialer.campaigns import (
+    CampaignInfo,
+    all_campaigns,
+    assign_campaign,
+    assigned_to,
+    get_campaign,
+    load_campaign,
+)
 from agentdesk.domain.access import Action, Capability, Depth, RecordKind
 from agentdesk.domain.enums import Role
 from agentdesk.org import admin, roles
@@ -191,6 +201,23 @@ class AdminService:
         self.require()
         who = assign_campaign(self._sessions, campaign, agents=agents, teams=teams, replace=True)
         return Assignment(campaign, tuple(who["agents"]), tuple(who["teams"]))
+
+    # -- campaign settings (the dialer's own check: the role's campaign update) ---------------
+
+    def campaign(self, name: str) -> CampaignInfo:
+        return get_campaign(self._sessions, name)
+
+    def update_campaign(self, name: str, changes: CampaignChanges) -> CampaignInfo:
+        campaign_admin.update_campaign(self._sessions, name, changes, actor=self._agent)
+        return get_campaign(self._sessions, name)
+
+    def set_campaign_running(self, name: str, running: bool) -> CampaignInfo:
+        campaign_admin.set_running(self._sessions, name, running, actor=self._agent)
+        return get_campaign(self._sessions, name)
+
+    def archive_campaign(self, name: str) -> str:
+        campaign_admin.archive_campaign(self._sessions, name, actor=self._agent)
+        return name
 
 
 def _text(value: str | None) -> str | None:

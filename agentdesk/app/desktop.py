@@ -213,6 +213,7 @@ def start_desktop(
     database login's, asked when the server refused the start without it
     (:attr:`StartProblem.DATABASE_LOGIN`); it is kept in the keyring once accepted.
     """
+    from agentdesk.demo.first_day import add_first_day
     from agentdesk.demo.generate import generate
     from agentdesk.demo.seed import ensure_default_dispositions
 
@@ -250,6 +251,9 @@ def start_desktop(
     context.agent_id = identity.user_id
     if first_run:
         add_demo_campaign(database, identity.username)
+        # The generated activity belongs to the demo agents: the newcomer's own lists would
+        # be empty, so they get a day under way (callbacks due, calls already made).
+        add_first_day(database.sessions, identity.username)
     return context
 
 

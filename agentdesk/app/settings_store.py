@@ -40,6 +40,8 @@ class SettingsForm:
     """``[ui] language``: ``system`` or one of :data:`~agentdesk.config.settings.UI_LANGUAGES`."""
     sip_outbound_proxy: str = ""
     """``[sip] outbound_proxy``: where calls to numbers go in direct mode (empty: none)."""
+    display_name: str = ""
+    """``[agent] display_name``: the agent's name as call scripts say it (empty: the username)."""
 
 
 def form_from(settings: Settings) -> SettingsForm:
@@ -62,6 +64,7 @@ def form_from(settings: Settings) -> SettingsForm:
         recordings_dir=str(sip.get("recordings_dir", "")),
         language=settings.ui.language or "system",
         sip_outbound_proxy=str(sip.get("outbound_proxy", "")),
+        display_name=settings.agent.display_name or "",
     )
 
 
@@ -86,6 +89,10 @@ def apply_form(settings: Settings, form: SettingsForm) -> dict[str, Any]:
         table("ui")["language"] = form.language
     agent = table("agent")
     agent.setdefault("username", settings.agent.username)
+    if form.display_name.strip():
+        agent["display_name"] = form.display_name.strip()
+    else:
+        agent.pop("display_name", None)
     agent["wrapup_seconds"] = int(form.wrapup_seconds)
     if form.auto_answer_seconds is None:
         agent.pop("auto_answer_seconds", None)

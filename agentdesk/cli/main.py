@@ -14,11 +14,11 @@ from typing import Any
 
 from agentdesk import __version__
 from agentdesk.cli.calls import cmd_callbacks_list, cmd_calls_export
+from agentdesk.cli.campaign_admin import add_admin_parsers, cmd_campaign, cmd_contacts_export
 from agentdesk.cli.common import EXIT_UNUSABLE, CliError
 from agentdesk.cli.contacts import cmd_import_contacts, cmd_lookup
 from agentdesk.cli.db import cmd_db_upgrade
 from agentdesk.cli.demo import cmd_demo_data
-from agentdesk.cli.dialer import cmd_dialer
 from agentdesk.cli.org import add_org_parsers, cmd_org
 from agentdesk.config.settings import ConfigError, Settings, load_settings
 
@@ -166,6 +166,7 @@ def _add_dialer_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     d_add.add_argument("--campaign", metavar="NAME", help="the campaign's list, not the global one")
     d_add.add_argument("--region", metavar="CC", help="region for national numbers")
     d_add.add_argument("--json", action="store_true", help="machine-readable output")
+    add_admin_parsers(sub, c_sub, d_sub, common)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -221,8 +222,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "lookup": cmd_lookup,
         "calls": cmd_calls_export,
         "callbacks": cmd_callbacks_list,
-        "campaign": cmd_dialer,
-        "dnc": cmd_dialer,
+        "campaign": cmd_campaign,
+        "dnc": cmd_campaign,
+        "contacts": cmd_contacts_export,
         **dict.fromkeys(
             ("user", "team", "role", "disposition", "assign", "share", "transfer"), cmd_org
         ),

@@ -80,7 +80,8 @@ class CampaignInfo:
         }
 
 
-def _minute(value: time) -> int:
+def minute_of(value: time) -> int:
+    """A window bound as stored: minutes after local midnight, 24:00 (``time.max``) as 1440."""
     return MINUTES_PER_DAY if value == time.max else value.hour * 60 + value.minute
 
 
@@ -183,8 +184,8 @@ def create_campaign(
     campaign = Campaign(
         name=name,
         mode=str(dial_mode),
-        window_start_minute=_minute(calling.start),
-        window_end_minute=_minute(calling.end),
+        window_start_minute=minute_of(calling.start),
+        window_end_minute=minute_of(calling.end),
         weekdays=sorted(calling.weekdays),
         max_attempts=policy.max_attempts,
         retry_rules=policy.to_json(),

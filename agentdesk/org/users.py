@@ -55,11 +55,18 @@ def actor_of(session: Session, agent: AgentRef | None) -> Actor | None:
 
 
 def ensure_agent(session: Session, username: str, display: str | None = None) -> User:
-    """The user named ``username`` (active or not), created as an agent on first use."""
+    """The user named ``username`` (active or not), created as an agent on first use.
+
+    A ``display`` name given replaces the stored one: it is the name the agent set in their
+    settings, which call scripts say ("this is {agent_name}").
+    """
     user = user_by_ref(session, username)
     if user is None:
         user = User(username=username, display_name=display or username, role=Role.AGENT)
         session.add(user)
+        session.flush()
+    elif display and display.strip() and user.display_name != display.strip():
+        user.display_name = display.strip()
         session.flush()
     return user
 

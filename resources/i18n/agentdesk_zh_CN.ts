@@ -28,6 +28,10 @@
         <translation>外呼活动</translation>
     </message>
     <message>
+        <source>Campaign settings</source>
+        <translation>外呼活动设置</translation>
+    </message>
+    <message>
         <source>This screen is for administrators: {reason}.</source>
         <translation>此界面仅供管理员使用：{reason}。</translation>
     </message>
@@ -291,6 +295,145 @@
     <message>
         <source>Callbacks: {n} · due: {due} · overdue: {overdue}</source>
         <translation>回拨：{n} · 到期：{due} · 逾期：{overdue}</translation>
+    </message>
+</context>
+<context>
+    <name>CampaignSettingsTab</name>
+    <message>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <source>Campaign:</source>
+        <translation>外呼活动：</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览式</translation>
+    </message>
+    <message>
+        <source>Progressive</source>
+        <translation>渐进式</translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>Agents get entries of higher-priority campaigns first.</source>
+        <translation>坐席先拿到优先级更高的外呼活动的名单。</translation>
+    </message>
+    <message>
+        <source>Minutes before an outcome is dialled again, or final: busy=15, declined=final</source>
+        <translation>某种结果后再次拨打前等待的分钟数，或 final（不再拨打）：busy=15, declined=final</translation>
+    </message>
+    <message>
+        <source>Merge fields: {fields}</source>
+        <translation>合并字段：{fields}</translation>
+    </message>
+    <message>
+        <source>Mode:</source>
+        <translation>模式：</translation>
+    </message>
+    <message>
+        <source>Calling hours (callee&apos;s time):</source>
+        <translation>呼叫时段（被叫方当地时间）：</translation>
+    </message>
+    <message>
+        <source>Days:</source>
+        <translation>日期：</translation>
+    </message>
+    <message>
+        <source>Attempts at most:</source>
+        <translation>最多尝试次数：</translation>
+    </message>
+    <message>
+        <source>Retry after (minutes):</source>
+        <translation>重拨间隔（分钟）：</translation>
+    </message>
+    <message>
+        <source>Priority:</source>
+        <translation>优先级：</translation>
+    </message>
+    <message>
+        <source>Script:</source>
+        <translation>话术：</translation>
+    </message>
+    <message>
+        <source>Save settings</source>
+        <translation>保存设置</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Archive…</source>
+        <translation>归档…</translation>
+    </message>
+    <message>
+        <source>No campaigns yet: create one with `agentdesk campaign create`.</source>
+        <translation>尚无外呼活动：请用 `agentdesk campaign create` 创建。</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Settings of {campaign} saved.</source>
+        <translation>已保存 {campaign} 的设置。</translation>
+    </message>
+    <message>
+        <source>{campaign} runs again.</source>
+        <translation>{campaign} 已恢复。</translation>
+    </message>
+    <message>
+        <source>{campaign} paused.</source>
+        <translation>{campaign} 已暂停。</translation>
+    </message>
+    <message>
+        <source>Archive campaign</source>
+        <translation>归档外呼活动</translation>
+    </message>
+    <message>
+        <source>Archive {campaign}? Agents no longer see it; its calls stay in the reports.</source>
+        <translation>归档 {campaign}？坐席将不再看到它；其通话仍保留在报表中。</translation>
+    </message>
+    <message>
+        <source>{campaign} archived.</source>
+        <translation>{campaign} 已归档。</translation>
     </message>
 </context>
 <context>
@@ -965,42 +1108,6 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Ready</source>
         <translation>就绪</translation>
-    </message>
-    <message>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <source>&amp;Administration…</source>
-        <translation>系统管理(&amp;A)…</translation>
-    </message>
-    <message>
-        <source>&amp;Settings…</source>
-        <translation>设置(&amp;S)…</translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <source>&amp;Test call</source>
-        <translation>测试呼叫(&amp;T)</translation>
-    </message>
-    <message>
-        <source>&amp;About AgentDesk</source>
-        <translation>关于 AgentDesk(&amp;A)</translation>
-    </message>
-    <message>
-        <source>AgentDesk</source>
-        <translation>AgentDesk</translation>
-    </message>
-    <message>
-        <source>AgentDesk agent desktop</source>
-        <translation>AgentDesk 呼叫中心坐席桌面</translation>
     </message>
     <message>
         <source>Wrap-up time is over: saved with the default disposition.</source>
@@ -1816,8 +1923,20 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>跟随系统</translation>
     </message>
     <message>
+        <source>as callers should hear it</source>
+        <translation>客户听到的称呼</translation>
+    </message>
+    <message>
+        <source>The name call scripts say for you: {agent_name} in a script.</source>
+        <translation>话术中 {agent_name} 所说的您的名字。</translation>
+    </message>
+    <message>
         <source>Desk</source>
         <translation>坐席台</translation>
+    </message>
+    <message>
+        <source>Your name:</source>
+        <translation>您的名字：</translation>
     </message>
     <message>
         <source>Database URL:</source>
@@ -1846,6 +1965,84 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>No keyring: the password is kept for this run only.</source>
         <translation>没有可用的密钥环：密码仅在本次运行期间保留。</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Answer the ringing call</source>
+        <translation>接听来电</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>挂断</translation>
+    </message>
+    <message>
+        <source>Hold or resume the call</source>
+        <translation>保持或恢复通话</translation>
+    </message>
+    <message>
+        <source>Mute or unmute</source>
+        <translation>静音或取消静音</translation>
+    </message>
+    <message>
+        <source>Transfer to the number in the field</source>
+        <translation>转接到号码栏中的号码</translation>
+    </message>
+    <message>
+        <source>Go to the number field</source>
+        <translation>转到号码栏</translation>
+    </message>
+    <message>
+        <source>Search records</source>
+        <translation>搜索记录</translation>
+    </message>
+    <message>
+        <source>Show the wrap-up</source>
+        <translation>显示话后处理</translation>
+    </message>
+    <message>
+        <source>Show the callbacks</source>
+        <translation>显示回拨</translation>
+    </message>
+    <message>
+        <source>Show the recent calls</source>
+        <translation>显示最近通话</translation>
+    </message>
+    <message>
+        <source>Show the dialer</source>
+        <translation>显示外呼</translation>
+    </message>
+    <message>
+        <source>Reload the lists and counts</source>
+        <translation>重新读取列表和计数</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>List the keyboard shortcuts</source>
+        <translation>列出键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>命令</translation>
     </message>
 </context>
 <context>
@@ -2149,6 +2346,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>新建线索</translation>
     </message>
     <message>
+        <source>Unknown number</source>
+        <translation>未知号码</translation>
+    </message>
+    <message>
         <source>Number withheld</source>
         <translation>号码已隐藏</translation>
     </message>
@@ -2278,6 +2479,81 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Password set for {username}.</source>
         <translation>已为 {username} 设置密码。</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <source>&lt;b&gt;AgentDesk {version}&lt;/b&gt;&lt;br&gt;The call-center agent desktop: softphone, screen pop, customer records, callbacks and the campaign dialer.</source>
+        <translation>&lt;b&gt;AgentDesk {version}&lt;/b&gt;&lt;br&gt;呼叫中心坐席桌面：软电话、来电弹屏、客户档案、回拨和外呼活动。</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Administration…</source>
+        <translation>系统管理(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Call</source>
+        <translation>通话(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Search records</source>
+        <translation>搜索记录(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Wrap-up</source>
+        <translation>话后处理(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Call&amp;backs</source>
+        <translation>回拨(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Recent calls</source>
+        <translation>最近通话(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Dialer</source>
+        <translation>外呼(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Re&amp;load lists and counts</source>
+        <translation>重新读取列表和计数(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Test call</source>
+        <translation>测试呼叫(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;About AgentDesk</source>
+        <translation>关于 AgentDesk(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About AgentDesk</source>
+        <translation>关于 AgentDesk</translation>
     </message>
 </context>
 <context>

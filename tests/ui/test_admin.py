@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from agentdesk.calls.disposition_admin import list_dispositions
-from agentdesk.dialer.campaigns import assigned_to, create_campaign, load_campaign
+from agentdesk.dialer.campaigns import assigned_to, create_campaign, get_campaign, load_campaign
 from agentdesk.domain.access import Action, Capability, Depth, RecordKind
 from agentdesk.domain.enums import Role
 from agentdesk.org import admin, roles
@@ -61,6 +61,7 @@ def test_an_admin_sees_the_entry_and_opens_the_screen(admin_desk: Desk) -> None:
         "Roles",
         "Dispositions",
         "Campaigns",
+        "Campaign settings",
     ]
     # SQLite has no logins: the password row is off, and says why.
     assert not users.passwordButton.isEnabled() and users.passwordNote.isVisible()
@@ -261,3 +262,45 @@ def test_codes_show_in_chinese(qapp: QApplication) -> None:
         assert labels.capability_label(Capability.MANAGE_USERS) == "管理用户"
     finally:
         remove_translators(qapp, translators)
+
+
+def test_campaign_settings_edit_pause_and_archive(admin_desk: Desk) -> None:
+    """Campaigns could be created but never changed from the admin screen (issue 14)."""
+    sessions = admin_desk.context.database.sessions
+    create_campaign(sessions, "Spring renewals", script="Hello {first_name}")
+    dialog = open_dialog(admin_desk)
+    tab = dialog.campaignSettingsTab
+    admin_desk.wait(lambda: tab.info is not None)
+    assert (
+        tab.windowEdit.text() == "08:00-21:00"
+        and tab.scriptEdit.toPlainText() == "Hello {first_name}"
+    )
+    assert all(check.isChecked() for check in tab.dayChecks)
+    assert "no_answer=120" in tab.retryEdit.text()
+    tab.windowEdit.setText("09:00-17:30")
+    for check in tab.dayChecks[5:]:
+        check.setChecked(False)
+    tab.prioritySpin.setValue(7)
+    tab.retryEdit.setText(tab.retryEdit.text().replace("no_answer=120", "no_answer=45"))
+    tab.scriptEdit.setPlainText("Hi {first_name}, {agent_name} here.")
+    tab.saveButton.click()
+    settle(admin_desk, dialog)
+    info = get_campaign(sessions, "Spring renewals")
+    assert (info.window, info.weekdays, info.priority) == ("09:00-17:30", (0, 1, 2, 3, 4), 7)
+    assert info.retry_rules["no_answer"] == {"retry_after_minutes": 45.0}
+    assert info.script == "Hi {first_name}, {agent_name} here."
+    assert "saved" in tab.messageLabel.text()
+
+    tab.retryEdit.setText("ringing=5")  # refused: the form keeps what was typed
+    tab.saveButton.click()
+    settle(admin_desk, dialog)
+    assert "retry rule 'ringing=5'" in tab.messageLabel.text()
+    assert tab.retryEdit.text() == "ringing=5"
+
+    tab.pauseButton.click()
+    settle(admin_desk, dialog)
+    assert not get_campaign(sessions, "Spring renewals").active
+    assert tab.pauseButton.text() == "Resume" and tab.stateLabel.text() == "paused"
+    tab.archive_now()
+    settle(admin_desk, dialog)
+    assert tab.campaignCombo.count() == 0 and not tab.emptyLabel.isHidden()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from agentdesk.app.sip_setup import sip_config
@@ -85,3 +86,30 @@ def test_invalid_values_are_refused_without_writing(
     dialog.regionEdit.setText("US")
     dialog.buttons.accepted.emit()
     assert dialog.saved_path == str(path) and path.exists()
+
+
+def test_display_name_is_saved_and_every_hint_fits(
+    desk: Desk,
+    qtbot: QtBot,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Scripts read "this is agent from AgentDesk" without a name to set, and the password
+    field's hint was cut off (issue 14)."""
+    path = tmp_path / "named.toml"
+    monkeypatch.setattr("agentdesk.app.settings_store.default_config_path", lambda: path)
+    dialog = SettingsDialog(desk.context, desk.window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    metrics = dialog.fontMetrics()
+    for edit in dialog.findChildren(QLineEdit):
+        hint = edit.placeholderText()
+        if hint and edit.isVisible():
+            assert edit.width() > metrics.horizontalAdvance(hint), hint
+    dialog.displayNameEdit.setText(" Wang Fang ")
+    dialog.buttons.accepted.emit()
+    assert dialog.saved_path == str(path), dialog.errorLabel.text()
+    assert tomllib.loads(path.read_text())["agent"]["display_name"] == "Wang Fang"
+    assert load_settings(path).agent.display_name == "Wang Fang"

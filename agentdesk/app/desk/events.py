@@ -68,6 +68,8 @@ class ScreenPop:
     matches: tuple[Match, ...]
     chosen: Match | None
     from_context: bool = False
+    inbound: bool = True
+    """False for a call the agent placed: an unknown number is not an "unknown caller"."""
 
     @property
     def kind(self) -> str:

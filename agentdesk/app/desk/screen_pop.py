@@ -50,13 +50,17 @@ class ScreenPops:
             ref = services.records.resolve_context(call.context.kind, call.context.id)
             if ref is not None:
                 match = self._match_for(ref)
-                return ScreenPop(view.call_id, view.sip_call_id, view.remote, (match,), match, True)
+                return ScreenPop(
+                    view.call_id, view.sip_call_id, view.remote, (match,), match, True, view.inbound
+                )
         matches: tuple[Match, ...] = ()
         if call.number_e164 is not None:
             with contextlib.suppress(InvalidPhoneNumber):
                 matches = services.lookup.lookup(call.number_e164, self._core.region).matches
         chosen = matches[0] if len(matches) == 1 else None
-        return ScreenPop(view.call_id, view.sip_call_id, view.remote, matches, chosen)
+        return ScreenPop(
+            view.call_id, view.sip_call_id, view.remote, matches, chosen, inbound=view.inbound
+        )
 
     def _match_for(self, ref: PartyRef) -> Match:
         details = self._core.services.records.details(ref)

@@ -8,9 +8,13 @@ does not know, and with worker threads its callbacks arrive on pjmedia threads. 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
@@ -46,6 +50,49 @@ class _Endpoint(pj.Endpoint):  # type: ignore[misc]
             log.exception("onSelectAccount failed")
 
 
+_PJ_LEVELS = {0: logging.ERROR, 1: logging.ERROR, 2: logging.WARNING, 3: logging.INFO}
+"""pjlib's levels (0 fatal .. 6 trace) as Python's; 4 and above are debug detail."""
+pj_log = logging.getLogger("agentdesk.pjsip")
+
+
+class _LogWriter(pj.LogWriter):  # type: ignore[misc]
+    """pjsua's log lines into the app's log instead of the terminal (called on the SIP
+    thread; ``logging`` is thread-safe)."""
+
+    def write(self, entry: Any) -> None:
+        with contextlib.suppress(Exception):  # an exception must not unwind into pjlib
+            pj_log.log(_PJ_LEVELS.get(entry.level, logging.DEBUG), "%s", entry.msg.rstrip())
+
+
+@contextlib.contextmanager
+def _console_to_log() -> Iterator[None]:
+    """Catch what pjlib prints to the process's standard output and error while it starts.
+
+    ``libCreate`` logs a few lines (pjlib initialised, the endpoint created) before a log
+    writer can be installed, and writes them with printf to file descriptor 1, out of Python's
+    reach: the descriptors point at a file meanwhile and its text goes to the log after. The
+    window is a few milliseconds at start-up; anything another thread prints then lands in
+    the log too, not lost.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with tempfile.TemporaryFile() as sink:
+        try:
+            os.dup2(sink.fileno(), 1)
+            os.dup2(sink.fileno(), 2)
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+            sink.seek(0)
+            for line in sink.read().decode("utf-8", "replace").splitlines():
+                if line.strip():
+                    pj_log.debug("%s", line.rstrip())
+
+
 class SipEngine:
     """Owns the process's single pjsua2 Endpoint on a dedicated ``SipThread``.
 
@@ -56,12 +103,14 @@ class SipEngine:
         self,
         *,
         headless: bool = True,
-        log_level: int = 0,
+        log_level: int = 4,
         invite_limit: int = 24,
         invite_window: float = 0.5,
     ) -> None:
         self._headless = headless
         self._log_level = log_level
+        """pjlib's verbosity (0-6) for what goes to the ``agentdesk.pjsip`` log."""
+        self._log_writer: _LogWriter | None = None
         self.ep: Any = None
         self.invite_limiter = InviteRateLimiter(invite_limit, invite_window)
         self.guard_account_id: int | None = None
@@ -93,15 +142,22 @@ class SipEngine:
 
     def _create_endpoint(self) -> None:
         ep = _Endpoint(self)
-        ep.libCreate()
+        with _console_to_log():
+            ep.libCreate()
         cfg = pj.EpConfig()
         # No pjsua worker threads, and every callback on the thread that pumps: pjlib aborts
         # the process on calls from unknown threads.
         cfg.uaConfig.threadCnt = 0
         cfg.uaConfig.mainThreadOnly = True
         cfg.uaConfig.userAgent = "AgentDesk"
+        # Every line through the writer, none to the console. The Endpoint deletes the writer
+        # in libDestroy, so C++ owns it (disowned); the engine keeps the Python side alive.
+        self._log_writer = _LogWriter()
+        cfg.logConfig.writer = self._log_writer
+        self._log_writer.__disown__()
         cfg.logConfig.level = self._log_level
         cfg.logConfig.consoleLevel = self._log_level
+        cfg.logConfig.decor = pj.PJ_LOG_HAS_SENDER  # the log adds its own time and level
         ep.libInit(cfg)
         ep.libStart()
         if self._headless:
@@ -112,6 +168,7 @@ class SipEngine:
         if self.ep is not None:
             self.ep.libDestroy()
             self.ep = None
+            self._log_writer = None  # deleted by libDestroy
 
     # --- audio devices ----------------------------------------------------------------------
     def audio_devices(self) -> Future[list[AudioDevice]]:

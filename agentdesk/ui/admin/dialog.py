@@ -1,4 +1,5 @@
-"""File > Administration: users, teams, roles, dispositions and campaign assignment in tabs.
+"""File > Administration: users, teams, roles, dispositions, campaign assignment and campaign
+settings in tabs.
 
 For users whose role has the ``manage_users`` capability. The main window shows the menu entry
 only to them, and the dialog asks again when it opens (the first read is refused otherwise):
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from agentdesk.app.admin import AdminService, AdminSnapshot
 from agentdesk.db.errors import RequestError
+from agentdesk.ui.admin.campaign_settings_tab import CampaignSettingsTab
 from agentdesk.ui.admin.campaigns_tab import CampaignsTab
 from agentdesk.ui.admin.common import ERROR_STYLE, AdminTab
 from agentdesk.ui.admin.dispositions_tab import DispositionsTab
@@ -50,12 +52,14 @@ class AdminDialog(QDialog):
         self.rolesTab = RolesTab(service, executor, self)
         self.dispositionsTab = DispositionsTab(service, executor, self)
         self.campaignsTab = CampaignsTab(service, executor, self)
+        self.campaignSettingsTab = CampaignSettingsTab(service, executor, self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.usersTab, self.tr("Users"))
         self.tabs.addTab(self.teamsTab, self.tr("Teams"))
         self.tabs.addTab(self.rolesTab, self.tr("Roles"))
         self.tabs.addTab(self.dispositionsTab, self.tr("Dispositions"))
         self.tabs.addTab(self.campaignsTab, self.tr("Campaigns"))
+        self.tabs.addTab(self.campaignSettingsTab, self.tr("Campaign settings"))
         self.tabs.setEnabled(False)
         for tab in self.all_tabs():
             tab.changed.connect(self.reload)
@@ -81,6 +85,7 @@ class AdminDialog(QDialog):
             self.rolesTab,
             self.dispositionsTab,
             self.campaignsTab,
+            self.campaignSettingsTab,
         )
 
     @property

@@ -112,7 +112,7 @@ class CustomerPanel(QStackedWidget):
             self.setCurrentWidget(self.chooser)
         else:
             self.party = None
-            self.unknownCard.show_number(pop.number)
+            self.unknownCard.show_number(pop.number, pop.inbound)
             self.setCurrentWidget(self.unknownCard)
         self.popShown.emit(pop.call_id)
 

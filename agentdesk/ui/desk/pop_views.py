@@ -80,7 +80,9 @@ class UnknownCallerCard(QFrame):
         layout.addWidget(self.errorLabel)
         layout.addStretch(1)
 
-    def show_number(self, number: str) -> None:
+    def show_number(self, number: str, inbound: bool = True) -> None:
+        # The agent dialled this number: they know it, nobody "called" them.
+        self.titleLabel.setText(self.tr("Unknown caller") if inbound else self.tr("Unknown number"))
         self.numberLabel.setText(number or self.tr("Number withheld"))
         self.phoneEdit.setText(number)
         for edit in (self.firstEdit, self.lastEdit, self.companyEdit):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -33,6 +33,9 @@ from agentdesk.app.desk.events import (
     RegistrationView,
 )
 from agentdesk.ui.shell.notices import refusal_text
+from agentdesk.ui.shell.shortcuts import SHORTCUTS, bound_action, with_key
+
+__all__ = ["CALL_KEYS", "SHORTCUTS", "SoftphoneBar", "format_seconds"]
 
 # Marked for lupdate; the agent state keeps the English word, the combo shows self.tr(reason).
 NOT_READY_REASONS = (
@@ -44,13 +47,8 @@ NOT_READY_REASONS = (
 )
 KEYPAD = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#")
 
-SHORTCUTS = {
-    "answer": "Ctrl+Shift+A",
-    "hangup": "Ctrl+Shift+E",
-    "hold": "Ctrl+Shift+H",
-    "transfer": "Ctrl+Shift+T",
-    "number": "Ctrl+L",
-}
+CALL_KEYS = ("answer", "hangup", "hold", "mute", "transfer", "number")
+"""The commands of :data:`SHORTCUTS` the bar binds (the window binds the others)."""
 
 
 def format_seconds(seconds: float) -> str:
@@ -92,14 +90,13 @@ class SoftphoneBar(QFrame):
         self.numberEdit.returnPressed.connect(self._on_dial)
         self.dialButton = self._button(self.tr("Call"), self._on_dial)
 
-        self.answerButton = self._button(self.tr("Answer"), controller.answer, "answer")
+        self.answerButton = self._button(self.tr("Answer"), controller.answer)
         self.rejectButton = self._button(self.tr("Reject"), controller.reject)
-        self.hangupButton = self._button(self.tr("Hang up"), controller.hangup, "hangup")
-        self.holdButton = self._button(self.tr("Hold"), controller.toggle_hold, "hold", True)
-        self.muteButton = self._button(self.tr("Mute"), controller.toggle_mute, None, True)
-        self.recordButton = self._button(self.tr("Record"), controller.toggle_recording, None, True)
-        self.transferButton = self._button(self.tr("Transfer"), self._on_blind_transfer, "transfer")
-        self.transferButton.setToolTip(self.tr("Blind transfer to the number in the field"))
+        self.hangupButton = self._button(self.tr("Hang up"), controller.hangup)
+        self.holdButton = self._button(self.tr("Hold"), controller.toggle_hold, True)
+        self.muteButton = self._button(self.tr("Mute"), controller.toggle_mute, True)
+        self.recordButton = self._button(self.tr("Record"), controller.toggle_recording, True)
+        self.transferButton = self._button(self.tr("Transfer"), self._on_blind_transfer)
         self.consultButton = self._button(self.tr("Consult"), self._on_consult)
         self.consultButton.setToolTip(self.tr("Call the number in the field, then transfer"))
         self.completeButton = self._button(
@@ -107,6 +104,16 @@ class SoftphoneBar(QFrame):
         )
         self.cancelConsultButton = self._button(
             self.tr("Cancel transfer"), controller.cancel_consult
+        )
+        # The window's Call menu shows these same actions: one binding per key.
+        self._keyed: list[tuple[QPushButton, QAction]] = []
+        self.answerAction = self._key_action(self.answerButton, "answer")
+        self.hangupAction = self._key_action(self.hangupButton, "hangup")
+        self.holdAction = self._key_action(self.holdButton, "hold")
+        self.muteAction = self._key_action(self.muteButton, "mute")
+        self.transferAction = self._key_action(self.transferButton, "transfer")
+        self.transferButton.setToolTip(
+            with_key(self.tr("Blind transfer to the number in the field"), "transfer")
         )
         self.keypadButton = QToolButton(self)
         self.keypadButton.setText(self.tr("Keypad"))
@@ -118,10 +125,11 @@ class SoftphoneBar(QFrame):
         self.timerLabel.setObjectName("callTimer")
         self.timerLabel.setMinimumWidth(48)
 
-        self.numberAction = QAction(self.tr("Go to the number field"), self)
-        self.numberAction.setShortcut(QKeySequence(SHORTCUTS["number"]))
-        self.numberAction.triggered.connect(self._focus_number)
+        self.numberAction = bound_action(
+            self, self.tr("Go to the number field"), "number", self._focus_number
+        )
         self.addAction(self.numberAction)
+        self.numberEdit.setToolTip(with_key(self.tr("Number or SIP address"), "number"))
 
         top = QHBoxLayout()
         top.addWidget(self.registrationLabel)
@@ -162,24 +170,22 @@ class SoftphoneBar(QFrame):
 
     # -- building ------------------------------------------------------------------------------
 
-    def _button(
-        self,
-        text: str,
-        slot: object,
-        shortcut: str | None = None,
-        checkable: bool = False,
-    ) -> QPushButton:
+    def _button(self, text: str, slot: object, checkable: bool = False) -> QPushButton:
         button = QPushButton(text, self)
         button.setCheckable(checkable)
         button.clicked.connect(lambda *_: slot())  # type: ignore[operator]
-        if shortcut is not None:
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(SHORTCUTS[shortcut]))
-            action.triggered.connect(lambda *_: button.click() if button.isEnabled() else None)
-            self.addAction(action)
-            setattr(self, f"{shortcut}Action", action)
-            button.setToolTip(f"{text} ({SHORTCUTS[shortcut]})")
         return button
+
+    def _key_action(self, button: QPushButton, key: str) -> QAction:
+        """The key of :data:`SHORTCUTS` for ``button``: clicks it when it is enabled, and
+        says itself in the button's tooltip."""
+        action = bound_action(
+            self, button.text(), key, lambda: button.click() if button.isEnabled() else None
+        )
+        self.addAction(action)
+        button.setToolTip(with_key(button.text(), key))
+        self._keyed.append((button, action))
+        return action
 
     def _keypad_menu(self) -> QMenu:
         menu = QMenu(self)
@@ -301,6 +307,8 @@ class SoftphoneBar(QFrame):
         self.completeButton.setVisible(consulting)
         self.cancelConsultButton.setVisible(consulting)
         self.completeButton.setEnabled(bool(call and call.consult_connected))
+        for button, action in self._keyed:  # the Call menu greys what cannot be done now
+            action.setEnabled(button.isEnabled())
         if call is None:
             self.callerLabel.setText("")
             self.timerLabel.setText("")

@@ -14,8 +14,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -39,6 +37,7 @@ from agentdesk.dialer.campaigns import CampaignInfo
 from agentdesk.dialer.selection import OfferedEntry
 from agentdesk.ui.desk.pop_views import title_label
 from agentdesk.ui.dialer.choices import EntryChoicesTable
+from agentdesk.ui.dialer.progress import ProgressStrip
 from agentdesk.ui.dialer.wording import (
     NO_ROUTE,
     SKIP_REASONS,
@@ -60,6 +59,7 @@ class DialerPanel(QWidget):
     """Renders the session's ``DialerView``; commands go back to the session."""
 
     entryOffered = Signal(object)  # PartyRef of the offered entry's record
+    entryReleased = Signal(object)  # PartyRef of an offered entry given back (pause, nothing)
     noticeRaised = Signal(str, bool)
     dialerEvent = Signal(object)  # DialerEvent, relayed from the session (GUI thread)
 
@@ -79,6 +79,7 @@ class DialerPanel(QWidget):
         self.campaigns: list[CampaignInfo] = []
         self.view: DialerView = session.view
         self._shown_entry: object = None
+        self._offered_party: object = None
 
         self.campaignCombo = QComboBox(self)
         self.campaignCombo.setMinimumWidth(200)
@@ -91,10 +92,13 @@ class DialerPanel(QWidget):
         self.reloadButton = QPushButton(self.tr("Reload"), self)
         self.reloadButton.setToolTip(self.tr("Reload the campaigns assigned to you"))
         self.reloadButton.clicked.connect(self.reload)
+        # The mode and hours get a line of their own: beside the combo they made the tab wider
+        # than its half of the window, and the splitter took the room from the record panel.
+        self.modeLabel.setWordWrap(True)
+        self.modeLabel.setStyleSheet("color: #5f6368;")
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Campaign:"), self))
         top.addWidget(self.campaignCombo, 1)
-        top.addWidget(self.modeLabel)
         top.addWidget(self.startButton)
         top.addWidget(self.reloadButton)
 
@@ -174,27 +178,8 @@ class DialerPanel(QWidget):
         self.scriptBox = QGroupBox(self.tr("Script"), self)
         QVBoxLayout(self.scriptBox).addWidget(self.scriptView)
 
-        self.progressLabels: dict[str, QLabel] = {}
-        stats = QGridLayout()
-        for column, (key, title) in enumerate(
-            (
-                ("dialed", self.tr("Dialed")),
-                ("remaining", self.tr("Remaining")),
-                ("contacted", self.tr("Contacted")),
-                ("successes", self.tr("Successes")),
-            )
-        ):
-            number = title_label("–", self, 4)
-            number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            caption = QLabel(title, self)
-            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            caption.setStyleSheet("color: #666;")
-            stats.addWidget(number, 0, column)
-            stats.addWidget(caption, 1, column)
-            self.progressLabels[key] = number
-        stats_frame = QFrame(self)
-        stats_frame.setFrameShape(QFrame.Shape.StyledPanel)
-        stats_frame.setLayout(stats)
+        stats_frame = ProgressStrip(self)
+        self.progressLabels = stats_frame.labels
         self.lastLabel = QLabel(self)
         self.lastLabel.setObjectName("dialerLast")
         self.lastLabel.setWordWrap(True)
@@ -202,6 +187,7 @@ class DialerPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.modeLabel)
         layout.addWidget(self.stateLabel)
         layout.addWidget(self.countdownBar)
         layout.addWidget(self.blockedLabel)
@@ -358,6 +344,12 @@ class DialerPanel(QWidget):
         if entry is None:
             self.scriptView.clear()
             self._shown_entry = None
+            released = view.phase in (DialerPhase.STOPPED, DialerPhase.NOTHING)
+            if released and self._offered_party is not None:
+                # Paused: the entry went back to the pool, its record should not stay on
+                # screen as if it were still the agent's to call.
+                self.entryReleased.emit(self._offered_party)
+                self._offered_party = None
             return
         self.nameLabel.setText(entry_title(entry))
         self.phoneLabel.setText(entry.phone)
@@ -369,6 +361,7 @@ class DialerPanel(QWidget):
             self.scriptView.setPlainText(entry.script or "")
             party = party_of(entry)
             if offered and party is not None:
+                self._offered_party = party
                 self.entryOffered.emit(party)
 
     def _render_choices(self, view: DialerView) -> None:

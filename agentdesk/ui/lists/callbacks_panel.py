@@ -99,7 +99,8 @@ class CallbacksPanel(QWidget):
                 self.tr("Agent"),
             ]
         )
-        for column, width in enumerate((135, 125, 110, 150, 95, 70)):
+        # Room for a full international number and a username; the note takes the rest.
+        for column, width in enumerate((135, 125, 128, 150, 95, 100)):
             self.tree.setColumnWidth(column, width)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(NOTE_COLUMN, QHeaderView.ResizeMode.Stretch)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QSystemTrayIcon,
     QTabWidget,
@@ -33,6 +32,7 @@ from agentdesk.app.desk.events import (
 from agentdesk.app.desktop import DeskSummary, DesktopContext
 from agentdesk.calls.callbacks import CallbackItem
 from agentdesk.crm.party_details import PartyRef
+from agentdesk.domain.changes import ACCOUNTS, CALLS, CONTACTS, LEADS
 from agentdesk.ui.admin.dialog import AdminDialog
 from agentdesk.ui.desk.customer_panel import CustomerPanel
 from agentdesk.ui.desk.softphone_bar import SoftphoneBar
@@ -42,13 +42,26 @@ from agentdesk.ui.lists.callbacks_panel import CallbacksPanel
 from agentdesk.ui.lists.lists_panel import RecentCallsPanel, SearchPanel
 from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.bridge import DeskBridge
+from agentdesk.ui.shell.menus import WindowMenus
 from agentdesk.ui.shell.notices import notice_text, refusal_text
 
 ICON = Path(__file__).resolve().parents[3] / "resources" / "icons" / "agentdesk.svg"
+SUMMARY_REFRESH_MS = 60_000
+_COUNTED = frozenset({CALLS, CONTACTS, ACCOUNTS, LEADS})
+"""Changed kinds of data that the status bar's counts show."""
 
 
 class MainWindow(QMainWindow):
     """Wires the controller's events to the panels; owns no call logic itself."""
+
+    # Set by WindowMenus.
+    adminAction: QAction
+    settingsAction: QAction
+    searchAction: QAction
+    refreshAction: QAction
+    shortcutsAction: QAction
+    testCallAction: QAction
+    aboutAction: QAction
 
     def __init__(self, context: DesktopContext, controller: DeskController) -> None:
         super().__init__()
@@ -107,46 +120,25 @@ class MainWindow(QMainWindow):
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
             self.tray.show()
-        self._build_menus()
+        self.menus = WindowMenus(self)
         self._connect()
         self.callbacksPanel.reload()
         self.recentPanel.reload()
         if self.dialerPanel is not None:
             self.dialerPanel.reload()
-        run_in_background(
-            self, executor, context.summary, self._on_summary, self._on_summary_failed
-        )
+        self._summary_running = False
+        self._summary_again = False
+        self.refresh_summary()
+        # Counts change behind the desk too (an import, a colleague's calls): a slow timer,
+        # the read on the executor like every other.
+        self.summaryTimer = QTimer(self)
+        self.summaryTimer.setInterval(SUMMARY_REFRESH_MS)
+        self.summaryTimer.timeout.connect(self.refresh_summary)
+        self.summaryTimer.start()
         # Hidden until the database says this user may manage users.
         run_in_background(self, executor, self.admin.allowed, self._on_admin_checked)
 
     # -- wiring --------------------------------------------------------------------------------
-
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        self.adminAction = QAction(self.tr("&Administration…"), self)
-        self.adminAction.setVisible(False)
-        self.adminAction.triggered.connect(self.open_admin)
-        file_menu.addAction(self.adminAction)
-        self.settingsAction = QAction(self.tr("&Settings…"), self)
-        self.settingsAction.setShortcut(QKeySequence("Ctrl+,"))
-        self.settingsAction.triggered.connect(self.open_settings)
-        file_menu.addAction(self.settingsAction)
-        file_menu.addSeparator()
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        self.testCallAction = QAction(self.tr("&Test call"), self)
-        self.testCallAction.triggered.connect(self.run_test_call)
-        help_menu.addAction(self.testCallAction)
-        about = QAction(self.tr("&About AgentDesk"), self)
-        about.triggered.connect(
-            lambda: QMessageBox.about(
-                self, self.tr("AgentDesk"), self.tr("AgentDesk agent desktop")
-            )
-        )
-        help_menu.addAction(about)
 
     def _connect(self) -> None:
         self.bridge.deskEvent.connect(self._on_desk_event)
@@ -165,6 +157,7 @@ class MainWindow(QMainWindow):
         if self.dialerPanel is not None:
             self.dialerPanel.noticeRaised.connect(self.notify)
             self.dialerPanel.entryOffered.connect(self._on_entry_offered)
+            self.dialerPanel.entryReleased.connect(self._on_entry_released)
 
     def _on_desk_event(self, event: DeskEvent) -> None:
         if isinstance(event, ScreenPopReady):
@@ -194,6 +187,34 @@ class MainWindow(QMainWindow):
         self.customerPanel.refresh(changed)
         self.callbacksPanel.refresh(changed)
         self.recentPanel.refresh(changed)
+        if changed & _COUNTED:
+            self.refresh_summary()
+
+    def reload_all(self) -> None:
+        """View > Reload: every list and the counts read again."""
+        self.callbacksPanel.reload()
+        self.recentPanel.reload()
+        if self.dialerPanel is not None:
+            self.dialerPanel.reload()
+        self.refresh_summary()
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.searchPanel)
+        self.searchPanel.queryEdit.setFocus()
+        self.searchPanel.queryEdit.selectAll()
+
+    def refresh_summary(self) -> None:
+        """Read the status bar's counts again (one read at a time: a slow database must not
+        pile them up; a request meanwhile reads once more when it is done)."""
+        if self._summary_running:
+            self._summary_again = True  # a change after the running read began: read again
+            return
+        self._summary_running = True
+        self._summary_again = False
+        run_in_background(
+            self, self._context.executor, self._context.summary, self._on_summary,
+            self._on_summary_failed,
+        )  # fmt: skip
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -229,8 +250,16 @@ class MainWindow(QMainWindow):
             if self.dialerPanel is not None:
                 self.tabs.setCurrentWidget(self.dialerPanel)
 
+    def _on_entry_released(self, ref: PartyRef) -> None:
+        # The paused dialer gave the entry back: its record leaves the screen unless a call
+        # or a wrap-up is about it, or the agent has opened another record meanwhile.
+        idle = self.controller.call is None and self.controller.wrapup is None
+        if idle and self.customerPanel.party == ref:
+            self.customerPanel.clear()
+
     def _on_party_created(self, ref: PartyRef) -> None:
         self.controller.choose_party(ref)
+        self.refresh_summary()
         self.notify(self.tr("Record created and linked to the call."))
 
     def _on_reminder(self, item: CallbackItem) -> None:
@@ -266,10 +295,17 @@ class MainWindow(QMainWindow):
 
         run_test_call(self._context, self)
 
+    def _summary_done(self) -> None:
+        self._summary_running = False
+        if self._summary_again and not self._shutdown_started:
+            self.refresh_summary()
+
     def _on_summary_failed(self, error: BaseException) -> None:
+        self._summary_done()
         self.summaryLabel.setText(self.tr("Cannot read the database: {error}").format(error=error))
 
     def _on_summary(self, s: DeskSummary) -> None:
+        self._summary_done()
         text = self.tr(
             "{contacts:,} contacts, {accounts:,} accounts, {leads:,} leads, {calls:,} calls"
         )
@@ -286,6 +322,7 @@ class MainWindow(QMainWindow):
         event.ignore()
         if not self._shutdown_started:
             self._shutdown_started = True
+            self.summaryTimer.stop()  # the executor goes away with the window
             self.notify(self.tr("Closing: hanging up and saving…"))
             self._shutdown_task = asyncio.ensure_future(self._shutdown())
 

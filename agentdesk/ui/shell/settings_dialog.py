@@ -1,4 +1,5 @@
-"""File > Settings: SIP account (password to the keyring), database, region, audio, agent."""
+"""File > Settings: SIP account (password to the keyring), database, region, audio, the agent's
+name."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -106,8 +108,14 @@ class SettingsDialog(QDialog):
         self.languageCombo.addItem("English", "en")
         self.languageCombo.addItem("简体中文", "zh_CN")
         self.languageCombo.setCurrentIndex(max(0, self.languageCombo.findData(current.language)))
+        self.displayNameEdit = QLineEdit(current.display_name, self)
+        self.displayNameEdit.setPlaceholderText(self.tr("as callers should hear it"))
+        self.displayNameEdit.setToolTip(
+            self.tr("The name call scripts say for you: {agent_name} in a script.")
+        )
         desk = QGroupBox(self.tr("Desk"), self)
         df = QFormLayout(desk)
+        df.addRow(self.tr("Your name:"), self.displayNameEdit)
         df.addRow(self.tr("Database URL:"), self.dbEdit)
         df.addRow(self.tr("Default region:"), self.regionEdit)
         df.addRow(self.autoAnswerCheck, self.autoAnswerSpin)
@@ -122,14 +130,33 @@ class SettingsDialog(QDialog):
         )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        # Two columns: stacked, the three groups made a tall, narrow dialog that cut the
+        # fields' hints off and did not fit a laptop screen.
+        columns = QHBoxLayout()
+        columns.addWidget(sip, 1)
+        right = QVBoxLayout()
+        right.addWidget(desk)
+        right.addWidget(audio)
+        right.addStretch(1)
+        columns.addLayout(right, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(sip)
-        layout.addWidget(audio)
-        layout.addWidget(desk)
+        layout.addLayout(columns)
         layout.addWidget(QLabel(self.tr("Changes apply the next time AgentDesk starts."), self))
         layout.addWidget(self.errorLabel)
         layout.addWidget(self.buttons)
         self.saved_path: str | None = None
+        self._fit_placeholders()
+
+    def _fit_placeholders(self) -> None:
+        """Every field wide enough for its hint, in whichever language is showing (the
+        Chinese and English hints differ in length), and room for a URL or a path."""
+        metrics = self.fontMetrics()
+        for edit in self.findChildren(QLineEdit):
+            hint = edit.placeholderText()
+            if hint:
+                room = metrics.horizontalAdvance(hint) + 4 * metrics.averageCharWidth()
+                edit.setMinimumWidth(room)
+        self.setMinimumWidth(max(820, 96 * metrics.averageCharWidth()))
 
     def _device_combo(self, current: str) -> QComboBox:
         combo = QComboBox(self)
@@ -173,6 +200,7 @@ class SettingsDialog(QDialog):
             sip_password=self.passwordEdit.text() or None,
             language=str(self.languageCombo.currentData()),
             sip_outbound_proxy=self.proxyEdit.text(),
+            display_name=self.displayNameEdit.text(),
         )
 
     def save(self) -> None:
