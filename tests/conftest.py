@@ -69,10 +69,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _truncate_all(engine: Engine) -> None:
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    # The role matrix is configuration the migration seeds, not test data: it is put back
+    # below only where a test changed it.
+    kept = {"org_permissions", "org_capabilities"}
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables if t.name not in kept)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} CASCADE"))
-    # the role matrix is configuration the migration seeds, not test data: put it back
     with session_factory(engine).begin() as session:
         restore_defaults(session)
 

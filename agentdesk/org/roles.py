@@ -127,23 +127,35 @@ def _write_cell(
 
 
 def restore_defaults(session: Session) -> None:
-    """Put the shipped matrix and capabilities back (tests, and a new database's seed)."""
-    session.execute(delete(Permission))
-    session.execute(delete(CapabilityGrant))
-    session.execute(
-        insert(Permission),
-        [
-            {"role": role, "kind": kind, "action": action, "depth": depth}
-            for role, matrix in DEFAULT_PERMISSIONS.items()
-            for kind, row in matrix.items()
-            for action, depth in row.items()
-        ],
-    )
-    session.execute(
-        insert(CapabilityGrant),
-        [
-            {"role": role, "capability": cap}
-            for role, caps in DEFAULT_CAPABILITIES.items()
-            for cap in caps
-        ],
-    )
+    """Put the shipped matrix and capabilities back (tests, and a new database's seed).
+
+    Writes nothing when the tables hold them already: on PostgreSQL every write re-grants the
+    fast-path policies, which locks the tables they guard.
+    """
+    wanted_cells = {
+        (role, kind, action, depth)
+        for role, matrix in DEFAULT_PERMISSIONS.items()
+        for kind, row in matrix.items()
+        for action, depth in row.items()
+    }
+    wanted_caps = {(role, cap) for role, caps in DEFAULT_CAPABILITIES.items() for cap in caps}
+    cells = {
+        (r, k, a, d)
+        for r, k, a, d in session.execute(
+            select(Permission.role, Permission.kind, Permission.action, Permission.depth)
+        )
+    }
+    caps = {
+        (r, c) for r, c in session.execute(select(CapabilityGrant.role, CapabilityGrant.capability))
+    }
+    if cells != wanted_cells:
+        session.execute(delete(Permission))
+        session.execute(
+            insert(Permission),
+            [{"role": r, "kind": k, "action": a, "depth": d} for r, k, a, d in wanted_cells],
+        )
+    if caps != wanted_caps:
+        session.execute(delete(CapabilityGrant))
+        session.execute(
+            insert(CapabilityGrant), [{"role": r, "capability": c} for r, c in wanted_caps]
+        )
