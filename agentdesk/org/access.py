@@ -25,7 +25,7 @@ from agentdesk.domain.access import (
     allows,
 )
 from agentdesk.domain.enums import Role
-from agentdesk.org.models import CapabilityGrant, Permission, RecordShare, ScopeRow, User
+from agentdesk.org.models import CapabilityGrant, Permission, RecordShare, ScopeRow
 from agentdesk.org.users import AgentRef, find_user
 
 
@@ -176,8 +176,3 @@ def access_for(session: Session, agent: AgentRef) -> Access:
         team=frozenset(scope[Depth.TEAM]),
         department=frozenset(scope[Depth.DEPARTMENT] | scope[Depth.TEAM]),
     )
-
-
-def username_of(session: Session, user_id: uuid.UUID) -> str:
-    user = session.get(User, user_id)
-    return user.username if user else str(user_id)
