@@ -86,10 +86,12 @@ class RecordService:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def details(self, ref: PartyRef) -> PartyDetails:
-        """Everything the customer panel shows for one record; its history has up to
-        ``history_limit`` rows of each part."""
-        return read_details(self._sessions, ref, limit=self._limit, now=self._clock())
+    def details(self, ref: PartyRef, *, viewer: AgentRef | None = None) -> PartyDetails:
+        """Everything the customer panel shows ``viewer`` of one record (whether they may
+        change it too); its history has up to ``history_limit`` rows of each part."""
+        return read_details(
+            self._sessions, ref, limit=self._limit, now=self._clock(), viewer=viewer
+        )
 
     def opportunities_for(self, ref: PartyRef | None) -> tuple[LinkChoice, ...]:
         """Open opportunities the wrap-up can link the call to."""

@@ -25,7 +25,7 @@ from agentdesk.db.audit import audit
 from agentdesk.db.base import SharedRecord
 from agentdesk.db.engine import unit_of_work
 from agentdesk.db.errors import RecordNotFoundError, RequestError
-from agentdesk.domain.access import Action, Capability, RecordKind
+from agentdesk.domain.access import Action, Capability, RecordKind, Refusal
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction, CallbackStatus
 from agentdesk.org.access import AccessDeniedError
@@ -63,7 +63,9 @@ def assign(
             check_edit(session, access, record_kind, row, target)
             if access is not None and not access.may(record_kind, Action.UPDATE, target):
                 # as PostgreSQL's WITH CHECK: the record must stay within the assigner's reach
-                raise AccessDeniedError(access.username, f"give {kind} to {to_user}")
+                raise AccessDeniedError(
+                    access.username, Refusal(Action.UPDATE, record_kind, recipient=to_user)
+                )
             setattr(row, what.owner, target)  # the kind's owner column, from OWNED
             changed += 1
             audit(session, actor, AuditAction.ASSIGN, record_kind.value, record_id,

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.crm.lookup import history
 from agentdesk.crm.models import Account, Contact, Lead, Opportunity, PhoneRecord, ServiceCase
 from agentdesk.crm.party_records import OWNER_COLUMNS, PARTY_MODELS
+from agentdesk.crm.permissions import acting_access, may_change
 from agentdesk.db.base import SharedRecord
 from agentdesk.db.versioning import get_live
 from agentdesk.domain.enums import (
@@ -32,6 +33,7 @@ from agentdesk.domain.enums import (
 )
 from agentdesk.domain.labels import Label
 from agentdesk.domain.names import display_name
+from agentdesk.org.users import AgentRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,16 +112,27 @@ class PartyDetails:
     source: str | None = None
     industry: str | None = None
     website: str | None = None
+    editable: bool = True
+    """Whether the viewer's role lets them change the record (the form is read-only if not)."""
 
 
 def read_details(
-    sessions: sessionmaker[Session], ref: PartyRef, *, limit: int, now: datetime
+    sessions: sessionmaker[Session],
+    ref: PartyRef,
+    *,
+    limit: int,
+    now: datetime,
+    viewer: AgentRef | None = None,
 ) -> PartyDetails:
-    """Everything the customer panel shows for one record, with up to ``limit`` rows of each
-    part of its history (as of ``now``); :class:`~agentdesk.db.errors.RecordNotFoundError` when
-    it is gone."""
+    """Everything the customer panel shows ``viewer`` of one record, with up to ``limit`` rows
+    of each part of its history (as of ``now``).
+
+    :class:`~agentdesk.db.errors.RecordNotFoundError` when it is gone, or when the viewer's
+    role does not let them read it (what PostgreSQL's row policies answer too).
+    """
     with sessions() as session:
         row = get_live(session, PARTY_MODELS[ref.kind], ref.id, ref.kind.value)
+        editable = may_change(session, acting_access(session, viewer), row)
         account = _account_of(session, row)
         column = getattr(PhoneRecord, OWNER_COLUMNS[ref.kind])
         phones = tuple(
@@ -143,6 +156,7 @@ def read_details(
             cases=reader.cases(),
             opportunities=reader.opportunities(),
             callbacks=reader.callbacks(),
+            editable=editable,
             **_names(row, account),
         )
 

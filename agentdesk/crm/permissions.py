@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from agentdesk.crm.models import Account, Callback, Contact, Lead, Opportunity, ServiceCase
 from agentdesk.crm.party_records import ACCOUNT_EDITABLE, CONTACT_EDITABLE, LEAD_EDITABLE
 from agentdesk.db.base import SharedRecord
-from agentdesk.db.errors import RequestError
-from agentdesk.domain.access import Action, Capability, RecordKind
-from agentdesk.org.access import Access, AccessDeniedError, access_for
+from agentdesk.db.errors import RecordNotFoundError, RequestError
+from agentdesk.domain.access import Action, Capability, RecordKind, Refusal
+from agentdesk.org.access import Access, AccessDeniedError, access_for, share_of
 from agentdesk.org.identity import current_login
 from agentdesk.org.users import AgentRef, user_by_ref
 
@@ -91,4 +91,18 @@ def check_edit(
     if new_owner is not ... and new_owner != current:
         claim = current is None and new_owner == access.user_id
         if not claim and not access.has(Capability.REASSIGN):
-            raise AccessDeniedError(access.username, f"reassign {kind.value}")
+            raise AccessDeniedError(access.username, Refusal(capability=Capability.REASSIGN))
+
+
+def may_change(session: Session, access: Access | None, row: SharedRecord) -> bool:
+    """Whether ``access`` may update ``row``; a row it may not even read is not found to it
+    (:class:`~agentdesk.db.errors.RecordNotFoundError`), as PostgreSQL's row policies hide it.
+    """
+    if access is None:
+        return True
+    kind = KIND_OF_MODEL[type(row)]
+    owner = owner_of(row, kind)
+    share = share_of(session, kind, row.id, access.user_id)
+    if not access.may(kind, Action.READ, owner, share):
+        raise RecordNotFoundError(kind.value, row.id)
+    return access.may(kind, Action.UPDATE, owner, share)

@@ -51,6 +51,7 @@ from datetime import datetime
 from sqlalchemy import Table, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.crm.read_scope import PartyScope, party_scope, row_policies_apply
 from agentdesk.crm.search_branches import (
     Branch,
     Candidate,
@@ -72,6 +73,7 @@ from agentdesk.crm.search_terms import (
 )
 from agentdesk.db.base import Base
 from agentdesk.domain.enums import OwnerKind
+from agentdesk.org.users import AgentRef
 
 _tables = Base.metadata.tables
 _contacts: Table = _tables["contacts"]
@@ -109,13 +111,18 @@ class ContactSearch:
         self._sessions = sessions
         self._region = default_region.upper() if default_region else None
         self._codes = StoredCodes()
+        self._policies: bool | None = None
 
-    def search(self, text: str, limit: int = 50) -> tuple[SearchHit, ...]:
-        """The best ``limit`` records matching ``text``, best first; ``()`` for too-short text."""
+    def search(
+        self, text: str, limit: int = 50, *, viewer: AgentRef | None = None
+    ) -> tuple[SearchHit, ...]:
+        """The best ``limit`` records matching ``text`` that ``viewer`` may read, best first;
+        ``()`` for too-short text."""
         query = " ".join(text.replace(",", " ").split())
         if not query or limit <= 0:
             return ()
         with self._sessions() as session:
+            scope = self._scope(session, viewer)
             _prefer_ordered_index_scans(session)
             if looks_like_phone(query):
                 others = regions_of(self._codes.get(session))
@@ -123,17 +130,25 @@ class ContactSearch:
                 end = number_end(query)
                 if not prefixes and end is None:
                     return ()
-                candidates = phone_candidates(session, prefixes, end, limit)
+                candidates = phone_candidates(session, prefixes, end, limit, scope)
             else:
                 if not long_enough(query):
                     return ()
-                candidates = self._text_candidates(session, query, limit)
+                candidates = self._text_candidates(session, query, limit, scope)
             chosen = rank(candidates, limit)
             return self._hydrate(session, chosen)
 
     # -- branches --------------------------------------------------------------------------
 
-    def _text_candidates(self, session: Session, query: str, limit: int) -> list[Candidate]:
+    def _scope(self, session: Session, viewer: AgentRef | None) -> PartyScope | None:
+        # Whether the row policies filter is fixed by the engine's login: asked once.
+        if self._policies is None:
+            self._policies = row_policies_apply(session)
+        return None if self._policies else party_scope(session, viewer)
+
+    def _text_candidates(
+        self, session: Session, query: str, limit: int, scope: PartyScope | None
+    ) -> list[Candidate]:
         branches: list[Branch] = []
         for variant in case_variants(query):
             branches.extend(name_branches(variant, OwnerKind.CONTACT, _contacts))
@@ -149,10 +164,10 @@ class ContactSearch:
                     branches.append(
                         Branch(kind, table, MatchedOn.EMAIL, (), ("email", variant), ())
                     )
-        candidates = run_branches(session, branches, limit)
+        candidates = run_branches(session, branches, limit, scope)
         accounts = [c.id for c in candidates if c.kind is OwnerKind.ACCOUNT][:3]
         if accounts:
-            candidates.extend(company_members(session, accounts, limit))
+            candidates.extend(company_members(session, accounts, limit, scope))
         return candidates
 
     # -- display fields of the chosen few ---------------------------------------------------

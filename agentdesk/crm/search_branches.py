@@ -25,11 +25,13 @@ from sqlalchemy import (
     literal,
     null,
     select,
+    true,
     type_coerce,
     union_all,
 )
 from sqlalchemy.orm import Session
 
+from agentdesk.crm.read_scope import PartyScope
 from agentdesk.crm.search_terms import next_prefix
 from agentdesk.db.base import Base
 from agentdesk.domain.enums import OwnerKind
@@ -112,14 +114,17 @@ def name_branches(query: str, kind: OwnerKind, table: Table) -> list[Branch]:
     return branches
 
 
-def run_branches(session: Session, branches: Sequence[Branch], limit: int) -> list[Candidate]:
+def run_branches(
+    session: Session, branches: Sequence[Branch], limit: int, scope: PartyScope | None = None
+) -> list[Candidate]:
     """Run every branch in one statement: the ``ORDER BY ... LIMIT`` scans glued by UNION ALL.
 
     One round trip instead of a dozen; each part keeps its own ordered, limited index scan
     (as a subquery, which SQLite and PostgreSQL both require for a per-part ``LIMIT``).
     """
     parts = [
-        _branch_select(index, branch, limit).subquery() for index, branch in enumerate(branches)
+        _branch_select(index, branch, limit, scope).subquery()
+        for index, branch in enumerate(branches)
     ]
     rows: list[Any] = list(session.execute(union_all(*(select(part) for part in parts))))
     # UNION ALL keeps no order across parts: restore each branch's index order.
@@ -139,7 +144,7 @@ def run_branches(session: Session, branches: Sequence[Branch], limit: int) -> li
     return found
 
 
-def _branch_select(index: int, branch: Branch, limit: int) -> Select[Any]:
+def _branch_select(index: int, branch: Branch, limit: int, scope: PartyScope | None) -> Select[Any]:
     table = branch.table
     column, prefix = branch.prefix
     key = func.lower(table.c[column])
@@ -147,6 +152,8 @@ def _branch_select(index: int, branch: Branch, limit: int) -> Select[Any]:
         func.lower(table.c[name]) == value for name, value in branch.equal
     ]
     conditions += [key >= prefix, key < next_prefix(prefix), table.c.deleted_at.is_(None)]
+    if scope is not None:
+        conditions.append(scope.condition(branch.kind, table))
     order = [func.lower(table.c[name]) for name in branch.order] or [key]
     sort_keys = [*order, null(), null()][:2]
     return (
@@ -164,13 +171,14 @@ def _branch_select(index: int, branch: Branch, limit: int) -> Select[Any]:
 
 
 def company_members(
-    session: Session, account_ids: Sequence[uuid.UUID], limit: int
+    session: Session, account_ids: Sequence[uuid.UUID], limit: int, scope: PartyScope | None
 ) -> list[Candidate]:
     """The contacts of matching accounts, by last then first name."""
     c = _contacts
+    readable = scope.condition(OwnerKind.CONTACT, c) if scope is not None else true()
     stmt = (
         select(c.c.id)
-        .where(c.c.account_id.in_(ids_param("ids")), c.c.deleted_at.is_(None))
+        .where(c.c.account_id.in_(ids_param("ids")), c.c.deleted_at.is_(None), readable)
         .order_by(func.lower(c.c.last_name), func.lower(c.c.first_name))
         .limit(limit)
     )

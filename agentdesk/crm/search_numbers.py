@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, Table, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from agentdesk.crm.models import e164_reversed
+from agentdesk.crm.read_scope import PartyScope
 from agentdesk.crm.search_branches import Candidate, MatchedOn
 from agentdesk.crm.search_terms import next_digits_prefix, next_number_prefix
 from agentdesk.db.base import Base
@@ -31,16 +32,20 @@ number of is read in its national form a minute after it was added, at the lates
 
 
 def phone_candidates(
-    session: Session, prefixes: Sequence[str], end: str | None, limit: int
+    session: Session,
+    prefixes: Sequence[str],
+    end: str | None,
+    limit: int,
+    scope: PartyScope | None = None,
 ) -> list[Candidate]:
     """Numbers starting with one of ``prefixes`` (E.164) or ending with ``end`` (a key of
     :func:`~agentdesk.crm.search_terms.number_end`), up to ``limit`` a range."""
     parts = [
-        _part(index, _phones.c.e164, prefix, next_number_prefix(prefix), limit)
+        _part(index, _phones.c.e164, prefix, next_number_prefix(prefix), limit, scope)
         for index, prefix in enumerate(prefixes)
     ]
     if end is not None:
-        parts.append(_part(len(parts), e164_reversed(), end, next_digits_prefix(end), limit))
+        parts.append(_part(len(parts), e164_reversed(), end, next_digits_prefix(end), limit, scope))
     if not parts:
         return []
     rows: list[Any] = list(session.execute(union_all(*(select(part) for part in parts))))
@@ -62,9 +67,18 @@ def phone_candidates(
     return found
 
 
-def _part(index: int, key: ColumnElement[str], low: str, high: str | None, limit: int) -> Any:
+def _part(
+    index: int,
+    key: ColumnElement[str],
+    low: str,
+    high: str | None,
+    limit: int,
+    scope: PartyScope | None,
+) -> Any:
     p = _phones.c
     conditions = [key >= low, p.deleted_at.is_(None)]
+    if scope is not None:
+        conditions.append(scope.phone_condition(_phones))
     if high is not None:
         conditions.append(key < high)
     stmt: Select[Any] = (

@@ -36,7 +36,7 @@ from agentdesk.dialer.rules import (
     parse_window,
 )
 from agentdesk.dialer.scripts import unknown_fields
-from agentdesk.domain.access import Action, Depth, RecordKind
+from agentdesk.domain.access import Action, Depth, RecordKind, Refusal
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction
 from agentdesk.org.access import AccessDeniedError
@@ -152,7 +152,7 @@ def _require_update(session: Session, actor: AgentRef | None) -> None:
     # Depth all, as the database's own policy on PostgreSQL (campaigns are nobody's records).
     access = acting_access(session, actor)
     if access is not None and access.depth(RecordKind.CAMPAIGNS, Action.UPDATE) is not Depth.ALL:
-        raise AccessDeniedError(access.username, "change campaigns")
+        raise AccessDeniedError(access.username, Refusal(Action.UPDATE, RecordKind.CAMPAIGNS))
 
 
 def _audit(

@@ -20,7 +20,7 @@ from agentdesk.db.audit import audit
 from agentdesk.db.engine import unit_of_work
 from agentdesk.dialer.campaigns import DialerError, load_campaign
 from agentdesk.dialer.models import DncNumber
-from agentdesk.domain.access import Action, Depth, RecordKind
+from agentdesk.domain.access import Action, Depth, RecordKind, Refusal
 from agentdesk.domain.enums import AuditAction
 from agentdesk.domain.phone import InvalidPhoneNumber, normalize
 from agentdesk.org.access import AccessDeniedError
@@ -68,7 +68,7 @@ def remove_numbers(
         access = acting_access(session, actor)
         may = access is None or access.depth(RecordKind.CAMPAIGNS, Action.UPDATE) is Depth.ALL
         if access is not None and not may:  # as the database's policy on PostgreSQL
-            raise AccessDeniedError(access.username, "change do-not-call lists")
+            raise AccessDeniedError(access.username, Refusal(Action.UPDATE, RecordKind.CAMPAIGNS))
         campaign_id = load_campaign(session, campaign).id if campaign else None
         scope = (
             DncNumber.campaign_id.is_(None)

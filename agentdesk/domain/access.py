@@ -8,6 +8,7 @@ security policies read the table, so both apply the same rule (:func:`allows`).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
 from agentdesk.domain.enums import Role
@@ -68,6 +69,33 @@ class Share(StrEnum):
 
     READ = "read"
     WRITE = "write"
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """What a role was refused, in codes: the CLI prints :meth:`english`, the UI words it in
+    its own language from the same fields.
+
+    Exactly one of ``action`` (with ``kind``) and ``capability`` is set; ``recipient`` names the
+    user a record was to be given to when the giving is what was refused.
+    """
+
+    action: Action | None = None
+    kind: RecordKind | None = None
+    capability: Capability | None = None
+    recipient: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.capability is None) == (self.action is None or self.kind is None):
+            raise ValueError("a refusal names an action on a kind, or a capability")
+
+    def english(self) -> str:
+        if self.capability is not None:
+            return self.capability.value.replace("_", " ")
+        assert self.action is not None and self.kind is not None  # __post_init__
+        if self.recipient is not None:
+            return f"give {self.kind.value} to {self.recipient}"
+        return f"{self.action.value} these {self.kind.value}"
 
 
 _DEPTH_REACH = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -21,6 +22,7 @@ from agentdesk.domain.access import (
     Depth,
     Reach,
     RecordKind,
+    Refusal,
     Share,
     allows,
 )
@@ -30,12 +32,13 @@ from agentdesk.org.users import AgentRef, find_user
 
 
 class AccessDeniedError(RequestError):
-    """The acting user's role does not allow this; the message says what was refused."""
+    """The acting user's role does not allow this: ``refusal`` says what, in codes the UI words
+    in its language; the message is the English the CLI prints."""
 
-    def __init__(self, username: str, what: str) -> None:
-        super().__init__(f"{username} may not {what}")
+    def __init__(self, username: str, refusal: Refusal) -> None:
+        super().__init__(f"{username} may not {refusal.english()}")
         self.username = username
-        self.what = what
+        self.refusal = refusal
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,7 @@ class Access:
 
     def require(self, capability: Capability) -> None:
         if capability not in self.capabilities:
-            raise AccessDeniedError(self.username, capability.value.replace("_", " "))
+            raise AccessDeniedError(self.username, Refusal(capability=capability))
 
     def check(
         self,
@@ -92,22 +95,22 @@ class Access:
         """Raise :class:`AccessDeniedError` unless ``action`` on the record is allowed."""
         share = share_of(session, kind, record_id, self.user_id) if record_id else None
         if not self.may(kind, action, owner_id, share):
-            raise AccessDeniedError(self.username, f"{action.value} these {kind.value}")
+            raise AccessDeniedError(self.username, Refusal(action, kind))
 
     def check_create(self, kind: RecordKind, owner_id: uuid.UUID | None) -> None:
         """Creating for someone else is a reassignment: it needs the capability too."""
         if self.depth(kind, Action.CREATE) is Depth.NONE:
-            raise AccessDeniedError(self.username, f"create {kind.value}")
+            raise AccessDeniedError(self.username, Refusal(Action.CREATE, kind))
         if owner_id not in (None, self.user_id) and not (
             self.has(Capability.REASSIGN) or self.depth(kind, Action.CREATE) is Depth.ALL
         ):
-            raise AccessDeniedError(self.username, f"create {kind.value} for someone else")
+            raise AccessDeniedError(self.username, Refusal(capability=Capability.REASSIGN))
 
     def visible(
         self,
         kind: RecordKind,
-        owner: InstrumentedAttribute[uuid.UUID | None],
-        record_id: InstrumentedAttribute[uuid.UUID],
+        owner: InstrumentedAttribute[uuid.UUID | None] | ColumnElement[Any],
+        record_id: InstrumentedAttribute[uuid.UUID] | ColumnElement[Any],
         action: Action = Action.READ,
     ) -> ColumnElement[bool]:
         """A filter for the records ``action`` reaches, for list and search queries."""

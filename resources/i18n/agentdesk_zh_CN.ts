@@ -32,8 +32,8 @@
         <translation>外呼活动设置</translation>
     </message>
     <message>
-        <source>This screen is for administrators: {reason}.</source>
-        <translation>此界面仅供管理员使用：{reason}。</translation>
+        <source>This screen is for administrators. {reason}</source>
+        <translation>此界面仅供管理员使用。{reason}</translation>
     </message>
     <message>
         <source>The database could not be read: {reason}</source>
@@ -173,6 +173,18 @@
     <message>
         <source>Go offline</source>
         <translation>离线</translation>
+    </message>
+    <message>
+        <source>Your role does not allow this: {what}.</source>
+        <translation>您的角色不允许此操作：{what}。</translation>
+    </message>
+    <message>
+        <source>Your role does not allow you to give {kind} to {user}: they are outside the records you may change.</source>
+        <translation>您的角色不允许把{kind}交给 {user}：对方不在您可修改的记录范围内。</translation>
+    </message>
+    <message>
+        <source>Your role does not allow you to {action} these {kind}.</source>
+        <translation>您的角色不允许{action}这些{kind}。</translation>
     </message>
 </context>
 <context>
@@ -1696,6 +1708,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Converted</source>
         <translation>已转化</translation>
+    </message>
+    <message>
+        <source>You can read this record; your role does not allow changing it.</source>
+        <translation>您可以查看此记录，但您的角色不允许修改它。</translation>
     </message>
     <message>
         <source>Nothing changed.</source>

@@ -116,7 +116,7 @@ def test_an_agent_may_not_change_campaigns(sessions: sessionmaker[Session], db_u
         session.add(User(username="ag.ent", display_name="Agent", role=Role.AGENT))
         session.add(User(username="su.per", display_name="Super", role=Role.SUPERVISOR))
     assert main(["campaign", "create", "Renewals", "--db", db_url]) == 0
-    with pytest.raises(AccessDeniedError, match=r"ag\.ent may not change campaigns"):
+    with pytest.raises(AccessDeniedError, match=r"ag\.ent may not update these campaigns"):
         update_campaign(sessions, "Renewals", CampaignChanges(priority=3), actor="ag.ent")
     changed = update_campaign(sessions, "Renewals", CampaignChanges(priority=3), actor="su.per")
     assert changed["priority"] == 3
@@ -225,7 +225,7 @@ def test_as_desk_logins_on_postgresql(
     sue, amy = login_url(pg_database_url, "sup.sue"), login_url(pg_database_url, "agt.amy")
 
     code, _, err = run(capsys, "campaign", "set", "Renewals", "--priority", "4", "--db", amy)
-    assert code == 2 and "agt.amy may not change campaigns" in err
+    assert code == 2 and "agt.amy may not update these campaigns" in err
     code, out, err = run(capsys, "campaign", "set", "Renewals", "--priority", "4", "--json",
                          "--db", sue)  # fmt: skip
     assert code == 0, err

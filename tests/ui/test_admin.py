@@ -14,11 +14,12 @@ from pytestqt.qtbot import QtBot
 
 from agentdesk.calls.disposition_admin import list_dispositions
 from agentdesk.dialer.campaigns import assigned_to, create_campaign, get_campaign, load_campaign
-from agentdesk.domain.access import Action, Capability, Depth, RecordKind
+from agentdesk.domain.access import Action, Capability, Depth, RecordKind, Refusal
 from agentdesk.domain.enums import Role
 from agentdesk.org import admin, roles
-from agentdesk.ui.admin import labels
+from agentdesk.org.access import AccessDeniedError
 from agentdesk.ui.admin.dialog import AdminDialog
+from agentdesk.ui.shell import access_labels as labels
 from agentdesk.ui.shell.i18n import install_translators, remove_translators
 from tests.ui.conftest import Desk, close_desk, open_desk
 
@@ -78,7 +79,9 @@ def test_an_agent_has_no_entry_and_the_screen_refuses(desk: Desk, qtbot: QtBot) 
     dialog.show()
     settle(desk, dialog)
     assert dialog.refusalLabel.isVisible()
-    assert "alice may not manage users" in dialog.refusalLabel.text()
+    assert dialog.refusalLabel.text() == (
+        "This screen is for administrators. Your role does not allow this: Manage users."
+    )
     assert not dialog.tabs.isVisible() and dialog.snapshot is None
 
 
@@ -304,3 +307,21 @@ def test_campaign_settings_edit_pause_and_archive(admin_desk: Desk) -> None:
     tab.archive_now()
     settle(admin_desk, dialog)
     assert tab.campaignCombo.count() == 0 and not tab.emptyLabel.isHidden()
+
+
+def test_a_refusal_is_worded_in_the_ui_language(qapp: QApplication) -> None:
+    update = AccessDeniedError("ann", Refusal(Action.UPDATE, RecordKind.CONTACTS))
+    export = AccessDeniedError("ann", Refusal(capability=Capability.EXPORT))
+    give = AccessDeniedError("ann", Refusal(Action.UPDATE, RecordKind.LEADS, recipient="zed"))
+    assert str(update) == "ann may not update these contacts"  # the CLI's English
+    assert labels.request_error_text(update) == (
+        "Your role does not allow you to update these contacts."
+    )
+    translators = install_translators(qapp, "zh_CN")
+    try:
+        assert labels.request_error_text(update) == "您的角色不允许修改这些联系人。"
+        assert labels.request_error_text(export) == "您的角色不允许此操作：导出。"
+        assert "zed" in labels.request_error_text(give)
+        assert "线索" in labels.request_error_text(give)
+    finally:
+        remove_translators(qapp, translators)

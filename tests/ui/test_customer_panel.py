@@ -13,6 +13,7 @@ from agentdesk.app.desk.events import ScreenPop
 from agentdesk.app.desk.wrapup import WrapupForm
 from agentdesk.app.records import RecordService
 from agentdesk.calls.dto import CallFacts, WrapUp
+from agentdesk.crm import ownership
 from agentdesk.crm.field_checks import InvalidFieldError
 from agentdesk.crm.models import Account, Lead, Opportunity, PhoneRecord
 from agentdesk.crm.party_details import PartyRef
@@ -20,6 +21,7 @@ from agentdesk.crm.records_edit import RecordEditor
 from agentdesk.db.engine import create_db_engine, session_factory
 from agentdesk.domain.enums import CallDirection, OpportunityStage, OwnerKind, PhoneKind
 from agentdesk.domain.labels import Label
+from agentdesk.org.admin import add_user
 from agentdesk.ui.desk.record_view import RecordView
 from tests.ui.conftest import Desk
 from tests.ui.desk_support import add_party
@@ -466,3 +468,24 @@ def test_the_form_refuses_an_invalid_email_or_country_and_saves_nothing(
     # A refusal by the service is worded at its field too.
     view.save_failed(InvalidFieldError("email", "zhaolei@yunduan", "email 'zhaolei@yunduan' ..."))
     assert view.messageLabel.text().startswith("Not saved: E-mail “zhaolei@yunduan” is not")
+
+
+def test_a_record_the_role_cannot_change_opens_read_only(desk: Desk) -> None:
+    """An agent reads every caller but changes only their own and the pool's (issue 13)."""
+    sessions = desk.context.database.sessions
+    add_user(sessions, "bob.other", name="Bob Other", role="agent")
+    ref = add_party(desk.context, "Owned", "ByBob", "+12025550590")
+    ownership.assign(sessions, "contacts", [ref.id], "bob.other")
+    _open(desk, ref)
+    view = desk.window.customerPanel.recordView
+    assert view.details is not None and view.details.editable is False
+    assert not view.saveButton.isEnabled() and not view.addPhoneButton.isEnabled()
+    assert view.fields["email"].isReadOnly()  # type: ignore[union-attr]
+    assert not any(action.isEnabled() for action in view.phoneRemoveActions)
+    assert view.messageLabel.text() == (
+        "You can read this record; your role does not allow changing it."
+    )
+    mine = add_party(desk.context, "Pool", "Record", "+12025550591")
+    _open(desk, mine)
+    desk.wait(lambda: view.details is not None and view.details.id == mine.id)
+    assert view.saveButton.isEnabled() and not view.fields["email"].isReadOnly()  # type: ignore[union-attr]

@@ -56,7 +56,10 @@ class ScreenPops:
         matches: tuple[Match, ...] = ()
         if call.number_e164 is not None:
             with contextlib.suppress(InvalidPhoneNumber):
-                matches = services.lookup.lookup(call.number_e164, self._core.region).matches
+                found = services.lookup.lookup(
+                    call.number_e164, self._core.region, viewer=self._core.agent
+                )
+                matches = found.matches
         chosen = matches[0] if len(matches) == 1 else None
         return ScreenPop(
             view.call_id, view.sip_call_id, view.remote, matches, chosen, inbound=view.inbound

@@ -51,11 +51,13 @@ from agentdesk.crm.lookup.summaries import (
     Match,
 )
 from agentdesk.crm.models import Account, Contact, Lead, PhoneRecord
+from agentdesk.crm.read_scope import party_scope, row_policies_apply
 from agentdesk.db.base import table_of
 from agentdesk.db.pinned import PinnedConnections
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import OwnerKind
 from agentdesk.domain.phone import normalize
+from agentdesk.org.users import AgentRef
 
 # Core tables rather than mapped classes: the screen pop needs a few columns, and plain Core
 # selects skip the ORM's per-row entity work (this path has a 2 ms budget).
@@ -94,6 +96,7 @@ class CallerLookup:
         self._history_limit = history_limit
         self._open_limit = open_items_limit
         self._clock = clock
+        self._policies: bool | None = None
         bind = sessions.kw.get("bind")
         self._pinned = PinnedConnections(bind) if isinstance(bind, Engine) else None
         has_one_trip = self._pinned is not None and self._pinned.dialect == "postgresql"
@@ -107,8 +110,11 @@ class CallerLookup:
         if self._pinned is not None:
             self._pinned.close()
 
-    def lookup(self, text: str, region: str | None = None) -> CallerMatch:
-        """Normalise ``text`` and return every non-deleted record that owns the number.
+    def lookup(
+        self, text: str, region: str | None = None, *, viewer: AgentRef | None = None
+    ) -> CallerMatch:
+        """Normalise ``text`` and return every non-deleted record that owns the number and
+        ``viewer`` may read (``None``: every one; see :mod:`agentdesk.crm.read_scope`).
 
         Raises :class:`~agentdesk.domain.phone.InvalidPhoneNumber` for text that is not a
         possible phone number. Matches are ordered contacts, leads, accounts, and within a kind
@@ -126,8 +132,25 @@ class CallerLookup:
         else:
             found = pinned.run(lambda conn: self._read_in_two(conn, number.e164))
         matches = [owner.freeze() for owner in found]
+        if viewer is not None and not self._row_policies_apply():
+            matches = self._readable(matches, viewer)
         matches.sort(key=_match_order)
         return CallerMatch(number=number, matches=tuple(matches))
+
+    def _row_policies_apply(self) -> bool:
+        # Fixed by the engine's login: asked once, never on a screen pop's path after that.
+        if self._policies is None:
+            with self._sessions() as session:
+                self._policies = row_policies_apply(session)
+        return self._policies
+
+    def _readable(self, matches: list[Match], viewer: AgentRef) -> list[Match]:
+        with self._sessions() as session:
+            scope = party_scope(session, viewer)
+            if scope is None:
+                return matches
+            readable = scope.readable(session, ((m.kind, m.id) for m in matches))
+        return [m for m in matches if (m.kind, m.id) in readable]
 
     def _limits(self) -> dict[str, Any]:
         return history.limits(self._history_limit, self._open_limit, self._clock())

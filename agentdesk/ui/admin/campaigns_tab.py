@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from agentdesk.app.admin import AdminService, AdminSnapshot, Assignment
 from agentdesk.ui.admin.common import AdminTab, choose_data, note_label
-from agentdesk.ui.admin.labels import role_label
+from agentdesk.ui.shell.access_labels import role_label
 
 DATA = Qt.ItemDataRole.UserRole
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from agentdesk.app.admin import AdminService, AdminSnapshot
 from agentdesk.db.errors import RequestError
+from agentdesk.ui.shell.access_labels import request_error_text
 from agentdesk.ui.shell.background import run_in_background
 
 T = TypeVar("T")
@@ -124,7 +125,7 @@ class AdminTab(QWidget):
     def error_text(self, error: BaseException) -> str:
         """A service's refusal as it worded it; anything else named as the failure it is."""
         if isinstance(error, RequestError):
-            return str(error)
+            return request_error_text(error)
         # Not self.tr: its context would be the subclass's name, not the one lupdate records.
         text = QCoreApplication.translate("AdminTab", "The database could not do this: {error}")
         return text.format(error=error)

@@ -29,6 +29,7 @@ from agentdesk.ui.admin.dispositions_tab import DispositionsTab
 from agentdesk.ui.admin.roles_tab import RolesTab
 from agentdesk.ui.admin.teams_tab import TeamsTab
 from agentdesk.ui.admin.users_tab import UsersTab
+from agentdesk.ui.shell.access_labels import request_error_text
 from agentdesk.ui.shell.background import run_in_background
 
 FULL_SIZE = QSize(1040, 720)
@@ -115,10 +116,10 @@ class AdminDialog(QDialog):
     def _on_refused(self, error: BaseException) -> None:
         self.loads -= 1
         if isinstance(error, RequestError):
-            text = self.tr("This screen is for administrators: {reason}.")
+            text = self.tr("This screen is for administrators. {reason}")
         else:
             text = self.tr("The database could not be read: {reason}")
-        self.refusalLabel.setText(text.format(reason=error))
+        self.refusalLabel.setText(text.format(reason=request_error_text(error)))
         self.refusalLabel.show()
         self.tabs.setEnabled(False)
         self.tabs.hide()

@@ -28,7 +28,7 @@ from agentdesk.domain.access import Action, Capability, Depth, RecordKind
 from agentdesk.domain.enums import Role
 from agentdesk.org.roles import RoleInfo
 from agentdesk.ui.admin.common import AdminTab, choose_data, code_combo, note_label
-from agentdesk.ui.admin.labels import (
+from agentdesk.ui.shell.access_labels import (
     action_label,
     capability_label,
     depth_label,

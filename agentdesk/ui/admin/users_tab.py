@@ -31,7 +31,7 @@ from agentdesk.ui.admin.common import (
     fill_teams,
     note_label,
 )
-from agentdesk.ui.admin.labels import role_label
+from agentdesk.ui.shell.access_labels import role_label
 
 COLUMNS = 7
 

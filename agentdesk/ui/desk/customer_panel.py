@@ -21,6 +21,7 @@ from agentdesk.domain.enums import OwnerKind
 from agentdesk.domain.labels import Label
 from agentdesk.ui.desk.pop_views import MatchChooser, UnknownCallerCard
 from agentdesk.ui.desk.record_view import RecordView
+from agentdesk.ui.shell.access_labels import request_error_text
 from agentdesk.ui.shell.background import run_in_background
 
 _REFRESH_ON = frozenset(
@@ -150,14 +151,16 @@ class CustomerPanel(QStackedWidget):
 
         def failed(error: BaseException) -> None:
             if seq == self._load_seq:
-                self.noticeRaised.emit(self.tr("Cannot load the record: {e}").format(e=error))
+                self.noticeRaised.emit(
+                    self.tr("Cannot load the record: {e}").format(e=request_error_text(error))
+                )
 
         records = self._services.records
 
         def work() -> tuple[PartyDetails, dict[str, Label]]:
             # The labels the next pop shows, read again with each record: an admin may have
             # added or renamed a code since the desk started.
-            return records.details(ref), records.disposition_labels()
+            return records.details(ref, viewer=self._agent), records.disposition_labels()
 
         run_in_background(self, self._executor, work, loaded, failed)
 
@@ -183,7 +186,7 @@ class CustomerPanel(QStackedWidget):
             self.partyCreated.emit(ref)
 
         def failed(error: BaseException) -> None:
-            self.unknownCard.errorLabel.setText(str(error))
+            self.unknownCard.errorLabel.setText(request_error_text(error))
 
         run_in_background(self, self._executor, work, created, failed)
 
@@ -204,7 +207,9 @@ class CustomerPanel(QStackedWidget):
             if self.party == ref:
                 view.save_failed(error)
             else:
-                self.noticeRaised.emit(self.tr("Not saved: {e}").format(e=error))
+                self.noticeRaised.emit(
+                    self.tr("Not saved: {e}").format(e=request_error_text(error))
+                )
 
         run_in_background(self, self._executor, work, saved, failed)
 

@@ -28,6 +28,7 @@ from agentdesk.domain.phone import InvalidPhoneNumber
 from agentdesk.ui.desk.pop_views import title_label
 from agentdesk.ui.desk.record_form import FieldForm, field_label, field_problem, merge_stale_edit
 from agentdesk.ui.desk.record_timeline import PATH_ROLE, show_panel_history, show_pop_history
+from agentdesk.ui.shell.access_labels import request_error_text
 from agentdesk.ui.shell.labels import disposition_text
 
 
@@ -157,7 +158,13 @@ class RecordView(QWidget):
         self.fieldForm.show_kind(details.kind)
         values = {name: getattr(details, name) or "" for name in self.editable_fields()}
         self._version = details.version
-        self._set_fields(values, editable=True)
+        self._set_fields(values, editable=details.editable)
+        for action in self.phoneRemoveActions:
+            action.setEnabled(details.editable)
+        if not details.editable:
+            self.messageLabel.setText(
+                self.tr("You can read this record; your role does not allow changing it.")
+            )
         if unsaved is not None:
             mine, self._original, self._version = unsaved
             self.fieldForm.write(mine)
@@ -287,7 +294,7 @@ class RecordView(QWidget):
                 self._show_field_problem(error.field, problem)
                 return
         if not isinstance(error, StaleRecordError):
-            self.messageLabel.setText(self.tr("Not saved: {e}").format(e=error))
+            self.messageLabel.setText(self.tr("Not saved: {e}").format(e=request_error_text(error)))
             return
         if error.current_version is None:
             self.saveButton.setEnabled(False)
@@ -345,7 +352,7 @@ class RecordView(QWidget):
         elif isinstance(error, InvalidPhoneNumber):
             text = self.tr("Not a phone number: {reason}").format(reason=error.reason)
         else:
-            text = self.tr("Not saved: {e}").format(e=error)
+            text = self.tr("Not saved: {e}").format(e=request_error_text(error))
         self.messageLabel.setText(text)
 
     def _update_play(self) -> None:

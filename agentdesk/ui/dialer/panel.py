@@ -50,6 +50,7 @@ from agentdesk.ui.dialer.wording import (
     state_text,
     word,
 )
+from agentdesk.ui.shell.access_labels import request_error_text
 from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.labels import pick_refusal
 from agentdesk.ui.shell.notices import notice_text
@@ -217,7 +218,9 @@ class DialerPanel(QWidget):
         )
 
     def _failed(self, error: BaseException) -> None:
-        self.noticeRaised.emit(self.tr("Dialer: {error}").format(error=error), True)
+        self.noticeRaised.emit(
+            self.tr("Dialer: {error}").format(error=request_error_text(error)), True
+        )
 
     def _render_campaigns(self, campaigns: list[CampaignInfo]) -> None:
         self.campaigns = campaigns

@@ -44,6 +44,7 @@ from agentdesk.ui.lists.callback_rows import (
     crm_row,
     row_key,
 )
+from agentdesk.ui.shell.access_labels import request_error_text
 from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.labels import pick_refusal
 
@@ -191,7 +192,7 @@ class CallbacksPanel(QWidget):
             self.reload()
 
     def _failed(self, error: BaseException) -> None:
-        self.noticeRaised.emit(self.tr("Callbacks: {e}").format(e=error))
+        self.noticeRaised.emit(self.tr("Callbacks: {e}").format(e=request_error_text(error)))
         self.reload()
 
     def _render_agents(self, agents: tuple[str, ...]) -> None:

@@ -24,6 +24,7 @@ from agentdesk.domain import changes
 from agentdesk.domain.labels import Label
 from agentdesk.ui.desk.pop_views import short_when
 from agentdesk.ui.desk.softphone_bar import format_seconds
+from agentdesk.ui.shell.access_labels import request_error_text
 from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.labels import disposition_text
 
@@ -143,11 +144,16 @@ class SearchPanel(QWidget):
     dialRequested = Signal(str, object)
 
     def __init__(
-        self, services: DeskServices, executor: Executor, parent: QWidget | None = None
+        self,
+        services: DeskServices,
+        executor: Executor,
+        agent: str | None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("searchPanel")
         self._services = services
+        self._agent = agent  # finds only what the agent's role may read
         self._executor = executor
         self._seq = 0
         self.hits: list[SearchHit] = []
@@ -195,10 +201,17 @@ class SearchPanel(QWidget):
 
         def failed(error: BaseException) -> None:
             if seq == self._seq:
-                self.statusLabel.setText(self.tr("Search failed: {e}").format(e=error))
+                self.statusLabel.setText(
+                    self.tr("Search failed: {e}").format(e=request_error_text(error))
+                )
 
         self.statusLabel.setText(self.tr("Searching…"))
-        run_in_background(self, self._executor, lambda: search.search(text, 50), done, failed)
+        agent = self._agent
+
+        def work() -> tuple[SearchHit, ...]:
+            return search.search(text, 50, viewer=agent)
+
+        run_in_background(self, self._executor, work, done, failed)
 
     def _render(self, hits: tuple[SearchHit, ...], text: str) -> None:
         self.hits = list(hits)

@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self.wrapupPanel = WrapupPanel(controller, services, executor, self)
         self.callbacksPanel = CallbacksPanel(services, executor, agent, self, dialer=context.dialer)
         self.recentPanel = RecentCallsPanel(services, executor, agent, self)
-        self.searchPanel = SearchPanel(services, executor, self)
+        self.searchPanel = SearchPanel(services, executor, agent, self)
         self.dialerPanel: DialerPanel | None = None
         self.admin = AdminService(
             context.database.sessions, agent, passwords=not context.database.embedded

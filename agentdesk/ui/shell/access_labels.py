@@ -1,16 +1,18 @@
-"""What the admin screen calls roles, record kinds, actions, depths and capabilities.
+"""What the UI calls roles, record kinds, actions, depths and capabilities, and how it words
+a role's refusal.
 
 The services speak in codes (``sales_rep``, ``department``...); people read these labels, in
 the UI language. Tables keyed by the enums, so a new member without a label fails the tests
-(``tests/ui/test_admin_labels.py``) rather than showing a raw code.
+(``tests/ui/test_admin.py``) rather than showing a raw code.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from agentdesk.domain.access import Action, Capability, Depth, RecordKind
+from agentdesk.domain.access import Action, Capability, Depth, RecordKind, Refusal
 from agentdesk.domain.enums import Role
+from agentdesk.org.access import AccessDeniedError
 
 _CONTEXT = "AdminLabels"
 
@@ -81,3 +83,33 @@ def depth_label(depth: Depth) -> str:
 
 def capability_label(capability: Capability) -> str:
     return _label(CAPABILITIES[capability])
+
+
+def refusal_text(refusal: Refusal) -> str:
+    """A refused request in the UI language, from the codes the service refused it with."""
+    if refusal.capability is not None:
+        text = _label(QT_TRANSLATE_NOOP("AdminLabels", "Your role does not allow this: {what}."))
+        return text.format(what=capability_label(refusal.capability))
+    assert refusal.action is not None and refusal.kind is not None  # Refusal's invariant
+    kind = kind_label(refusal.kind)
+    if refusal.recipient is not None:
+        text = _label(
+            QT_TRANSLATE_NOOP(
+                "AdminLabels",
+                "Your role does not allow you to give {kind} to {user}: they are outside "
+                "the records you may change.",
+            )
+        )
+        return text.format(kind=kind.lower(), user=refusal.recipient)
+    text = _label(
+        QT_TRANSLATE_NOOP("AdminLabels", "Your role does not allow you to {action} these {kind}.")
+    )
+    return text.format(action=action_label(refusal.action).lower(), kind=kind.lower())
+
+
+def request_error_text(error: BaseException) -> str:
+    """An error for the user: a role's refusal worded here in the UI language, any other as
+    its service worded it (those name a field or a value)."""
+    if isinstance(error, AccessDeniedError):
+        return refusal_text(error.refusal)
+    return str(error)
