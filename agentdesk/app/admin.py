@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.disposition_admin import DispositionRow, add_disposition, list_dispositions
+from agentdesk.crm import ownership
 from agentdesk.db.errors import RequestError
 from agentdesk.dialer import campaign_admin
 from agentdesk.dialer.campaign_admin import CampaignChanges
@@ -156,6 +157,11 @@ class AdminService:
 
     def set_password(self, username: str, password: str) -> None:
         admin.set_password(self._sessions, username, password, agent=self._agent)
+
+    def transfer_records(self, from_user: str, to_user: str) -> dict[str, int]:
+        """Everything ``from_user`` owns, and their pending callbacks, to ``to_user`` (a rep
+        who leaves); the count per record kind. Needs the ``reassign`` capability."""
+        return ownership.transfer(self._sessions, from_user, to_user, agent=self._agent)
 
     def add_team(self, name: str, parent: str | None) -> TeamInfo:
         return admin.add_team(self._sessions, name, parent=parent, agent=self._agent)

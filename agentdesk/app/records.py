@@ -9,13 +9,14 @@ follows the same rules (:mod:`agentdesk.crm.lookup.history`) with a larger limit
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.dispositions import disposition_labels
+from agentdesk.crm import ownership
 from agentdesk.crm.party_create import create_party
 from agentdesk.crm.party_details import (
     PartyDetails,
@@ -24,7 +25,8 @@ from agentdesk.crm.party_details import (
     read_details,
     resolve_context,
 )
-from agentdesk.crm.party_records import form_fields
+from agentdesk.crm.party_records import PARTY_MODELS, form_fields
+from agentdesk.crm.permissions import KIND_OF_MODEL
 from agentdesk.crm.phones_edit import PhoneEditor
 from agentdesk.crm.records_edit import RecordEditor
 from agentdesk.db.engine import unit_of_work
@@ -153,6 +155,19 @@ class RecordService:
         if phone.id is None:
             raise ValueError("this number has no id: reload the record")
         PhoneEditor(self._sessions, self._region).remove_phone(phone.id, phone.version, actor=actor)
+
+    def assign(
+        self, refs: Iterable[PartyRef], to_user: str, *, actor: AgentRef | None = None
+    ) -> int:
+        """Give the records ``refs`` to ``to_user`` (audited, each kind all or nothing);
+        returns how many changed owner."""
+        by_kind: dict[str, list[uuid.UUID]] = {}
+        for ref in refs:
+            by_kind.setdefault(KIND_OF_MODEL[PARTY_MODELS[ref.kind]].value, []).append(ref.id)
+        return sum(
+            ownership.assign(self._sessions, kind, ids, to_user, agent=actor)
+            for kind, ids in by_kind.items()
+        )
 
     def create_party(
         self,

@@ -226,7 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "dnc": cmd_campaign,
         "contacts": cmd_contacts_export,
         **dict.fromkeys(
-            ("user", "team", "role", "disposition", "assign", "share", "transfer"), cmd_org
+            ("user", "team", "role", "disposition", "assign", "share", "transfer", "batch-update"),
+            cmd_org,
         ),
     }
     try:

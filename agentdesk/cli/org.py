@@ -1,5 +1,5 @@
 """The organisation commands: ``user``, ``team``, ``role``, ``disposition`` and the ownership
-operations ``assign``, ``share`` and ``transfer``.
+operations ``assign``, ``share``, ``transfer`` and ``batch-update``.
 
 Who acts is the database connection: on PostgreSQL the login (the owner's connection may do
 everything), on SQLite the file's owner.
@@ -101,6 +101,12 @@ def add_org_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
                                         parents=[common]))  # fmt: skip
     transfer.add_argument("--from", dest="from_user", required=True, metavar="USER")
     transfer.add_argument("--to", dest="to_user", required=True, metavar="USER")
+    batch_help = "set one field to one value over a selection"
+    batch = json_flag(sub.add_parser("batch-update", help=batch_help, parents=[common]))
+    batch.add_argument("kind", metavar="KIND", help="accounts, contacts, leads")
+    batch.add_argument("--set", dest="assignment", required=True, metavar="FIELD=VALUE",
+                       help="an empty VALUE clears the field")  # fmt: skip
+    batch.add_argument("--id", dest="ids", nargs="+", required=True, metavar="ID")
 
 
 def _uuid(text: str) -> uuid.UUID:
@@ -183,6 +189,13 @@ def _run(args: argparse.Namespace, db: Any) -> Any:
         case "share":
             ownership.share(s, args.kind, _uuid(args.id), args.with_user, write=args.write)
             return {"shared": args.id, "with": args.with_user, "write": args.write}
+        case "batch-update":
+            field, equals, value = args.assignment.partition("=")
+            if not equals or not field.strip():
+                raise CliError(f"--set takes FIELD=VALUE, not {args.assignment!r}")
+            ids = [_uuid(i) for i in args.ids]
+            count = ownership.batch_update(s, args.kind, ids, field.strip(), value or None)
+            return {"updated": count, "field": field.strip(), "value": value or None}
         case _:
             return {"moved": ownership.transfer(s, args.from_user, args.to_user)}
 

@@ -1816,6 +1816,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>电子邮件</translation>
     </message>
     <message>
+        <source>Assign selected to…</source>
+        <translation>将所选记录分配给…</translation>
+    </message>
+    <message>
         <source>Type at least two letters or a few digits.</source>
         <translation>请至少输入两个字或几位数字。</translation>
     </message>
@@ -1834,6 +1838,22 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>{n} found</source>
         <translation>找到 {n} 条</translation>
+    </message>
+    <message>
+        <source>Assign records</source>
+        <translation>分配记录</translation>
+    </message>
+    <message>
+        <source>Give the {n} selected records to:</source>
+        <translation>将所选的 {n} 条记录交给：</translation>
+    </message>
+    <message>
+        <source>{n} records assigned to {user}.</source>
+        <translation>已将 {n} 条记录分配给 {user}。</translation>
+    </message>
+    <message>
+        <source>Assigning…</source>
+        <translation>正在分配…</translation>
     </message>
 </context>
 <context>
@@ -2425,6 +2445,14 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>密码属于 PostgreSQL 登录账号：内置的 SQLite 数据库没有密码。</translation>
     </message>
     <message>
+        <source>Transfer records…</source>
+        <translation>移交记录…</translation>
+    </message>
+    <message>
+        <source>Give everything this user owns (accounts, contacts, leads, opportunities, cases) and their pending callbacks to the chosen user, e.g. when they leave.</source>
+        <translation>把此用户名下的全部记录（客户、联系人、线索、商机、服务单）及其待办回访交给所选用户，例如在其离职时。</translation>
+    </message>
+    <message>
         <source>Role:</source>
         <translation>角色：</translation>
     </message>
@@ -2435,6 +2463,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Password:</source>
         <translation>密码：</translation>
+    </message>
+    <message>
+        <source>Hand over to:</source>
+        <translation>移交给：</translation>
     </message>
     <message>
         <source>New user</source>
@@ -2495,6 +2527,22 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Password set for {username}.</source>
         <translation>已为 {username} 设置密码。</translation>
+    </message>
+    <message>
+        <source>Transfer records</source>
+        <translation>移交记录</translation>
+    </message>
+    <message>
+        <source>Give everything {source} owns and their pending callbacks to {target}? Each record kind moved is written to the audit log.</source>
+        <translation>把 {source} 名下的全部记录及其待办回访交给 {target}？每类移交的记录都会写入审计日志。</translation>
+    </message>
+    <message>
+        <source>Moved from {source} to {target}: {counts}.</source>
+        <translation>已从 {source} 移交给 {target}：{counts}。</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无</translation>
     </message>
 </context>
 <context>

@@ -166,6 +166,29 @@ def test_ownership_commands_are_audited(
     ]
 
 
+def test_a_batch_update_sets_one_field_over_a_selection(
+    capsys: pytest.CaptureFixture[str], db_url: str, sessions: sessionmaker[Session]
+) -> None:
+    with sessions.begin() as s:
+        contacts = [Contact(first_name=f"B{i}", city="Old") for i in range(3)]
+        s.add_all(contacts)
+    ids = [str(c.id) for c in contacts[:2]]
+    result = run_json(
+        capsys, db_url, "batch-update", "contacts", "--set", "city=上海", "--id", *ids
+    )
+    assert result == {"updated": 2, "field": "city", "value": "上海"}
+    with sessions() as s:
+        assert sorted(s.scalars(select(Contact.city))) == ["Old", "上海", "上海"]
+        batch = s.scalars(select(AuditEntry).where(AuditEntry.entity_kind == "contacts")).all()
+    assert len(batch) == 2 and all(entry.details["batch"] for entry in batch)
+    code, _, err = run(capsys, db_url, "batch-update", "contacts", "--set", "city", "--id", ids[0])
+    assert code == 2 and "FIELD=VALUE" in err
+    code, _, err = run(
+        capsys, db_url, "batch-update", "contacts", "--set", "owner_id=x", "--id", ids[0]
+    )
+    assert code == 2 and "assign" in err
+
+
 def test_import_with_an_owner(
     capsys: pytest.CaptureFixture[str], db_url: str, sessions: sessionmaker[Session],
     tmp_path: Path,

@@ -9,15 +9,18 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from agentdesk.calls.disposition_admin import list_dispositions
+from agentdesk.crm.models import Account, Contact
 from agentdesk.dialer.campaigns import assigned_to, create_campaign, get_campaign, load_campaign
 from agentdesk.domain.access import Action, Capability, Depth, RecordKind, Refusal
 from agentdesk.domain.enums import Role
 from agentdesk.org import admin, roles
 from agentdesk.org.access import AccessDeniedError
+from agentdesk.org.models import User
 from agentdesk.ui.admin.dialog import AdminDialog
 from agentdesk.ui.shell import access_labels as labels
 from agentdesk.ui.shell.i18n import install_translators, remove_translators
@@ -83,6 +86,37 @@ def test_an_agent_has_no_entry_and_the_screen_refuses(desk: Desk, qtbot: QtBot) 
         "This screen is for administrators. Your role does not allow this: Manage users."
     )
     assert not dialog.tabs.isVisible() and dialog.snapshot is None
+
+
+def test_handing_a_leaving_reps_records_to_a_colleague(
+    admin_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sessions = admin_desk.context.database.sessions
+    for name in ("old.rep", "new.rep"):
+        admin.add_user(sessions, name, name=name.title(), role="sales_rep")
+    with sessions.begin() as s:
+        old = s.scalars(select(User.id).where(User.username == "old.rep")).one()
+        s.add_all([Contact(first_name=f"C{i}", owner_id=old) for i in range(3)])
+        s.add(Account(name="Old Co", owner_id=old))
+    dialog = open_dialog(admin_desk)
+    tab = dialog.usersTab
+    tab.table.selectRow([u.username for u in tab.users].index("old.rep"))
+    tab.handoverCombo.setCurrentIndex(tab.handoverCombo.findData("new.rep"))
+    asked: list[str] = []
+
+    def answer(*args: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))  # the admin clicks Yes: the one edge not run for real
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    tab.handoverButton.click()
+    settle(admin_desk, dialog)
+    assert "old.rep" in asked[0] and "new.rep" in asked[0]
+    assert tab.messageLabel.text() == "Moved from old.rep to new.rep: Accounts 1, Contacts 3."
+    with sessions() as s:
+        new = s.scalars(select(User.id).where(User.username == "new.rep")).one()
+        assert set(s.scalars(select(Contact.owner_id))) == {new}
+        assert s.scalars(select(Account.owner_id)).one() == new
 
 
 def test_adding_a_user_from_the_screen_creates_it(admin_desk: Desk) -> None:

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTreeWidgetItem
+from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from agentdesk.calls.dto import CallFacts, WrapUp
-from agentdesk.crm.models import Disposition
-from agentdesk.domain.enums import CallDirection
+from agentdesk.crm.models import Contact, Disposition, Lead
+from agentdesk.domain.enums import CallDirection, OwnerKind
+from agentdesk.org.admin import add_user
+from agentdesk.org.users import find_user
 from agentdesk.ui.lists.callbacks_panel import CallbacksPanel
-from tests.ui.conftest import Desk
+from agentdesk.ui.lists.lists_panel import SearchPanel
+from tests.ui.conftest import Desk, close_desk, open_desk
 from tests.ui.desk_support import add_crm_callback, add_party, drain_executor
 
 
@@ -176,10 +182,10 @@ def test_search_as_you_type_latest_query_wins(desk: Desk, monkeypatch: pytest.Mo
     search = desk.context.services.search
     real, older_may_answer = search.search, threading.Event()
 
-    def older_answers_last(text: str, limit: int = 50) -> Any:
+    def older_answers_last(text: str, limit: int = 50, **viewer: Any) -> Any:
         if text == "Zora":
             older_may_answer.wait(10)
-        return real(text, limit)
+        return real(text, limit, **viewer)
 
     monkeypatch.setattr(search, "search", older_answers_last)
     panel.queryEdit.blockSignals(True)
@@ -199,3 +205,43 @@ def test_search_as_you_type_latest_query_wins(desk: Desk, monkeypatch: pytest.Mo
     panel.callButton.click()
     desk.wait(lambda: desk.controller.call is not None)
     assert next(iter(desk.phone.calls.values())).remote == "+12025550704"
+
+
+def _search(desk: Desk, text: str, n: int) -> SearchPanel:
+    panel = desk.window.searchPanel
+    panel.queryEdit.setText(text)
+    desk.wait(lambda: len(panel.hits) == n)
+    return panel
+
+
+def test_an_agent_is_told_in_words_that_assigning_is_not_theirs(desk: Desk) -> None:
+    add_user(desk.context.database.sessions, "bob", name="Bob", role="agent")
+    add_party(desk.context, "Quentin", "Assignee", "+12025550710")
+    panel = _search(desk, "Quentin", 1)
+    panel.tree.selectAll()
+    panel.assign_selected("bob")
+    desk.wait(lambda: panel.statusLabel.text() != "Assigning…")
+    assert panel.statusLabel.text() == "Your role does not allow this: Reassign records."
+
+
+def test_an_admin_assigns_a_selection_of_search_results(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    desk = open_desk(qtbot, qloop, tmp_path, role="admin")
+    try:
+        sessions = desk.context.database.sessions
+        add_user(sessions, "bob", name="Bob", role="sales_rep")
+        for first, phone in (("Quinn", "+12025550711"), ("Quincy", "+12025550712")):
+            add_party(desk.context, first, "Selected", phone)
+        add_party(desk.context, "Quincy", "Lead", "+12025550713", kind=OwnerKind.LEAD)
+        panel = _search(desk, "Quin", 3)
+        panel.tree.selectAll()
+        assert len(panel.selected()) == 3
+        panel.assign_selected("bob")
+        desk.wait(lambda: panel.statusLabel.text() == "3 records assigned to bob.")
+        with sessions() as s:
+            bob = find_user(s, "bob").id
+            owners = {*s.scalars(select(Contact.owner_id)), *s.scalars(select(Lead.owner_id))}
+        assert owners == {bob}
+    finally:
+        close_desk(desk)

@@ -1,4 +1,5 @@
-"""Users: the list, a new user, the chosen user's role, team and active flag, their password."""
+"""Users: the list, a new user, the chosen user's role, team and active flag, their password,
+and handing everything they own to a colleague."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from agentdesk.app.admin import AdminService, AdminSnapshot, NewUser
+from agentdesk.domain.access import RecordKind
 from agentdesk.domain.enums import Role
 from agentdesk.org.admin import UserInfo
 from agentdesk.ui.admin.common import (
@@ -31,7 +34,7 @@ from agentdesk.ui.admin.common import (
     fill_teams,
     note_label,
 )
-from agentdesk.ui.shell.access_labels import role_label
+from agentdesk.ui.shell.access_labels import kind_label, role_label
 
 COLUMNS = 7
 
@@ -76,6 +79,18 @@ class UsersTab(AdminTab):
             ),
             self,
         )
+        self.handoverCombo = QComboBox(self)
+        self.handoverButton = QPushButton(self.tr("Transfer records…"), self)
+        self.handoverButton.setToolTip(
+            self.tr(
+                "Give everything this user owns (accounts, contacts, leads, opportunities, "
+                "cases) and their pending callbacks to the chosen user, e.g. when they leave."
+            )
+        )
+        self.handoverButton.clicked.connect(self._on_handover)
+        handover_row = QHBoxLayout()
+        handover_row.addWidget(self.handoverCombo, 1)
+        handover_row.addWidget(self.handoverButton)
         password_row = QHBoxLayout()
         password_row.addWidget(self.passwordEdit, 1)
         password_row.addWidget(self.passwordButton)
@@ -86,6 +101,7 @@ class UsersTab(AdminTab):
         edit.addRow(button_row(self.applyButton))
         edit.addRow(self.tr("Password:"), password_row)
         edit.addRow(self.passwordNote)
+        edit.addRow(self.tr("Hand over to:"), handover_row)
 
         self.newBox = QGroupBox(self.tr("New user"), self)
         self.usernameEdit = QLineEdit(self)
@@ -167,6 +183,13 @@ class UsersTab(AdminTab):
         )
         if user is None:
             return
+        self.handoverCombo.clear()
+        for other in self.users:
+            if other.username != user.username and other.active:
+                self.handoverCombo.addItem(
+                    f"{other.display_name} ({other.username})", other.username
+                )
+        self.handoverButton.setEnabled(self.handoverCombo.count() > 0)
         choose_data(self.roleCombo, user.role)
         choose_data(self.teamCombo, user.team)
         self.activeCheck.setChecked(user.active)
@@ -235,4 +258,41 @@ class UsersTab(AdminTab):
             lambda s: s.set_password(user.username, password),
             done,
             controls=[self.passwordButton],
+        )
+
+    def _on_handover(self) -> None:
+        user, target = self._shown, self.handoverCombo.currentData()
+        if user is None or target is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Transfer records"),
+            self.tr(
+                "Give everything {source} owns and their pending callbacks to {target}? "
+                "Each record kind moved is written to the audit log."
+            ).format(source=user.username, target=target),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.transfer_records(str(target))
+
+    def transfer_records(self, target: str) -> None:
+        """Move the shown user's records to ``target`` and say how many of each kind."""
+        user = self._shown
+        if user is None:
+            return
+
+        def done(moved: dict[str, int]) -> None:
+            counts = ", ".join(
+                f"{kind_label(RecordKind(kind))} {count}" for kind, count in moved.items()
+            )
+            self.saved(
+                self.tr("Moved from {source} to {target}: {counts}.").format(
+                    source=user.username, target=target, counts=counts or self.tr("nothing")
+                )
+            )
+
+        self.run(
+            lambda s: s.transfer_records(user.username, target),
+            done,
+            controls=[self.handoverButton],
         )

@@ -5,8 +5,11 @@ from __future__ import annotations
 from concurrent.futures import Executor
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -169,6 +172,11 @@ class SearchPanel(QWidget):
         for column, width in enumerate((170, 160, 130)):
             self.tree.setColumnWidth(column, width)
         self.tree.itemDoubleClicked.connect(lambda *_: self._open())
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.assignAction = QAction(self.tr("Assign selected to…"), self.tree)
+        self.assignAction.triggered.connect(self._on_assign)
+        self.tree.addAction(self.assignAction)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.statusLabel = QLabel(self.tr("Type at least two letters or a few digits."), self)
         self.statusLabel.setStyleSheet("color: #666;")
         self.callButton = QPushButton(self.tr("Call"), self)
@@ -224,6 +232,51 @@ class SearchPanel(QWidget):
             self.statusLabel.setText(self.tr("Type at least two letters or a few digits."))
         else:
             self.statusLabel.setText(self.tr("{n} found").format(n=len(hits)))
+
+    def selected(self) -> list[PartyRef]:
+        """The records selected in the results, in list order."""
+        rows = sorted(int(i.data(0, Qt.ItemDataRole.UserRole)) for i in self.tree.selectedItems())
+        return [PartyRef(self.hits[row].kind, self.hits[row].id) for row in rows]
+
+    def _on_assign(self) -> None:
+        if not self.selected():
+            return
+        records = self._services.records
+
+        def chosen(usernames: tuple[str, ...]) -> None:
+            user, ok = QInputDialog.getItem(
+                self,
+                self.tr("Assign records"),
+                self.tr("Give the {n} selected records to:").format(n=len(self.selected())),
+                list(usernames),
+                0,
+                False,
+            )
+            if ok and user:
+                self.assign_selected(user)
+
+        run_in_background(self, self._executor, records.agent_usernames, chosen, self._failed)
+
+    def assign_selected(self, to_user: str) -> None:
+        """Give the selected records to ``to_user``; the status line says how it went."""
+        refs, records, agent = self.selected(), self._services.records, self._agent
+
+        def done(count: int) -> None:
+            self.statusLabel.setText(
+                self.tr("{n} records assigned to {user}.").format(n=count, user=to_user)
+            )
+
+        self.statusLabel.setText(self.tr("Assigning…"))
+        run_in_background(
+            self,
+            self._executor,
+            lambda: records.assign(refs, to_user, actor=agent),
+            done,
+            self._failed,
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.statusLabel.setText(request_error_text(error))
 
     def _current(self) -> SearchHit | None:
         item = self.tree.currentItem()
