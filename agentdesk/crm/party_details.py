@@ -14,13 +14,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Uuid, literal, select
+from sqlalchemy import ColumnElement, FromClause, Select, Uuid, literal, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.lookup import history
 from agentdesk.crm.models import Account, Contact, Lead, Opportunity, PhoneRecord, ServiceCase
 from agentdesk.crm.party_records import OWNER_COLUMNS, PARTY_MODELS
 from agentdesk.crm.permissions import acting_access, may_change
+from agentdesk.crm.read_scope import history_rows, viewer_access
 from agentdesk.db.base import SharedRecord
 from agentdesk.db.versioning import get_live
 from agentdesk.domain.enums import (
@@ -33,6 +34,7 @@ from agentdesk.domain.enums import (
 )
 from agentdesk.domain.labels import Label
 from agentdesk.domain.names import display_name
+from agentdesk.org.access import Access
 from agentdesk.org.users import AgentRef
 
 
@@ -133,6 +135,7 @@ def read_details(
     with sessions() as session:
         row = get_live(session, PARTY_MODELS[ref.kind], ref.id, ref.kind.value)
         editable = may_change(session, acting_access(session, viewer), row)
+        readable = viewer_access(session, viewer)  # None: the row policies filter, or no one
         account = _account_of(session, row)
         column = getattr(PhoneRecord, OWNER_COLUMNS[ref.kind])
         phones = tuple(
@@ -146,7 +149,7 @@ def read_details(
         # The history counts a contact's account only while the account is not deleted.
         live_account = account.id if account is not None and account.deleted_at is None else None
         party = history.party_of(ref.kind, _id(ref.id), _id(live_account) if live_account else None)
-        reader = _HistoryReader(session, party, history.limits(limit, limit, now))
+        reader = _HistoryReader(session, party, history.limits(limit, limit, now), readable)
         return PartyDetails(
             kind=ref.kind,
             id=ref.id,
@@ -195,13 +198,24 @@ def _id(value: uuid.UUID) -> ColumnElement[Any]:
 class _HistoryReader:
     """The four parts of one party's history, each with the columns the panel shows."""
 
-    def __init__(self, session: Session, party: history.Party, params: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        session: Session,
+        party: history.Party,
+        params: dict[str, Any],
+        readable: Access | None,
+    ) -> None:
         self._session = session
         self._party = party
         self._params = params
+        self._readable = readable
 
-    def _rows(self, stmt: Select[Any] | None) -> Sequence[Any]:
-        return () if stmt is None else self._session.execute(stmt, self._params).all()
+    def _rows(self, stmt: Select[Any] | None, table: FromClause) -> Sequence[Any]:
+        if stmt is None:
+            return ()
+        if self._readable is not None:  # WHERE, so still before the part's LIMIT
+            stmt = stmt.where(history_rows(self._readable, table))
+        return self._session.execute(stmt, self._params).all()
 
     def calls(self) -> tuple[TimelineCall, ...]:
         t = history.TABLES
@@ -219,7 +233,7 @@ class _HistoryReader:
                 r.talk_seconds,
                 r.recording_path,
             )
-            for r in self._rows(history.calls_part(t, self._party, columns))
+            for r in self._rows(history.calls_part(t, self._party, columns), t.calls)
         )
 
     def cases(self) -> tuple[TimelineItem, ...]:
@@ -235,7 +249,7 @@ class _HistoryReader:
                 status=CaseStatus(r.status),
                 priority=CasePriority(r.priority),
             )
-            for r in self._rows(history.cases_part(t, self._party, columns))
+            for r in self._rows(history.cases_part(t, self._party, columns), t.cases)
         )
 
     def opportunities(self) -> tuple[TimelineItem, ...]:
@@ -252,7 +266,9 @@ class _HistoryReader:
                 amount=r.amount,
                 currency=r.currency,
             )
-            for r in self._rows(history.opportunities_part(t, self._party, columns))
+            for r in self._rows(
+                history.opportunities_part(t, self._party, columns), t.opportunities
+            )
         )
 
     def callbacks(self) -> tuple[TimelineItem, ...]:
@@ -261,7 +277,7 @@ class _HistoryReader:
         columns = (cb.id, cb.note, cb.phone_e164, cb.due_at)
         return tuple(
             TimelineItem(r.id, r.note or "", r.phone_e164 or "", r.due_at)
-            for r in self._rows(history.callbacks_part(t, self._party, columns))
+            for r in self._rows(history.callbacks_part(t, self._party, columns), t.callbacks)
         )
 
 

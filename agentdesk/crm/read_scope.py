@@ -4,8 +4,9 @@ On PostgreSQL a desk user's own login reads through the row-level security polic
 already hide what the role may not read: nothing is added to their statements, so the search
 and the screen pop keep their plans. SQLite has no such policies, nor has the database owner's
 connection acting for a user (a script, the CLI): there the search, the screen pop and the
-customer panel add the same rule (``org.access.Access.visible``) themselves. On SQLite this is
-a convenience, not a boundary: the file's user can read the file.
+customer panel add the same rule (``org.access.Access.visible``) themselves, to the parties
+and to their history (a sales rep sees their own calls of a caller, an agent every call).
+On SQLite this is a convenience, not a boundary: the file's user can read the file.
 """
 
 from __future__ import annotations
@@ -13,10 +14,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import ColumnElement, Table, or_, select
+from sqlalchemy import ColumnElement, FromClause, Table, or_, select
 from sqlalchemy.orm import Session
 
-from agentdesk.crm.models import Account, Contact, Lead
+from agentdesk.crm.models import (
+    Account,
+    Call,
+    Callback,
+    Contact,
+    Lead,
+    Opportunity,
+    ServiceCase,
+)
 from agentdesk.crm.permissions import acting_access
 from agentdesk.db.base import Base
 from agentdesk.domain.access import Action, Depth, RecordKind
@@ -35,6 +44,13 @@ _TABLES: Mapping[OwnerKind, Table] = {
     OwnerKind.LEAD: Base.metadata.tables[Lead.__tablename__],
     OwnerKind.ACCOUNT: Base.metadata.tables[Account.__tablename__],
 }
+_HISTORY: Mapping[str, tuple[RecordKind, str]] = {
+    Call.__tablename__: (RecordKind.CALLS, "agent_id"),
+    ServiceCase.__tablename__: (RecordKind.CASES, "owner_id"),
+    Opportunity.__tablename__: (RecordKind.OPPORTUNITIES, "owner_id"),
+    Callback.__tablename__: (RecordKind.CALLBACKS, "agent_id"),
+}
+"""A party's history tables: their record kind and owner column."""
 _PHONE_OWNER = {
     OwnerKind.CONTACT: "contact_id",
     OwnerKind.LEAD: "lead_id",
@@ -78,18 +94,30 @@ class PartyScope:
         return found
 
 
+def history_rows(access: Access, table: FromClause) -> ColumnElement[bool]:
+    """Rows of a history table (calls, cases, opportunities, callbacks) ``access`` may read."""
+    kind, owner = _HISTORY[str(table.description)]
+    return access.visible(kind, table.c[owner], table.c.id)
+
+
 def row_policies_apply(session: Session) -> bool:
     """Whether the connection reads through row-level security (a desk user's own login)."""
     return not current_login(session).is_owner
 
 
-def party_scope(session: Session, viewer: AgentRef | None) -> PartyScope | None:
-    """What ``viewer`` may read, where no row policy filters it; ``None`` where nothing needs
-    adding: no viewer (the owner reading), a login the row policies already restrict, or a role
-    that reads every party."""
+def viewer_access(session: Session, viewer: AgentRef | None) -> Access | None:
+    """``viewer``'s permissions where the service must apply them to what it reads; ``None``
+    where nothing needs adding: no viewer (the owner reading) or a login the row policies
+    already restrict."""
     if viewer is None or row_policies_apply(session):
         return None
-    access = acting_access(session, viewer)
+    return acting_access(session, viewer)
+
+
+def party_scope(session: Session, viewer: AgentRef | None) -> PartyScope | None:
+    """The parties ``viewer`` may read, where no row policy filters them; ``None`` also for
+    a role that reads every party."""
+    access = viewer_access(session, viewer)
     if access is None or all(
         access.depth(kind, Action.READ) is Depth.ALL for kind in _KINDS.values()
     ):

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm import ownership
 from agentdesk.crm.lookup.caller import CallerLookup
-from agentdesk.crm.models import Contact, PhoneRecord
+from agentdesk.crm.models import Call, Contact, PhoneRecord
 from agentdesk.crm.party_details import PartyRef, read_details
 from agentdesk.crm.search import ContactSearch
 from agentdesk.db.engine import session_factory, unit_of_work
@@ -29,6 +29,7 @@ from agentdesk.org.users import find_user
 from tests.support.logins import give_logins, login_engine
 
 SHARED_NUMBER = "+8613900000000"
+POOL_NUMBER = "+8613800000003"  # the pool contact's own number
 USERS = {
     "ann": ("sales_rep", "Sales East"),
     "bob": ("sales_rep", "Sales East"),
@@ -125,6 +126,48 @@ def test_the_panel_hides_what_the_role_cannot_read_and_locks_what_it_cannot_chan
     assert details("zed", "ann") is True
 
 
+def _calls_on_the_pool(org: Org) -> None:
+    with unit_of_work(org.sessions) as s:
+        for agent in ("ann", "zed"):
+            s.add(
+                Call(
+                    direction="inbound",
+                    agent_id=find_user(s, agent).id,
+                    contact_id=org.contacts["pool"],
+                    started_at=utcnow(),
+                    notes=f"taken by {agent}",
+                )
+            )
+
+
+def _pool_history(sessions: sessionmaker[Session], viewer: str) -> set[str]:
+    ref = PartyRef(OwnerKind.CONTACT, org_pool(sessions))
+    details = read_details(sessions, ref, limit=5, now=utcnow(), viewer=viewer)
+    return {call.notes or "" for call in details.calls}
+
+
+def org_pool(sessions: sessionmaker[Session]) -> uuid.UUID:
+    with sessions() as s:
+        return s.scalars(select(Contact.id).where(Contact.first_name == "pool")).one()
+
+
+def _popped_history(lookup: CallerLookup, viewer: str) -> set[str]:
+    (match,) = lookup.lookup(POOL_NUMBER, viewer=viewer).matches
+    return {call.notes or "" for call in match.history.last_calls}
+
+
+def test_the_panel_and_the_pop_show_the_calls_the_role_reads(org: Org) -> None:
+    _calls_on_the_pool(org)
+    assert _pool_history(org.sessions, "ann") == {"taken by ann"}  # a rep reads their calls
+    assert _pool_history(org.sessions, "amy") == {"taken by ann", "taken by zed"}
+    lookup = CallerLookup(org.sessions, "CN")
+    try:
+        assert _popped_history(lookup, "ann") == {"taken by ann"}
+        assert _popped_history(lookup, "amy") == {"taken by ann", "taken by zed"}
+    finally:
+        lookup.close()
+
+
 @pytest.fixture
 def pg_org(pg_engine: Engine, pg_database_url: str) -> Iterator[tuple[Org, str]]:
     org = _build(session_factory(pg_engine))
@@ -145,6 +188,10 @@ def test_a_desk_login_gets_the_same_answers_from_the_row_policies(
         assert org.found(hits) == EXPECTED[viewer]
         popped = org.found(lookup.lookup(SHARED_NUMBER, viewer=viewer).matches)
         assert popped == EXPECTED[viewer] & {"ann", "zed"}
+        if viewer == "ann":
+            _calls_on_the_pool(org)
+            assert _pool_history(sessions, viewer) == {"taken by ann"}
+            assert _popped_history(lookup, viewer) == {"taken by ann"}
     finally:
         lookup.close()
         engine.dispose()

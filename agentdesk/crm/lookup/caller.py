@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.crm.lookup import history, raw_pg
 from agentdesk.crm.lookup.pop_rows import (
     COLUMN_TYPES,
+    PART_TABLES,
     PARTS,
     CollectedMatch,
     match_from_row,
@@ -51,12 +52,18 @@ from agentdesk.crm.lookup.summaries import (
     Match,
 )
 from agentdesk.crm.models import Account, Contact, Lead, PhoneRecord
-from agentdesk.crm.read_scope import party_scope, row_policies_apply
+from agentdesk.crm.read_scope import (
+    history_rows,
+    party_scope,
+    row_policies_apply,
+    viewer_access,
+)
 from agentdesk.db.base import table_of
 from agentdesk.db.pinned import PinnedConnections
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import OwnerKind
-from agentdesk.domain.phone import normalize
+from agentdesk.domain.phone import PhoneNumber, normalize
+from agentdesk.org.access import Access
 from agentdesk.org.users import AgentRef
 
 # Core tables rather than mapped classes: the screen pop needs a few columns, and plain Core
@@ -124,6 +131,8 @@ class CallerLookup:
         number = normalize(text, region or self._default_region, strict=False)
         found: list[CollectedMatch]
         pinned = self._pinned
+        if viewer is not None and not self._row_policies_apply():
+            return self._lookup_for(viewer, number)
         if pinned is None:  # sessions bound to something other than an engine
             with self._sessions() as session:
                 found = self._read_in_two(session.connection(), number.e164)
@@ -132,9 +141,24 @@ class CallerLookup:
         else:
             found = pinned.run(lambda conn: self._read_in_two(conn, number.e164))
         matches = [owner.freeze() for owner in found]
-        if viewer is not None and not self._row_policies_apply():
-            matches = self._readable(matches, viewer)
         matches.sort(key=_match_order)
+        return CallerMatch(number=number, matches=tuple(matches))
+
+    def _lookup_for(self, viewer: AgentRef, number: PhoneNumber) -> CallerMatch:
+        """The lookup where no row policy filters (SQLite, the owner's connection acting for
+        ``viewer``): the parties and the history rows the viewer's role reads, with the
+        history statement built for them (a filter on each part, before its limit)."""
+        with self._sessions() as session:
+            access = viewer_access(session, viewer)
+            conn = session.connection()
+            found = self._read_owners(conn, number.e164)
+            scope = party_scope(session, viewer)
+            if scope is not None:
+                readable = scope.readable(session, ((m.kind, m.id) for m in found))
+                found = [m for m in found if (m.kind, m.id) in readable]
+            for start in range(0, len(found), HISTORY_BATCH):
+                self._load_histories(conn, found[start : start + HISTORY_BATCH], access)
+        matches = sorted((owner.freeze() for owner in found), key=_match_order)
         return CallerMatch(number=number, matches=tuple(matches))
 
     def _row_policies_apply(self) -> bool:
@@ -143,14 +167,6 @@ class CallerLookup:
             with self._sessions() as session:
                 self._policies = row_policies_apply(session)
         return self._policies
-
-    def _readable(self, matches: list[Match], viewer: AgentRef) -> list[Match]:
-        with self._sessions() as session:
-            scope = party_scope(session, viewer)
-            if scope is None:
-                return matches
-            readable = scope.readable(session, ((m.kind, m.id) for m in matches))
-        return [m for m in matches if (m.kind, m.id) in readable]
 
     def _limits(self) -> dict[str, Any]:
         return history.limits(self._history_limit, self._open_limit, self._clock())
@@ -194,13 +210,17 @@ class CallerLookup:
             owner.sort_history()
         return found
 
-    def _load_histories(self, conn: Connection, owners: list[CollectedMatch]) -> None:
+    def _load_histories(
+        self, conn: Connection, owners: list[CollectedMatch], access: Access | None = None
+    ) -> None:
         shapes = tuple((owner.kind, owner.account_id is not None) for owner in owners)
         params = self._limits()
         for index, owner in enumerate(owners):
             params[f"id{index}"] = owner.id
             params[f"acc{index}"] = owner.account_id
-        for row in conn.execute(_history_statement(shapes), params):
+        # A viewer's statement holds their owners' ids: built for them, never cached.
+        stmt = _history_statement(shapes) if access is None else _build_history(shapes, access)
+        for row in conn.execute(stmt, params):
             owners[row.m].add(row)
         for owner in owners:
             owner.sort_history()
@@ -280,6 +300,11 @@ def _one_trip_raw(dialect: Dialect) -> raw_pg.RawStatement:
 def _history_statement(shapes: tuple[_Shape, ...]) -> Executable:
     """All history of all matches in one statement: per-match, per-kind ``ORDER BY ... LIMIT``
     parts glued by UNION ALL, each part a short walk down one index."""
+    return _build_history(shapes, None)
+
+
+def _build_history(shapes: tuple[_Shape, ...], access: Access | None) -> Executable:
+    """:func:`_history_statement`, each part limited to the rows ``access`` reads."""
     parts = []
     for index, (kind, has_account) in enumerate(shapes):
         account: BindParameter[Any] | None = bindparam(f"acc{index}") if has_account else None
@@ -287,6 +312,8 @@ def _history_statement(shapes: tuple[_Shape, ...]) -> Executable:
         for part, build in PARTS:
             columns = [literal_column(str(index)).label("m"), *_shape(part)]
             if (stmt := build(history.TABLES, party, columns, None)) is not None:
+                if access is not None:
+                    stmt = stmt.where(history_rows(access, PART_TABLES[part]))
                 parts.append(stmt)
     # A part keeps its own ORDER BY/LIMIT only as a subquery (SQLite and PostgreSQL agree).
     return union_all(*(select(part.subquery()) for part in parts))

@@ -66,6 +66,13 @@ PARTS: tuple[tuple[int, PartBuilder], ...] = (
     (CALLBACKS, history.callbacks_part),
 )
 """Each part's number and the history rule that selects its rows."""
+PART_TABLES: dict[int, FromClause] = {
+    CALLS: history.TABLES.calls,
+    CASES: history.TABLES.cases,
+    OPPORTUNITIES: history.TABLES.opportunities,
+    CALLBACKS: history.TABLES.callbacks,
+}
+"""The table whose rows each part returns (a viewer's filter applies to it)."""
 
 
 def part_values(part: int, t: history.HistoryTables) -> dict[str, ColumnElement[Any]]:
