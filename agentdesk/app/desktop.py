@@ -17,6 +17,7 @@ from agentdesk.app.dialer.session import DialerSession
 from agentdesk.app.dialer.views import DEFAULT_PREVIEW_SECONDS
 from agentdesk.app.event_log import EventLog
 from agentdesk.app.identity import NotADeskUser, desk_identity
+from agentdesk.app.presence import PresencePublisher
 from agentdesk.app.records import RecordService
 from agentdesk.app.sip_setup import SoftphoneStack, sip_config, sip_password
 from agentdesk.calls.callbacks import CallbackService
@@ -108,6 +109,7 @@ class DesktopContext:
     agent_id: object = None
     controller: DeskController | None = None
     dialer: DialerSession | None = None
+    presence: PresencePublisher | None = None
     dialer_preview_seconds: float = DEFAULT_PREVIEW_SECONDS
     _stack: SoftphoneStack | None = None
     _phone: Softphone | None = None
@@ -155,6 +157,10 @@ class DesktopContext:
                 sip_password(self.credentials, config) if config.mode == "register" else None
             ),
         )
+        self.presence = PresencePublisher(
+            self.controller, self.database.sessions, self.executor, loop, self.agent
+        )
+        self.presence.start()
         self.dialer = DialerSession(
             self.controller,
             self.database.sessions,
@@ -189,6 +195,8 @@ class DesktopContext:
 
     def close(self) -> None:
         """Close the phone (hangs up, unregisters), flush database work, dispose the engine."""
+        if self.presence is not None:
+            self.presence.stop()
         if self._stack is not None:
             self._stack.close()
             self._stack = None

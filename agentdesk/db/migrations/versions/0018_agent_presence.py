@@ -1,0 +1,81 @@
+"""supervision: one presence row per agent and the append-only log of their states
+
+On PostgreSQL both tables are guarded like every shared table: a desk writes only its own
+agent's rows, nobody changes or deletes the log, and a board reads the agents whose calls
+the role reads (a supervisor their department) when the role may view the board, and
+always the user's own row.
+
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-12-05
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0018"
+down_revision = "0017"
+branch_labels = None
+depends_on = None
+
+UID = "(SELECT agentdesk_uid())"
+WATCHED = (
+    f"(user_id = {UID} OR ((SELECT agentdesk_has('view_board')) AND ("
+    "(SELECT agentdesk_depth('calls', 'read')) = 'all' "
+    "OR user_id = ANY ((SELECT agentdesk_owners('calls', 'read'))::uuid[]))))"
+)
+POLICIES = (
+    f"CREATE POLICY read ON agent_presence FOR SELECT USING {WATCHED}",
+    f"CREATE POLICY own_insert ON agent_presence FOR INSERT WITH CHECK (user_id = {UID})",
+    f"CREATE POLICY own_update ON agent_presence FOR UPDATE USING (user_id = {UID}) "
+    f"WITH CHECK (user_id = {UID})",
+    f"CREATE POLICY read ON agent_state_log FOR SELECT USING {WATCHED}",
+    f"CREATE POLICY own_insert ON agent_state_log FOR INSERT WITH CHECK (user_id = {UID})",
+)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "agent_presence",
+        sa.Column("user_id", sa.Uuid(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("state", sa.String(24), nullable=False),
+        sa.Column("reason", sa.String(64)),
+        sa.Column("since", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("call_direction", sa.String(16)),
+        sa.Column("call_number", sa.String(64)),
+        sa.Column("party_name", sa.String(200)),
+        sa.Column("campaign", sa.String(120)),
+        sa.PrimaryKeyConstraint("user_id", name="pk_agent_presence"),
+    )
+    op.create_table(
+        "agent_state_log",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("state", sa.String(24), nullable=False),
+        sa.Column("reason", sa.String(64)),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_agent_state_log"),
+    )
+    op.create_index("ix_agent_state_log_user_at", "agent_state_log", ["user_id", "at"])
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for table, grants in (
+        ("agent_presence", "SELECT, INSERT, UPDATE"),
+        ("agent_state_log", "SELECT, INSERT"),
+    ):
+        op.execute(f"ALTER TABLE {table} OWNER TO agentdesk_owner")
+        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+        op.execute(f"GRANT {grants} ON {table} TO agentdesk_desk")
+        op.execute(f"GRANT SELECT ON {table} TO agentdesk_security")
+    for statement in POLICIES:
+        op.execute(statement)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_agent_state_log_user_at", table_name="agent_state_log")
+    op.drop_table("agent_state_log")
+    op.drop_table("agent_presence")

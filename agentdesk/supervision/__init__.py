@@ -1,0 +1,1 @@
+"""Supervisors' module: agent presence, queue and agent figures, the board and reports."""
