@@ -3,6 +3,8 @@ role may watch, a silent desk is lost; on PostgreSQL the row policies hold the s
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -16,6 +18,7 @@ from agentdesk.domain.agent_state import AgentStatus
 from agentdesk.org.access import access_for
 from agentdesk.org.admin import add_team, add_user
 from agentdesk.org.models import User
+from agentdesk.supervision.changes import ChangeFeed, watcher_for
 from agentdesk.supervision.models import AgentPresence
 from agentdesk.supervision.presence import (
     LOST,
@@ -148,3 +151,24 @@ def test_each_login_writes_only_its_own_presence(pg_logins: str, pg_engine: Engi
     finally:
         for engine in engines.values():
             engine.dispose()
+
+
+def test_a_state_change_reaches_a_watching_board(sessions: sessionmaker[Session]) -> None:
+    _org(sessions)
+    publish(sessions, "ava", DeskState(AgentStatus.AVAILABLE))
+    engine = sessions.kw["bind"]
+    told = threading.Event()
+    feed = ChangeFeed(engine, told.set, refresh_seconds=3600)  # only a change may tell
+    watcher = watcher_for(engine)
+    try:
+        feed.start()
+        publish(sessions, "ava", DeskState(AgentStatus.NOT_READY, "Lunch"))
+        deadline = time.monotonic() + 10
+        seen = False
+        while not seen and time.monotonic() < deadline:
+            seen = watcher.wait(0.5)
+        assert seen
+        assert told.wait(10)
+    finally:
+        feed.stop()
+        watcher.close()

@@ -3,7 +3,8 @@
 On PostgreSQL both tables are guarded like every shared table: a desk writes only its own
 agent's rows, nobody changes or deletes the log, and a board reads the agents whose calls
 the role reads (a supervisor their department) when the role may view the board, and
-always the user's own row.
+always the user's own row. A change of state or call (not a bare heartbeat) sends
+``NOTIFY agentdesk_presence`` with the agent's id, so boards are told instead of asking.
 
 Revision ID: 0018
 Revises: 0017
@@ -33,6 +34,22 @@ POLICIES = (
     f"WITH CHECK (user_id = {UID})",
     f"CREATE POLICY read ON agent_state_log FOR SELECT USING {WATCHED}",
     f"CREATE POLICY own_insert ON agent_state_log FOR INSERT WITH CHECK (user_id = {UID})",
+)
+
+
+NOTIFY_SQL = """
+CREATE FUNCTION agentdesk_presence_changed() RETURNS trigger LANGUAGE plpgsql
+AS $$
+BEGIN
+  PERFORM pg_notify('agentdesk_presence', NEW.user_id::text);
+  RETURN NULL;
+END
+$$
+"""
+NOTIFY_WHEN = (
+    "OLD.state IS DISTINCT FROM NEW.state OR OLD.reason IS DISTINCT FROM NEW.reason "
+    "OR OLD.call_number IS DISTINCT FROM NEW.call_number "
+    "OR OLD.party_name IS DISTINCT FROM NEW.party_name"
 )
 
 
@@ -73,9 +90,22 @@ def upgrade() -> None:
         op.execute(f"GRANT SELECT ON {table} TO agentdesk_security")
     for statement in POLICIES:
         op.execute(statement)
+    op.execute(NOTIFY_SQL)
+    op.execute(
+        "CREATE TRIGGER presence_inserted AFTER INSERT ON agent_presence FOR EACH ROW "
+        "EXECUTE FUNCTION agentdesk_presence_changed()"
+    )
+    op.execute(
+        "CREATE TRIGGER presence_changed AFTER UPDATE ON agent_presence FOR EACH ROW "
+        f"WHEN ({NOTIFY_WHEN}) EXECUTE FUNCTION agentdesk_presence_changed()"
+    )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for trigger in ("presence_inserted", "presence_changed"):
+            op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON agent_presence")
+        op.execute("DROP FUNCTION IF EXISTS agentdesk_presence_changed()")
     op.drop_index("ix_agent_state_log_user_at", table_name="agent_state_log")
     op.drop_table("agent_state_log")
     op.drop_table("agent_presence")
