@@ -1,0 +1,282 @@
+"""sales: products, price lists, document counters, quotes and their lines
+
+Amounts are integer minor units, quantities thousandths, percentages hundredths of a percent
+(``sales/money.py``). On PostgreSQL every new table gets row-level security: quotes belong to
+their owner like the other owned records (record kind ``quotes``), their lines follow the
+quote, the catalogue (products, price lists, price rules) is read by every desk and written
+by a user manager, and every desk takes document numbers (the counter row, locked by the
+transaction that takes a number). SQLite: the tables only.
+
+Revision ID: 0016
+Revises: 0012
+Create Date: 2026-12-05
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0016"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+CATALOGUE = ("products", "price_lists", "price_rules")
+TABLES = (*CATALOGUE, "document_counters", "quotes", "quote_lines")
+MANAGE = "((SELECT agentdesk_has('manage_users')))"
+
+
+def _depth(kind: str, action: str) -> str:
+    return f"(SELECT agentdesk_depth('{kind}', '{action}'))"
+
+
+def _reach(kind: str, action: str, owner: str = "owner_id") -> str:
+    """The rule of domain/access.py allows() for one action: depth all, a share (read and
+    update), the common pool at any depth but none, the owner within the depth."""
+    share = ""
+    if action in ("read", "update"):
+        write = "true" if action == "update" else "false"
+        share = f" OR id = ANY ((SELECT agentdesk_shared('{kind}', {write}))::uuid[])"
+    return (
+        f"({_depth(kind, action)} = 'all'{share} OR ({owner} IS NULL AND "
+        f"{_depth(kind, action)} <> 'none') OR "
+        f"{owner} = ANY ((SELECT agentdesk_owners('{kind}', '{action}'))::uuid[]))"
+    )
+
+
+def _owned(table: str, kind: str) -> list[str]:
+    create = (
+        f"{_depth(kind, 'create')} <> 'none' AND (owner_id IS NULL OR "
+        "owner_id = (SELECT agentdesk_uid()) OR (SELECT agentdesk_has('reassign')))"
+    )
+    return [
+        f"CREATE POLICY scope_read ON {table} FOR SELECT USING {_reach(kind, 'read')}",
+        f"CREATE POLICY scope_update ON {table} FOR UPDATE USING {_reach(kind, 'update')} "
+        f"WITH CHECK {_reach(kind, 'update')}",
+        f"CREATE POLICY scope_delete ON {table} FOR DELETE USING {_reach(kind, 'delete')}",
+        f"CREATE POLICY create_ ON {table} FOR INSERT WITH CHECK ({create})",
+        f"CREATE TRIGGER guard_owner BEFORE UPDATE ON {table} FOR EACH ROW "
+        "EXECUTE FUNCTION agentdesk_guard_owner('owner_id')",
+    ]
+
+
+def _lines(table: str, parent: str, key: str, kind: str) -> list[str]:
+    """A line follows its parent: seen when the parent is seen, written when the parent may
+    be updated (the parent's own read policy applies inside the EXISTS)."""
+    seen = f"EXISTS (SELECT 1 FROM {parent} p WHERE p.id = {table}.{key})"
+    write = (
+        f"EXISTS (SELECT 1 FROM {parent} p WHERE p.id = {table}.{key} "
+        f"AND agentdesk_can('{kind}', 'update', p.owner_id, p.id))"
+    )
+    return [
+        f"CREATE POLICY follow_read ON {table} FOR SELECT USING ({seen})",
+        f"CREATE POLICY follow_insert ON {table} FOR INSERT WITH CHECK ({write})",
+        f"CREATE POLICY follow_update ON {table} FOR UPDATE USING ({write}) WITH CHECK ({write})",
+        f"CREATE POLICY follow_delete ON {table} FOR DELETE USING ({write})",
+    ]
+
+
+def _policies() -> list[str]:
+    sql: list[str] = []
+    for table in CATALOGUE:
+        sql += [
+            f"CREATE POLICY read ON {table} FOR SELECT USING (true)",
+            f"CREATE POLICY manage_insert ON {table} FOR INSERT WITH CHECK ({MANAGE})",
+            f"CREATE POLICY manage_update ON {table} FOR UPDATE USING ({MANAGE}) "
+            f"WITH CHECK ({MANAGE})",
+            f"CREATE POLICY manage_delete ON {table} FOR DELETE USING ({MANAGE})",
+        ]
+    # numbers are no secret; every desk that may create a document takes the next one
+    sql += [
+        "CREATE POLICY read ON document_counters FOR SELECT USING (true)",
+        "CREATE POLICY take_insert ON document_counters FOR INSERT WITH CHECK (true)",
+        "CREATE POLICY take_update ON document_counters FOR UPDATE USING (true) WITH CHECK (true)",
+    ]
+    sql += _owned("quotes", "quotes")
+    sql += _lines("quote_lines", "quotes", "quote_id", "quotes")
+    return sql
+
+
+def upgrade() -> None:
+    _tables()
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for table in TABLES:
+        op.execute(f"ALTER TABLE {table} OWNER TO agentdesk_owner")
+        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+        op.execute(f"GRANT SELECT ON {table} TO agentdesk_security")
+        op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO agentdesk_desk")
+    for statement in _policies():
+        op.execute(statement)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_quote_lines_product_id"), table_name="quote_lines")
+    op.drop_table("quote_lines")
+    op.drop_index(op.f("ix_quotes_owner_id"), table_name="quotes")
+    op.drop_index(op.f("ix_quotes_account_id"), table_name="quotes")
+    op.drop_table("quotes")
+    op.drop_index(op.f("ix_price_rules_product_id"), table_name="price_rules")
+    op.drop_index(op.f("ix_price_rules_price_list_id"), table_name="price_rules")
+    op.drop_table("price_rules")
+    op.drop_index(op.f("ix_products_category"), table_name="products")
+    op.drop_table("products")
+    op.drop_table("price_lists")
+    op.drop_table("document_counters")
+
+
+def _tables() -> None:
+    op.create_table(
+        "document_counters",
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("last", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("kind", "year", name=op.f("pk_document_counters")),
+    )
+    op.create_table(
+        "price_lists",
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_price_lists")),
+        sa.UniqueConstraint("name", name=op.f("uq_price_lists_name")),
+    )
+    op.create_table(
+        "products",
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("unit", sa.String(length=20), nullable=True),
+        sa.Column("spec", sa.String(length=200), nullable=True),
+        sa.Column("category", sa.String(length=100), nullable=True),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("price_minor", sa.BigInteger(), nullable=False),
+        sa.Column("tax_rate_bp", sa.Integer(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
+        sa.UniqueConstraint("code", name=op.f("uq_products_code")),
+    )
+    op.create_index(op.f("ix_products_category"), "products", ["category"], unique=False)
+    op.create_table(
+        "price_rules",
+        sa.Column("price_list_id", sa.Uuid(), nullable=False),
+        sa.Column("product_id", sa.Uuid(), nullable=True),
+        sa.Column("category", sa.String(length=100), nullable=True),
+        sa.Column("price_minor", sa.BigInteger(), nullable=True),
+        sa.Column("discount_bp", sa.Integer(), nullable=True),
+        sa.Column("min_quantity_milli", sa.BigInteger(), nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=True),
+        sa.Column("valid_to", sa.Date(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "(price_minor IS NULL) <> (discount_bp IS NULL)", name=op.f("ck_price_rules_one_price")
+        ),
+        sa.CheckConstraint(
+            "(product_id IS NULL) <> (category IS NULL)", name=op.f("ck_price_rules_one_target")
+        ),
+        sa.ForeignKeyConstraint(
+            ["price_list_id"],
+            ["price_lists.id"],
+            name=op.f("fk_price_rules_price_list_id_price_lists"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["product_id"], ["products.id"], name=op.f("fk_price_rules_product_id_products")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_price_rules")),
+    )
+    op.create_index(
+        op.f("ix_price_rules_price_list_id"), "price_rules", ["price_list_id"], unique=False
+    )
+    op.create_index(op.f("ix_price_rules_product_id"), "price_rules", ["product_id"], unique=False)
+    op.create_table(
+        "quotes",
+        sa.Column("number", sa.String(length=20), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "draft",
+                "sent",
+                "accepted",
+                "rejected",
+                "expired",
+                name="quote_status",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("account_id", sa.Uuid(), nullable=False),
+        sa.Column("contact_id", sa.Uuid(), nullable=True),
+        sa.Column("price_list_id", sa.Uuid(), nullable=True),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("valid_until", sa.Date(), nullable=True),
+        sa.Column("net_minor", sa.BigInteger(), nullable=False),
+        sa.Column("tax_minor", sa.BigInteger(), nullable=False),
+        sa.Column("gross_minor", sa.BigInteger(), nullable=False),
+        sa.Column("terms", sa.Text(), nullable=True),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("owner_id", sa.Uuid(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_quotes_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["contact_id"], ["contacts.id"], name=op.f("fk_quotes_contact_id_contacts")
+        ),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=op.f("fk_quotes_owner_id_users")),
+        sa.ForeignKeyConstraint(
+            ["price_list_id"], ["price_lists.id"], name=op.f("fk_quotes_price_list_id_price_lists")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quotes")),
+        sa.UniqueConstraint("number", "revision", name="uq_quotes_number_revision"),
+    )
+    op.create_index(op.f("ix_quotes_account_id"), "quotes", ["account_id"], unique=False)
+    op.create_index(op.f("ix_quotes_owner_id"), "quotes", ["owner_id"], unique=False)
+    op.create_table(
+        "quote_lines",
+        sa.Column("quote_id", sa.Uuid(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("product_id", sa.Uuid(), nullable=True),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("description", sa.String(length=300), nullable=False),
+        sa.Column("unit", sa.String(length=20), nullable=True),
+        sa.Column("quantity_milli", sa.BigInteger(), nullable=False),
+        sa.Column("unit_price_minor", sa.BigInteger(), nullable=False),
+        sa.Column("discount_bp", sa.Integer(), nullable=False),
+        sa.Column("tax_rate_bp", sa.Integer(), nullable=False),
+        sa.Column("net_minor", sa.BigInteger(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["product_id"], ["products.id"], name=op.f("fk_quote_lines_product_id_products")
+        ),
+        sa.ForeignKeyConstraint(
+            ["quote_id"],
+            ["quotes.id"],
+            name=op.f("fk_quote_lines_quote_id_quotes"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quote_lines")),
+        sa.UniqueConstraint("quote_id", "position", name="uq_quote_lines_position"),
+    )
+    op.create_index(op.f("ix_quote_lines_product_id"), "quote_lines", ["product_id"], unique=False)
