@@ -20,6 +20,7 @@ from agentdesk.cli.contacts import cmd_import_contacts, cmd_lookup
 from agentdesk.cli.db import cmd_db_upgrade
 from agentdesk.cli.demo import cmd_demo_data
 from agentdesk.cli.org import add_org_parsers, cmd_org
+from agentdesk.cli.sales import add_sales_parsers, cmd_sales
 from agentdesk.config.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("agentdesk")
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_dialer_parsers(sub, common)
     add_org_parsers(sub, common)
+    add_sales_parsers(sub, common)
 
     lookup = sub.add_parser("lookup", help="find who a phone number belongs to", parents=[common])
     lookup.add_argument("number")
@@ -228,6 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **dict.fromkeys(
             ("user", "team", "role", "disposition", "assign", "share", "transfer"), cmd_org
         ),
+        **dict.fromkeys(("product", "pricelist", "quote"), cmd_sales),
     }
     try:
         settings = _settings(args)

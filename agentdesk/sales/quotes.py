@@ -253,8 +253,24 @@ def quote_view(session: Session, quote: Quote) -> DocumentView:
     return _view(quote, session.get_one(Account, quote.account_id), list(lines))
 
 
+def readable(
+    session: Session, number: str, revision: int | None, actor: AgentRef | None
+) -> tuple[Quote, Access | None]:
+    """The quote, checked against the acting user's read permission."""
+    quote = latest(session, number, revision)
+    access = acting_access(session, actor)
+    if access is not None:
+        access.check(session, RecordKind.QUOTES, Action.READ, quote.id, quote.owner_id)
+    return quote, access
+
+
 def show_quote(
-    sessions: sessionmaker[Session], number: str, revision: int | None = None
+    sessions: sessionmaker[Session],
+    number: str,
+    revision: int | None = None,
+    *,
+    actor: AgentRef | None = None,
 ) -> DocumentView:
     with sessions() as session:
-        return quote_view(session, latest(session, number, revision))
+        quote, _access = readable(session, number, revision, actor)
+        return quote_view(session, quote)
