@@ -192,6 +192,8 @@ class DocumentView:
     rates: tuple[tuple[Decimal, Decimal, Decimal], ...]
     """(rate, base, tax) per tax rate."""
     terms: str | None = None
+    reason: str | None = None
+    """Why the order was rejected."""
 
     def as_json(self) -> dict[str, object]:
         data: dict[str, object] = {"number": self.number}
@@ -204,6 +206,8 @@ class DocumentView:
             "lines": [line.as_json() for line in self.lines],
             "totals": {"net": str(self.net), "tax": str(self.tax), "gross": str(self.gross)},
         }
+        if self.reason:
+            data["reason"] = self.reason
         return data
 
 
@@ -214,6 +218,7 @@ def view_of(
     *,
     revision: int | None = None,
     terms: str | None = None,
+    reason: str | None = None,
 ) -> DocumentView:
     money = currency(document.currency)
     inputs = [line_input(line, money) for line in lines]
@@ -244,4 +249,5 @@ def view_of(
         gross=money.from_minor(document.gross_minor),
         rates=tuple((r.rate, r.base, r.tax) for r in result.rates),
         terms=terms,
+        reason=reason,
     )

@@ -1,4 +1,4 @@
-"""The sales module's tables: products, price lists, document counters, quotes (and lines).
+"""The sales module's tables: products, price lists, counters, quotes, orders (and lines).
 
 Amounts are integer minor units of the row's currency, quantities thousandths and
 percentages hundredths of a percent (``sales.money``): exact on SQLite, which has no decimal
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 import agentdesk.crm.models  # noqa: F401  (accounts and contacts the quotes point at)
 from agentdesk.db.base import Base, SharedRecord, UuidPk, str_enum
-from agentdesk.sales.status import QuoteStatus
+from agentdesk.sales.status import OrderStatus, QuoteStatus
 
 
 class Product(SharedRecord, Base):
@@ -113,3 +113,54 @@ class QuoteLine(UuidPk, Base):
     discount_bp: Mapped[int]
     tax_rate_bp: Mapped[int]
     net_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class Order(SharedRecord, Base):
+    """A sales order: from an accepted quote (its lines copied) or entered directly."""
+
+    __tablename__ = "orders"
+
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    status: Mapped[OrderStatus] = mapped_column(
+        str_enum(OrderStatus, "order_status"), default=OrderStatus.DRAFT
+    )
+    quote_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("quotes.id"), index=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    net_minor: Mapped[int] = mapped_column(BigInteger)
+    tax_minor: Mapped[int] = mapped_column(BigInteger)
+    gross_minor: Mapped[int] = mapped_column(BigInteger)
+    delivery_date: Mapped[date | None]
+    payment_terms: Mapped[str | None] = mapped_column(Text)
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    approved_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None]
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+
+class OrderLine(UuidPk, Base):
+    __tablename__ = "order_lines"
+    __table_args__ = (UniqueConstraint("order_id", "position", name="uq_order_lines_position"),)
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    product_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("products.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str | None] = mapped_column(String(20))
+    quantity_milli: Mapped[int] = mapped_column(BigInteger)
+    unit_price_minor: Mapped[int] = mapped_column(BigInteger)
+    discount_bp: Mapped[int]
+    tax_rate_bp: Mapped[int]
+    net_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class ApprovalLimit(Base):
+    """Orders of this currency whose gross is below ``below_minor`` approve themselves on
+    submission; without a row every order needs a sales manager's approval."""
+
+    __tablename__ = "order_approval_limits"
+
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    below_minor: Mapped[int] = mapped_column(BigInteger)

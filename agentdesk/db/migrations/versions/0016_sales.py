@@ -1,11 +1,13 @@
-"""sales: products, price lists, document counters, quotes and their lines
+"""sales: products, price lists, document counters, quotes, orders and their lines
 
 Amounts are integer minor units, quantities thousandths, percentages hundredths of a percent
 (``sales/money.py``). On PostgreSQL every new table gets row-level security: quotes belong to
 their owner like the other owned records (record kind ``quotes``), their lines follow the
 quote, the catalogue (products, price lists, price rules) is read by every desk and written
 by a user manager, and every desk takes document numbers (the counter row, locked by the
-transaction that takes a number). SQLite: the tables only.
+transaction that takes a number). Orders belong to their owner too, and once submitted only a
+holder of ``approve_orders`` changes them or their lines; an order becomes approved only by
+such a holder or below the admin's limit (``order_approval_limits``). SQLite: the tables.
 
 Revision ID: 0016
 Revises: 0012
@@ -22,8 +24,17 @@ down_revision = "0012"
 branch_labels = None
 depends_on = None
 
-CATALOGUE = ("products", "price_lists", "price_rules")
-TABLES = (*CATALOGUE, "document_counters", "quotes", "quote_lines")
+CATALOGUE = ("products", "price_lists", "price_rules", "order_approval_limits")
+TABLES = (*CATALOGUE, "document_counters", "quotes", "quote_lines", "orders", "order_lines")
+APPROVE = "(SELECT agentdesk_has('approve_orders'))"
+# An order is the rep's to change while a draft or rejected; submitted and later only an
+# approver changes it (approved is "locked for the rep"). Nobody but an approver writes
+# "approved", unless the gross is below the admin's limit for its currency (self-approval).
+OPEN_ORDER = "status IN ('draft', 'rejected')"
+MAY_APPROVE = (
+    f"(status NOT IN ('approved', 'fulfilled') OR {APPROVE} OR gross_minor < "
+    "(SELECT l.below_minor FROM order_approval_limits l WHERE l.currency = orders.currency))"
+)
 MANAGE = "((SELECT agentdesk_has('manage_users')))"
 
 
@@ -45,29 +56,32 @@ def _reach(kind: str, action: str, owner: str = "owner_id") -> str:
     )
 
 
-def _owned(table: str, kind: str) -> list[str]:
+def _owned(table: str, kind: str, lock: str = "true", check: str = "true") -> list[str]:
+    """Owned-record policies; ``lock`` further limits the rows an update may touch (as they
+    were), ``check`` what an insert or update may write."""
     create = (
         f"{_depth(kind, 'create')} <> 'none' AND (owner_id IS NULL OR "
         "owner_id = (SELECT agentdesk_uid()) OR (SELECT agentdesk_has('reassign')))"
     )
     return [
         f"CREATE POLICY scope_read ON {table} FOR SELECT USING {_reach(kind, 'read')}",
-        f"CREATE POLICY scope_update ON {table} FOR UPDATE USING {_reach(kind, 'update')} "
-        f"WITH CHECK {_reach(kind, 'update')}",
+        f"CREATE POLICY scope_update ON {table} FOR UPDATE "
+        f"USING ({_reach(kind, 'update')} AND ({lock})) "
+        f"WITH CHECK ({_reach(kind, 'update')} AND {check})",
         f"CREATE POLICY scope_delete ON {table} FOR DELETE USING {_reach(kind, 'delete')}",
-        f"CREATE POLICY create_ ON {table} FOR INSERT WITH CHECK ({create})",
+        f"CREATE POLICY create_ ON {table} FOR INSERT WITH CHECK ({create} AND {check})",
         f"CREATE TRIGGER guard_owner BEFORE UPDATE ON {table} FOR EACH ROW "
         "EXECUTE FUNCTION agentdesk_guard_owner('owner_id')",
     ]
 
 
-def _lines(table: str, parent: str, key: str, kind: str) -> list[str]:
+def _lines(table: str, parent: str, key: str, kind: str, lock: str = "true") -> list[str]:
     """A line follows its parent: seen when the parent is seen, written when the parent may
     be updated (the parent's own read policy applies inside the EXISTS)."""
     seen = f"EXISTS (SELECT 1 FROM {parent} p WHERE p.id = {table}.{key})"
     write = (
         f"EXISTS (SELECT 1 FROM {parent} p WHERE p.id = {table}.{key} "
-        f"AND agentdesk_can('{kind}', 'update', p.owner_id, p.id))"
+        f"AND agentdesk_can('{kind}', 'update', p.owner_id, p.id) AND ({lock}))"
     )
     return [
         f"CREATE POLICY follow_read ON {table} FOR SELECT USING ({seen})",
@@ -95,6 +109,9 @@ def _policies() -> list[str]:
     ]
     sql += _owned("quotes", "quotes")
     sql += _lines("quote_lines", "quotes", "quote_id", "quotes")
+    sql += _owned("orders", "orders", f"{OPEN_ORDER} OR {APPROVE}", MAY_APPROVE)
+    parent_open = f"p.{OPEN_ORDER} OR {APPROVE}"
+    sql += _lines("order_lines", "orders", "order_id", "orders", parent_open)
     return sql
 
 
@@ -113,6 +130,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_order_lines_product_id"), table_name="order_lines")
+    op.drop_table("order_lines")
+    for column in ("quote_id", "owner_id", "account_id"):
+        op.drop_index(op.f(f"ix_orders_{column}"), table_name="orders")
+    op.drop_table("orders")
+    op.drop_table("order_approval_limits")
     op.drop_index(op.f("ix_quote_lines_product_id"), table_name="quote_lines")
     op.drop_table("quote_lines")
     op.drop_index(op.f("ix_quotes_owner_id"), table_name="quotes")
@@ -280,3 +303,91 @@ def _tables() -> None:
         sa.UniqueConstraint("quote_id", "position", name="uq_quote_lines_position"),
     )
     op.create_index(op.f("ix_quote_lines_product_id"), "quote_lines", ["product_id"], unique=False)
+    op.create_table(
+        "order_approval_limits",
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("below_minor", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("currency", name=op.f("pk_order_approval_limits")),
+    )
+    op.create_table(
+        "orders",
+        sa.Column("number", sa.String(length=20), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "draft",
+                "submitted",
+                "approved",
+                "rejected",
+                "fulfilled",
+                "cancelled",
+                name="order_status",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("quote_id", sa.Uuid(), nullable=True),
+        sa.Column("account_id", sa.Uuid(), nullable=False),
+        sa.Column("contact_id", sa.Uuid(), nullable=True),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("net_minor", sa.BigInteger(), nullable=False),
+        sa.Column("tax_minor", sa.BigInteger(), nullable=False),
+        sa.Column("gross_minor", sa.BigInteger(), nullable=False),
+        sa.Column("delivery_date", sa.Date(), nullable=True),
+        sa.Column("payment_terms", sa.Text(), nullable=True),
+        sa.Column("reject_reason", sa.Text(), nullable=True),
+        sa.Column("approved_by_id", sa.Uuid(), nullable=True),
+        sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("owner_id", sa.Uuid(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_orders_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["approved_by_id"], ["users.id"], name=op.f("fk_orders_approved_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["contact_id"], ["contacts.id"], name=op.f("fk_orders_contact_id_contacts")
+        ),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=op.f("fk_orders_owner_id_users")),
+        sa.ForeignKeyConstraint(
+            ["quote_id"], ["quotes.id"], name=op.f("fk_orders_quote_id_quotes")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
+        sa.UniqueConstraint("number", name=op.f("uq_orders_number")),
+    )
+    op.create_index(op.f("ix_orders_account_id"), "orders", ["account_id"], unique=False)
+    op.create_index(op.f("ix_orders_owner_id"), "orders", ["owner_id"], unique=False)
+    op.create_index(op.f("ix_orders_quote_id"), "orders", ["quote_id"], unique=False)
+    op.create_table(
+        "order_lines",
+        sa.Column("order_id", sa.Uuid(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("product_id", sa.Uuid(), nullable=True),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("description", sa.String(length=300), nullable=False),
+        sa.Column("unit", sa.String(length=20), nullable=True),
+        sa.Column("quantity_milli", sa.BigInteger(), nullable=False),
+        sa.Column("unit_price_minor", sa.BigInteger(), nullable=False),
+        sa.Column("discount_bp", sa.Integer(), nullable=False),
+        sa.Column("tax_rate_bp", sa.Integer(), nullable=False),
+        sa.Column("net_minor", sa.BigInteger(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["orders.id"],
+            name=op.f("fk_order_lines_order_id_orders"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["product_id"], ["products.id"], name=op.f("fk_order_lines_product_id_products")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_order_lines")),
+        sa.UniqueConstraint("order_id", "position", name="uq_order_lines_position"),
+    )
+    op.create_index(op.f("ix_order_lines_product_id"), "order_lines", ["product_id"], unique=False)
