@@ -184,3 +184,42 @@ def test_printing_needs_the_print_capability(
         print_quote(sessions, quote.number, tmp_path / "no.pdf", actor="rep.li")
     assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["ok.pdf"]
     assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_order_commands(capsys: pytest.CaptureFixture[str], db_url: str, catalogue: None) -> None:
+    code, out, _ = run(
+        capsys,
+        "quote",
+        "create",
+        "--account",
+        "华东贸易有限公司",
+        "--line",
+        "S-001:1",
+        "--json",
+        "--db",
+        db_url,
+    )
+    number = json.loads(out)["number"]
+    for status in ("sent", "accepted"):
+        assert run(capsys, "quote", "set", number, "--status", status, "--db", db_url)[0] == 0
+    code, out, _ = run(capsys, "order", "from-quote", number, "--json", "--db", db_url)
+    order = json.loads(out)
+    assert (code, order["status"], order["totals"]["gross"]) == (0, "draft", "530.00")
+    assert run(capsys, "order", "limit", "CNY", "100", "--db", db_url)[0] == 0
+    code, out, _ = run(capsys, "order", "submit", order["number"], "--json", "--db", db_url)
+    assert json.loads(out)["status"] == "submitted"  # 530.00 is not below 100
+    code, _, err = run(capsys, "order", "reject", order["number"], "--db", db_url)
+    assert (code, err) == (2, "agentdesk: a rejection needs a reason\n")
+    code, out, _ = run(
+        capsys, "order", "reject", order["number"], "--reason", "too dear", "--json", "--db", db_url
+    )
+    assert json.loads(out)["reason"] == "too dear"
+    code, out, _ = run(
+        capsys, "order", "edit", order["number"], "--line", "S-001:2", "--json", "--db", db_url
+    )
+    assert json.loads(out)["totals"]["gross"] == "1060.00"
+    run(capsys, "order", "submit", order["number"], "--db", db_url)
+    code, out, _ = run(capsys, "order", "approve", order["number"], "--db", db_url)
+    assert code == 0 and "status: approved" in out
+    code, out, _ = run(capsys, "order", "show", order["number"], "--json", "--db", db_url)
+    assert set(json.loads(out)) == {"number", "status", "currency", "account", "lines", "totals"}
