@@ -4,6 +4,7 @@ cancel`` and ``order limit`` (the amount below which orders approve themselves).
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import Any
 
 from agentdesk.cli.common import EXIT_OK, CliError, open_database, print_fields, print_json
@@ -11,6 +12,13 @@ from agentdesk.config.settings import Settings
 from agentdesk.db.errors import RequestError
 
 MOVES = ("submit", "approve", "reject", "fulfil", "cancel")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def add_order_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -22,8 +30,12 @@ def add_order_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         p.add_argument("--json", action="store_true", help="machine-readable output")
         return p
 
-    verb("from-quote", "an order from an accepted quote").add_argument("number")
+    from_quote = verb("from-quote", "an order from an accepted quote")
+    from_quote.add_argument("number")
     create = verb("create", "enter an order directly")
+    for p in (from_quote, create):
+        p.add_argument("--delivery", type=_day, metavar="DATE", help="delivery date")
+        p.add_argument("--payment-terms", metavar="TEXT")
     create.add_argument("--account", required=True, metavar="NAME_OR_ID")
     create.add_argument("--pricelist", metavar="NAME")
     create.add_argument("--currency", metavar="CODE")
@@ -65,15 +77,19 @@ def _run(args: argparse.Namespace, sessions: Any, actor: str) -> dict[str, Any]:
 
     match args.order_command:
         case "from-quote":
-            return orders.order_from_quote(sessions, args.number, actor=actor).as_json()
+            terms = orders.OrderTerms(args.delivery, args.payment_terms)
+            view = orders.order_from_quote(sessions, args.number, terms=terms, actor=actor)
+            return view.as_json()
         case "create":
             lines = [parse_line(text) for text in args.line]
+            terms = orders.OrderTerms(args.delivery, args.payment_terms)
             view = orders.create_order(
                 sessions,
                 args.account,
                 lines,
                 price_list=args.pricelist,
                 currency_code=args.currency,
+                terms=terms,
                 actor=actor,
             )
             return view.as_json()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -194,6 +195,7 @@ class DocumentView:
     terms: str | None = None
     reason: str | None = None
     """Why the order was rejected."""
+    delivery_date: date | None = None
 
     def as_json(self) -> dict[str, object]:
         data: dict[str, object] = {"number": self.number}
@@ -206,6 +208,10 @@ class DocumentView:
             "lines": [line.as_json() for line in self.lines],
             "totals": {"net": str(self.net), "tax": str(self.tax), "gross": str(self.gross)},
         }
+        if self.terms:
+            data["terms"] = self.terms
+        if self.delivery_date is not None:
+            data["delivery_date"] = self.delivery_date.isoformat()
         if self.reason:
             data["reason"] = self.reason
         return data
@@ -219,6 +225,7 @@ def view_of(
     revision: int | None = None,
     terms: str | None = None,
     reason: str | None = None,
+    delivery_date: date | None = None,
 ) -> DocumentView:
     money = currency(document.currency)
     inputs = [line_input(line, money) for line in lines]
@@ -250,4 +257,5 @@ def view_of(
         rates=tuple((r.rate, r.base, r.tax) for r in result.rates),
         terms=terms,
         reason=reason,
+        delivery_date=delivery_date,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -77,8 +78,20 @@ def _owner(session: Session, access: Access | None, actor: AgentRef | None) -> u
     return user.id if user else None
 
 
+@dataclass(frozen=True, slots=True)
+class OrderTerms:
+    """Delivery date and payment terms (an order from a quote takes the quote's terms)."""
+
+    delivery_date: date | None = None
+    payment_terms: str | None = None
+
+
 def order_from_quote(
-    sessions: sessionmaker[Session], number: str, *, actor: AgentRef | None = None
+    sessions: sessionmaker[Session],
+    number: str,
+    *,
+    terms: OrderTerms | None = None,
+    actor: AgentRef | None = None,
 ) -> DocumentView:
     """A draft order from the newest revision of an accepted quote, its lines copied."""
     with sessions() as session, session.begin():
@@ -93,6 +106,7 @@ def order_from_quote(
                 "only an accepted quote becomes an order"
             )
         order = _new(session, order_number, quote, _owner(session, access, actor))
+        _set_terms(order, terms or OrderTerms())
         source = session.scalars(
             select(QuoteLine).where(QuoteLine.quote_id == quote.id).order_by(QuoteLine.position)
         )
@@ -101,6 +115,13 @@ def order_from_quote(
         details = {"quote": quote.number, "revision": quote.revision}
         _audit(session, access, actor, order, details, AuditAction.CREATE)
         return _view_of(order, session.get_one(Account, order.account_id), lines)
+
+
+def _set_terms(order: Order, terms: OrderTerms) -> None:
+    if terms.delivery_date is not None:
+        order.delivery_date = terms.delivery_date
+    if terms.payment_terms:
+        order.payment_terms = terms.payment_terms
 
 
 def _new(session: Session, number: str, quote: Quote, owner: uuid.UUID | None) -> Order:
@@ -129,6 +150,7 @@ def create_order(
     *,
     price_list: str | None = None,
     currency_code: str | None = None,
+    terms: OrderTerms | None = None,
     actor: AgentRef | None = None,
 ) -> DocumentView:
     """A draft order entered directly, priced like a quote."""
@@ -151,6 +173,7 @@ def create_order(
             tax_minor=0,
             gross_minor=0,
         )
+        _set_terms(order, terms or OrderTerms())
         session.add(order)
         session.flush()
         today = date.today()
@@ -184,7 +207,14 @@ def order_view(session: Session, order: Order) -> DocumentView:
 
 def _view_of(order: Order, account: Account, lines: list[OrderLine]) -> DocumentView:
     reason = order.reject_reason if order.status is OrderStatus.REJECTED else None
-    return view_of(order, account, lines, terms=order.payment_terms, reason=reason)
+    return view_of(
+        order,
+        account,
+        lines,
+        terms=order.payment_terms,
+        reason=reason,
+        delivery_date=order.delivery_date,
+    )
 
 
 def show_order(

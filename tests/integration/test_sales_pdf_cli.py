@@ -202,9 +202,22 @@ def test_order_commands(capsys: pytest.CaptureFixture[str], db_url: str, catalog
     number = json.loads(out)["number"]
     for status in ("sent", "accepted"):
         assert run(capsys, "quote", "set", number, "--status", status, "--db", db_url)[0] == 0
-    code, out, _ = run(capsys, "order", "from-quote", number, "--json", "--db", db_url)
+    code, out, _ = run(
+        capsys,
+        "order",
+        "from-quote",
+        number,
+        "--delivery",
+        "2027-01-15",
+        "--payment-terms",
+        "30 days net",
+        "--json",
+        "--db",
+        db_url,
+    )
     order = json.loads(out)
     assert (code, order["status"], order["totals"]["gross"]) == (0, "draft", "530.00")
+    assert (order["delivery_date"], order["terms"]) == ("2027-01-15", "30 days net")
     assert run(capsys, "order", "limit", "CNY", "100", "--db", db_url)[0] == 0
     code, out, _ = run(capsys, "order", "submit", order["number"], "--json", "--db", db_url)
     assert json.loads(out)["status"] == "submitted"  # 530.00 is not below 100
@@ -222,4 +235,13 @@ def test_order_commands(capsys: pytest.CaptureFixture[str], db_url: str, catalog
     code, out, _ = run(capsys, "order", "approve", order["number"], "--db", db_url)
     assert code == 0 and "status: approved" in out
     code, out, _ = run(capsys, "order", "show", order["number"], "--json", "--db", db_url)
-    assert set(json.loads(out)) == {"number", "status", "currency", "account", "lines", "totals"}
+    assert set(json.loads(out)) == {
+        "number",
+        "status",
+        "currency",
+        "account",
+        "lines",
+        "totals",
+        "terms",
+        "delivery_date",
+    }
