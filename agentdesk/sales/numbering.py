@@ -24,8 +24,11 @@ ORDER = "SO"
 def take_number(session: Session, kind: str, year: int) -> str:
     """The next number of ``kind`` in ``year``, taken in the session's transaction.
 
-    Call it first in the transaction that creates the document: on SQLite a transaction that
-    read before its first write fails when another writer committed in between.
+    Call it after the reads that check the request, just before the inserts: the counter is
+    held from here to the commit (PostgreSQL's row lock, SQLite's write lock), so this keeps
+    the time other creators wait short. On SQLite the reads before it run outside any
+    transaction (pysqlite opens one at the first write), so a writer committing meanwhile
+    cannot turn this write into a stale snapshot's (SQLITE_BUSY_SNAPSHOT).
     """
     counters = table_of(DocumentCounter)
     dialect = session.get_bind().dialect.name

@@ -95,7 +95,6 @@ def order_from_quote(
 ) -> DocumentView:
     """A draft order from the newest revision of an accepted quote, its lines copied."""
     with sessions() as session, session.begin():
-        order_number = take_number(session, ORDER, date.today().year)  # first: take_number
         access = acting_access(session, actor)
         quote = latest(session, number)
         if access is not None:
@@ -105,7 +104,9 @@ def order_from_quote(
                 f"quote {quote.number} revision {quote.revision} is {quote.status.value}: "
                 "only an accepted quote becomes an order"
             )
-        order = _new(session, order_number, quote, _owner(session, access, actor))
+        owner = _owner(session, access, actor)
+        order_number = take_number(session, ORDER, date.today().year)  # after the reads
+        order = _new(session, order_number, quote, owner)
         _set_terms(order, terms or OrderTerms())
         source = session.scalars(
             select(QuoteLine).where(QuoteLine.quote_id == quote.id).order_by(QuoteLine.position)
@@ -157,12 +158,18 @@ def create_order(
     if not lines:
         raise RequestError("an order needs at least one line")
     with sessions() as session, session.begin():
-        order_number = take_number(session, ORDER, date.today().year)
         access = acting_access(session, actor)
         owner = _owner(session, access, actor)
         target = find_account(session, account)
         plist = price_list_named(session, price_list) if price_list else None
         money = currency(currency_code or (plist.currency if plist else DEFAULT_CURRENCY))
+        today = date.today()
+        priced = [
+            Priced(r, p, unit_price(session, p, r.quantity, money.code, plist, today))
+            for r in lines
+            for p in [product_by_code(session, r.code)]
+        ]
+        order_number = take_number(session, ORDER, today.year)  # after the reads
         order = Order(
             number=order_number,
             status=OrderStatus.DRAFT,
@@ -176,12 +183,6 @@ def create_order(
         _set_terms(order, terms or OrderTerms())
         session.add(order)
         session.flush()
-        today = date.today()
-        priced = [
-            Priced(r, p, unit_price(session, p, r.quantity, money.code, plist, today))
-            for r in lines
-            for p in [product_by_code(session, r.code)]
-        ]
         written = price_lines(session, order, priced, money, OrderLine, "order_id")
         _audit(session, access, actor, order, {}, AuditAction.CREATE)
         return _view_of(order, target, written)

@@ -98,7 +98,6 @@ def create_quote(
     if not request.lines:
         raise RequestError("a quote needs at least one line")
     with sessions() as session, session.begin():
-        number = take_number(session, QUOTE, date.today().year)  # first: see take_number
         access = acting_access(session, actor)
         if access is not None:
             access.check_create(RecordKind.QUOTES, access.user_id)
@@ -113,6 +112,7 @@ def create_quote(
         if plist is not None and plist.currency != money.code:
             raise RequestError(f"price list {plist.name} is in {plist.currency}, not {money.code}")
         priced = _price(session, request.lines, money.code, plist)
+        number = take_number(session, QUOTE, date.today().year)  # after the reads: see there
         quote = Quote(
             number=number,
             revision=1,

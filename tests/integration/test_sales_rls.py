@@ -112,3 +112,28 @@ def test_the_catalogue_is_read_by_all_and_written_by_a_user_manager(
             ),
             {"id": uuid.uuid4()},
         )
+
+
+def test_stage_history_follows_the_opportunity(logins: dict[str, Engine]) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from agentdesk.domain.enums import OpportunityStage
+    from agentdesk.sales.opportunities import create_opportunity, update_opportunity
+
+    rep = session_factory(logins["srls.rep"])
+    deal = create_opportunity(
+        rep,
+        account="Account of srls.rep",
+        name="Deal",
+        amount=Decimal(100),
+        stage=OpportunityStage.PROSPECTING,
+        close=date(2026, 12, 31),
+    )
+    update_opportunity(rep, deal.id, stage=OpportunityStage.PROPOSAL)
+    history = "SELECT id FROM opportunity_stage_changes"
+    assert len(_ids(logins["srls.rep"], history)) == 2
+    assert _ids(logins["srls.rep2"], history) == set()
+    assert len(_ids(logins["srls.manager"], history)) == 2
+    with pytest.raises(DBAPIError, match="permission denied"), logins["srls.rep"].begin() as c:
+        c.execute(text("UPDATE opportunity_stage_changes SET probability = 1"))  # append-only

@@ -7,7 +7,10 @@ quote, the catalogue (products, price lists, price rules) is read by every desk 
 by a user manager, and every desk takes document numbers (the counter row, locked by the
 transaction that takes a number). Orders belong to their owner too, and once submitted only a
 holder of ``approve_orders`` changes them or their lines; an order becomes approved only by
-such a holder or below the admin's limit (``order_approval_limits``). SQLite: the tables.
+such a holder or below the admin's limit (``order_approval_limits``). An admin's
+change of a stage's place or default probability is configuration (``opportunity_stages``;
+the defaults live in ``sales/opportunities.py``); stage changes are appended to a history
+that follows the opportunity. SQLite: the tables.
 
 Revision ID: 0016
 Revises: 0012
@@ -24,7 +27,14 @@ down_revision = "0012"
 branch_labels = None
 depends_on = None
 
-CATALOGUE = ("products", "price_lists", "price_rules", "order_approval_limits")
+CATALOGUE = (
+    "products",
+    "price_lists",
+    "price_rules",
+    "order_approval_limits",
+    "opportunity_stages",
+)
+HISTORY = "opportunity_stage_changes"  # appended to, never changed
 TABLES = (*CATALOGUE, "document_counters", "quotes", "quote_lines", "orders", "order_lines")
 APPROVE = "(SELECT agentdesk_has('approve_orders'))"
 # An order is the rep's to change while a draft or rejected; submitted and later only an
@@ -112,6 +122,12 @@ def _policies() -> list[str]:
     sql += _owned("orders", "orders", f"{OPEN_ORDER} OR {APPROVE}", MAY_APPROVE)
     parent_open = f"p.{OPEN_ORDER} OR {APPROVE}"
     sql += _lines("order_lines", "orders", "order_id", "orders", parent_open)
+    # a stage change is seen with its opportunity and written by whoever may update it
+    sql += [
+        statement
+        for statement in _lines(HISTORY, "opportunities", "opportunity_id", "opportunities")
+        if " FOR SELECT " in statement or " FOR INSERT " in statement
+    ]
     return sql
 
 
@@ -125,11 +141,19 @@ def upgrade() -> None:
         op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
         op.execute(f"GRANT SELECT ON {table} TO agentdesk_security")
         op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO agentdesk_desk")
+    op.execute(f"ALTER TABLE {HISTORY} OWNER TO agentdesk_owner")
+    op.execute(f"ALTER TABLE {HISTORY} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {HISTORY} FORCE ROW LEVEL SECURITY")
+    op.execute(f"GRANT SELECT ON {HISTORY} TO agentdesk_security")
+    op.execute(f"GRANT SELECT, INSERT ON {HISTORY} TO agentdesk_desk")
     for statement in _policies():
         op.execute(statement)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_opportunity_stage_changes_opportunity_id"), table_name=HISTORY)
+    op.drop_table(HISTORY)
+    op.drop_table("opportunity_stages")
     op.drop_index(op.f("ix_order_lines_product_id"), table_name="order_lines")
     op.drop_table("order_lines")
     for column in ("quote_id", "owner_id", "account_id"):
@@ -391,3 +415,80 @@ def _tables() -> None:
         sa.UniqueConstraint("order_id", "position", name="uq_order_lines_position"),
     )
     op.create_index(op.f("ix_order_lines_product_id"), "order_lines", ["product_id"], unique=False)
+    op.create_table(
+        "opportunity_stages",
+        sa.Column(
+            "stage",
+            sa.Enum(
+                "prospecting",
+                "qualification",
+                "proposal",
+                "negotiation",
+                "closed_won",
+                "closed_lost",
+                name="opportunity_stage",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("probability", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("stage", name=op.f("pk_opportunity_stages")),
+    )
+    op.create_table(
+        "opportunity_stage_changes",
+        sa.Column("opportunity_id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "from_stage",
+            sa.Enum(
+                "prospecting",
+                "qualification",
+                "proposal",
+                "negotiation",
+                "closed_won",
+                "closed_lost",
+                name="opportunity_stage",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=True,
+        ),
+        sa.Column(
+            "to_stage",
+            sa.Enum(
+                "prospecting",
+                "qualification",
+                "proposal",
+                "negotiation",
+                "closed_won",
+                "closed_lost",
+                name="opportunity_stage",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("probability", sa.Integer(), nullable=True),
+        sa.Column("changed_by_id", sa.Uuid(), nullable=True),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["changed_by_id"],
+            ["users.id"],
+            name=op.f("fk_opportunity_stage_changes_changed_by_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["opportunity_id"],
+            ["opportunities.id"],
+            name=op.f("fk_opportunity_stage_changes_opportunity_id_opportunities"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_opportunity_stage_changes")),
+    )
+    op.create_index(
+        op.f("ix_opportunity_stage_changes_opportunity_id"),
+        "opportunity_stage_changes",
+        ["opportunity_id"],
+        unique=False,
+    )
