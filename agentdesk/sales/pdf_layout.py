@@ -156,6 +156,7 @@ def render(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#1f4e79")),
             ]
         )
@@ -190,6 +191,7 @@ def render(
         topMargin=16 * mm,
         bottomMargin=18 * mm,
         title=f"{words['title']} {quote.number}",
+        initialFontName=FONT,  # else every page names Helvetica, which nothing embeds
     )
 
     def footer(canvas: Any, document: Any) -> None:
@@ -244,6 +246,7 @@ def _lines_table(
         TableStyle(
             [
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1f4e79")),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f5f9")]),
                 ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.HexColor("#1f4e79")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
