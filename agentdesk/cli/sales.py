@@ -84,6 +84,11 @@ def add_sales_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     q_set = _json(q_sub.add_parser("set", help="change a quote's status", parents=[common]))
     q_set.add_argument("number")
     q_set.add_argument("--status", required=True, choices=("sent", "accepted", "rejected"))
+    _json(
+        q_sub.add_parser(
+            "expire", help="mark sent quotes past their date expired", parents=[common]
+        )
+    )
     q_pdf = q_sub.add_parser("pdf", help="print a quote to PDF", parents=[common])
     q_pdf.add_argument("number")
     q_pdf.add_argument("--revision", type=int, metavar="N")
@@ -183,6 +188,8 @@ def _quote(args: argparse.Namespace, sessions: Any, actor: str) -> dict[str, Any
         case "edit":
             lines = [parse_line(text) for text in args.line]
             return quotes.revise_quote(sessions, args.number, lines, actor=actor).as_json()
+        case "expire":
+            return {"expired": quotes.expire_quotes(sessions, actor=actor)}
         case "set":
             status = QuoteStatus(args.status)
             return quotes.set_quote_status(sessions, args.number, status, actor=actor).as_json()

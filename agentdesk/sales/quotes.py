@@ -186,6 +186,12 @@ def set_quote_status(
                 f"quote {quote.number} revision {quote.revision} is {quote.status.value}: "
                 f"it cannot become {status.value}"
             )
+        today = date.today()
+        if status is QuoteStatus.ACCEPTED and quote.valid_until and quote.valid_until < today:
+            raise RequestError(
+                f"quote {quote.number} was valid until {quote.valid_until.isoformat()}: "
+                "edit it for a new revision"
+            )
         before = quote.status
         quote.status = status
         if status is QuoteStatus.SENT:
@@ -193,6 +199,31 @@ def set_quote_status(
         _audit(session, access, actor, AuditAction.UPDATE, quote, {"status": [before, status]})
         session.flush()
         return quote_view(session, quote)
+
+
+def expire_quotes(
+    sessions: sessionmaker[Session], *, today: date | None = None, actor: AgentRef | None = None
+) -> list[str]:
+    """Mark expired the sent quotes (among those the user may change) whose validity date
+    has passed; return their numbers."""
+    day = today or date.today()
+    with sessions() as session, session.begin():
+        access = acting_access(session, actor)
+        query = select(Quote).where(
+            Quote.status == QuoteStatus.SENT,
+            Quote.valid_until < day,
+            Quote.deleted_at.is_(None),
+        )
+        if access is not None:
+            query = query.where(
+                access.visible(RecordKind.QUOTES, Quote.owner_id, Quote.id, Action.UPDATE)
+            )
+        expired = list(session.scalars(query.order_by(Quote.number, Quote.revision)))
+        for quote in expired:
+            quote.status = QuoteStatus.EXPIRED
+            details: dict[str, object] = {"status": [QuoteStatus.SENT, QuoteStatus.EXPIRED]}
+            _audit(session, access, actor, AuditAction.UPDATE, quote, details)
+        return [q.number for q in expired]
 
 
 def revise_quote(

@@ -245,3 +245,77 @@ def test_order_commands(capsys: pytest.CaptureFixture[str], db_url: str, catalog
         "terms",
         "delivery_date",
     }
+
+
+def test_price_list_and_expiry_commands(
+    capsys: pytest.CaptureFixture[str], db_url: str, catalogue: None
+) -> None:
+    assert run(capsys, "pricelist", "create", "Dealers", "--db", db_url)[0] == 0
+    assert (
+        run(
+            capsys,
+            "pricelist",
+            "rule",
+            "Dealers",
+            "--category",
+            "硬件",
+            "--off",
+            "10",
+            "--db",
+            db_url,
+        )[0]
+        == 0
+    )
+    assert (
+        run(
+            capsys,
+            "pricelist",
+            "rule",
+            "Dealers",
+            "--product",
+            "P-002",
+            "--price",
+            "70",
+            "--min-qty",
+            "10",
+            "--db",
+            db_url,
+        )[0]
+        == 0
+    )
+    code, out, _ = run(
+        capsys,
+        "quote",
+        "create",
+        "--account",
+        "华东贸易有限公司",
+        "--pricelist",
+        "Dealers",
+        "--line",
+        "P-002:2",
+        "--line",
+        "P-002:10",
+        "--valid-until",
+        "2020-01-01",
+        "--json",
+        "--db",
+        db_url,
+    )
+    quote = json.loads(out)
+    assert [line["unit_price"] for line in quote["lines"]] == ["67.50", "70.00"]
+    code, _, err = run(
+        capsys,
+        "pricelist",
+        "rule",
+        "Dealers",
+        "--product",
+        "P-002",
+        "--price",
+        "1.234",
+        "--db",
+        db_url,
+    )
+    assert (code, err) == (2, "agentdesk: 1.234 has more than 2 decimals for CNY\n")
+    run(capsys, "quote", "set", quote["number"], "--status", "sent", "--db", db_url)
+    code, out, _ = run(capsys, "quote", "expire", "--json", "--db", db_url)
+    assert json.loads(out) == {"expired": [quote["number"]]}

@@ -25,6 +25,7 @@ from agentdesk.sales.product_import import import_products
 from agentdesk.sales.quotes import (
     QuoteRequest,
     create_quote,
+    expire_quotes,
     revise_quote,
     set_quote_status,
     show_quote,
@@ -249,3 +250,30 @@ def test_twenty_processes_get_twenty_consecutive_numbers(
         process.join()
     assert [p.exitcode for p in processes] == [0] * 20
     assert _numbers(engine) == _expected(20)
+
+
+def test_a_quote_past_its_date_expires_and_cannot_be_accepted(
+    sessions: sessionmaker[Session], tmp_path: Path, account: str
+) -> None:
+    _catalogue(sessions, tmp_path)
+    yesterday = date.today() - timedelta(days=1)
+    old = create_quote(
+        sessions,
+        QuoteRequest(account=account, lines=[parse_line("P-100:1")], valid_until=yesterday),
+    )
+    fresh = create_quote(
+        sessions,
+        QuoteRequest(account=account, lines=[parse_line("P-100:1")], valid_until=date.today()),
+    )
+    draft = create_quote(
+        sessions,
+        QuoteRequest(account=account, lines=[parse_line("P-100:1")], valid_until=yesterday),
+    )
+    for quote in (old, fresh):
+        set_quote_status(sessions, quote.number, QuoteStatus.SENT)
+    with pytest.raises(RequestError, match="was valid until"):
+        set_quote_status(sessions, old.number, QuoteStatus.ACCEPTED)
+    assert expire_quotes(sessions) == [old.number]  # the fresh one and the draft stay
+    assert show_quote(sessions, old.number).status == "expired"
+    assert show_quote(sessions, draft.number).status == "draft"
+    assert set_quote_status(sessions, fresh.number, QuoteStatus.ACCEPTED).status == "accepted"
