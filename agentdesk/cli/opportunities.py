@@ -41,7 +41,7 @@ def add_opportunity_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     create = o_sub.add_parser("create", help="create an opportunity", parents=[common])
     create.add_argument("--account", required=True, metavar="NAME_OR_ID")
     create.add_argument("--name", required=True)
-    create.add_argument("--amount", required=True, metavar="X")
+    create.add_argument("--amount", metavar="X", help="or --line: the amount from products")
     create.add_argument("--currency", default="CNY", metavar="CODE")
     create.add_argument("--stage", required=True, metavar="STAGE")
     create.add_argument("--close", required=True, type=_day, metavar="DATE")
@@ -60,6 +60,13 @@ def add_opportunity_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         help="a whole percent, or 'stage' to follow the stage again",
     )
     for p in (create, set_):
+        p.add_argument(
+            "--line",
+            action="append",
+            default=[],
+            metavar="CODE:QTY[:PCT]",
+            help="a product line (repeated); the amount is their sum",
+        )
         p.add_argument("--json", action="store_true", help="machine-readable output")
 
     fc = sub.add_parser("forecast", help="the weighted sales forecast", parents=[common])
@@ -91,6 +98,7 @@ def cmd_opportunity(args: argparse.Namespace, settings: Settings) -> int:
 
 def _run(args: argparse.Namespace, sessions: Any, actor: str) -> dict[str, Any]:
     from agentdesk.sales import opportunities as opp
+    from agentdesk.sales.documents import parse_line
     from agentdesk.sales.forecast import forecast
     from agentdesk.sales.money import parse_decimal
 
@@ -108,12 +116,13 @@ def _run(args: argparse.Namespace, sessions: Any, actor: str) -> dict[str, Any]:
             sessions,
             account=args.account,
             name=args.name,
-            amount=parse_decimal(args.amount, "amount"),
+            amount=parse_decimal(args.amount, "amount") if args.amount else None,
             stage=opp.stage_of(args.stage),
             close=args.close,
             owner=args.owner,
             probability=args.probability,
             currency_code=args.currency,
+            lines=[parse_line(text) for text in args.line],
             actor=actor,
         )
         return view.as_json()
@@ -128,6 +137,7 @@ def _run(args: argparse.Namespace, sessions: Any, actor: str) -> dict[str, Any]:
         amount=parse_decimal(args.amount, "amount") if args.amount else None,
         close=args.close,
         probability=getattr(args, "probability", opp.KEEP),
+        lines=[parse_line(text) for text in args.line],
         actor=actor,
     )
     return view.as_json()

@@ -201,3 +201,23 @@ class StageChange(UuidPk, Base):
     probability: Mapped[int | None]
     changed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[datetime]
+
+
+class OpportunityLine(UuidPk, Base):
+    """A product on an opportunity: the amount can come from these lines, and they give the
+    forecast by product category. Net in minor units of the opportunity's currency."""
+
+    __tablename__ = "opportunity_lines"
+    __table_args__ = (
+        UniqueConstraint("opportunity_id", "position", name="uq_opportunity_lines_position"),
+    )
+
+    opportunity_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE")
+    )
+    position: Mapped[int]
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), index=True)
+    quantity_milli: Mapped[int] = mapped_column(BigInteger)
+    unit_price_minor: Mapped[int] = mapped_column(BigInteger)
+    discount_bp: Mapped[int]
+    net_minor: Mapped[int] = mapped_column(BigInteger)

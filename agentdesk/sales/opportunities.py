@@ -9,6 +9,7 @@ always 0, and reaching either drops the override. The table itself is declared i
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,8 +26,10 @@ from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction, OpportunityStage
 from agentdesk.org.access import Access
 from agentdesk.org.users import AgentRef, actor_of, find_user
+from agentdesk.sales.documents import LineRequest
 from agentdesk.sales.models import StageChange, StageSetting
 from agentdesk.sales.money import MoneyError, currency
+from agentdesk.sales.opportunity_lines import has_lines, replace_lines
 from agentdesk.sales.quotes import find_account
 
 DEFAULT_PROBABILITY: dict[OpportunityStage, int] = {
@@ -140,16 +143,20 @@ def create_opportunity(
     *,
     account: str,
     name: str,
-    amount: Decimal,
+    amount: Decimal | None,
     stage: OpportunityStage,
     close: date,
     owner: str | None = None,
     probability: int | None = None,
     currency_code: str = "CNY",
+    lines: Sequence[LineRequest] = (),
     actor: AgentRef | None = None,
 ) -> OpportunityView:
+    """With ``lines`` the amount is their sum (then give no ``amount``)."""
     if not name.strip():
         raise RequestError("an opportunity needs a name")
+    if (amount is None) == (not lines):
+        raise RequestError("give an amount or product lines (one of them)")
     with sessions() as session, session.begin():
         access = acting_access(session, actor)
         owner_id = find_user(session, owner).id if owner else (access.user_id if access else None)
@@ -163,7 +170,7 @@ def create_opportunity(
             name=name.strip()[:200],
             account_id=target.id,
             stage=stage,
-            amount=_amount(amount, code),
+            amount=_amount(amount, code) if amount is not None else None,
             currency=code,
             close_date=close,
             probability=None if not stage.is_open else _percent(probability),
@@ -171,6 +178,8 @@ def create_opportunity(
         )
         session.add(row)
         session.flush()
+        if lines:
+            replace_lines(session, row, lines)
         _record(session, row, None, access)
         who = actor_of(session, access.username if access else actor)
         audit(session, who, AuditAction.CREATE, "opportunity", row.id, {"stage": stage})
@@ -185,9 +194,13 @@ def update_opportunity(
     amount: Decimal | None = None,
     close: date | None = None,
     probability: int | object | None = KEEP,
+    lines: Sequence[LineRequest] = (),
     actor: AgentRef | None = None,
 ) -> OpportunityView:
-    """Change what is given; ``probability=None`` drops the override (the stage decides)."""
+    """Change what is given; ``probability=None`` drops the override (the stage decides);
+    ``lines`` replace the product lines and so set the amount."""
+    if amount is not None and lines:
+        raise RequestError("give an amount or product lines (one of them)")
     with sessions() as session, session.begin():
         row = session.get(Opportunity, opportunity_id)
         if row is None or row.deleted_at is not None:
@@ -197,8 +210,12 @@ def update_opportunity(
         changes: dict[str, object] = {}
         before = row.stage
         if amount is not None:
+            if has_lines(session, row):
+                raise RequestError("this opportunity's amount comes from its product lines")
             row.amount = _amount(amount, row.currency)
             changes["amount"] = str(row.amount)
+        if lines:
+            changes["amount"] = str(replace_lines(session, row, lines))
         if close is not None:
             row.close_date = close
             changes["close_date"] = close.isoformat()

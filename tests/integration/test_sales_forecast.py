@@ -110,8 +110,6 @@ def test_forecast_by_rep_and_what_a_rep_sees(pipeline: sessionmaker[Session]) ->
         _row("rep.b", 1, "100.01", "10.00", "1500.50", "2000.00"),
     ]
     assert [r["key"] for r in _rows(pipeline, "rep", actor="rep.a")["rows"]] == ["rep.a"]
-    with pytest.raises(RequestError, match="product lines"):
-        _rows(pipeline, "category")
 
 
 def test_stage_changes_are_kept_and_probability_follows_the_stage(
@@ -211,9 +209,28 @@ def test_opportunity_and_forecast_commands(
                 "--by",
                 "category",
                 "--from",
-                "2026-01-01",
+                soon.isoformat(),
                 "--to",
+                soon.isoformat(),
+                "--json",
+                "--db",
+                db_url,
+            ]
+        )
+        == 0
+    )
+    by_category = json.loads(capsys.readouterr().out)
+    assert [row["key"] for row in by_category["rows"]] == ["-"]  # it has no product lines
+    assert (
+        main(
+            [
+                "forecast",
+                "--by",
+                "month",
+                "--from",
                 "2026-12-31",
+                "--to",
+                "2026-01-01",
                 "--db",
                 db_url,
             ]
@@ -241,3 +258,45 @@ def test_opportunity_and_forecast_commands(
         )
         == 2
     )
+
+
+def test_forecast_by_category_shares_an_opportunity_out_over_its_lines(
+    pipeline: sessionmaker[Session], tmp_path
+) -> None:
+    from agentdesk.sales.documents import parse_line
+    from agentdesk.sales.product_import import import_products
+
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "编码,名称,类别,单价,税率\nH-1,服务器,硬件,100,13%\nS-1,安装,服务,50,6%\n", "utf-8"
+    )
+    import_products(pipeline, path)
+    deal = create_opportunity(
+        pipeline,
+        account="Acme",
+        name="Lines",
+        amount=None,
+        stage=S.PROPOSAL,
+        close=date(2026, 7, 10),
+        owner="rep.a",
+        lines=[parse_line("H-1:3"), parse_line("S-1:2:10")],
+    )
+    assert deal.amount == Decimal("390.00")  # 300.00 + 90.00
+    with pytest.raises(RequestError, match="comes from its product lines"):
+        update_opportunity(pipeline, deal.id, amount=Decimal(1))
+    result = _rows(pipeline, "category")
+    assert {row["key"]: row for row in result["rows"]} == {
+        "-": _row("-", 3, "1433.34", "620.00", "1500.50", "2000.00"),  # the ones without lines
+        "硬件": _row("硬件", 1, "300.00", "150.00", "0.00", "0.00"),
+        "服务": _row("服务", 1, "90.00", "45.00", "0.00", "0.00"),
+    }
+    # the deal counts once; weighted (6199999 + 30000 × 50 + 9000 × 50) / 10000 = 814.9999
+    assert result["totals"] == {
+        "count": 4,
+        "unweighted": "1823.34",
+        "weighted": "815.00",
+        "won": "1500.50",
+        "slipped": "2000.00",
+    }
+    changed = update_opportunity(pipeline, deal.id, lines=[parse_line("H-1:1")])
+    assert changed.amount == Decimal("100.00")

@@ -10,7 +10,8 @@ holder of ``approve_orders`` changes them or their lines; an order becomes appro
 such a holder or below the admin's limit (``order_approval_limits``). An admin's
 change of a stage's place or default probability is configuration (``opportunity_stages``;
 the defaults live in ``sales/opportunities.py``); stage changes are appended to a history
-that follows the opportunity. SQLite: the tables.
+that follows the opportunity, and an opportunity's product lines follow it too. SQLite: the
+tables.
 
 Revision ID: 0016
 Revises: 0012
@@ -35,7 +36,15 @@ CATALOGUE = (
     "opportunity_stages",
 )
 HISTORY = "opportunity_stage_changes"  # appended to, never changed
-TABLES = (*CATALOGUE, "document_counters", "quotes", "quote_lines", "orders", "order_lines")
+TABLES = (
+    *CATALOGUE,
+    "document_counters",
+    "quotes",
+    "quote_lines",
+    "orders",
+    "order_lines",
+    "opportunity_lines",
+)
 APPROVE = "(SELECT agentdesk_has('approve_orders'))"
 # An order is the rep's to change while a draft or rejected; submitted and later only an
 # approver changes it (approved is "locked for the rep"). Nobody but an approver writes
@@ -122,6 +131,7 @@ def _policies() -> list[str]:
     sql += _owned("orders", "orders", f"{OPEN_ORDER} OR {APPROVE}", MAY_APPROVE)
     parent_open = f"p.{OPEN_ORDER} OR {APPROVE}"
     sql += _lines("order_lines", "orders", "order_id", "orders", parent_open)
+    sql += _lines("opportunity_lines", "opportunities", "opportunity_id", "opportunities")
     # a stage change is seen with its opportunity and written by whoever may update it
     sql += [
         statement
@@ -151,6 +161,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_opportunity_lines_product_id"), table_name="opportunity_lines")
+    op.drop_table("opportunity_lines")
     op.drop_index(op.f("ix_opportunity_stage_changes_opportunity_id"), table_name=HISTORY)
     op.drop_table(HISTORY)
     op.drop_table("opportunity_stages")
@@ -491,4 +503,29 @@ def _tables() -> None:
         "opportunity_stage_changes",
         ["opportunity_id"],
         unique=False,
+    )
+    op.create_table(
+        "opportunity_lines",
+        sa.Column("opportunity_id", sa.Uuid(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("product_id", sa.Uuid(), nullable=False),
+        sa.Column("quantity_milli", sa.BigInteger(), nullable=False),
+        sa.Column("unit_price_minor", sa.BigInteger(), nullable=False),
+        sa.Column("discount_bp", sa.Integer(), nullable=False),
+        sa.Column("net_minor", sa.BigInteger(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["opportunity_id"],
+            ["opportunities.id"],
+            name=op.f("fk_opportunity_lines_opportunity_id_opportunities"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["product_id"], ["products.id"], name=op.f("fk_opportunity_lines_product_id_products")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_opportunity_lines")),
+        sa.UniqueConstraint("opportunity_id", "position", name="uq_opportunity_lines_position"),
+    )
+    op.create_index(
+        op.f("ix_opportunity_lines_product_id"), "opportunity_lines", ["product_id"], unique=False
     )
