@@ -10,6 +10,7 @@ from typing import Any
 from agentdesk.cli.common import EXIT_OK, CliError, open_database, print_fields, print_json
 from agentdesk.config.settings import Settings
 from agentdesk.db.errors import RequestError
+from agentdesk.sales.status import OrderStatus
 
 MOVES = ("submit", "approve", "reject", "fulfil", "cancel")
 
@@ -41,6 +42,8 @@ def add_order_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     create.add_argument("--currency", metavar="CODE")
     create.add_argument("--line", action="append", required=True, metavar="CODE:QTY[:PCT]")
     verb("show", "show an order").add_argument("number")
+    listing = verb("list", "the newest orders (e.g. --status submitted: awaiting approval)")
+    listing.add_argument("--status", choices=[s.value for s in OrderStatus])
     edit = verb("edit", "new lines for an order")
     edit.add_argument("number")
     edit.add_argument("--line", action="append", required=True, metavar="CODE:QTY[:PCT]")
@@ -95,6 +98,9 @@ def _run(args: argparse.Namespace, sessions: Any, actor: str) -> dict[str, Any]:
             return view.as_json()
         case "show":
             return orders.show_order(sessions, args.number, actor=actor).as_json()
+        case "list":
+            status = OrderStatus(args.status) if args.status else None
+            return {"orders": orders.list_orders(sessions, status=status, actor=actor)}
         case "edit":
             lines = [parse_line(text) for text in args.line]
             return orders.edit_order(sessions, args.number, lines, actor=actor).as_json()

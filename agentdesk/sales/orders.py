@@ -26,6 +26,7 @@ from agentdesk.db.errors import RequestError
 from agentdesk.domain.access import Action, Capability, RecordKind
 from agentdesk.domain.enums import AuditAction
 from agentdesk.org.access import Access, AccessDeniedError
+from agentdesk.org.models import User
 from agentdesk.org.users import AgentRef, actor_of, user_by_ref
 from agentdesk.sales.catalogue import price_list_named, product_by_code, unit_price
 from agentdesk.sales.documents import (
@@ -280,3 +281,39 @@ def edit_order(
         }
         _audit(session, access, actor, order, details)
         return _view_of(order, session.get_one(Account, order.account_id), written)
+
+
+def list_orders(
+    sessions: sessionmaker[Session],
+    *,
+    status: OrderStatus | None = None,
+    limit: int = 200,
+    actor: AgentRef | None = None,
+) -> list[dict[str, object]]:
+    """The newest orders the user may read (``status`` only: e.g. those awaiting approval),
+    as ``{number, status, account, currency, gross, owner}``."""
+    query = (
+        select(Order, Account.name, User.username)
+        .join(Account, Account.id == Order.account_id)
+        .outerjoin(User, User.id == Order.owner_id)
+        .where(Order.deleted_at.is_(None))
+        .order_by(Order.number.desc())
+        .limit(limit)
+    )
+    if status is not None:
+        query = query.where(Order.status == status)
+    with sessions() as session:
+        access = acting_access(session, actor)
+        if access is not None:
+            query = query.where(access.visible(RecordKind.ORDERS, Order.owner_id, Order.id))
+        return [
+            {
+                "number": order.number,
+                "status": order.status.value,
+                "account": account,
+                "currency": order.currency,
+                "gross": str(currency(order.currency).from_minor(order.gross_minor)),
+                "owner": owner,
+            }
+            for order, account, owner in session.execute(query)
+        ]

@@ -21,10 +21,16 @@ from agentdesk.org.admin import add_team, add_user
 from agentdesk.org.users import find_user
 from agentdesk.sales.documents import parse_line
 from agentdesk.sales.order_flow import move_order, set_approval_limit
-from agentdesk.sales.orders import create_order, edit_order, order_from_quote, show_order
+from agentdesk.sales.orders import (
+    create_order,
+    edit_order,
+    list_orders,
+    order_from_quote,
+    show_order,
+)
 from agentdesk.sales.product_import import import_products
 from agentdesk.sales.quotes import QuoteRequest, create_quote, set_quote_status
-from agentdesk.sales.status import QuoteStatus
+from agentdesk.sales.status import OrderStatus, QuoteStatus
 from tests.support.logins import give_logins, login_engine
 
 USERS = {
@@ -134,6 +140,12 @@ def test_orders_below_the_admins_amount_approve_themselves(org: sessionmaker[Ses
     set_approval_limit(org, "CNY", None, actor=ADMIN)
     again = create_order(org, "Acme", [parse_line("A:1")], actor=REP)
     assert move_order(org, again.number, "submit", actor=REP).status == "submitted"
+    waiting = list_orders(org, status=OrderStatus.SUBMITTED, actor=MANAGER)
+    assert [(o["number"], o["gross"], o["owner"]) for o in waiting] == [
+        (again.number, "113.00", REP),
+        (huge.number, "2825.00", REP),
+    ]
+    assert list_orders(org, actor=REP2) == []  # a rep sees their own only
 
 
 def test_postgresql_holds_the_lock_for_each_login(
