@@ -21,8 +21,7 @@ from agentdesk.sales.money import PERCENT_STEP, QUANTITY_STEP, currency, from_st
 
 def plain(value: Decimal) -> str:
     """A decimal as JSON and tables show it: no exponent, no trailing zeros."""
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 def rate_of(bp: int) -> Decimal:
