@@ -277,3 +277,25 @@ def test_a_quote_past_its_date_expires_and_cannot_be_accepted(
     assert show_quote(sessions, old.number).status == "expired"
     assert show_quote(sessions, draft.number).status == "draft"
     assert set_quote_status(sessions, fresh.number, QuoteStatus.ACCEPTED).status == "accepted"
+
+
+def test_a_yen_quote_has_no_minor_unit(
+    sessions: sessionmaker[Session], tmp_path: Path, account: str
+) -> None:
+    path = tmp_path / "yen.csv"
+    path.write_text("code,name,price,tax_rate\nJ-1,Cable,1005,10%\nJ-2,Plug,333,8%\n", "utf-8")
+    result = import_products(sessions, path, currency_code="JPY")
+    assert result.created == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,name,price,tax_rate\nJ-3,Half,10.5,10%\n", "utf-8")
+    assert import_products(sessions, bad, currency_code="JPY").rejected[0].reason == (
+        "10.5 has more than 0 decimals for JPY"
+    )
+    lines = [parse_line("J-1:1:12.5"), parse_line("J-2:3"), parse_line("J-2:1")]
+    quote = create_quote(sessions, QuoteRequest(account=account, currency="JPY", lines=lines))
+    data = quote.as_json()
+    # 1005 × 0.875 = 879.375 -> 879, taxed 87.9 -> 88; 999 + 333 = 1332 at 8 % -> 106.56 -> 107
+    assert [line["net"] for line in data["lines"]] == ["879", "999", "333"]
+    assert data["totals"] == {"net": "2211", "tax": "195", "gross": "2406"}
+    with pytest.raises(RequestError, match="no price in CNY"):
+        create_quote(sessions, QuoteRequest(account=account, lines=[parse_line("J-1:1")]))
