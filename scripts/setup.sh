@@ -6,10 +6,12 @@ set -euo pipefail
 
 AGENTDESK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Qt's runtime libraries (offscreen and xcb) and fonts that cover Chinese.
+# Qt's runtime libraries (offscreen and xcb) and fonts that cover Chinese; the quote PDFs
+# embed the TrueType WenQuanYi Zen Hei (reportlab cannot load Noto CJK's CFF outlines).
 APP_DEBS=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
           libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
-          libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-noto-cjk python3-venv)
+          libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-noto-cjk fonts-wqy-zenhei
+          python3-venv)
 # Real peers for the tests: SIPp, Kamailio, PostgreSQL, Xvfb for screenshots, pdftoppm.
 TEST_DEBS=(sip-tester kamailio postgresql xvfb poppler-utils)
 

@@ -19,7 +19,10 @@ from agentdesk.cli.common import EXIT_UNUSABLE, CliError
 from agentdesk.cli.contacts import cmd_import_contacts, cmd_lookup
 from agentdesk.cli.db import cmd_db_upgrade
 from agentdesk.cli.demo import cmd_demo_data
+from agentdesk.cli.opportunities import add_opportunity_parsers, cmd_opportunity
+from agentdesk.cli.orders import add_order_parsers, cmd_order
 from agentdesk.cli.org import add_org_parsers, cmd_org
+from agentdesk.cli.sales import add_sales_parsers, cmd_sales
 from agentdesk.config.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("agentdesk")
@@ -95,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_dialer_parsers(sub, common)
     add_org_parsers(sub, common)
+    add_sales_parsers(sub, common)
+    add_order_parsers(sub, common)
+    add_opportunity_parsers(sub, common)
 
     lookup = sub.add_parser("lookup", help="find who a phone number belongs to", parents=[common])
     lookup.add_argument("number")
@@ -229,6 +235,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("user", "team", "role", "disposition", "assign", "share", "transfer", "batch-update"),
             cmd_org,
         ),
+        **dict.fromkeys(("product", "pricelist", "quote"), cmd_sales),
+        "order": cmd_order,
+        "opportunity": cmd_opportunity,
+        "forecast": cmd_opportunity,
     }
     try:
         settings = _settings(args)

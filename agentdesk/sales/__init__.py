@@ -1,0 +1,1 @@
+"""sales: products and price lists, quotes and orders (issue 17)."""

@@ -1,0 +1,197 @@
+"""The sales forecast: open, weighted, won and slipped amounts by month, quarter or rep.
+
+For the opportunities in one currency whose close date falls in ``[start, end]``:
+
+* ``count``, ``unweighted`` and ``weighted``: the open ones closing today or later; weighted is
+  the amount times the effective probability (the override, else the stage's default),
+  summed exactly and rounded once, half up, to the cent per row;
+* ``won``: the amounts of those won;
+* ``slipped``: the open ones whose close date has passed (a rep's forgotten deals).
+
+Sums run in the database over integer cents (SQLite keeps ``Numeric`` as floating point), in
+one grouped pass. By product category, an opportunity's product lines share its amount out
+(each line's net in its product's category); one without lines counts whole under ``-``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from agentdesk.crm.models import Opportunity
+from agentdesk.crm.permissions import acting_access
+from agentdesk.db.errors import RequestError
+from agentdesk.domain.access import RecordKind
+from agentdesk.domain.enums import OpportunityStage
+from agentdesk.org.models import User
+from agentdesk.sales.models import OpportunityLine, Product, StageSetting
+from agentdesk.sales.money import Currency, currency
+from agentdesk.sales.opportunities import DEFAULT_PROBABILITY
+
+GROUPINGS = ("month", "quarter", "rep", "category")
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastRow:
+    key: str
+    count: int
+    unweighted: Decimal
+    weighted: Decimal
+    won: Decimal
+    slipped: Decimal
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "key": self.key,
+            "count": self.count,
+            "unweighted": str(self.unweighted),
+            "weighted": str(self.weighted),
+            "won": str(self.won),
+            "slipped": str(self.slipped),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    currency: str
+    rows: tuple[ForecastRow, ...]
+    totals: ForecastRow
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "currency": self.currency,
+            "rows": [row.as_json() for row in self.rows],
+            "totals": {k: v for k, v in self.totals.as_json().items() if k != "key"},
+        }
+
+
+def _key(session: Session, by: str) -> ColumnElement[Any]:
+    postgres = session.get_bind().dialect.name == "postgresql"
+    day = Opportunity.close_date
+    match by:
+        case "month":
+            return func.to_char(day, "YYYY-MM") if postgres else func.strftime("%Y-%m", day)
+        case "quarter":
+            if postgres:
+                return func.to_char(day, 'YYYY-"Q"Q')
+            month = cast(func.strftime("%m", day), BigInteger)
+            quarter = cast((month + 2) // 3, String)
+            return type_coerce(func.strftime("%Y", day), String) + literal("-Q") + quarter
+        case "rep":
+            # grouped by the uuid, named afterwards: grouping 150,000 rows by a collated
+            # username took 1.4 s on PostgreSQL, by the id a fraction of that
+            return Opportunity.owner_id.expression
+        case _:
+            return func.coalesce(Product.category, "-")
+
+
+def forecast(
+    sessions: sessionmaker[Session],
+    *,
+    by: str,
+    start: date,
+    end: date,
+    currency_code: str = "CNY",
+    today: date | None = None,
+    actor: str | None = None,
+) -> Forecast:
+    if by not in GROUPINGS:
+        raise RequestError(f"forecast by {by!r}: use {', '.join(GROUPINGS)}")
+    if end < start:
+        raise RequestError("the period ends before it starts")
+    money = currency(currency_code)
+    today = today or date.today()
+    won_stage, lost_stage = OpportunityStage.CLOSED_WON, OpportunityStage.CLOSED_LOST
+    is_open = Opportunity.stage.not_in([won_stage, lost_stage])
+    ahead = and_(is_open, Opportunity.close_date >= today)
+    passed = and_(is_open, Opportunity.close_date < today)
+    default = case(
+        {stage.value: chance for stage, chance in DEFAULT_PROBABILITY.items()},
+        value=Opportunity.stage,
+        else_=0,
+    )
+    chance = func.coalesce(Opportunity.probability, StageSetting.probability, default)
+    scale = 10**money.exponent
+    cents: ColumnElement[int] = cast(
+        func.round(func.coalesce(Opportunity.amount, 0) * scale), BigInteger
+    )
+    counted: ColumnElement[int]
+    lines = by == "category"
+    if lines:  # an opportunity's lines share its amount out; one without lines counts whole
+        cents = func.coalesce(OpportunityLine.net_minor, cents)
+        counted = func.count(distinct(case((ahead, Opportunity.id), else_=None)))
+    else:
+        counted = func.sum(case((ahead, 1), else_=0))
+    sums = (
+        counted,
+        func.sum(case((ahead, cents), else_=0)),
+        func.sum(case((ahead, cents * chance), else_=0)),
+        func.sum(case((Opportunity.stage == won_stage, cents), else_=0)),
+        func.sum(case((passed, cents), else_=0)),
+    )
+    with sessions() as session:
+        key = _key(session, by)
+        base = (
+            select(*sums)
+            .select_from(Opportunity)
+            .outerjoin(StageSetting, StageSetting.stage == Opportunity.stage)
+            .where(
+                Opportunity.deleted_at.is_(None),
+                Opportunity.currency == money.code,
+                Opportunity.close_date.between(start, end),
+            )
+        )
+        if lines:
+            base = base.outerjoin(
+                OpportunityLine, OpportunityLine.opportunity_id == Opportunity.id
+            ).outerjoin(Product, Product.id == OpportunityLine.product_id)
+        access = acting_access(session, actor)
+        if access is not None:
+            base = base.where(
+                access.visible(RecordKind.OPPORTUNITIES, Opportunity.owner_id, Opportunity.id)
+            )
+        query = base.add_columns(key.label("key")).group_by(key).order_by(key)
+        raw: list[tuple[Any, list[int]]] = [
+            (values[-1], [int(v or 0) for v in values[:-1]]) for values in session.execute(query)
+        ]
+        # an opportunity with lines in two categories is in both rows but once in the total
+        total = [int(v or 0) for v in session.execute(base).one()] if lines else None
+        if by == "rep":
+            ids = [k for k, _values in raw if k is not None]
+            named = session.execute(select(User.id, User.username).where(User.id.in_(ids)))
+            names = {user_id: username for user_id, username in named}
+            raw = sorted(((names.get(k, "-"), v) for k, v in raw), key=lambda item: item[0])
+    if total is None:
+        total = [sum(values[i] for _key, values in raw) for i in range(5)]
+    rows = tuple(_row(money, str(key), values) for key, values in raw)
+    return Forecast(money.code, rows, _row(money, "total", total))
+
+
+def _row(money: Currency, key: str, values: list[int]) -> ForecastRow:
+    """From count and minor units (``weighted`` in minor units times percent), rounded once."""
+    count, amount, weighted, won, slipped = values
+    return ForecastRow(
+        key=key,
+        count=count,
+        unweighted=money.from_minor(amount),
+        weighted=money.round(money.from_minor(weighted) / 100),
+        won=money.from_minor(won),
+        slipped=money.from_minor(slipped),
+    )

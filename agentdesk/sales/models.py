@@ -1,0 +1,223 @@
+"""The sales module's tables: products, price lists, counters, quotes, orders (and lines).
+
+Amounts are integer minor units of the row's currency, quantities thousandths and
+percentages hundredths of a percent (``sales.money``): exact on SQLite, which has no decimal
+type. ``opportunities`` stays in ``crm/models.py`` while the screen pop's history reads it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+import agentdesk.crm.models  # noqa: F401  (accounts and contacts the quotes point at)
+from agentdesk.db.base import Base, SharedRecord, UuidPk, str_enum
+from agentdesk.domain.enums import OpportunityStage
+from agentdesk.sales.status import OrderStatus, QuoteStatus
+
+
+class Product(SharedRecord, Base):
+    __tablename__ = "products"
+
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str | None] = mapped_column(String(20))
+    spec: Mapped[str | None] = mapped_column(String(200))
+    category: Mapped[str | None] = mapped_column(String(100), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    price_minor: Mapped[int] = mapped_column(BigInteger)
+    tax_rate_bp: Mapped[int]
+    """Hundredths of a percent: 13 % is 1300."""
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class PriceList(SharedRecord, Base):
+    __tablename__ = "price_lists"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class PriceRule(SharedRecord, Base):
+    """A product's or a category's price on a list: fixed, or a percentage off the standard
+    price, from a minimum quantity, within validity dates (both inclusive, open when empty)."""
+
+    __tablename__ = "price_rules"
+    __table_args__ = (
+        CheckConstraint("(product_id IS NULL) <> (category IS NULL)", name="one_target"),
+        CheckConstraint("(price_minor IS NULL) <> (discount_bp IS NULL)", name="one_price"),
+    )
+
+    price_list_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("price_lists.id", ondelete="CASCADE"), index=True
+    )
+    product_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("products.id"), index=True)
+    category: Mapped[str | None] = mapped_column(String(100))
+    price_minor: Mapped[int | None] = mapped_column(BigInteger)
+    discount_bp: Mapped[int | None]
+    min_quantity_milli: Mapped[int] = mapped_column(BigInteger, default=0)
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
+
+
+class DocumentCounter(Base):
+    """The last number given to a kind of document in a year; its row is locked by the
+    transaction that takes the next number, so numbers have neither gaps nor duplicates."""
+
+    __tablename__ = "document_counters"
+
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class Quote(SharedRecord, Base):
+    """One revision of a quote; the revisions of a number share it."""
+
+    __tablename__ = "quotes"
+    __table_args__ = (UniqueConstraint("number", "revision", name="uq_quotes_number_revision"),)
+
+    number: Mapped[str] = mapped_column(String(20))
+    revision: Mapped[int] = mapped_column(default=1)
+    status: Mapped[QuoteStatus] = mapped_column(
+        str_enum(QuoteStatus, "quote_status"), default=QuoteStatus.DRAFT
+    )
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"))
+    price_list_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("price_lists.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    valid_until: Mapped[date | None]
+    net_minor: Mapped[int] = mapped_column(BigInteger)
+    tax_minor: Mapped[int] = mapped_column(BigInteger)
+    gross_minor: Mapped[int] = mapped_column(BigInteger)
+    terms: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+
+class QuoteLine(UuidPk, Base):
+    __tablename__ = "quote_lines"
+    __table_args__ = (UniqueConstraint("quote_id", "position", name="uq_quote_lines_position"),)
+
+    quote_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    product_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("products.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str | None] = mapped_column(String(20))
+    quantity_milli: Mapped[int] = mapped_column(BigInteger)
+    unit_price_minor: Mapped[int] = mapped_column(BigInteger)
+    discount_bp: Mapped[int]
+    tax_rate_bp: Mapped[int]
+    net_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class Order(SharedRecord, Base):
+    """A sales order: from an accepted quote (its lines copied) or entered directly."""
+
+    __tablename__ = "orders"
+
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    status: Mapped[OrderStatus] = mapped_column(
+        str_enum(OrderStatus, "order_status"), default=OrderStatus.DRAFT
+    )
+    quote_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("quotes.id"), index=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    net_minor: Mapped[int] = mapped_column(BigInteger)
+    tax_minor: Mapped[int] = mapped_column(BigInteger)
+    gross_minor: Mapped[int] = mapped_column(BigInteger)
+    delivery_date: Mapped[date | None]
+    payment_terms: Mapped[str | None] = mapped_column(Text)
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    approved_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None]
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+
+class OrderLine(UuidPk, Base):
+    __tablename__ = "order_lines"
+    __table_args__ = (UniqueConstraint("order_id", "position", name="uq_order_lines_position"),)
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    product_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("products.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str | None] = mapped_column(String(20))
+    quantity_milli: Mapped[int] = mapped_column(BigInteger)
+    unit_price_minor: Mapped[int] = mapped_column(BigInteger)
+    discount_bp: Mapped[int]
+    tax_rate_bp: Mapped[int]
+    net_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class ApprovalLimit(Base):
+    """Orders of this currency whose gross is below ``below_minor`` approve themselves on
+    submission; without a row every order needs a sales manager's approval."""
+
+    __tablename__ = "order_approval_limits"
+
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    below_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class StageSetting(Base):
+    """What the admin changed of an opportunity stage: its place in the pipeline and default
+    probability (without a row, ``sales.opportunities.DEFAULT_PROBABILITY``). The codes are
+    ``domain.enums.OpportunityStage`` (the screen pop reads them); won is always 100 % and
+    lost 0 %, whatever is stored."""
+
+    __tablename__ = "opportunity_stages"
+
+    stage: Mapped[OpportunityStage] = mapped_column(
+        str_enum(OpportunityStage, "opportunity_stage"), primary_key=True
+    )
+    position: Mapped[int]
+    probability: Mapped[int]
+
+
+class StageChange(UuidPk, Base):
+    """One move of an opportunity between stages (or its creation, ``from_stage`` empty):
+    who, when, and the probability override it had then; time in stage and stage-to-stage
+    conversion are read from these rows."""
+
+    __tablename__ = "opportunity_stage_changes"
+
+    opportunity_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"), index=True
+    )
+    from_stage: Mapped[OpportunityStage | None] = mapped_column(
+        str_enum(OpportunityStage, "opportunity_stage")
+    )
+    to_stage: Mapped[OpportunityStage] = mapped_column(
+        str_enum(OpportunityStage, "opportunity_stage")
+    )
+    probability: Mapped[int | None]
+    changed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime]
+
+
+class OpportunityLine(UuidPk, Base):
+    """A product on an opportunity: the amount can come from these lines, and they give the
+    forecast by product category. Net in minor units of the opportunity's currency."""
+
+    __tablename__ = "opportunity_lines"
+    __table_args__ = (
+        UniqueConstraint("opportunity_id", "position", name="uq_opportunity_lines_position"),
+    )
+
+    opportunity_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE")
+    )
+    position: Mapped[int]
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), index=True)
+    quantity_milli: Mapped[int] = mapped_column(BigInteger)
+    unit_price_minor: Mapped[int] = mapped_column(BigInteger)
+    discount_bp: Mapped[int]
+    net_minor: Mapped[int] = mapped_column(BigInteger)
