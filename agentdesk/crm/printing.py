@@ -1,4 +1,5 @@
-"""The records a print shows, read only with the ``print`` capability and audited as a print.
+"""The records a print shows, read only with the ``print`` capability and audited as a print;
+and the audit step of a print that reads its records itself.
 
 On a PostgreSQL desk login the rows come from ``agentdesk_print_records`` (migration 0013),
 which checks the capability again and writes the audit entry in the transaction that returns
@@ -24,8 +25,10 @@ from agentdesk.crm.permissions import acting_access, owned
 from agentdesk.crm.read_scope import row_policies_apply
 from agentdesk.db.audit import audit
 from agentdesk.db.engine import unit_of_work
+from agentdesk.db.errors import RecordNotFoundError
 from agentdesk.domain.access import Capability
 from agentdesk.domain.enums import AuditAction
+from agentdesk.org.access import Access
 from agentdesk.org.admin import audit_actor
 from agentdesk.org.users import AgentRef
 
@@ -68,6 +71,31 @@ def records_to_print(
             {"print": record_kind.value, "ids": [str(i) for i in wanted]},
         )
         return rows
+
+
+def audit_print(
+    session: Session,
+    access: Access | None,
+    kind: str,
+    record_id: uuid.UUID,
+    details: dict[str, Any],
+) -> None:
+    """The audit entry of a print the caller renders itself (a quote's PDF), in the caller's
+    transaction: on a desk login written by ``agentdesk_print_records``, which checks the
+    ``print`` capability again and refuses a record the login may not read; elsewhere here.
+    ``details`` (the number, the language...) go in the entry written here; the database's
+    entry names the record.
+    """
+    if access is not None:
+        access.require(Capability.PRINT)
+    if row_policies_apply(session):
+        array = bindparam("ids", [record_id], type_=ARRAY(Uuid()))
+        printed = list(session.scalars(select(func.agentdesk_print_records(kind, array))))
+        if not printed:  # the policies hid it: nothing of it may be printed
+            raise RecordNotFoundError(kind, record_id)
+        return
+    who = audit_actor(session, access.username if access is not None else None)
+    audit(session, who, AuditAction.PRINT, kind, record_id, {"print": kind, **details})
 
 
 def _jsonable(row: Any) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Printing a quote to PDF: needs the ``print`` capability and the quote's read permission,
-and is audited (action ``print``, the number, revision, language and file name).
+and is audited (action ``print``, the number, revision, language and file name; on a
+PostgreSQL desk login by the database's own print function, ``crm/printing.py``).
 
 The file is written beside its final name and renamed into place after the audit entry
 committed, so a PDF never exists without its audit entry.
@@ -16,11 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.config.settings import default_config_path
 from agentdesk.crm.models import Account, Contact
-from agentdesk.db.audit import audit
+from agentdesk.crm.printing import audit_print
 from agentdesk.db.errors import RequestError
 from agentdesk.domain.access import Capability
-from agentdesk.domain.enums import AuditAction
-from agentdesk.org.users import AgentRef, actor_of
+from agentdesk.org.users import AgentRef
 from agentdesk.sales.pdf_layout import Customer, load_template, render
 from agentdesk.sales.quotes import quote_view, readable
 
@@ -51,7 +51,7 @@ def print_quote(
     try:
         with sessions() as session, session.begin():
             quote, access = readable(session, number, revision, actor)
-            if access is not None:
+            if access is not None:  # before rendering: refused in the user's words
                 access.require(Capability.PRINT)
             data = render(
                 quote_view(session, quote),
@@ -65,9 +65,8 @@ def print_quote(
             temp = Path(name)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            who = actor_of(session, access.username if access else actor)
             details = {"number": quote.number, "revision": quote.revision, "lang": lang}
-            audit(session, who, AuditAction.PRINT, "quote", quote.id, details | {"file": out.name})
+            audit_print(session, access, "quotes", quote.id, details | {"file": out.name})
         os.replace(temp, out)
     except BaseException:
         if temp is not None:

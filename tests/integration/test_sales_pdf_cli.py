@@ -10,20 +10,22 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.cli.main import main
 from agentdesk.crm.models import Account, Contact
 from agentdesk.db.audit import AuditEntry
-from agentdesk.db.engine import unit_of_work
+from agentdesk.db.engine import session_factory, unit_of_work
 from agentdesk.org.access import AccessDeniedError
 from agentdesk.org.admin import add_user
 from agentdesk.org.roles import set_capability
 from agentdesk.sales.chinese_amount import rmb_capitals
 from agentdesk.sales.documents import parse_line
+from agentdesk.sales.product_import import import_products
 from agentdesk.sales.quote_pdf import print_quote
 from agentdesk.sales.quotes import QuoteRequest, create_quote
+from tests.support.logins import give_logins, login_engine
 
 POPPLER_HINT = "poppler-utils is missing: apt-get install poppler-utils"
 PRODUCTS = (
@@ -319,3 +321,35 @@ def test_price_list_and_expiry_commands(
     run(capsys, "quote", "set", quote["number"], "--status", "sent", "--db", db_url)
     code, out, _ = run(capsys, "quote", "expire", "--json", "--db", db_url)
     assert json.loads(out) == {"expired": [quote["number"]]}
+
+
+def test_a_desk_login_prints_a_quote_through_the_database_function(
+    pg_engine: Engine, pg_database_url: str, tmp_path: Path
+) -> None:
+    """On PostgreSQL the audit entry of a desk login's print is the database's to write (and
+    its print function checks the capability and the record again)."""
+    sessions = session_factory(pg_engine)
+    with unit_of_work(sessions) as s:
+        s.add(Account(name="华东贸易有限公司", city="上海"))  # nobody's: a rep may quote it
+    products = tmp_path / "products.csv"
+    products.write_text(PRODUCTS, encoding="utf-8")
+    import_products(sessions, products)
+    add_user(sessions, "rep.wu", name="Wu", role="sales_rep")
+    give_logins(sessions, ["rep.wu"])
+    login = login_engine(pg_database_url, "rep.wu")
+    try:
+        rep = session_factory(login)
+        quote = create_quote(
+            rep, QuoteRequest(account="华东贸易有限公司", lines=[parse_line("S-001:1")])
+        )
+        print_quote(rep, quote.number, tmp_path / "wu.pdf")
+    finally:
+        login.dispose()
+    with sessions() as s:
+        (entry,) = s.scalars(select(AuditEntry).where(AuditEntry.action == "print")).all()
+    assert (entry.actor, entry.entity_kind, entry.details["print"]) == (
+        "rep.wu",
+        "quotes",
+        "quotes",
+    )
+    assert entry.details["ids"] == [str(entry.entity_id)]  # the function's own entry
