@@ -20,6 +20,14 @@ from agentdesk.dialer import models as dialer_models  # noqa: F401
 from agentdesk.dialer.campaigns import create_campaign
 from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.dialer.models import CampaignEntry
+from agentdesk.service import models as service_models  # noqa: F401
+
+# SQLite's full-text index of the knowledge base (migration 0015): a virtual table and the
+# tables FTS5 keeps for it, which no model declares.
+FTS_TABLES = {
+    "kb_search",
+    *(f"kb_search_{part}" for part in ("data", "idx", "content", "docsize", "config")),
+}
 
 
 def test_upgrade_downgrade_upgrade(engine: Engine) -> None:
@@ -41,8 +49,12 @@ def test_models_match_migrations(engine: Engine) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    def declared(name: str | None, kind: str, _parent: object) -> bool:
+        return not (kind == "table" and name in FTS_TABLES)
+
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": declared})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 
