@@ -20,6 +20,7 @@ from agentdesk.cli.contacts import cmd_import_contacts, cmd_lookup
 from agentdesk.cli.db import cmd_db_upgrade
 from agentdesk.cli.demo import cmd_demo_data
 from agentdesk.cli.org import add_org_parsers, cmd_org
+from agentdesk.cli.service import add_service_parsers, cmd_business_hours, cmd_case
 from agentdesk.config.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("agentdesk")
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_dialer_parsers(sub, common)
     add_org_parsers(sub, common)
+    add_service_parsers(sub, common)
 
     lookup = sub.add_parser("lookup", help="find who a phone number belongs to", parents=[common])
     lookup.add_argument("number")
@@ -225,6 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "campaign": cmd_campaign,
         "dnc": cmd_campaign,
         "contacts": cmd_contacts_export,
+        "case": cmd_case,
+        "business-hours": cmd_business_hours,
         **dict.fromkeys(
             ("user", "team", "role", "disposition", "assign", "share", "transfer"), cmd_org
         ),
