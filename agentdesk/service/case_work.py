@@ -91,8 +91,9 @@ def set_status(
         if resolution is not None:
             case.resolution = resolution
         session.flush()
-        audit(session, actor_of(session, agent), AuditAction.UPDATE, "case", case.id,
-              {"status": [current.value, status.value]})  # fmt: skip
+        who = actor_of(session, access.username if access else agent)
+        change = {"status": [current.value, status.value]}
+        audit(session, who, AuditAction.UPDATE, "case", case.id, change)
         return view_of(session, case)
 
 

@@ -177,8 +177,8 @@ def open_case(
     )
     session.add(case)
     session.flush()
-    audit(session, actor_of(session, agent), AuditAction.CREATE, "case", case.id,
-          {"number": number})  # fmt: skip
+    who = actor_of(session, access.username if access else agent)
+    audit(session, who, AuditAction.CREATE, "case", case.id, {"number": number})
     return case
 
 
