@@ -20,7 +20,7 @@ from agentdesk.cli.contacts import cmd_import_contacts, cmd_lookup
 from agentdesk.cli.db import cmd_db_upgrade
 from agentdesk.cli.demo import cmd_demo_data
 from agentdesk.cli.org import add_org_parsers, cmd_org
-from agentdesk.cli.service import add_service_parsers, cmd_business_hours, cmd_case
+from agentdesk.cli.service import add_service_parsers, cmd_business_hours, cmd_case, cmd_kb
 from agentdesk.config.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("agentdesk")
@@ -229,6 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "contacts": cmd_contacts_export,
         "case": cmd_case,
         "business-hours": cmd_business_hours,
+        "kb": cmd_kb,
         **dict.fromkeys(
             ("user", "team", "role", "disposition", "assign", "share", "transfer"), cmd_org
         ),

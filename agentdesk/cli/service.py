@@ -59,6 +59,15 @@ def add_service_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     imp.add_argument("file", type=Path)
     json_flag(h_sub.add_parser("show", help="the calendar in use", parents=[common]))
 
+    kb = sub.add_parser("kb", help="the knowledge base", parents=[common])
+    k_sub = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
+    k_imp = json_flag(k_sub.add_parser("import", help="publish Markdown or CSV articles",
+                                       parents=[common]))  # fmt: skip
+    k_imp.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
+    find = json_flag(k_sub.add_parser("search", help="find articles", parents=[common]))
+    find.add_argument("query")
+    find.add_argument("--limit", type=int, default=20, metavar="N")
+
 
 def service_zone(settings: Settings) -> str:
     """``[service] timezone`` of the config, else the machine's zone."""
@@ -177,3 +186,43 @@ def cmd_business_hours(args: argparse.Namespace, settings: Settings) -> int:
         days = ", ".join(f"{day} {span}" for day, span in result["hours"].items())
         print(f"{result['timezone']}: {days}; holidays: {', '.join(result['holidays']) or '-'}")
     return EXIT_OK
+
+
+def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
+    from agentdesk.service.kb import import_articles, read_articles, search
+
+    if args.kb_command == "search" and args.limit < 1:
+        raise CliError("--limit must be at least 1")
+    try:
+        articles = read_articles(args.paths) if args.kb_command == "import" else []
+    except RequestError as exc:
+        raise CliError(str(exc)) from None
+    db = open_database(args, settings)
+    result: dict[str, Any]
+    found: list[dict[str, Any]] = []
+    try:
+        if args.kb_command == "import":
+            summary = import_articles(db.sessions, articles, settings.agent.username)
+            result = dict(summary.to_json())
+        else:
+            found = [hit.to_json() for hit in search(db.sessions, args.query, args.limit)]
+            result = {"results": found}
+    except RequestError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        db.dispose()
+    if args.json:
+        print_json(result)
+    elif args.kb_command == "import":
+        print(f"articles added: {result['added']}, revised: {result['revised']}")
+    else:
+        rows = [{**hit, "snippet": _plain(hit["snippet"])} for hit in found]
+        print_table(rows, ("score", "title", "topic", "snippet"), empty="no articles found")
+    return EXIT_OK
+
+
+def _plain(snippet: str) -> str:
+    """A snippet for the terminal: the highlighted terms in brackets, no HTML."""
+    import html
+
+    return html.unescape(snippet.replace("<mark>", "[").replace("</mark>", "]"))
