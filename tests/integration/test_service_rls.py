@@ -7,6 +7,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
@@ -138,3 +139,24 @@ def test_a_login_numbers_its_cases_and_reads_only_its_own_notices(
     with desk.engine("svc.ann").begin() as conn:
         changed = conn.execute(text("UPDATE service_calendars SET zone = 'UTC'")).rowcount
     assert changed == 0
+
+
+def test_articles_are_read_by_every_desk_and_written_by_their_author(
+    desk: Desk, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    article = tmp_path / "refund.md"
+    article.write_text("# 退款规则\n\n七天无理由退款。\n", encoding="utf-8")
+    code, out = desk.cli(capsys, "svc.ann", "kb", "import", str(article), "--json")
+    assert code == 0 and json.loads(out) == {"added": 1, "revised": 0}
+    code, out = desk.cli(capsys, "svc.bob", "kb", "search", "退款", "--json")
+    assert code == 0 and [h["title"] for h in json.loads(out)["results"]] == ["退款规则"]
+    change = text("UPDATE kb_articles SET body = 'x'")
+    with desk.engine("svc.bob").begin() as conn:
+        assert conn.execute(change).rowcount == 0
+    # the author takes it back to a draft: then only they (and user managers) read it
+    with desk.engine("svc.ann").begin() as conn:
+        assert conn.execute(text("UPDATE kb_articles SET status = 'draft'")).rowcount == 1
+    with desk.engine("svc.bob").connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM kb_articles")).scalar_one() == 0
+    with desk.engine("svc.ann").connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM kb_articles")).scalar_one() == 1
