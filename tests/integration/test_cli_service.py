@@ -135,3 +135,19 @@ def test_a_bad_calendar_is_exit_2_and_keeps_the_old_one(
     assert code == 2 and message in err and out == ""
     shown = run_json(capsys, db_url, "business-hours", "show")
     assert shown["timezone"] == "Europe/Berlin"  # type: ignore[index]
+
+
+def test_escalate_as_of_a_time(
+    capsys: pytest.CaptureFixture[str], db_url: str, contact: str, tmp_path: Path
+) -> None:
+    hours = tmp_path / "hours.toml"
+    hours.write_text(HOURS, encoding="utf-8")
+    run_json(capsys, db_url, "business-hours", "import", str(hours))
+    made = run_json(capsys, db_url, "case", "create", "--contact", contact, "--subject", "Down",
+                    "--priority", "high", "--opened-at", "2025-12-22T09:00:00+01:00")  # fmt: skip
+    number = made["number"]  # type: ignore[index]
+    # high: 2 h to respond; at 10:30 75 % is used, at 10:36 80 %
+    assert run_json(capsys, db_url, "case", "escalate", "--at", "2025-12-22T10:30:00+01:00") == []
+    done = run_json(capsys, db_url, "case", "escalate", "--at", "2025-12-22T10:36:00+01:00")
+    assert done == [{"number": number, "priority": "urgent"}]
+    assert run_json(capsys, db_url, "case", "escalate", "--at", "2025-12-22T10:40:00+01:00") == []
