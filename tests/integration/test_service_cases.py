@@ -239,3 +239,26 @@ def test_cases_from_before_the_service_module_get_numbers(engine: Engine) -> Non
         ("old 2", "CS-2026-00001", "new"),
     ]
     assert counters == {2025: 1, 2026: 2}
+
+
+def test_demo_cases_are_numbered_after_the_ones_there(
+    engine: Engine, sessions: sessionmaker[Session], desk: uuid.UUID
+) -> None:
+    from agentdesk.demo.generate import generate
+
+    first = create_case(sessions, CaseSpec("Before the demo", desk), agent="care.ann",
+                        default_zone=ZONE)  # fmt: skip
+    generate(engine, 30, seed=5)
+    with sessions() as s:
+        numbers = list(s.scalars(select(ServiceCase.number)))
+        counters = {c.year: c.last for c in s.scalars(select(CaseCounter))}
+    assert None not in numbers and len(set(numbers)) == len(numbers) > 1
+    assert first.number in numbers
+    by_year: dict[int, list[int]] = {}
+    for number in numbers:
+        assert number is not None
+        _, year, seq = number.split("-")
+        by_year.setdefault(int(year), []).append(int(seq))
+    assert {y: sorted(s) for y, s in by_year.items()} == {
+        y: list(range(1, counters[y] + 1)) for y in by_year
+    }
