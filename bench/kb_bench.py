@@ -43,8 +43,10 @@ from agentdesk.service.kb import search  # noqa: E402
 from agentdesk.service.kb_terms import index_terms  # noqa: E402
 from agentdesk.service.models import Article  # noqa: E402
 
-# common words of service requests, simplified and a few traditional
-_VOCABULARY = (
+# Words of service requests, simplified and a few traditional, written often; the rest of the
+# text is drawn from jieba's dictionary by its word frequencies (a Zipf-like spread, as in
+# real text: common characters in many articles, most words in few).
+_SERVICE = (
     "退款 退货 换货 订单 发票 物流 快递 签收 包裹 地址 电话 账户 帐户 "
     "密码 登录 注册 验证码 会员 积分 优惠券 折扣 价格 付款 支付宝 微信 "
     "信用卡 银行卡 转账 余额 提现 手续费 保修 维修 售后 客服 投诉 建议 "
@@ -54,32 +56,65 @@ _VOCABULARY = (
     "护照 隐私 数据 备份 同步 更新 版本 应用 系统 设置 重启 恢复出厂 "
     "帳號 退費 發票 訂單 客戶 服務 網路 設定 "
 )
-WORDS = tuple(_VOCABULARY.split())
+SERVICE_WORDS = tuple(_SERVICE.split())
 LATIN = ("iphone", "android", "wifi", "vpn", "app", "sim", "esim", "pdf", "excel", "refund")
 PUNCT = "，。；、"
+DICTIONARY_WORDS = 20_000
+"""The most frequent words of jieba's dictionary the text is drawn from."""
 BATCH = 1000
 
 
-def article(rng: random.Random) -> tuple[str, str]:
-    title = "".join(rng.sample(WORDS, 3))
+class Vocabulary:
+    """Words by frequency: jieba's dictionary (its CJK words) and the service words."""
+
+    def __init__(self) -> None:
+        import jieba
+
+        entries: list[tuple[str, int]] = []
+        with jieba.get_dict_file() as fh:
+            for line in fh.read().decode("utf-8").splitlines():
+                word, freq, *_ = line.split()
+                if all("\u4e00" <= c <= "\u9fff" for c in word):
+                    entries.append((word, int(freq)))
+        entries.sort(key=lambda e: e[1], reverse=True)
+        self.words = [w for w, _ in entries[:DICTIONARY_WORDS]]
+        self.weights = [f for _, f in entries[:DICTIONARY_WORDS]]
+
+    def draw(self, rng: random.Random, count: int) -> list[str]:
+        return rng.choices(self.words, self.weights, k=count)
+
+
+def article(rng: random.Random, vocabulary: Vocabulary) -> tuple[str, str]:
+    title = "".join([rng.choice(SERVICE_WORDS), *vocabulary.draw(rng, rng.randint(1, 3))])
     parts: list[str] = []
-    for _ in range(rng.randint(40, 120)):
-        parts.append(rng.choice(LATIN) + " " if rng.random() < 0.08 else rng.choice(WORDS))
-        if rng.random() < 0.15:
+    for word in vocabulary.draw(rng, rng.randint(40, 120)):
+        roll = rng.random()
+        if roll < 0.05:
+            parts.append(f" {rng.choice(LATIN)} ")
+        elif roll < 0.15:
+            parts.append(rng.choice(SERVICE_WORDS))
+        parts.append(word)
+        if rng.random() < 0.12:
             parts.append(rng.choice(PUNCT))
     return title, "".join(parts)
 
 
-def queries(rng: random.Random, count: int) -> list[tuple[str, str]]:
-    singles = sorted({c for w in WORDS for c in w})
-    pairs = [w for w in WORDS if len(w) == 2]
-    longer = [w for w in WORDS if len(w) > 2]
+def queries(rng: random.Random, count: int, vocabulary: Vocabulary) -> list[tuple[str, str]]:
+    """Queries an agent types: service words, and words of the text drawn by frequency."""
+    service_pairs = [w for w in SERVICE_WORDS if len(w) == 2]
+
+    def drawn(length: int) -> str:
+        while True:
+            word = vocabulary.draw(rng, 1)[0]
+            if len(word) == length or (length == 3 and len(word) > 2):
+                return word
+
     kinds = {
-        "one_character": lambda: rng.choice(singles),
-        "two_characters": lambda: rng.choice(pairs),
-        "longer_word": lambda: rng.choice(longer),
-        "mixed_chinese_english": lambda: f"{rng.choice(LATIN)} {rng.choice(pairs)}",
-        "two_words": lambda: f"{rng.choice(pairs)} {rng.choice(pairs)}",
+        "one_character": lambda: drawn(1),
+        "two_characters": lambda: drawn(2) if rng.random() < 0.5 else rng.choice(service_pairs),
+        "longer_word": lambda: drawn(3),
+        "mixed_chinese_english": lambda: f"{rng.choice(LATIN)} {rng.choice(service_pairs)}",
+        "two_words": lambda: f"{rng.choice(service_pairs)} {drawn(2)}",
     }
     names = list(kinds)
     return [(name, kinds[name]()) for name in (names[i % len(names)] for i in range(count))]
@@ -107,7 +142,7 @@ def database(engine_name: str, url: str | None) -> Iterator[str]:
         server.stop()
 
 
-def fill(engine: Engine, count: int, seed: int) -> float:
+def fill(engine: Engine, count: int, seed: int, vocabulary: Vocabulary) -> float:
     rng = random.Random(seed)
     table = table_of(Article)
     started = time.perf_counter()
@@ -115,7 +150,7 @@ def fill(engine: Engine, count: int, seed: int) -> float:
         now = utcnow()
         rows: list[dict[str, Any]] = []
         for n in range(first, min(first + BATCH, count)):
-            title, body = article(rng)
+            title, body = article(rng, vocabulary)
             rows.append({
                 "id": uuid7(), "title": title, "body": body, "topic": f"主题{n % 50}",
                 "tags": None, "status": "published", "revision": 1, "author_id": None,
@@ -150,15 +185,16 @@ def main(argv: list[str] | None = None) -> int:
         engine = create_db_engine(url)
         try:
             migrate.upgrade(engine)
-            report["fill_seconds"] = round(fill(engine, args.articles, args.seed), 1)
+            vocabulary = Vocabulary()
+            report["fill_seconds"] = round(fill(engine, args.articles, args.seed, vocabulary), 1)
             report["machine"] = machine(engine)
             sessions = session_factory(engine)
             rng = random.Random(args.seed + 1)
-            for _, query in queries(rng, args.warmup):
+            for _, query in queries(rng, args.warmup, vocabulary):
                 search(sessions, query)
             timings: dict[str, list[float]] = {}
             found: dict[str, int] = {}
-            for kind, query in queries(rng, args.queries):
+            for kind, query in queries(rng, args.queries, vocabulary):
                 started = time.perf_counter()
                 hits = search(sessions, query)
                 timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)

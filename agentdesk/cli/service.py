@@ -77,7 +77,10 @@ def service_zone(settings: Settings) -> str:
     configured = section.get("timezone") if isinstance(section, dict) else None
     if configured is not None and not isinstance(configured, str):
         raise CliError("[service] timezone must be a zone name such as Asia/Shanghai")
-    return default_zone(configured)
+    try:
+        return default_zone(configured)
+    except ValueError as exc:
+        raise CliError(f"[service] timezone: {exc}") from None
 
 
 def parse_instant(text: str, what: str) -> datetime:

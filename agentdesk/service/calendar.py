@@ -36,13 +36,14 @@ class CalendarFileError(RequestError):
 
 
 def default_zone(configured: str | None = None) -> str:
-    """The zone of the office hours until a calendar is imported: ``[service] timezone``,
-    else the machine's IANA zone, else UTC (a machine known only by its offset)."""
-    for name in (configured, system_zone().name):
-        if name:
-            with contextlib.suppress(ValueError):
-                zone_named(name)
-                return name
+    """The zone of the office hours until a calendar is imported: ``configured`` (``[service]
+    timezone``; ``ValueError`` when it is no zone), else the machine's IANA zone, else UTC (a
+    machine known only by its offset)."""
+    if configured:
+        zone_named(configured)
+        return configured
+    with contextlib.suppress(ValueError):
+        return zone_named(system_zone().name).name
     return "UTC"
 
 

@@ -151,3 +151,26 @@ def test_escalate_as_of_a_time(
     done = run_json(capsys, db_url, "case", "escalate", "--at", "2025-12-22T10:36:00+01:00")
     assert done == [{"number": number, "priority": "urgent"}]
     assert run_json(capsys, db_url, "case", "escalate", "--at", "2025-12-22T10:40:00+01:00") == []
+
+
+def test_until_an_import_the_office_hours_are_in_the_configured_zone(
+    capsys: pytest.CaptureFixture[str], db_url: str, contact: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[service]\ntimezone = "Asia/Tokyo"\n', encoding="utf-8")
+    shown = run_json(capsys, db_url, "--config", str(config), "business-hours", "show")
+    assert shown == {
+        "timezone": "Asia/Tokyo",
+        "hours": dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), "09:00-18:00"),
+        "holidays": [],
+    }
+    made = run_json(capsys, db_url, "--config", str(config), "case", "create", "--contact",
+                    contact, "--subject", "x", "--priority", "urgent",
+                    "--opened-at", "2025-12-05T17:30:00+09:00")  # fmt: skip
+    # Friday 17:30 in Tokyo: half an hour left, then Monday 09:30
+    due = datetime.fromisoformat(made["first_response_due"])  # type: ignore[index]
+    assert due == datetime(2025, 12, 8, 9, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
+    config.write_text('[service]\ntimezone = "Mars/Olympus"\n', encoding="utf-8")
+    code, out, err = run(capsys, db_url, "--config", str(config), "business-hours", "show")
+    assert out == ""
+    assert code == 2 and "[service] timezone" in err and "Mars/Olympus" in err
