@@ -176,5 +176,7 @@ def list_cases(
         )
         if breached:
             query = query.where(breached_filter(now))
-        query = query.order_by(ServiceCase.due_at, ServiceCase.number).limit(limit)
+        query = query.order_by(ServiceCase.due_at.asc().nulls_last(), ServiceCase.number).limit(
+            limit
+        )
         return [view_of(session, case) for case in session.scalars(query)]
