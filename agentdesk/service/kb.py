@@ -185,11 +185,13 @@ def import_articles(
     return ImportSummary(added, revised)
 
 
+# kb_search holds the published articles only (migration 0015's triggers): the ranking runs in
+# the index, and only the rows returned are read from kb_articles
 _SQLITE = text(
-    "SELECT a.id, a.title, a.topic, a.body, -bm25(kb_search) AS score "
-    "FROM kb_search JOIN kb_articles a ON a.id = kb_search.article_id "
-    "WHERE kb_search MATCH :q AND a.deleted_at IS NULL AND a.status = 'published' "
-    "ORDER BY bm25(kb_search), a.title LIMIT :n"
+    "SELECT a.id, a.title, a.topic, a.body, -h.score AS score FROM ("
+    "SELECT article_id, bm25(kb_search) AS score FROM kb_search WHERE kb_search MATCH :q "
+    "ORDER BY score LIMIT :n) h JOIN kb_articles a ON a.id = h.article_id "
+    "ORDER BY h.score, a.title"
 )
 # the expression is the GIN index's own, so the index answers the @@
 _POSTGRES = text(

@@ -122,3 +122,25 @@ def test_kb_commands(capsys: pytest.CaptureFixture[str], db_url: str, tmp_path: 
     bad.write_text("name,text\nx,y\n", encoding="utf-8")
     code = main(["--db", db_url, "kb", "import", str(bad)])
     assert code == 2 and "needs the columns title and body" in capsys.readouterr().err
+
+
+def test_drafts_and_deleted_articles_are_not_found(sessions: sessionmaker[Session]) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from agentdesk.db.engine import unit_of_work
+    from agentdesk.service.models import Article
+
+    _load(sessions)
+
+    def change(**values: object) -> None:
+        with unit_of_work(sessions) as s:
+            s.execute(update(Article).where(Article.source == "test:refund").values(**values))
+
+    change(status="draft")
+    assert titles(sessions, "退款") == []
+    change(status="published")
+    assert titles(sessions, "退款") == ["退款流程"]
+    change(deleted_at=datetime.now(UTC))
+    assert titles(sessions, "退款") == []

@@ -7,7 +7,8 @@ notices and the knowledge base
    ``open`` and ``pending`` become ``in_progress`` and ``waiting_on_customer``.
 2. ``service_case_counters`` (the last number per year), ``service_calendars`` (business
    hours), ``service_notifications`` (escalation notices for a desk), ``kb_articles`` with
-   its search column: SQLite indexes it in the FTS5 table ``kb_search`` (kept by triggers),
+   its search column: SQLite indexes the published ones in the FTS5 table ``kb_search``
+   (kept by triggers),
    PostgreSQL in a GIN index on ``to_tsvector('simple', search_terms)``.
 3. PostgreSQL: row-level security on the new tables; a case in a team's queue (no owner) is
    worked only by that team (``pool_update`` of ``service_cases``), and whoever reads cases
@@ -47,13 +48,20 @@ FLAGS = ("first_response_breached", "resolution_breached")
 STATUS_MAP = (("open", "in_progress"), ("pending", "waiting_on_customer"))
 NEW_TABLES = ("service_case_counters", "service_calendars", "service_notifications", "kb_articles")
 
+# SQLite's index holds the published articles only, so a search ranks in the index alone and
+# reads just the rows it returns
+_LISTED = "new.status = 'published' AND new.deleted_at IS NULL"
 SQLITE_FTS = [
     "CREATE VIRTUAL TABLE kb_search USING fts5(article_id UNINDEXED, terms)",
-    "CREATE TRIGGER kb_search_insert AFTER INSERT ON kb_articles BEGIN "
+    "CREATE TRIGGER kb_search_insert AFTER INSERT ON kb_articles WHEN "
+    f"{_LISTED} BEGIN "
     "INSERT INTO kb_search (article_id, terms) VALUES (new.id, new.search_terms); END",
-    "CREATE TRIGGER kb_search_update AFTER UPDATE OF search_terms ON kb_articles BEGIN "
+    # one trigger, so the old entry goes before the new one comes (SQLite fires several
+    # triggers of one event in no promised order)
+    "CREATE TRIGGER kb_search_update AFTER UPDATE ON kb_articles BEGIN "
     "DELETE FROM kb_search WHERE article_id = old.id; "
-    "INSERT INTO kb_search (article_id, terms) VALUES (new.id, new.search_terms); END",
+    "INSERT INTO kb_search (article_id, terms) SELECT new.id, new.search_terms "
+    f"WHERE {_LISTED}; END",
     "CREATE TRIGGER kb_search_delete AFTER DELETE ON kb_articles BEGIN "
     "DELETE FROM kb_search WHERE article_id = old.id; END",
 ]
