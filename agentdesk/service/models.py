@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 import agentdesk.crm.models  # noqa: F401  (the cases and users these tables point at)
@@ -55,19 +55,12 @@ class CaseNotification(UuidPk, Base):
 
 class Article(SharedRecord, Base):
     """A knowledge-base article. ``search_terms`` is the search column the application fills
-    (``service/kb_terms.py``): SQLite indexes it in the FTS5 table ``kb_search``, PostgreSQL
-    with a GIN index on ``to_tsvector('simple', search_terms)``."""
+    (``service/kb_terms.py``): SQLite indexes it in the FTS5 table ``kb_search``; PostgreSQL
+    keeps ``to_tsvector('simple', search_terms)`` in the generated column ``search_vector``
+    with a GIN index. Neither is declared here (no model of an engine's own full-text
+    machinery; migration 0015 makes them)."""
 
     __tablename__ = "kb_articles"
-    # PostgreSQL only (the migration creates it there; SQLite has kb_search instead)
-    __table_args__ = (
-        Index(
-            "ix_kb_articles_search",
-            text("to_tsvector('simple', search_terms)"),
-            postgresql_using="gin",
-        ),
-    )
-
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     topic: Mapped[str | None] = mapped_column(String(300), index=True)
