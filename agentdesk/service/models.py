@@ -61,6 +61,7 @@ class Article(SharedRecord, Base):
     machinery; migration 0015 makes them)."""
 
     __tablename__ = "kb_articles"
+
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     topic: Mapped[str | None] = mapped_column(String(300), index=True)

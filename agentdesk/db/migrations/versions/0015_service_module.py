@@ -92,10 +92,16 @@ SELECT CAST(substr(number, 4, 4) AS INTEGER), count(*) FROM service_cases
 """
 
 # PostgreSQL: the user's team, for the queue policies (owned by agentdesk_security like the
-# helpers of revision 0009, so it reads users whatever the caller's own read depth).
+# helpers of revision 0009, so it reads users whatever the caller's own read depth; PL/pgSQL
+# because a SQL function with SET options is planned again on every call).
 TEAM_FUNCTION = """
-CREATE FUNCTION agentdesk_team() RETURNS uuid LANGUAGE sql STABLE SECURITY DEFINER
-AS $$ SELECT team_id FROM users WHERE username = session_user AND active AND deleted_at IS NULL $$
+CREATE FUNCTION agentdesk_team() RETURNS uuid LANGUAGE plpgsql STABLE SECURITY DEFINER
+AS $$
+BEGIN
+  RETURN (SELECT team_id FROM users
+           WHERE username = session_user AND active AND deleted_at IS NULL);
+END
+$$
 """
 POOL = "owner_id IS NULL"
 QUEUE = "owner_id IS NULL AND (team_id IS NULL OR team_id = (SELECT agentdesk_team()))"
