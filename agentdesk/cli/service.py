@@ -13,7 +13,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from agentdesk.cli.common import EXIT_OK, CliError, open_database, print_json, print_table
+from agentdesk.cli.common import (
+    EXIT_OK,
+    CliError,
+    cell,
+    open_database,
+    print_json,
+    print_table,
+)
 from agentdesk.config.settings import Settings
 from agentdesk.db.errors import RequestError
 from agentdesk.domain.enums import CaseChannel, CasePriority, CaseStatus
@@ -156,7 +163,8 @@ def cmd_case(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(
             f"case {result['number']} {result['status']} ({result['priority']}): first response "
-            f"due {result['first_response_due']}, resolution due {result['resolution_due']}"
+            f"due {cell(result['first_response_due'])}, resolution due "
+            f"{cell(result['resolution_due'])}"
         )
     return EXIT_OK
 
