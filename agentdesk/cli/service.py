@@ -149,7 +149,7 @@ def cmd_case(args: argparse.Namespace, settings: Settings) -> int:
                     default_zone=zone, resolution=args.resolution,
                 ).to_json()  # fmt: skip
             case _:
-                done = escalate_due_cases(db.sessions, default_zone=zone, now=at)
+                done = escalate_due_cases(db.sessions, default_zone=zone, agent=agent, now=at)
                 result = [{"number": e.number, "priority": e.priority.value} for e in done]
     except RequestError as exc:
         raise CliError(str(exc)) from None

@@ -134,7 +134,7 @@ def breached_filter(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _workable(session: Session, access: Access | None) -> ColumnElement[bool]:
+def workable(session: Session, access: Access | None) -> ColumnElement[bool]:
     """What the user works: the cases their update depth reaches, and of the unowned ones
     those in no queue or in their team's."""
     if access is None:
@@ -172,7 +172,7 @@ def list_cases(
             ServiceCase.status.in_(OPEN_CASE_STATUSES),
             ServiceCase.owner_id == access.user_id
             if mine and access
-            else _workable(session, access),
+            else workable(session, access),
         )
         if breached:
             query = query.where(breached_filter(now))

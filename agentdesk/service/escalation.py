@@ -15,13 +15,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import ServiceCase
+from agentdesk.crm.permissions import acting_access
 from agentdesk.db.engine import unit_of_work
+from agentdesk.domain.access import Capability
 from agentdesk.domain.business_time import Calendar, business_minutes_between
 from agentdesk.domain.cases import DEFAULT_TARGETS, ESCALATE_AT, raised
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import OPEN_CASE_STATUSES, CasePriority, Role
 from agentdesk.org.models import User
+from agentdesk.org.users import AgentRef
 from agentdesk.service.calendar import load_calendar
+from agentdesk.service.case_work import workable
 from agentdesk.service.models import CaseNotification
 
 ESCALATED = "case_escalated"
@@ -105,16 +109,29 @@ def _escalate(session: Session, case: ServiceCase, now: datetime) -> Escalation:
 
 
 def escalate_due_cases(
-    sessions: sessionmaker[Session], *, default_zone: str, now: datetime | None = None
+    sessions: sessionmaker[Session],
+    *,
+    default_zone: str,
+    agent: AgentRef | None = None,
+    now: datetime | None = None,
 ) -> list[Escalation]:
-    """One pass over the open cases the connection may see: flags breaches, escalates."""
+    """One pass over the open cases the user works (``case_work.workable``): flags breaches,
+    escalates. It hands cases to team leads, so it needs ``reassign`` (supervisors, admins,
+    the owner's connection)."""
     now = now or utcnow()
     done: list[Escalation] = []
     with unit_of_work(sessions) as session:
+        access = acting_access(session, agent)
+        if access is not None:
+            access.require(Capability.REASSIGN)
         calendar = load_calendar(session, default_zone)
         cases = session.scalars(
             select(ServiceCase)
-            .where(ServiceCase.deleted_at.is_(None), ServiceCase.status.in_(OPEN_CASE_STATUSES))
+            .where(
+                ServiceCase.deleted_at.is_(None),
+                ServiceCase.status.in_(OPEN_CASE_STATUSES),
+                workable(session, access),
+            )
             .order_by(ServiceCase.number)
         )
         for case in cases:

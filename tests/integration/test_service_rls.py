@@ -160,3 +160,19 @@ def test_articles_are_read_by_every_desk_and_written_by_their_author(
         assert conn.execute(text("SELECT count(*) FROM kb_articles")).scalar_one() == 0
     with desk.engine("svc.ann").connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM kb_articles")).scalar_one() == 1
+
+
+def test_escalation_needs_reassign_and_runs_as_a_supervisors_login(
+    desk: Desk, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = desk.cli(capsys, "svc.ann", "case", "escalate")
+    assert code == 2 and "svc.ann may not reassign" in err
+    # a week after the cases were opened every target is missed: the lead's pass escalates
+    # the cases of the Care team it works (its queue and svc.cat's), not Billing's queue
+    code, out = desk.cli(capsys, "svc.lead", "case", "escalate", "--json",
+                         "--at", "2099-01-05T10:00:00+00:00")  # fmt: skip
+    assert code == 0, out
+    assert sorted(e["number"] for e in json.loads(out)) == sorted([desk.care_queue, desk.cats])
+    with desk.engine("svc.cat").connect() as conn:
+        notices = conn.execute(text("SELECT kind FROM service_notifications")).scalars().all()
+    assert notices == ["case_escalated"]
