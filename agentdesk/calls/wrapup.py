@@ -21,6 +21,8 @@ from agentdesk.db.versioning import get_live
 from agentdesk.domain.changes import CALLBACKS, CALLS, CASES, OPPORTUNITIES
 from agentdesk.domain.enums import AuditAction, CallbackStatus, CaseStatus
 from agentdesk.org.users import find_user
+from agentdesk.service.calendar import default_zone
+from agentdesk.service.cases import number_new_case
 
 
 def write_wrapup(session: Session, wrapup: WrapUp) -> WrapUpSaved:
@@ -138,6 +140,7 @@ def _open_case(session: Session, party: _Party, spec: NewCase, notes: str | None
         owner_id=party.agent_id,
     )
     session.add(case)
+    number_new_case(session, case, default_zone())
     session.flush()
     return case.id
 

@@ -23,6 +23,7 @@ from agentdesk.cli.opportunities import add_opportunity_parsers, cmd_opportunity
 from agentdesk.cli.orders import add_order_parsers, cmd_order
 from agentdesk.cli.org import add_org_parsers, cmd_org
 from agentdesk.cli.sales import add_sales_parsers, cmd_sales
+from agentdesk.cli.service import add_service_parsers, cmd_business_hours, cmd_case, cmd_kb
 from agentdesk.config.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("agentdesk")
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_sales_parsers(sub, common)
     add_order_parsers(sub, common)
     add_opportunity_parsers(sub, common)
+    add_service_parsers(sub, common)
 
     lookup = sub.add_parser("lookup", help="find who a phone number belongs to", parents=[common])
     lookup.add_argument("number")
@@ -231,6 +233,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "campaign": cmd_campaign,
         "dnc": cmd_campaign,
         "contacts": cmd_contacts_export,
+        "case": cmd_case,
+        "business-hours": cmd_business_hours,
+        "kb": cmd_kb,
         **dict.fromkeys(
             ("user", "team", "role", "disposition", "assign", "share", "transfer", "batch-update"),
             cmd_org,

@@ -27,6 +27,7 @@ from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import (
     CallbackStatus,
     CallDirection,
+    CaseChannel,
     CasePriority,
     CaseStatus,
     LeadStatus,
@@ -161,7 +162,15 @@ class Opportunity(SharedRecord, Base):
 
 
 class ServiceCase(SharedRecord, Base):
+    """A service case. Declared here because a party's history reads it (``crm/lookup``);
+    the service module (``agentdesk/service``) numbers, moves and escalates it. ``due_at`` is
+    the resolution due time the history sorts by."""
+
     __tablename__ = "service_cases"
+    __table_args__ = (
+        Index("ix_service_cases_number", "number", unique=True),
+        Index("ix_service_cases_team_status", "team_id", "status"),
+    )
 
     subject: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
@@ -173,6 +182,21 @@ class ServiceCase(SharedRecord, Base):
     account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
     due_at: Mapped[datetime | None]
+    # The service module's (migration 0015): a case in a team's queue has a team and no owner.
+    number: Mapped[str | None] = mapped_column(String(20))
+    team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"))
+    channel: Mapped[CaseChannel | None] = mapped_column(str_enum(CaseChannel, "case_channel"))
+    category: Mapped[str | None] = mapped_column(String(100))
+    product: Mapped[str | None] = mapped_column(String(200))
+    resolution: Mapped[str | None] = mapped_column(Text)
+    opened_at: Mapped[datetime | None]
+    first_response_due: Mapped[datetime | None]
+    first_responded_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    sla_paused_at: Mapped[datetime | None]
+    first_response_breached: Mapped[bool] = mapped_column(default=False, server_default=false())
+    resolution_breached: Mapped[bool] = mapped_column(default=False, server_default=false())
+    escalated_at: Mapped[datetime | None]
 
 
 class Disposition(SharedRecord, Base):

@@ -95,7 +95,7 @@ def case_rows(parties: PartyRows, w: BulkWriter, count: int) -> Iterator[tuple[A
     priorities = list(CasePriority)
     for _ in range(count):
         person = rng.choice(parties.contacts)
-        status = rng.choices(statuses, weights=(10, 15, 10, 30, 35))[0]
+        status = rng.choices(statuses, weights=(10, 10, 10, 5, 30, 35))[0]
         due = parties.now + timedelta(hours=rng.randint(-72, 240)) if status.is_open else None
         account = parties.accounts[person.account].id if person.account >= 0 else None
         yield (

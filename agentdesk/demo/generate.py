@@ -44,6 +44,7 @@ from agentdesk.demo.parties import (
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import Role
 from agentdesk.org.models import Team, User
+from agentdesk.service.numbering import number_unnumbered
 
 DEMO_TEAM = "Demo team"
 DEMO_AGENTS = 20
@@ -88,6 +89,8 @@ def generate(
     with bulk_writer(engine) as writer:
         counts = _write_all(parties, writer, contacts, calls_per_contact)
         writer.analyze()
+    with unit_of_work(session_factory(engine)) as session:
+        number_unnumbered(session)
     return DemoSummary(
         users=users_added,
         dispositions=dispositions_added,

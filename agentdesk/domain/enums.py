@@ -52,15 +52,32 @@ class OpportunityStage(StrEnum):
 
 
 class CaseStatus(StrEnum):
+    """A service case's status; which moves are allowed is ``domain/cases.py``."""
+
     NEW = "new"
-    OPEN = "open"
-    PENDING = "pending"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    WAITING = "waiting_on_customer"
     RESOLVED = "resolved"
     CLOSED = "closed"
 
     @property
     def is_open(self) -> bool:
-        return self in (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)
+        return self not in (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+
+
+class CaseChannel(StrEnum):
+    """How a case came in."""
+
+    PHONE = "phone"
+    EMAIL = "email"
+    WEB = "web"
+    WALK_IN = "walk_in"
+
+
+class ArticleStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
 
 
 class CasePriority(StrEnum):

@@ -1008,12 +1008,16 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>新建</translation>
     </message>
     <message>
-        <source>open</source>
+        <source>assigned</source>
+        <translation>已分派</translation>
+    </message>
+    <message>
+        <source>in progress</source>
         <translation>处理中</translation>
     </message>
     <message>
-        <source>pending</source>
-        <translation>待定</translation>
+        <source>waiting on customer</source>
+        <translation>等待客户</translation>
     </message>
     <message>
         <source>resolved</source>

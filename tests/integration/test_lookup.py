@@ -312,20 +312,26 @@ def test_contact_history_contents_and_order(
 
     open_low, open_urgent, account_case, open_high_late, open_high_soon = _add(
         sessions,
-        case("low", CaseStatus.OPEN, CasePriority.LOW, contact_id=contact),
+        case("low", CaseStatus.IN_PROGRESS, CasePriority.LOW, contact_id=contact),
         case("urgent", CaseStatus.NEW, CasePriority.URGENT, contact_id=contact),
-        case("account", CaseStatus.PENDING, CasePriority.NORMAL, account_id=account),
-        case("high late", CaseStatus.OPEN, CasePriority.HIGH, contact_id=contact,
+        case("account", CaseStatus.WAITING, CasePriority.NORMAL, account_id=account),
+        case("high late", CaseStatus.IN_PROGRESS, CasePriority.HIGH, contact_id=contact,
              due_at=NOW + timedelta(days=3)),
-        case("high soon", CaseStatus.OPEN, CasePriority.HIGH, contact_id=contact,
+        case("high soon", CaseStatus.IN_PROGRESS, CasePriority.HIGH, contact_id=contact,
              due_at=NOW + timedelta(hours=2)),
     )  # fmt: skip
     _add(
         sessions,
         case("closed", CaseStatus.CLOSED, CasePriority.URGENT, contact_id=contact),
         case("resolved", CaseStatus.RESOLVED, CasePriority.URGENT, account_id=account),
-        case("deleted", CaseStatus.OPEN, CasePriority.URGENT, contact_id=contact, deleted_at=NOW),
-        case("stranger", CaseStatus.OPEN, CasePriority.URGENT, contact_id=stranger),
+        case(
+            "deleted",
+            CaseStatus.IN_PROGRESS,
+            CasePriority.URGENT,
+            contact_id=contact,
+            deleted_at=NOW,
+        ),
+        case("stranger", CaseStatus.IN_PROGRESS, CasePriority.URGENT, contact_id=stranger),
     )
     late_deal, soon_deal, undated_deal = _add(
         sessions,
@@ -610,7 +616,9 @@ def make_history_world(
         ]
         ids["lead_calls"] = [make_call(NOW - timedelta(days=4), "interested", lead_id=lead)]
 
-        def case(priority: CasePriority, status: CaseStatus = CaseStatus.OPEN, **kw: Any) -> Any:
+        def case(
+            priority: CasePriority, status: CaseStatus = CaseStatus.IN_PROGRESS, **kw: Any
+        ) -> Any:
             return ServiceCase(subject=priority.value, status=status, priority=priority, **kw)
 
         soon, late = NOW + timedelta(hours=2), NOW + timedelta(days=3)
@@ -620,7 +628,7 @@ def make_history_world(
             case(CasePriority.URGENT, CaseStatus.NEW, contact_id=ada, due_at=late),
             case(CasePriority.HIGH, account_id=acme),
             case(CasePriority.HIGH, contact_id=ada, due_at=late),
-            case(CasePriority.HIGH, CaseStatus.PENDING, contact_id=ada, due_at=soon),
+            case(CasePriority.HIGH, CaseStatus.WAITING, contact_id=ada, due_at=soon),
             case(CasePriority.NORMAL, account_id=acme, due_at=soon),
             case(CasePriority.URGENT, account_id=gone),  # a deleted account's: nobody's
             case(CasePriority.NORMAL, contact_id=bob),

@@ -21,7 +21,16 @@ from agentdesk.dialer.campaigns import create_campaign
 from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.dialer.models import CampaignEntry
 from agentdesk.sales import models as sales_models  # noqa: F401
+from agentdesk.service import models as service_models  # noqa: F401
 from agentdesk.supervision import models as supervision_models  # noqa: F401
+
+# The knowledge base's full-text machinery (migration 0015), which no model declares: SQLite's
+# FTS5 table and the tables FTS5 keeps for it; PostgreSQL's generated tsvector and its index.
+FTS_TABLES = {
+    "kb_search",
+    *(f"kb_search_{part}" for part in ("data", "idx", "content", "docsize", "config")),
+}
+FTS_OTHERS = {("column", "search_vector"), ("index", "ix_kb_articles_search")}
 
 
 def test_upgrade_downgrade_upgrade(engine: Engine) -> None:
@@ -43,8 +52,12 @@ def test_models_match_migrations(engine: Engine) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    def declared(name: str | None, kind: str, _parent: object) -> bool:
+        return not (kind == "table" and name in FTS_TABLES) and (kind, name) not in FTS_OTHERS
+
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": declared})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 

@@ -166,6 +166,10 @@ def test_wrapup_writes_callback_case_and_opportunity_link_together(
             ids["account"],
             ids["ada"],
         )
+        # numbered and scheduled by the service module (high: 2 h / 8 h in business time)
+        assert case.number is not None and case.number.startswith("CS-")
+        assert case.opened_at is not None and case.first_response_due is not None
+        assert case.due_at is not None and case.opened_at < case.first_response_due < case.due_at
         actions = s.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == started.id))
         assert list(actions) == [AuditAction.UPDATE]
 

@@ -27,8 +27,9 @@ def disposition_text(label: Label) -> str:
 _ENUM_CONTEXT = "Enum"
 CASE_STATUSES: dict[str, object] = {
     CaseStatus.NEW: QT_TRANSLATE_NOOP("Enum", "new"),
-    CaseStatus.OPEN: QT_TRANSLATE_NOOP("Enum", "open"),
-    CaseStatus.PENDING: QT_TRANSLATE_NOOP("Enum", "pending"),
+    CaseStatus.ASSIGNED: QT_TRANSLATE_NOOP("Enum", "assigned"),
+    CaseStatus.IN_PROGRESS: QT_TRANSLATE_NOOP("Enum", "in progress"),
+    CaseStatus.WAITING: QT_TRANSLATE_NOOP("Enum", "waiting on customer"),
     CaseStatus.RESOLVED: QT_TRANSLATE_NOOP("Enum", "resolved"),
     CaseStatus.CLOSED: QT_TRANSLATE_NOOP("Enum", "closed"),
 }

@@ -1,0 +1,151 @@
+"""Escalation: a case that has used 80 % of a target (or missed it) goes one priority up, to
+its team's lead, and its owner and that supervisor are notified on their desks.
+
+A case is escalated once (``escalated_at``); its breach flags are set whenever a pass finds a
+target missed. The team's lead is its active supervisor (the first by username).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from agentdesk.crm.models import ServiceCase
+from agentdesk.crm.permissions import acting_access
+from agentdesk.db.engine import unit_of_work
+from agentdesk.domain.access import Capability
+from agentdesk.domain.business_time import Calendar, business_minutes_between
+from agentdesk.domain.cases import DEFAULT_TARGETS, ESCALATE_AT, raised
+from agentdesk.domain.clock import utcnow
+from agentdesk.domain.enums import OPEN_CASE_STATUSES, CasePriority, Role
+from agentdesk.org.models import User
+from agentdesk.org.users import AgentRef
+from agentdesk.service.calendar import load_calendar
+from agentdesk.service.case_work import workable
+from agentdesk.service.models import CaseNotification
+
+ESCALATED = "case_escalated"
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    number: str
+    priority: CasePriority
+    owner_id: uuid.UUID | None
+    notified: tuple[uuid.UUID, ...]
+
+
+def _used(calendar: Calendar, due: datetime, now: datetime, minutes: int) -> float:
+    """The share of a ``minutes`` target used when ``due`` is its due time (pauses moved
+    ``due``, so what is left is counted from now)."""
+    if now >= due:
+        return 1.0
+    left = business_minutes_between(calendar, now, due)
+    return max(0.0, 1.0 - left / minutes)
+
+
+def lead_of(session: Session, team_id: uuid.UUID | None) -> User | None:
+    if team_id is None:
+        return None
+    return session.scalars(
+        select(User)
+        .where(
+            User.team_id == team_id,
+            User.role == Role.SUPERVISOR,
+            User.active.is_(True),
+            User.deleted_at.is_(None),
+        )
+        .order_by(User.username)
+        .limit(1)
+    ).first()
+
+
+def _team(session: Session, case: ServiceCase) -> uuid.UUID | None:
+    if case.team_id is not None:
+        return case.team_id
+    owner = session.get(User, case.owner_id) if case.owner_id else None
+    return owner.team_id if owner else None
+
+
+def _check(session: Session, case: ServiceCase, calendar: Calendar, now: datetime) -> bool:
+    """Set the breach flags; whether the case is due for escalation."""
+    targets = DEFAULT_TARGETS[CasePriority(case.priority)]
+    used = 0.0
+    if case.first_responded_at is None and case.first_response_due is not None:
+        share = _used(calendar, case.first_response_due, now, targets.first_response)
+        case.first_response_breached = case.first_response_breached or share >= 1.0
+        used = max(used, share)
+    if case.sla_paused_at is None and case.due_at is not None:
+        share = _used(calendar, case.due_at, now, targets.resolution)
+        case.resolution_breached = case.resolution_breached or share >= 1.0
+        used = max(used, share)
+    return case.escalated_at is None and used >= ESCALATE_AT
+
+
+def _escalate(session: Session, case: ServiceCase, now: datetime) -> Escalation:
+    assert case.number is not None
+    previous = case.owner_id
+    lead = lead_of(session, _team(session, case))
+    case.priority = raised(CasePriority(case.priority))
+    case.escalated_at = now
+    if lead is not None:
+        case.owner_id = lead.id
+    notified = tuple(dict.fromkeys(u for u in (previous, lead.id if lead else None) if u))
+    for user_id in notified:
+        session.add(
+            CaseNotification(
+                user_id=user_id,
+                case_id=case.id,
+                kind=ESCALATED,
+                message=f"{case.number} escalated to {case.priority}: {case.subject}"[:300],
+                created_at=now,
+            )
+        )
+    return Escalation(case.number, CasePriority(case.priority), case.owner_id, notified)
+
+
+def escalate_due_cases(
+    sessions: sessionmaker[Session],
+    *,
+    default_zone: str,
+    agent: AgentRef | None = None,
+    now: datetime | None = None,
+) -> list[Escalation]:
+    """One pass over the open cases the user works (``case_work.workable``): flags breaches,
+    escalates. It hands cases to team leads, so it needs ``reassign`` (supervisors, admins,
+    the owner's connection)."""
+    now = now or utcnow()
+    done: list[Escalation] = []
+    with unit_of_work(sessions) as session:
+        access = acting_access(session, agent)
+        if access is not None:
+            access.require(Capability.REASSIGN)
+        calendar = load_calendar(session, default_zone)
+        cases = session.scalars(
+            select(ServiceCase)
+            .where(
+                ServiceCase.deleted_at.is_(None),
+                ServiceCase.status.in_(OPEN_CASE_STATUSES),
+                workable(session, access),
+            )
+            .order_by(ServiceCase.number)
+        )
+        for case in cases:
+            if _check(session, case, calendar, now):
+                done.append(_escalate(session, case, now))
+    return done
+
+
+def notifications_for(sessions: sessionmaker[Session], user_id: uuid.UUID) -> list[tuple[str, str]]:
+    """A desk's unread notices, oldest first: (kind, message)."""
+    with unit_of_work(sessions) as session:
+        rows = session.execute(
+            select(CaseNotification.kind, CaseNotification.message)
+            .where(CaseNotification.user_id == user_id, CaseNotification.read_at.is_(None))
+            .order_by(CaseNotification.created_at, CaseNotification.id)
+        )
+        return [(kind, message) for kind, message in rows]
