@@ -14,7 +14,7 @@ from agentdesk.crm.permissions import acting_access, check_edit
 from agentdesk.db.audit import audit
 from agentdesk.db.engine import unit_of_work
 from agentdesk.db.errors import RequestError
-from agentdesk.domain.access import Action, Depth, RecordKind
+from agentdesk.domain.access import Action, Depth, RecordKind, Refusal
 from agentdesk.domain.business_time import resume_due
 from agentdesk.domain.cases import is_first_response, is_reopen, may_move
 from agentdesk.domain.clock import utcnow
@@ -46,7 +46,7 @@ def check_queue(session: Session, access: Access | None, case: ServiceCase) -> N
     if access.depth(RecordKind.CASES, Action.UPDATE) is Depth.ALL:
         return
     if case.team_id != _team_of(session, access):
-        raise AccessDeniedError(access.username, "work another team's queue")
+        raise AccessDeniedError(access.username, Refusal(Action.UPDATE, RecordKind.CASES))
 
 
 def find_case(session: Session, number: str) -> ServiceCase:

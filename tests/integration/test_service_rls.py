@@ -94,7 +94,7 @@ def test_taking_from_the_queue_is_the_teams_alone(
 ) -> None:
     code, err = desk.cli(capsys, "svc.ann", "case", "set", desk.billing_queue, "--status",
                          "in_progress")  # fmt: skip
-    assert code == 2 and "svc.ann may not work another team's queue" in err
+    assert code == 2 and "svc.ann may not update these cases" in err
     code, out = desk.cli(capsys, "svc.ann", "case", "set", desk.care_queue, "--status",
                          "in_progress", "--json")  # fmt: skip
     assert code == 0 and json.loads(out)["owner"] == "svc.ann"
