@@ -201,7 +201,14 @@ def cmd_gui(args: argparse.Namespace, settings: Settings) -> int:
     try:
         return run(context)
     finally:
-        context.close()
+        kept = context.close()
+        if kept:
+            print(
+                f"agentdesk: the database could not be reached; {kept} changes are kept on "
+                "this computer and applied at the next start (agentdesk journal status)",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -76,6 +76,8 @@ class DrainReport:
     refused: int = 0
     unreachable: bool = False
     results: dict[uuid.UUID, object] = field(default_factory=dict)
+    errors: dict[uuid.UUID, str] = field(default_factory=dict)
+    """Why each entry refused in this drain was refused."""
 
 
 def error_text(error: BaseException) -> str:
@@ -181,6 +183,7 @@ class Journal:
         except (RequestError, StaleRecordError) as error:
             self.store.mark_failed(entry.id, error_text(error), refused=True)
             report.refused += 1
+            report.errors[entry.id] = error_text(error)
             return True
         except Exception as error:
             away = unreachable(error)
@@ -190,6 +193,7 @@ class Journal:
             self.store.mark_failed(entry.id, error_text(error), refused=refused)
             if refused:
                 report.refused += 1
+                report.errors[entry.id] = error_text(error)
                 return True
             self._failures += 1
             delay = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (self._failures - 1))

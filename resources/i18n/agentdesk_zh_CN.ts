@@ -1110,12 +1110,28 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>就绪</translation>
     </message>
     <message>
+        <source>Wrap-up saved on this computer: it goes to the database when the database can be reached.</source>
+        <translation>话后处理已保存在本机：数据库可以连接时将写入数据库。</translation>
+    </message>
+    <message>
         <source>Wrap-up time is over: saved with the default disposition.</source>
         <translation>话后处理时间已到：已按默认处理结果保存。</translation>
     </message>
     <message>
         <source>Wrap-up saved.</source>
         <translation>话后处理已保存。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The database cannot be reached: %n change(s) kept on this computer</source>
+        <translation>
+            <numerusform>无法连接数据库：%n 项更改保存在本机</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Saving %n change(s) kept on this computer…</source>
+        <translation>
+            <numerusform>正在写入本机保存的 %n 项更改…</numerusform>
+        </translation>
     </message>
     <message>
         <source>Incoming call</source>

@@ -30,7 +30,8 @@ from concurrent.futures import Executor
 from agentdesk.app.desk.call_commands import CallCommands
 from agentdesk.app.desk.core import DeskCore, DeskServices, Listener, LiveCall
 from agentdesk.app.desk.dispatch import PhoneEvents
-from agentdesk.app.desk.events import AgentView, RegistrationView, WrapupView
+from agentdesk.app.desk.events import AgentView, JournalView, RegistrationView, WrapupView
+from agentdesk.app.desk.journal_watch import JournalWatch
 from agentdesk.app.desk.outbound import Outbound
 from agentdesk.app.desk.screen_pop import ScreenPops
 from agentdesk.app.desk.wrapup import WrapupForm, WrapupOwner, Wrapups
@@ -80,6 +81,7 @@ class DeskController:
         self._commands = CallCommands(core)
         self._outbound = Outbound(core, self._pops)
         self._wrapups = Wrapups(core)
+        self._journal = JournalWatch(core, services.journal)
         self._events = PhoneEvents(
             core,
             self._pops,
@@ -109,6 +111,7 @@ class DeskController:
             return
         self._started = True
         self._core.set_state(ast.LogIn(available=available))
+        self._journal.start()
         config = self.phone.config
         if config.mode == "register":
             self._core.publish_registration("registering", "")
@@ -159,6 +162,11 @@ class DeskController:
     @property
     def agent_view(self) -> AgentView:
         return self._core.agent_view
+
+    @property
+    def journal(self) -> JournalView:
+        """The changes this desk keeps until the shared database takes them."""
+        return self._journal.view
 
     def set_available(self) -> str | None:
         """Returns why it was refused, or None."""
@@ -284,4 +292,5 @@ class DeskController:
         if core.registration.state == "registered":
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.wrap_future(self.phone.unregister()), timeout=2)
+        self._journal.stop()
         core.events.close()

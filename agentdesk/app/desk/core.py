@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -39,7 +40,9 @@ from agentdesk.crm.lookup.caller import CallerLookup
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.crm.search import ContactSearch
 from agentdesk.domain import agent_state as ast
+from agentdesk.domain.ids import uuid7
 from agentdesk.domain.phone import try_normalize
+from agentdesk.journal.journal import Journal
 from agentdesk.telephony import port
 from agentdesk.telephony.cti_context import CtiContext
 
@@ -57,6 +60,7 @@ class DeskServices:
     callbacks: CallbackService
     search: ContactSearch
     records: RecordService
+    journal: Journal
 
 
 @dataclass
@@ -76,6 +80,9 @@ class LiveCall:
     held_since: float | None = None
     recording_path: str | None = None
     pop_shown: bool = False
+    record_id: uuid.UUID = field(default_factory=uuid7)
+    """The id of the call's row in the call log, chosen by the desk (the journal's entries
+    name it before the shared database has seen the call)."""
 
 
 class DeskCore:
@@ -108,6 +115,8 @@ class DeskCore:
         self.wrapup: WrapupView | None = None
         self.wrapup_call: LiveCall | None = None
         self.closing = False
+        self.journal_changed: Callable[[], None] = lambda: None
+        """Tell the journal's watch that entries were added or applied (set by the controller)."""
         self.work = LoopWork(
             loop, executor, lambda error: self.emit(DeskNotice(_failed(error), error=True)), log
         )

@@ -27,8 +27,11 @@ from agentdesk.calls.dto import (
     WrapUp,
     WrapUpSaved,
 )
+from agentdesk.calls.records import CallLogError
 from agentdesk.domain import agent_state as ast
 from agentdesk.domain.enums import CallDirection
+from agentdesk.journal.journal import Journal
+from agentdesk.journal.kinds import WRAPUP, wrapup_payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ class Wrapups:
         self._timer: asyncio.TimerHandle | None = None
         self.saving = False
         self.owner: WrapupOwner | None = None
+        self._codes: tuple[tuple[DispositionInfo, ...], DispositionInfo | None] = ((), None)
 
     def begin(self, call: LiveCall) -> None:
         core = self._core
@@ -84,6 +88,7 @@ class Wrapups:
 
         def loaded(result: tuple[tuple[DispositionInfo, ...], DispositionInfo | None]) -> None:
             codes, default = result
+            self._codes = result
             if core.wrapup_call is not call:
                 return
             core.wrapup = WrapupView(
@@ -98,8 +103,14 @@ class Wrapups:
             )
             core.emit(WrapupStarted(core.wrapup))
 
+        def not_loaded(error: BaseException) -> None:
+            # The database is away: the codes of the last wrap-up let the agent code this one
+            # (it goes into the journal like any other).
+            core.emit(DeskNotice(notice(NoticeKind.WORK_FAILED, error=error), error=True))
+            loaded(self._codes)
+
         if core.state.status is ast.AgentStatus.WRAP_UP:
-            core.background(load, loaded)
+            core.background(load, loaded, not_loaded)
             if deadline is not None:
                 delay = max(0.0, deadline - core.now())
                 self._timer = core.loop.call_later(delay, self._expired, call)
@@ -137,12 +148,14 @@ class Wrapups:
             # No CRM callback row to hold the note: it stays with the call's notes.
             notes = "\n".join(part for part in (notes, form.callback_note) if part)
         calls = core.services.calls
+        journal = core.services.journal
         agent = core.agent
 
-        def work() -> WrapUpSaved:
-            if form is not None:
-                code = form.disposition_code
-            else:
+        def work() -> WrapUpSaved | None:
+            # Through the journal the default code is chosen when the entry is applied: the
+            # timer must not need the database that may be away.
+            code = form.disposition_code if form is not None else ""
+            if saver is not None and not code:
                 default = calls.default_disposition()
                 if default is None:
                     raise ValueError("no default disposition is configured")
@@ -166,10 +179,13 @@ class Wrapups:
                 new_case=case,
                 opportunity_id=form.opportunity_id if form is not None else None,
                 actor=agent,
+                record_id=call.record_id,
             )
-            return calls.save_wrapup(wrapup) if saver is None else saver(wrapup, due)
+            if saver is not None:
+                return saver(wrapup, due)
+            return keep_and_apply(journal, wrapup)
 
-        def saved(result: WrapUpSaved) -> None:
+        def saved(result: WrapUpSaved | None) -> None:
             self.saving = False
             if core.wrapup_call is not call:
                 return
@@ -177,11 +193,13 @@ class Wrapups:
                 WRAPUP_SAVED,
                 call.view.sip_call_id,
                 call_id=call.view.call_id,
-                disposition=result.call.disposition_code,
+                disposition=result.call.disposition_code if result is not None else None,
                 expired=expired,
+                kept=result is None,
             )
             self._finish(expired)
             core.emit(WrapupFinished(call.view.call_id, result, expired, due))
+            core.journal_changed()
 
         def failed(error: BaseException) -> None:
             self.saving = False
@@ -210,6 +228,27 @@ class Wrapups:
                 core.set_state(ast.WrapupExpired(max(core.now(), deadline)))
             else:
                 core.set_state(ast.WrapupDone())
+
+
+def keep_and_apply(journal: Journal, wrapup: WrapUp) -> WrapUpSaved | None:
+    """Keep the wrap-up in the journal, then try to apply it (blocking: the DB worker).
+
+    ``None``: the database is away and the wrap-up waits in the journal, which is a saved
+    wrap-up as far as the agent is concerned. A wrap-up the database refuses (an unknown code)
+    raises, so the agent can correct it; the refused entry stays in the journal, set aside.
+    """
+    entry = journal.append(
+        WRAPUP, wrapup_payload(wrapup), record_id=wrapup.record_id, actor=_actor(wrapup)
+    )
+    report = journal.drain()
+    if entry.id in report.errors:
+        raise CallLogError(report.errors[entry.id])
+    saved = report.results.get(entry.id)
+    return saved if isinstance(saved, WrapUpSaved) else None
+
+
+def _actor(wrapup: WrapUp) -> str | None:
+    return None if wrapup.actor is None else str(wrapup.actor)
 
 
 def call_facts(call: LiveCall, agent: str) -> CallFacts:
