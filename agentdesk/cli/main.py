@@ -19,6 +19,7 @@ from agentdesk.cli.common import EXIT_UNUSABLE, CliError
 from agentdesk.cli.contacts import cmd_import_contacts, cmd_lookup
 from agentdesk.cli.db import cmd_db_upgrade
 from agentdesk.cli.demo import cmd_demo_data
+from agentdesk.cli.journal import add_journal_parsers, cmd_journal
 from agentdesk.cli.org import add_org_parsers, cmd_org
 from agentdesk.config.settings import ConfigError, Settings, load_settings
 
@@ -167,6 +168,7 @@ def _add_dialer_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     d_add.add_argument("--region", metavar="CC", help="region for national numbers")
     d_add.add_argument("--json", action="store_true", help="machine-readable output")
     add_admin_parsers(sub, c_sub, d_sub, common)
+    add_journal_parsers(sub, common)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -232,6 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "campaign": cmd_campaign,
         "dnc": cmd_campaign,
         "contacts": cmd_contacts_export,
+        "journal": cmd_journal,
         **dict.fromkeys(
             ("user", "team", "role", "disposition", "assign", "share", "transfer"), cmd_org
         ),

@@ -139,3 +139,27 @@ def test_on_sqlite_a_wrapup_goes_through_the_journal(
         assert desk.window.journalLabel.isHidden()
     finally:
         close_desk(desk)
+
+
+def test_a_desk_closed_in_an_outage_keeps_its_changes_for_the_next_start(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, tmp_path: Path, own_pg: PgServer
+) -> None:
+    url = own_pg.url_for("outage")
+    desk = _pg_desk(qtbot, qloop, tmp_path, url)
+    desk.wait(lambda: desk.controller.wrapup_codes)  # loaded at start, before the outage
+    halt(own_pg)
+    try:
+        _call_and_wrap_up(desk, "+12025550711", "sale")  # the codes of no earlier wrap-up
+        desk.wait(lambda: "1 change" in desk.window.journalLabel.text())
+        desk.window.close()
+        desk.wait(lambda: not desk.window.isVisible())
+        desk.window.deleteLater()
+        assert desk.context.close() == 1  # bounded: it gave up and said what it keeps
+    finally:
+        resume(own_pg)
+    again = _pg_desk(qtbot, qloop, tmp_path, url)
+    try:
+        again.wait(lambda: again.context.services.journal.status().pending == 0, 15_000)
+        assert ("+12025550711", "sale") in _logged(again)
+    finally:
+        close_desk(again)

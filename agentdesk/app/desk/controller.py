@@ -36,6 +36,7 @@ from agentdesk.app.desk.outbound import Outbound
 from agentdesk.app.desk.screen_pop import ScreenPops
 from agentdesk.app.desk.wrapup import WrapupForm, WrapupOwner, Wrapups
 from agentdesk.app.event_log import EventLog
+from agentdesk.calls.dto import DispositionInfo
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain import agent_state as ast
 from agentdesk.telephony import port
@@ -112,6 +113,7 @@ class DeskController:
         self._started = True
         self._core.set_state(ast.LogIn(available=available))
         self._journal.start()
+        self._wrapups.preload()
         config = self.phone.config
         if config.mode == "register":
             self._core.publish_registration("registering", "")
@@ -257,6 +259,11 @@ class DeskController:
     def set_wrapup_notes(self, notes: str) -> None:
         """The notes typed so far (saved with the default code if the timer runs out)."""
         self._wrapups.set_notes(notes)
+
+    @property
+    def wrapup_codes(self) -> tuple[DispositionInfo, ...]:
+        """The wrap-up codes loaded at start or by the last wrap-up."""
+        return self._wrapups.codes
 
     def save_wrapup(self, form: WrapupForm) -> str | None:
         """Save the agent's wrap-up; returns why it cannot be saved, or None."""

@@ -75,6 +75,24 @@ class Wrapups:
         self.owner: WrapupOwner | None = None
         self._codes: tuple[tuple[DispositionInfo, ...], DispositionInfo | None] = ((), None)
 
+    @property
+    def codes(self) -> tuple[DispositionInfo, ...]:
+        """The codes the last load returned (offered when the database is away)."""
+        return self._codes[0]
+
+    def preload(self) -> None:
+        """Load the codes once at start: a wrap-up during an outage offers them."""
+        calls = self._core.services.calls
+
+        def load() -> tuple[tuple[DispositionInfo, ...], DispositionInfo | None]:
+            return calls.dispositions(), calls.default_disposition()
+
+        def loaded(result: tuple[tuple[DispositionInfo, ...], DispositionInfo | None]) -> None:
+            if not self._codes[0]:
+                self._codes = result
+
+        self._core.background(load, loaded, lambda error: None)
+
     def begin(self, call: LiveCall) -> None:
         core = self._core
         core.wrapup_call = call
