@@ -182,6 +182,15 @@ class WrapupExpired:
     now: float
 
 
+@dataclass(frozen=True, slots=True)
+class WrapupOwed:
+    """At start: the desk stopped during an answered call (a crash), whose wrap-up is owed."""
+
+    name: ClassVar[str] = "wrapup_owed"
+    call_id: str
+    now: float
+
+
 AgentAction = (
     LogIn
     | LogOut
@@ -195,6 +204,7 @@ AgentAction = (
     | CallFailed
     | WrapupDone
     | WrapupExpired
+    | WrapupOwed
 )
 
 
@@ -231,6 +241,15 @@ _OFFER_REFUSALS = {
     _S.TALKING: "the agent already has a call",
     _S.HELD: "the agent already has a call",
     _S.WRAP_UP: "the agent is in wrap-up",
+}
+
+
+_OWED_REFUSALS = {
+    _S.LOGGED_OUT: "log in first",
+    _S.RINGING: "finish the current call first",
+    _S.TALKING: "finish the current call first",
+    _S.HELD: "finish the current call first",
+    _S.WRAP_UP: "finish wrap-up first",
 }
 
 
@@ -358,6 +377,21 @@ def transition(state: AgentState, action: AgentAction) -> AgentState:
             if action.now < state.wrapup_deadline:
                 raise InvalidTransition(state, action, "the wrap-up time is not over yet")
             return _after_call(state)
+
+        case WrapupOwed():
+            _check_now(state, action, action.now)
+            if status not in (_S.AVAILABLE, _S.NOT_READY):
+                raise InvalidTransition(state, action, _OWED_REFUSALS[status])
+            if state.wrapup_seconds == 0:
+                raise InvalidTransition(state, action, "wrap-up is off: it is saved at once")
+            seconds = state.wrapup_seconds
+            return AgentState(
+                _S.WRAP_UP,
+                seconds,
+                call_id=action.call_id,
+                wrapup_deadline=None if seconds is None else action.now + seconds,
+                pending_not_ready=state.not_ready_reason,  # a break stays a break afterwards
+            )
 
     raise TypeError(f"not an agent action: {action!r}")
 

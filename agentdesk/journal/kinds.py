@@ -14,13 +14,27 @@ from sqlalchemy.orm import Session
 
 from agentdesk.calls.dispositions import default_disposition
 from agentdesk.calls.dto import CallbackRequest, CallFacts, NewCase, WrapUp, WrapUpSaved
-from agentdesk.calls.records import CallLogError
+from agentdesk.calls.records import CallLogError, apply_facts, durations
 from agentdesk.calls.wrapup import write_wrapup
+from agentdesk.crm.models import Call
+from agentdesk.db.errors import RecordNotFoundError
 from agentdesk.domain.enums import CallDirection, CasePriority
 from agentdesk.journal.journal import Appliers
 from agentdesk.journal.store import Entry
 
 WRAPUP = "call.wrapup"
+CALL_OPEN = "call.open"
+"""The call row from the first ring (offered) or the dial (placed): its facts so far."""
+CALL_UPDATE = "call.update"
+"""Answered, hold time, recording: the fields the payload names."""
+CALL_END = "call.end"
+"""How the call ended; a desk that stopped during a call ends it at start ("desk stopped")."""
+CALL_MISSED = "call.end-unanswered"
+"""How a call that was never answered ended (it gets no wrap-up)."""
+CALL_WRAPPED = "call.wrapped"
+"""The wrap-up was saved by another transaction (the dialer's): nothing to apply, the desk
+only needs to know the call has its wrap-up."""
+DESK_STOPPED = "desk stopped"
 
 
 def _id(value: str | None) -> uuid.UUID | None:
@@ -154,5 +168,69 @@ def apply_wrapup(session: Session, entry: Entry) -> WrapUpSaved:
     return write_wrapup(session, wrapup_from(entry.payload, code))
 
 
-APPLIERS: Appliers = {WRAPUP: apply_wrapup}
+def apply_call_open(session: Session, entry: Entry) -> None:
+    if entry.record_id is None:
+        raise CallLogError("a call entry needs the call's id")
+    if session.get(Call, entry.record_id) is not None:
+        return  # the wrap-up (the dialer's own transaction) wrote it first
+    call = Call(id=entry.record_id)
+    apply_facts(session, call, facts_from(entry.payload))
+    session.add(call)
+    session.flush()
+
+
+def apply_call_update(session: Session, entry: Entry) -> None:
+    if entry.record_id is None:
+        raise CallLogError("a call entry needs the call's id")
+    call = session.get(Call, entry.record_id)
+    if call is None:
+        raise RecordNotFoundError("call", entry.record_id)
+    for name, value in update_fields(entry.payload).items():
+        setattr(call, name, value)
+    call.ring_seconds, call.talk_seconds = durations(
+        call.started_at, call.answered_at, call.ended_at, call.hold_seconds
+    )
+    session.flush()
+
+
+def update_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The fields a call update sets (those it names), typed."""
+    fields: dict[str, Any] = {
+        name: _at(data[name]) for name in ("answered_at", "ended_at") if data.get(name)
+    }
+    for name in ("hold_seconds", "end_reason", "recording_path"):
+        if data.get(name) is not None:
+            fields[name] = data[name]
+    return fields
+
+
+def call_update_payload(
+    *,
+    answered_at: datetime | None = None,
+    ended_at: datetime | None = None,
+    hold_seconds: float | None = None,
+    end_reason: str | None = None,
+    recording_path: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "answered_at": _text(answered_at),
+        "ended_at": _text(ended_at),
+        "hold_seconds": hold_seconds,
+        "end_reason": end_reason,
+        "recording_path": recording_path,
+    }
+
+
+def apply_nothing(session: Session, entry: Entry) -> None:
+    """A mark for the desk's own bookkeeping: the shared database only records its id."""
+
+
+APPLIERS: Appliers = {
+    CALL_OPEN: apply_call_open,
+    CALL_UPDATE: apply_call_update,
+    CALL_END: apply_call_update,
+    CALL_MISSED: apply_call_update,
+    CALL_WRAPPED: apply_nothing,
+    WRAPUP: apply_wrapup,
+}
 """Every kind the desk writes and the function that applies it."""

@@ -12,6 +12,7 @@ import json
 import sqlite3
 import threading
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +33,8 @@ CREATE TABLE IF NOT EXISTS entries (
     last_error TEXT,
     refused INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS ix_entries_waiting ON entries (seq) WHERE applied_at IS NULL
+CREATE INDEX IF NOT EXISTS ix_entries_waiting ON entries (seq) WHERE applied_at IS NULL;
+CREATE INDEX IF NOT EXISTS ix_entries_record ON entries (record_id, kind)
 """
 
 COLUMNS = (
@@ -154,6 +156,26 @@ class JournalStore:
         """Every entry, in order (the CLI and the tests)."""
         with self._lock:
             rows = self._db.execute(f"SELECT {COLUMNS} FROM entries ORDER BY seq").fetchall()
+        return [_entry(row) for row in rows]
+
+    def open_records(self, opening: str, closing: Sequence[str]) -> list[uuid.UUID]:
+        """Records with an entry of kind ``opening`` and none of the ``closing`` kinds."""
+        marks = ", ".join("?" for _ in closing)
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT o.record_id FROM entries o WHERE o.kind = ? AND o.record_id IS NOT NULL "
+                "AND NOT EXISTS (SELECT 1 FROM entries c WHERE c.record_id = o.record_id "
+                f"AND c.kind IN ({marks})) ORDER BY o.seq",
+                (opening, *closing),
+            ).fetchall()
+        return [uuid.UUID(row[0]) for row in rows]
+
+    def of_record(self, record_id: uuid.UUID) -> list[Entry]:
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {COLUMNS} FROM entries WHERE record_id = ? ORDER BY seq",
+                (str(record_id),),
+            ).fetchall()
         return [_entry(row) for row in rows]
 
     def mark_applied(self, entry_id: uuid.UUID, now: datetime) -> None:
