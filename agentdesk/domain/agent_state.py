@@ -244,15 +244,6 @@ _OFFER_REFUSALS = {
 }
 
 
-_OWED_REFUSALS = {
-    _S.LOGGED_OUT: "log in first",
-    _S.RINGING: "finish the current call first",
-    _S.TALKING: "finish the current call first",
-    _S.HELD: "finish the current call first",
-    _S.WRAP_UP: "finish wrap-up first",
-}
-
-
 def _refuse_if_busy(state: AgentState, action: AgentAction) -> None:
     if state.status is _S.LOGGED_OUT:
         raise InvalidTransition(state, action, "log in first")
@@ -380,18 +371,13 @@ def transition(state: AgentState, action: AgentAction) -> AgentState:
 
         case WrapupOwed():
             _check_now(state, action, action.now)
-            if status not in (_S.AVAILABLE, _S.NOT_READY):
-                raise InvalidTransition(state, action, _OWED_REFUSALS[status])
-            if state.wrapup_seconds == 0:
+            _refuse_if_busy(state, action)  # only between calls
+            if (seconds := state.wrapup_seconds) == 0:
                 raise InvalidTransition(state, action, "wrap-up is off: it is saved at once")
-            seconds = state.wrapup_seconds
-            return AgentState(
-                _S.WRAP_UP,
-                seconds,
-                call_id=action.call_id,
-                wrapup_deadline=None if seconds is None else action.now + seconds,
-                pending_not_ready=state.not_ready_reason,  # a break stays a break afterwards
-            )
+            deadline = None if seconds is None else action.now + seconds
+            # a break stays a break once the wrap-up is done
+            return AgentState(_S.WRAP_UP, seconds, None, action.call_id, deadline,
+                              state.not_ready_reason)  # fmt: skip
 
     raise TypeError(f"not an agent action: {action!r}")
 

@@ -115,6 +115,9 @@ class Journal:
         self._failures = 0
         self._retry_at = 0.0
         self.unreachable = False
+        # What a drain learnt about entries someone waits for (an applier's result, a
+        # refusal), whichever drain applied them; taken once by the waiting caller.
+        self._outcomes: dict[uuid.UUID, tuple[bool, object]] = {}
 
     def append(
         self,
@@ -143,6 +146,11 @@ class Journal:
         return JournalStatus(
             counts.pending, counts.refused, counts.oldest, counts.last_error, self.unreachable
         )
+
+    def take_outcome(self, entry_id: uuid.UUID) -> tuple[bool, object] | None:
+        """``(True, result)`` once applied (a result other than None), ``(False, error)`` once
+        refused, ``None`` while it waits (or when its applier returns nothing)."""
+        return self._outcomes.pop(entry_id, None)
 
     def due(self) -> bool:
         """Whether a drain would try the database now (not inside a backoff)."""
@@ -179,11 +187,12 @@ class Journal:
     def _try(self, entry: Entry, report: DrainReport) -> bool:
         """Apply ``entry``; False when the database is away (stop the drain)."""
         try:
-            report.results[entry.id] = self._apply(entry)
+            result = report.results[entry.id] = self._apply(entry)
         except (RequestError, StaleRecordError) as error:
             self.store.mark_failed(entry.id, error_text(error), refused=True)
             report.refused += 1
             report.errors[entry.id] = error_text(error)
+            self._outcomes[entry.id] = (False, error_text(error))
             return True
         except Exception as error:
             away = unreachable(error)
@@ -194,6 +203,7 @@ class Journal:
             if refused:
                 report.refused += 1
                 report.errors[entry.id] = error_text(error)
+                self._outcomes[entry.id] = (False, error_text(error))
                 return True
             self._failures += 1
             delay = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (self._failures - 1))
@@ -205,6 +215,8 @@ class Journal:
         self._retry_at = 0.0
         self.unreachable = False
         self.store.mark_applied(entry.id, self._clock())
+        if result is not None:
+            self._outcomes[entry.id] = (True, result)
         report.applied += 1
         return True
 

@@ -201,6 +201,9 @@ def update_fields(data: dict[str, Any]) -> dict[str, Any]:
     for name in ("hold_seconds", "end_reason", "recording_path"):
         if data.get(name) is not None:
             fields[name] = data[name]
+    for name in ("contact_id", "account_id", "lead_id"):
+        if data.get(name):
+            fields[name] = _id(data[name])
     return fields
 
 
@@ -211,13 +214,19 @@ def call_update_payload(
     hold_seconds: float | None = None,
     end_reason: str | None = None,
     recording_path: str | None = None,
+    party: CallFacts | None = None,
 ) -> dict[str, Any]:
+    """The fields to set (``None`` leaves one as it is); ``party``: the record the call was
+    linked to (its contact, account or lead ids)."""
     return {
         "answered_at": _text(answered_at),
         "ended_at": _text(ended_at),
         "hold_seconds": hold_seconds,
         "end_reason": end_reason,
         "recording_path": recording_path,
+        "contact_id": _text(party.contact_id) if party else None,
+        "account_id": _text(party.account_id) if party else None,
+        "lead_id": _text(party.lead_id) if party else None,
     }
 
 

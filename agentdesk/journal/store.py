@@ -178,6 +178,13 @@ class JournalStore:
             ).fetchall()
         return [_entry(row) for row in rows]
 
+    def is_applied(self, entry_id: uuid.UUID) -> bool:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT applied_at IS NOT NULL FROM entries WHERE id = ?", (str(entry_id),)
+            ).fetchone()
+        return bool(row and row[0])
+
     def mark_applied(self, entry_id: uuid.UUID, now: datetime) -> None:
         with self._lock:
             self._db.execute(

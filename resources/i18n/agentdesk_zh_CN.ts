@@ -1236,6 +1236,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>话后处理未保存：{error}</translation>
     </message>
     <message>
+        <source>the desk stopped during the call with {number}: please wrap it up</source>
+        <translation>与 {number} 通话时坐席程序已停止：请完成该通话的话后处理</translation>
+    </message>
+    <message>
         <source>the call was not placed: {error}</source>
         <translation>呼叫未拨出：{error}</translation>
     </message>

@@ -30,7 +30,13 @@ from concurrent.futures import Executor
 from agentdesk.app.desk.call_commands import CallCommands
 from agentdesk.app.desk.core import DeskCore, DeskServices, Listener, LiveCall
 from agentdesk.app.desk.dispatch import PhoneEvents
-from agentdesk.app.desk.events import AgentView, JournalView, RegistrationView, WrapupView
+from agentdesk.app.desk.events import (
+    AgentView,
+    JournalView,
+    RegistrationView,
+    WrapupFinished,
+    WrapupView,
+)
 from agentdesk.app.desk.journal_watch import JournalWatch
 from agentdesk.app.desk.outbound import Outbound
 from agentdesk.app.desk.screen_pop import ScreenPops
@@ -39,6 +45,7 @@ from agentdesk.app.event_log import EventLog
 from agentdesk.calls.dto import DispositionInfo
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain import agent_state as ast
+from agentdesk.journal.recovery import OwedWrapup, close_left_open, owed_wrapups
 from agentdesk.telephony import port
 
 SHUTDOWN_POLL_S = 0.02
@@ -92,6 +99,10 @@ class DeskController:
             answer=self._commands.answer,
         )
         self._started = False
+        self._owed: list[OwedWrapup] = []
+        self.subscribe(
+            lambda event: self._next_owed() if isinstance(event, WrapupFinished) else None
+        )
         # Subscribe at once: the phone listens from its construction, and an INVITE that
         # arrives before start() is kept and handled once the agent is logged in.
         self._early: list[port.SoftphoneEvent] = []
@@ -114,6 +125,7 @@ class DeskController:
         self._core.set_state(ast.LogIn(available=available))
         self._journal.start()
         self._wrapups.preload()
+        self._recover()
         config = self.phone.config
         if config.mode == "register":
             self._core.publish_registration("registering", "")
@@ -123,6 +135,28 @@ class DeskController:
         early, self._early = self._early, []
         for event in early:
             self._on_phone_event(event)
+
+    def _recover(self) -> None:
+        """After a crash: end the calls left open, and ask for the wrap-up still owed."""
+        core = self._core
+        journal = core.services.journal
+
+        def work() -> list[OwedWrapup]:
+            close_left_open(journal)
+            return owed_wrapups(journal)
+
+        def found(owed: list[OwedWrapup]) -> None:
+            core.journal_changed()
+            self._owed.extend(owed)
+            self._next_owed()
+
+        core.journal_work.submit(work, found)
+
+    def _next_owed(self) -> None:
+        """Ask for the next owed wrap-up once the agent is between calls."""
+        core = self._core
+        if self._owed and core.wrapup_call is None and core.call is None and not core.closing:
+            self._wrapups.begin_owed(self._owed.pop(0))
 
     def _from_phone(self, event: port.SoftphoneEvent) -> None:
         # The phone's thread: hand over and return at once.
@@ -139,7 +173,10 @@ class DeskController:
         """Return once the phone events handed to the loop so far are handled and the database
         work they started (and any work that work started) has delivered its result."""
         await asyncio.sleep(0)  # phone events queued with call_soon_threadsafe run first
-        await self._core.work.drained()
+        core = self._core
+        while core.work.pending or core.journal_work.pending:
+            await core.journal_work.drained()
+            await core.work.drained()
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -300,4 +337,5 @@ class DeskController:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.wrap_future(self.phone.unregister()), timeout=2)
         self._journal.stop()
+        core.close_writer()
         core.events.close()

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TypeVar
@@ -43,6 +43,7 @@ from agentdesk.domain import agent_state as ast
 from agentdesk.domain.ids import uuid7
 from agentdesk.domain.phone import try_normalize
 from agentdesk.journal.journal import Journal
+from agentdesk.journal.store import Entry
 from agentdesk.telephony import port
 from agentdesk.telephony.cti_context import CtiContext
 
@@ -120,6 +121,13 @@ class DeskCore:
         self.work = LoopWork(
             loop, executor, lambda error: self.emit(DeskNotice(_failed(error), error=True)), log
         )
+        # The journal's appends, on one thread of their own: entries keep the order of the
+        # events (a call's answer never lands before its ring), and the loop never waits for
+        # the local file's synchronous write.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
+        self.journal_work = LoopWork(
+            loop, self._writer, lambda error: self.emit(DeskNotice(_failed(error), error=True)), log
+        )
 
     # -- telling the UI ------------------------------------------------------------------------
 
@@ -187,6 +195,18 @@ class DeskCore:
 
         future.add_done_callback(done)
         return future
+
+    def keep(self, kind: str, payload: dict[str, Any], record_id: uuid.UUID) -> Future[Entry]:
+        """Append a change to the journal (in the order asked); the watch then applies it."""
+        journal, agent = self.services.journal, self.agent
+
+        def append() -> Entry:
+            return journal.append(kind, payload, record_id=record_id, actor=agent)
+
+        return self.journal_work.submit(append, lambda _entry: self.journal_changed())
+
+    def close_writer(self) -> None:
+        self._writer.shutdown(wait=True)
 
     def background(
         self,

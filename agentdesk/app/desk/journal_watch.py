@@ -57,7 +57,8 @@ class JournalWatch:
 
     def _done(self, result: tuple[int, JournalView]) -> None:
         applied, view = result
-        if applied:
+        if applied and self.view.unreachable:
+            # A backlog kept through an outage reached the database: the lists show it now.
             self._core.emit(DataChanged(frozenset({CALLS, CALLBACKS, CASES})))
         if view != self.view:
             self.view = view

@@ -16,7 +16,14 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from agentdesk.app.desk.core import DeskCore, LiveCall
-from agentdesk.app.desk.events import DeskNotice, WrapupFinished, WrapupStarted, WrapupView
+from agentdesk.app.desk.events import (
+    CallPhase,
+    CallView,
+    DeskNotice,
+    WrapupFinished,
+    WrapupStarted,
+    WrapupView,
+)
 from agentdesk.app.event_log import WRAPUP_SAVED
 from agentdesk.app.notices import NoticeKind, notice
 from agentdesk.calls.dto import (
@@ -28,10 +35,13 @@ from agentdesk.calls.dto import (
     WrapUpSaved,
 )
 from agentdesk.calls.records import CallLogError
+from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain import agent_state as ast
-from agentdesk.domain.enums import CallDirection
+from agentdesk.domain.enums import CallDirection, OwnerKind
 from agentdesk.journal.journal import Journal
-from agentdesk.journal.kinds import WRAPUP, wrapup_payload
+from agentdesk.journal.kinds import CALL_WRAPPED, WRAPUP, wrapup_payload
+from agentdesk.journal.recovery import OwedWrapup
+from agentdesk.journal.store import Entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +145,37 @@ class Wrapups:
         else:  # wrap-up disabled ([agent] wrapup_seconds = 0): save at once
             self.save(call, None, expired=True)
 
+    def begin_owed(self, owed: OwedWrapup) -> None:
+        """A wrap-up the desk owes since it stopped during an answered call: ask the agent."""
+        core = self._core
+        facts = owed.facts
+        call = LiveCall(
+            view=CallView(
+                call_id=f"owed-{owed.record_id}",
+                sip_call_id=facts.sip_call_id or "",
+                inbound=facts.direction is CallDirection.INBOUND,
+                remote=facts.remote_e164 or facts.remote_raw or "",
+                display_name=None,
+                phase=CallPhase.ENDED,
+                started=core.now(),
+            ),
+            started_at=facts.started_at,
+            number_e164=facts.remote_e164,
+            dialed=facts.local_party,
+            party=_party_of(facts),
+            answered_at=facts.answered_at,
+            ended_at=facts.ended_at,
+            end_reason=facts.end_reason,
+            hold_seconds=facts.hold_seconds or 0.0,
+            recording_path=facts.recording_path,
+            record_id=owed.record_id,
+        )
+        number = call.view.remote or "?"
+        core.emit(DeskNotice(notice(NoticeKind.WRAPUP_OWED, number=number), error=True))
+        # Wrap-up switched off ([agent] wrapup_seconds = 0): refused, and begin saves at once.
+        core.set_state(ast.WrapupOwed(call.view.call_id, core.now()))
+        self.begin(call)
+
     def set_notes(self, notes: str) -> None:
         self._draft_notes = notes
 
@@ -169,15 +210,7 @@ class Wrapups:
         journal = core.services.journal
         agent = core.agent
 
-        def work() -> WrapUpSaved | None:
-            # Through the journal the default code is chosen when the entry is applied: the
-            # timer must not need the database that may be away.
-            code = form.disposition_code if form is not None else ""
-            if saver is not None and not code:
-                default = calls.default_disposition()
-                if default is None:
-                    raise ValueError("no default disposition is configured")
-                code = default.code
+        def build(code: str) -> WrapUp:
             callback = None
             if form is not None and form.callback_due is not None and saver is None:
                 callback = CallbackRequest(
@@ -189,7 +222,7 @@ class Wrapups:
             case = None
             if form is not None and form.case_subject and form.case_subject.strip():
                 case = NewCase(subject=form.case_subject.strip(), description=notes or None)
-            wrapup = WrapUp(
+            return WrapUp(
                 disposition_code=code,
                 facts=facts,
                 notes=notes,
@@ -199,9 +232,33 @@ class Wrapups:
                 actor=agent,
                 record_id=call.record_id,
             )
-            if saver is not None:
-                return saver(wrapup, due)
-            return keep_and_apply(journal, wrapup)
+
+        work: Callable[[], WrapUpSaved | None]
+        if saver is None:
+            # Into the journal behind the call's own entries; an empty code is the default,
+            # chosen when the entry is applied (the timer must not need the database).
+            code = form.disposition_code if form is not None else ""
+            kept = core.keep(WRAPUP, wrapup_payload(build(code)), call.record_id)
+            work = lambda: apply_kept(journal, kept.result())  # noqa: E731
+        else:
+            # The owner writes the call row in its own transaction: the row's journal entries
+            # (ring, answer, end) go first, or their update would make the owner's stale.
+            appended = core.journal_work.submit(lambda: None, None)
+
+            def work() -> WrapUpSaved | None:
+                appended.result()
+                journal.drain()
+                code = form.disposition_code if form is not None else ""
+                if not code:
+                    default = calls.default_disposition()
+                    if default is None:
+                        raise ValueError("no default disposition is configured")
+                    code = default.code
+                result = saver(build(code), due)
+                core.loop.call_soon_threadsafe(
+                    core.keep, CALL_WRAPPED, {}, call.record_id
+                )  # the desk owes no wrap-up for this call after a crash
+                return result
 
         def saved(result: WrapUpSaved | None) -> None:
             self.saving = False
@@ -248,25 +305,32 @@ class Wrapups:
                 core.set_state(ast.WrapupDone())
 
 
-def keep_and_apply(journal: Journal, wrapup: WrapUp) -> WrapUpSaved | None:
-    """Keep the wrap-up in the journal, then try to apply it (blocking: the DB worker).
+def apply_kept(journal: Journal, entry: Entry) -> WrapUpSaved | None:
+    """Try to apply the kept wrap-up now (blocking: the DB worker).
 
     ``None``: the database is away and the wrap-up waits in the journal, which is a saved
     wrap-up as far as the agent is concerned. A wrap-up the database refuses (an unknown code)
     raises, so the agent can correct it; the refused entry stays in the journal, set aside.
     """
-    entry = journal.append(
-        WRAPUP, wrapup_payload(wrapup), record_id=wrapup.record_id, actor=_actor(wrapup)
-    )
-    report = journal.drain()
-    if entry.id in report.errors:
-        raise CallLogError(report.errors[entry.id])
-    saved = report.results.get(entry.id)
-    return saved if isinstance(saved, WrapUpSaved) else None
+    journal.drain()
+    outcome = journal.take_outcome(entry.id)
+    if outcome is None:
+        return None
+    ok, value = outcome
+    if not ok:
+        raise CallLogError(str(value))
+    return value if isinstance(value, WrapUpSaved) else None
 
 
-def _actor(wrapup: WrapUp) -> str | None:
-    return None if wrapup.actor is None else str(wrapup.actor)
+def _party_of(facts: CallFacts) -> PartyRef | None:
+    for kind, record_id in (
+        (OwnerKind.CONTACT, facts.contact_id),
+        (OwnerKind.LEAD, facts.lead_id),
+        (OwnerKind.ACCOUNT, facts.account_id),
+    ):
+        if record_id is not None:
+            return PartyRef(kind, record_id)
+    return None
 
 
 def call_facts(call: LiveCall, agent: str) -> CallFacts:
