@@ -32,6 +32,13 @@ def answered(core: DeskCore, call: LiveCall) -> None:
     core.keep(CALL_UPDATE, call_update_payload(answered_at=call.answered_at), call.record_id)
 
 
+def linked(core: DeskCore, call: LiveCall) -> None:
+    """The call's record (the pop's match, the agent's choice): kept even if the desk stops."""
+    if call.party is not None:
+        payload = call_update_payload(party=call_facts(call, core.agent))
+        core.keep(CALL_UPDATE, payload, call.record_id)
+
+
 def resumed(core: DeskCore, call: LiveCall) -> None:
     hold = round(call.hold_seconds, 3)
     core.keep(CALL_UPDATE, call_update_payload(hold_seconds=hold), call.record_id)

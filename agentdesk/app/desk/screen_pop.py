@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import replace
 
+from agentdesk.app.desk import call_entries
 from agentdesk.app.desk.core import DeskCore, LiveCall, log
 from agentdesk.app.desk.events import PartyChosen, ScreenPop, ScreenPopReady
 from agentdesk.app.event_log import DESK_READY, SCREEN_POP_SHOWN
@@ -38,6 +39,7 @@ class ScreenPops:
                 return
             if pop.chosen is not None:
                 call.party = PartyRef(pop.chosen.kind, pop.chosen.id)
+                call_entries.linked(core, call)
             core.emit(ScreenPopReady(pop))
 
         core.background(lambda: self._pop_for(call), done)
@@ -91,6 +93,7 @@ class ScreenPops:
         if call is None:
             return
         call.party = ref
+        call_entries.linked(core, call)
         if core.wrapup is not None and call is core.wrapup_call:
             core.wrapup = replace(core.wrapup, party=ref)
         core.emit(PartyChosen(call.view.call_id, ref))
