@@ -156,6 +156,10 @@ events_jsonl = "{events}"
         try:
             time.sleep(OUTAGE_S)  # the outage itself: calls keep coming meanwhile
             in_outage = saved() - during
+            kept = _cli(tmp_path, "journal", "status", "--json", "--db", url)
+            assert isinstance(kept, dict)
+            # the wrap-ups of the outage wait on this computer, with the reason
+            assert kept["pending"] >= 4 * in_outage and kept["last_error"], kept
         finally:
             resume(server)
         sipp.assert_success(timeout=120)
