@@ -88,10 +88,16 @@ def error_text(error: BaseException) -> str:
 
 
 def unreachable(error: BaseException) -> bool:
-    """Whether ``error`` says the shared database could not be reached (worth waiting for)."""
+    """Whether ``error`` says the shared database could not be reached (worth waiting for).
+
+    Work on a driver's own cursor raises the driver's errors; PEP 249 names the one for a lost
+    or refused connection ``OperationalError`` in every driver.
+    """
     if isinstance(error, _UNREACHABLE):
         return True
-    return isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated
+    if isinstance(error, sa_exc.DBAPIError):
+        return error.connection_invalidated
+    return type(error).__name__ == "OperationalError"
 
 
 class Journal:

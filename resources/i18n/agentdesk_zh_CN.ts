@@ -2366,6 +2366,14 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>新建线索</translation>
     </message>
     <message>
+        <source>Record lookup unavailable</source>
+        <translation>无法查询客户记录</translation>
+    </message>
+    <message>
+        <source>The database cannot be reached: the desk tries again while the call lasts.</source>
+        <translation>无法连接数据库：通话期间将自动重试。</translation>
+    </message>
+    <message>
         <source>Unknown number</source>
         <translation>未知号码</translation>
     </message>

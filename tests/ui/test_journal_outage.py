@@ -28,7 +28,7 @@ from tests.support.fake_softphone import FakeSoftphone
 from tests.support.pg_outage import halt, resume
 from tests.support.pg_server import INSTALL_HINT, PgServer, start_server
 from tests.ui.conftest import Desk, close_desk, open_desk
-from tests.ui.desk_support import make_settings
+from tests.ui.desk_support import add_party, make_settings
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +170,33 @@ def test_a_desk_closed_in_an_outage_keeps_its_changes_for_the_next_start(
         assert ("+12025550711", "sale") in _logged(again)
     finally:
         close_desk(again)
+
+
+def test_a_pop_in_an_outage_says_the_lookup_is_unavailable_and_pops_when_it_returns(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, tmp_path: Path, own_pg: PgServer
+) -> None:
+    desk = _pg_desk(qtbot, qloop, tmp_path, own_pg.url_for("outage"))
+    panel = desk.window.customerPanel
+    card = panel.unknownCard
+    try:
+        ref = add_party(desk.context, "Ada", "Outage", "+12025550721")
+        halt(own_pg)
+        try:
+            call_id = desk.phone.offer_call("+12025550721")
+            assert call_id is not None
+            desk.wait(lambda: panel.currentWidget() is card and card.isVisible())
+            assert card.titleLabel.text() == "Record lookup unavailable"
+            assert card.numberLabel.text() == "+12025550721"
+            assert not card.createContactButton.isEnabled()
+            desk.controller.answer()
+            desk.wait(lambda: desk.controller.state.status.value == "talking")
+        finally:
+            resume(own_pg)
+        # tried again while the call lasts: the caller's record pops once the server is back
+        desk.wait(lambda: panel.party == ref, timeout=15_000)
+        assert panel.currentWidget() is panel.recordView
+        desk.phone.remote_hangup(call_id)
+        desk.wait(lambda: desk.window.wrapupPanel.wrapup is not None)
+        assert desk.window.wrapupPanel.wrapup.party == ref
+    finally:
+        close_desk(desk)

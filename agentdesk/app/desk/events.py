@@ -70,9 +70,14 @@ class ScreenPop:
     from_context: bool = False
     inbound: bool = True
     """False for a call the agent placed: an unknown number is not an "unknown caller"."""
+    unavailable: bool = False
+    """The database could not be reached: who is calling is not known (not "unknown caller");
+    the desk retries and pops again when it can."""
 
     @property
     def kind(self) -> str:
+        if self.unavailable:
+            return "unavailable"
         if self.chosen is not None and (self.from_context or len(self.matches) == 1):
             return "one"
         return "several" if len(self.matches) > 1 else "none"
