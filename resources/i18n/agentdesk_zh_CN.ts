@@ -803,6 +803,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>已暂停。按“开始”拨打此外呼活动。</translation>
     </message>
     <message>
+        <source>Paused: entries are reserved in the database, which cannot be reached. The dialer goes on by itself when it can.</source>
+        <translation>已暂停：名单条目需在数据库中预留，而数据库目前无法连接。可以连接时拨号器将自动继续。</translation>
+    </message>
+    <message>
         <source>Waiting until you are available…</source>
         <translation>等待您就绪…</translation>
     </message>
