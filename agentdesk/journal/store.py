@@ -107,9 +107,16 @@ class JournalStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
+        # The marks (applied, failed) need no fsync of their own: a mark lost in a power cut
+        # only means the entry is tried again, and the shared side applies it once anyway.
+        # WAL with synchronous=NORMAL keeps them consistent; the next append's fsync (or a
+        # checkpoint) makes them durable.
+        self._marks = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._marks.execute("PRAGMA synchronous=NORMAL")
 
     def close(self) -> None:
         with self._lock:
+            self._marks.close()
             self._db.close()
 
     def append(
@@ -187,7 +194,7 @@ class JournalStore:
 
     def mark_applied(self, entry_id: uuid.UUID, now: datetime) -> None:
         with self._lock:
-            self._db.execute(
+            self._marks.execute(
                 "UPDATE entries SET applied_at = ?, attempts = attempts + 1, last_error = NULL "
                 "WHERE id = ?",
                 (now.astimezone(UTC).isoformat(), str(entry_id)),
@@ -195,7 +202,7 @@ class JournalStore:
 
     def mark_failed(self, entry_id: uuid.UUID, error: str, *, refused: bool) -> None:
         with self._lock:
-            self._db.execute(
+            self._marks.execute(
                 "UPDATE entries SET attempts = attempts + 1, last_error = ?, refused = ? "
                 "WHERE id = ?",
                 (error, int(refused), str(entry_id)),
