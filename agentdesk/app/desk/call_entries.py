@@ -1,9 +1,10 @@
 """The call row from the first ring: each step of a call becomes a journal entry.
 
-Offered or placed: the row with its facts so far; answered, resumed from hold: the answer time
-and the hold seconds; ended: the end time and reason (a call never answered ends with its own
-kind: it is owed no wrap-up). The wrap-up completes the same row (same id). Appends run on the
-journal's thread in the order of the events, and the watch applies them.
+Offered or placed: the row with its facts so far; linked to a record, answered, resumed from
+hold, transferred: the record, the answer time, the hold seconds, "transferred"; ended: the
+end time and reason (a call never answered ends with its own kind: it is owed no wrap-up). The
+wrap-up completes the same row (same id). Appends run on the journal's thread in the order of
+the events, and the watch applies them.
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ def linked(core: DeskCore, call: LiveCall) -> None:
     if call.party is not None:
         payload = call_update_payload(party=call_facts(call, core.agent))
         core.keep(CALL_UPDATE, payload, call.record_id)
+
+
+TRANSFERRED = "transferred"
+
+
+def transferred(core: DeskCore, call: LiveCall) -> None:
+    """The caller went on to someone else: the log says so even if the desk stops now."""
+    core.keep(CALL_UPDATE, call_update_payload(end_reason=TRANSFERRED), call.record_id)
 
 
 def resumed(core: DeskCore, call: LiveCall) -> None:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from agentdesk.app.desk import call_entries as entries
+from agentdesk.app.desk.call_entries import TRANSFERRED
 from agentdesk.app.desk.core import DeskCore, LiveCall
 from agentdesk.app.desk.events import (
     CallChanged,
@@ -197,8 +198,10 @@ class PhoneEvents:
             wrapped.recording_path = str(event.path)
 
     def on_transfer_completed(self, event: port.TransferCompleted) -> None:
-        if self._core.current(event.call_id):
+        if call := self._core.current(event.call_id):
             self._core.update(transfer_status="transferred" if event.success else "transfer failed")
+            if event.success:
+                entries.transferred(self._core, call)
             if not event.success:
                 failed = notice(K.TRANSFER_FAILED, code=event.code)
                 self._core.emit(DeskNotice(failed, error=True))
@@ -215,7 +218,10 @@ class PhoneEvents:
             return
         core.end_hold(call)
         ended_at = call.ended_at = datetime.now(UTC)
-        call.end_reason = f"{event.outcome.value}: {event.sip_code} {event.reason}".strip()[:100]
+        reason = f"{event.outcome.value}: {event.sip_code} {event.reason}".strip()
+        if call.view.transfer_status == "transferred":
+            reason = f"{TRANSFERRED}; {reason}"
+        call.end_reason = reason[:100]
         core.events.emit(
             CALL_ENDED, call.view.sip_call_id, call_id=event.call_id, outcome=event.outcome.value
         )
