@@ -1244,6 +1244,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>与 {number} 通话时坐席程序已停止：请完成该通话的话后处理</translation>
     </message>
     <message>
+        <source>the database refused {count} change(s) kept on this computer: they are set aside (agentdesk journal status)</source>
+        <translation>数据库拒绝了本机保存的 {count} 项更改：已另行保留（agentdesk journal status）</translation>
+    </message>
+    <message>
         <source>the call was not placed: {error}</source>
         <translation>呼叫未拨出：{error}</translation>
     </message>

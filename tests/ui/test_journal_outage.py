@@ -17,13 +17,17 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select, text
 
+from agentdesk.app.desk.events import DeskNotice
 from agentdesk.app.desktop import start_desktop
+from agentdesk.app.notices import NoticeKind
 from agentdesk.crm.models import Call
 from agentdesk.db import migrate
 from agentdesk.db.engine import create_db_engine
+from agentdesk.journal.kinds import WRAPUP, wrapup_payload
 from agentdesk.journal.models import AppliedEntry
 from agentdesk.telephony.port import SipConfig
 from agentdesk.ui.shell.main_window import MainWindow
+from tests.integration.test_journal import wrapup
 from tests.support.fake_softphone import FakeSoftphone
 from tests.support.pg_outage import halt, resume
 from tests.support.pg_server import INSTALL_HINT, PgServer, start_server
@@ -198,5 +202,33 @@ def test_a_pop_in_an_outage_says_the_lookup_is_unavailable_and_pops_when_it_retu
         desk.phone.remote_hangup(call_id)
         desk.wait(lambda: desk.window.wrapupPanel.wrapup is not None)
         assert desk.window.wrapupPanel.wrapup.party == ref
+    finally:
+        close_desk(desk)
+
+
+def test_a_kept_change_refused_when_the_server_returns_is_said_not_dropped(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, tmp_path: Path, own_pg: PgServer
+) -> None:
+    desk = _pg_desk(qtbot, qloop, tmp_path, own_pg.url_for("outage"))
+    journal = desk.context.services.journal
+    notices: list[DeskNotice] = []
+    desk.controller.subscribe(lambda e: notices.append(e) if isinstance(e, DeskNotice) else None)
+    try:
+        desk.wait(lambda: desk.controller.wrapup_codes)  # loaded at start, before the outage
+        halt(own_pg)
+        try:
+            _call_and_wrap_up(desk, "+12025550731", "sale")
+            # as if an admin retired the code meanwhile: the database will refuse this one
+            w = wrapup(31, "retired-code")
+            journal.append(WRAPUP, wrapup_payload(w), record_id=w.record_id, actor="alice")
+            desk.wait(lambda: "5 change" in desk.window.journalLabel.text())
+        finally:
+            resume(own_pg)
+        desk.wait(lambda: desk.window.journalLabel.isHidden(), timeout=30_000)
+        status = journal.status()
+        assert (status.pending, status.refused) == (0, 1)
+        refused = [n for n in notices if n.notice.kind is NoticeKind.CHANGES_REFUSED]
+        assert [n.notice.fields["count"] for n in refused] == ["1"] and refused[0].error
+        assert ("+12025550731", "sale") in _logged(desk)  # the rest went on
     finally:
         close_desk(desk)

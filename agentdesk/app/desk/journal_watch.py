@@ -28,6 +28,7 @@ class JournalWatch:
         self._running = False
         self._again = False
         self.view = JournalView(0, 0, False)
+        self._refused: int | None = None  # set aside before this start: already said
         core.journal_changed = self.poke
 
     def start(self) -> None:
@@ -60,6 +61,11 @@ class JournalWatch:
         if applied and self.view.unreachable:
             # A backlog kept through an outage reached the database: the lists show it now.
             self._core.emit(DataChanged(frozenset({CALLS, CALLBACKS, CASES})))
+        if self._refused is not None and view.refused > self._refused:
+            # Never silently: a kept change the database refused is set aside with its error.
+            count = view.refused - self._refused
+            self._core.emit(DeskNotice(notice(NoticeKind.CHANGES_REFUSED, count=count), error=True))
+        self._refused = view.refused
         if view != self.view:
             self.view = view
             self._core.emit(JournalChanged(view))
