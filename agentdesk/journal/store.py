@@ -113,9 +113,36 @@ class JournalStore:
         # checkpoint) makes them durable.
         self._marks = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._marks.execute("PRAGMA synchronous=NORMAL")
+        self._claim: sqlite3.Connection | None = None
+
+    def claim(self) -> bool:
+        """Whether this process is the only desk on the file (held until :meth:`close`).
+
+        A desk that crashed left its calls open; a second desk running on the same file must
+        not take the first one's live calls for those. The claim is an exclusive lock on a
+        file beside the journal, which the operating system drops when the process dies.
+        """
+        with self._lock:
+            if self._claim is not None:
+                return True
+            holder = sqlite3.connect(
+                self.path.with_suffix(".lock"), timeout=0, isolation_level=None,
+                check_same_thread=False,
+            )  # fmt: skip
+            try:
+                holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+                holder.execute("BEGIN EXCLUSIVE")
+            except sqlite3.OperationalError:  # "database is locked": another desk has it
+                holder.close()
+                return False
+            self._claim = holder
+            return True
 
     def close(self) -> None:
         with self._lock:
+            if self._claim is not None:
+                self._claim.close()
+                self._claim = None
             self._marks.close()
             self._db.close()
 

@@ -118,3 +118,13 @@ def test_after_a_crash_calls_left_open_end_at_the_last_event_and_are_owed_a_wrap
     reopened.append(WRAPUP, wrapup_payload(w), record_id=talking, actor="ada")
     reopened.drain()
     assert owed_wrapups(reopened) == []
+
+
+def test_only_one_desk_claims_a_journal_file(tmp_path: Path) -> None:
+    first = JournalStore(tmp_path / "journal.db")
+    second = JournalStore(tmp_path / "journal.db")
+    assert first.claim() and first.claim()  # held, asked again
+    assert not second.claim()  # a second desk on the file recovers nothing
+    first.close()  # the process ends (or dies): the operating system drops the lock
+    assert second.claim()
+    second.close()

@@ -142,6 +142,8 @@ class DeskController:
         journal = core.services.journal
 
         def work() -> list[OwedWrapup]:
+            if not journal.store.claim():
+                return []  # another desk runs on this journal: its calls are live, not left
             close_left_open(journal)
             return owed_wrapups(journal)
 
