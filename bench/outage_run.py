@@ -11,6 +11,7 @@ Needs SIPp and the PostgreSQL server binaries (as the tests do).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -38,9 +39,10 @@ def kill_server(root: Path) -> None:
     """SIGKILL the postmaster and its children (a crash, not a stop)."""
     pid = int((root / "data" / "postmaster.pid").read_text().splitlines()[0])
     children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
-    for child in [int(x) for x in children.stdout.split()]:
-        os.kill(child, signal.SIGKILL)
     os.kill(pid, signal.SIGKILL)
+    for child in [int(x) for x in children.stdout.split()]:
+        with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+            os.kill(child, signal.SIGKILL)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
