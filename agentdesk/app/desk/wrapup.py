@@ -262,8 +262,7 @@ class Wrapups:
 
         def saved(result: WrapUpSaved | None) -> None:
             self.saving = False
-            if core.wrapup_call is not call:
-                return
+            # Logged for every save: with wrap-up 0 s the next call's may have begun already.
             core.events.emit(
                 WRAPUP_SAVED,
                 call.view.sip_call_id,
@@ -272,6 +271,8 @@ class Wrapups:
                 expired=expired,
                 kept=result is None,
             )
+            if core.wrapup_call is not call:
+                return
             self._finish(expired)
             core.emit(WrapupFinished(call.view.call_id, result, expired, due))
             core.journal_changed()
