@@ -24,6 +24,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ENGINES = ("sqlite", "postgresql")
 
 
+@pytest.fixture(autouse=True)
+def own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own user data directory: desks keep their journal there, one file per
+    database, and tests on the shared PostgreSQL database must not replay each other's."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
     """The keyring as an in-memory backend (the system keyring is an edge tests cannot run)."""

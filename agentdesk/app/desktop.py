@@ -23,12 +23,16 @@ from agentdesk.app.sip_setup import SoftphoneStack, sip_config, sip_password
 from agentdesk.calls.callbacks import CallbackService
 from agentdesk.calls.log import CallLog
 from agentdesk.config.credentials import CredentialStore
-from agentdesk.config.settings import ConfigError, Settings, default_config_path
+from agentdesk.config.settings import ConfigError, Settings, data_dir, default_config_path
 from agentdesk.crm.counts import RecordCounts, record_counts
 from agentdesk.crm.lookup.caller import CallerLookup
 from agentdesk.crm.search import ContactSearch
 from agentdesk.dialer.campaigns import DialerError, create_campaign
 from agentdesk.dialer.loader import ContactQuery, fill_from_contacts
+from agentdesk.journal.files import journal_path
+from agentdesk.journal.journal import Journal
+from agentdesk.journal.kinds import APPLIERS
+from agentdesk.journal.store import JournalStore
 from agentdesk.telephony.port import SipConfig, Softphone
 
 PhoneFactory = Callable[[SipConfig], Softphone]
@@ -37,6 +41,8 @@ log = logging.getLogger(__name__)
 
 FIRST_RUN_DEMO_CONTACTS = 300
 DB_WORKERS = 2
+JOURNAL_DRAIN_S = 5.0
+"""How long a closing desk waits for its journal to drain before keeping the rest."""
 """Threads of the desk's database executor."""
 DEMO_CAMPAIGN = "Demo renewals"
 DEMO_SCRIPT = (
@@ -123,6 +129,7 @@ class DesktopContext:
             callbacks=CallbackService(sessions),
             search=ContactSearch(sessions, region),
             records=RecordService(sessions, region),
+            journal=open_journal(self.database),
         )
 
     agent_name: str = ""
@@ -193,8 +200,12 @@ class DesktopContext:
             return "the test call needs the real SIP stack (this desk runs a test phone)"
         return run_test_call(self._stack.engine, sip_config(self.settings)).message
 
-    def close(self) -> None:
-        """Close the phone (hangs up, unregisters), flush database work, dispose the engine."""
+    def close(self) -> int:
+        """Close the phone (hangs up, unregisters), flush database work, dispose the engine.
+
+        The journal gets a bounded time to drain; returns how many changes stay kept in it for
+        the next start (the database being unreachable).
+        """
         if self.presence is not None:
             self.presence.stop()
         if self._stack is not None:
@@ -204,8 +215,25 @@ class DesktopContext:
             self._phone.close()
         self._phone = None
         self.executor.shutdown(wait=True, cancel_futures=False)
+        journal = self.services.journal
+        kept = journal.drain_for(JOURNAL_DRAIN_S).pending
+        journal.store.close()
+        if kept:
+            log.warning(
+                "%d changes are kept on this computer (%s): the database could not be "
+                "reached; they are applied at the next start",
+                kept,
+                journal.store.path,
+            )
         self.services.lookup.close()  # its pinned connections are not the pool's to close
         self.database.dispose()
+        return kept
+
+
+def open_journal(database: Database) -> Journal:
+    """The desk's journal for ``database``, in the user's data directory."""
+    store = JournalStore(journal_path(data_dir(), database.display_url))
+    return Journal(store, database.sessions, APPLIERS)
 
 
 def start_desktop(

@@ -20,6 +20,8 @@ class NoticeKind(enum.StrEnum):
     COMMAND_FAILED = "command_failed"
     WORK_FAILED = "work_failed"
     WRAPUP_NOT_SAVED = "wrapup_not_saved"
+    WRAPUP_OWED = "wrapup_owed"
+    CHANGES_REFUSED = "changes_refused"
     CALL_NOT_PLACED = "call_not_placed"
     DIALER_STOPPED = "dialer_stopped"
     DIALER_STOPPED_NOT_DIALLED = "dialer_stopped_not_dialled"
@@ -37,6 +39,11 @@ TEXTS: dict[NoticeKind, str] = {
     NoticeKind.COMMAND_FAILED: "{command} failed: {error}",
     NoticeKind.WORK_FAILED: "{error}",
     NoticeKind.WRAPUP_NOT_SAVED: "the wrap-up was not saved: {error}",
+    NoticeKind.WRAPUP_OWED: "the desk stopped during the call with {number}: please wrap it up",
+    NoticeKind.CHANGES_REFUSED: (
+        "the database refused {count} change(s) kept on this computer: they are set aside "
+        "(agentdesk journal status)"
+    ),
     NoticeKind.CALL_NOT_PLACED: "the call was not placed: {error}",
     NoticeKind.DIALER_STOPPED: "the dialer stopped: {error}",
     NoticeKind.DIALER_STOPPED_NOT_DIALLED: "the dialer stopped: {who} was not dialled: {why}",

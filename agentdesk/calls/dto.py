@@ -63,7 +63,8 @@ class WrapUp:
 
     Give ``call_id`` for a call recorded with :meth:`CallLog.start_call`, ``facts`` for one that
     was not (the call row is created), or both to record the final facts at the same time.
-    ``disposition_code`` is required.
+    ``disposition_code`` is required. ``record_id`` is the id the desk gave the call (the
+    journal's entries name it): the row is updated if it exists, else created with that id.
     """
 
     disposition_code: str
@@ -74,6 +75,7 @@ class WrapUp:
     new_case: NewCase | None = None
     opportunity_id: uuid.UUID | None = None
     actor: AgentRef | None = None  # who saved it (defaults to the call's agent)
+    record_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)

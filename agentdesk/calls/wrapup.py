@@ -42,7 +42,9 @@ def write_wrapup(session: Session, wrapup: WrapUp) -> WrapUpSaved:
         call: Call | None = None
         if wrapup.call_id is not None:
             call = get_live(session, Call, wrapup.call_id, "call")
-        elif wrapup.facts is None:
+        elif wrapup.record_id is not None:
+            call = session.get(Call, wrapup.record_id)
+        if call is None and wrapup.facts is None:
             raise CallLogError("a wrap-up needs the call id or the call's facts")
         party = _party(session, call, wrapup.facts)
         if wrapup.opportunity_id is not None:
@@ -56,7 +58,7 @@ def write_wrapup(session: Session, wrapup: WrapUp) -> WrapUpSaved:
 
         action = AuditAction.UPDATE if call is not None else AuditAction.CREATE
         if call is None:
-            call = Call()
+            call = Call() if wrapup.record_id is None else Call(id=wrapup.record_id)
             session.add(call)
         if wrapup.facts is not None:
             apply_facts(session, call, wrapup.facts)

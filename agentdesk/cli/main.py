@@ -19,6 +19,7 @@ from agentdesk.cli.common import EXIT_UNUSABLE, CliError
 from agentdesk.cli.contacts import cmd_import_contacts, cmd_lookup
 from agentdesk.cli.db import cmd_db_upgrade
 from agentdesk.cli.demo import cmd_demo_data
+from agentdesk.cli.journal import add_journal_parsers, cmd_journal
 from agentdesk.cli.opportunities import add_opportunity_parsers, cmd_opportunity
 from agentdesk.cli.orders import add_order_parsers, cmd_order
 from agentdesk.cli.org import add_org_parsers, cmd_org
@@ -175,6 +176,7 @@ def _add_dialer_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     d_add.add_argument("--region", metavar="CC", help="region for national numbers")
     d_add.add_argument("--json", action="store_true", help="machine-readable output")
     add_admin_parsers(sub, c_sub, d_sub, common)
+    add_journal_parsers(sub, common)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -209,7 +211,14 @@ def cmd_gui(args: argparse.Namespace, settings: Settings) -> int:
     try:
         return run(context)
     finally:
-        context.close()
+        kept = context.close()
+        if kept:
+            print(
+                f"agentdesk: the database could not be reached; {kept} changes are kept on "
+                "this computer and applied at the next start (agentdesk journal status)",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -236,6 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "case": cmd_case,
         "business-hours": cmd_business_hours,
         "kb": cmd_kb,
+        "journal": cmd_journal,
         **dict.fromkeys(
             ("user", "team", "role", "disposition", "assign", "share", "transfer", "batch-update"),
             cmd_org,

@@ -182,6 +182,15 @@ class WrapupExpired:
     now: float
 
 
+@dataclass(frozen=True, slots=True)
+class WrapupOwed:
+    """At start: the desk stopped during an answered call (a crash), whose wrap-up is owed."""
+
+    name: ClassVar[str] = "wrapup_owed"
+    call_id: str
+    now: float
+
+
 AgentAction = (
     LogIn
     | LogOut
@@ -195,6 +204,7 @@ AgentAction = (
     | CallFailed
     | WrapupDone
     | WrapupExpired
+    | WrapupOwed
 )
 
 
@@ -358,6 +368,16 @@ def transition(state: AgentState, action: AgentAction) -> AgentState:
             if action.now < state.wrapup_deadline:
                 raise InvalidTransition(state, action, "the wrap-up time is not over yet")
             return _after_call(state)
+
+        case WrapupOwed():
+            _check_now(state, action, action.now)
+            _refuse_if_busy(state, action)  # only between calls
+            if (seconds := state.wrapup_seconds) == 0:
+                raise InvalidTransition(state, action, "wrap-up is off: it is saved at once")
+            deadline = None if seconds is None else action.now + seconds
+            # a break stays a break once the wrap-up is done
+            return AgentState(_S.WRAP_UP, seconds, None, action.call_id, deadline,
+                              state.not_ready_reason)  # fmt: skip
 
     raise TypeError(f"not an agent action: {action!r}")
 

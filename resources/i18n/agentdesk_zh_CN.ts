@@ -815,6 +815,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>已暂停。按“开始”拨打此外呼活动。</translation>
     </message>
     <message>
+        <source>Paused: entries are reserved in the database, which cannot be reached. The dialer goes on by itself when it can.</source>
+        <translation>已暂停：名单条目需在数据库中预留，而数据库目前无法连接。可以连接时拨号器将自动继续。</translation>
+    </message>
+    <message>
         <source>Waiting until you are available…</source>
         <translation>等待您就绪…</translation>
     </message>
@@ -1126,12 +1130,28 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>就绪</translation>
     </message>
     <message>
+        <source>Wrap-up saved on this computer: it goes to the database when the database can be reached.</source>
+        <translation>话后处理已保存在本机：数据库可以连接时将写入数据库。</translation>
+    </message>
+    <message>
         <source>Wrap-up time is over: saved with the default disposition.</source>
         <translation>话后处理时间已到：已按默认处理结果保存。</translation>
     </message>
     <message>
         <source>Wrap-up saved.</source>
         <translation>话后处理已保存。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The database cannot be reached: %n change(s) kept on this computer</source>
+        <translation>
+            <numerusform>无法连接数据库：%n 项更改保存在本机</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Saving %n change(s) kept on this computer…</source>
+        <translation>
+            <numerusform>正在写入本机保存的 %n 项更改…</numerusform>
+        </translation>
     </message>
     <message>
         <source>Incoming call</source>
@@ -1234,6 +1254,14 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>the wrap-up was not saved: {error}</source>
         <translation>话后处理未保存：{error}</translation>
+    </message>
+    <message>
+        <source>the desk stopped during the call with {number}: please wrap it up</source>
+        <translation>与 {number} 通话时坐席程序已停止：请完成该通话的话后处理</translation>
+    </message>
+    <message>
+        <source>the database refused {count} change(s) kept on this computer: they are set aside (agentdesk journal status)</source>
+        <translation>数据库拒绝了本机保存的 {count} 项更改：已另行保留（agentdesk journal status）</translation>
     </message>
     <message>
         <source>the call was not placed: {error}</source>
@@ -2384,6 +2412,14 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Create lead</source>
         <translation>新建线索</translation>
+    </message>
+    <message>
+        <source>Record lookup unavailable</source>
+        <translation>无法查询客户记录</translation>
+    </message>
+    <message>
+        <source>The database cannot be reached: the desk tries again while the call lasts.</source>
+        <translation>无法连接数据库：通话期间将自动重试。</translation>
     </message>
     <message>
         <source>Unknown number</source>

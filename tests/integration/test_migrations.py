@@ -20,6 +20,7 @@ from agentdesk.dialer import models as dialer_models  # noqa: F401
 from agentdesk.dialer.campaigns import create_campaign
 from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.dialer.models import CampaignEntry
+from agentdesk.journal import models as journal_models  # noqa: F401
 from agentdesk.sales import models as sales_models  # noqa: F401
 from agentdesk.service import models as service_models  # noqa: F401
 from agentdesk.supervision import models as supervision_models  # noqa: F401

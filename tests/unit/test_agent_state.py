@@ -31,6 +31,7 @@ from agentdesk.domain.agent_state import (
     SetNotReady,
     WrapupDone,
     WrapupExpired,
+    WrapupOwed,
     refusal,
     transition,
 )
@@ -61,6 +62,7 @@ ACTIONS: dict[str, AgentAction] = {
     "call_failed": CallFailed("c1"),
     "wrapup_done": WrapupDone(),
     "wrapup_expired": WrapupExpired(now=ENDED_AT + WRAPUP),
+    "wrapup_owed": WrapupOwed("c9", now=ENDED_AT),
 }
 
 LO = STATES[S.LOGGED_OUT]
@@ -94,6 +96,16 @@ ALLOWED: dict[tuple[AgentStatus, str], AgentState] = {
     (S.WRAP_UP, "set_not_ready"): dataclasses.replace(WU, pending_not_ready="lunch"),
     (S.WRAP_UP, "wrapup_done"): AV,
     (S.WRAP_UP, "wrapup_expired"): AV,
+    (S.AVAILABLE, "wrapup_owed"): AgentState(
+        S.WRAP_UP, WRAPUP, call_id="c9", wrapup_deadline=ENDED_AT + WRAPUP
+    ),
+    (S.NOT_READY, "wrapup_owed"): AgentState(
+        S.WRAP_UP,
+        WRAPUP,
+        call_id="c9",
+        wrapup_deadline=ENDED_AT + WRAPUP,
+        pending_not_ready="break",
+    ),
 }
 REFUSED: dict[tuple[AgentStatus, str], str] = {
     (S.LOGGED_OUT, "log_out"): "already logged out",
@@ -137,6 +149,10 @@ REFUSED: dict[tuple[AgentStatus, str], str] = {
 for _status in (S.LOGGED_OUT, S.NOT_READY, S.AVAILABLE):
     for _name in ("call_answered", "call_held", "call_resumed", "call_ended", "call_failed"):
         REFUSED[(_status, _name)] = "no call"
+REFUSED[(S.LOGGED_OUT, "wrapup_owed")] = "log in first"
+REFUSED[(S.WRAP_UP, "wrapup_owed")] = "finish wrap-up first"
+for _status in CALL_STATUSES:
+    REFUSED[(_status, "wrapup_owed")] = "finish the current call"
 for _status in set(S) - {S.WRAP_UP}:
     for _name in ("wrapup_done", "wrapup_expired"):
         REFUSED[(_status, _name)] = "not in wrap-up"
@@ -332,6 +348,8 @@ def expected_allowed(state: AgentState, action: AgentAction, now: float) -> bool
         case WrapupExpired():
             deadline = state.wrapup_deadline
             return status is S.WRAP_UP and deadline is not None and now >= deadline
+        case WrapupOwed():
+            return status in (S.AVAILABLE, S.NOT_READY) and state.wrapup_seconds != 0
     raise AssertionError(action)
 
 
@@ -388,7 +406,11 @@ class AgentMachine(RuleBasedStateMachine):
                 expected = None if self.wrapup is None else action.now + self.wrapup
                 assert after.wrapup_deadline == expected
                 assert after.pending_not_ready == before.pending_not_ready
-        if after.status is S.WRAP_UP:
+        if after.status is S.WRAP_UP and isinstance(action, WrapupOwed):
+            # a wrap-up owed since a crash: from between calls, a break kept for afterwards
+            assert before.status in (S.AVAILABLE, S.NOT_READY)
+            assert after.pending_not_ready == before.not_ready_reason
+        elif after.status is S.WRAP_UP:
             assert before.status in (S.WRAP_UP, S.TALKING, S.HELD)
         if before.status in CALL_STATUSES and after.status in (S.AVAILABLE, S.NOT_READY):
             # the call is over without wrap-up: the pending not-ready (if any) is applied
@@ -413,6 +435,7 @@ class AgentMachine(RuleBasedStateMachine):
             CallFailed(call),
             WrapupDone(),
             WrapupExpired(now=self.now),
+            WrapupOwed("owed", now=self.now),
         ]
 
     @rule(data=st.data())

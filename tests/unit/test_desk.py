@@ -171,6 +171,13 @@ def test_blind_and_consult_transfer_carry_the_record(desk: Desk) -> None:
     assert desk.phone.calls[call_id].transfer_context == CtiContext("contact", str(ref.id))
     desk.phone.finish_transfer(call_id)
     desk.wait(lambda: desk.controller.state.status.value == "wrap_up")
+    # The call row says so from the transfer on (a journal entry), and in how the call ended.
+    journal = desk.context.services.journal
+    desk.wait(lambda: journal.status().pending == 0)
+    [moved] = [e for e in journal.store.entries() if e.payload.get("end_reason") == "transferred"]
+    assert moved.record_id is not None
+    row = desk.context.services.calls.get_call(moved.record_id)
+    assert row.end_reason is not None and row.end_reason.startswith("transferred; ")
 
 
 def test_wrapup_saves_call_disposition_notes_callback_and_case(desk: Desk) -> None:

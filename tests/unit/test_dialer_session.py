@@ -587,8 +587,9 @@ def test_a_failed_campaign_wrapup_saves_nothing_and_can_be_saved_again(
     assert dialer.controller.save_wrapup(WrapupForm("sale", "good talk")) is None
     dialer.wait(lambda: [e for e in dialer.desk_events if isinstance(e, DeskNotice) and e.error])
     dialer.drain()
-    # One unit of work: neither the call nor the entry's move was kept; the wrap-up stays open.
-    assert calls_of(dialer.context) == []
+    # One unit of work: neither the wrap-up nor the entry's move was kept (the call row is there
+    # from the first ring, without a disposition); the wrap-up stays open.
+    assert [(c.disposition_id, c.notes) for c in calls_of(dialer.context)] == [(None, None)]
     row = entry_row(dialer.context, loaded.phones[0])
     assert (row.status, row.last_disposition) == ("in_progress", None)
     assert dialer.controller.wrapup is not None

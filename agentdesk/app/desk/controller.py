@@ -30,13 +30,22 @@ from concurrent.futures import Executor
 from agentdesk.app.desk.call_commands import CallCommands
 from agentdesk.app.desk.core import DeskCore, DeskServices, Listener, LiveCall
 from agentdesk.app.desk.dispatch import PhoneEvents
-from agentdesk.app.desk.events import AgentView, RegistrationView, WrapupView
+from agentdesk.app.desk.events import (
+    AgentView,
+    JournalView,
+    RegistrationView,
+    WrapupFinished,
+    WrapupView,
+)
+from agentdesk.app.desk.journal_watch import JournalWatch
 from agentdesk.app.desk.outbound import Outbound
 from agentdesk.app.desk.screen_pop import ScreenPops
 from agentdesk.app.desk.wrapup import WrapupForm, WrapupOwner, Wrapups
 from agentdesk.app.event_log import EventLog
+from agentdesk.calls.dto import DispositionInfo
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain import agent_state as ast
+from agentdesk.journal.recovery import OwedWrapup, close_left_open, owed_wrapups
 from agentdesk.telephony import port
 
 SHUTDOWN_POLL_S = 0.02
@@ -80,6 +89,7 @@ class DeskController:
         self._commands = CallCommands(core)
         self._outbound = Outbound(core, self._pops)
         self._wrapups = Wrapups(core)
+        self._journal = JournalWatch(core, services.journal)
         self._events = PhoneEvents(
             core,
             self._pops,
@@ -89,6 +99,10 @@ class DeskController:
             answer=self._commands.answer,
         )
         self._started = False
+        self._owed: list[OwedWrapup] = []
+        self.subscribe(
+            lambda event: self._next_owed() if isinstance(event, WrapupFinished) else None
+        )
         # Subscribe at once: the phone listens from its construction, and an INVITE that
         # arrives before start() is kept and handled once the agent is logged in.
         self._early: list[port.SoftphoneEvent] = []
@@ -109,6 +123,9 @@ class DeskController:
             return
         self._started = True
         self._core.set_state(ast.LogIn(available=available))
+        self._journal.start()
+        self._wrapups.preload()
+        self._recover()
         config = self.phone.config
         if config.mode == "register":
             self._core.publish_registration("registering", "")
@@ -118,6 +135,30 @@ class DeskController:
         early, self._early = self._early, []
         for event in early:
             self._on_phone_event(event)
+
+    def _recover(self) -> None:
+        """After a crash: end the calls left open, and ask for the wrap-up still owed."""
+        core = self._core
+        journal = core.services.journal
+
+        def work() -> list[OwedWrapup]:
+            if not journal.store.claim():
+                return []  # another desk runs on this journal: its calls are live, not left
+            close_left_open(journal)
+            return owed_wrapups(journal)
+
+        def found(owed: list[OwedWrapup]) -> None:
+            core.journal_changed()
+            self._owed.extend(owed)
+            self._next_owed()
+
+        core.journal_work.submit(work, found)
+
+    def _next_owed(self) -> None:
+        """Ask for the next owed wrap-up once the agent is between calls."""
+        core = self._core
+        if self._owed and core.wrapup_call is None and core.call is None and not core.closing:
+            self._wrapups.begin_owed(self._owed.pop(0))
 
     def _from_phone(self, event: port.SoftphoneEvent) -> None:
         # The phone's thread: hand over and return at once.
@@ -134,7 +175,10 @@ class DeskController:
         """Return once the phone events handed to the loop so far are handled and the database
         work they started (and any work that work started) has delivered its result."""
         await asyncio.sleep(0)  # phone events queued with call_soon_threadsafe run first
-        await self._core.work.drained()
+        core = self._core
+        while core.work.pending or core.journal_work.pending:
+            await core.journal_work.drained()
+            await core.work.drained()
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -159,6 +203,11 @@ class DeskController:
     @property
     def agent_view(self) -> AgentView:
         return self._core.agent_view
+
+    @property
+    def journal(self) -> JournalView:
+        """The changes this desk keeps until the shared database takes them."""
+        return self._journal.view
 
     def set_available(self) -> str | None:
         """Returns why it was refused, or None."""
@@ -250,6 +299,11 @@ class DeskController:
         """The notes typed so far (saved with the default code if the timer runs out)."""
         self._wrapups.set_notes(notes)
 
+    @property
+    def wrapup_codes(self) -> tuple[DispositionInfo, ...]:
+        """The wrap-up codes loaded at start or by the last wrap-up."""
+        return self._wrapups.codes
+
     def save_wrapup(self, form: WrapupForm) -> str | None:
         """Save the agent's wrap-up; returns why it cannot be saved, or None."""
         return self._wrapups.submit(form)
@@ -284,4 +338,6 @@ class DeskController:
         if core.registration.state == "registered":
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.wrap_future(self.phone.unregister()), timeout=2)
+        self._journal.stop()
+        core.close_writer()
         core.events.close()

@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Callable
-from concurrent.futures import Executor, Future
-from dataclasses import dataclass, replace
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -39,7 +40,10 @@ from agentdesk.crm.lookup.caller import CallerLookup
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.crm.search import ContactSearch
 from agentdesk.domain import agent_state as ast
+from agentdesk.domain.ids import uuid7
 from agentdesk.domain.phone import try_normalize
+from agentdesk.journal.journal import Journal
+from agentdesk.journal.store import Entry
 from agentdesk.telephony import port
 from agentdesk.telephony.cti_context import CtiContext
 
@@ -57,6 +61,7 @@ class DeskServices:
     callbacks: CallbackService
     search: ContactSearch
     records: RecordService
+    journal: Journal
 
 
 @dataclass
@@ -76,6 +81,9 @@ class LiveCall:
     held_since: float | None = None
     recording_path: str | None = None
     pop_shown: bool = False
+    record_id: uuid.UUID = field(default_factory=uuid7)
+    """The id of the call's row in the call log, chosen by the desk (the journal's entries
+    name it before the shared database has seen the call)."""
 
 
 class DeskCore:
@@ -108,8 +116,17 @@ class DeskCore:
         self.wrapup: WrapupView | None = None
         self.wrapup_call: LiveCall | None = None
         self.closing = False
+        self.journal_changed: Callable[[], None] = lambda: None
+        """Tell the journal's watch that entries were added or applied (set by the controller)."""
         self.work = LoopWork(
             loop, executor, lambda error: self.emit(DeskNotice(_failed(error), error=True)), log
+        )
+        # The journal's appends, on one thread of their own: entries keep the order of the
+        # events (a call's answer never lands before its ring), and the loop never waits for
+        # the local file's synchronous write.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
+        self.journal_work = LoopWork(
+            loop, self._writer, lambda error: self.emit(DeskNotice(_failed(error), error=True)), log
         )
 
     # -- telling the UI ------------------------------------------------------------------------
@@ -178,6 +195,18 @@ class DeskCore:
 
         future.add_done_callback(done)
         return future
+
+    def keep(self, kind: str, payload: dict[str, Any], record_id: uuid.UUID) -> Future[Entry]:
+        """Append a change to the journal (in the order asked); the watch then applies it."""
+        journal, agent = self.services.journal, self.agent
+
+        def append() -> Entry:
+            return journal.append(kind, payload, record_id=record_id, actor=agent)
+
+        return self.journal_work.submit(append, lambda _entry: self.journal_changed())
+
+    def close_writer(self) -> None:
+        self._writer.shutdown(wait=True)
 
     def background(
         self,

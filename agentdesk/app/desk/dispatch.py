@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from agentdesk.app.desk import call_entries as entries
+from agentdesk.app.desk.call_entries import TRANSFERRED
 from agentdesk.app.desk.core import DeskCore, LiveCall
 from agentdesk.app.desk.events import (
     CallChanged,
@@ -23,7 +25,7 @@ from agentdesk.app.desk.events import (
 )
 from agentdesk.app.desk.outbound import Outbound
 from agentdesk.app.desk.screen_pop import ScreenPops
-from agentdesk.app.desk.wrapup import Wrapups, call_facts
+from agentdesk.app.desk.wrapup import Wrapups
 from agentdesk.app.event_log import CALL_ANSWERED, CALL_ENDED, CALL_OFFERED
 from agentdesk.app.notices import NoticeKind as K
 from agentdesk.app.notices import notice
@@ -128,6 +130,7 @@ class PhoneEvents:
             context=event.context,
         )
         core.call = call
+        entries.opened(core, call)
         core.emit(CallChanged(call.view))
         self._pops.look_up(call)
         if self._auto_answer is not None:
@@ -160,6 +163,7 @@ class PhoneEvents:
             return
         core.set_state(ast.CallAnswered(event.call_id))
         call.answered_at = datetime.now(UTC)
+        entries.answered(core, call)
         core.events.emit(CALL_ANSWERED, call.view.sip_call_id, call_id=event.call_id)
         core.update(phase=CallPhase.TALKING, answered=core.now())
 
@@ -177,6 +181,7 @@ class PhoneEvents:
             return
         self._core.set_state(ast.CallResumed(event.call_id))
         self._core.end_hold(call)
+        entries.resumed(self._core, call)
         self._core.update(phase=CallPhase.TALKING)
 
     def on_recording_started(self, event: port.RecordingStarted) -> None:
@@ -193,8 +198,10 @@ class PhoneEvents:
             wrapped.recording_path = str(event.path)
 
     def on_transfer_completed(self, event: port.TransferCompleted) -> None:
-        if self._core.current(event.call_id):
+        if call := self._core.current(event.call_id):
             self._core.update(transfer_status="transferred" if event.success else "transfer failed")
+            if event.success:
+                entries.transferred(self._core, call)
             if not event.success:
                 failed = notice(K.TRANSFER_FAILED, code=event.code)
                 self._core.emit(DeskNotice(failed, error=True))
@@ -211,7 +218,10 @@ class PhoneEvents:
             return
         core.end_hold(call)
         ended_at = call.ended_at = datetime.now(UTC)
-        call.end_reason = f"{event.outcome.value}: {event.sip_code} {event.reason}".strip()[:100]
+        reason = f"{event.outcome.value}: {event.sip_code} {event.reason}".strip()
+        if call.view.transfer_status == "transferred":
+            reason = f"{TRANSFERRED}; {reason}"
+        call.end_reason = reason[:100]
         core.events.emit(
             CALL_ENDED, call.view.sip_call_id, call_id=event.call_id, outcome=event.outcome.value
         )
@@ -229,13 +239,21 @@ class PhoneEvents:
             )
         )
         core.emit(CallChanged(None))
+        kept = entries.ended(core, call)
         if call.answered_at is None:
             core.set_state(ast.CallFailed(event.call_id))
-            calls, facts = core.services.calls, call_facts(call, core.agent)
-            core.background(
-                lambda: calls.start_call(facts),
-                lambda row: core.emit(DataChanged(frozenset({CALLS}), event.call_id, row.id)),
-            )
+            journal, record_id = core.services.journal, call.record_id
+
+            def apply() -> bool:
+                entry = kept.result()
+                journal.drain()
+                return journal.store.is_applied(entry.id)
+
+            def applied(done: bool) -> None:
+                if done:  # the row is in the call log: the dialer links its attempt to it
+                    core.emit(DataChanged(frozenset({CALLS}), event.call_id, record_id))
+
+            core.background(apply, applied)
             return
         core.set_state(ast.CallEnded(event.call_id, core.now()))
         self._wrapups.begin(call)

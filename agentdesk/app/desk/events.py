@@ -70,9 +70,14 @@ class ScreenPop:
     from_context: bool = False
     inbound: bool = True
     """False for a call the agent placed: an unknown number is not an "unknown caller"."""
+    unavailable: bool = False
+    """The database could not be reached: who is calling is not known (not "unknown caller");
+    the desk retries and pops again when it can."""
 
     @property
     def kind(self) -> str:
+        if self.unavailable:
+            return "unavailable"
         if self.chosen is not None and (self.from_context or len(self.matches) == 1):
             return "one"
         return "several" if len(self.matches) > 1 else "none"
@@ -126,14 +131,19 @@ class WrapupStarted:
 @dataclass(frozen=True, slots=True)
 class WrapupFinished:
     call_id: str
-    saved: WrapUpSaved
+    saved: WrapUpSaved | None
+    """``None``: kept in the journal, the database being away; it is applied when it returns."""
     expired: bool
     callback_due: datetime | None = None
     """The callback time the agent chose in the form (the dialer schedules the entry by it)."""
 
     @property
     def changed(self) -> frozenset[str]:
-        return self.saved.changed
+        return self.saved.changed if self.saved is not None else frozenset()
+
+    @property
+    def kept(self) -> bool:
+        return self.saved is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +197,20 @@ class DeskNotice:
         return self.notice.message
 
 
+@dataclass(frozen=True, slots=True)
+class JournalView:
+    """The desk's journal: changes kept on this computer, not yet in the shared database."""
+
+    pending: int
+    refused: int
+    unreachable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class JournalChanged:
+    journal: JournalView
+
+
 DeskEvent = (
     AgentChanged
     | RegistrationChangedView
@@ -199,4 +223,5 @@ DeskEvent = (
     | DialFailed
     | DataChanged
     | DeskNotice
+    | JournalChanged
 )

@@ -11,6 +11,7 @@ import contextlib
 from concurrent.futures import Future
 from datetime import UTC, datetime
 
+from agentdesk.app.desk import call_entries
 from agentdesk.app.desk.core import DeskCore, LiveCall
 from agentdesk.app.desk.events import (
     CallChanged,
@@ -109,6 +110,7 @@ class Outbound:
             party=party,
         )
         core.call = call
+        call_entries.opened(core, call)
         core.emit(CallChanged(call.view))
         if party is None:
             self._pops.look_up(call)

@@ -3,6 +3,8 @@
 A CTI context header (a transfer from a colleague's desk) names the record directly; otherwise
 the caller's E.164 number is looked up. A result that comes back after the call ended is
 dropped (no late pop), but still links the call in wrap-up to its caller when that is certain.
+When the database cannot be reached the pop says so (the number, "record lookup unavailable")
+and the lookup is tried again every two seconds while the call lasts.
 """
 
 from __future__ import annotations
@@ -10,13 +12,19 @@ from __future__ import annotations
 import contextlib
 from dataclasses import replace
 
+from agentdesk.app.desk import call_entries
 from agentdesk.app.desk.core import DeskCore, LiveCall, log
-from agentdesk.app.desk.events import PartyChosen, ScreenPop, ScreenPopReady
+from agentdesk.app.desk.events import DeskNotice, PartyChosen, ScreenPop, ScreenPopReady
 from agentdesk.app.event_log import DESK_READY, SCREEN_POP_SHOWN
+from agentdesk.app.notices import NoticeKind, notice
 from agentdesk.crm.lookup.summaries import History, Match
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain.enums import PhoneKind
 from agentdesk.domain.phone import InvalidPhoneNumber
+from agentdesk.journal.journal import unreachable
+
+POP_RETRY_S = 2.0
+"""How soon a lookup the database did not answer is tried again (while the call lasts)."""
 
 
 class ScreenPops:
@@ -38,9 +46,31 @@ class ScreenPops:
                 return
             if pop.chosen is not None:
                 call.party = PartyRef(pop.chosen.kind, pop.chosen.id)
+                call_entries.linked(core, call)
             core.emit(ScreenPopReady(pop))
 
-        core.background(lambda: self._pop_for(call), done)
+        def failed(error: BaseException) -> None:
+            if not unreachable(error):
+                core.emit(DeskNotice(notice(NoticeKind.WORK_FAILED, error=error), error=True))
+                return
+            live = core.call is call
+            if live and not call.pop_shown:
+                # The number, and that the record cannot be looked up: not "unknown caller".
+                view = call.view
+                pop = ScreenPop(
+                    view.call_id, view.sip_call_id, view.remote, (), None,
+                    inbound=view.inbound, unavailable=True,
+                )  # fmt: skip
+                core.emit(ScreenPopReady(pop))
+            if live or (core.wrapup_call is call and call.party is None):
+                core.loop.call_later(POP_RETRY_S, self._retry, call)
+
+        core.background(lambda: self._pop_for(call), done, failed)
+
+    def _retry(self, call: LiveCall) -> None:
+        core = self._core
+        if core.call is call or (core.wrapup_call is call and call.party is None):
+            self.look_up(call)
 
     def _pop_for(self, call: LiveCall) -> ScreenPop:
         """Runs on the executor."""
@@ -94,6 +124,7 @@ class ScreenPops:
         if call is None:
             return
         call.party = ref
+        call_entries.linked(core, call)
         if core.wrapup is not None and call is core.wrapup_call:
             core.wrapup = replace(core.wrapup, party=ref)
         core.emit(PartyChosen(call.view.call_id, ref))

@@ -16,7 +16,14 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from agentdesk.app.desk.core import DeskCore, LiveCall
-from agentdesk.app.desk.events import DeskNotice, WrapupFinished, WrapupStarted, WrapupView
+from agentdesk.app.desk.events import (
+    CallPhase,
+    CallView,
+    DeskNotice,
+    WrapupFinished,
+    WrapupStarted,
+    WrapupView,
+)
 from agentdesk.app.event_log import WRAPUP_SAVED
 from agentdesk.app.notices import NoticeKind, notice
 from agentdesk.calls.dto import (
@@ -27,8 +34,14 @@ from agentdesk.calls.dto import (
     WrapUp,
     WrapUpSaved,
 )
+from agentdesk.calls.records import CallLogError
+from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain import agent_state as ast
-from agentdesk.domain.enums import CallDirection
+from agentdesk.domain.enums import CallDirection, OwnerKind
+from agentdesk.journal.journal import Journal
+from agentdesk.journal.kinds import CALL_WRAPPED, WRAPUP, wrapup_payload
+from agentdesk.journal.recovery import OwedWrapup
+from agentdesk.journal.store import Entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +83,25 @@ class Wrapups:
         self._timer: asyncio.TimerHandle | None = None
         self.saving = False
         self.owner: WrapupOwner | None = None
+        self._codes: tuple[tuple[DispositionInfo, ...], DispositionInfo | None] = ((), None)
+
+    @property
+    def codes(self) -> tuple[DispositionInfo, ...]:
+        """The codes the last load returned (offered when the database is away)."""
+        return self._codes[0]
+
+    def preload(self) -> None:
+        """Load the codes once at start: a wrap-up during an outage offers them."""
+        calls = self._core.services.calls
+
+        def load() -> tuple[tuple[DispositionInfo, ...], DispositionInfo | None]:
+            return calls.dispositions(), calls.default_disposition()
+
+        def loaded(result: tuple[tuple[DispositionInfo, ...], DispositionInfo | None]) -> None:
+            if not self._codes[0]:
+                self._codes = result
+
+        self._core.background(load, loaded, lambda error: None)
 
     def begin(self, call: LiveCall) -> None:
         core = self._core
@@ -84,6 +116,7 @@ class Wrapups:
 
         def loaded(result: tuple[tuple[DispositionInfo, ...], DispositionInfo | None]) -> None:
             codes, default = result
+            self._codes = result
             if core.wrapup_call is not call:
                 return
             core.wrapup = WrapupView(
@@ -98,13 +131,50 @@ class Wrapups:
             )
             core.emit(WrapupStarted(core.wrapup))
 
+        def not_loaded(error: BaseException) -> None:
+            # The database is away: the codes of the last wrap-up let the agent code this one
+            # (it goes into the journal like any other).
+            core.emit(DeskNotice(notice(NoticeKind.WORK_FAILED, error=error), error=True))
+            loaded(self._codes)
+
         if core.state.status is ast.AgentStatus.WRAP_UP:
-            core.background(load, loaded)
+            core.background(load, loaded, not_loaded)
             if deadline is not None:
                 delay = max(0.0, deadline - core.now())
                 self._timer = core.loop.call_later(delay, self._expired, call)
         else:  # wrap-up disabled ([agent] wrapup_seconds = 0): save at once
             self.save(call, None, expired=True)
+
+    def begin_owed(self, owed: OwedWrapup) -> None:
+        """A wrap-up the desk owes since it stopped during an answered call: ask the agent."""
+        core = self._core
+        facts = owed.facts
+        call = LiveCall(
+            view=CallView(
+                call_id=f"owed-{owed.record_id}",
+                sip_call_id=facts.sip_call_id or "",
+                inbound=facts.direction is CallDirection.INBOUND,
+                remote=facts.remote_e164 or facts.remote_raw or "",
+                display_name=None,
+                phase=CallPhase.ENDED,
+                started=core.now(),
+            ),
+            started_at=facts.started_at,
+            number_e164=facts.remote_e164,
+            dialed=facts.local_party,
+            party=_party_of(facts),
+            answered_at=facts.answered_at,
+            ended_at=facts.ended_at,
+            end_reason=facts.end_reason,
+            hold_seconds=facts.hold_seconds or 0.0,
+            recording_path=facts.recording_path,
+            record_id=owed.record_id,
+        )
+        number = call.view.remote or "?"
+        core.emit(DeskNotice(notice(NoticeKind.WRAPUP_OWED, number=number), error=True))
+        # Wrap-up switched off ([agent] wrapup_seconds = 0): refused, and begin saves at once.
+        core.set_state(ast.WrapupOwed(call.view.call_id, core.now()))
+        self.begin(call)
 
     def set_notes(self, notes: str) -> None:
         self._draft_notes = notes
@@ -137,16 +207,10 @@ class Wrapups:
             # No CRM callback row to hold the note: it stays with the call's notes.
             notes = "\n".join(part for part in (notes, form.callback_note) if part)
         calls = core.services.calls
+        journal = core.services.journal
         agent = core.agent
 
-        def work() -> WrapUpSaved:
-            if form is not None:
-                code = form.disposition_code
-            else:
-                default = calls.default_disposition()
-                if default is None:
-                    raise ValueError("no default disposition is configured")
-                code = default.code
+        def build(code: str) -> WrapUp:
             callback = None
             if form is not None and form.callback_due is not None and saver is None:
                 callback = CallbackRequest(
@@ -158,7 +222,7 @@ class Wrapups:
             case = None
             if form is not None and form.case_subject and form.case_subject.strip():
                 case = NewCase(subject=form.case_subject.strip(), description=notes or None)
-            wrapup = WrapUp(
+            return WrapUp(
                 disposition_code=code,
                 facts=facts,
                 notes=notes,
@@ -166,22 +230,52 @@ class Wrapups:
                 new_case=case,
                 opportunity_id=form.opportunity_id if form is not None else None,
                 actor=agent,
+                record_id=call.record_id,
             )
-            return calls.save_wrapup(wrapup) if saver is None else saver(wrapup, due)
 
-        def saved(result: WrapUpSaved) -> None:
+        work: Callable[[], WrapUpSaved | None]
+        if saver is None:
+            # Into the journal behind the call's own entries; an empty code is the default,
+            # chosen when the entry is applied (the timer must not need the database).
+            code = form.disposition_code if form is not None else ""
+            kept = core.keep(WRAPUP, wrapup_payload(build(code)), call.record_id)
+            work = lambda: apply_kept(journal, kept.result())  # noqa: E731
+        else:
+            # The owner writes the call row in its own transaction: the row's journal entries
+            # (ring, answer, end) go first, or their update would make the owner's stale.
+            appended = core.journal_work.submit(lambda: None, None)
+
+            def work() -> WrapUpSaved | None:
+                appended.result()
+                journal.drain()
+                code = form.disposition_code if form is not None else ""
+                if not code:
+                    default = calls.default_disposition()
+                    if default is None:
+                        raise ValueError("no default disposition is configured")
+                    code = default.code
+                result = saver(build(code), due)
+                core.loop.call_soon_threadsafe(
+                    core.keep, CALL_WRAPPED, {}, call.record_id
+                )  # the desk owes no wrap-up for this call after a crash
+                return result
+
+        def saved(result: WrapUpSaved | None) -> None:
             self.saving = False
-            if core.wrapup_call is not call:
-                return
+            # Logged for every save: with wrap-up 0 s the next call's may have begun already.
             core.events.emit(
                 WRAPUP_SAVED,
                 call.view.sip_call_id,
                 call_id=call.view.call_id,
-                disposition=result.call.disposition_code,
+                disposition=result.call.disposition_code if result is not None else None,
                 expired=expired,
+                kept=result is None,
             )
+            if core.wrapup_call is not call:
+                return
             self._finish(expired)
             core.emit(WrapupFinished(call.view.call_id, result, expired, due))
+            core.journal_changed()
 
         def failed(error: BaseException) -> None:
             self.saving = False
@@ -210,6 +304,34 @@ class Wrapups:
                 core.set_state(ast.WrapupExpired(max(core.now(), deadline)))
             else:
                 core.set_state(ast.WrapupDone())
+
+
+def apply_kept(journal: Journal, entry: Entry) -> WrapUpSaved | None:
+    """Try to apply the kept wrap-up now (blocking: the DB worker).
+
+    ``None``: the database is away and the wrap-up waits in the journal, which is a saved
+    wrap-up as far as the agent is concerned. A wrap-up the database refuses (an unknown code)
+    raises, so the agent can correct it; the refused entry stays in the journal, set aside.
+    """
+    journal.drain()
+    outcome = journal.take_outcome(entry.id)
+    if outcome is None:
+        return None
+    ok, value = outcome
+    if not ok:
+        raise CallLogError(str(value))
+    return value if isinstance(value, WrapUpSaved) else None
+
+
+def _party_of(facts: CallFacts) -> PartyRef | None:
+    for kind, record_id in (
+        (OwnerKind.CONTACT, facts.contact_id),
+        (OwnerKind.LEAD, facts.lead_id),
+        (OwnerKind.ACCOUNT, facts.account_id),
+    ):
+        if record_id is not None:
+            return PartyRef(kind, record_id)
+    return None
 
 
 def call_facts(call: LiveCall, agent: str) -> CallFacts:

@@ -36,6 +36,7 @@ from agentdesk.dialer.outcomes import CampaignProgress, skip_entry
 from agentdesk.dialer.selection import OfferedEntry
 from agentdesk.domain import agent_state as ast
 from agentdesk.domain.labels import Label
+from agentdesk.journal.journal import unreachable
 
 log = logging.getLogger("agentdesk.app.dialer.session")
 T = TypeVar("T")
@@ -106,6 +107,11 @@ class DialerCore:
 
     def _work_failed(self, error: BaseException) -> None:
         self.notice(notice(NoticeKind.WORK_FAILED, error=error), True)
+
+    def failed_unless_away(self, error: BaseException) -> None:
+        """A read that can wait (counts): quiet in an outage, where the phase says why."""
+        if not unreachable(error):
+            self._work_failed(error)
 
     def background(
         self,

@@ -4,7 +4,8 @@ Preview shows the reserved entry with a countdown, then dials it; progressive di
 manual lists the next few dialable entries (nothing reserved) for the agent to pick. While
 nothing is dialable the question is asked again every ``nothing_retry_seconds``. The session
 acts only while the agent is *available*: a countdown stops during an inbound call or a break
-and starts again afterwards.
+and starts again afterwards. When the shared database cannot be reached (reservations live
+there) the dialer pauses by itself, says why, and resumes when the database answers again.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from agentdesk.dialer.outcomes import CampaignProgress, campaign_progress
 from agentdesk.dialer.picking import PeekResult, peek_entries
 from agentdesk.dialer.rules import DialMode
 from agentdesk.dialer.selection import OfferedEntry, next_entry
+from agentdesk.journal.journal import unreachable
+
+OUTAGE_RETRY_S = 2.0
+"""How soon a dialer paused by an outage asks the database again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +68,27 @@ class Offering:
 
     def _stopped(self, generation: int) -> Callable[[BaseException], None]:
         def failed(error: BaseException) -> None:
-            if generation == self._core.generation:
-                self._core.notice(notice(K.DIALER_STOPPED, error=error), error=True)
-                self.pause()
+            if generation != self._core.generation:
+                return
+            if unreachable(error):
+                self._outage()
+                return
+            self._core.notice(notice(K.DIALER_STOPPED, error=error), error=True)
+            self.pause()
 
         return failed
+
+    def _outage(self) -> None:
+        """The shared database is away: nothing can be reserved, so wait and ask again."""
+        core = self._core
+        core.cancel_timer()
+        core.set(phase=DialerPhase.OUTAGE, entry=None, countdown_deadline=None, choices=())
+        core.timer = core.loop.call_later(OUTAGE_RETRY_S, self._retry_outage)
+
+    def _retry_outage(self) -> None:
+        self._core.timer = None
+        if self._core.view.phase is DialerPhase.OUTAGE:
+            self.maybe_next()
 
     def pause(self) -> None:
         """Stop after the current call; a reserved entry that was not dialled goes back now."""
@@ -90,7 +111,8 @@ class Offering:
         campaign = core.view.campaign
         assert campaign is not None
         core.cancel_timer()
-        if core.view.phase is not DialerPhase.CHOOSING:  # a refresh keeps the list shown
+        # a refresh keeps the list shown, and a retry in an outage keeps saying why
+        if core.view.phase not in (DialerPhase.CHOOSING, DialerPhase.OUTAGE):
             core.set(phase=DialerPhase.LOADING, entry=None, countdown_deadline=None)
         generation = core.generation
         limit, sessions, agent = self._choice_limit, core.sessions, core.agent
@@ -121,7 +143,8 @@ class Offering:
         campaign = core.view.campaign
         assert campaign is not None
         core.cancel_timer()
-        core.set(phase=DialerPhase.LOADING, entry=None, countdown_deadline=None)
+        if core.view.phase is not DialerPhase.OUTAGE:  # a retry in an outage keeps saying why
+            core.set(phase=DialerPhase.LOADING, entry=None, countdown_deadline=None)
         generation = core.generation
         sessions, agent = core.sessions, core.agent
 

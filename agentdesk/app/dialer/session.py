@@ -200,7 +200,8 @@ class DialerSession:
             if generation == core.generation:
                 core.set(progress=progress)
 
-        core.background(lambda: campaign_progress(sessions, campaign.name), done)
+        work = lambda: campaign_progress(sessions, campaign.name)  # noqa: E731
+        core.background(work, done, core.failed_unless_away)
 
     def start(self) -> str | None:
         """Start dialing the chosen campaign; returns why not, or None."""

@@ -52,6 +52,7 @@ class DialerPhase(enum.StrEnum):
     ON_CALL = "on_call"
     WRAP_UP = "wrap_up"
     NOTHING = "nothing"  # nothing dialable now; ``blocked`` says why
+    OUTAGE = "outage"  # paused by itself: reservations need the shared database, away now
 
 
 @dataclass(frozen=True, slots=True)

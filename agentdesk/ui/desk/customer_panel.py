@@ -107,6 +107,10 @@ class CustomerPanel(QStackedWidget):
     def show_pop(self, pop: ScreenPop) -> None:
         if pop.kind == "one" and pop.chosen is not None:
             self._show_match(pop.chosen)
+        elif pop.kind == "unavailable":
+            self.party = None
+            self.unknownCard.show_unavailable(pop.number)
+            self.setCurrentWidget(self.unknownCard)
         elif pop.kind == "several":
             self.party = None
             self.chooser.show_matches(pop.number, pop.matches)

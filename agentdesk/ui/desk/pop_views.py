@@ -49,7 +49,7 @@ class UnknownCallerCard(QFrame):
         self.titleLabel = title_label(self.tr("Unknown caller"), self)
         self.numberLabel = QLabel(self)
         self.numberLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        hint = QLabel(self.tr("No contact, lead or account has this number."), self)
+        self.hintLabel = hint = QLabel(self._no_record(), self)
         hint.setWordWrap(True)
         self.firstEdit = QLineEdit(self)
         self.lastEdit = QLineEdit(self)
@@ -80,9 +80,25 @@ class UnknownCallerCard(QFrame):
         layout.addWidget(self.errorLabel)
         layout.addStretch(1)
 
+    def _no_record(self) -> str:
+        return self.tr("No contact, lead or account has this number.")
+
+    def show_unavailable(self, number: str) -> None:
+        """The database cannot be reached: the number, and no claim that nobody has it."""
+        self.show_number(number)
+        self.titleLabel.setText(self.tr("Record lookup unavailable"))
+        self.hintLabel.setText(
+            self.tr("The database cannot be reached: the desk tries again while the call lasts.")
+        )
+        for button in (self.createContactButton, self.createLeadButton):
+            button.setEnabled(False)
+
     def show_number(self, number: str, inbound: bool = True) -> None:
         # The agent dialled this number: they know it, nobody "called" them.
         self.titleLabel.setText(self.tr("Unknown caller") if inbound else self.tr("Unknown number"))
+        self.hintLabel.setText(self._no_record())
+        for button in (self.createContactButton, self.createLeadButton):
+            button.setEnabled(True)
         self.numberLabel.setText(number or self.tr("Number withheld"))
         self.phoneEdit.setText(number)
         for edit in (self.firstEdit, self.lastEdit, self.companyEdit):

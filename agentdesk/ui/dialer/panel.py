@@ -347,7 +347,7 @@ class DialerPanel(QWidget):
         if entry is None:
             self.scriptView.clear()
             self._shown_entry = None
-            released = view.phase in (DialerPhase.STOPPED, DialerPhase.NOTHING)
+            released = view.phase in (DialerPhase.STOPPED, DialerPhase.NOTHING, DialerPhase.OUTAGE)
             if released and self._offered_party is not None:
                 # Paused: the entry went back to the pool, its record should not stay on
                 # screen as if it were still the agent's to call.

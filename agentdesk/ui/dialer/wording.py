@@ -150,6 +150,12 @@ def state_text(view: DialerView, seconds_left: float | None) -> str:
         return QCoreApplication.translate(
             "DialerPanel", "Paused. Press Start to dial this campaign."
         )
+    if phase is DialerPhase.OUTAGE:
+        return QCoreApplication.translate(
+            "DialerPanel",
+            "Paused: entries are reserved in the database, which cannot be reached. "
+            "The dialer goes on by itself when it can.",
+        )
     if phase is DialerPhase.WAITING:
         return QCoreApplication.translate("DialerPanel", "Waiting until you are available…")
     if phase is DialerPhase.LOADING:

@@ -24,6 +24,8 @@ from agentdesk.app.desk.events import (
     DataChanged,
     DeskEvent,
     DeskNotice,
+    JournalChanged,
+    JournalView,
     PartyChosen,
     ScreenPopReady,
     WrapupFinished,
@@ -112,6 +114,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.summaryLabel = QLabel(self.tr("Loading…"), self)
+        # The banner of an outage: changes kept on this computer until the database is back.
+        self.journalLabel = QLabel(self)
+        self.journalLabel.setObjectName("journalBanner")
+        self.journalLabel.setStyleSheet("QLabel { background: #fff3cd; padding: 0 6px; }")
+        self.statusBar().addPermanentWidget(self.journalLabel)
+        self.show_journal(controller.journal)
         self.statusBar().addPermanentWidget(self.summaryLabel)
         self.statusBar().showMessage(
             self.tr("First run: demo data was added") if context.first_run else self.tr("Ready")
@@ -168,9 +176,18 @@ class MainWindow(QMainWindow):
                 self.customerPanel.show_party(event.party)
         elif isinstance(event, WrapupStarted):
             self.tabs.setCurrentWidget(self.wrapupPanel)
+        elif isinstance(event, JournalChanged):
+            self.show_journal(event.journal)
         elif isinstance(event, WrapupFinished):
             self.refresh(event.changed)
-            if event.expired:
+            if event.kept:
+                self.notify(
+                    self.tr(
+                        "Wrap-up saved on this computer: it goes to the database when the "
+                        "database can be reached."
+                    )
+                )
+            elif event.expired:
                 self.notify(self.tr("Wrap-up time is over: saved with the default disposition."))
             else:
                 self.notify(self.tr("Wrap-up saved."))
@@ -181,6 +198,23 @@ class MainWindow(QMainWindow):
             self.notify(text, error=event.error)
             if event.error and self.wrapupPanel.wrapup is not None:
                 self.wrapupPanel.errorLabel.setText(text)
+
+    def show_journal(self, view: JournalView | None) -> None:
+        """The outage banner: shown while changes wait for the database, gone once drained."""
+        if view is None or view.pending == 0:
+            self.journalLabel.hide()
+            self.journalLabel.clear()
+            return
+        if view.unreachable:
+            text = self.tr(
+                "The database cannot be reached: %n change(s) kept on this computer",
+                "",
+                view.pending,
+            )
+        else:
+            text = self.tr("Saving %n change(s) kept on this computer…", "", view.pending)
+        self.journalLabel.setText("⚠ " + text)
+        self.journalLabel.show()
 
     def refresh(self, changed: frozenset[str]) -> None:
         """Only the panels that show a changed kind of data reload."""

@@ -23,6 +23,14 @@ SENTENCES: dict[str, object] = {
     K.COMMAND_FAILED: QT_TRANSLATE_NOOP("Notice", "{command} failed: {error}"),
     K.WORK_FAILED: QT_TRANSLATE_NOOP("Notice", "{error}"),
     K.WRAPUP_NOT_SAVED: QT_TRANSLATE_NOOP("Notice", "the wrap-up was not saved: {error}"),
+    K.WRAPUP_OWED: QT_TRANSLATE_NOOP(
+        "Notice", "the desk stopped during the call with {number}: please wrap it up"
+    ),
+    K.CHANGES_REFUSED: QT_TRANSLATE_NOOP(
+        "Notice",
+        "the database refused {count} change(s) kept on this computer: they are set aside "
+        "(agentdesk journal status)",
+    ),
     K.CALL_NOT_PLACED: QT_TRANSLATE_NOOP("Notice", "the call was not placed: {error}"),
     K.DIALER_STOPPED: QT_TRANSLATE_NOOP("Notice", "the dialer stopped: {error}"),
     K.DIALER_STOPPED_NOT_DIALLED: QT_TRANSLATE_NOOP(

@@ -1,0 +1,259 @@
+"""The journal: append a change locally, then apply the waiting changes in order.
+
+Every entry is applied by the applier of its kind (a table: :data:`Appliers`), in one
+transaction on the shared database together with its row in ``journal_applied``; the local
+file marks it applied afterwards. Three outcomes per try:
+
+- applied (or found already applied: a crash came between the commit and the local mark);
+- the database cannot be reached: the entry and everything after it wait, and the next try
+  comes after a backoff (0.5 s doubling to 5 s, so a desk notices a returning server fast);
+- refused: a :class:`~agentdesk.db.errors.RequestError` (or any other error, five times) will
+  not change by retrying, so the entry is set aside with its error (kept in the file, shown by
+  ``agentdesk journal status``) and the entries after it go on.
+
+Blocking: call it on the DB worker, never on the loop.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session
+
+from agentdesk.db.errors import RequestError, StaleRecordError
+from agentdesk.domain.clock import utcnow
+from agentdesk.domain.ids import uuid7
+from agentdesk.journal.models import AppliedEntry
+from agentdesk.journal.store import Entry, JournalStore
+from agentdesk.org.users import user_by_ref
+
+Applier = Callable[[Session, Entry], object]
+"""Applies one entry in the given transaction; returns what the waiting caller gets back."""
+Appliers = Mapping[str, Applier]
+
+BACKOFF_FIRST = 0.5
+BACKOFF_MAX = 5.0
+ATTEMPTS_BEFORE_REFUSED = 5
+_UNREACHABLE = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,
+)
+
+
+class JournalError(RequestError):
+    """An entry the journal cannot apply at all (a kind without an applier)."""
+
+
+@dataclass(frozen=True, slots=True)
+class JournalStatus:
+    pending: int
+    refused: int
+    oldest: datetime | None
+    last_error: str | None
+    unreachable: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "pending": self.pending,
+            "refused": self.refused,
+            "oldest": self.oldest.isoformat() if self.oldest else None,
+            "last_error": self.last_error,
+        }
+
+
+@dataclass(slots=True)
+class DrainReport:
+    applied: int = 0
+    refused: int = 0
+    unreachable: bool = False
+    results: dict[uuid.UUID, object] = field(default_factory=dict)
+    errors: dict[uuid.UUID, str] = field(default_factory=dict)
+    """Why each entry refused in this drain was refused."""
+
+
+def error_text(error: BaseException) -> str:
+    if isinstance(error, sa_exc.DBAPIError) and error.orig is not None:
+        lines = str(error.orig).strip().splitlines()
+        return lines[0] if lines else type(error.orig).__name__
+    return str(error) or type(error).__name__
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether ``error`` says the shared database could not be reached (worth waiting for).
+
+    Work on a driver's own cursor raises the driver's errors; PEP 249 names the one for a lost
+    or refused connection ``OperationalError`` in every driver.
+    """
+    if isinstance(error, _UNREACHABLE):
+        return True
+    if isinstance(error, sa_exc.DBAPIError):
+        return error.connection_invalidated
+    return type(error).__name__ == "OperationalError"
+
+
+class Journal:
+    """One desk's journal over its local file and the shared database's sessions."""
+
+    def __init__(
+        self,
+        store: JournalStore,
+        sessions: Callable[[], Session],
+        appliers: Appliers,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self._sessions = sessions
+        self._appliers = appliers
+        self._clock = clock
+        self._monotonic = monotonic
+        self._drain_lock = threading.Lock()
+        self._failures = 0
+        self._retry_at = 0.0
+        self.unreachable = False
+        # What a drain learnt about entries someone waits for (an applier's result, a
+        # refusal), whichever drain applied them; taken once by the waiting caller.
+        self._outcomes: dict[uuid.UUID, tuple[bool, object]] = {}
+        self._users: dict[str, uuid.UUID] = {}
+
+    def append(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        record_id: uuid.UUID | None = None,
+        base_version: int | None = None,
+        actor: str | None = None,
+    ) -> Entry:
+        """Keep a change in the local file (durable when this returns); apply it later."""
+        if kind not in self._appliers:
+            raise JournalError(f"no applier for journal entries of kind {kind!r}")
+        return self.store.append(
+            kind,
+            payload,
+            record_id=record_id,
+            base_version=base_version,
+            actor=actor,
+            entry_id=uuid7(),
+            now=self._clock(),
+        )
+
+    def status(self) -> JournalStatus:
+        counts = self.store.counts()
+        return JournalStatus(
+            counts.pending, counts.refused, counts.oldest, counts.last_error, self.unreachable
+        )
+
+    def take_outcome(self, entry_id: uuid.UUID) -> tuple[bool, object] | None:
+        """``(True, result)`` once applied (a result other than None), ``(False, error)`` once
+        refused, ``None`` while it waits (or when its applier returns nothing)."""
+        return self._outcomes.pop(entry_id, None)
+
+    def due(self) -> bool:
+        """Whether a drain would try the database now (not inside a backoff)."""
+        return self._monotonic() >= self._retry_at
+
+    def drain(self, *, force: bool = False, batch: int = 200) -> DrainReport:
+        """Apply the waiting entries in order until none is left or the database is away.
+
+        Inside a backoff nothing is tried (``force`` tries anyway: the admin's replay).
+        """
+        report = DrainReport()
+        with self._drain_lock:
+            if not force and not self.due():
+                report.unreachable = True
+                return report
+            while True:
+                waiting = self.store.waiting(batch)
+                if not waiting:
+                    break
+                for entry in waiting:
+                    if not self._try(entry, report):
+                        return report
+        return report
+
+    def drain_for(self, seconds: float) -> JournalStatus:
+        """Shutdown: keep draining for at most ``seconds``; what is left stays in the file."""
+        deadline = self._monotonic() + seconds
+        while self.store.counts().pending and self._monotonic() < deadline:
+            report = self.drain(force=True)
+            if report.unreachable:
+                time.sleep(min(BACKOFF_FIRST, max(0.0, deadline - self._monotonic())))
+        return self.status()
+
+    def _try(self, entry: Entry, report: DrainReport) -> bool:
+        """Apply ``entry``; False when the database is away (stop the drain)."""
+        try:
+            result = report.results[entry.id] = self._apply(entry)
+        except (RequestError, StaleRecordError) as error:
+            self.store.mark_failed(entry.id, error_text(error), refused=True)
+            report.refused += 1
+            report.errors[entry.id] = error_text(error)
+            self._outcomes[entry.id] = (False, error_text(error))
+            return True
+        except Exception as error:
+            away = unreachable(error)
+            # Another error (a deadlock, a serialization failure) may pass; five in a row
+            # will not, and must not hold up the entries behind it for good.
+            refused = not away and entry.attempts + 1 >= ATTEMPTS_BEFORE_REFUSED
+            self.store.mark_failed(entry.id, error_text(error), refused=refused)
+            if refused:
+                report.refused += 1
+                report.errors[entry.id] = error_text(error)
+                self._outcomes[entry.id] = (False, error_text(error))
+                return True
+            self._failures += 1
+            delay = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (self._failures - 1))
+            self._retry_at = self._monotonic() + delay
+            self.unreachable = away
+            report.unreachable = away
+            return False
+        self._failures = 0
+        self._retry_at = 0.0
+        self.unreachable = False
+        self.store.mark_applied(entry.id, self._clock())
+        if result is not None:
+            self._outcomes[entry.id] = (True, result)
+        report.applied += 1
+        return True
+
+    def _user_id(self, session: Session, actor: str | None) -> uuid.UUID | None:
+        """The actor's user id, read once: a desk's entries are nearly all its own user's."""
+        if actor is None:
+            return None
+        if actor not in self._users:
+            user = user_by_ref(session, actor)
+            if user is None:
+                return None
+            self._users[actor] = user.id
+        return self._users[actor]
+
+    def _apply(self, entry: Entry) -> object:
+        applier = self._appliers.get(entry.kind)
+        if applier is None:
+            raise JournalError(f"no applier for journal entries of kind {entry.kind!r}")
+        with self._sessions() as session, session.begin():
+            if session.get(AppliedEntry, entry.id) is not None:
+                return None  # applied before a crash: the local mark is all that was missing
+            result = applier(session, entry)
+            session.add(
+                AppliedEntry(
+                    entry_id=entry.id,
+                    kind=entry.kind,
+                    record_id=entry.record_id,
+                    user_id=self._user_id(session, entry.actor),
+                    applied_at=self._clock(),
+                )
+            )
+            session.flush()
+            return result

@@ -1,0 +1,80 @@
+"""After a crash: close the calls the desk left open, and find the wrap-ups it still owes.
+
+A call's entries tell its story: opened, answered, held, ended, wrapped up. A call opened and
+never ended was live when the desk stopped: it ends at the last event the journal saw, with
+the end reason "desk stopped". An answered call without its wrap-up is owed one: the desk asks
+the agent for it at start.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+
+from agentdesk.calls.dto import CallFacts
+from agentdesk.journal.journal import Journal
+from agentdesk.journal.kinds import (
+    CALL_END,
+    CALL_MISSED,
+    CALL_OPEN,
+    CALL_UPDATE,
+    CALL_WRAPPED,
+    DESK_STOPPED,
+    WRAPUP,
+    call_update_payload,
+    facts_from,
+    update_fields,
+)
+from agentdesk.journal.store import Entry
+
+
+@dataclass(frozen=True, slots=True)
+class OwedWrapup:
+    """An answered call whose wrap-up was never saved: its facts as the journal knows them."""
+
+    record_id: uuid.UUID
+    facts: CallFacts
+
+
+def story(entries: list[Entry]) -> CallFacts | None:
+    """The call's facts folded from its entries (``None`` without the opening entry)."""
+    facts: CallFacts | None = None
+    for entry in entries:
+        if entry.kind == CALL_OPEN:
+            facts = facts_from(entry.payload)
+        elif facts is not None and entry.kind in (CALL_UPDATE, CALL_END, CALL_MISSED):
+            facts = replace(facts, **update_fields(entry.payload))
+    return facts
+
+
+def close_left_open(journal: Journal) -> list[uuid.UUID]:
+    """End the calls opened and never ended; returns their ids. Blocking (the local file)."""
+    store = journal.store
+    closed = []
+    for record_id in store.open_records(CALL_OPEN, (CALL_END, CALL_MISSED)):
+        entries = store.of_record(record_id)
+        facts = story(entries)
+        if facts is None:
+            continue
+        last = max(entry.created_at for entry in entries)
+        ended = max(last, facts.answered_at or facts.started_at)
+        kind = CALL_END if facts.answered_at is not None else CALL_MISSED
+        journal.append(
+            kind,
+            call_update_payload(ended_at=ended, end_reason=DESK_STOPPED),
+            record_id=record_id,
+            actor=entries[0].actor,
+        )
+        closed.append(record_id)
+    return closed
+
+
+def owed_wrapups(journal: Journal) -> list[OwedWrapup]:
+    """Answered calls without a wrap-up, oldest first. Blocking (the local file)."""
+    store = journal.store
+    owed = []
+    for record_id in store.open_records(CALL_OPEN, (WRAPUP, CALL_WRAPPED, CALL_MISSED)):
+        facts = story(store.of_record(record_id))
+        if facts is not None and facts.answered_at is not None and facts.ended_at is not None:
+            owed.append(OwedWrapup(record_id, facts))
+    return owed
