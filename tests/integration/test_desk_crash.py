@@ -7,22 +7,18 @@ seconds into it. A second process started on the same files finds the call left 
 
 from __future__ import annotations
 
-import json
-import os
 import signal
-import subprocess
 import time
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from tests.integration.test_desk_e2e import (  # the fixture: the app on its own files
-    AGENTDESK,
     CALLER,
     RunningDesk,
     running_desk,
 )
+from tests.support.desk_process import run_cli_json, start_desk
 from tests.support.sipp import free_rtp_port, start_sipp, udp_port_bound
 
 __all__ = ["running_desk"]
@@ -30,27 +26,8 @@ __all__ = ["running_desk"]
 pytestmark = pytest.mark.sip
 
 
-def _env(workdir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        XDG_DATA_HOME=str(workdir / "data"),
-        XDG_CONFIG_HOME=str(workdir / "config"),
-        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
-    )
-    return env
-
-
 def _journal(desk: RunningDesk) -> dict[str, object]:
-    result = subprocess.run(
-        [str(AGENTDESK), "journal", "status", "--json", "--db", desk.db_url],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=_env(desk.workdir),
-    )
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
+    data = run_cli_json(desk.workdir, "journal", "status", "--json", "--db", desk.db_url)
     assert isinstance(data, dict)
     return data
 
@@ -86,13 +63,7 @@ def test_a_call_killed_mid_way_is_closed_and_owed_its_wrapup_at_the_next_start(
     assert "call_ended" not in names and "wrapup_saved" not in names
 
     config = desk.workdir / "agentdesk.toml"
-    with (desk.workdir / "restart.log").open("wb") as out:
-        again = subprocess.Popen(
-            [str(AGENTDESK), "--config", str(config)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=_env(desk.workdir),
-        )
+    again = start_desk(config, desk.workdir / "restart.log", desk.workdir)
     try:
         deadline = time.monotonic() + 30
         while not udp_port_bound(desk.port):

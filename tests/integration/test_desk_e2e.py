@@ -10,7 +10,6 @@ test sends SIGTERM during a call: the app hangs up, saves, and exits cleanly.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -25,12 +24,12 @@ from agentdesk.app.bootstrap import connect
 from agentdesk.app.records import RecordService
 from agentdesk.config.settings import Settings
 from agentdesk.domain.enums import OwnerKind
+from tests.support.desk_process import desk_env, run_cli_json, start_desk, write_desk_config
 from tests.support.sipp import SippRun, free_port, free_rtp_port, start_sipp, udp_port_bound
 
 pytestmark = pytest.mark.sip
 
 CALLER = "+12025550800"
-AGENTDESK = Path(sys.executable).with_name("agentdesk")
 
 
 @dataclass
@@ -62,33 +61,15 @@ class RunningDesk:
         return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""
 
     def export(self) -> list[dict[str, object]]:
-        result = subprocess.run(
-            [str(AGENTDESK), "calls", "export", "--format", "json", "--db", self.db_url],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env=_env(self.workdir),
+        rows = run_cli_json(
+            self.workdir, "calls", "export", "--format", "json", "--db", self.db_url
         )
-        assert result.returncode == 0, result.stderr
-        rows = json.loads(result.stdout)
         assert isinstance(rows, list)
         return rows
 
 
-def _env(workdir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        XDG_DATA_HOME=str(workdir / "data"),
-        XDG_CONFIG_HOME=str(workdir / "config"),
-        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
-    )
-    return env
-
-
 @pytest.fixture
 def running_desk(tmp_path: Path) -> Iterator[RunningDesk]:
-    assert AGENTDESK.exists(), f"{AGENTDESK} missing: pip install -e . in the virtualenv"
     db_url = f"sqlite:///{tmp_path / 'desk.db'}"
     database, _ = connect(db_url, Settings())
     try:
@@ -99,38 +80,17 @@ def running_desk(tmp_path: Path) -> Iterator[RunningDesk]:
         database.dispose()
     port = free_port()
     events = tmp_path / "events.jsonl"
-    config = tmp_path / "agentdesk.toml"
-    config.write_text(
-        f"""
-[database]
-url = "{db_url}"
-
-[phone]
-default_region = "US"
-
-[sip]
-mode = "direct"
-bind_address = "127.0.0.1"
-port = {port}
-recordings_dir = "{tmp_path / "rec"}"
-
-[agent]
-username = "e2e.agent"
-auto_answer_seconds = 0
-wrapup_seconds = 1
-
-[logging]
-events_jsonl = "{events}"
-"""
+    config = write_desk_config(
+        tmp_path / "agentdesk.toml",
+        db_url=db_url,
+        port=port,
+        agent="e2e.agent",
+        wrapup_seconds=1,
+        events=events,
+        recordings=tmp_path / "rec",
     )
     log = tmp_path / "agentdesk.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(AGENTDESK), "--config", str(config)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=_env(tmp_path),
-        )
+    process = start_desk(config, log, tmp_path)
     desk = RunningDesk(process, port, db_url, events, log, tmp_path, str(ref.id))
     try:
         deadline = time.monotonic() + 30
@@ -238,7 +198,7 @@ def test_help_test_call_through_the_real_sip_stack(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=60,
-        env=_env(tmp_path),
+        env=desk_env(tmp_path),
     )
     assert result.returncode == 0, result.stderr[-3000:]
     signalling, audio, size, message = result.stdout.strip().splitlines()[-1].split("|")

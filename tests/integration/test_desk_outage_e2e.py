@@ -9,7 +9,6 @@ while the server is away, the agent available again at once), and once the serve
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import time
@@ -21,7 +20,8 @@ from sqlalchemy import text
 
 from agentdesk.db import migrate
 from agentdesk.db.engine import create_db_engine
-from tests.integration.test_desk_e2e import AGENTDESK, CALLER
+from tests.integration.test_desk_e2e import CALLER
+from tests.support.desk_process import run_cli_json, start_desk, write_desk_config
 from tests.support.pg_outage import halt, resume
 from tests.support.pg_server import INSTALL_HINT, PgServer, start_server
 from tests.support.sipp import free_port, free_rtp_port, start_sipp, udp_port_bound
@@ -53,29 +53,6 @@ def outage_pg() -> Iterator[PgServer]:
         server.stop()
 
 
-def _env(workdir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        XDG_DATA_HOME=str(workdir / "data"),
-        XDG_CONFIG_HOME=str(workdir / "config"),
-        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
-    )
-    return env
-
-
-def _cli(workdir: Path, *args: str) -> object:
-    result = subprocess.run(
-        [str(AGENTDESK), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=_env(workdir),
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
 def _events(path: Path) -> list[dict[str, object]]:
     if not path.exists():
         return []
@@ -88,38 +65,17 @@ def test_twenty_calls_through_a_fifteen_second_outage_are_all_logged(
     server, url = outage_pg, outage_pg.url_for("desk")
     port = free_port()
     events = tmp_path / "events.jsonl"
-    config = tmp_path / "agentdesk.toml"
-    config.write_text(
-        f"""
-[database]
-url = "{url}"
-
-[phone]
-default_region = "US"
-
-[sip]
-mode = "direct"
-bind_address = "127.0.0.1"
-port = {port}
-recordings_dir = "{tmp_path / "rec"}"
-
-[agent]
-username = "outage.agent"
-auto_answer_seconds = 0
-wrapup_seconds = 0
-
-[logging]
-events_jsonl = "{events}"
-"""
+    config = write_desk_config(
+        tmp_path / "agentdesk.toml",
+        db_url=url,
+        port=port,
+        agent="outage.agent",
+        wrapup_seconds=0,
+        events=events,
+        recordings=tmp_path / "rec",
     )
     log = tmp_path / "agentdesk.log"
-    with log.open("wb") as out:
-        desk = subprocess.Popen(
-            [str(AGENTDESK), "--config", str(config)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=_env(tmp_path),
-        )
+    desk = start_desk(config, log, tmp_path)
     sipp = None
     try:
         deadline = time.monotonic() + 30
@@ -156,7 +112,7 @@ events_jsonl = "{events}"
         try:
             time.sleep(OUTAGE_S)  # the outage itself: calls keep coming meanwhile
             in_outage = saved() - during
-            kept = _cli(tmp_path, "journal", "status", "--json", "--db", url)
+            kept = run_cli_json(tmp_path, "journal", "status", "--json", "--db", url)
             assert isinstance(kept, dict)
             # the wrap-ups of the outage wait on this computer, with the reason
             assert kept["pending"] >= 4 * in_outage and kept["last_error"], kept
@@ -166,7 +122,7 @@ events_jsonl = "{events}"
         assert in_outage >= 3, "the outage should have covered several calls"
         deadline = time.monotonic() + 60
         while True:
-            status = _cli(tmp_path, "journal", "status", "--json", "--db", url)
+            status = run_cli_json(tmp_path, "journal", "status", "--json", "--db", url)
             assert isinstance(status, dict)
             if status["pending"] == 0:
                 break
@@ -188,7 +144,7 @@ events_jsonl = "{events}"
     assert sum(1 for x in lines if x["event"] == "call_answered") == CALLS
     assert sum(1 for x in lines if x["event"] == "wrapup_saved") == CALLS
     assert " 480 " not in sipp.messages()  # none refused: the agent was available each time
-    rows = _cli(tmp_path, "calls", "export", "--format", "json", "--db", url)
+    rows = run_cli_json(tmp_path, "calls", "export", "--format", "json", "--db", url)
     assert isinstance(rows, list)
     assert len(rows) == CALLS and len({r["sip_call_id"] for r in rows}) == CALLS
     assert all(r["disposition"] == "wrapup_expired" for r in rows)
