@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from agentdesk.config.settings import Settings
+from agentdesk.db.errors import RequestError
 from agentdesk.domain.labels import is_chinese
 from agentdesk.domain.names import text_width
+
+T = TypeVar("T")
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
@@ -40,6 +43,24 @@ def open_database(args: argparse.Namespace, settings: Settings, **kw: Any) -> An
     except DatabaseUnavailable as exc:
         raise CliError(str(exc)) from None
     return db
+
+
+def with_database(
+    args: argparse.Namespace,
+    settings: Settings,
+    work: Callable[[Any], T],
+    refused: tuple[type[Exception], ...] = (RequestError,),
+) -> T:
+    """Run ``work`` on the opened database, then close it; a refusal of the services
+    (``refused``: a :class:`RequestError` unless told otherwise) is the command's exit-2 error.
+    """
+    db = open_database(args, settings)
+    try:
+        return work(db)
+    except refused as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        db.dispose()
 
 
 def print_json(data: Any) -> None:

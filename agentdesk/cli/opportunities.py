@@ -10,10 +10,10 @@ from typing import Any
 from agentdesk.cli.common import (
     EXIT_OK,
     CliError,
-    open_database,
     print_fields,
     print_json,
     print_table,
+    with_database,
 )
 from agentdesk.config.settings import Settings
 from agentdesk.db.errors import RequestError
@@ -80,13 +80,12 @@ def add_opportunity_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 def cmd_opportunity(args: argparse.Namespace, settings: Settings) -> int:
     from agentdesk.sales.money import MoneyError
 
-    db = open_database(args, settings)
-    try:
-        result = _run(args, db.sessions, settings.agent.username)
-    except (RequestError, MoneyError) as exc:
-        raise CliError(str(exc)) from None
-    finally:
-        db.dispose()
+    result = with_database(
+        args,
+        settings,
+        lambda db: _run(args, db.sessions, settings.agent.username),
+        (RequestError, MoneyError),
+    )
     if args.json:
         print_json(result)
     elif args.command == "forecast":

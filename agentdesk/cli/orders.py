@@ -7,7 +7,7 @@ import argparse
 from datetime import date
 from typing import Any
 
-from agentdesk.cli.common import EXIT_OK, CliError, open_database, print_fields, print_json
+from agentdesk.cli.common import EXIT_OK, print_fields, print_json, with_database
 from agentdesk.config.settings import Settings
 from agentdesk.db.errors import RequestError
 from agentdesk.sales.status import OrderStatus
@@ -59,13 +59,12 @@ def add_order_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 def cmd_order(args: argparse.Namespace, settings: Settings) -> int:
     from agentdesk.sales.money import MoneyError
 
-    db = open_database(args, settings)
-    try:
-        result = _run(args, db.sessions, settings.agent.username)
-    except (RequestError, MoneyError) as exc:
-        raise CliError(str(exc)) from None
-    finally:
-        db.dispose()
+    result = with_database(
+        args,
+        settings,
+        lambda db: _run(args, db.sessions, settings.agent.username),
+        (RequestError, MoneyError),
+    )
     if args.json:
         print_json(result)
     else:

@@ -16,13 +16,12 @@ from typing import Any, Protocol, runtime_checkable
 from agentdesk.cli.common import (
     EXIT_OK,
     CliError,
-    open_database,
     print_fields,
     print_json,
     print_table,
+    with_database,
 )
 from agentdesk.config.settings import Settings
-from agentdesk.db.errors import RequestError
 
 
 def add_org_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -214,13 +213,7 @@ def _jsonable(result: Any) -> Any:
 
 
 def cmd_org(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_database(args, settings)
-    try:
-        result = _jsonable(_run(args, db))
-    except RequestError as exc:
-        raise CliError(str(exc)) from None
-    finally:
-        db.dispose()
+    result = with_database(args, settings, lambda db: _jsonable(_run(args, db)))
     if getattr(args, "json", False):
         print_json(result)
     else:

@@ -16,10 +16,10 @@ from agentdesk.cli.common import (
     EXIT_OK,
     EXIT_PARTIAL,
     CliError,
-    open_database,
     print_fields,
     print_json,
     print_table,
+    with_database,
 )
 from agentdesk.config.settings import Settings
 from agentdesk.db.errors import RequestError
@@ -100,13 +100,12 @@ def cmd_sales(args: argparse.Namespace, settings: Settings) -> int:
     from agentdesk.crm.importing.csv_encoding import ImportFileError
     from agentdesk.sales.money import MoneyError
 
-    db = open_database(args, settings)
-    try:
-        result, code = _run(args, db.sessions, settings.agent.username)
-    except (RequestError, MoneyError, ImportFileError) as exc:
-        raise CliError(str(exc)) from None
-    finally:
-        db.dispose()
+    result, code = with_database(
+        args,
+        settings,
+        lambda db: _run(args, db.sessions, settings.agent.username),
+        (RequestError, MoneyError, ImportFileError),
+    )
     if getattr(args, "json", False):
         print_json(result)
     elif isinstance(result, list):
