@@ -1,5 +1,6 @@
-"""The admin screen's screenshots, shared by scripts/screenshots.py (English) and
-scripts/screenshots_zh.py (Chinese): an organisation to show, then one PNG per tab.
+"""The admin screen's and the supervisor board's screenshots, shared by scripts/screenshots.py
+(English) and scripts/screenshots_zh.py (Chinese): an organisation to show, then one PNG per
+tab, and the board with the organisation's desks in several states.
 
 The desk in those scripts is an agent's; the admin screen here acts as the demo data's admin
 (``demo.admin``), as the desk of an administrator would.
@@ -9,19 +10,27 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.app.admin import AdminService
+from agentdesk.app.board import BoardService
 from agentdesk.app.desktop import DesktopContext
 from agentdesk.calls.disposition_admin import add_disposition
 from agentdesk.dialer.campaigns import assign_campaign
+from agentdesk.domain.agent_state import AgentStatus
 from agentdesk.domain.enums import Role
 from agentdesk.org.admin import add_team, add_user
+from agentdesk.org.models import User
+from agentdesk.supervision.models import AgentPresence
+from agentdesk.supervision.presence import DeskState, publish
 from agentdesk.ui.admin.dialog import AdminDialog
+from agentdesk.ui.supervision.board_window import BoardWindow
 
 ADMIN = "demo.admin"
 # (name, parent) and (username, name, role, team) in each language.
@@ -113,3 +122,46 @@ def shoot_admin(
         written.append(path)
     dialog.close()
     return written
+
+
+# (username, state, reason, minutes in state, call number, party); the seeded people's desks
+BOARD = {
+    "en": [("wang.fang", "talking", None, 3, "+8613800138000", "Li Wei"),
+           ("chen.jie", "available", None, 7, None, None),
+           ("maria.lopez", "not_ready", "Lunch", 18, None, None),
+           ("sam.okafor", "wrap_up", None, 1, None, None),
+           ("liu.yang", "talking", None, 12, "+14155550142", "Barbara Patel")],
+    "zh": [("wang.fang", "talking", None, 3, "+8613800138000", "李伟"),
+           ("chen.jie", "available", None, 7, None, None),
+           ("zhao.lei", "not_ready", "午餐", 18, None, None),
+           ("sun.li", "wrap_up", None, 1, None, None),
+           ("liu.yang", "talking", None, 12, "+14155550142", "王小明")],
+}  # fmt: skip
+
+
+def shoot_board(
+    context: DesktopContext, parent: QWidget, out: Path, language: str, suffix: str = ""
+) -> Path:
+    """The supervisor board as the admin sees it, the seeded people's desks in several states
+    (their time in state set back so the colours show), as ``board<suffix>.png``."""
+    sessions = context.database.sessions
+    for username, state, reason, minutes, number, party in BOARD[language]:
+        publish(
+            sessions, username,
+            DeskState(AgentStatus(state), reason, call_direction="inbound" if number else None,
+                      call_number=number, party_name=party),
+        )  # fmt: skip
+        with sessions.begin() as session:
+            user = session.scalars(select(User).where(User.username == username)).one()
+            row = session.get_one(AgentPresence, user.id)
+            row.since = row.since - timedelta(minutes=minutes)
+    board = BoardWindow(BoardService(sessions, ADMIN), context.executor, parent)
+    board.show()
+    board.start()
+    pump(lambda: board.loads == 0 and len(board.agents) >= len(BOARD[language]), 5)
+    pump(seconds=0.5)
+    path = out / f"board{suffix}.png"
+    board.grab().save(str(path))
+    print("wrote", path)
+    board.close()
+    return path

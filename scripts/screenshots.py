@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import qasync  # noqa: E402
-from admin_screens import seed_organisation, shoot_admin  # noqa: E402  (beside this script)
+from admin_screens import seed_organisation, shoot_admin, shoot_board  # noqa: E402  (beside this script)
 from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
@@ -236,6 +236,7 @@ def main() -> int:
     if not wanted or "admin" in wanted:
         seed_organisation(sessions, "en", DEMO_CAMPAIGN)
         shoot_admin(context, window, OUT, campaign=DEMO_CAMPAIGN)
+        shoot_board(context, window, OUT, "en")
 
     window.close()
     pump(lambda: not window.isVisible(), 5)

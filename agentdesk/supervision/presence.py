@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, func, select, true, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.crm.permissions import acting_access
 from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.access import Action, Capability, Depth, RecordKind
 from agentdesk.domain.agent_state import AgentStatus
@@ -171,3 +172,18 @@ def board_agents(
             )
         )
     return agents
+
+
+def may_view_board(sessions: sessionmaker[Session], viewer: AgentRef) -> bool:
+    """Whether ``viewer``'s role may open the board (``view_board``)."""
+    with sessions() as session:
+        access = acting_access(session, viewer)
+        return access is None or access.has(Capability.VIEW_BOARD)
+
+
+def read_board(
+    sessions: sessionmaker[Session], viewer: AgentRef, *, team: str | None = None
+) -> Sequence[AgentOnBoard]:
+    """:func:`board_agents` for ``viewer``, in a session of its own."""
+    with sessions() as session:
+        return board_agents(session, acting_access(session, viewer), team=team)

@@ -195,6 +195,65 @@
     </message>
 </context>
 <context>
+    <name>BoardWindow</name>
+    <message>
+        <source>Supervisor board</source>
+        <translation>班长监控台</translation>
+    </message>
+    <message>
+        <source>All teams</source>
+        <translation>全部团队</translation>
+    </message>
+    <message>
+        <source>Wallboard</source>
+        <translation>大屏模式</translation>
+    </message>
+    <message>
+        <source>Full screen, large figures to read across a room</source>
+        <translation>全屏大字显示，便于在整个场地远距离查看</translation>
+    </message>
+    <message>
+        <source>Team:</source>
+        <translation>团队：</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Time in state</source>
+        <translation>持续时间</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>通话</translation>
+    </message>
+    <message>
+        <source>Party</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>The board could not be read: {e}</source>
+        <translation>无法读取监控台：{e}</translation>
+    </message>
+    <message>
+        <source>{state}: {reason}</source>
+        <translation>{state}：{reason}</translation>
+    </message>
+    <message>
+        <source>{n} agents: {available} available, {busy} on a call, {paused} not ready, {lost} lost</source>
+        <translation>{n} 名坐席：{available} 名就绪，{busy} 名通话中，{paused} 名未就绪，{lost} 名失联</translation>
+    </message>
+</context>
+<context>
     <name>CallbacksPanel</name>
     <message>
         <source>15 minutes</source>
@@ -1070,6 +1129,38 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>lost</source>
         <translation>丢单</translation>
+    </message>
+    <message>
+        <source>logged out</source>
+        <translation>已登出</translation>
+    </message>
+    <message>
+        <source>not ready</source>
+        <translation>未就绪</translation>
+    </message>
+    <message>
+        <source>available</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>ringing</source>
+        <translation>振铃中</translation>
+    </message>
+    <message>
+        <source>on call</source>
+        <translation>通话中</translation>
+    </message>
+    <message>
+        <source>on hold</source>
+        <translation>保持中</translation>
+    </message>
+    <message>
+        <source>wrap-up</source>
+        <translation>话后处理</translation>
+    </message>
+    <message>
+        <source>lost (the desk went silent)</source>
+        <translation>失联（客户端无响应）</translation>
     </message>
 </context>
 <context>
@@ -2638,6 +2729,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Re&amp;load lists and counts</source>
         <translation>重新读取列表和计数(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Supervisor &amp;board…</source>
+        <translation>班长监控台(&amp;B)…</translation>
     </message>
     <message>
         <source>&amp;Help</source>

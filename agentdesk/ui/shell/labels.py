@@ -48,11 +48,27 @@ OPPORTUNITY_STAGES: dict[str, object] = {
     OpportunityStage.CLOSED_LOST: QT_TRANSLATE_NOOP("Enum", "lost"),
 }
 
+AGENT_STATES: dict[str, object] = {
+    "logged_out": QT_TRANSLATE_NOOP("Enum", "logged out"),
+    "not_ready": QT_TRANSLATE_NOOP("Enum", "not ready"),
+    "available": QT_TRANSLATE_NOOP("Enum", "available"),
+    "ringing": QT_TRANSLATE_NOOP("Enum", "ringing"),
+    "talking": QT_TRANSLATE_NOOP("Enum", "on call"),
+    "held": QT_TRANSLATE_NOOP("Enum", "on hold"),
+    "wrap_up": QT_TRANSLATE_NOOP("Enum", "wrap-up"),
+    "lost": QT_TRANSLATE_NOOP("Enum", "lost (the desk went silent)"),
+}
+"""An agent's state on the supervisor board (``AgentStatus`` values, and ``lost``)."""
+
 
 def enum_text(words: Mapping[str, object], code: str) -> str:
     """``code``'s word in the UI language; a code the table lacks as it is."""
     text = words.get(code)
     return code if text is None else QCoreApplication.translate(_ENUM_CONTEXT, str(text))
+
+
+def agent_status_text(code: str) -> str:
+    return enum_text(AGENT_STATES, code)
 
 
 def case_text(status: CaseStatus, priority: CasePriority) -> str:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from agentdesk.app.admin import AdminService
+from agentdesk.app.board import BoardService
 from agentdesk.app.desk.controller import DeskController
 from agentdesk.app.desk.events import (
     DataChanged,
@@ -46,6 +47,7 @@ from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.bridge import DeskBridge
 from agentdesk.ui.shell.menus import WindowMenus
 from agentdesk.ui.shell.notices import notice_text, refusal_text
+from agentdesk.ui.supervision.board_window import BoardWindow
 
 ICON = Path(__file__).resolve().parents[3] / "resources" / "icons" / "agentdesk.svg"
 SUMMARY_REFRESH_MS = 60_000
@@ -58,6 +60,7 @@ class MainWindow(QMainWindow):
 
     # Set by WindowMenus.
     adminAction: QAction
+    boardAction: QAction
     settingsAction: QAction
     searchAction: QAction
     refreshAction: QAction
@@ -91,6 +94,9 @@ class MainWindow(QMainWindow):
         )
         self.adminDialog: AdminDialog | None = None
         self.adminAllowed: bool | None = None  # not known until the database answered
+        self.board = BoardService(context.database.sessions, agent)
+        self.boardWindow: BoardWindow | None = None
+        self.boardAllowed: bool | None = None  # as adminAllowed, for view_board
         if context.dialer is not None:
             self.dialerPanel = DialerPanel(context.dialer, executor, self)
 
@@ -145,6 +151,7 @@ class MainWindow(QMainWindow):
         self.summaryTimer.start()
         # Hidden until the database says this user may manage users.
         run_in_background(self, executor, self.admin.allowed, self._on_admin_checked)
+        run_in_background(self, executor, self.board.allowed, self._on_board_checked)
 
     # -- wiring --------------------------------------------------------------------------------
 
@@ -323,6 +330,18 @@ class MainWindow(QMainWindow):
         self.adminDialog.show()
         self.adminDialog.raise_()
         self.adminDialog.activateWindow()
+
+    def _on_board_checked(self, allowed: bool) -> None:
+        self.boardAllowed = allowed
+        self.boardAction.setVisible(allowed)
+
+    def open_board(self) -> None:
+        """The supervisor board in a window of its own, following the database live."""
+        if self.boardWindow is None:
+            self.boardWindow = BoardWindow(self.board, self._context.executor, self)
+        self.boardWindow.start()
+        self.boardWindow.show()
+        self.boardWindow.raise_()
 
     def run_test_call(self) -> None:
         from agentdesk.ui.shell.phone_check import run_test_call

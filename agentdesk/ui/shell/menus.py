@@ -80,6 +80,10 @@ class WindowMenus(QObject):
             self.tr("Re&load lists and counts"), "refresh", window.reload_all
         )
         menu.addAction(window.refreshAction)
+        window.boardAction = QAction(self.tr("Supervisor &board…"), window)
+        window.boardAction.setVisible(False)  # shown when the role may view the board
+        window.boardAction.triggered.connect(window.open_board)
+        menu.addAction(window.boardAction)
 
     def _help(self, window: MainWindow) -> None:
         menu = window.menuBar().addMenu(self.tr("&Help"))

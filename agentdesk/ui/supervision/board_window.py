@@ -1,0 +1,229 @@
+"""View > Supervisor board: the agents the supervisor watches, live, and a wallboard mode.
+
+The database says when something changed (``app/board.py``'s feed, on a thread of its own);
+the board then reads the agents again off the GUI thread. Time in state counts up locally
+every second, coloured by thresholds in the manner of VICIdial's real-time report, so a
+long call or a long pause stands out without reading the numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agentdesk.app.board import BoardService
+from agentdesk.supervision.changes import ChangeFeed
+from agentdesk.supervision.presence import LOST, AgentOnBoard
+from agentdesk.ui.shell.access_labels import request_error_text
+from agentdesk.ui.shell.background import run_in_background
+from agentdesk.ui.shell.labels import agent_status_text
+
+ALL_TEAMS = "__all__"
+WALLBOARD_SCALE = 2.2
+# (state, seconds in state from which this colour applies): later thresholds darken
+COLOURS: dict[str, tuple[tuple[float, str], ...]] = {
+    "available": ((0, "#cfe3ff"), (60, "#8fbaf5"), (300, "#4a86d9")),
+    "ringing": ((0, "#e8d7f7"),),
+    "talking": ((0, "#e8d7f7"), (10, "#d0b0f0"), (60, "#b184e0"), (300, "#8c52c9")),
+    "held": ((0, "#d0b0f0"), (60, "#8c52c9")),
+    "wrap_up": ((0, "#d6f0d0"), (60, "#a6d99a")),
+    "not_ready": ((0, "#fff3b0"), (300, "#ffd95e"), (900, "#f5b400")),
+    LOST: ((0, "#c8c8c8"),),
+}
+DARK_FROM = ("#4a86d9", "#8c52c9", "#b184e0")
+"""Backgrounds dark enough to need white text."""
+
+
+def state_colour(state: str, seconds: float) -> str:
+    """The background of a state cell after ``seconds`` in the state."""
+    colour = "#ffffff"
+    for since, shade in COLOURS.get(state, ()):
+        if seconds >= since:
+            colour = shade
+    return colour
+
+
+def clock(seconds: float) -> str:
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+class BoardWindow(QWidget):
+    changed = Signal()  # emitted by the feed's thread; delivered on the GUI thread
+
+    def __init__(
+        self, service: BoardService, executor: Executor, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("boardWindow")
+        self.setWindowTitle(self.tr("Supervisor board"))
+        self._service = service
+        self._executor = executor
+        self.agents: list[AgentOnBoard] = []
+        self.read_at: datetime | None = None
+        self.loads = 0
+        """Reads not finished yet (the tests wait for none)."""
+        self._feed: ChangeFeed | None = None
+
+        self.teamCombo = QComboBox(self)
+        self.teamCombo.addItem(self.tr("All teams"), ALL_TEAMS)
+        self.teamCombo.currentIndexChanged.connect(lambda _: self._render())
+        self.wallboardButton = QPushButton(self.tr("Wallboard"), self)
+        self.wallboardButton.setCheckable(True)
+        self.wallboardButton.setToolTip(self.tr("Full screen, large figures to read across a room"))
+        self.wallboardButton.toggled.connect(self.set_wallboard)
+        self.summaryLabel = QLabel(self)
+        self.summaryLabel.setObjectName("boardSummary")
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Team:"), self))
+        top.addWidget(self.teamCombo)
+        top.addWidget(self.summaryLabel, 1)
+        top.addWidget(self.wallboardButton)
+
+        self.table = QTableWidget(0, 6, self)
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Agent"), self.tr("Team"), self.tr("State"), self.tr("Time in state"),
+            self.tr("Call"), self.tr("Party"),
+        ])  # fmt: skip
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # room for a name, a reason and a clock in every language, not just the text shown now
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("M") * 9)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.messageLabel = QLabel(self)
+        self.messageLabel.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.messageLabel)
+
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._render)
+        self.changed.connect(self.reload)
+        self.resize(980, 560)
+
+    # -- life --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Read the agents and follow the database's changes until the window closes."""
+        self.reload()
+        if self._feed is None:
+            self._feed = self._service.watch(self.changed.emit)
+        self._tick.start()
+
+    def closeEvent(self, event: object) -> None:
+        self._tick.stop()
+        if self._feed is not None:
+            self._feed.stop()
+            self._feed = None
+        super().closeEvent(event)  # type: ignore[arg-type]
+
+    def reload(self) -> None:
+        self.loads += 1
+
+        def done(agents: Sequence[AgentOnBoard]) -> None:
+            self.loads -= 1
+            self.agents = list(agents)
+            self.read_at = datetime.now(UTC)
+            self.messageLabel.clear()
+            self._fill_teams()
+            self._render()
+
+        def failed(error: BaseException) -> None:
+            self.loads -= 1
+            self.messageLabel.setText(
+                self.tr("The board could not be read: {e}").format(e=request_error_text(error))
+            )
+
+        run_in_background(self, self._executor, self._service.agents, done, failed)
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def _fill_teams(self) -> None:
+        chosen = self.teamCombo.currentData()
+        teams = sorted({a.team for a in self.agents if a.team})
+        known = [self.teamCombo.itemData(i) for i in range(1, self.teamCombo.count())]
+        if known == teams:
+            return
+        self.teamCombo.blockSignals(True)
+        while self.teamCombo.count() > 1:
+            self.teamCombo.removeItem(1)
+        for team in teams:
+            self.teamCombo.addItem(team, team)
+        index = self.teamCombo.findData(chosen)
+        self.teamCombo.setCurrentIndex(max(index, 0))
+        self.teamCombo.blockSignals(False)
+
+    def shown_agents(self) -> list[AgentOnBoard]:
+        team = self.teamCombo.currentData()
+        return [a for a in self.agents if team == ALL_TEAMS or a.team == team]
+
+    def _render(self) -> None:
+        agents = self.shown_agents()
+        elapsed = (datetime.now(UTC) - self.read_at).total_seconds() if self.read_at else 0.0
+        self.table.setRowCount(len(agents))
+        counts: dict[str, int] = {}
+        for row, agent in enumerate(agents):
+            seconds = agent.seconds_in_state + elapsed
+            counts[agent.state] = counts.get(agent.state, 0) + 1
+            state_text = agent_status_text(agent.state)
+            if agent.reason:
+                state_text = self.tr("{state}: {reason}").format(
+                    state=state_text, reason=agent.reason
+                )
+            cells = (
+                agent.name, agent.team or "—", state_text, clock(seconds),
+                agent.call_number or "", agent.party_name or "",
+            )  # fmt: skip
+            background = QColor(state_colour(agent.state, seconds))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column in (2, 3):
+                    item.setBackground(background)
+                    if background.name() in DARK_FROM:
+                        item.setForeground(QColor("#ffffff"))
+                self.table.setItem(row, column, item)
+        self.summaryLabel.setText(
+            self.tr("{n} agents: {available} available, {busy} on a call, {paused} not ready, "
+                    "{lost} lost").format(
+                n=len(agents),
+                available=counts.get("available", 0),
+                busy=sum(counts.get(s, 0) for s in ("ringing", "talking", "held")),
+                paused=counts.get("not_ready", 0),
+                lost=counts.get(LOST, 0),
+            )
+        )  # fmt: skip
+
+    def set_wallboard(self, on: bool) -> None:
+        """Full screen with large type, for a screen on the wall; again to leave it."""
+        font = QFont(self.font())
+        if on:
+            font.setPointSizeF(font.pointSizeF() * WALLBOARD_SCALE)
+        for widget in (self.table, self.summaryLabel):
+            widget.setFont(font)
+        self.table.verticalHeader().setDefaultSectionSize(QFontMetrics(font).height() + 12)
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
