@@ -174,3 +174,49 @@ def test_postgresql_holds_the_lock_for_each_login(
     finally:
         for engine in engines.values():
             engine.dispose()
+
+
+def test_a_reps_own_login_cannot_forge_delete_renumber_or_reprice(
+    pg_engine: Engine, pg_database_url: str, tmp_path: Path
+) -> None:
+    """What a review found a rep's login could do through raw SQL after migration 0016: each
+    attempt fails now, and what the services do through the same login still works."""
+    sessions = session_factory(pg_engine)
+    _org(sessions, tmp_path)
+    give_logins(sessions, USERS)
+    set_approval_limit(sessions, "CNY", Decimal(1000), actor=ADMIN)
+    engines = {name: login_engine(pg_database_url, name) for name in USERS}
+    try:
+        rep = session_factory(engines[REP])
+        with sessions() as s:
+            manager_id = find_user(s, MANAGER).id
+        big = create_order(rep, "Acme", [parse_line("B:1")], actor=REP)  # 2825.00: above it
+        for forged in (
+            "UPDATE orders SET status = 'approved', gross_minor = 0",  # a made-up total
+            f"UPDATE orders SET approved_by_id = '{manager_id}'",  # an approver's signature
+            "UPDATE orders SET status = 'fulfilled'",
+        ):
+            with pytest.raises(DBAPIError, match="approv"), engines[REP].begin() as conn:
+                conn.execute(text(forged))
+        # a small order still approves itself through the service, on the rep's own login
+        small = create_order(rep, "Acme", [parse_line("A:7")], actor=REP)  # 791.00
+        assert move_order(rep, small.number, "submit", actor=REP).status == "approved"
+        with engines[REP].begin() as conn:  # no document is deleted, approved or not
+            assert conn.execute(text("DELETE FROM orders")).rowcount == 0
+        with pytest.raises(DBAPIError, match="one at a time"), engines[REP].begin() as conn:
+            conn.execute(text("UPDATE document_counters SET last = last + 5"))
+        with pytest.raises(DBAPIError, match="starts at 0"), engines[REP].begin() as conn:
+            conn.execute(
+                text("INSERT INTO document_counters (kind, year, last) VALUES ('QT', 2099, 41)")
+            )
+        quote = _accepted_quote(rep, REP)
+        with engines[REP].begin() as conn:  # an accepted quote's lines and total stay
+            assert conn.execute(text("UPDATE quote_lines SET net_minor = 1")).rowcount == 0
+            assert conn.execute(text("DELETE FROM quote_lines")).rowcount == 0
+        with pytest.raises(DBAPIError, match="new revision"), engines[REP].begin() as conn:
+            conn.execute(text("UPDATE quotes SET gross_minor = 1, status = 'sent'"))
+        assert order_from_quote(rep, quote, actor=REP).status == "draft"
+        assert big.status == "draft"
+    finally:
+        for engine in engines.values():
+            engine.dispose()
