@@ -206,7 +206,7 @@ class Journal:
             # Another error (a deadlock, a serialization failure) may pass; five in a row
             # will not, and must not hold up the entries behind it for good.
             refused = not away and entry.attempts + 1 >= ATTEMPTS_BEFORE_REFUSED
-            self.store.mark_failed(entry.id, error_text(error), refused=refused)
+            self.store.mark_failed(entry.id, error_text(error), refused=refused, counted=not away)
             if refused:
                 report.refused += 1
                 report.errors[entry.id] = error_text(error)

@@ -227,12 +227,16 @@ class JournalStore:
                 (now.astimezone(UTC).isoformat(), str(entry_id)),
             )
 
-    def mark_failed(self, entry_id: uuid.UUID, error: str, *, refused: bool) -> None:
+    def mark_failed(
+        self, entry_id: uuid.UUID, error: str, *, refused: bool, counted: bool = True
+    ) -> None:
+        """Keep ``error``; ``counted`` adds to the entry's attempts (not for an outage: an
+        entry that waited through one must not come out of it nearly refused)."""
         with self._lock:
             self._marks.execute(
-                "UPDATE entries SET attempts = attempts + 1, last_error = ?, refused = ? "
+                "UPDATE entries SET attempts = attempts + ?, last_error = ?, refused = ? "
                 "WHERE id = ?",
-                (error, int(refused), str(entry_id)),
+                (int(counted), error, int(refused), str(entry_id)),
             )
 
     def counts(self) -> StoreCounts:

@@ -19,7 +19,7 @@ from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import create_db_engine, session_factory, unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import CallDirection
-from agentdesk.journal.journal import Journal
+from agentdesk.journal.journal import ATTEMPTS_BEFORE_REFUSED, Journal
 from agentdesk.journal.kinds import APPLIERS, WRAPUP, wrapup_payload
 from agentdesk.journal.models import AppliedEntry
 from agentdesk.journal.store import JournalStore
@@ -203,3 +203,19 @@ def test_a_desk_login_appends_and_reads_only_its_own_applied_entries(pg_engine: 
                 conn.execute(statement)
     finally:
         as_ada.dispose()
+
+
+def test_waiting_through_an_outage_does_not_use_up_an_entrys_attempts(
+    switch: Switch, tmp_path: Path
+) -> None:
+    """An entry that waited through a long outage must come out of it with all its attempts:
+    else the first ordinary error after it (a deadlock) would set it aside for good."""
+    journal = open_journal(tmp_path, switch)
+    switch.down = True
+    append(journal, wrapup(1))
+    for _ in range(ATTEMPTS_BEFORE_REFUSED + 2):
+        assert journal.drain().unreachable
+    (entry,) = journal.store.entries()
+    assert entry.attempts == 0 and not entry.refused and entry.last_error
+    switch.down = False
+    assert journal.drain().applied == 1
