@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from agentdesk.cli.common import EXIT_OK, EXIT_PARTIAL, CliError, open_database, print_json
 from agentdesk.config.settings import Settings
 
 
-def add_journal_parsers(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> None:
+def add_journal_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     journal = sub.add_parser(
         "journal", help="changes kept on this computer for the database", parents=[common]
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
@@ -32,6 +32,9 @@ from agentdesk.sales.money import (
     totals,
 )
 
+MAX_QUANTITY = Decimal(1_000_000_000)
+"""More on one line is a typing mistake (and would overflow the stored thousandths)."""
+
 
 @dataclass(frozen=True, slots=True)
 class LineRequest:
@@ -48,9 +51,11 @@ def parse_line(text: str) -> LineRequest:
     try:
         quantity = parse_decimal(parts[1], "quantity")
         discount = parse_decimal(parts[2], "discount") if len(parts) == 3 else Decimal(0)
+        if quantity > MAX_QUANTITY:
+            raise MoneyError(f"quantity {parts[1]} is more than {MAX_QUANTITY:,}")
         to_steps(quantity, QUANTITY_STEP)
         to_steps(discount, PERCENT_STEP)
-    except MoneyError as exc:
+    except (MoneyError, InvalidOperation) as exc:  # an overflow of the decimal context too
         raise RequestError(f"line {text!r}: {exc}") from None
     if quantity <= 0:
         raise RequestError(f"line {text!r}: the quantity must be above zero")

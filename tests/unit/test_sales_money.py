@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from agentdesk.db.errors import RequestError
+from agentdesk.sales.documents import parse_line
 from agentdesk.sales.money import (
     MINOR_UNITS,
     LineInput,
@@ -153,3 +155,9 @@ def test_bad_values_are_refused_with_what_was_wrong():
     with pytest.raises(MoneyError, match="decimals"):
         currency("JPY").to_minor(Decimal("1.5"))
     assert parse_decimal("１,２３４.５０") == Decimal("1234.50")
+
+
+@pytest.mark.parametrize("text", ["A:1e30", "A:1000000001", "A:1e999999999"])
+def test_an_oversized_line_is_refused_not_a_crash(text: str) -> None:
+    with pytest.raises(RequestError, match="line"):
+        parse_line(text)
