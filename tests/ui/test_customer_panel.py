@@ -106,7 +106,14 @@ def test_timeline_shows_calls_cases_opportunities_callbacks(desk: Desk) -> None:
         WrapupForm("callback", "asked for pricing", due, "send pricing", "Pricing question")
     )
     view = desk.window.customerPanel.recordView
-    desk.wait(lambda: view.details is not None and len(view.details.calls) == 1)
+
+    def wrapped_up() -> bool:
+        # The call's row exists from the first ring (the journal): wait for the whole wrap-up
+        # (callback and case too), not only a call in the history.
+        d = view.details
+        return d is not None and (len(d.calls), len(d.cases), len(d.callbacks)) == (1, 1, 1)
+
+    desk.wait(wrapped_up)
     tree = view.timeline
     sections = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]  # type: ignore[union-attr]
     assert sections == [
