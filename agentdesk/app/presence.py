@@ -49,8 +49,6 @@ class PresencePublisher:
         self._busy = False
         self._wanted: DeskState | None = None
         self._in_flight: Future[object] | None = None
-        self.published = 0
-        """Writes that reached the database (the tests wait on it)."""
 
     def start(self) -> None:
         """Follow the desk's events and beat; call before the controller starts."""
@@ -107,9 +105,7 @@ class PresencePublisher:
     def _written(self, future: Future[object]) -> None:
         self._busy = False
         error = future.exception()
-        if error is None:
-            self.published += 1
-        else:
+        if error is not None:
             log.info("presence not written (the next write replaces it): %s", error)
         if self._wanted is not None:
             self._submit(self._wanted)

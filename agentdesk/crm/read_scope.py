@@ -114,10 +114,9 @@ def viewer_access(session: Session, viewer: AgentRef | None) -> Access | None:
     return acting_access(session, viewer)
 
 
-def party_scope(session: Session, viewer: AgentRef | None) -> PartyScope | None:
-    """The parties ``viewer`` may read, where no row policy filters them; ``None`` also for
-    a role that reads every party."""
-    access = viewer_access(session, viewer)
+def party_scope(access: Access | None) -> PartyScope | None:
+    """The parties ``access`` (from :func:`viewer_access`) may read; ``None`` where nothing
+    needs adding: no access to apply, or a role that reads every party."""
     if access is None or all(
         access.depth(kind, Action.READ) is Depth.ALL for kind in _KINDS.values()
     ):

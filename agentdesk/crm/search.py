@@ -51,7 +51,7 @@ from datetime import datetime
 from sqlalchemy import Table, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.read_scope import PartyScope, party_scope, row_policies_apply
+from agentdesk.crm.read_scope import PartyScope, party_scope, row_policies_apply, viewer_access
 from agentdesk.crm.search_branches import (
     Branch,
     Candidate,
@@ -144,7 +144,7 @@ class ContactSearch:
         # Whether the row policies filter is fixed by the engine's login: asked once.
         if self._policies is None:
             self._policies = row_policies_apply(session)
-        return None if self._policies else party_scope(session, viewer)
+        return None if self._policies else party_scope(viewer_access(session, viewer))
 
     def _text_candidates(
         self, session: Session, query: str, limit: int, scope: PartyScope | None

@@ -99,11 +99,9 @@ class Quote(SharedRecord, Base):
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
 
 
-class QuoteLine(UuidPk, Base):
-    __tablename__ = "quote_lines"
-    __table_args__ = (UniqueConstraint("quote_id", "position", name="uq_quote_lines_position"),)
+class PricedLine(UuidPk):
+    """What a quote's and an order's lines hold (an order copies its quote's lines)."""
 
-    quote_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"))
     position: Mapped[int]
     product_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("products.id"), index=True)
     code: Mapped[str] = mapped_column(String(40))
@@ -114,6 +112,13 @@ class QuoteLine(UuidPk, Base):
     discount_bp: Mapped[int]
     tax_rate_bp: Mapped[int]
     net_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class QuoteLine(PricedLine, Base):
+    __tablename__ = "quote_lines"
+    __table_args__ = (UniqueConstraint("quote_id", "position", name="uq_quote_lines_position"),)
+
+    quote_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"))
 
 
 class Order(SharedRecord, Base):
@@ -140,21 +145,11 @@ class Order(SharedRecord, Base):
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
 
 
-class OrderLine(UuidPk, Base):
+class OrderLine(PricedLine, Base):
     __tablename__ = "order_lines"
     __table_args__ = (UniqueConstraint("order_id", "position", name="uq_order_lines_position"),)
 
     order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
-    position: Mapped[int]
-    product_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("products.id"), index=True)
-    code: Mapped[str] = mapped_column(String(40))
-    description: Mapped[str] = mapped_column(String(300))
-    unit: Mapped[str | None] = mapped_column(String(20))
-    quantity_milli: Mapped[int] = mapped_column(BigInteger)
-    unit_price_minor: Mapped[int] = mapped_column(BigInteger)
-    discount_bp: Mapped[int]
-    tax_rate_bp: Mapped[int]
-    net_minor: Mapped[int] = mapped_column(BigInteger)
 
 
 class ApprovalLimit(Base):

@@ -1,5 +1,5 @@
-"""A print reads only with the ``print`` capability, only what the role reads, and is audited
-in the transaction that reads (on PostgreSQL by the database's own function)."""
+"""A print is audited in its own transaction and needs the ``print`` capability; on a
+PostgreSQL desk login the database writes the entry and refuses what the login cannot read."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import Contact
-from agentdesk.crm.printing import records_to_print
+from agentdesk.crm.permissions import acting_access
+from agentdesk.crm.printing import audit_print
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import session_factory, unit_of_work
+from agentdesk.db.errors import RecordNotFoundError
 from agentdesk.domain.enums import AuditAction
 from agentdesk.org import roles
 from agentdesk.org.access import AccessDeniedError
@@ -35,32 +37,27 @@ def _org(sessions: sessionmaker[Session]) -> dict[str, uuid.UUID]:
     return contacts
 
 
+def _print(sessions: sessionmaker[Session], record_id: uuid.UUID, actor: str | None) -> None:
+    with unit_of_work(sessions) as session:
+        access = acting_access(session, actor)
+        audit_print(session, access, "contacts", record_id, {"lang": "zh_CN"})
+
+
 def _prints(sessions: sessionmaker[Session]) -> list[AuditEntry]:
     with sessions() as s:
         return list(s.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.PRINT)))
 
 
-def test_a_print_returns_what_the_role_reads_and_is_audited(
-    sessions: sessionmaker[Session],
-) -> None:
+def test_a_print_is_audited_and_needs_the_capability(sessions: sessionmaker[Session]) -> None:
     contacts = _org(sessions)
-    rows = records_to_print(sessions, "contacts", list(contacts.values()), actor="ann")
-    assert [(r["id"], r["first_name"], r["last_name"]) for r in rows] == [
-        (str(contacts["ann"]), "ann", "印刷")
-    ]
+    _print(sessions, contacts["ann"], "ann")
     (entry,) = _prints(sessions)
-    assert entry.actor == "ann" and entry.entity_kind == "contacts"
-    assert sorted(entry.details["ids"]) == sorted(str(i) for i in contacts.values())
-
-
-def test_without_the_capability_nothing_is_read_or_audited(
-    sessions: sessionmaker[Session],
-) -> None:
-    contacts = _org(sessions)
+    assert (entry.actor, entry.entity_kind, entry.entity_id) == ("ann", "contacts", contacts["ann"])
+    assert entry.details == {"print": "contacts", "lang": "zh_CN"}
     roles.set_capability(sessions, "sales_rep", "print", False)  # restored by the fixture
     with pytest.raises(AccessDeniedError, match="ann may not print"):
-        records_to_print(sessions, "contacts", [contacts["ann"]], actor="ann")
-    assert _prints(sessions) == []
+        _print(sessions, contacts["ann"], "ann")
+    assert len(_prints(sessions)) == 1
 
 
 @pytest.fixture
@@ -76,21 +73,24 @@ def test_a_desk_login_prints_through_the_database_function(
 ) -> None:
     contacts, url = pg_logins
     engine = login_engine(url, "ann")
+    owner = session_factory(pg_engine)
     try:
-        rows = records_to_print(session_factory(engine), "contacts", list(contacts.values()))
-        assert [r["id"] for r in rows] == [str(contacts["ann"])]  # zed's hidden by the policy
-        (entry,) = _prints(session_factory(pg_engine))
-        assert entry.actor == "ann" and entry.entity_kind == "contacts"
+        _print(session_factory(engine), contacts["ann"], None)
+        (entry,) = _prints(owner)
+        assert (entry.actor, entry.entity_kind) == ("ann", "contacts")
+        assert entry.details == {"print": "contacts", "ids": [str(contacts["ann"])]}
+        with pytest.raises(RecordNotFoundError):  # zed's contact: the policies hide it
+            _print(session_factory(engine), contacts["zed"], None)
         # Raw SQL cannot get round it: not a table outside the record kinds, not without
         # the capability, and a refused print leaves no audit entry.
         ids = "ARRAY[:ann]::uuid[]"
         with engine.connect() as conn, pytest.raises(DBAPIError, match="not records to print"):
             conn.execute(text(f"SELECT agentdesk_print_records('users', {ids})"),
                          {"ann": contacts["ann"]})  # fmt: skip
-        roles.set_capability(session_factory(pg_engine), "sales_rep", "print", False)
+        roles.set_capability(owner, "sales_rep", "print", False)
         with engine.connect() as conn, pytest.raises(DBAPIError, match="may not print"):
             conn.execute(text(f"SELECT agentdesk_print_records('contacts', {ids})"),
                          {"ann": contacts["ann"]})  # fmt: skip
-        assert len(_prints(session_factory(pg_engine))) == 1
+        assert len(_prints(owner)) == 1
     finally:
         engine.dispose()

@@ -152,7 +152,7 @@ class CallerLookup:
             access = viewer_access(session, viewer)
             conn = session.connection()
             found = self._read_owners(conn, number.e164)
-            scope = party_scope(session, viewer)
+            scope = party_scope(access)
             if scope is not None:
                 readable = scope.readable(session, ((m.kind, m.id) for m in found))
                 found = [m for m in found if (m.kind, m.id) in readable]
