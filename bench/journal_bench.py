@@ -26,8 +26,9 @@ from wrapup_bench import agents, sample_callers, wrapup
 
 from agentdesk.calls.log import CallLog
 from agentdesk.db.engine import create_db_engine, session_factory
+from agentdesk.journal.appliers import APPLIERS
 from agentdesk.journal.journal import Journal
-from agentdesk.journal.kinds import APPLIERS, WRAPUP, wrapup_payload
+from agentdesk.journal.kinds import WRAPUP, wrapup_payload
 from agentdesk.journal.store import JournalStore
 
 

@@ -29,9 +29,9 @@ from agentdesk.crm.lookup.caller import CallerLookup
 from agentdesk.crm.search import ContactSearch
 from agentdesk.dialer.campaigns import DialerError, create_campaign
 from agentdesk.dialer.loader import ContactQuery, fill_from_contacts
+from agentdesk.journal.appliers import APPLIERS
 from agentdesk.journal.files import journal_path
 from agentdesk.journal.journal import Journal
-from agentdesk.journal.kinds import APPLIERS
 from agentdesk.journal.store import JournalStore
 from agentdesk.telephony.port import SipConfig, Softphone
 

@@ -29,6 +29,8 @@ class NoticeKind(enum.StrEnum):
     ENTRY_SKIPPED = "entry_skipped"
     ATTEMPT_NOT_RECORDED = "attempt_not_recorded"
     WRAPUP_NOT_APPLIED = "wrapup_not_applied"
+    ATTEMPT_KEPT = "attempt_kept"
+    ATTEMPT_NOT_APPLIED = "attempt_not_applied"
 
 
 TEXTS: dict[NoticeKind, str] = {
@@ -51,6 +53,13 @@ TEXTS: dict[NoticeKind, str] = {
     NoticeKind.ENTRY_SKIPPED: "entry skipped: {error}",
     NoticeKind.ATTEMPT_NOT_RECORDED: "the attempt on {who} was not recorded: {error}",
     NoticeKind.WRAPUP_NOT_APPLIED: "the wrap-up was not applied to {who}: {error}",
+    NoticeKind.ATTEMPT_KEPT: (
+        "the attempt on {who} is kept on this computer: it reaches the campaign when the "
+        "database returns"
+    ),
+    NoticeKind.ATTEMPT_NOT_APPLIED: (
+        "the attempt on {who} is in the campaign's history, but the entry had moved on: {error}"
+    ),
 }
 """The English sentence of each kind; ``{...}`` are the names of its values."""
 

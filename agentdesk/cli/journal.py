@@ -77,8 +77,8 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
+    from agentdesk.journal.appliers import APPLIERS
     from agentdesk.journal.journal import Journal
-    from agentdesk.journal.kinds import APPLIERS
     from agentdesk.journal.store import JournalStore
 
     path = _journal_file(args, settings)

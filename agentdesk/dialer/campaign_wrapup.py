@@ -9,9 +9,12 @@ until its desk saves again or its hold runs out (then it returns to the pool).
 One refusal is not a failure of the wrap-up: when the entry cannot take the disposition
 because it moved on meanwhile (its hold ran out and another agent has it, or someone else
 changed it: :class:`~agentdesk.dialer.entry_state.EntryStateError`), the agent's record of the
-call must not be lost to the campaign's bookkeeping. That transaction is rolled back whole and
-the wrap-up is saved alone (a callback the agent chose becomes a CRM callback, since the entry
-cannot carry it); :attr:`CampaignWrapupSaved.refused` says why the entry was left.
+call must not be lost to the campaign's bookkeeping. The entry is asked first
+(:func:`~agentdesk.dialer.entry_state.disposition_refusal`, which changes nothing); when it
+refuses, the wrap-up is saved alone (a callback the agent chose becomes a CRM callback, since
+the entry cannot carry it) and :attr:`CampaignWrapupSaved.refused` says why the entry was left.
+The desk's journal applies :func:`write_campaign_wrapup` in its own transaction, also long
+after the call (a wrap-up kept through a database outage).
 """
 
 from __future__ import annotations
@@ -26,7 +29,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from agentdesk.calls.dto import CallbackRequest, WrapUp, WrapUpSaved
 from agentdesk.calls.wrapup import write_wrapup
 from agentdesk.db.engine import unit_of_work
-from agentdesk.dialer.entry_state import EntryState, EntryStateError, stale, write_disposition
+from agentdesk.dialer.entry_state import (
+    EntryState,
+    StaleEntryError,
+    disposition_refusal,
+    stale,
+    write_disposition,
+)
 from agentdesk.domain.clock import utcnow
 
 MISSING_CALLBACK_DELAY = timedelta(days=1)
@@ -42,6 +51,55 @@ class CampaignWrapupSaved:
     refused: str | None = None
 
 
+def write_campaign_wrapup(
+    session: Session,
+    entry_id: uuid.UUID,
+    wrapup: WrapUp,
+    *,
+    agent: str,
+    callback_at: datetime | None,
+    now: datetime,
+) -> CampaignWrapupSaved:
+    """Save the wrap-up of a call placed for ``entry_id`` and apply its disposition to the entry,
+    in ``session``'s transaction (flushed, not committed).
+
+    ``wrapup`` carries no CRM callback: ``callback_at`` (the time the agent chose) makes the
+    entry the agent's callback when the code asks for one. The attempt must be recorded first
+    (:func:`~agentdesk.dialer.outcomes.record_attempt`): the disposition applies to it.
+    Raises what :func:`~agentdesk.calls.wrapup.write_wrapup` raises, and
+    :class:`~agentdesk.dialer.entry_state.StaleEntryError` when the entry changed between the
+    check and the write (the caller tries again in a new transaction).
+    """
+    code = wrapup.disposition_code
+    refused = disposition_refusal(
+        session,
+        entry_id,
+        code,
+        agent=agent,
+        callback_at=callback_at,
+        now=now,
+        missing_callback_delay=MISSING_CALLBACK_DELAY,
+    )
+    if refused is not None:
+        if callback_at is not None and wrapup.callback is None:
+            # The entry cannot carry the agent's callback any more: it becomes a CRM callback
+            # (Callbacks tab) so the promise made to the customer is not lost with the entry.
+            wrapup = replace(wrapup, callback=CallbackRequest(due_at=callback_at, agent=agent))
+        return CampaignWrapupSaved(write_wrapup(session, wrapup), None, refused)
+    saved = write_wrapup(session, wrapup)
+    state = write_disposition(
+        session,
+        entry_id,
+        saved.call.disposition_code or code,
+        agent=agent,
+        callback_at=callback_at,
+        call_id=saved.call.id,
+        now=now,
+        missing_callback_delay=MISSING_CALLBACK_DELAY,
+    )
+    return CampaignWrapupSaved(saved, state)
+
+
 def save_campaign_wrapup(
     sessions: sessionmaker[Session],
     entry_id: uuid.UUID,
@@ -51,36 +109,23 @@ def save_campaign_wrapup(
     callback_at: datetime | None,
     now: datetime | None = None,
 ) -> CampaignWrapupSaved:
-    """Save the wrap-up of a call placed for ``entry_id`` and apply its disposition to the entry.
+    """:func:`write_campaign_wrapup` in a unit of work of its own.
 
-    ``wrapup`` carries no CRM callback: ``callback_at`` (the time the agent chose) makes the
-    entry the agent's callback when the code asks for one. The attempt must be recorded first
-    (:func:`~agentdesk.dialer.outcomes.record_attempt`): the disposition applies to it.
-    Raises what :func:`~agentdesk.calls.wrapup.write_wrapup` raises (nothing is saved then).
+    An entry someone changed between the check and the commit is asked again in a second
+    transaction, where it refuses cleanly (the wrap-up is then saved alone).
     """
-    now = now or utcnow()
-    try:
+    when = now or utcnow()
+
+    def once() -> CampaignWrapupSaved:
         try:
             with unit_of_work(sessions) as session:
-                saved = write_wrapup(session, wrapup)
-                state = write_disposition(
-                    session,
-                    entry_id,
-                    saved.call.disposition_code or wrapup.disposition_code,
-                    agent=agent,
-                    callback_at=callback_at,
-                    call_id=saved.call.id,
-                    now=now,
-                    missing_callback_delay=MISSING_CALLBACK_DELAY,
+                return write_campaign_wrapup(
+                    session, entry_id, wrapup, agent=agent, callback_at=callback_at, now=when
                 )
-        except StaleDataError:  # at the commit: someone else changed the entry meanwhile
+        except StaleDataError:  # at the commit
             raise stale(entry_id) from None
-    except EntryStateError as refusal:
-        if callback_at is not None and wrapup.callback is None:
-            # The entry cannot carry the agent's callback any more: it becomes a CRM callback
-            # (Callbacks tab) so the promise made to the customer is not lost with the entry.
-            wrapup = replace(wrapup, callback=CallbackRequest(due_at=callback_at, agent=agent))
-        with unit_of_work(sessions) as session:
-            alone = write_wrapup(session, wrapup)
-        return CampaignWrapupSaved(alone, None, str(refusal))
-    return CampaignWrapupSaved(saved, state)
+
+    try:
+        return once()
+    except StaleEntryError:
+        return once()

@@ -37,6 +37,11 @@ class EntryStateError(DialerError):
     """The entry is not in a state that allows this (or someone else changed it first)."""
 
 
+class StaleEntryError(EntryStateError):
+    """Someone else changed the entry between this transaction's read and its write: trying
+    again (a fresh read) gives the real answer."""
+
+
 class DoNotCallError(DialerError):
     """The number is on a do-not-call list: the entry was marked and must not be dialled."""
 
@@ -143,8 +148,8 @@ def flush_entry(session: Session, entry_id: uuid.UUID) -> None:
         raise stale(entry_id) from None
 
 
-def stale(entry_id: uuid.UUID) -> EntryStateError:
-    return EntryStateError(f"campaign entry {entry_id} was changed by someone else; reload it")
+def stale(entry_id: uuid.UUID) -> StaleEntryError:
+    return StaleEntryError(f"campaign entry {entry_id} was changed by someone else; reload it")
 
 
 def check_held_by(entry: CampaignEntry, agent: User) -> None:
@@ -164,7 +169,17 @@ def disposition_flags(session: Session, code: str) -> DispositionFlags:
     )
 
 
-def write_disposition(
+@dataclass(frozen=True, slots=True)
+class _Disposed:
+    """What a disposition does to an entry, decided before anything is written."""
+
+    entry: CampaignEntry
+    campaign: Campaign
+    flags: DispositionFlags
+    state: NextState
+
+
+def _dispose(
     session: Session,
     entry_id: uuid.UUID,
     code: str,
@@ -172,16 +187,11 @@ def write_disposition(
     agent: str | None,
     callback_at: datetime | None,
     now: datetime,
-    callback_for_anyone: bool = False,
-    call_id: uuid.UUID | None = None,
-    missing_callback_delay: timedelta | None = None,
-) -> EntryState:
-    """Apply the wrap-up code to the entry in ``session``'s transaction, flushed, not committed.
-
-    The rules are :func:`~agentdesk.dialer.outcomes.apply_disposition`'s. A callback code
-    without ``callback_at`` calls back after ``missing_callback_delay`` when one is given (the
-    desk's form allows a callback code without a time), and is refused otherwise.
-    """
+    callback_for_anyone: bool,
+    missing_callback_delay: timedelta | None,
+) -> _Disposed:
+    """The checks and the rule of :func:`write_disposition`; raises :class:`DialerError`
+    before anything in the session is changed."""
     entry, campaign = load_entry(session, entry_id)
     user = find_user(session, agent) if agent else None
     flags = disposition_flags(session, code)
@@ -208,7 +218,70 @@ def write_disposition(
         )
     except RuleError as exc:
         raise DialerError(str(exc)) from None
-    move_entry(entry, state, now)
+    return _Disposed(entry, campaign, flags, state)
+
+
+def disposition_refusal(
+    session: Session,
+    entry_id: uuid.UUID,
+    code: str,
+    *,
+    agent: str | None,
+    callback_at: datetime | None,
+    now: datetime,
+    missing_callback_delay: timedelta | None = None,
+) -> str | None:
+    """Why :func:`write_disposition` would refuse ``code`` now (``None``: it would not).
+
+    Changes nothing, so the caller's transaction goes on either way (the campaign wrap-up
+    saves the call alone when the entry has moved on).
+    """
+    try:
+        _dispose(
+            session,
+            entry_id,
+            code,
+            agent=agent,
+            callback_at=callback_at,
+            now=now,
+            callback_for_anyone=False,
+            missing_callback_delay=missing_callback_delay,
+        )
+    except DialerError as refusal:
+        return str(refusal)
+    return None
+
+
+def write_disposition(
+    session: Session,
+    entry_id: uuid.UUID,
+    code: str,
+    *,
+    agent: str | None,
+    callback_at: datetime | None,
+    now: datetime,
+    callback_for_anyone: bool = False,
+    call_id: uuid.UUID | None = None,
+    missing_callback_delay: timedelta | None = None,
+) -> EntryState:
+    """Apply the wrap-up code to the entry in ``session``'s transaction, flushed, not committed.
+
+    The rules are :func:`~agentdesk.dialer.outcomes.apply_disposition`'s. A callback code
+    without ``callback_at`` calls back after ``missing_callback_delay`` when one is given (the
+    desk's form allows a callback code without a time), and is refused otherwise.
+    """
+    disposed = _dispose(
+        session,
+        entry_id,
+        code,
+        agent=agent,
+        callback_at=callback_at,
+        now=now,
+        callback_for_anyone=callback_for_anyone,
+        missing_callback_delay=missing_callback_delay,
+    )
+    entry, campaign, flags = disposed.entry, disposed.campaign, disposed.flags
+    move_entry(entry, disposed.state, now)
     entry.last_disposition = flags.code
     entry.contacted = entry.contacted or flags.counts_as_contact
     entry.succeeded = entry.succeeded or flags.is_success

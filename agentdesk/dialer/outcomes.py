@@ -26,19 +26,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import unit_of_work
-from agentdesk.dialer.campaigns import DialerError, load_campaign, policy_of
+from agentdesk.dialer.attempts import write_attempt
+from agentdesk.dialer.campaigns import load_campaign
 from agentdesk.dialer.dnc import is_listed
 from agentdesk.dialer.entry_state import (
     DoNotCallError,
     EntryState,
     EntryStateError,
-    check_held_by,
     commit_entry,
     hold_in_progress,
     load_entry,
@@ -48,10 +48,9 @@ from agentdesk.dialer.entry_state import (
     write_disposition,
 )
 from agentdesk.dialer.models import Attempt, CampaignEntry
-from agentdesk.dialer.rules import OPEN_STATUSES, EntryStatus, NextState, Outcome, after_attempt
+from agentdesk.dialer.rules import OPEN_STATUSES, EntryStatus, NextState, Outcome
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction
-from agentdesk.domain.ids import uuid7
 from agentdesk.org.users import find_user
 
 SKIP_DELAY = timedelta(minutes=30)
@@ -103,44 +102,20 @@ def record_attempt(
     ``in_progress`` for :func:`apply_disposition`; other outcomes schedule a retry, or end it
     (final outcome, or max attempts reached).
     """
-    now = now or utcnow()
-    try:
-        result = Outcome(outcome)
-    except ValueError:
-        raise DialerError(f"unknown outcome {outcome!r}") from None
     with sessions() as session:
-        entry, campaign = load_entry(session, entry_id)
-        user = find_user(session, agent) if agent else None
-        if entry.status not in (EntryStatus.RESERVED, EntryStatus.IN_PROGRESS):
-            raise EntryStateError(f"campaign entry {entry_id} is {entry.status}, not being dialled")
-        if user is not None:
-            check_held_by(entry, user)
-        entry.attempts += 1
-        entry.last_outcome = result
-        holder = entry.reserved_by_id
-        move_entry(entry, after_attempt(policy_of(campaign), result, entry.attempts, now), now)
-        if entry.status == EntryStatus.IN_PROGRESS:  # answered: held until the wrap-up
-            hold_in_progress(entry, campaign, user.id if user else holder, now)
-        attempt_id = uuid7()
-        session.execute(
-            insert(Attempt),
-            {
-                "id": attempt_id,
-                "entry_id": entry.id,
-                "campaign_id": campaign.id,
-                # without a named agent the dial was the holder's (and on PostgreSQL the
-                # policies accept an attempt only in the dialling login's name)
-                "agent_id": user.id if user else holder,
-                "started_at": started_at or now,
-                "ended_at": ended_at or now,
-                "outcome": result,
-                "sip_code": sip_code,
-                "call_id": call_id,
-                "disposition_code": None,
-            },
+        state = write_attempt(
+            session,
+            entry_id,
+            outcome,
+            sip_code,
+            agent=agent,
+            call_id=call_id,
+            started_at=started_at,
+            ended_at=ended_at,
+            now=now or utcnow(),
         )
         commit_entry(session, entry_id)
-        return state_of(entry, attempt_id)
+        return state
 
 
 def apply_disposition(

@@ -49,8 +49,17 @@ _UNREACHABLE = (
 )
 
 
+class RetryLater(Exception):
+    """An applier met a conflict a fresh transaction resolves (someone changed the record
+    between its read and its write): tried again after the backoff, counted like any error."""
+
+
 class JournalError(RequestError):
     """An entry the journal cannot apply at all (a kind without an applier)."""
+
+
+class EntryRefused(RequestError):
+    """The shared database refused a kept entry: it is set aside, with this error."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +167,22 @@ class Journal:
         """``(True, result)`` once applied (a result other than None), ``(False, error)`` once
         refused, ``None`` while it waits (or when its applier returns nothing)."""
         return self._outcomes.pop(entry_id, None)
+
+    def apply_now(self, entry: Entry) -> object | None:
+        """Apply ``entry`` and what waits before it now (blocking: the DB worker).
+
+        Returns its applier's result, or ``None`` while it waits in the file (the database is
+        away: kept, which is saved as far as the desk's user is concerned). Raises
+        :class:`EntryRefused` when the database refused it.
+        """
+        self.drain()
+        outcome = self.take_outcome(entry.id)
+        if outcome is None:
+            return None
+        ok, value = outcome
+        if not ok:
+            raise EntryRefused(str(value))
+        return value
 
     def due(self) -> bool:
         """Whether a drain would try the database now (not inside a backoff)."""

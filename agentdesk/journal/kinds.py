@@ -32,8 +32,8 @@ CALL_END = "call.end"
 CALL_MISSED = "call.end-unanswered"
 """How a call that was never answered ended (it gets no wrap-up)."""
 CALL_WRAPPED = "call.wrapped"
-"""The wrap-up was saved by another transaction (the dialer's): nothing to apply, the desk
-only needs to know the call has its wrap-up."""
+"""Written by desks before campaign wrap-ups went through the journal (the dialer saved them
+in its own transaction): nothing to apply, the call has its wrap-up. Still read in old files."""
 DESK_STOPPED = "desk stopped"
 
 
@@ -158,14 +158,19 @@ def wrapup_from(data: dict[str, Any], code: str) -> WrapUp:
     )
 
 
-def apply_wrapup(session: Session, entry: Entry) -> WrapUpSaved:
-    code = entry.payload["disposition_code"]
+def wrapup_in(session: Session, data: dict[str, Any]) -> WrapUp:
+    """The wrap-up a payload of :func:`wrapup_payload` holds, its default code chosen now."""
+    code = data["disposition_code"]
     if not code:
         default = default_disposition(session)
         if default is None:
             raise CallLogError("no default disposition is configured")
         code = default.code
-    return write_wrapup(session, wrapup_from(entry.payload, code))
+    return wrapup_from(data, code)
+
+
+def apply_wrapup(session: Session, entry: Entry) -> WrapUpSaved:
+    return write_wrapup(session, wrapup_in(session, entry.payload))
 
 
 def apply_call_open(session: Session, entry: Entry) -> None:
@@ -234,7 +239,7 @@ def apply_nothing(session: Session, entry: Entry) -> None:
     """A mark for the desk's own bookkeeping: the shared database only records its id."""
 
 
-APPLIERS: Appliers = {
+CALL_APPLIERS: Appliers = {
     CALL_OPEN: apply_call_open,
     CALL_UPDATE: apply_call_update,
     CALL_END: apply_call_update,
@@ -242,4 +247,4 @@ APPLIERS: Appliers = {
     CALL_WRAPPED: apply_nothing,
     WRAPUP: apply_wrapup,
 }
-"""Every kind the desk writes and the function that applies it."""
+"""The call log's kinds and the functions that apply them."""

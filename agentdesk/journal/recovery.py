@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass, replace
 
 from agentdesk.calls.dto import CallFacts
+from agentdesk.journal.campaign_kinds import CAMPAIGN_WRAPUP
 from agentdesk.journal.journal import Journal
 from agentdesk.journal.kinds import (
     CALL_END,
@@ -73,7 +74,9 @@ def owed_wrapups(journal: Journal) -> list[OwedWrapup]:
     """Answered calls without a wrap-up, oldest first. Blocking (the local file)."""
     store = journal.store
     owed = []
-    for record_id in store.open_records(CALL_OPEN, (WRAPUP, CALL_WRAPPED, CALL_MISSED)):
+    # A wrap-up the database refused (its code was deleted meanwhile) is still owed.
+    closing = (WRAPUP, CAMPAIGN_WRAPUP, CALL_WRAPPED, CALL_MISSED)
+    for record_id in store.open_records(CALL_OPEN, closing, refused_closes=False):
         facts = story(store.of_record(record_id))
         if facts is not None and facts.answered_at is not None and facts.ended_at is not None:
             owed.append(OwedWrapup(record_id, facts))

@@ -192,14 +192,18 @@ class JournalStore:
             rows = self._db.execute(f"SELECT {COLUMNS} FROM entries ORDER BY seq").fetchall()
         return [_entry(row) for row in rows]
 
-    def open_records(self, opening: str, closing: Sequence[str]) -> list[uuid.UUID]:
-        """Records with an entry of kind ``opening`` and none of the ``closing`` kinds."""
+    def open_records(
+        self, opening: str, closing: Sequence[str], *, refused_closes: bool = True
+    ) -> list[uuid.UUID]:
+        """Records with an entry of kind ``opening`` and none of the ``closing`` kinds
+        (``refused_closes=False``: a closing entry the database refused does not count)."""
         marks = ", ".join("?" for _ in closing)
+        counted = "" if refused_closes else "AND c.refused = 0 "
         with self._lock:
             rows = self._db.execute(
                 "SELECT o.record_id FROM entries o WHERE o.kind = ? AND o.record_id IS NOT NULL "
                 "AND NOT EXISTS (SELECT 1 FROM entries c WHERE c.record_id = o.record_id "
-                f"AND c.kind IN ({marks})) ORDER BY o.seq",
+                f"AND c.kind IN ({marks}) {counted}) ORDER BY o.seq",
                 (opening, *closing),
             ).fetchall()
         return [uuid.UUID(row[0]) for row in rows]

@@ -1383,6 +1383,14 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>话后处理未应用到 {who}：{error}</translation>
     </message>
     <message>
+        <source>the attempt on {who} is kept on this computer: it reaches the campaign when the database returns</source>
+        <translation>对 {who} 的拨打记录已保存在本机：数据库恢复后会计入活动</translation>
+    </message>
+    <message>
+        <source>the attempt on {who} is in the campaign&apos;s history, but the entry had moved on: {error}</source>
+        <translation>对 {who} 的拨打已记入活动历史，但该名单条目已被处理：{error}</translation>
+    </message>
+    <message>
         <source>answer</source>
         <translation>接听</translation>
     </message>

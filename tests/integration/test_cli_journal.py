@@ -16,9 +16,10 @@ from agentdesk.config.settings import data_dir
 from agentdesk.crm.models import Call
 from agentdesk.db.engine import redacted, unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
+from agentdesk.journal.appliers import APPLIERS
 from agentdesk.journal.files import journal_path
 from agentdesk.journal.journal import Journal
-from agentdesk.journal.kinds import APPLIERS, WRAPUP, wrapup_payload
+from agentdesk.journal.kinds import WRAPUP, wrapup_payload
 from agentdesk.journal.store import JournalStore
 from agentdesk.org.models import User
 from tests.integration.test_cli import run

@@ -19,8 +19,9 @@ from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import create_db_engine, session_factory, unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import CallDirection
+from agentdesk.journal.appliers import APPLIERS
 from agentdesk.journal.journal import ATTEMPTS_BEFORE_REFUSED, Journal
-from agentdesk.journal.kinds import APPLIERS, WRAPUP, wrapup_payload
+from agentdesk.journal.kinds import WRAPUP, wrapup_payload
 from agentdesk.journal.models import AppliedEntry
 from agentdesk.journal.store import JournalStore
 from agentdesk.org.models import User

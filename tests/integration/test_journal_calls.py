@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.calls.dto import CallFacts
 from agentdesk.calls.log import CallLog
 from agentdesk.domain.enums import CallDirection
+from agentdesk.journal.appliers import APPLIERS
 from agentdesk.journal.journal import Journal
 from agentdesk.journal.kinds import (
-    APPLIERS,
     CALL_END,
     CALL_MISSED,
     CALL_OPEN,
@@ -118,6 +118,27 @@ def test_after_a_crash_calls_left_open_end_at_the_last_event_and_are_owed_a_wrap
     reopened.append(WRAPUP, wrapup_payload(w), record_id=talking, actor="ada")
     reopened.drain()
     assert owed_wrapups(reopened) == []
+
+
+def test_a_wrapup_the_database_refused_is_still_owed(
+    switch: Switch, tmp_path: Path, sessions: sessionmaker[Session]
+) -> None:
+    journal = _journal(tmp_path, switch)
+    record_id = _open(journal, "+442079460004")
+    ended = call_update_payload(
+        answered_at=T0 + timedelta(seconds=3), ended_at=T0 + timedelta(seconds=40)
+    )
+    journal.append(CALL_END, ended, record_id=record_id, actor="ada")
+    refused = wrapup(4, "no-such-code", record_id=record_id)
+    journal.append(WRAPUP, wrapup_payload(refused), record_id=record_id, actor="ada")
+    assert journal.drain().refused == 1
+    # The call has no wrap-up in the log, so the next start asks the agent again.
+    [owed] = owed_wrapups(journal)
+    assert owed.record_id == record_id
+    journal.append(WRAPUP, wrapup_payload(wrapup(4, "sale", record_id)), record_id=record_id)
+    assert journal.drain().applied == 1
+    assert owed_wrapups(journal) == []
+    assert CallLog(sessions).get_call(record_id).disposition_code == "sale"
 
 
 def test_only_one_desk_claims_a_journal_file(tmp_path: Path) -> None:

@@ -19,7 +19,6 @@ from agentdesk.app.desk.events import (
     CallFinished,
     DataChanged,
     DeskEvent,
-    DeskNotice,
     WrapupFinished,
 )
 from agentdesk.app.desk.wrapup import WrapupForm
@@ -568,7 +567,7 @@ def test_a_dial_the_phone_refuses_is_not_an_attempt(tmp_path: Path) -> None:
         dialer.close()
 
 
-def test_a_failed_campaign_wrapup_saves_nothing_and_can_be_saved_again(
+def test_a_campaign_wrapup_that_fails_is_kept_whole_and_applied_when_the_failure_passes(
     dialer: Dialer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     loaded = make_campaign(dialer.context, mode="manual")
@@ -578,26 +577,27 @@ def test_a_failed_campaign_wrapup_saves_nothing_and_can_be_saved_again(
     assert dialer.session.pick(picked.id) is None
     dialer.answer_and_hang_up(dialer.wait_dialled())
     real = campaign_wrapup.write_disposition
+    failing = [True]
 
-    def database_went_away(*args: Any, **kwargs: Any) -> Any:
-        real(*args, **kwargs)
-        raise RuntimeError("the database went away")
+    def fails_after_writing(*args: Any, **kwargs: Any) -> Any:
+        state = real(*args, **kwargs)
+        if failing[0]:
+            raise RuntimeError("the transaction failed")
+        return state
 
-    monkeypatch.setattr(campaign_wrapup, "write_disposition", database_went_away)
+    monkeypatch.setattr(campaign_wrapup, "write_disposition", fails_after_writing)
     assert dialer.controller.save_wrapup(WrapupForm("sale", "good talk")) is None
-    dialer.wait(lambda: [e for e in dialer.desk_events if isinstance(e, DeskNotice) and e.error])
-    dialer.drain()
-    # One unit of work: neither the wrap-up nor the entry's move was kept (the call row is there
-    # from the first ring, without a disposition); the wrap-up stays open.
+    # Kept in the journal: the agent is done with the call, and nothing half-written is in
+    # the database (one transaction: the call has no disposition, the entry did not move).
+    dialer.wait(lambda: [e for e in dialer.desk_events if isinstance(e, WrapupFinished)])
+    [finished] = [e for e in dialer.desk_events if isinstance(e, WrapupFinished)]
+    assert finished.saved is None and dialer.controller.wrapup is None
     assert [(c.disposition_id, c.notes) for c in calls_of(dialer.context)] == [(None, None)]
     row = entry_row(dialer.context, loaded.phones[0])
     assert (row.status, row.last_disposition) == ("in_progress", None)
-    assert dialer.controller.wrapup is not None
-    assert not [e for e in dialer.desk_events if isinstance(e, WrapupFinished)]
 
-    monkeypatch.setattr(campaign_wrapup, "write_disposition", real)
-    assert dialer.controller.save_wrapup(WrapupForm("sale", "good talk")) is None
-    dialer.wait(lambda: entry_row(dialer.context, loaded.phones[0]).status == "done")
+    failing[0] = False  # the journal's next try applies it
+    dialer.wait(lambda: entry_row(dialer.context, loaded.phones[0]).status == "done", 15)
     [call] = calls_of(dialer.context)
     assert call.notes == "good talk"
     [attempt] = attempts_of(dialer.context, row.id)

@@ -18,7 +18,6 @@ from agentdesk.journal.kinds import (
     CALL_MISSED,
     CALL_OPEN,
     CALL_UPDATE,
-    CALL_WRAPPED,
     call_update_payload,
     facts_payload,
 )
@@ -64,8 +63,3 @@ def ended(core: DeskCore, call: LiveCall) -> Future[Entry]:
     )
     kind = CALL_END if call.answered_at is not None else CALL_MISSED
     return core.keep(kind, payload, call.record_id)
-
-
-def wrapped_elsewhere(core: DeskCore, call: LiveCall) -> None:
-    """The dialer's transaction saved the wrap-up: the desk owes none for this call."""
-    core.keep(CALL_WRAPPED, {}, call.record_id)

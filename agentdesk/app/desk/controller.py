@@ -24,8 +24,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import uuid
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
+from typing import Any
 
 from agentdesk.app.desk.call_commands import CallCommands
 from agentdesk.app.desk.core import DeskCore, DeskServices, Listener, LiveCall
@@ -46,6 +48,7 @@ from agentdesk.calls.dto import DispositionInfo
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain import agent_state as ast
 from agentdesk.journal.recovery import OwedWrapup, close_left_open, owed_wrapups
+from agentdesk.journal.store import Entry
 from agentdesk.telephony import port
 
 SHUTDOWN_POLL_S = 0.02
@@ -116,6 +119,11 @@ class DeskController:
     def set_wrapup_owner(self, owner: WrapupOwner | None) -> None:
         """Let ``owner`` save the wrap-ups of the calls it placed (the dialer session)."""
         self._wrapups.owner = owner
+
+    def keep(self, kind: str, payload: dict[str, Any], record_id: uuid.UUID) -> Future[Entry]:
+        """Append a change to the desk's journal, in order with the calls' own entries (loop
+        thread): a use case's change about a call (the dialer's attempt) follows the call."""
+        return self._core.keep(kind, payload, record_id)
 
     def start(self, *, available: bool = True) -> None:
         """Subscribe to the phone, log the agent in and register when ``[sip] mode`` says so."""

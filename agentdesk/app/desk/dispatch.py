@@ -236,6 +236,7 @@ class PhoneEvents:
                 answered=call.answered_at is not None,
                 started_at=call.started_at,
                 ended_at=ended_at,
+                record_id=call.record_id,
             )
         )
         core.emit(CallChanged(None))

@@ -132,7 +132,8 @@ class WrapupStarted:
 class WrapupFinished:
     call_id: str
     saved: WrapUpSaved | None
-    """``None``: kept in the journal, the database being away; it is applied when it returns."""
+    """``None``: kept in the journal (the database is away, or the change failed in a way that
+    may pass); the journal applies it later."""
     expired: bool
     callback_due: datetime | None = None
     """The callback time the agent chose in the form (the dialer schedules the entry by it)."""
@@ -161,6 +162,8 @@ class CallFinished:
     answered: bool
     started_at: datetime
     ended_at: datetime
+    record_id: uuid.UUID | None = None
+    """The call's row in the log (its journal entries' record)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 
 ``CallEnded`` starts the wrap-up with the ``[agent] wrapup_seconds`` timer; on expiry it is saved
 with the default disposition and the notes the UI pushed so far. With ``wrapup_seconds = 0`` the
-call is saved at once. A call placed by another use case (the dialer's campaign calls) is saved
-by that use case's :class:`WrapupOwner`, in one unit of work with its own changes.
+call is saved at once. Every wrap-up goes into the journal behind the call's own entries. A call
+placed by another use case (the dialer's campaign calls) becomes that use case's entry
+(:class:`WrapupOwner`), applied with its own changes in one transaction.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from agentdesk.app.desk.core import DeskCore, LiveCall
 from agentdesk.app.desk.events import (
@@ -34,12 +35,11 @@ from agentdesk.calls.dto import (
     WrapUp,
     WrapUpSaved,
 )
-from agentdesk.calls.records import CallLogError
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain import agent_state as ast
 from agentdesk.domain.enums import CallDirection, OwnerKind
 from agentdesk.journal.journal import Journal
-from agentdesk.journal.kinds import CALL_WRAPPED, WRAPUP, wrapup_payload
+from agentdesk.journal.kinds import WRAPUP, wrapup_payload
 from agentdesk.journal.recovery import OwedWrapup
 from agentdesk.journal.store import Entry
 
@@ -56,20 +56,29 @@ class WrapupForm:
     opportunity_id: uuid.UUID | None = None
 
 
-WrapupSaver = Callable[[WrapUp, datetime | None], WrapUpSaved]
-"""Saves a wrap-up and the owner's own changes in one unit of work (blocking: the DB worker).
-The second argument is the callback time the agent chose (the owner keeps the callback)."""
+@dataclass(frozen=True, slots=True)
+class OwnedWrapup:
+    """How a use case keeps the wrap-up of one of its calls."""
+
+    kind: str
+    """The journal entry's kind (its applier saves the wrap-up with the owner's changes)."""
+    payload: Callable[[dict[str, Any], datetime | None], dict[str, Any]]
+    """The entry's payload from the wrap-up's (:func:`~agentdesk.journal.kinds.wrapup_payload`)
+    and the callback time the agent chose (the owner keeps the callback)."""
+    applied: Callable[[object | None], WrapUpSaved | None]
+    """Called on the DB worker with what the applier returned (``None``: kept for later);
+    returns the saved wrap-up for the desk."""
 
 
 class WrapupOwner(Protocol):
     """A use case that saves the wrap-up of the calls it placed (the dialer: campaign calls)."""
 
-    def wrapup_saver(self, call_id: str) -> WrapupSaver | None:
+    def owned_wrapup(self, call_id: str) -> OwnedWrapup | None:
         """Asked on the loop thread when the wrap-up of the desk's ``call_id`` is saved.
 
-        ``None``: not one of its calls, the desk saves the wrap-up alone. Otherwise the desk
-        calls the returned saver on the DB worker, and the wrap-up writes no CRM callback: the
-        owner keeps it (for the dialer, the campaign entry becomes the agent's callback).
+        ``None``: not one of its calls, the desk keeps the wrap-up alone. Otherwise the wrap-up
+        becomes the owner's journal entry and writes no CRM callback: the owner keeps it (for
+        the dialer, the campaign entry becomes the agent's callback).
         """
         ...
 
@@ -201,18 +210,17 @@ class Wrapups:
         self.saving = True
         notes = form.notes if form is not None else self._draft_notes
         facts = call_facts(call, core.agent)
-        saver = self.owner.wrapup_saver(call.view.call_id) if self.owner is not None else None
+        owned = self.owner.owned_wrapup(call.view.call_id) if self.owner is not None else None
         due = form.callback_due if form is not None else None
-        if saver is not None and form is not None and due and form.callback_note:
+        if owned is not None and form is not None and due and form.callback_note:
             # No CRM callback row to hold the note: it stays with the call's notes.
             notes = "\n".join(part for part in (notes, form.callback_note) if part)
-        calls = core.services.calls
         journal = core.services.journal
         agent = core.agent
 
         def build(code: str) -> WrapUp:
             callback = None
-            if form is not None and form.callback_due is not None and saver is None:
+            if form is not None and form.callback_due is not None and owned is None:
                 callback = CallbackRequest(
                     due_at=form.callback_due.astimezone(UTC),
                     agent=agent,
@@ -233,32 +241,16 @@ class Wrapups:
                 record_id=call.record_id,
             )
 
+        # Into the journal behind the call's own entries; an empty code is the default, chosen
+        # when the entry is applied (the timer must not need the database).
+        wrapup = wrapup_payload(build(form.disposition_code if form is not None else ""))
         work: Callable[[], WrapUpSaved | None]
-        if saver is None:
-            # Into the journal behind the call's own entries; an empty code is the default,
-            # chosen when the entry is applied (the timer must not need the database).
-            code = form.disposition_code if form is not None else ""
-            kept = core.keep(WRAPUP, wrapup_payload(build(code)), call.record_id)
-            work = lambda: apply_kept(journal, kept.result())  # noqa: E731
+        if owned is None:
+            kept = core.keep(WRAPUP, wrapup, call.record_id)
+            work = lambda: saved_now(journal, kept.result())  # noqa: E731
         else:
-            # The owner writes the call row in its own transaction: the row's journal entries
-            # (ring, answer, end) go first, or their update would make the owner's stale.
-            appended = core.journal_work.submit(lambda: None, None)
-
-            def work() -> WrapUpSaved | None:
-                appended.result()
-                journal.drain()
-                code = form.disposition_code if form is not None else ""
-                if not code:
-                    default = calls.default_disposition()
-                    if default is None:
-                        raise ValueError("no default disposition is configured")
-                    code = default.code
-                result = saver(build(code), due)
-                core.loop.call_soon_threadsafe(
-                    core.keep, CALL_WRAPPED, {}, call.record_id
-                )  # the desk owes no wrap-up for this call after a crash
-                return result
+            kept = core.keep(owned.kind, owned.payload(wrapup, due), call.record_id)
+            work = lambda: owned.applied(journal.apply_now(kept.result()))  # noqa: E731
 
         def saved(result: WrapUpSaved | None) -> None:
             self.saving = False
@@ -306,21 +298,15 @@ class Wrapups:
                 core.set_state(ast.WrapupDone())
 
 
-def apply_kept(journal: Journal, entry: Entry) -> WrapUpSaved | None:
+def saved_now(journal: Journal, entry: Entry) -> WrapUpSaved | None:
     """Try to apply the kept wrap-up now (blocking: the DB worker).
 
     ``None``: the database is away and the wrap-up waits in the journal, which is a saved
     wrap-up as far as the agent is concerned. A wrap-up the database refuses (an unknown code)
     raises, so the agent can correct it; the refused entry stays in the journal, set aside.
     """
-    journal.drain()
-    outcome = journal.take_outcome(entry.id)
-    if outcome is None:
-        return None
-    ok, value = outcome
-    if not ok:
-        raise CallLogError(str(value))
-    return value if isinstance(value, WrapUpSaved) else None
+    result = journal.apply_now(entry)
+    return result if isinstance(result, WrapUpSaved) else None
 
 
 def _party_of(facts: CallFacts) -> PartyRef | None:

@@ -50,9 +50,8 @@ class Dialling:
     placed: bool = False
     call_id: str | None = None
     answered: bool = False
-    attempt: Future[Any] | None = None
-    """The recording of the attempt (the wrap-up's save waits for it on the DB worker)."""
-    recorded: EntryState | None = None
+    recorded: bool = False
+    """The attempt went through the journal (applied, kept or refused)."""
     wrapped: bool = False
     """The desk saved the call's wrap-up (``WrapupFinished``)."""
     saved: tuple[CampaignWrapupSaved, CampaignProgress | None, Label | None] | None = None

@@ -2,22 +2,23 @@
 
 ``start_dialing`` (the last DNC check) runs on the executor, then :meth:`DeskController.dial`
 with the entry's record as the party, so the desk's screen pop, call log and wrap-up work as
-for any outbound call. When the call ends the desk's ``CallFinished`` gives the SIP outcome,
-recorded with ``record_attempt`` (which applies the retry rules). The desk does not wrap up
-unanswered calls, so for them the retry rules alone decide the entry's next state.
+for any outbound call. When the call ends the desk's ``CallFinished`` gives the SIP outcome:
+the attempt (which applies the retry rules) goes into the desk's journal behind the call's own
+entries, linked to the call's row, and is applied at once when the database is there. The desk
+does not wrap up unanswered calls, so for them the retry rules alone decide the entry's next
+state.
 
-An answered call's wrap-up is saved by this part (the desk's
+An answered call's wrap-up is this part's journal entry (the desk's
 :class:`~agentdesk.app.desk.wrapup.WrapupOwner` hook): the call record and the entry's move by
-the disposition in one unit of work (:func:`~agentdesk.dialer.campaign_wrapup.
-save_campaign_wrapup`). Its callback belongs to the campaign entry, not to the CRM callback
+the disposition in one transaction (:func:`~agentdesk.dialer.campaign_wrapup.
+write_campaign_wrapup`). Its callback belongs to the campaign entry, not to the CRM callback
 list: one callback, dialled by the dialer, so the DNC lists and calling hours are checked again
-when it falls due and the call counts as an attempt of the campaign.
+when it falls due and the call counts as an attempt of the campaign. Kept through an outage,
+the attempt and the wrap-up reach the campaign when the database returns (see
+:mod:`agentdesk.journal.campaign_kinds` for an entry that moved on meanwhile).
 
 While the call and its wrap-up last, the entry's in-progress hold is renewed; a desk that dies
 stops renewing, and the entry returns to the pool when the hold runs out.
-
-The attempt of an unanswered call is linked to the row the desk logs for it (its
-``DataChanged`` names it; it may come before or after the attempt is recorded).
 
 A call that never left the desk is not an attempt: the phone refused to place it (no route,
 registration lost: the dialer stops and says why) or a call took the line during the last check
@@ -30,8 +31,8 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from agentdesk.app.desk.events import (
     CallFinished,
@@ -40,7 +41,7 @@ from agentdesk.app.desk.events import (
     WrapupFinished,
     WrapupStarted,
 )
-from agentdesk.app.desk.wrapup import WrapupSaver
+from agentdesk.app.desk.wrapup import OwnedWrapup
 from agentdesk.app.dialer.core import DialerCore, Dialling, log
 from agentdesk.app.dialer.views import (
     DialerPhase,
@@ -52,31 +53,30 @@ from agentdesk.app.dialer.views import (
 )
 from agentdesk.app.notices import NoticeKind as K
 from agentdesk.app.notices import notice
-from agentdesk.calls.dto import WrapUp, WrapUpSaved
-from agentdesk.dialer.campaign_wrapup import save_campaign_wrapup
+from agentdesk.calls.dto import WrapUpSaved
+from agentdesk.db.errors import RequestError
+from agentdesk.dialer.campaign_wrapup import CampaignWrapupSaved
 from agentdesk.dialer.entry_state import DoNotCallError, EntryState
 from agentdesk.dialer.outcomes import (
     CampaignProgress,
     campaign_progress,
     keep_in_progress,
-    link_attempt_call,
-    record_attempt,
     return_undialled,
     start_dialing,
 )
 from agentdesk.dialer.rules import Outcome
 from agentdesk.dialer.selection import OfferedEntry
+from agentdesk.journal.campaign_kinds import (
+    CAMPAIGN_ATTEMPT,
+    CAMPAIGN_WRAPUP,
+    AttemptApplied,
+    attempt_payload,
+    campaign_wrapup_payload,
+)
 
-MAX_PENDING_LINKS = 50
 MIN_HOLD_RENEWAL_S = 1.0
-
-
-@dataclass
-class _Link:
-    """The two halves of an unanswered call's attempt-to-call-row link, as they arrive."""
-
-    attempt_id: uuid.UUID | None = None
-    record_id: uuid.UUID | None = None
+HOLD_RETRY_S = 5.0
+"""A renewal the database did not take (away): tried again this much later."""
 
 
 class CampaignCalls:
@@ -96,7 +96,6 @@ class CampaignCalls:
         self._on_free = on_free  # the dialer may go on: take the next entry
         self._on_lost = on_lost  # the entry could not be dialled
         self._on_stop = on_stop  # the phone cannot place calls: pause the dialer
-        self._links: dict[str, _Link] = {}  # desk call id -> its attempt / call row so far
 
     def dial_entry(self, entry: OfferedEntry, *, show: bool = True) -> None:
         """Dial the reserved entry; ``show=False`` for a call the stopped dialer places for
@@ -154,10 +153,17 @@ class CampaignCalls:
             if core.dial is dial:
                 self._renew_hold_later(dial, state)
 
+        def not_renewed(error: BaseException) -> None:
+            log.info("hold of %s not renewed: %s", entry_id, error)
+            if core.dial is dial and not isinstance(error, RequestError):
+                # The database is away: the call and its wrap-up go on, so the hold must be
+                # renewed when it returns, or the entry goes to another agent meanwhile.
+                dial.hold = core.loop.call_later(HOLD_RETRY_S, self._renew_hold, dial)
+
         core.background(
             lambda: keep_in_progress(sessions, entry_id, agent, now=core.clock()),
             renewed,
-            lambda error: log.info("hold of %s not renewed: %s", entry_id, error),
+            not_renewed,
         )
 
     # -- the desk's events ---------------------------------------------------------------------
@@ -168,9 +174,6 @@ class CampaignCalls:
             return
         if dial.placed and dial.call_id is None and not call.inbound:
             dial.call_id = call.call_id
-            self._links[call.call_id] = _Link()
-            while len(self._links) > MAX_PENDING_LINKS:  # halves that never came
-                del self._links[next(iter(self._links))]
         if call.call_id == dial.call_id and call.phase is CallPhase.TALKING:
             dial.answered = True
             if core.view.phase is DialerPhase.DIALING:
@@ -181,7 +184,7 @@ class CampaignCalls:
         if dial is not None and event.call_id == dial.call_id:
             code = 200 if event.answered else event.sip_code
             outcome = attempt_outcome(event.outcome)
-            self.record(dial, outcome, code, event.started_at, event.ended_at)
+            self.record(dial, outcome, code, event)
 
     def on_dial_failed(self, reason: str) -> None:
         """The phone refused the call (no route, registration lost...): the next entries would
@@ -214,64 +217,43 @@ class CampaignCalls:
             dial.wrapped = True
             self._conclude(dial)
 
-    def link(
-        self,
-        call_id: str,
-        *,
-        attempt_id: uuid.UUID | None = None,
-        record_id: uuid.UUID | None = None,
-    ) -> None:
-        """Link an unanswered call's attempt to its call row once both are known."""
-        link = self._links.get(call_id)
-        if link is None:
-            return  # not a call the dialer placed
-        link.attempt_id = attempt_id or link.attempt_id
-        link.record_id = record_id or link.record_id
-        if link.attempt_id is None or link.record_id is None:
-            return
-        del self._links[call_id]
-        attempt, row, sessions = link.attempt_id, link.record_id, self._core.sessions
-        self._core.background(
-            lambda: link_attempt_call(sessions, attempt, row),
-            None,
-            lambda error: log.warning("attempt %s not linked to call %s: %s", attempt, row, error),
-        )
-
     # -- the attempt and the wrap-up -----------------------------------------------------------
 
     def record(
-        self,
-        dial: Dialling,
-        outcome: Outcome,
-        sip_code: int | None,
-        started_at: datetime | None,
-        ended_at: datetime | None,
+        self, dial: Dialling, outcome: Outcome, sip_code: int | None, event: CallFinished
     ) -> None:
         core, entry = self._core, dial.entry
-        sessions, agent = core.sessions, core.agent
+        sessions, journal = core.sessions, core.controller.services.journal
+        payload = attempt_payload(
+            entry.id,
+            outcome,
+            sip_code,
+            agent=core.agent,
+            started_at=event.started_at,
+            ended_at=event.ended_at,
+        )
+        record_id = event.record_id or uuid.uuid4()  # no row: the attempt links to none
+        kept = core.controller.keep(CAMPAIGN_ATTEMPT, payload, record_id)
 
-        def work() -> tuple[EntryState, CampaignProgress]:
-            state = record_attempt(
-                sessions,
-                entry.id,
-                outcome,
-                sip_code,
-                agent=agent,
-                started_at=started_at,
-                ended_at=ended_at,
-                now=core.clock(),
-            )
-            return state, campaign_progress(sessions, entry.campaign)
+        def work() -> tuple[AttemptApplied | None, CampaignProgress | None]:
+            applied = journal.apply_now(kept.result())
+            if not isinstance(applied, AttemptApplied):
+                return None, None  # kept: the database is away
+            progress = None
+            with contextlib.suppress(Exception):  # the attempt is in: counts may wait
+                progress = campaign_progress(sessions, entry.campaign)
+            return applied, progress
 
-        def done(result: tuple[EntryState, CampaignProgress]) -> None:
-            state, progress = result
-            dial.recorded = state
-            if dial.call_id is not None:
-                if outcome is Outcome.ANSWERED:  # linked by the wrap-up's call row
-                    self._links.pop(dial.call_id, None)
-                else:
-                    self.link(dial.call_id, attempt_id=state.attempt_id)
-            core.set_result(entry, progress, describe(entry, outcome, state))
+        def done(result: tuple[AttemptApplied | None, CampaignProgress | None]) -> None:
+            applied, progress = result
+            dial.recorded = True
+            if applied is None:
+                core.notice(notice(K.ATTEMPT_KEPT, who=entry.phone))
+            elif applied.state is None:
+                moved = notice(K.ATTEMPT_NOT_APPLIED, who=entry.phone, error=applied.refused)
+                core.notice(moved, error=True)
+            else:
+                core.set_result(entry, progress, describe(entry, outcome, applied.state))
             if outcome is not Outcome.ANSWERED:
                 self._finish(dial)
             elif dial.wrapped:
@@ -281,43 +263,40 @@ class CampaignCalls:
 
         def failed(error: BaseException) -> None:
             core.notice(notice(K.ATTEMPT_NOT_RECORDED, who=entry.phone, error=error), error=True)
+            dial.recorded = True
             self._finish(dial)
 
-        dial.attempt = core.background(work, done, failed)
+        core.background(work, done, failed)
 
-    def wrapup_saver(self, call_id: str) -> WrapupSaver | None:
-        """The desk's hook: the wrap-up of a call this dialer placed is saved here."""
+    def owned_wrapup(self, call_id: str) -> OwnedWrapup | None:
+        """The desk's hook: the wrap-up of a call this dialer placed is its journal entry."""
         core, dial = self._core, self._core.dial
         if dial is None or dial.call_id != call_id:
             return None
         sessions, agent, entry = core.sessions, core.agent, dial.entry
         calls = core.controller.services.calls
 
-        def save(wrapup: WrapUp, callback_due: datetime | None) -> WrapUpSaved:
-            # The disposition applies to the attempt, so its recording must be done. It was
-            # submitted when the call ended, before any wrap-up could be saved, and the worker
-            # pool starts work in order, so this waits at most for a running job.
-            if dial.attempt is not None:
-                with contextlib.suppress(Exception):  # not recorded: the entry refuses below
-                    dial.attempt.result()
-            result = save_campaign_wrapup(
-                sessions, entry.id, wrapup, agent=agent, callback_at=callback_due, now=core.clock()
-            )
+        def payload(wrapup: dict[str, Any], callback_due: datetime | None) -> dict[str, Any]:
+            return campaign_wrapup_payload(entry.id, wrapup, agent=agent, callback_at=callback_due)
+
+        def applied(result: object | None) -> WrapUpSaved | None:
+            if not isinstance(result, CampaignWrapupSaved):
+                return None  # kept: it reaches the campaign when the database returns
             progress, label = None, None
             with contextlib.suppress(Exception):  # the wrap-up is saved: counts may wait
                 progress = campaign_progress(sessions, entry.campaign)
-                code = wrapup.disposition_code
+                code = result.saved.call.disposition_code
                 label = next((d.labels for d in calls.dispositions() if d.code == code), None)
             dial.saved = (result, progress, label)
             return result.saved
 
-        return save
+        return OwnedWrapup(CAMPAIGN_WRAPUP, payload, applied)
 
     def _conclude(self, dial: Dialling) -> None:
         """The attempt is recorded and the wrap-up saved: show where the entry stands."""
-        if dial.recorded is None:
+        if not dial.recorded:
             return  # the attempt's recording concludes it
-        if dial.saved is None:  # the save did not reach the campaign: nothing to show
+        if dial.saved is None:  # kept, or not saved: nothing to show yet
             self._finish(dial)
             return
         result, progress, label = dial.saved

@@ -45,13 +45,12 @@ from agentdesk.app.desk.events import (
     AgentChanged,
     CallChanged,
     CallFinished,
-    DataChanged,
     DeskEvent,
     DialFailed,
     WrapupFinished,
     WrapupStarted,
 )
-from agentdesk.app.desk.wrapup import WrapupSaver
+from agentdesk.app.desk.wrapup import OwnedWrapup
 from agentdesk.app.dialer.core import DialerCore, entry_key
 from agentdesk.app.dialer.dialling import CampaignCalls
 from agentdesk.app.dialer.offering import Offering
@@ -144,17 +143,15 @@ class DialerSession:
         """Deliver every dialer event to ``listener``; returns the unsubscribe function."""
         return self._core.listeners.add(listener)
 
-    def wrapup_saver(self, call_id: str) -> WrapupSaver | None:
+    def owned_wrapup(self, call_id: str) -> OwnedWrapup | None:
         """The desk's :class:`~agentdesk.app.desk.wrapup.WrapupOwner` hook: the wrap-up of a
         call this session placed is saved with the campaign entry's next state."""
-        return self._calls.wrapup_saver(call_id)
+        return self._calls.owned_wrapup(call_id)
 
     def _on_desk_event(self, event: DeskEvent) -> None:
         match event:
             case AgentChanged():
                 self._offering.on_agent_changed()
-            case DataChanged(call_id=str(call_id), record_id=uuid.UUID() as record_id):
-                self._calls.link(call_id, record_id=record_id)
             case CallChanged(call=call) if call is not None:
                 self._calls.on_call_changed(call)
             case CallFinished():

@@ -44,6 +44,15 @@ SENTENCES: dict[str, object] = {
     K.WRAPUP_NOT_APPLIED: QT_TRANSLATE_NOOP(
         "Notice", "the wrap-up was not applied to {who}: {error}"
     ),
+    K.ATTEMPT_KEPT: QT_TRANSLATE_NOOP(
+        "Notice",
+        "the attempt on {who} is kept on this computer: it reaches the campaign when the "
+        "database returns",
+    ),
+    K.ATTEMPT_NOT_APPLIED: QT_TRANSLATE_NOOP(
+        "Notice",
+        "the attempt on {who} is in the campaign's history, but the entry had moved on: {error}",
+    ),
 }
 """Each kind's sentence; ``agentdesk.app.notices.TEXTS`` has the same English (a test checks)."""
 
