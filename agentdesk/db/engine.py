@@ -73,7 +73,19 @@ def create_db_engine(url: str | URL, *, echo: bool = False) -> Engine:
         pool_pre_ping=True,
         pool_size=10,
         max_overflow=20,
-        connect_args={"connect_timeout": 10, "application_name": "agentdesk"},
+        connect_args={
+            "connect_timeout": 10,
+            "application_name": "agentdesk",
+            # A network that silently drops packets (a VPN gone, a cable out) must end in an
+            # error the desk can wait out, not a drain hung for the kernel's two hours: probe
+            # an idle connection after 10 s, give up after 3 lost probes, and fail a send no
+            # one acknowledged for 30 s.
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 30_000,
+        },
     )
 
 

@@ -41,12 +41,8 @@ Appliers = Mapping[str, Applier]
 BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 5.0
 ATTEMPTS_BEFORE_REFUSED = 5
-_UNREACHABLE = (
-    sa_exc.OperationalError,
-    sa_exc.InterfaceError,
-    sa_exc.DisconnectionError,
-    sa_exc.TimeoutError,
-)
+_AWAY = (sa_exc.InterfaceError, sa_exc.DisconnectionError, sa_exc.TimeoutError)
+"""SQLAlchemy's own errors of a connection that went or could not be had (pool timeout)."""
 
 
 class RetryLater(Exception):
@@ -96,17 +92,36 @@ def error_text(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+_LOST = ("57P01", "57P02", "57P03")
+"""SQLSTATEs of a server going away (shutdown, crash, starting up); class 08 is the connection's."""
+
+
 def unreachable(error: BaseException) -> bool:
     """Whether ``error`` says the shared database could not be reached (worth waiting for).
 
-    Work on a driver's own cursor raises the driver's errors; PEP 249 names the one for a lost
-    or refused connection ``OperationalError`` in every driver.
+    PEP 249 drivers raise ``OperationalError`` for a lost or refused connection, but also for
+    a deadlock, a serialization failure or a cancelled statement: those are errors of one
+    transaction, not an outage (no banner, and an entry that keeps failing so is set aside).
+    A PostgreSQL error names itself by SQLSTATE; a connection that failed before the server
+    answered has none. SQLite's own "busy" is a lock, not an outage.
     """
-    if isinstance(error, _UNREACHABLE):
+    if isinstance(error, _AWAY):
         return True
     if isinstance(error, sa_exc.DBAPIError):
-        return error.connection_invalidated
-    return type(error).__name__ == "OperationalError"
+        if error.connection_invalidated:
+            return True
+        error = error.orig if error.orig is not None else error
+    if not _operational(error):
+        return False
+    sqlstate = getattr(error, "sqlstate", None)
+    if sqlstate:
+        return str(sqlstate).startswith("08") or sqlstate in _LOST
+    return getattr(error, "sqlite_errorname", None) not in ("SQLITE_BUSY", "SQLITE_LOCKED")
+
+
+def _operational(error: BaseException) -> bool:
+    """A driver's ``OperationalError`` or one of its subclasses (psycopg names them by error)."""
+    return any(cls.__name__ == "OperationalError" for cls in type(error).__mro__)
 
 
 class Journal:

@@ -24,7 +24,10 @@ from agentdesk.crm.models import Call
 from agentdesk.db import migrate
 from agentdesk.db.engine import create_db_engine
 from agentdesk.journal.kinds import WRAPUP, wrapup_payload
+from agentdesk.domain.clock import utcnow
+from agentdesk.domain.ids import uuid7
 from agentdesk.journal.models import AppliedEntry
+from agentdesk.journal.store import JournalStore
 from agentdesk.telephony.port import SipConfig
 from agentdesk.ui.shell.main_window import MainWindow
 from tests.integration.test_journal import wrapup
@@ -232,3 +235,36 @@ def test_a_kept_change_refused_when_the_server_returns_is_said_not_dropped(
         assert ("+12025550731", "sale") in _logged(desk)  # the rest went on
     finally:
         close_desk(desk)
+
+
+def test_a_change_refused_at_the_first_drain_after_a_start_is_said(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    """The desk stopped with a change kept that the database will refuse: the next start's
+    first drain sets it aside, and says so."""
+    first = open_desk(qtbot, qloop, tmp_path, wrapup_seconds=120)
+    path = first.context.services.journal.store.path
+    close_desk(first)
+    store = JournalStore(path)
+    w = wrapup(41, "retired-code")
+    store.append(
+        WRAPUP,
+        wrapup_payload(w),
+        record_id=w.record_id,
+        base_version=None,
+        actor="alice",
+        entry_id=uuid7(),
+        now=utcnow(),
+    )
+    store.close()
+
+    again = open_desk(qtbot, qloop, tmp_path, wrapup_seconds=120)
+    notices: list[DeskNotice] = []
+    again.controller.subscribe(lambda e: notices.append(e) if isinstance(e, DeskNotice) else None)
+    try:
+        again.wait(lambda: again.context.services.journal.status().refused == 1)
+        again.wait(lambda: [n for n in notices if n.notice.kind is NoticeKind.CHANGES_REFUSED])
+        [said] = [n for n in notices if n.notice.kind is NoticeKind.CHANGES_REFUSED]
+        assert said.notice.fields["count"] == "1" and said.error
+    finally:
+        close_desk(again)

@@ -49,15 +49,21 @@ class JournalWatch:
         self._running = True
         journal = self._journal
 
-        def work() -> tuple[int, JournalView]:
-            applied = journal.drain().applied if journal.status().pending else 0
+        def work() -> tuple[int, JournalView, int]:
+            before = journal.status()
+            applied = journal.drain().applied if before.pending else 0
             status = journal.status()
-            return applied, JournalView(status.pending, status.refused, status.unreachable)
+            view = JournalView(status.pending, status.refused, status.unreachable)
+            return applied, view, before.refused
 
         self._core.background(work, self._done, self._failed)
 
-    def _done(self, result: tuple[int, JournalView]) -> None:
-        applied, view = result
+    def _done(self, result: tuple[int, JournalView, int]) -> None:
+        applied, view, refused_before = result
+        if self._refused is None:
+            # Set aside before this start: said then. Counted before the first drain, so what
+            # that drain sets aside is said like any later refusal.
+            self._refused = refused_before
         if applied and self.view.unreachable:
             # A backlog kept through an outage reached the database: the lists show it now.
             self._core.emit(DataChanged(frozenset({CALLS, CALLBACKS, CASES})))
