@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agentdesk.db.errors import RequestError, StaleRecordError
@@ -148,7 +149,7 @@ class Journal:
         # What a drain learnt about entries someone waits for (an applier's result, a
         # refusal), whichever drain applied them; taken once by the waiting caller.
         self._outcomes: dict[uuid.UUID, tuple[bool, object]] = {}
-        self._users: dict[str, uuid.UUID] = {}
+        self._users: dict[str, uuid.UUID | None] = {}
 
     def append(
         self,
@@ -268,32 +269,46 @@ class Journal:
         return True
 
     def _user_id(self, session: Session, actor: str | None) -> uuid.UUID | None:
-        """The actor's user id, read once: a desk's entries are nearly all its own user's."""
-        if actor is None:
-            return None
-        if actor not in self._users:
-            user = user_by_ref(session, actor)
-            if user is None:
-                return None
-            self._users[actor] = user.id
-        return self._users[actor]
+        """Who applies the entry: on PostgreSQL the login when it is a user's (its policies
+        accept only that, so an administrator can replay an agent's journal), else the entry's
+        actor. Read once per journal: its login and its entries' actors do not change."""
+        key = actor or ""
+        if key not in self._users:
+            user_id = None
+            if session.get_bind().dialect.name == "postgresql":
+                user_id = session.scalar(select(func.agentdesk_uid()))
+            if user_id is None and actor is not None:
+                user = user_by_ref(session, actor)
+                user_id = user.id if user is not None else None
+            self._users[key] = user_id
+        return self._users[key]
 
     def _apply(self, entry: Entry) -> object:
         applier = self._appliers.get(entry.kind)
         if applier is None:
             raise JournalError(f"no applier for journal entries of kind {entry.kind!r}")
-        with self._sessions() as session, session.begin():
-            if session.get(AppliedEntry, entry.id) is not None:
-                return None  # applied before a crash: the local mark is all that was missing
-            result = applier(session, entry)
-            session.add(
-                AppliedEntry(
-                    entry_id=entry.id,
-                    kind=entry.kind,
-                    record_id=entry.record_id,
-                    user_id=self._user_id(session, entry.actor),
-                    applied_at=self._clock(),
+        try:
+            with self._sessions() as session, session.begin():
+                # The id is claimed first: an entry applied before (a crash came before the
+                # local mark) conflicts here, also when the row is another login's and its
+                # policies hide it, and the transaction then changes nothing.
+                session.add(
+                    AppliedEntry(
+                        entry_id=entry.id,
+                        kind=entry.kind,
+                        record_id=entry.record_id,
+                        user_id=self._user_id(session, entry.actor),
+                        applied_at=self._clock(),
+                    )
                 )
-            )
-            session.flush()
-            return result
+                try:
+                    session.flush()
+                except sa_exc.IntegrityError as conflict:
+                    raise _AppliedBefore from conflict
+                return applier(session, entry)
+        except _AppliedBefore:
+            return None
+
+
+class _AppliedBefore(Exception):
+    """The entry's id is in ``journal_applied`` already."""

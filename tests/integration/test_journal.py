@@ -63,27 +63,29 @@ def open_journal(path: Path, switch: Switch) -> Journal:
     )
 
 
-def wrapup(number: int, code: str = "sale", record_id: uuid.UUID | None = None) -> WrapUp:
+def wrapup(
+    number: int, code: str = "sale", record_id: uuid.UUID | None = None, agent: str = "ada"
+) -> WrapUp:
     facts = CallFacts(
         direction=CallDirection.INBOUND,
         started_at=T0 + timedelta(minutes=number),
         answered_at=T0 + timedelta(minutes=number, seconds=5),
         ended_at=T0 + timedelta(minutes=number, seconds=65),
         remote_e164=f"+4420794600{number:02d}",
-        agent="ada",
+        agent=agent,
         sip_call_id=f"call-{number}",
     )
     return WrapUp(
         disposition_code=code,
         facts=facts,
         notes=f"call {number}",
-        actor="ada",
+        actor=agent,
         record_id=record_id or uuid.uuid4(),
     )
 
 
-def append(journal: Journal, w: WrapUp) -> uuid.UUID:
-    return journal.append(WRAPUP, wrapup_payload(w), record_id=w.record_id, actor="ada").id
+def append(journal: Journal, w: WrapUp, actor: str = "ada") -> uuid.UUID:
+    return journal.append(WRAPUP, wrapup_payload(w), record_id=w.record_id, actor=actor).id
 
 
 def count(sessions: sessionmaker[Session], model: type[Call] | type[AuditEntry]) -> int:
@@ -220,3 +222,50 @@ def test_waiting_through_an_outage_does_not_use_up_an_entrys_attempts(
     assert entry.attempts == 0 and not entry.refused and entry.last_error
     switch.down = False
     assert journal.drain().applied == 1
+
+
+def test_a_replay_by_another_login_applies_nothing_twice(
+    pg_engine: Engine, pg_database_url: str, tmp_path: Path
+) -> None:
+    """ada's desk applied an entry, then crashed before marking it. The file is replayed by
+    bob's login (the policies hide ada's applied rows from him): nothing is applied twice."""
+    owner = session_factory(pg_engine)
+    with unit_of_work(owner) as s:
+        ensure_default_dispositions(s)
+        s.add_all(
+            [
+                User(username="rp.ada", display_name="Ada"),
+                User(username="rp.bob", display_name="Bob"),
+            ]
+        )
+    give_logins(owner, ["rp.ada", "rp.bob"])
+    engines = {name: login_engine(pg_database_url, name) for name in ("rp.ada", "rp.bob")}
+    try:
+        path = tmp_path / "journal.db"
+        as_ada = session_factory(engines["rp.ada"])
+        ada = Journal(JournalStore(path), as_ada, APPLIERS)
+        applied = append(ada, wrapup(1, agent="rp.ada"), actor="rp.ada")
+
+        class Crash(BaseException):
+            pass
+
+        def die(entry_id: uuid.UUID, now: datetime) -> None:
+            raise Crash
+
+        ada.store.mark_applied = die  # type: ignore[method-assign]
+        with pytest.raises(Crash):
+            ada.drain()
+        ada.store.close()
+
+        bob = Journal(JournalStore(path), session_factory(engines["rp.bob"]), APPLIERS)
+        report = bob.drain()
+        assert (report.applied, report.refused) == (1, 0) and report.results[applied] is None
+        assert count(owner, Call) == 1
+        with owner() as s:
+            audited = s.scalars(select(AuditEntry.entity_kind)).all()
+        assert audited.count("call") == 1
+        bob.store.close()
+
+    finally:
+        for engine in engines.values():
+            engine.dispose()

@@ -23,9 +23,9 @@ from agentdesk.app.notices import NoticeKind
 from agentdesk.crm.models import Call
 from agentdesk.db import migrate
 from agentdesk.db.engine import create_db_engine
-from agentdesk.journal.kinds import WRAPUP, wrapup_payload
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.ids import uuid7
+from agentdesk.journal.kinds import WRAPUP, wrapup_payload
 from agentdesk.journal.models import AppliedEntry
 from agentdesk.journal.store import JournalStore
 from agentdesk.telephony.port import SipConfig
