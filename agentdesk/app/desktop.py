@@ -232,7 +232,7 @@ class DesktopContext:
 
 def open_journal(database: Database) -> Journal:
     """The desk's journal for ``database``, in the user's data directory."""
-    store = JournalStore(journal_path(data_dir(), database.display_url))
+    store = JournalStore(journal_path(data_dir(), database.display_url), database.display_url)
     return Journal(store, database.sessions, APPLIERS)
 
 

@@ -31,6 +31,7 @@ class NoticeKind(enum.StrEnum):
     WRAPUP_NOT_APPLIED = "wrapup_not_applied"
     ATTEMPT_KEPT = "attempt_kept"
     ATTEMPT_NOT_APPLIED = "attempt_not_applied"
+    KEPT_ELSEWHERE = "kept_elsewhere"
 
 
 TEXTS: dict[NoticeKind, str] = {
@@ -56,6 +57,10 @@ TEXTS: dict[NoticeKind, str] = {
     NoticeKind.ATTEMPT_KEPT: (
         "the attempt on {who} is kept on this computer: it reaches the campaign when the "
         "database returns"
+    ),
+    NoticeKind.KEPT_ELSEWHERE: (
+        "{count} change(s) kept on this computer for {database} still wait: if that is this "
+        "database under its old address, apply them with: agentdesk journal replay --from {file}"
     ),
     NoticeKind.ATTEMPT_NOT_APPLIED: (
         "the attempt on {who} is in the campaign's history, but the entry had moved on: {error}"

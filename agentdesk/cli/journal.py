@@ -1,8 +1,10 @@
 """The ``journal`` commands: what this computer keeps for the shared database, and applying it.
 
-``journal status`` reads only the local file (it works while the database is away);
-``journal replay`` connects and applies the waiting entries now, for an admin who does not
-want to wait for the desk's next retry.
+``journal status`` reads only the local file (it works while the database is away), and
+names the other journal files on this computer that still hold changes (written for another
+database address); ``journal replay`` connects and applies the waiting entries now, for an
+admin who does not want to wait for the desk's next retry, and ``--from FILE`` applies such
+another file's entries to this database (the server moved: the same data under a new address).
 """
 
 from __future__ import annotations
@@ -24,6 +26,13 @@ def add_journal_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     status.add_argument("--json", action="store_true", help="machine-readable output")
     replay = j_sub.add_parser("replay", help="apply the waiting changes now", parents=[common])
     replay.add_argument("--json", action="store_true", help="machine-readable output")
+    replay.add_argument(
+        "--from",
+        dest="from_file",
+        type=Path,
+        metavar="FILE",
+        help="another journal file (written for this database's old address) to apply here",
+    )
 
 
 def _journal_file(args: argparse.Namespace, settings: Settings) -> Path:
@@ -47,6 +56,7 @@ def cmd_journal(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _status(args: argparse.Namespace, settings: Settings) -> int:
+    from agentdesk.journal.files import kept_elsewhere
     from agentdesk.journal.store import JournalStore
 
     path = _journal_file(args, settings)
@@ -65,6 +75,10 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
             "refused": counts.refused,
         }
     data["file"] = str(path)
+    others = kept_elsewhere(path)
+    data["others"] = [
+        {"file": str(o.path), "database": o.database, "pending": o.pending} for o in others
+    ]
     if args.json:
         print_json(data)
     else:
@@ -73,6 +87,11 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
         print(f"last error: {data['last_error'] or '-'}")
         print(f"refused:    {data['refused']}")
         print(f"file:       {path}")
+        for other in others:
+            print(
+                f"also kept:  {other.pending} for {other.database or '?'} in {other.path} "
+                "(agentdesk journal replay --from FILE applies them here)"
+            )
     return EXIT_OK
 
 
@@ -81,7 +100,7 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     from agentdesk.journal.journal import Journal
     from agentdesk.journal.store import JournalStore
 
-    path = _journal_file(args, settings)
+    path = args.from_file or _journal_file(args, settings)
     if not path.exists():
         raise CliError(f"no journal on this computer for this database ({path})")
     db = open_database(args, settings)

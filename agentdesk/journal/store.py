@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS entries (
     refused INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS ix_entries_waiting ON entries (seq) WHERE applied_at IS NULL;
-CREATE INDEX IF NOT EXISTS ix_entries_record ON entries (record_id, kind)
+CREATE INDEX IF NOT EXISTS ix_entries_record ON entries (record_id, kind);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)
 """
 
 COLUMNS = (
@@ -99,7 +100,9 @@ def _entry(row: tuple[Any, ...]) -> Entry:
 class JournalStore:
     """The entries of one desk's journal file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, database: str | None = None) -> None:
+        """``database``: the (password-free) address of the shared database the file is for,
+        written once; it names the file's destination if that address changes later."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
@@ -107,6 +110,10 @@ class JournalStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
+        if database is not None:
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('database', ?)", (database,)
+            )
         # The marks (applied, failed) need no fsync of their own: a mark lost in a power cut
         # only means the entry is tried again, and the shared side applies it once anyway.
         # WAL with synchronous=NORMAL keeps them consistent; the next append's fsync (or a
@@ -175,6 +182,12 @@ class JournalStore:
             seq = cursor.lastrowid
         assert seq is not None
         return Entry(seq, entry_id, kind, record_id, base_version, actor, payload, now)
+
+    def database(self) -> str | None:
+        """The address of the shared database the file was written for (``None``: unknown)."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'database'").fetchone()
+        return row[0] if row else None
 
     def waiting(self, limit: int) -> list[Entry]:
         """Entries not applied and not refused, oldest first."""

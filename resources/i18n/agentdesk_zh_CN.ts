@@ -1387,6 +1387,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>对 {who} 的拨打记录已保存在本机：数据库恢复后会计入活动</translation>
     </message>
     <message>
+        <source>{count} change(s) kept on this computer for {database} still wait: if that is this database under its old address, apply them with: agentdesk journal replay --from {file}</source>
+        <translation>本机为 {database} 保存的 {count} 项更改仍在等待：如果那是本数据库的旧地址，请用以下命令应用：agentdesk journal replay --from {file}</translation>
+    </message>
+    <message>
         <source>the attempt on {who} is in the campaign&apos;s history, but the entry had moved on: {error}</source>
         <translation>对 {who} 的拨打已记入活动历史，但该名单条目已被处理：{error}</translation>
     </message>

@@ -88,3 +88,35 @@ def test_replay_without_the_database_is_a_clear_error(
     with pytest.raises(SystemExit) as stop:  # argparse: no action named
         main(["journal"])
     assert stop.value.code == 2 and "ACTION" in capsys.readouterr().err
+
+
+def test_changes_kept_for_an_old_address_are_named_and_replayed_with_from(
+    capsys: pytest.CaptureFixture[str],
+    data_home: Path,
+    db_url: str,
+    sessions: sessionmaker[Session],
+) -> None:
+    """The server moved: the desk's file for the old address still holds two changes. Status
+    names it (with the address it was written for); replay --from applies it to this one."""
+    with unit_of_work(sessions) as s:
+        ensure_default_dispositions(s)
+        s.add(User(username="ada", display_name="Ada Agent"))
+    old_url = "postgresql+psycopg://agentdesk@old-server.example:5432/agentdesk"
+    old = journal_path(data_dir(), old_url)
+    store = JournalStore(old, old_url)
+    journal = Journal(store, sessions, APPLIERS)
+    for n in (1, 2):
+        w = wrapup(n, "sale")
+        journal.append(WRAPUP, wrapup_payload(w), record_id=w.record_id, actor="ada")
+    store.close()
+
+    code, out, _ = run(capsys, "journal", "status", "--json", "--db", db_url)
+    data = json.loads(out)
+    assert code == 0 and data["pending"] == 0
+    assert data["others"] == [{"file": str(old), "database": old_url, "pending": 2}]
+    code, out, _ = run(capsys, "journal", "replay", "--json", "--db", db_url, "--from", str(old))
+    assert code == 0 and json.loads(out)["applied"] == 2
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Call)) == 2
+    code, out, _ = run(capsys, "journal", "status", "--json", "--db", db_url)
+    assert json.loads(out)["others"] == []

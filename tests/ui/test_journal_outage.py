@@ -268,3 +268,36 @@ def test_a_change_refused_at_the_first_drain_after_a_start_is_said(
         assert said.notice.fields["count"] == "1" and said.error
     finally:
         close_desk(again)
+
+
+def test_changes_kept_for_another_address_are_said_at_start(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    first = open_desk(qtbot, qloop, tmp_path, wrapup_seconds=120)
+    folder = first.context.services.journal.store.path.parent
+    close_desk(first)
+    old_url = "postgresql+psycopg://agentdesk@old-server.example:5432/agentdesk"
+    store = JournalStore(folder / "old-address.sqlite3", old_url)
+    w = wrapup(42)
+    store.append(
+        WRAPUP,
+        wrapup_payload(w),
+        record_id=w.record_id,
+        base_version=None,
+        actor="alice",
+        entry_id=uuid7(),
+        now=utcnow(),
+    )
+    store.close()
+
+    again = open_desk(qtbot, qloop, tmp_path, wrapup_seconds=120)
+    notices: list[DeskNotice] = []
+    again.controller.subscribe(lambda e: notices.append(e) if isinstance(e, DeskNotice) else None)
+    try:
+        again.wait(lambda: [n for n in notices if n.notice.kind is NoticeKind.KEPT_ELSEWHERE])
+        [said] = [n for n in notices if n.notice.kind is NoticeKind.KEPT_ELSEWHERE]
+        assert said.notice.fields["count"] == "1" and said.notice.fields["database"] == old_url
+        assert said.notice.fields["file"].endswith("old-address.sqlite3")
+        assert again.context.services.journal.status().pending == 0  # never applied by itself
+    finally:
+        close_desk(again)

@@ -34,6 +34,7 @@ from agentdesk.app.desk.core import DeskCore, DeskServices, Listener, LiveCall
 from agentdesk.app.desk.dispatch import PhoneEvents
 from agentdesk.app.desk.events import (
     AgentView,
+    DeskNotice,
     JournalView,
     RegistrationView,
     WrapupFinished,
@@ -44,9 +45,11 @@ from agentdesk.app.desk.outbound import Outbound
 from agentdesk.app.desk.screen_pop import ScreenPops
 from agentdesk.app.desk.wrapup import WrapupForm, WrapupOwner, Wrapups
 from agentdesk.app.event_log import EventLog
+from agentdesk.app.notices import NoticeKind, notice
 from agentdesk.calls.dto import DispositionInfo
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain import agent_state as ast
+from agentdesk.journal.files import KeptElsewhere, kept_elsewhere
 from agentdesk.journal.recovery import OwedWrapup, close_left_open, owed_wrapups
 from agentdesk.journal.store import Entry
 from agentdesk.telephony import port
@@ -149,13 +152,25 @@ class DeskController:
         core = self._core
         journal = core.services.journal
 
-        def work() -> list[OwedWrapup]:
+        def work() -> tuple[list[OwedWrapup], list[KeptElsewhere]]:
+            elsewhere = kept_elsewhere(journal.store.path)
             if not journal.store.claim():
-                return []  # another desk runs on this journal: its calls are live, not left
+                return [], elsewhere  # another desk runs on this journal: its calls are live
             close_left_open(journal)
-            return owed_wrapups(journal)
+            return owed_wrapups(journal), elsewhere
 
-        def found(owed: list[OwedWrapup]) -> None:
+        def found(result: tuple[list[OwedWrapup], list[KeptElsewhere]]) -> None:
+            owed, elsewhere = result
+            for kept in elsewhere:
+                # Written for another address (the server moved?): never applied by itself,
+                # since it may be another database; said so an admin can replay it.
+                said = notice(
+                    NoticeKind.KEPT_ELSEWHERE,
+                    count=kept.pending,
+                    database=kept.database or "?",
+                    file=kept.path,
+                )
+                core.emit(DeskNotice(said, error=True))
             core.journal_changed()
             self._owed.extend(owed)
             self._next_owed()

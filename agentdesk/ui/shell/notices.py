@@ -49,6 +49,11 @@ SENTENCES: dict[str, object] = {
         "the attempt on {who} is kept on this computer: it reaches the campaign when the "
         "database returns",
     ),
+    K.KEPT_ELSEWHERE: QT_TRANSLATE_NOOP(
+        "Notice",
+        "{count} change(s) kept on this computer for {database} still wait: if that is this "
+        "database under its old address, apply them with: agentdesk journal replay --from {file}",
+    ),
     K.ATTEMPT_NOT_APPLIED: QT_TRANSLATE_NOOP(
         "Notice",
         "the attempt on {who} is in the campaign's history, but the entry had moved on: {error}",
