@@ -27,6 +27,9 @@ CALL_OPEN = "call.open"
 """The call row from the first ring (offered) or the dial (placed): its facts so far."""
 CALL_UPDATE = "call.update"
 """Answered, hold time, recording: the fields the payload names."""
+CALL_HELD = "call.held"
+"""The caller was put on hold at ``held_at``: the row changes when the hold ends (its seconds);
+kept so that a desk that stops during a hold counts the hold up to the stop."""
 CALL_END = "call.end"
 """How the call ended; a desk that stopped during a call ends it at start ("desk stopped")."""
 CALL_MISSED = "call.end-unanswered"
@@ -244,6 +247,7 @@ CALL_APPLIERS: Appliers = {
     CALL_UPDATE: apply_call_update,
     CALL_END: apply_call_update,
     CALL_MISSED: apply_call_update,
+    CALL_HELD: apply_nothing,
     CALL_WRAPPED: apply_nothing,
     WRAPUP: apply_wrapup,
 }

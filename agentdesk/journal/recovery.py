@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from agentdesk.calls.dto import CallFacts
 from agentdesk.journal.campaign_kinds import CAMPAIGN_WRAPUP
 from agentdesk.journal.journal import Journal
 from agentdesk.journal.kinds import (
     CALL_END,
+    CALL_HELD,
     CALL_MISSED,
     CALL_OPEN,
     CALL_UPDATE,
@@ -39,13 +41,25 @@ class OwedWrapup:
 
 def story(entries: list[Entry]) -> CallFacts | None:
     """The call's facts folded from its entries (``None`` without the opening entry)."""
+    facts, _held_at = _story(entries)
+    return facts
+
+
+def _story(entries: list[Entry]) -> tuple[CallFacts | None, datetime | None]:
+    """The facts, and when the hold under way began (``None``: not on hold at the end)."""
     facts: CallFacts | None = None
+    held_at: datetime | None = None
     for entry in entries:
         if entry.kind == CALL_OPEN:
             facts = facts_from(entry.payload)
+        elif entry.kind == CALL_HELD:
+            held_at = datetime.fromisoformat(entry.payload["held_at"])
         elif facts is not None and entry.kind in (CALL_UPDATE, CALL_END, CALL_MISSED):
-            facts = replace(facts, **update_fields(entry.payload))
-    return facts
+            changed = update_fields(entry.payload)
+            if "hold_seconds" in changed:
+                held_at = None  # resumed: the seconds so far are in the update
+            facts = replace(facts, **changed)
+    return facts, held_at
 
 
 def close_left_open(journal: Journal) -> list[uuid.UUID]:
@@ -54,15 +68,18 @@ def close_left_open(journal: Journal) -> list[uuid.UUID]:
     closed = []
     for record_id in store.open_records(CALL_OPEN, (CALL_END, CALL_MISSED)):
         entries = store.of_record(record_id)
-        facts = story(entries)
+        facts, held_at = _story(entries)
         if facts is None:
             continue
         last = max(entry.created_at for entry in entries)
         ended = max(last, facts.answered_at or facts.started_at)
         kind = CALL_END if facts.answered_at is not None else CALL_MISSED
+        hold = None
+        if held_at is not None:  # the desk stopped during a hold: it lasted until the stop
+            hold = (facts.hold_seconds or 0.0) + max(0.0, (ended - held_at).total_seconds())
         journal.append(
             kind,
-            call_update_payload(ended_at=ended, end_reason=DESK_STOPPED),
+            call_update_payload(ended_at=ended, end_reason=DESK_STOPPED, hold_seconds=hold),
             record_id=record_id,
             actor=entries[0].actor,
         )

@@ -17,6 +17,7 @@ from agentdesk.journal.appliers import APPLIERS
 from agentdesk.journal.journal import Journal
 from agentdesk.journal.kinds import (
     CALL_END,
+    CALL_HELD,
     CALL_MISSED,
     CALL_OPEN,
     CALL_UPDATE,
@@ -149,3 +150,41 @@ def test_only_one_desk_claims_a_journal_file(tmp_path: Path) -> None:
     first.close()  # the process ends (or dies): the operating system drops the lock
     assert second.claim()
     second.close()
+
+
+def test_a_desk_that_stops_during_a_hold_counts_the_hold_up_to_the_stop(
+    switch: Switch, tmp_path: Path, sessions: sessionmaker[Session]
+) -> None:
+    now = [T0]
+    minutes = itertools.count(step=60.0)
+    journal = Journal(
+        JournalStore(tmp_path / "journal.db"),
+        switch,
+        APPLIERS,
+        clock=lambda: now[0],
+        monotonic=lambda: next(minutes),
+    )
+    record_id = _open(journal, "+442079460005")
+    now[0] = T0 + timedelta(seconds=3)
+    journal.append(CALL_UPDATE, call_update_payload(answered_at=now[0]), record_id=record_id)
+    now[0] = T0 + timedelta(seconds=20)  # held for 10 s, resumed
+    journal.append(
+        CALL_HELD, {"held_at": (T0 + timedelta(seconds=10)).isoformat()}, record_id=record_id
+    )
+    journal.append(CALL_UPDATE, call_update_payload(hold_seconds=10.0), record_id=record_id)
+    now[0] = T0 + timedelta(seconds=30)  # held again; the desk's last word
+    journal.append(CALL_HELD, {"held_at": now[0].isoformat()}, record_id=record_id)
+    now[0] = T0 + timedelta(seconds=45)
+    journal.append(
+        CALL_UPDATE, call_update_payload(recording_path="/rec/x.wav"), record_id=record_id
+    )
+    journal.store.close()  # the crash, 15 s into the second hold
+
+    reopened = Journal(
+        JournalStore(tmp_path / "journal.db"), switch, APPLIERS, clock=lambda: now[0]
+    )
+    assert close_left_open(reopened) == [record_id]
+    reopened.drain()
+    row = CallLog(sessions).get_call(record_id)
+    assert row.ended_at == T0 + timedelta(seconds=45) and row.end_reason == DESK_STOPPED
+    assert row.hold_seconds == 25.0  # 10 s, then 15 s until the stop

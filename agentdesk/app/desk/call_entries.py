@@ -1,7 +1,8 @@
 """The call row from the first ring: each step of a call becomes a journal entry.
 
 Offered or placed: the row with its facts so far; linked to a record, answered, resumed from
-hold, transferred: the record, the answer time, the hold seconds, "transferred"; ended: the
+hold, transferred: the record, the answer time, the hold seconds, "transferred"; put on hold:
+a mark for the desk only (a stop during the hold counts it up to the stop); ended: the
 end time and reason (a call never answered ends with its own kind: it is owed no wrap-up). The
 wrap-up completes the same row (same id). Appends run on the journal's thread in the order of
 the events, and the watch applies them.
@@ -10,11 +11,13 @@ the events, and the watch applies them.
 from __future__ import annotations
 
 from concurrent.futures import Future
+from datetime import UTC, datetime
 
 from agentdesk.app.desk.core import DeskCore, LiveCall
 from agentdesk.app.desk.wrapup import call_facts
 from agentdesk.journal.kinds import (
     CALL_END,
+    CALL_HELD,
     CALL_MISSED,
     CALL_OPEN,
     CALL_UPDATE,
@@ -45,6 +48,11 @@ TRANSFERRED = "transferred"
 def transferred(core: DeskCore, call: LiveCall) -> None:
     """The caller went on to someone else: the log says so even if the desk stops now."""
     core.keep(CALL_UPDATE, call_update_payload(end_reason=TRANSFERRED), call.record_id)
+
+
+def held(core: DeskCore, call: LiveCall) -> None:
+    """Kept so that a desk that stops during the hold still counts it (up to the stop)."""
+    core.keep(CALL_HELD, {"held_at": datetime.now(UTC).isoformat()}, call.record_id)
 
 
 def resumed(core: DeskCore, call: LiveCall) -> None:

@@ -173,6 +173,7 @@ class PhoneEvents:
             return
         self._core.set_state(ast.CallHeld(event.call_id))
         call.held_since = self._core.now()
+        entries.held(self._core, call)
         self._core.update(phase=CallPhase.HELD)
 
     def on_call_resumed(self, event: port.CallResumed) -> None:
