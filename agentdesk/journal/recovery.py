@@ -1,4 +1,5 @@
-"""After a crash: close the calls the desk left open, and find the wrap-ups it still owes.
+"""After a crash: close the calls the desk left open, find the wrap-ups it still owes, and
+forget what is long applied.
 
 A call's entries tell its story: opened, answered, held, ended, wrapped up. A call opened and
 never ended was live when the desk stopped: it ends at the last event the journal saw, with
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from agentdesk.calls.dto import CallFacts
 from agentdesk.journal.campaign_kinds import CAMPAIGN_WRAPUP
@@ -98,3 +99,17 @@ def owed_wrapups(journal: Journal) -> list[OwedWrapup]:
         if facts is not None and facts.answered_at is not None and facts.ended_at is not None:
             owed.append(OwedWrapup(record_id, facts))
     return owed
+
+
+KEEP_APPLIED = timedelta(days=7)
+"""How long applied entries stay in the file (for ``journal status`` and a look after a
+problem); the shared database has them."""
+
+
+def prune(journal: Journal, now: datetime) -> int:
+    """Delete entries applied more than :data:`KEEP_APPLIED` ago, but never those of a call
+    still open or owed a wrap-up (its story is read from them). Blocking (the local file)."""
+    store = journal.store
+    story_kept = store.open_records(CALL_OPEN, (CALL_END, CALL_MISSED))
+    story_kept += [owed.record_id for owed in owed_wrapups(journal)]
+    return store.prune(now - KEEP_APPLIED, story_kept)

@@ -256,6 +256,20 @@ class JournalStore:
                 (int(counted), error, int(refused), str(entry_id)),
             )
 
+    def prune(self, applied_before: datetime, keep: Sequence[uuid.UUID]) -> int:
+        """Delete entries applied before ``applied_before``, except those of the records in
+        ``keep``; returns how many. Waiting and refused entries always stay."""
+        with self._lock:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (record_id TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM kept")
+            self._db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", [(str(r),) for r in keep])
+            cursor = self._db.execute(
+                "DELETE FROM entries WHERE applied_at IS NOT NULL AND applied_at < ? "
+                "AND (record_id IS NULL OR record_id NOT IN (SELECT record_id FROM kept))",
+                (applied_before.astimezone(UTC).isoformat(),),
+            )
+            return cursor.rowcount
+
     def counts(self) -> StoreCounts:
         with self._lock:
             pending, oldest = self._db.execute(

@@ -27,7 +27,7 @@ from agentdesk.journal.kinds import (
     facts_payload,
     wrapup_payload,
 )
-from agentdesk.journal.recovery import close_left_open, owed_wrapups
+from agentdesk.journal.recovery import close_left_open, owed_wrapups, prune
 from agentdesk.journal.store import JournalStore
 from tests.integration.test_journal import T0, Switch, switch, wrapup
 
@@ -188,3 +188,35 @@ def test_a_desk_that_stops_during_a_hold_counts_the_hold_up_to_the_stop(
     row = CallLog(sessions).get_call(record_id)
     assert row.ended_at == T0 + timedelta(seconds=45) and row.end_reason == DESK_STOPPED
     assert row.hold_seconds == 25.0  # 10 s, then 15 s until the stop
+
+
+def test_long_applied_entries_are_pruned_but_not_an_owed_calls(
+    switch: Switch, tmp_path: Path
+) -> None:
+    now = [T0 - timedelta(days=8)]
+    minutes = itertools.count(step=60.0)
+    journal = Journal(
+        JournalStore(tmp_path / "journal.db"),
+        switch,
+        APPLIERS,
+        clock=lambda: now[0],
+        monotonic=lambda: next(minutes),
+    )
+    ended = call_update_payload(
+        answered_at=T0 + timedelta(seconds=3), ended_at=T0 + timedelta(seconds=40)
+    )
+    done, owed = _open(journal, "+442079460006"), _open(journal, "+442079460007")
+    for record_id in (done, owed):
+        journal.append(CALL_END, ended, record_id=record_id, actor="ada")
+    journal.append(WRAPUP, wrapup_payload(wrapup(6, "sale", done)), record_id=done)
+    journal.drain()  # applied eight days ago
+    now[0] = T0 - timedelta(days=1)
+    recent = _open(journal, "+442079460008")
+    journal.append(CALL_MISSED, call_update_payload(ended_at=now[0]), record_id=recent)
+    journal.drain()
+
+    now[0] = T0
+    assert prune(journal, now[0]) == 3  # the wrapped call's open, end and wrap-up
+    assert {e.record_id for e in journal.store.entries()} == {owed, recent}
+    [still] = owed_wrapups(journal)
+    assert still.record_id == owed

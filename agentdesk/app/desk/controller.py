@@ -49,8 +49,9 @@ from agentdesk.app.notices import NoticeKind, notice
 from agentdesk.calls.dto import DispositionInfo
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain import agent_state as ast
+from agentdesk.domain.clock import utcnow
 from agentdesk.journal.files import KeptElsewhere, kept_elsewhere
-from agentdesk.journal.recovery import OwedWrapup, close_left_open, owed_wrapups
+from agentdesk.journal.recovery import OwedWrapup, close_left_open, owed_wrapups, prune
 from agentdesk.journal.store import Entry
 from agentdesk.telephony import port
 
@@ -157,6 +158,7 @@ class DeskController:
             if not journal.store.claim():
                 return [], elsewhere  # another desk runs on this journal: its calls are live
             close_left_open(journal)
+            prune(journal, utcnow())
             return owed_wrapups(journal), elsewhere
 
         def found(result: tuple[list[OwedWrapup], list[KeptElsewhere]]) -> None:
