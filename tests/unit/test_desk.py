@@ -23,6 +23,7 @@ from agentdesk.app.desk.events import (
 from agentdesk.app.desk.wrapup import WrapupForm
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain.enums import OwnerKind
+from agentdesk.journal.store import Entry
 from agentdesk.telephony.cti_context import CtiContext
 from agentdesk.telephony.port import DtmfMethod
 from tests.support.fake_softphone import FakeSoftphone
@@ -172,12 +173,21 @@ def test_blind_and_consult_transfer_carry_the_record(desk: Desk) -> None:
     desk.phone.finish_transfer(call_id)
     desk.wait(lambda: desk.controller.state.status.value == "wrap_up")
     # The call row says so from the transfer on (a journal entry), and in how the call ended.
+    # Waited for by what it shows: "nothing pending" also holds before the end is appended.
     journal = desk.context.services.journal
-    desk.wait(lambda: journal.status().pending == 0)
-    [moved] = [e for e in journal.store.entries() if e.payload.get("end_reason") == "transferred"]
+
+    def transferred() -> list[Entry]:
+        return [e for e in journal.store.entries() if e.payload.get("end_reason") == "transferred"]
+
+    desk.wait(transferred)
+    [moved] = transferred()
     assert moved.record_id is not None
-    row = desk.context.services.calls.get_call(moved.record_id)
-    assert row.end_reason is not None and row.end_reason.startswith("transferred; ")
+    calls, record_id = desk.context.services.calls, moved.record_id
+
+    def ended() -> str:
+        return calls.get_call(record_id).end_reason or ""
+
+    desk.wait(lambda: ended().startswith("transferred; "))
 
 
 def test_wrapup_saves_call_disposition_notes_callback_and_case(desk: Desk) -> None:
