@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Table, delete, func, inspect, select, update
+from sqlalchemy import Engine, Table, delete, func, inspect, select, text, update
 
 from agentdesk.calls.log import CallLog
 
@@ -176,3 +176,41 @@ def test_0011_gives_the_seeded_codes_their_chinese_labels(engine: Engine) -> Non
     expected = {spec.code: spec.label_zh for spec in DEFAULT_DISPOSITIONS}
     assert labels == {**expected, "busy": None, "promised": "承诺付款"}
     assert labels["no_answer"] == "无人接听" and labels["sale"] == "成交"
+
+
+def test_0015_numbers_more_than_99999_cases_of_a_year_apart(engine: Engine) -> None:
+    """A year with more cases than five digits hold: the numbers grow a digit instead of being
+    cut to five (which numbered two cases alike and failed the upgrade on a big database)."""
+    migrate.downgrade(engine, "0014")
+    count = 100_001
+    series = (
+        "SELECT generate_series(1, :n) AS n"
+        if engine.dialect.name == "postgresql"
+        else "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < :n) "
+        "SELECT n FROM c"
+    )
+    uuid_sql = (
+        "md5(n::text)::uuid"
+        if engine.dialect.name == "postgresql"
+        else "lower(hex(randomblob(16)))"
+    )
+    start = "'2026-01-01 00:00:00+00:00'"
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO service_cases (id, subject, status, priority, version, created_at, "
+                f"updated_at) SELECT {uuid_sql}, 'case', 'open', 'normal', 1, {start}, {start} "
+                f"FROM ({series}) s"
+            ),
+            {"n": count},
+        )
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        numbers = conn.execute(
+            text("SELECT count(DISTINCT number), max(length(number)) FROM service_cases")
+        ).one()
+        last = conn.execute(
+            text("SELECT last FROM service_case_counters WHERE year = 2026")
+        ).scalar_one()
+    assert tuple(numbers) == (count, len("CS-2026-100001"))
+    assert last == count

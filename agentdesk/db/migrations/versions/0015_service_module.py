@@ -66,9 +66,12 @@ SQLITE_FTS = [
     "DELETE FROM kb_search WHERE article_id = old.id; END",
 ]
 
+# Five digits at least, more past 99,999 cases in a year (lpad alone would cut them to five
+# and number two cases alike), as service/numbering.py writes them.
 NUMBERS_SQL = {
     "postgresql": """
-UPDATE service_cases s SET number = 'CS-' || n.y || '-' || lpad(n.seq::text, 5, '0')
+UPDATE service_cases s
+   SET number = 'CS-' || n.y || '-' || lpad(n.seq::text, greatest(5, length(n.seq::text)), '0')
   FROM (SELECT id, extract(year FROM created_at AT TIME ZONE 'UTC')::int AS y,
                row_number() OVER (PARTITION BY extract(year FROM created_at AT TIME ZONE 'UTC')
                                   ORDER BY created_at, id) AS seq
