@@ -93,6 +93,8 @@ def error_text(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+_SQLITE_PASSING = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_FULL")
+"""SQLite errors of a file that is held, gone or full for now, not of the statement."""
 _LOST = ("57P01", "57P02", "57P03")
 """SQLSTATEs of a server going away (shutdown, crash, starting up); class 08 is the connection's."""
 
@@ -104,7 +106,8 @@ def unreachable(error: BaseException) -> bool:
     a deadlock, a serialization failure or a cancelled statement: those are errors of one
     transaction, not an outage (no banner, and an entry that keeps failing so is set aside).
     A PostgreSQL error names itself by SQLSTATE; a connection that failed before the server
-    answered has none. SQLite's own "busy" is a lock, not an outage.
+    answered has none. SQLite's "busy" (another process held the file past the busy timeout)
+    is waited out like an outage: it passes, and must not set a change aside.
     """
     if isinstance(error, _AWAY):
         return True
@@ -117,7 +120,10 @@ def unreachable(error: BaseException) -> bool:
     sqlstate = getattr(error, "sqlstate", None)
     if sqlstate:
         return str(sqlstate).startswith("08") or sqlstate in _LOST
-    return getattr(error, "sqlite_errorname", None) not in ("SQLITE_BUSY", "SQLITE_LOCKED")
+    sqlite = getattr(error, "sqlite_errorname", None)
+    if sqlite is not None:  # SQLite's OperationalError also says "no such table"
+        return str(sqlite).startswith(_SQLITE_PASSING)
+    return True  # a driver's own connection failure: no code
 
 
 def _operational(error: BaseException) -> bool:
@@ -191,7 +197,9 @@ class Journal:
         away: kept, which is saved as far as the desk's user is concerned). Raises
         :class:`EntryRefused` when the database refused it.
         """
-        self.drain()
+        # Someone waits for this one: inside a backoff left by a transaction's error (not an
+        # outage) the database is tried at once rather than after the backoff.
+        self.drain(force=not self.unreachable)
         outcome = self.take_outcome(entry.id)
         if outcome is None:
             return None

@@ -56,7 +56,8 @@ def test_a_running_dialer_is_paused_for_the_callback_and_stays_paused(dialer: Di
     view = dialer.session.view
     assert view.phase is DialerPhase.STOPPED and view.entry is None
     assert view.campaign is not None and view.campaign.name == "Spring"
-    assert entry_row(dialer.context, spring.phones[0]).status == "new"
+    # given back by background work the pick started: waited for, not assumed done
+    dialer.wait(lambda: entry_row(dialer.context, spring.phones[0]).status == "new")
     assert dialer.session.dial_callback(callback, refused) == "the dialer is already calling"
 
     dialer.phone.remote_hangup(call.call_id)  # not answered: the retry rules decide
