@@ -113,6 +113,10 @@ class PartySalesBox(QGroupBox):
         layout.addWidget(self.message)
         self._enable()
 
+    @property
+    def pending(self) -> int:
+        return self.jobs.pending
+
     def load(self, ref: PartyRef) -> None:
         self.party = ref
         self._seq += 1

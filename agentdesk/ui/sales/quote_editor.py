@@ -132,7 +132,8 @@ class QuoteEditor(QDialog):
 
     @property
     def pending(self) -> int:
-        return self.jobs.pending
+        """Jobs not finished, a preview waiting for its timer counted as one."""
+        return self.jobs.pending + int(self.previewTimer.isActive())
 
     def start(self, number: str | None = None) -> None:
         """Read the catalogue, then quote ``number`` (or start a new one with one line)."""

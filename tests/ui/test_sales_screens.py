@@ -1,0 +1,312 @@
+"""The sales screens on both engines, driven like a user: a card dragged to another column is
+promoted and its stage change recorded, a refused move snaps back with the reason; the quote
+editor's totals are the service's; an approved order is locked for the rep and not for the
+sales manager; the forecast shows the service's figures; the party's sales box."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QAbstractItemView
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from agentdesk.app.sales import SalesService
+from agentdesk.crm.models import Account, Opportunity
+from agentdesk.crm.party_details import PartyRef
+from agentdesk.domain.enums import OpportunityStage, OwnerKind
+from agentdesk.sales.documents import parse_line
+from agentdesk.sales.forecast import forecast
+from agentdesk.sales.models import StageChange
+from agentdesk.sales.order_flow import move_order
+from agentdesk.sales.orders import order_from_quote, show_order
+from agentdesk.sales.quotes import QuoteRequest, create_quote, set_quote_status, show_quote
+from agentdesk.sales.status import QuoteStatus
+from agentdesk.ui.sales.board import StageList
+from agentdesk.ui.sales.forecast_view import ForecastView
+from agentdesk.ui.sales.order_dialog import OrderDialog
+from agentdesk.ui.sales.party_sales import PartySalesBox
+from agentdesk.ui.sales.pipeline import PipelineView
+from agentdesk.ui.sales.quote_editor import QuoteEditor
+from agentdesk.ui.sales.quote_lines import DISCOUNT, QUANTITY
+from tests.ui.sales_support import AGENT, MANAGER, REP, executor, sales_org, settle
+
+PROSPECTING, PROPOSAL = OpportunityStage.PROSPECTING, OpportunityStage.PROPOSAL
+
+
+@pytest.fixture
+def org(sessions: sessionmaker[Session], tmp_path: Path) -> sessionmaker[Session]:
+    sales_org(sessions, tmp_path)
+    return sessions
+
+
+@pytest.fixture
+def pool() -> Iterator[ThreadPoolExecutor]:
+    workers = executor()
+    yield workers
+    workers.shutdown(wait=True)
+
+
+def pipeline(
+    qtbot: QtBot, org: sessionmaker[Session], pool: ThreadPoolExecutor, who: str
+) -> PipelineView:
+    view = PipelineView(SalesService(org, who), pool)
+    qtbot.addWidget(view)
+    view.resize(1300, 700)
+    view.show()
+    view.start()
+    settle(qtbot, view)
+    return view
+
+
+def drag(source: StageList, target: StageList, row: int = 0) -> None:
+    """Drop the card at ``row`` of ``source`` on ``target`` as Qt delivers a drop."""
+    item = source.item(row)
+    assert item is not None
+    data = source.mimeData([item])
+    event = QDropEvent(
+        target.viewport().rect().center().toPointF(),
+        Qt.DropAction.MoveAction | Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    target.dropEvent(event)
+    assert event.isAccepted() and event.dropAction() == Qt.DropAction.CopyAction
+
+
+def names(column: StageList) -> list[str]:
+    return [column.item(r).text().splitlines()[0] for r in range(column.count())]
+
+
+def test_dragging_a_card_promotes_it_and_records_the_change(
+    qtbot: QtBot, org: sessionmaker[Session], pool: ThreadPoolExecutor
+) -> None:
+    view = pipeline(qtbot, org, pool, REP)
+    stages = [column.stage for column in view.stages]
+    assert stages == list(OpportunityStage)  # no admin order: the enum's
+    source, target = view.columns[PROSPECTING].list, view.columns[PROPOSAL].list
+    assert names(source) == ["Acme phones"] and names(target) == ["Acme support"]
+    assert view.table.rowCount() == 3
+    drag(source, target)
+    settle(qtbot, view)
+    assert names(source) == [] and "Acme phones" in names(target)
+    assert names(target)[0] == "Acme phones" and "50 %" in target.item(0).text()
+    with org() as s:
+        row = s.scalars(select(Opportunity).where(Opportunity.name == "Acme phones")).one()
+        assert row.stage is PROPOSAL
+        change = s.scalars(
+            select(StageChange).where(
+                StageChange.opportunity_id == row.id, StageChange.from_stage.is_not(None)
+            )
+        ).one()
+        assert (change.from_stage, change.to_stage) == (PROSPECTING, PROPOSAL)
+        assert change.changed_by_id is not None
+
+
+def test_a_refused_promotion_snaps_back_with_the_reason(
+    qtbot: QtBot, org: sessionmaker[Session], pool: ThreadPoolExecutor
+) -> None:
+    # an agent reads every opportunity but changes only its own: the rep's card is refused
+    view = pipeline(qtbot, org, pool, AGENT)
+    source, target = view.columns[PROSPECTING].list, view.columns[PROPOSAL].list
+    assert names(source) == ["Acme phones"]
+    drag(source, target)
+    assert "Acme phones" in names(target)  # moved at once...
+    settle(qtbot, view)
+    assert names(source) == ["Acme phones"] and names(target) == ["Acme support"]  # ...and back
+    assert view.message.text() == "Your role does not allow you to update these opportunities."
+    with org() as s:
+        row = s.scalars(select(Opportunity).where(Opportunity.name == "Acme phones")).one()
+        assert row.stage is PROSPECTING
+
+
+def test_the_list_view_sorts_and_filters_in_the_database(
+    qtbot: QtBot, org: sessionmaker[Session], pool: ThreadPoolExecutor
+) -> None:
+    view = pipeline(qtbot, org, pool, REP)
+    view.views.setCurrentIndex(1)
+    view.table.horizontalHeader().sectionClicked.emit(2)  # amount, ascending
+    settle(qtbot, view)
+    amounts = [view.table.item(r, 2).text() for r in range(view.table.rowCount())]
+    assert amounts == ["800.00 CNY", "3,400.50 CNY", "12,000.00 CNY"]
+    view.table.horizontalHeader().sectionClicked.emit(2)  # again: descending
+    settle(qtbot, view)
+    assert view.table.item(0, 0).text() == "Acme phones"
+    view.stageCombo.setCurrentIndex(view.stageCombo.findData(PROPOSAL))
+    view.reload()
+    settle(qtbot, view)
+    assert [view.table.item(r, 0).text() for r in range(view.table.rowCount())] == ["Acme support"]
+    assert view.columns[PROSPECTING].isHidden() and not view.columns[PROPOSAL].isHidden()
+
+
+def test_the_quote_editors_totals_are_the_services(
+    qtbot: QtBot, org: sessionmaker[Session], pool: ThreadPoolExecutor
+) -> None:
+    service = SalesService(org, REP)
+    editor = QuoteEditor(service, pool, account="Acme")
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.start()
+    settle(qtbot, editor)
+    table = editor.lines
+    table.item(0, QUANTITY).setText("3")
+    table.item(0, DISCOUNT).setText("10")
+    row = table.add_line("B", "1", "0")
+    assert row == 1
+    editor.preview()
+    settle(qtbot, editor)
+    assert editor.totals is not None
+    shown = (editor.totals.net, editor.totals.tax, editor.totals.gross)
+    assert editor.grossLabel.text().endswith(f"{editor.totals.gross:,} CNY")
+    editor.save()
+    settle(qtbot, editor)
+    assert editor.number is not None
+    saved = show_quote(org, editor.number, actor=REP)
+    assert (
+        shown
+        == (saved.net, saved.tax, saved.gross)
+        == (
+            Decimal("2770.00"),
+            Decimal("185.10"),
+            Decimal("2955.10"),
+        )
+    )
+    assert [line.net for line in saved.lines] == [Decimal("270.00"), Decimal("2500.00")]
+    # sent, then edited: revision 2 of the same number, the sent one untouched
+    editor.set_status(QuoteStatus.SENT)
+    settle(qtbot, editor)
+    assert editor.saveButton.isEnabled() and editor.acceptButton.isEnabled()
+    table.item(1, QUANTITY).setText("2")
+    editor.save()
+    settle(qtbot, editor)
+    assert editor.quote is not None and editor.quote.revision == 2
+    assert show_quote(org, editor.number, revision=1, actor=REP).gross == Decimal("2955.10")
+    assert editor.totals is not None and editor.totals.gross == editor.quote.gross
+
+
+def test_the_quote_prints_to_pdf_through_the_audited_service(
+    qtbot: QtBot, org: sessionmaker[Session], pool: ThreadPoolExecutor, tmp_path: Path
+) -> None:
+    number = create_quote(org, QuoteRequest("Acme", [parse_line("A:2")]), actor=REP).number
+    editor = QuoteEditor(SalesService(org, REP), pool)
+    qtbot.addWidget(editor)
+    editor.start(number)
+    settle(qtbot, editor)
+    assert editor.pdfButton.isEnabled() and not editor.accountEdit.isEnabled()
+    out = tmp_path / "q.pdf"
+    editor.save_pdf(out)
+    settle(qtbot, editor)
+    assert out.read_bytes().startswith(b"%PDF")
+    from agentdesk.db.audit import AuditEntry
+
+    with org() as s:
+        assert s.scalars(select(AuditEntry).where(AuditEntry.action == "print")).all()
+
+
+def approved_order(org: sessionmaker[Session]) -> str:
+    quote = create_quote(org, QuoteRequest("Acme", [parse_line("A:3:10")]), actor=REP).number
+    set_quote_status(org, quote, QuoteStatus.SENT, actor=REP)
+    set_quote_status(org, quote, QuoteStatus.ACCEPTED, actor=REP)
+    number = order_from_quote(org, quote, actor=REP).number
+    move_order(org, number, "submit", actor=REP)
+    return number
+
+
+def order_dialog(
+    qtbot: QtBot, org: sessionmaker[Session], pool: ThreadPoolExecutor, who: str, number: str
+) -> OrderDialog:
+    dialog = OrderDialog(SalesService(org, who), pool)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.start(number)
+    settle(qtbot, dialog)
+    return dialog
+
+
+def visible_moves(dialog: OrderDialog) -> list[str]:
+    return [move for move, button in dialog.moveButtons.items() if button.isVisible()]
+
+
+def test_an_approved_order_is_locked_for_the_rep_and_not_for_the_manager(
+    qtbot: QtBot, org: sessionmaker[Session], pool: ThreadPoolExecutor
+) -> None:
+    number = approved_order(org)
+    rep = order_dialog(qtbot, org, pool, REP, number)
+    assert visible_moves(rep) == [] and not rep.saveButton.isEnabled()  # awaiting approval
+    manager = order_dialog(qtbot, org, pool, MANAGER, number)
+    assert visible_moves(manager) == ["approve", "reject", "cancel"]
+    manager.make_move("approve")
+    settle(qtbot, manager)
+    assert show_order(org, number, actor=MANAGER).status == "approved"
+    rep = order_dialog(qtbot, org, pool, REP, number)
+    assert not rep.saveButton.isEnabled() and not rep.addButton.isEnabled()
+    assert rep.lines.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    assert not rep.lines.product_combo(0).isEnabled()
+    assert rep.lockLabel.isVisible() and "locked for you" in rep.lockLabel.text()
+    manager = order_dialog(qtbot, org, pool, MANAGER, number)
+    assert manager.saveButton.isEnabled() and visible_moves(manager) == ["fulfil", "cancel"]
+    manager.lines.item(0, QUANTITY).setText("5")
+    manager.save()
+    settle(qtbot, manager)
+    edited = show_order(org, number, actor=MANAGER)
+    assert (edited.status, edited.gross) == ("approved", Decimal("508.50"))
+    assert manager.totalsLabel.text().endswith("508.50 CNY")
+
+
+def test_the_forecast_view_shows_the_services_figures(
+    qtbot: QtBot, org: sessionmaker[Session], pool: ThreadPoolExecutor
+) -> None:
+    view = ForecastView(SalesService(org, MANAGER), pool)
+    qtbot.addWidget(view)
+    today = date.today()
+    start, end = today - timedelta(days=60), today + timedelta(days=60)
+    view.fromEdit.setDate(view.fromEdit.date().fromString(start.isoformat(), "yyyy-MM-dd"))
+    view.toEdit.setDate(view.toEdit.date().fromString(end.isoformat(), "yyyy-MM-dd"))
+    for by in ("month", "rep", "category"):
+        view.byCombo.setCurrentIndex(view.byCombo.findData(by))
+        view.reload()
+        settle(qtbot, view)
+        expected = forecast(org, by=by, start=start, end=end, actor=MANAGER)
+        rows = [*expected.rows, expected.totals]
+        assert view.table.rowCount() == len(rows)
+        for at, row in enumerate(rows):
+            cells = [view.cell(at, col) for col in range(6)]
+            figures = [str(row.count), f"{row.unweighted:,}", f"{row.weighted:,}"]
+            figures += [f"{row.won:,}", f"{row.slipped:,}"]
+            assert cells[1:] == figures
+        assert view.cell(len(rows) - 1, 0) == "Total"
+    assert view.cell(view.table.rowCount() - 1, 2) == "16,200.50"  # 12,000 + 3,400.50 + 800
+
+
+def test_the_party_box_shows_and_creates_the_partys_sales(
+    qtbot: QtBot, org: sessionmaker[Session], pool: ThreadPoolExecutor
+) -> None:
+    with org() as s:
+        acme = s.scalars(select(Account.id).where(Account.name == "Acme")).one()
+    create_quote(org, QuoteRequest("Acme", [parse_line("A:1")]), actor=REP)
+    box = PartySalesBox(SalesService(org, REP), pool)
+    qtbot.addWidget(box)
+    box.load(PartyRef(OwnerKind.ACCOUNT, acme))
+    settle(qtbot, box)
+    counts = [box.tree.topLevelItem(i).childCount() for i in range(3)]
+    assert counts == [3, 1, 0] and box.quoteButton.isEnabled()
+    box.create_opportunity("Acme renewal", "5000", OpportunityStage.NEGOTIATION, date.today())
+    settle(qtbot, box)
+    assert box.tree.topLevelItem(0).childCount() == 4
+    editor = box.open_quote(None)
+    assert editor is not None
+    settle(qtbot, editor)
+    assert editor.accountEdit.text() == "Acme" and not editor.accountEdit.isEnabled()
+    editor.save()
+    settle(qtbot, editor)
+    assert editor.number is not None and editor.quote is not None
+    assert editor.quote.account == "Acme"
