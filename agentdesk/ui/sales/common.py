@@ -71,7 +71,7 @@ def error_text(error: BaseException) -> str:
     named as the failure it is."""
     if isinstance(error, RequestError):
         return request_error_text(error)
-    text = QCoreApplication.translate(_CONTEXT, "The database could not do this: {error}")
+    text = QCoreApplication.translate("SalesWords", "The database could not do this: {error}")
     return text.format(error=error)
 
 
