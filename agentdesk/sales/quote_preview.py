@@ -36,6 +36,8 @@ class PricePreview:
     currency: str
     prices: tuple[LinePrice, ...]
     """One per requested line, in order."""
+    price_list: str | None = None
+    """The price list the prices come from (``None``: standard prices)."""
 
 
 def price_preview(
@@ -77,7 +79,7 @@ def price_preview(
                     tax_rate=rate_of(product.tax_rate_bp),
                 )
             )
-    return PricePreview(money.code, tuple(prices))
+    return PricePreview(money.code, tuple(prices), plist.name if plist else None)
 
 
 def preview_totals(preview: PricePreview, lines: Sequence[LineRequest]) -> Totals:

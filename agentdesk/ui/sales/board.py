@@ -94,7 +94,8 @@ class StageList(QListWidget):
     def add_card(self, card: PipelineCard, row: int | None = None) -> QListWidgetItem:
         item = QListWidgetItem(card_text(card))
         item.setData(ID_ROLE, card.id)
-        item.setSizeHint(QSize(200, 96))
+        lines = item.text().count("\n") + 1
+        item.setSizeHint(QSize(200, self.fontMetrics().lineSpacing() * lines + 24))
         if row is None:
             self.addItem(item)
         else:

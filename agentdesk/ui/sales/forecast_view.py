@@ -47,9 +47,13 @@ class ForecastView(QWidget):
             ("category", self.tr("Product category")),
         ):
             self.byCombo.addItem(text, code)
+        # the quarter so far and the year ahead: what a manager reviews
         today = date.today()
-        self.fromEdit = QDateEdit(to_qdate(date(today.year, 1, 1)), self)
-        self.toEdit = QDateEdit(to_qdate(date(today.year, 12, 31)), self)
+        quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        self.fromEdit = QDateEdit(to_qdate(quarter_start), self)
+        self.toEdit = QDateEdit(
+            to_qdate(date(quarter_start.year + 1, quarter_start.month, 1)), self
+        )
         for edit in (self.fromEdit, self.toEdit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
@@ -116,6 +120,7 @@ class ForecastView(QWidget):
 
     def show_forecast(self, forecast: Forecast) -> None:
         self.forecast = forecast
+        self.table.horizontalHeaderItem(0).setText(self.byCombo.currentText())
         self.table.setRowCount(0)
         for row in forecast.rows:
             self._add(row, row.key, bold=False)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from agentdesk.app.sales import Catalogue, OrderScreen, SalesService
+from agentdesk.sales.catalogue import plain
 from agentdesk.sales.money import MoneyError
 from agentdesk.ui.sales.common import (
     NOTE_STYLE,
@@ -136,7 +137,7 @@ class OrderDialog(QDialog):
         self.detailsLabel.setStyleSheet(NOTE_STYLE)
         self.lines.setRowCount(0)
         for line in view.lines:
-            self.lines.add_line(line.code, str(line.quantity), str(line.discount_pct))
+            self.lines.add_line(line.code, plain(line.quantity), plain(line.discount_pct))
         self.lines.show_prices(
             [line.description for line in view.lines],
             [line.unit_price for line in view.lines],

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from agentdesk.app.sales import Catalogue, Priced, SalesService
+from agentdesk.sales.catalogue import plain
 from agentdesk.sales.documents import DocumentView, LineRequest
 from agentdesk.sales.money import MINOR_UNITS, MoneyError, Totals
 from agentdesk.sales.quotes import QuoteRequest
@@ -167,7 +168,7 @@ class QuoteEditor(QDialog):
         self.currencyCombo.setCurrentIndex(self.currencyCombo.findData(view.currency))
         self.lines.setRowCount(0)
         for line in view.lines:
-            self.lines.add_line(line.code, str(line.quantity), str(line.discount_pct))
+            self.lines.add_line(line.code, plain(line.quantity), plain(line.discount_pct))
         self._buttons()
         self.preview()
 
@@ -223,6 +224,11 @@ class QuoteEditor(QDialog):
                 priced.totals.lines,
             )
             self._show_totals(priced.totals)
+            if self.quote is not None:  # the quote's own list, which its view does not carry
+                found = self.priceListCombo.findData(priced.preview.price_list)
+                self.priceListCombo.blockSignals(True)
+                self.priceListCombo.setCurrentIndex(max(0, found))
+                self.priceListCombo.blockSignals(False)
 
         self.jobs.run(work, done)
 
