@@ -120,7 +120,9 @@ class ForecastView(QWidget):
 
     def show_forecast(self, forecast: Forecast) -> None:
         self.forecast = forecast
-        self.table.horizontalHeaderItem(0).setText(self.byCombo.currentText())
+        header = self.table.horizontalHeaderItem(0)
+        if header is not None:
+            header.setText(self.byCombo.currentText())
         self.table.setRowCount(0)
         for row in forecast.rows:
             self._add(row, row.key, bold=False)
