@@ -141,10 +141,15 @@ def _query(flt: PipelineFilter) -> Select[Any]:
     if flt.close_to is not None:
         query = query.where(Opportunity.close_date <= flt.close_to)
     key = _sort_key(flt.sort)
-    # nulls last in both directions and on both engines; the id keeps pages stable
+    tie = Opportunity.id.desc() if flt.descending else Opportunity.id.asc()
+    if flt.sort == "close_date":
+        # the index's order (migration 0023): a page is one range of it. Every opportunity
+        # the service creates has a close date, so where NULLs sort (first on SQLite, last on
+        # PostgreSQL) concerns only rows written around it.
+        return query.order_by(key.desc() if flt.descending else key.asc(), tie)
+    # other columns sort every matching row: nulls last in both directions and engines
     nulls = case((key.is_(None), 1), else_=0)
-    ordered = key.desc() if flt.descending else key.asc()
-    return query.order_by(nulls, ordered, Opportunity.id)
+    return query.order_by(nulls, key.desc() if flt.descending else key.asc(), tie)
 
 
 def pipeline_page(

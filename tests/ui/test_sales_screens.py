@@ -26,8 +26,10 @@ from agentdesk.domain.enums import OpportunityStage, OwnerKind
 from agentdesk.sales.documents import parse_line
 from agentdesk.sales.forecast import forecast
 from agentdesk.sales.models import StageChange
+from agentdesk.sales.opportunities import create_opportunity
 from agentdesk.sales.order_flow import move_order
 from agentdesk.sales.orders import order_from_quote, show_order
+from agentdesk.sales.pipeline import PAGE_SIZE
 from agentdesk.sales.quotes import QuoteRequest, create_quote, set_quote_status, show_quote
 from agentdesk.sales.status import QuoteStatus
 from agentdesk.ui.sales.board import StageList
@@ -310,3 +312,27 @@ def test_the_party_box_shows_and_creates_the_partys_sales(
     settle(qtbot, editor)
     assert editor.number is not None and editor.quote is not None
     assert editor.quote.account == "Acme"
+
+
+def test_the_pipeline_reads_a_page_not_everything(
+    qtbot: QtBot, org: sessionmaker[Session], pool: ThreadPoolExecutor
+) -> None:
+    close = date.today() + timedelta(days=5)
+    for n in range(PAGE_SIZE + 2):
+        create_opportunity(
+            org,
+            account="Acme",
+            name=f"Deal {n:02}",
+            amount=Decimal(100 + n),
+            stage=PROSPECTING,
+            close=close + timedelta(days=n),
+            actor=REP,
+        )
+    view = pipeline(qtbot, org, pool, REP)
+    column = view.columns[PROSPECTING]
+    assert column.list.count() == PAGE_SIZE and column.header.text().endswith(f"{PAGE_SIZE}+")
+    assert view.table.rowCount() == PAGE_SIZE and view.moreButton.isEnabled()
+    view.load_more()
+    settle(qtbot, view)
+    assert view.table.rowCount() == PAGE_SIZE + 5 and not view.moreButton.isEnabled()
+    assert view.table.item(PAGE_SIZE + 4, 0).text() == f"Deal {PAGE_SIZE + 1:02}"
