@@ -37,6 +37,7 @@ from agentdesk.sales.pipeline import (
 )
 from agentdesk.sales.quote_preview import (
     PricePreview,
+    may_change_quote,
     preview_totals,
     price_list_names,
     price_preview,
@@ -152,6 +153,9 @@ class SalesService:
 
     def show_quote(self, number: str) -> DocumentView:
         return quotes.show_quote(self._sessions, number, actor=self._agent)
+
+    def may_change_quote(self, number: str) -> bool:
+        return may_change_quote(self._sessions, number, self._agent)
 
     def create_quote(self, request: QuoteRequest) -> DocumentView:
         return quotes.create_quote(self._sessions, request, actor=self._agent)

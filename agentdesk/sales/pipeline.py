@@ -13,12 +13,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, false, func, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import Account, Opportunity
 from agentdesk.crm.permissions import acting_access
-from agentdesk.domain.access import Capability, RecordKind
+from agentdesk.domain.access import Action, Capability, RecordKind
 from agentdesk.domain.enums import OpportunityStage
 from agentdesk.org.models import User
 from agentdesk.org.users import AgentRef, active_usernames
@@ -59,6 +59,8 @@ class PipelineCard:
     owner: str | None
     stage: OpportunityStage
     probability: int
+    editable: bool = True
+    """Whether the user may change it (move it to another stage)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +116,7 @@ def _sort_key(by: str) -> ColumnElement[Any]:
             return Opportunity.close_date.expression
 
 
-def _query(flt: PipelineFilter) -> Select[Any]:
+def _query(flt: PipelineFilter, editable: ColumnElement[Any] | None = None) -> Select[Any]:
     columns: list[Any] = [
         Opportunity.id,
         Opportunity.name,
@@ -126,6 +128,7 @@ def _query(flt: PipelineFilter) -> Select[Any]:
         Opportunity.stage,
         Opportunity.probability,
         StageSetting.probability,
+        true() if editable is None else editable,
     ]
     query = (
         select(*columns)
@@ -163,12 +166,18 @@ def pipeline_page(
     """One page of the opportunities ``flt`` selects, in its order."""
     if flt.sort not in SORTS:
         raise ValueError(f"sort by {flt.sort!r}: use {', '.join(SORTS)}")
-    query = _query(flt)
     with sessions() as session:
+        access = acting_access(session, actor)
+        editable = None
+        if access is not None:
+            may = access.visible(
+                RecordKind.OPPORTUNITIES, Opportunity.owner_id, Opportunity.id, Action.UPDATE
+            )
+            editable = case((may, true()), else_=false())
+        query = _query(flt, editable)
         if flt.owner:
             owner_id = session.scalar(select(User.id).where(User.username == flt.owner))
             query = query.where(Opportunity.owner_id == owner_id)
-        access = acting_access(session, actor)
         if access is not None:
             query = query.where(
                 access.visible(RecordKind.OPPORTUNITIES, Opportunity.owner_id, Opportunity.id)
@@ -187,6 +196,7 @@ def pipeline_page(
             probability=effective_probability(
                 row[7], row[8], row[9] if row[9] is not None else DEFAULT_PROBABILITY[row[7]]
             ),
+            editable=bool(row[10]),
         )
         for row in rows[:limit]
     )

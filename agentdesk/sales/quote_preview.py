@@ -13,7 +13,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.crm.permissions import acting_access
 from agentdesk.db.errors import RequestError
+from agentdesk.domain.access import Action, RecordKind
+from agentdesk.org.access import AccessDeniedError
+from agentdesk.org.users import AgentRef
 from agentdesk.sales.catalogue import price_list_named, product_by_code, rate_of, unit_price
 from agentdesk.sales.documents import LineRequest
 from agentdesk.sales.models import PriceList
@@ -100,3 +104,18 @@ def price_list_names(sessions: sessionmaker[Session]) -> tuple[tuple[str, str], 
             .order_by(PriceList.name)
         )
         return tuple((name, code) for name, code in rows)
+
+
+def may_change_quote(sessions: sessionmaker[Session], number: str, actor: AgentRef | None) -> bool:
+    """Whether the user's role may change quote ``number`` (edit it, move its status): the
+    editor is read-only otherwise."""
+    with sessions() as session:
+        quote = latest(session, number)
+        access = acting_access(session, actor)
+        if access is None:
+            return True
+        try:
+            access.check(session, RecordKind.QUOTES, Action.UPDATE, quote.id, quote.owner_id)
+        except AccessDeniedError:
+            return False
+        return True

@@ -2988,6 +2988,13 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>StageList</name>
+    <message>
+        <source>Your role does not let you move this one.</source>
+        <translation>您的角色不允许移动此商机。</translation>
+    </message>
+</context>
+<context>
     <name>StartError</name>
     <message>
         <source>Check that:

@@ -23,6 +23,7 @@ from agentdesk.app.sales import SalesService
 from agentdesk.crm.models import Account, Opportunity
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain.enums import OpportunityStage, OwnerKind
+from agentdesk.org.roles import set_permission
 from agentdesk.sales.documents import parse_line
 from agentdesk.sales.forecast import forecast
 from agentdesk.sales.models import StageChange
@@ -121,7 +122,11 @@ def test_a_refused_promotion_snaps_back_with_the_reason(
     view = pipeline(qtbot, org, pool, AGENT)
     source, target = view.columns[PROSPECTING].list, view.columns[PROPOSAL].list
     assert names(source) == ["Acme phones"]
-    drag(source, target)
+    card = source.item(0)
+    assert card is not None and not card.flags() & Qt.ItemFlag.ItemIsDragEnabled  # read-only
+    mine = pipeline(qtbot, org, pool, REP).columns[PROSPECTING].list.item(0)
+    assert mine is not None and mine.flags() & Qt.ItemFlag.ItemIsDragEnabled
+    drag(source, target)  # as a board read before the role changed would
     assert "Acme phones" in names(target)  # moved at once...
     settle(qtbot, view)
     assert names(source) == ["Acme phones"] and names(target) == ["Acme support"]  # ...and back
@@ -336,3 +341,23 @@ def test_the_pipeline_reads_a_page_not_everything(
     settle(qtbot, view)
     assert view.table.rowCount() == PAGE_SIZE + 5 and not view.moreButton.isEnabled()
     assert view.table.item(PAGE_SIZE + 4, 0).text() == f"Deal {PAGE_SIZE + 1:02}"
+
+
+def test_a_quote_the_role_may_only_read_opens_read_only(
+    qtbot: QtBot, org: sessionmaker[Session], pool: ThreadPoolExecutor
+) -> None:
+    number = create_quote(org, QuoteRequest("Acme", [parse_line("A:2")]), actor=REP).number
+    set_permission(org, "sales_manager", "quotes", "update", "own")  # reads the team's only
+    editor = QuoteEditor(SalesService(org, MANAGER), pool)
+    qtbot.addWidget(editor)
+    editor.start(number)
+    settle(qtbot, editor)
+    assert editor.quote is not None and not editor.changeable
+    assert not editor.saveButton.isEnabled() and not editor.sendButton.isEnabled()
+    assert editor.lines.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    assert editor.pdfButton.isEnabled()  # printing needs reading only
+    mine = QuoteEditor(SalesService(org, REP), pool)
+    qtbot.addWidget(mine)
+    mine.start(number)
+    settle(qtbot, mine)
+    assert mine.changeable and mine.saveButton.isEnabled() and mine.sendButton.isEnabled()

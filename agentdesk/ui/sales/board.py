@@ -7,8 +7,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtCore import QCoreApplication, QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -94,6 +94,12 @@ class StageList(QListWidget):
     def add_card(self, card: PipelineCard, row: int | None = None) -> QListWidgetItem:
         item = QListWidgetItem(card_text(card))
         item.setData(ID_ROLE, card.id)
+        if not card.editable:  # the role may read it, not move it
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
+            item.setForeground(QColor("#5f6368"))
+            item.setToolTip(
+                QCoreApplication.translate("StageList", "Your role does not let you move this one.")
+            )
         lines = item.text().count("\n") + 1
         item.setSizeHint(QSize(200, self.fontMetrics().lineSpacing() * lines + 24))
         if row is None:

@@ -270,6 +270,7 @@ class PipelineView(QWidget):
                 card.owner,
                 OpportunityStage(view.stage),
                 view.probability,
+                card.editable,
             )
             self.cards[opportunity] = promoted
             moved = target.list.row_of(opportunity)

@@ -57,6 +57,8 @@ class QuoteEditor(QDialog):
         self.totals: Totals | None = None
         self.contact = contact
         self.account_id = account_id
+        self.changeable = True
+        """Whether the role may change this quote: read-only otherwise."""
         """The party's account from a call: the name is shown, the id is what is saved."""
         self.language = language
         self._seq = 0
@@ -148,7 +150,15 @@ class QuoteEditor(QDialog):
         if number is None:
             self.lines.add_line()
         else:
-            self.jobs.run(lambda service: service.show_quote(number), self.show_quote)
+
+            def read(service: SalesService) -> tuple[DocumentView, bool]:
+                return service.show_quote(number), service.may_change_quote(number)
+
+            self.jobs.run(read, self._on_quote)
+
+    def _on_quote(self, result: tuple[DocumentView, bool]) -> None:
+        view, self.changeable = result
+        self.show_quote(view)
 
     def _on_price_list(self, _index: int) -> None:
         code = self._list_currency.get(self.priceListCombo.currentData())
@@ -178,15 +188,15 @@ class QuoteEditor(QDialog):
         for widget in header:
             widget.setEnabled(self.quote is None)
         self.accountEdit.setEnabled(self.quote is None and self.account_id is None)
-        editable = status in (None, QuoteStatus.DRAFT, QuoteStatus.SENT)
+        editable = self.changeable and status in (None, QuoteStatus.DRAFT, QuoteStatus.SENT)
         self.lines.set_read_only(not editable)
         for button in (self.addButton, self.removeButton, self.saveButton):
             button.setEnabled(editable)
         if status is QuoteStatus.SENT:
             self.saveButton.setText(self.tr("Save as new revision"))
-        self.sendButton.setEnabled(status is QuoteStatus.DRAFT)
-        self.acceptButton.setEnabled(status is QuoteStatus.SENT)
-        self.rejectButton.setEnabled(status is QuoteStatus.SENT)
+        self.sendButton.setEnabled(self.changeable and status is QuoteStatus.DRAFT)
+        self.acceptButton.setEnabled(self.changeable and status is QuoteStatus.SENT)
+        self.rejectButton.setEnabled(self.changeable and status is QuoteStatus.SENT)
         self.pdfButton.setEnabled(status is not None)
 
     # -- live totals -------------------------------------------------------------------------

@@ -24,9 +24,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index("ix_opportunities_close", "opportunities", ["close_date", "id"])
-    op.create_index(
-        "ix_opportunities_stage_close", "opportunities", ["stage", "close_date", "id"]
-    )
+    op.create_index("ix_opportunities_stage_close", "opportunities", ["stage", "close_date", "id"])
 
 
 def downgrade() -> None:
