@@ -25,6 +25,7 @@ from agentdesk.sales.catalogue import ProductView, list_products
 from agentdesk.sales.documents import DocumentView, LineRequest
 from agentdesk.sales.money import Totals
 from agentdesk.sales.opportunities import OpportunityView
+from agentdesk.sales.orders import OrderTerms
 from agentdesk.sales.party_sales import PartySales, SalesItem, party_sales, recent_quotes
 from agentdesk.sales.pipeline import (
     PipelineFilter,
@@ -37,10 +38,11 @@ from agentdesk.sales.pipeline import (
 )
 from agentdesk.sales.quote_preview import (
     PricePreview,
-    may_change_quote,
+    QuoteHeader,
     preview_totals,
     price_list_names,
     price_preview,
+    quote_header,
 )
 from agentdesk.sales.quotes import QuoteRequest
 from agentdesk.sales.status import OrderStatus, QuoteStatus
@@ -154,8 +156,8 @@ class SalesService:
     def show_quote(self, number: str) -> DocumentView:
         return quotes.show_quote(self._sessions, number, actor=self._agent)
 
-    def may_change_quote(self, number: str) -> bool:
-        return may_change_quote(self._sessions, number, self._agent)
+    def quote_header(self, number: str) -> QuoteHeader:
+        return quote_header(self._sessions, number, self._agent)
 
     def create_quote(self, request: QuoteRequest) -> DocumentView:
         return quotes.create_quote(self._sessions, request, actor=self._agent)
@@ -195,8 +197,10 @@ class SalesService:
     def order_from_quote(self, number: str) -> OrderScreen:
         return self._screen(orders.order_from_quote(self._sessions, number, actor=self._agent))
 
-    def create_order(self, account: str, lines: Sequence[LineRequest]) -> OrderScreen:
-        view = orders.create_order(self._sessions, account, lines, actor=self._agent)
+    def create_order(
+        self, account: str, lines: Sequence[LineRequest], terms: OrderTerms
+    ) -> OrderScreen:
+        view = orders.create_order(self._sessions, account, lines, terms=terms, actor=self._agent)
         return self._screen(view)
 
     def edit_order(self, number: str, lines: Sequence[LineRequest]) -> OrderScreen:

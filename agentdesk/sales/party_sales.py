@@ -52,6 +52,8 @@ class PartySales:
     opportunities: tuple[SalesItem, ...]
     quotes: tuple[SalesItem, ...]
     orders: tuple[SalesItem, ...]
+    contact: str | None = None
+    """The contact's name, when the party is a contact."""
 
 
 def _party(
@@ -85,6 +87,8 @@ def party_sales(
             return PartySales(None, None, None, (), (), ())
         access = acting_access(session, actor)
         account_id = account.id if account else None
+        contact = session.get(Contact, contact_id) if contact_id else None
+        contact_name = contact.full_name if contact else None
 
         def of_party(account_col: Any, contact_col: Any) -> ColumnElement[bool]:
             tests = []
@@ -163,6 +167,7 @@ def party_sales(
             opportunities,
             quotes,
             orders,
+            contact_name,
         )
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.crm.models import Contact
 from agentdesk.crm.permissions import acting_access
 from agentdesk.db.errors import RequestError
 from agentdesk.domain.access import Action, RecordKind
@@ -106,16 +107,34 @@ def price_list_names(sessions: sessionmaker[Session]) -> tuple[tuple[str, str], 
         return tuple((name, code) for name, code in rows)
 
 
-def may_change_quote(sessions: sessionmaker[Session], number: str, actor: AgentRef | None) -> bool:
-    """Whether the user's role may change quote ``number`` (edit it, move its status): the
-    editor is read-only otherwise."""
+@dataclass(frozen=True, slots=True)
+class QuoteHeader:
+    """What the editor shows of a saved quote beside its view, and whether the user's role
+    may change it (edit it, move its status): read-only otherwise."""
+
+    price_list: str | None
+    valid_until: date | None
+    contact: str | None
+    changeable: bool
+
+
+def quote_header(
+    sessions: sessionmaker[Session], number: str, actor: AgentRef | None
+) -> QuoteHeader:
     with sessions() as session:
         quote = latest(session, number)
+        plist = session.get(PriceList, quote.price_list_id) if quote.price_list_id else None
+        contact = session.get(Contact, quote.contact_id) if quote.contact_id else None
         access = acting_access(session, actor)
-        if access is None:
-            return True
-        try:
-            access.check(session, RecordKind.QUOTES, Action.UPDATE, quote.id, quote.owner_id)
-        except AccessDeniedError:
-            return False
-        return True
+        changeable = True
+        if access is not None:
+            try:
+                access.check(session, RecordKind.QUOTES, Action.UPDATE, quote.id, quote.owner_id)
+            except AccessDeniedError:
+                changeable = False
+        return QuoteHeader(
+            plist.name if plist else None,
+            quote.valid_until,
+            contact.full_name if contact else None,
+            changeable,
+        )

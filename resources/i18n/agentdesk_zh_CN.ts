@@ -1679,6 +1679,18 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>客户名称或编号</translation>
     </message>
     <message>
+        <source>no date</source>
+        <translation>未定</translation>
+    </message>
+    <message>
+        <source>Payment terms</source>
+        <translation>付款条件</translation>
+    </message>
+    <message>
+        <source>Delivery:</source>
+        <translation>交货日期：</translation>
+    </message>
+    <message>
         <source>Add line</source>
         <translation>添加行</translation>
     </message>
@@ -2010,6 +2022,26 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>币种：</translation>
     </message>
     <message>
+        <source>no date</source>
+        <translation>未定</translation>
+    </message>
+    <message>
+        <source>Payment and delivery terms</source>
+        <translation>付款及交货条件</translation>
+    </message>
+    <message>
+        <source>Contact:</source>
+        <translation>联系人：</translation>
+    </message>
+    <message>
+        <source>Valid until:</source>
+        <translation>有效期至：</translation>
+    </message>
+    <message>
+        <source>Terms:</source>
+        <translation>条款：</translation>
+    </message>
+    <message>
         <source>Add line</source>
         <translation>添加行</translation>
     </message>
@@ -2036,6 +2068,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Save as PDF…</source>
         <translation>另存为 PDF…</translation>
+    </message>
+    <message>
+        <source>Create order</source>
+        <translation>生成订单</translation>
     </message>
     <message>
         <source>Close</source>

@@ -34,6 +34,7 @@ from agentdesk.sales.pipeline import PAGE_SIZE
 from agentdesk.sales.quotes import QuoteRequest, create_quote, set_quote_status, show_quote
 from agentdesk.sales.status import QuoteStatus
 from agentdesk.ui.sales.board import StageList
+from agentdesk.ui.sales.common import to_qdate
 from agentdesk.ui.sales.forecast_view import ForecastView
 from agentdesk.ui.sales.order_dialog import OrderDialog
 from agentdesk.ui.sales.party_sales import PartySalesBox
@@ -174,6 +175,9 @@ def test_the_quote_editors_totals_are_the_services(
     assert editor.totals is not None
     shown = (editor.totals.net, editor.totals.tax, editor.totals.gross)
     assert editor.grossLabel.text().endswith(f"{editor.totals.gross:,} CNY")
+    valid = date.today() + timedelta(days=30)
+    editor.validEdit.setDate(to_qdate(valid))
+    editor.termsEdit.setText("30 days net")
     editor.save()
     settle(qtbot, editor)
     assert editor.number is not None
@@ -188,6 +192,8 @@ def test_the_quote_editors_totals_are_the_services(
         )
     )
     assert [line.net for line in saved.lines] == [Decimal("270.00"), Decimal("2500.00")]
+    assert saved.terms == "30 days net"
+    assert SalesService(org, REP).quote_header(editor.number).valid_until == valid
     # sent, then edited: revision 2 of the same number, the sent one untouched
     editor.set_status(QuoteStatus.SENT)
     settle(qtbot, editor)
@@ -361,3 +367,43 @@ def test_a_quote_the_role_may_only_read_opens_read_only(
     mine.start(number)
     settle(qtbot, mine)
     assert mine.changeable and mine.saveButton.isEnabled() and mine.sendButton.isEnabled()
+
+
+def test_an_accepted_quote_becomes_an_order_and_an_order_is_entered_directly(
+    qtbot: QtBot, org: sessionmaker[Session], pool: ThreadPoolExecutor
+) -> None:
+    number = create_quote(org, QuoteRequest("Acme", [parse_line("B:2")]), actor=REP).number
+    set_quote_status(org, number, QuoteStatus.SENT, actor=REP)
+    set_quote_status(org, number, QuoteStatus.ACCEPTED, actor=REP)
+    editor = QuoteEditor(SalesService(org, REP), pool)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.start(number)
+    settle(qtbot, editor)
+    assert editor.orderButton.isVisible() and not editor.saveButton.isEnabled()
+    editor.orderButton.click()
+    settle(qtbot, editor)
+    dialog = editor.orders[0]
+    assert isinstance(dialog, OrderDialog)
+    settle(qtbot, dialog)
+    assert dialog.current is not None and dialog.current.order.status == "draft"
+    assert dialog.current.order.gross == Decimal("5300.00")  # 2 x 2,500 + 6 %
+    assert [m for m, b in dialog.moveButtons.items() if b.isVisible()] == ["submit", "cancel"]
+    direct = OrderDialog(SalesService(org, REP), pool)
+    qtbot.addWidget(direct)
+    direct.show()
+    direct.start(account="Acme")
+    settle(qtbot, direct)
+    assert direct.newBox.isVisible() and direct.lines.rowCount() == 1
+    delivery = date.today() + timedelta(days=14)
+    direct.deliveryEdit.setDate(to_qdate(delivery))
+    direct.paymentEdit.setText("prepaid")
+    direct.save()
+    settle(qtbot, direct)
+    assert direct.current is not None and not direct.newBox.isVisible()
+    saved = show_order(org, direct.current.order.number, actor=REP)
+    assert (saved.delivery_date, saved.terms, saved.gross) == (
+        delivery,
+        "prepaid",
+        Decimal("113.00"),
+    )

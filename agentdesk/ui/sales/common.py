@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QDateEdit, QLabel, QWidget
 
 from agentdesk.app.sales import SalesService
 from agentdesk.db.errors import RequestError
@@ -22,6 +22,7 @@ from agentdesk.ui.shell.labels import OPPORTUNITY_STAGES, enum_text
 T = TypeVar("T")
 ERROR_STYLE = "color: #b3261e;"
 NOTE_STYLE = "color: #5f6368;"
+TOTAL_STYLE = "font-size: 15px; font-weight: bold;"
 _CONTEXT = "SalesWords"
 
 STATUSES = {
@@ -64,6 +65,24 @@ def to_qdate(day: date) -> QDate:
 
 def from_qdate(day: QDate) -> date:
     return date(day.year(), day.month(), day.day())
+
+
+NO_DATE = QDate(2000, 1, 1)
+"""An optional date's edit at this value means "no date" (shown as its special text)."""
+
+
+def optional_date_edit(parent: QWidget, none_text: str) -> QDateEdit:
+    edit = QDateEdit(parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMinimumDate(NO_DATE)
+    edit.setSpecialValueText(none_text)
+    edit.setDate(NO_DATE)
+    return edit
+
+
+def optional_day(edit: QDateEdit) -> date | None:
+    return None if edit.date() == NO_DATE else from_qdate(edit.date())
 
 
 def error_text(error: BaseException) -> str:

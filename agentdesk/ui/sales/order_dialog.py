@@ -21,15 +21,18 @@ from PySide6.QtWidgets import (
 from agentdesk.app.sales import Catalogue, OrderScreen, SalesService
 from agentdesk.sales.catalogue import plain
 from agentdesk.sales.money import MoneyError
+from agentdesk.sales.orders import OrderTerms
 from agentdesk.ui.sales.common import (
     NOTE_STYLE,
+    TOTAL_STYLE,
     SalesJobs,
     date_text,
     message_label,
     money_text,
+    optional_date_edit,
+    optional_day,
     status_text,
 )
-from agentdesk.ui.sales.quote_editor import TOTAL_STYLE
 from agentdesk.ui.sales.quote_lines import LinesTable
 
 
@@ -47,6 +50,16 @@ class OrderDialog(QDialog):
         self.titleLabel.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.accountEdit = QLineEdit(self)
         self.accountEdit.setPlaceholderText(self.tr("Account name or id"))
+        self.deliveryEdit = optional_date_edit(self, self.tr("no date"))
+        self.paymentEdit = QLineEdit(self)
+        self.paymentEdit.setPlaceholderText(self.tr("Payment terms"))
+        self.newBox = QWidget(self)
+        newRow = QHBoxLayout(self.newBox)
+        newRow.setContentsMargins(0, 0, 0, 0)
+        newRow.addWidget(self.accountEdit, 2)
+        newRow.addWidget(QLabel(self.tr("Delivery:"), self.newBox))
+        newRow.addWidget(self.deliveryEdit)
+        newRow.addWidget(self.paymentEdit, 1)
         self.detailsLabel = QLabel(self)
         self.detailsLabel.setWordWrap(True)
         self.lockLabel = QLabel(self)
@@ -87,7 +100,7 @@ class OrderDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.titleLabel)
-        layout.addWidget(self.accountEdit)
+        layout.addWidget(self.newBox)
         layout.addWidget(self.detailsLabel)
         layout.addWidget(self.lockLabel)
         layout.addWidget(self.lines, 1)
@@ -156,7 +169,7 @@ class OrderDialog(QDialog):
     def _buttons(self) -> None:
         screen = self.current
         editable = screen is None or screen.editable
-        self.accountEdit.setVisible(screen is None)
+        self.newBox.setVisible(screen is None)
         self.lines.set_read_only(not editable)
         for widget in (self.addButton, self.removeButton, self.saveButton):
             widget.setEnabled(editable)
@@ -186,8 +199,9 @@ class OrderDialog(QDialog):
             return
         if self.current is None:
             account = self.accountEdit.text().strip()
+            terms = OrderTerms(optional_day(self.deliveryEdit), self.paymentEdit.text().strip())
             self.jobs.run(
-                lambda service: service.create_order(account, requests),
+                lambda service: service.create_order(account, requests, terms),
                 self._done,
                 controls=[self.saveButton],
             )

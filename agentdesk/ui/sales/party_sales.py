@@ -193,6 +193,7 @@ class PartySalesBox(QGroupBox):
             account=sales.account,
             account_id=str(sales.account_id),
             contact=str(sales.contact_id) if sales.contact_id else None,
+            contact_name=sales.contact,
         )
         editor.finished.connect(lambda _r: self.reload())
         self.opened.append(editor)

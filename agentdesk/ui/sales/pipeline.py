@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import uuid
 from concurrent.futures import Executor
-from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,14 +37,13 @@ from agentdesk.ui.sales.board import StageColumn as ColumnWidget
 from agentdesk.ui.sales.common import (
     SalesJobs,
     date_text,
-    from_qdate,
     message_label,
     money_text,
+    optional_date_edit,
+    optional_day,
     stage_name,
 )
 
-NO_DATE = QDate(2000, 1, 1)
-"""A date edit at this value means "any date" (shown as its special text)."""
 LIST_SORTS = ("name", "account", "amount", "close_date", "owner", "stage", "probability")
 
 
@@ -128,13 +126,7 @@ class PipelineView(QWidget):
         layout.addWidget(self.message)
 
     def _date_edit(self) -> QDateEdit:
-        edit = QDateEdit(self)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText(self.tr("any"))
-        edit.setDate(NO_DATE)
-        return edit
+        return optional_date_edit(self, self.tr("any"))
 
     @property
     def pending(self) -> int:
@@ -167,15 +159,11 @@ class PipelineView(QWidget):
         return PipelineFilter(
             owner=self.ownerCombo.currentData(),
             stages=(stage,) if stage is not None else (),
-            close_from=self._day(self.fromEdit),
-            close_to=self._day(self.toEdit),
+            close_from=optional_day(self.fromEdit),
+            close_to=optional_day(self.toEdit),
             sort=self._sort,
             descending=self._descending,
         )
-
-    @staticmethod
-    def _day(edit: QDateEdit) -> date | None:
-        return None if edit.date() == NO_DATE else from_qdate(edit.date())
 
     def reload(self) -> None:
         flt = self.filter()

@@ -22,17 +22,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agentdesk.app.sales import Catalogue, Priced, SalesService
+from agentdesk.app.sales import Catalogue, OrderScreen, Priced, SalesService
 from agentdesk.sales.catalogue import plain
 from agentdesk.sales.documents import DocumentView, LineRequest
 from agentdesk.sales.money import MINOR_UNITS, MoneyError, Totals
+from agentdesk.sales.quote_preview import QuoteHeader
 from agentdesk.sales.quotes import QuoteRequest
 from agentdesk.sales.status import QuoteStatus
-from agentdesk.ui.sales.common import SalesJobs, message_label, money_text, status_text
+from agentdesk.ui.sales.common import (
+    NO_DATE,
+    TOTAL_STYLE,
+    SalesJobs,
+    message_label,
+    money_text,
+    optional_date_edit,
+    optional_day,
+    status_text,
+    to_qdate,
+)
+from agentdesk.ui.sales.order_dialog import OrderDialog
 from agentdesk.ui.sales.quote_lines import LinesTable
 
 PREVIEW_DELAY_MS = 250
-TOTAL_STYLE = "font-size: 15px; font-weight: bold;"
 
 
 class QuoteEditor(QDialog):
@@ -45,11 +56,13 @@ class QuoteEditor(QDialog):
         account: str | None = None,
         account_id: str | None = None,
         contact: str | None = None,
+        contact_name: str | None = None,
         language: str = "en",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Quote"))
         self.resize(980, 620)
+        self._executor = executor
         self.message = message_label(self, "quoteMessage")
         self.jobs = SalesJobs(self, service, executor, self.message)
         self.number: str | None = None
@@ -74,10 +87,22 @@ class QuoteEditor(QDialog):
         for code in sorted(MINOR_UNITS):
             self.currencyCombo.addItem(code, code)
         self.currencyCombo.setCurrentIndex(self.currencyCombo.findData("CNY"))
+        self.contactLabel = QLabel(contact_name or "—", self)
+        self.validEdit = optional_date_edit(self, self.tr("no date"))
+        self.termsEdit = QLineEdit(self)
+        self.termsEdit.setPlaceholderText(self.tr("Payment and delivery terms"))
         form = QFormLayout()
         form.addRow(self.tr("Account:"), self.accountEdit)
-        form.addRow(self.tr("Price list:"), self.priceListCombo)
-        form.addRow(self.tr("Currency:"), self.currencyCombo)
+        form.addRow(self.tr("Contact:"), self.contactLabel)
+        prices = QHBoxLayout()
+        prices.addWidget(self.priceListCombo, 1)
+        for text, widget in ((self.tr("Currency:"), self.currencyCombo),
+                             (self.tr("Valid until:"), self.validEdit)):  # fmt: skip
+            prices.addSpacing(12)
+            prices.addWidget(QLabel(text, self))
+            prices.addWidget(widget)
+        form.addRow(self.tr("Price list:"), prices)
+        form.addRow(self.tr("Terms:"), self.termsEdit)
 
         self.lines = LinesTable(self)
         self.addButton = QPushButton(self.tr("Add line"), self)
@@ -99,9 +124,17 @@ class QuoteEditor(QDialog):
         self.acceptButton = QPushButton(self.tr("Accepted"), self)
         self.rejectButton = QPushButton(self.tr("Rejected"), self)
         self.pdfButton = QPushButton(self.tr("Save as PDF…"), self)
+        self.orderButton = QPushButton(self.tr("Create order"), self)
+        self.orders: list[QDialog] = []
         self.closeButton = QPushButton(self.tr("Close"), self)
         actions = QHBoxLayout()
-        for button in (self.sendButton, self.acceptButton, self.rejectButton, self.pdfButton):
+        for button in (
+            self.sendButton,
+            self.acceptButton,
+            self.rejectButton,
+            self.pdfButton,
+            self.orderButton,
+        ):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.saveButton)
@@ -129,6 +162,7 @@ class QuoteEditor(QDialog):
         self.acceptButton.clicked.connect(lambda: self.set_status(QuoteStatus.ACCEPTED))
         self.rejectButton.clicked.connect(lambda: self.set_status(QuoteStatus.REJECTED))
         self.pdfButton.clicked.connect(self.ask_pdf)
+        self.orderButton.clicked.connect(self.create_order)
         self.closeButton.clicked.connect(self.close)
         self._show_totals(None)
         self._buttons()
@@ -151,13 +185,19 @@ class QuoteEditor(QDialog):
             self.lines.add_line()
         else:
 
-            def read(service: SalesService) -> tuple[DocumentView, bool]:
-                return service.show_quote(number), service.may_change_quote(number)
+            def read(service: SalesService) -> tuple[DocumentView, QuoteHeader]:
+                return service.show_quote(number), service.quote_header(number)
 
             self.jobs.run(read, self._on_quote)
 
-    def _on_quote(self, result: tuple[DocumentView, bool]) -> None:
-        view, self.changeable = result
+    def _on_quote(self, result: tuple[DocumentView, QuoteHeader]) -> None:
+        view, header = result
+        self.changeable = header.changeable
+        self.contactLabel.setText(header.contact or "—")
+        self.priceListCombo.blockSignals(True)
+        self.priceListCombo.setCurrentIndex(max(0, self.priceListCombo.findData(header.price_list)))
+        self.priceListCombo.blockSignals(False)
+        self.validEdit.setDate(to_qdate(header.valid_until) if header.valid_until else NO_DATE)
         self.show_quote(view)
 
     def _on_price_list(self, _index: int) -> None:
@@ -175,6 +215,7 @@ class QuoteEditor(QDialog):
             )
         )
         self.accountEdit.setText(view.account)
+        self.termsEdit.setText(view.terms or "")
         self.currencyCombo.setCurrentIndex(self.currencyCombo.findData(view.currency))
         self.lines.setRowCount(0)
         for line in view.lines:
@@ -184,7 +225,13 @@ class QuoteEditor(QDialog):
 
     def _buttons(self) -> None:
         status = QuoteStatus(self.quote.status) if self.quote else None
-        header: tuple[QWidget, ...] = (self.accountEdit, self.priceListCombo, self.currencyCombo)
+        header: tuple[QWidget, ...] = (
+            self.accountEdit,
+            self.priceListCombo,
+            self.currencyCombo,
+            self.validEdit,
+            self.termsEdit,
+        )
         for widget in header:
             widget.setEnabled(self.quote is None)
         self.accountEdit.setEnabled(self.quote is None and self.account_id is None)
@@ -198,6 +245,7 @@ class QuoteEditor(QDialog):
         self.acceptButton.setEnabled(self.changeable and status is QuoteStatus.SENT)
         self.rejectButton.setEnabled(self.changeable and status is QuoteStatus.SENT)
         self.pdfButton.setEnabled(status is not None)
+        self.orderButton.setVisible(status is QuoteStatus.ACCEPTED)
 
     # -- live totals -------------------------------------------------------------------------
 
@@ -234,11 +282,6 @@ class QuoteEditor(QDialog):
                 priced.totals.lines,
             )
             self._show_totals(priced.totals)
-            if self.quote is not None:  # the quote's own list, which its view does not carry
-                found = self.priceListCombo.findData(priced.preview.price_list)
-                self.priceListCombo.blockSignals(True)
-                self.priceListCombo.setCurrentIndex(max(0, found))
-                self.priceListCombo.blockSignals(False)
 
         self.jobs.run(work, done)
 
@@ -266,6 +309,8 @@ class QuoteEditor(QDialog):
                 contact=self.contact,
                 price_list=self.priceListCombo.currentData(),
                 currency=self.currencyCombo.currentData(),
+                valid_until=optional_day(self.validEdit),
+                terms=self.termsEdit.text().strip() or None,
             )
 
             def create(service: SalesService) -> DocumentView:
@@ -288,6 +333,21 @@ class QuoteEditor(QDialog):
         if number is None:
             return
         self.jobs.run(lambda service: service.set_quote_status(number, status), self._saved)
+
+    def create_order(self) -> None:
+        """The accepted quote as a draft order (its lines copied), opened."""
+        number = self.number
+        if number is None:
+            return
+
+        def opened(screen: OrderScreen) -> None:
+            dialog = OrderDialog(self.jobs.service, self._executor, self)
+            self.orders.append(dialog)
+            dialog.show_order(screen)
+            dialog.start(screen.order.number)
+            dialog.show()
+
+        self.jobs.run(lambda service: service.order_from_quote(number), opened)
 
     def ask_pdf(self) -> None:
         if self.number is None:
