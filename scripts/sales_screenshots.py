@@ -30,7 +30,7 @@ from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from agentdesk.app.sales import SalesService  # noqa: E402
-from agentdesk.crm.models import Account  # noqa: E402
+from agentdesk.crm.models import Account, Contact  # noqa: E402
 from agentdesk.crm.party_details import PartyRef  # noqa: E402
 from agentdesk.db import migrate  # noqa: E402
 from agentdesk.db.engine import create_db_engine, session_factory, sqlite_url, unit_of_work  # noqa: E402
@@ -68,6 +68,8 @@ DATA = {
                   "New branch phones", "Licence upgrade", "Training days", "Second site",
                   "Pilot extension"],
         "list": "Volume 2026",
+        "contact": ("Nancy", "Davolio"),
+        "terms": "30 days net; delivery within 2 weeks",
     },
     "zh": {
         "team": ("销售部", "华东销售组"),
@@ -82,6 +84,8 @@ DATA = {
         "deals": ["呼叫中心升级", "40 个坐席的耳麦", "年度维保续约", "新分公司话机",
                   "许可升级", "培训服务", "第二个站点", "试点延期"],
         "list": "2026 批量价",
+        "contact": ("芳", "陈"),
+        "terms": "货到 30 天内付款；两周内交货",
     },
 }  # fmt: skip
 
@@ -118,9 +122,18 @@ def seed(sessions: sessionmaker[Session], lang: str, work: Path) -> tuple[str, s
     with unit_of_work(sessions) as s:
         for index, name in enumerate(data["accounts"]):
             owner = find_user(s, rep if index % 2 == 0 else rep2).id
-            s.add(
-                Account(name=name, city="Shanghai" if lang == "zh" else "Seattle", owner_id=owner)
-            )
+            city = "Shanghai" if lang == "zh" else "Seattle"
+            account = Account(name=name, city=city, owner_id=owner)
+            s.add(account)
+            s.flush()
+            if index == 0:
+                given, family = data["contact"]
+                contact = Contact(
+                    first_name=given, last_name=family, account_id=account.id, owner_id=owner
+                )
+                s.add(contact)
+                s.flush()
+                contact_id = str(contact.id)
     csv = work / f"products-{lang}.csv"
     csv.write_text(data["products"], "utf-8")
     import_products(sessions, csv)
@@ -153,7 +166,10 @@ def seed(sessions: sessionmaker[Session], lang: str, work: Path) -> tuple[str, s
         QuoteRequest(
             first,
             [parse_line("HS-100:40:0"), parse_line("LIC-AD:40:5"), parse_line("SVC-ON:2")],
+            contact=contact_id,
             price_list=data["list"],
+            valid_until=today + timedelta(days=30),
+            terms=data["terms"],
         ),
         actor=rep,
     ).number

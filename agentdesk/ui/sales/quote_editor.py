@@ -225,16 +225,11 @@ class QuoteEditor(QDialog):
 
     def _buttons(self) -> None:
         status = QuoteStatus(self.quote.status) if self.quote else None
-        header: tuple[QWidget, ...] = (
-            self.accountEdit,
-            self.priceListCombo,
-            self.currencyCombo,
-            self.validEdit,
-            self.termsEdit,
-        )
-        for widget in header:
+        for widget in (self.priceListCombo, self.currencyCombo, self.validEdit):
             widget.setEnabled(self.quote is None)
-        self.accountEdit.setEnabled(self.quote is None and self.account_id is None)
+        # read-only rather than disabled: the text stays readable
+        self.accountEdit.setReadOnly(self.quote is not None or self.account_id is not None)
+        self.termsEdit.setReadOnly(self.quote is not None)
         editable = self.changeable and status in (None, QuoteStatus.DRAFT, QuoteStatus.SENT)
         self.lines.set_read_only(not editable)
         for button in (self.addButton, self.removeButton, self.saveButton):
