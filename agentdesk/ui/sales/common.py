@@ -118,7 +118,7 @@ class SalesJobs:
         controls: Sequence[QWidget] = (),
         failed: Callable[[BaseException], None] | None = None,
     ) -> None:
-        self.message.clear()
+        self.say("")
         self.pending += 1
         for control in controls:
             control.setEnabled(False)
@@ -142,12 +142,16 @@ class SalesJobs:
         run_in_background(self._owner, self._executor, lambda: work(service), succeeded, on_failure)
 
     def say(self, text: str, *, error: bool = False) -> None:
+        """The screen's one message line: an error in red, a confirmation in grey; hidden
+        while there is nothing to say, so it takes no room."""
         self.message.setStyleSheet(ERROR_STYLE if error else NOTE_STYLE)
         self.message.setText(text)
+        self.message.setVisible(bool(text))
 
 
 def message_label(parent: QWidget, name: str) -> QLabel:
     label = QLabel(parent)
     label.setObjectName(name)
     label.setWordWrap(True)
+    label.hide()  # until there is something to say
     return label

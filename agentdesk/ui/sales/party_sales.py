@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -93,23 +95,28 @@ class PartySalesBox(QGroupBox):
         self.opened: list[QWidget] = []
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels([self.tr("Record"), self.tr("Status"), self.tr("Amount")])
-        self.tree.setColumnWidth(0, 220)
-        self.tree.setColumnWidth(1, 130)
-        self.tree.setMinimumHeight(120)
-        self.tree.setMaximumHeight(190)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setMinimumHeight(64)
         self.tree.itemDoubleClicked.connect(lambda item, _c: self._open(item))
         self.opportunityButton = QPushButton(self.tr("New opportunity…"), self)
         self.quoteButton = QPushButton(self.tr("New quote…"), self)
         self.opportunityButton.clicked.connect(self.ask_opportunity)
         self.quoteButton.clicked.connect(lambda: self.open_quote(None))
-        buttons = QHBoxLayout()
+        # the buttons beside the list, not under it: the panel's height is the history's too
+        buttons = QVBoxLayout()
         buttons.addWidget(self.opportunityButton)
         buttons.addWidget(self.quoteButton)
         buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.tree, 1)
+        row.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.tree)
-        layout.addLayout(buttons)
+        layout.addLayout(row, 1)
         layout.addWidget(self.message)
         self._enable()
 
@@ -240,10 +247,19 @@ class PartySalesBox(QGroupBox):
 def attach_party_sales(
     panel: CustomerPanel, service: SalesService, executor: Executor
 ) -> PartySalesBox:
-    """Put the sales box under the panel's record and load it with each party shown."""
+    """Put the sales box under the record's history (a third pane of its splitter, so the
+    agent can give either more room) and load it with each party shown."""
     box = PartySalesBox(service, executor, panel.recordView)
-    layout = panel.recordView.layout()
-    if isinstance(layout, QVBoxLayout):
-        layout.addWidget(box)
+    split = panel.recordView.findChild(QSplitter)
+    if split is not None:
+        split.addWidget(box)
+        split.setStretchFactor(split.indexOf(box), 0)
+        split.setCollapsible(split.indexOf(box), True)
+        # the form, the history, then the sales: the history keeps the most room
+        split.setSizes([330, 230, 130])
+    else:
+        layout = panel.recordView.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.addWidget(box)
     panel.partyLoading.connect(box.load)
     return box
