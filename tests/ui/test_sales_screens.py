@@ -22,12 +22,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.app.sales import SalesService
 from agentdesk.crm.models import Account, Opportunity
 from agentdesk.crm.party_details import PartyRef
+from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.enums import OpportunityStage, OwnerKind
 from agentdesk.org.roles import set_permission
 from agentdesk.sales.documents import parse_line
 from agentdesk.sales.forecast import forecast
-from agentdesk.sales.models import StageChange
-from agentdesk.sales.opportunities import create_opportunity
+from agentdesk.sales.models import StageChange, StageSetting
+from agentdesk.sales.opportunities import create_opportunity, set_stage_probability
 from agentdesk.sales.order_flow import move_order
 from agentdesk.sales.orders import order_from_quote, show_order
 from agentdesk.sales.pipeline import PAGE_SIZE
@@ -104,6 +105,8 @@ def test_dragging_a_card_promotes_it_and_records_the_change(
     settle(qtbot, view)
     assert names(source) == [] and "Acme phones" in names(target)
     assert names(target)[0] == "Acme phones" and "50 %" in target.item(0).text()
+    assert view.columns[PROSPECTING].header.text().endswith(" 0")
+    assert view.columns[PROPOSAL].header.text().endswith(" 2")
     with org() as s:
         row = s.scalars(select(Opportunity).where(Opportunity.name == "Acme phones")).one()
         assert row.stage is PROPOSAL
@@ -407,3 +410,17 @@ def test_an_accepted_quote_becomes_an_order_and_an_order_is_entered_directly(
         "prepaid",
         Decimal("113.00"),
     )
+
+
+def test_the_columns_follow_the_admins_stage_order_and_probabilities(
+    qtbot: QtBot, org: sessionmaker[Session], pool: ThreadPoolExecutor
+) -> None:
+    set_stage_probability(org, PROPOSAL, 40)
+    with unit_of_work(org) as s:  # the admin's order: qualification before prospecting
+        for stage, position in ((OpportunityStage.QUALIFICATION, 0),):
+            s.add(StageSetting(stage=stage, position=position, probability=25))
+    view = pipeline(qtbot, org, pool, REP)
+    assert [c.stage for c in view.stages][:2] == [OpportunityStage.QUALIFICATION, PROSPECTING]
+    assert view.columns[PROPOSAL].header.text() == "proposal · 40 % · 1"
+    assert "40 %" in view.columns[PROPOSAL].list.item(0).text()
+    assert view.columns[OpportunityStage.QUALIFICATION].header.text() == "qualification · 25 % · 1"

@@ -136,8 +136,15 @@ class StageColumn(QFrame):
         layout.setSpacing(2)
         layout.addWidget(self.header)
         layout.addWidget(self.list, 1)
+        self.more = False
+        """Whether the stage has more cards than its first page."""
         self.set_count(0, more=False)
 
+    def recount(self) -> None:
+        """The header after a card came or went."""
+        self.set_count(self.list.count(), more=self.more)
+
     def set_count(self, count: int, *, more: bool) -> None:
+        self.more = more
         shown = f"{count}+" if more else str(count)
         self.header.setText(f"{stage_name(self.stage)} · {self.probability} % · {shown}")

@@ -240,12 +240,16 @@ class PipelineView(QWidget):
         target = self.columns[stage]
         source.list.takeItem(row)
         target.list.add_card(card, 0)
+        source.recount()
+        target.recount()
 
         def back(_error: BaseException) -> None:
             moved = target.list.row_of(opportunity)
             if moved >= 0:
                 target.list.takeItem(moved)
             source.list.add_card(card, row)
+            source.recount()
+            target.recount()
 
         def done(view: OpportunityView) -> None:
             promoted = PipelineCard(
