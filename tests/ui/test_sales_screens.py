@@ -16,13 +16,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QAbstractItemView
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.app.sales import SalesService
 from agentdesk.crm.models import Account, Opportunity
 from agentdesk.crm.party_details import PartyRef
-from agentdesk.db.engine import unit_of_work
+from agentdesk.db.engine import session_factory, unit_of_work
 from agentdesk.domain.enums import OpportunityStage, OwnerKind
 from agentdesk.org.roles import set_permission
 from agentdesk.sales.documents import parse_line
@@ -42,6 +42,7 @@ from agentdesk.ui.sales.party_sales import PartySalesBox
 from agentdesk.ui.sales.pipeline import PipelineView
 from agentdesk.ui.sales.quote_editor import QuoteEditor
 from agentdesk.ui.sales.quote_lines import DISCOUNT, QUANTITY
+from tests.support.logins import give_logins, login_engine
 from tests.ui.sales_support import AGENT, MANAGER, REP, executor, sales_org, settle
 
 PROSPECTING, PROPOSAL = OpportunityStage.PROSPECTING, OpportunityStage.PROPOSAL
@@ -424,3 +425,42 @@ def test_the_columns_follow_the_admins_stage_order_and_probabilities(
     assert view.columns[PROPOSAL].header.text() == "proposal · 40 % · 1"
     assert "40 %" in view.columns[PROPOSAL].list.item(0).text()
     assert view.columns[OpportunityStage.QUALIFICATION].header.text() == "qualification · 25 % · 1"
+
+
+def test_the_screens_on_each_users_own_postgresql_login(
+    qtbot: QtBot,
+    pg_engine: Engine,
+    pg_database_url: str,
+    tmp_path: Path,
+    pool: ThreadPoolExecutor,
+) -> None:
+    """Row-level security decides what each login reads: the agent's board shows the rep's
+    card read-only and its move is refused; the rep moves it; the manager sees the
+    order as the approver and the rep as locked."""
+    owner = session_factory(pg_engine)
+    sales_org(owner, tmp_path)
+    number = approved_order(owner)
+    give_logins(owner, [REP, AGENT, MANAGER])
+    engines = {name: login_engine(pg_database_url, name) for name in (REP, AGENT, MANAGER)}
+    try:
+        agent = pipeline(qtbot, session_factory(engines[AGENT]), pool, AGENT)
+        card = agent.columns[PROSPECTING].list.item(0)
+        assert card is not None and not card.flags() & Qt.ItemFlag.ItemIsDragEnabled
+        drag(agent.columns[PROSPECTING].list, agent.columns[PROPOSAL].list)
+        settle(qtbot, agent)
+        assert names(agent.columns[PROSPECTING].list) == ["Acme phones"]
+        assert agent.message.text() == "Your role does not allow you to update these opportunities."
+        rep = pipeline(qtbot, session_factory(engines[REP]), pool, REP)
+        drag(rep.columns[PROSPECTING].list, rep.columns[PROPOSAL].list)
+        settle(qtbot, rep)
+        assert "Acme phones" in names(rep.columns[PROPOSAL].list)
+        with owner() as s:
+            stage = s.scalars(select(Opportunity.stage).where(Opportunity.name == "Acme phones"))
+            assert stage.one() is PROPOSAL
+        locked = order_dialog(qtbot, session_factory(engines[REP]), pool, REP, number)
+        assert locked.current is not None and not locked.saveButton.isEnabled()
+        manager = order_dialog(qtbot, session_factory(engines[MANAGER]), pool, MANAGER, number)
+        assert visible_moves(manager) == ["approve", "reject", "cancel"]
+    finally:
+        for engine in engines.values():
+            engine.dispose()
