@@ -5,7 +5,8 @@
 A temp SQLite database per language with a sales team, products, opportunities in every
 stage, quotes and an order awaiting approval; the screens are the app's own (the sales window
 of the Sales menu, the quote editor, the order dialog), as the sales manager sees them.
-Writes sales-pipeline, sales-list, sales-quote, sales-order, sales-forecast and sales-party
+Writes sales-pipeline, sales-list, sales-quotes, sales-orders, sales-quote, sales-order,
+sales-forecast, sales-forecast-category and sales-party
 (the customer panel's sales box) (``-zh`` for
 Chinese).
 """
@@ -151,11 +152,18 @@ def seed(sessions: sessionmaker[Session], lang: str, work: Path) -> tuple[str, s
     for index, stage in enumerate(stages):
         account = data["accounts"][index % 4]
         deal = data["deals"][index % len(data["deals"])]
+        # every other deal priced from products: the forecast by category shares them out
+        lines = (
+            [parse_line(f"HS-100:{10 + index}"), parse_line(f"LIC-AD:{5 + index}:5")]
+            if index % 2
+            else []
+        )
         create_opportunity(
             sessions,
             account=account,
             name=deal,
-            amount=Decimal(18_000 + 7_350 * index),
+            amount=None if lines else Decimal(18_000 + 7_350 * index),
+            lines=lines,
             stage=stage,
             close=today + timedelta(days=-25 + 11 * index),
             actor=rep if index % 4 in (0, 2) else rep2,
@@ -213,8 +221,20 @@ def shoot(app: QApplication, executor: ThreadPoolExecutor, lang: str) -> None:
     window.pipeline.views.setCurrentIndex(1)
     pump()
     shot(window, f"sales-list{suffix}")
-    window.tabs.setCurrentWidget(window.forecast)
+    window.tabs.setCurrentWidget(window.quotes)
     pump()
+    shot(window, f"sales-quotes{suffix}")
+    window.tabs.setCurrentWidget(window.orders)
+    pump()
+    shot(window, f"sales-orders{suffix}")
+    window.tabs.setCurrentWidget(window.forecast)
+    window.forecast.byCombo.setCurrentIndex(window.forecast.byCombo.findData("category"))
+    window.forecast.reload()
+    pump(lambda: window.pending == 0)
+    shot(window, f"sales-forecast-category{suffix}")
+    window.forecast.byCombo.setCurrentIndex(window.forecast.byCombo.findData("month"))
+    window.forecast.reload()
+    pump(lambda: window.pending == 0)
     shot(window, f"sales-forecast{suffix}")
     editor = QuoteEditor(service, executor, language="zh_CN" if lang == "zh" else "en")
     editor.show()

@@ -1230,6 +1230,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>进行中：期间内自今日起预计成交的商机；加权按其成交概率计算。逾期：仍未关闭但预计成交日期已过。</translation>
     </message>
     <message>
+        <source>(no category)</source>
+        <translation>（无类别）</translation>
+    </message>
+    <message>
         <source>Total</source>
         <translation>合计</translation>
     </message>

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import Executor
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -45,6 +46,7 @@ def table(parent: QWidget, headers: Sequence[str]) -> QTableWidget:
     header = widget.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    header.setMinimumSectionSize(90)  # room around short codes and statuses
     return widget
 
 
@@ -196,7 +198,7 @@ class OrdersList(QWidget):
                     str(r["number"]),
                     str(r["account"]),
                     status_text(str(r["status"])),
-                    f"{r['gross']} {r['currency']}",
+                    money_text(Decimal(str(r["gross"])), str(r["currency"])),
                     str(r["owner"] or "—"),
                 )
                 for r in rows

@@ -125,7 +125,8 @@ class ForecastView(QWidget):
             header.setText(self.byCombo.currentText())
         self.table.setRowCount(0)
         for row in forecast.rows:
-            self._add(row, row.key, bold=False)
+            key = self.tr("(no category)") if row.key == "-" else row.key
+            self._add(row, key, bold=False)
         self._add(forecast.totals, self.tr("Total"), bold=True)
 
     def _add(self, row: ForecastRow, key: str, *, bold: bool) -> None:

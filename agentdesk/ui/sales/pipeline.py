@@ -106,6 +106,7 @@ class PipelineView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(90)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(3, Qt.SortOrder.AscendingOrder)
         header.sectionClicked.connect(self._sort_by)
