@@ -33,7 +33,7 @@ from agentdesk.sales.order_flow import move_order
 from agentdesk.sales.orders import order_from_quote, show_order
 from agentdesk.sales.pipeline import PAGE_SIZE
 from agentdesk.sales.quotes import QuoteRequest, create_quote, set_quote_status, show_quote
-from agentdesk.sales.status import QuoteStatus
+from agentdesk.sales.status import OrderStatus, QuoteStatus
 from agentdesk.ui.sales.board import StageList
 from agentdesk.ui.sales.common import to_qdate
 from agentdesk.ui.sales.forecast_view import ForecastView
@@ -42,6 +42,7 @@ from agentdesk.ui.sales.party_sales import PartySalesBox
 from agentdesk.ui.sales.pipeline import PipelineView
 from agentdesk.ui.sales.quote_editor import QuoteEditor
 from agentdesk.ui.sales.quote_lines import DISCOUNT, QUANTITY
+from agentdesk.ui.sales.window import SalesWindow
 from tests.support.logins import give_logins, login_engine
 from tests.ui.sales_support import AGENT, MANAGER, REP, executor, sales_org, settle
 
@@ -464,3 +465,33 @@ def test_the_screens_on_each_users_own_postgresql_login(
     finally:
         for engine in engines.values():
             engine.dispose()
+
+
+def test_the_quotes_and_orders_lists(
+    qtbot: QtBot, org: sessionmaker[Session], pool: ThreadPoolExecutor
+) -> None:
+    awaiting = approved_order(org)  # submitted, awaiting approval
+    accepted = create_quote(org, QuoteRequest("Acme", [parse_line("A:1")]), actor=REP).number
+    set_quote_status(org, accepted, QuoteStatus.SENT, actor=REP)
+    set_quote_status(org, accepted, QuoteStatus.ACCEPTED, actor=REP)
+    window = SalesWindow(SalesService(org, MANAGER), pool)
+    qtbot.addWidget(window)
+    window.start()
+    settle(qtbot, window)
+    quotes, orders = window.quotes, window.orders
+    assert [quotes.table.item(r, 0).text() for r in range(quotes.table.rowCount())] == [
+        accepted,
+        awaiting.replace("SO", "QT"),
+    ]
+    assert quotes.table.item(0, 3).text() == "accepted"
+    orders.statusCombo.setCurrentIndex(orders.statusCombo.findData(OrderStatus.SUBMITTED))
+    settle(qtbot, window)
+    assert [orders.table.item(r, 2).text() for r in range(orders.table.rowCount())] == [
+        "awaiting approval"
+    ]
+    quotes.table.selectRow(0)
+    quotes.order_selected()  # the accepted quote becomes a draft order
+    settle(qtbot, window)
+    orders.statusCombo.setCurrentIndex(orders.statusCombo.findData(OrderStatus.DRAFT))
+    settle(qtbot, window)
+    assert orders.table.rowCount() == 1 and orders.table.item(0, 3).text() == "113.00 CNY"
