@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QAbstractItemView, QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.app.sales import SalesService
 from agentdesk.crm.models import Account, Opportunity
 from agentdesk.crm.party_details import PartyRef
+from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import session_factory, unit_of_work
 from agentdesk.domain.enums import OpportunityStage, OwnerKind
 from agentdesk.org.roles import set_permission
@@ -43,6 +44,7 @@ from agentdesk.ui.sales.pipeline import PipelineView
 from agentdesk.ui.sales.quote_editor import QuoteEditor
 from agentdesk.ui.sales.quote_lines import DISCOUNT, QUANTITY
 from agentdesk.ui.sales.window import SalesWindow
+from agentdesk.ui.shell.i18n import install_translators, remove_translators
 from tests.support.logins import give_logins, login_engine
 from tests.ui.sales_support import AGENT, MANAGER, REP, executor, sales_org, settle
 
@@ -224,8 +226,6 @@ def test_the_quote_prints_to_pdf_through_the_audited_service(
     editor.save_pdf(out)
     settle(qtbot, editor)
     assert out.read_bytes().startswith(b"%PDF")
-    from agentdesk.db.audit import AuditEntry
-
     with org() as s:
         assert s.scalars(select(AuditEntry).where(AuditEntry.action == "print")).all()
 
@@ -495,3 +495,28 @@ def test_the_quotes_and_orders_lists(
     orders.statusCombo.setCurrentIndex(orders.statusCombo.findData(OrderStatus.DRAFT))
     settle(qtbot, window)
     assert orders.table.rowCount() == 1 and orders.table.item(0, 3).text() == "113.00 CNY"
+
+
+def test_a_quote_prints_in_the_uis_language(
+    qtbot: QtBot,
+    qapp: QApplication,
+    org: sessionmaker[Session],
+    pool: ThreadPoolExecutor,
+    tmp_path: Path,
+) -> None:
+    number = create_quote(org, QuoteRequest("Acme", [parse_line("A:2")]), actor=REP).number
+    translators = install_translators(qapp, "zh_CN")
+    try:
+        editor = QuoteEditor(SalesService(org, REP), pool)
+        qtbot.addWidget(editor)
+        editor.start(number)
+        settle(qtbot, editor)
+        assert editor.language == "zh_CN" and editor.sendButton.text() == "标记为已发送"
+        editor.save_pdf(tmp_path / "zh.pdf")
+        settle(qtbot, editor)
+    finally:
+        remove_translators(qapp, translators)
+    assert QuoteEditor(SalesService(org, REP), pool).language == "en"
+    with org() as s:
+        printed = s.scalars(select(AuditEntry).where(AuditEntry.action == "print")).one()
+        assert printed.details["lang"] == "zh_CN"

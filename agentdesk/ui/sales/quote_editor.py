@@ -42,6 +42,7 @@ from agentdesk.ui.sales.common import (
 )
 from agentdesk.ui.sales.order_dialog import OrderDialog
 from agentdesk.ui.sales.quote_lines import LinesTable
+from agentdesk.ui.shell.i18n import ui_language
 
 PREVIEW_DELAY_MS = 250
 
@@ -57,7 +58,7 @@ class QuoteEditor(QDialog):
         account_id: str | None = None,
         contact: str | None = None,
         contact_name: str | None = None,
-        language: str = "en",
+        language: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Quote"))
@@ -73,7 +74,8 @@ class QuoteEditor(QDialog):
         self.changeable = True
         """Whether the role may change this quote: read-only otherwise."""
         """The party's account from a call: the name is shown, the id is what is saved."""
-        self.language = language
+        self.language = language or ui_language() or "en"
+        """The PDF's language: the UI's unless given (``en`` or ``zh_CN``)."""
         self._seq = 0
         self._list_currency: dict[str, str] = {}
 
