@@ -139,6 +139,7 @@ class SalesService:
         price_list: str | None = None,
         currency_code: str | None = None,
         quote_number: str | None = None,
+        order_number: str | None = None,
     ) -> Priced:
         """The unit prices the service takes and the totals ``sales.money`` computes."""
         preview = price_preview(
@@ -147,6 +148,7 @@ class SalesService:
             price_list=price_list,
             currency_code=currency_code,
             quote_number=quote_number,
+            order_number=order_number,
         )
         return Priced(preview, preview_totals(preview, lines))
 

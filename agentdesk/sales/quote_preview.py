@@ -21,8 +21,9 @@ from agentdesk.org.access import AccessDeniedError
 from agentdesk.org.users import AgentRef
 from agentdesk.sales.catalogue import price_list_named, product_by_code, rate_of, unit_price
 from agentdesk.sales.documents import LineRequest
-from agentdesk.sales.models import PriceList
+from agentdesk.sales.models import PriceList, Quote
 from agentdesk.sales.money import LineInput, MoneyError, Totals, currency, totals
+from agentdesk.sales.orders import find_order
 from agentdesk.sales.quotes import DEFAULT_CURRENCY, latest
 
 
@@ -52,12 +53,21 @@ def price_preview(
     price_list: str | None = None,
     currency_code: str | None = None,
     quote_number: str | None = None,
+    order_number: str | None = None,
 ) -> PricePreview:
-    """The prices of ``lines`` as a new quote (``price_list``, ``currency_code``) or a new
-    revision of ``quote_number`` (its own price list and currency) would take them."""
+    """The prices of ``lines`` as a new quote (``price_list``, ``currency_code``), a new
+    revision of ``quote_number`` (its own price list and currency) or new lines of order
+    ``order_number`` (its currency, its quote's price list: as ``orders.edit_order``) would
+    take them."""
     with sessions() as session:
         plist: PriceList | None
-        if quote_number:
+        if order_number:
+            order = find_order(session, order_number)
+            source = session.get(Quote, order.quote_id) if order.quote_id else None
+            list_id = source.price_list_id if source is not None else None
+            plist = session.get(PriceList, list_id) if list_id else None
+            code = order.currency
+        elif quote_number:
             quote = latest(session, quote_number)
             plist = session.get(PriceList, quote.price_list_id) if quote.price_list_id else None
             code = quote.currency

@@ -273,6 +273,9 @@ def test_an_approved_order_is_locked_for_the_rep_and_not_for_the_manager(
     manager = order_dialog(qtbot, org, pool, MANAGER, number)
     assert manager.saveButton.isEnabled() and visible_moves(manager) == ["fulfil", "cancel"]
     manager.lines.item(0, QUANTITY).setText("5")
+    settle(qtbot, manager)  # priced live by the service before it is saved
+    assert manager.totalsLabel.text().endswith("508.50 CNY")
+    assert manager.lines.item(0, 6).text() == "450.00"
     manager.save()
     settle(qtbot, manager)
     edited = show_order(org, number, actor=MANAGER)

@@ -6,7 +6,9 @@ lines turn read-only and a note says why; a sales manager can still change them.
 from __future__ import annotations
 
 from concurrent.futures import Executor
+from decimal import Decimal
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agentdesk.app.sales import Catalogue, OrderScreen, SalesService
+from agentdesk.app.sales import Catalogue, OrderScreen, Priced, SalesService
 from agentdesk.sales.catalogue import plain
 from agentdesk.sales.money import MoneyError
 from agentdesk.sales.orders import OrderTerms
@@ -35,6 +37,8 @@ from agentdesk.ui.sales.common import (
 )
 from agentdesk.ui.sales.quote_lines import LinesTable
 
+PREVIEW_DELAY_MS = 250
+
 
 class OrderDialog(QDialog):
     def __init__(
@@ -46,6 +50,7 @@ class OrderDialog(QDialog):
         self.message = message_label(self, "orderMessage")
         self.jobs = SalesJobs(self, service, executor, self.message)
         self.current: OrderScreen | None = None
+        self._filling = False
         self.titleLabel = QLabel(self.tr("New order"), self)
         self.titleLabel.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.accountEdit = QLineEdit(self)
@@ -107,6 +112,12 @@ class OrderDialog(QDialog):
         layout.addLayout(lineRow)
         layout.addWidget(self.message)
         layout.addLayout(actions)
+        self._seq = 0
+        self.previewTimer = QTimer(self)
+        self.previewTimer.setSingleShot(True)
+        self.previewTimer.setInterval(PREVIEW_DELAY_MS)
+        self.previewTimer.timeout.connect(self.preview)
+        self.lines.edited.connect(self._on_edited)
         self.addButton.clicked.connect(lambda: self.lines.add_line())
         self.removeButton.clicked.connect(self.lines.remove_selected)
         self.saveButton.clicked.connect(self.save)
@@ -115,7 +126,53 @@ class OrderDialog(QDialog):
 
     @property
     def pending(self) -> int:
-        return self.jobs.pending
+        """Jobs not finished, a preview waiting for its timer counted as one."""
+        return self.jobs.pending + int(self.previewTimer.isActive())
+
+    def _on_edited(self) -> None:
+        if not self._filling:
+            self.previewTimer.start()
+
+    def preview(self) -> None:
+        """The lines as typed, priced by the service; the totals from ``sales.money``."""
+        try:
+            requests = self.lines.requests()
+        except MoneyError:
+            self.jobs.say(self.tr("Quantity and discount must be numbers above zero."), error=True)
+            return
+        if not requests:
+            return
+        self._seq += 1
+        seq = self._seq
+        number = self.current.order.number if self.current is not None else None
+
+        def work(service: SalesService) -> Priced:
+            if number is not None:
+                return service.price(requests, order_number=number)
+            return service.price(requests)
+
+        def done(priced: Priced) -> None:
+            if seq != self._seq or len(requests) != self.lines.rowCount():
+                return
+            prices = priced.preview.prices
+            self.lines.show_prices(
+                [p.name for p in prices],
+                [p.unit_price for p in prices],
+                [p.tax_rate for p in prices],
+                priced.totals.lines,
+            )
+            self._show_totals(
+                priced.totals.net, priced.totals.tax, priced.totals.gross, priced.preview.currency
+            )
+
+        self.jobs.run(work, done)
+
+    def _show_totals(self, net: Decimal, tax: Decimal, gross: Decimal, code: str) -> None:
+        self.totalsLabel.setText(
+            self.tr("Net {net} · Tax {tax} · Gross {gross}").format(
+                net=money_text(net, code), tax=money_text(tax, code), gross=money_text(gross, code)
+            )
+        )
 
     def start(self, number: str | None = None, *, account: str | None = None) -> None:
         """Read the catalogue, then order ``number`` (or a new order for ``account``)."""
@@ -148,6 +205,7 @@ class OrderDialog(QDialog):
             details.append(self.tr("Rejected because: {reason}").format(reason=view.reason))
         self.detailsLabel.setText(" · ".join(details))
         self.detailsLabel.setStyleSheet(NOTE_STYLE)
+        self._filling = True  # the saved lines come priced: no preview for them
         self.lines.setRowCount(0)
         for line in view.lines:
             self.lines.add_line(line.code, plain(line.quantity), plain(line.discount_pct))
@@ -157,13 +215,8 @@ class OrderDialog(QDialog):
             [line.tax_rate for line in view.lines],
             [line.net for line in view.lines],
         )
-        self.totalsLabel.setText(
-            self.tr("Net {net} · Tax {tax} · Gross {gross}").format(
-                net=money_text(view.net, view.currency),
-                tax=money_text(view.tax, view.currency),
-                gross=money_text(view.gross, view.currency),
-            )
-        )
+        self._filling = False
+        self._show_totals(view.net, view.tax, view.gross, view.currency)
         self._buttons()
 
     def _buttons(self) -> None:
