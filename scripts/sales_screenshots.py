@@ -6,7 +6,8 @@ A temp SQLite database per language with a sales team, products, opportunities i
 stage, quotes and an order awaiting approval; the screens are the app's own (the sales window
 of the Sales menu, the quote editor, the order dialog), as the sales manager sees them.
 Writes sales-pipeline, sales-list, sales-quotes, sales-orders, sales-quote, sales-order,
-sales-forecast, sales-forecast-category and sales-party
+sales-order-locked (approved, as its rep sees it), sales-forecast, sales-forecast-category
+and sales-party
 (the customer panel's sales box) (``-zh`` for
 Chinese).
 """
@@ -246,6 +247,14 @@ def shoot(app: QApplication, executor: ThreadPoolExecutor, lang: str) -> None:
     dialog.start(order)
     pump(lambda: dialog.pending == 0 and dialog.current is not None)
     shot(dialog, f"sales-order{suffix}")
+    move_order(sessions, order, "approve", actor=manager)  # then as its rep sees it
+    rep = DATA[lang]["people"][1][0]
+    locked = OrderDialog(SalesService(sessions, rep), executor)
+    locked.show()
+    locked.start(order)
+    pump(lambda: locked.pending == 0 and locked.current is not None)
+    shot(locked, f"sales-order-locked{suffix}")
+    locked.close()
     with sessions() as session:
         first = DATA[lang]["accounts"][0]
         account = session.scalars(select(Account.id).where(Account.name == first)).one()

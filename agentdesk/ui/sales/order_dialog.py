@@ -111,6 +111,7 @@ class OrderDialog(QDialog):
         layout.addWidget(self.lines, 1)
         layout.addLayout(lineRow)
         layout.addWidget(self.message)
+        layout.addSpacing(6)
         layout.addLayout(actions)
         self._seq = 0
         self.previewTimer = QTimer(self)

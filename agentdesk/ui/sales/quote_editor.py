@@ -148,6 +148,7 @@ class QuoteEditor(QDialog):
         layout.addWidget(self.lines, 1)
         layout.addLayout(lineButtons)
         layout.addWidget(self.message)
+        layout.addSpacing(6)
         layout.addLayout(actions)
 
         self.previewTimer = QTimer(self)
