@@ -111,6 +111,8 @@ def test_dragging_a_card_promotes_it_and_records_the_change(
     assert names(target)[0] == "Acme phones" and "50 %" in target.item(0).text()
     assert view.columns[PROSPECTING].header.text().endswith(" 0")
     assert view.columns[PROPOSAL].header.text().endswith(" 2")
+    stages = {view.table.item(r, 0).text(): view.table.item(r, 5).text() for r in range(3)}
+    assert stages["Acme phones"] == "proposal"  # the list read again
     with org() as s:
         row = s.scalars(select(Opportunity).where(Opportunity.name == "Acme phones")).one()
         assert row.stage is PROPOSAL

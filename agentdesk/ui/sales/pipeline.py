@@ -273,5 +273,7 @@ class PipelineView(QWidget):
             self.jobs.say(
                 self.tr("{name} moved to {stage}.").format(name=card.name, stage=stage_name(stage))
             )
+            flt = self.filter()  # the list shows the new stage too
+            self.jobs.run(lambda service: service.page(flt), self._show_page)
 
         self.jobs.run(lambda service: service.promote(opportunity, stage), done, failed=back)
