@@ -32,6 +32,7 @@ from agentdesk.sales.pipeline import (
     PipelinePage,
     StageColumn,
     may_approve_orders,
+    pipeline_board,
     pipeline_owners,
     pipeline_page,
     pipeline_stages,
@@ -95,12 +96,7 @@ class SalesService:
     ) -> dict[OpportunityStage, PipelinePage]:
         """Each stage's first page (the board's columns), ``flt``'s stages or all."""
         stages = flt.stages or tuple(column.stage for column in self.stages())
-        return {
-            stage: self.page(
-                PipelineFilter(flt.owner, (stage,), flt.close_from, flt.close_to), 0, per_stage
-            )
-            for stage in stages
-        }
+        return pipeline_board(self._sessions, flt, stages, per_stage=per_stage, actor=self._agent)
 
     def promote(self, opportunity_id: uuid.UUID, stage: OpportunityStage) -> OpportunityView:
         """Move an opportunity to ``stage`` (any stage: promotion may skip stages)."""

@@ -8,7 +8,8 @@ Rows are limited to what the user may read (``Access.visible``), as the forecast
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from agentdesk.crm.models import Account, Opportunity
 from agentdesk.crm.permissions import acting_access
 from agentdesk.domain.access import Action, Capability, RecordKind
 from agentdesk.domain.enums import OpportunityStage
+from agentdesk.org.access import Access
 from agentdesk.org.models import User
 from agentdesk.org.users import AgentRef, active_usernames
 from agentdesk.sales.models import StageSetting
@@ -167,22 +169,45 @@ def pipeline_page(
     if flt.sort not in SORTS:
         raise ValueError(f"sort by {flt.sort!r}: use {', '.join(SORTS)}")
     with sessions() as session:
+        return _page(session, acting_access(session, actor), flt, offset, limit)
+
+
+def pipeline_board(
+    sessions: sessionmaker[Session],
+    flt: PipelineFilter,
+    stages: Sequence[OpportunityStage],
+    *,
+    per_stage: int = PAGE_SIZE,
+    actor: AgentRef | None = None,
+) -> dict[OpportunityStage, PipelinePage]:
+    """Each of ``stages``' first page (the board's columns), in one session: the user's
+    permissions are read once, not once a column."""
+    with sessions() as session:
         access = acting_access(session, actor)
-        editable = None
-        if access is not None:
-            may = access.visible(
-                RecordKind.OPPORTUNITIES, Opportunity.owner_id, Opportunity.id, Action.UPDATE
-            )
-            editable = case((may, true()), else_=false())
-        query = _query(flt, editable)
-        if flt.owner:
-            owner_id = session.scalar(select(User.id).where(User.username == flt.owner))
-            query = query.where(Opportunity.owner_id == owner_id)
-        if access is not None:
-            query = query.where(
-                access.visible(RecordKind.OPPORTUNITIES, Opportunity.owner_id, Opportunity.id)
-            )
-        rows = session.execute(query.offset(offset).limit(limit + 1)).all()
+        return {
+            stage: _page(session, access, replace(flt, stages=(stage,)), 0, per_stage)
+            for stage in stages
+        }
+
+
+def _page(
+    session: Session, access: Access | None, flt: PipelineFilter, offset: int, limit: int
+) -> PipelinePage:
+    editable = None
+    if access is not None:
+        may = access.visible(
+            RecordKind.OPPORTUNITIES, Opportunity.owner_id, Opportunity.id, Action.UPDATE
+        )
+        editable = case((may, true()), else_=false())
+    query = _query(flt, editable)
+    if flt.owner:
+        owner_id = session.scalar(select(User.id).where(User.username == flt.owner))
+        query = query.where(Opportunity.owner_id == owner_id)
+    if access is not None:
+        query = query.where(
+            access.visible(RecordKind.OPPORTUNITIES, Opportunity.owner_id, Opportunity.id)
+        )
+    rows = session.execute(query.offset(offset).limit(limit + 1)).all()
     cards = tuple(
         PipelineCard(
             id=row[0],
