@@ -147,6 +147,11 @@ class PhoneRecord(SharedRecord, Base):
 
 class Opportunity(SharedRecord, Base):
     __tablename__ = "opportunities"
+    # the pipeline's pages: by close date, and each stage's column (migration 0023)
+    __table_args__ = (
+        Index("ix_opportunities_close", "close_date", "id"),
+        Index("ix_opportunities_stage_close", "stage", "close_date", "id"),
+    )
 
     name: Mapped[str] = mapped_column(String(200))
     account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)

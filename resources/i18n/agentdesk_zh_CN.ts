@@ -1164,6 +1164,112 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>ForecastView</name>
+    <message>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <source>Quarter</source>
+        <translation>季度</translation>
+    </message>
+    <message>
+        <source>Rep</source>
+        <translation>销售代表</translation>
+    </message>
+    <message>
+        <source>Product category</source>
+        <translation>产品类别</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>By:</source>
+        <translation>分组：</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>从：</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>至：</translation>
+    </message>
+    <message>
+        <source>Currency:</source>
+        <translation>币种：</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>Unweighted</source>
+        <translation>未加权</translation>
+    </message>
+    <message>
+        <source>Weighted</source>
+        <translation>加权</translation>
+    </message>
+    <message>
+        <source>Won</source>
+        <translation>赢单</translation>
+    </message>
+    <message>
+        <source>Slipped</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>Open: opportunities closing in the period from today on; weighted by their probability. Slipped: still open, close date passed.</source>
+        <translation>进行中：期间内自今日起预计成交的商机；加权按其成交概率计算。逾期：仍未关闭但预计成交日期已过。</translation>
+    </message>
+    <message>
+        <source>(no category)</source>
+        <translation>（无类别）</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+</context>
+<context>
+    <name>LinesTable</name>
+    <message>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Unit price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <source>Discount %</source>
+        <translation>折扣 %</translation>
+    </message>
+    <message>
+        <source>Tax</source>
+        <translation>税率</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>净额</translation>
+    </message>
+</context>
+<context>
     <name>LoginPrompt</name>
     <message>
         <source>Sign in to the database</source>
@@ -1552,6 +1658,226 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>OpportunityDialog</name>
+    <message>
+        <source>New opportunity for {account}</source>
+        <translation>为 {account} 新建商机</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Amount (CNY):</source>
+        <translation>金额（人民币）：</translation>
+    </message>
+    <message>
+        <source>Stage:</source>
+        <translation>阶段：</translation>
+    </message>
+    <message>
+        <source>Close date:</source>
+        <translation>预计成交日期：</translation>
+    </message>
+</context>
+<context>
+    <name>OrderDialog</name>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>New order</source>
+        <translation>新订单</translation>
+    </message>
+    <message>
+        <source>Account name or id</source>
+        <translation>客户名称或编号</translation>
+    </message>
+    <message>
+        <source>no date</source>
+        <translation>未定</translation>
+    </message>
+    <message>
+        <source>Payment terms</source>
+        <translation>付款条件</translation>
+    </message>
+    <message>
+        <source>Delivery:</source>
+        <translation>交货日期：</translation>
+    </message>
+    <message>
+        <source>Add line</source>
+        <translation>添加行</translation>
+    </message>
+    <message>
+        <source>Remove line</source>
+        <translation>删除行</translation>
+    </message>
+    <message>
+        <source>Save lines</source>
+        <translation>保存明细</translation>
+    </message>
+    <message>
+        <source>Submit for approval</source>
+        <translation>提交审批</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <source>Reject…</source>
+        <translation>驳回…</translation>
+    </message>
+    <message>
+        <source>Fulfilled</source>
+        <translation>已履行</translation>
+    </message>
+    <message>
+        <source>Cancel order</source>
+        <translation>取消订单</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Order {number} · {status}</source>
+        <translation>订单 {number} · {status}</translation>
+    </message>
+    <message>
+        <source>Account: {account}</source>
+        <translation>客户：{account}</translation>
+    </message>
+    <message>
+        <source>Delivery: {day}</source>
+        <translation>交货：{day}</translation>
+    </message>
+    <message>
+        <source>Payment terms: {terms}</source>
+        <translation>付款条件：{terms}</translation>
+    </message>
+    <message>
+        <source>Rejected because: {reason}</source>
+        <translation>驳回原因：{reason}</translation>
+    </message>
+    <message>
+        <source>Net {net} · Tax {tax} · Gross {gross}</source>
+        <translation>净额 {net} · 税额 {tax} · 含税总额 {gross}</translation>
+    </message>
+    <message>
+        <source>This order is {status}: it is locked for you. A sales manager can still change it.</source>
+        <translation>此订单{status}：您已不能修改。销售经理仍可修改。</translation>
+    </message>
+    <message>
+        <source>Approved: locked for the rep. Your changes are audited.</source>
+        <translation>已批准：销售代表不能再修改。您的修改会记入审计日志。</translation>
+    </message>
+    <message>
+        <source>Quantity and discount must be numbers above zero.</source>
+        <translation>数量和折扣必须是大于零的数字。</translation>
+    </message>
+    <message>
+        <source>Order {number} saved.</source>
+        <translation>订单 {number} 已保存。</translation>
+    </message>
+    <message>
+        <source>Reject order</source>
+        <translation>驳回订单</translation>
+    </message>
+    <message>
+        <source>Why is this order rejected?</source>
+        <translation>驳回此订单的原因？</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersList</name>
+    <message>
+        <source>All orders</source>
+        <translation>全部订单</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Gross</source>
+        <translation>含税总额</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>New order…</source>
+        <translation>新建订单…</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+</context>
+<context>
+    <name>PartySalesBox</name>
+    <message>
+        <source>Sales</source>
+        <translation>销售</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>New opportunity…</source>
+        <translation>新建商机…</translation>
+    </message>
+    <message>
+        <source>New quote…</source>
+        <translation>新建报价…</translation>
+    </message>
+    <message>
+        <source>Open opportunities ({n})</source>
+        <translation>进行中的商机（{n}）</translation>
+    </message>
+    <message>
+        <source>Quotes ({n})</source>
+        <translation>报价（{n}）</translation>
+    </message>
+    <message>
+        <source>Orders ({n})</source>
+        <translation>订单（{n}）</translation>
+    </message>
+    <message>
+        <source>{number} revision {revision}</source>
+        <translation>{number} 第 {revision} 版</translation>
+    </message>
+    <message>
+        <source>The amount must be a number.</source>
+        <translation>金额必须是数字。</translation>
+    </message>
+    <message>
+        <source>Opportunity {name} created.</source>
+        <translation>商机 {name} 已创建。</translation>
+    </message>
+</context>
+<context>
     <name>PickRefusal</name>
     <message>
         <source>it is no longer in the campaign</source>
@@ -1600,6 +1926,251 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>it is not due yet</source>
         <translation>回拨尚未到期</translation>
+    </message>
+</context>
+<context>
+    <name>PipelineView</name>
+    <message>
+        <source>Everyone</source>
+        <translation>所有人</translation>
+    </message>
+    <message>
+        <source>All stages</source>
+        <translation>全部阶段</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Owner:</source>
+        <translation>负责人：</translation>
+    </message>
+    <message>
+        <source>Stage:</source>
+        <translation>阶段：</translation>
+    </message>
+    <message>
+        <source>Closing from:</source>
+        <translation>预计成交自：</translation>
+    </message>
+    <message>
+        <source>to:</source>
+        <translation>至：</translation>
+    </message>
+    <message>
+        <source>Opportunity</source>
+        <translation>商机</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Close date</source>
+        <translation>预计成交日期</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>Probability</source>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <source>Load more</source>
+        <translation>加载更多</translation>
+    </message>
+    <message>
+        <source>Board</source>
+        <translation>看板</translation>
+    </message>
+    <message>
+        <source>List</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>{name} moved to {stage}.</source>
+        <translation>{name} 已移至{stage}。</translation>
+    </message>
+</context>
+<context>
+    <name>QuoteEditor</name>
+    <message>
+        <source>Quote</source>
+        <translation>报价</translation>
+    </message>
+    <message>
+        <source>New quote</source>
+        <translation>新报价</translation>
+    </message>
+    <message>
+        <source>Account name or id</source>
+        <translation>客户名称或编号</translation>
+    </message>
+    <message>
+        <source>Standard prices</source>
+        <translation>标准价格</translation>
+    </message>
+    <message>
+        <source>Account:</source>
+        <translation>客户：</translation>
+    </message>
+    <message>
+        <source>Price list:</source>
+        <translation>价目表：</translation>
+    </message>
+    <message>
+        <source>Currency:</source>
+        <translation>币种：</translation>
+    </message>
+    <message>
+        <source>no date</source>
+        <translation>未定</translation>
+    </message>
+    <message>
+        <source>Payment and delivery terms</source>
+        <translation>付款及交货条件</translation>
+    </message>
+    <message>
+        <source>Contact:</source>
+        <translation>联系人：</translation>
+    </message>
+    <message>
+        <source>Valid until:</source>
+        <translation>有效期至：</translation>
+    </message>
+    <message>
+        <source>Terms:</source>
+        <translation>条款：</translation>
+    </message>
+    <message>
+        <source>Add line</source>
+        <translation>添加行</translation>
+    </message>
+    <message>
+        <source>Remove line</source>
+        <translation>删除行</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Mark sent</source>
+        <translation>标记为已发送</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>客户已接受</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>客户已拒绝</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>另存为 PDF…</translation>
+    </message>
+    <message>
+        <source>Create order</source>
+        <translation>生成订单</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Quote {number} · revision {revision} · {status}</source>
+        <translation>报价 {number} · 第 {revision} 版 · {status}</translation>
+    </message>
+    <message>
+        <source>Save as new revision</source>
+        <translation>保存为新版本</translation>
+    </message>
+    <message>
+        <source>Quantity and discount must be numbers above zero.</source>
+        <translation>数量和折扣必须是大于零的数字。</translation>
+    </message>
+    <message>
+        <source>Net: {amount}</source>
+        <translation>净额：{amount}</translation>
+    </message>
+    <message>
+        <source>Tax: {amount}</source>
+        <translation>税额：{amount}</translation>
+    </message>
+    <message>
+        <source>Gross: {amount}</source>
+        <translation>含税总额：{amount}</translation>
+    </message>
+    <message>
+        <source>Quote {number} saved.</source>
+        <translation>报价 {number} 已保存。</translation>
+    </message>
+    <message>
+        <source>Save quote as PDF</source>
+        <translation>将报价另存为 PDF</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Saved {file}.</source>
+        <translation>已保存 {file}。</translation>
+    </message>
+</context>
+<context>
+    <name>QuotesList</name>
+    <message>
+        <source>Number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Revision</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Gross</source>
+        <translation>含税总额</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <source>New quote…</source>
+        <translation>新建报价…</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Create order from quote</source>
+        <translation>由报价生成订单</translation>
     </message>
 </context>
 <context>
@@ -1926,6 +2497,95 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>{role}: saved.</source>
         <translation>{role}：已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>SalesMenu</name>
+    <message>
+        <source>Sa&amp;les</source>
+        <translation>销售(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Pipeline…</source>
+        <translation>销售管道(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quotes…</source>
+        <translation>报价(&amp;Q)…</translation>
+    </message>
+    <message>
+        <source>&amp;Orders…</source>
+        <translation>订单(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Forecast…</source>
+        <translation>销售预测(&amp;F)…</translation>
+    </message>
+</context>
+<context>
+    <name>SalesWindow</name>
+    <message>
+        <source>Sales</source>
+        <translation>销售</translation>
+    </message>
+    <message>
+        <source>Pipeline</source>
+        <translation>销售管道</translation>
+    </message>
+    <message>
+        <source>Quotes</source>
+        <translation>报价</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Forecast</source>
+        <translation>销售预测</translation>
+    </message>
+</context>
+<context>
+    <name>SalesWords</name>
+    <message>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>awaiting approval</source>
+        <translation>待审批</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>fulfilled</source>
+        <translation>已履行</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>The database could not do this: {error}</source>
+        <translation>数据库无法完成此操作：{error}</translation>
     </message>
 </context>
 <context>
@@ -2377,6 +3037,13 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Withheld</source>
         <translation>隐藏号码</translation>
+    </message>
+</context>
+<context>
+    <name>StageList</name>
+    <message>
+        <source>Your role does not let you move this one.</source>
+        <translation>您的角色不允许移动此商机。</translation>
     </message>
 </context>
 <context>

@@ -109,7 +109,7 @@ def _actions(window: MainWindow) -> dict[str, list[QAction]]:
 def test_menus_hold_the_desk_commands_with_their_keys(desk: Desk) -> None:
     window = desk.window
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert titles == ["File", "Call", "View", "Help"]
+    assert titles == ["File", "Call", "View", "Sales", "Help"]
     texts: dict[str, list[str]] = {}
     for entry in window.menuBar().actions():
         menu = entry.menu()

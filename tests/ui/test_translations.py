@@ -147,6 +147,7 @@ def test_the_main_window_in_chinese(zh_desk: Desk) -> None:
         "文件(&F)",
         "通话(&C)",
         "视图(&V)",
+        "销售(&L)",
         "帮助(&H)",
     ]
     header = window.recentPanel.tree.headerItem()

@@ -45,6 +45,7 @@ class CustomerPanel(QStackedWidget):
     partyCreated = Signal(object)  # PartyRef
     partyChosen = Signal(object)  # PartyRef
     noticeRaised = Signal(str)
+    partyLoading = Signal(object)  # PartyRef: boxes under the record (sales) follow it
 
     def __init__(
         self,
@@ -145,6 +146,7 @@ class CustomerPanel(QStackedWidget):
 
     def load(self, ref: PartyRef) -> None:
         self._load_seq += 1
+        self.partyLoading.emit(ref)
         seq = self._load_seq
 
         def loaded(result: tuple[PartyDetails, dict[str, Label]]) -> None:

@@ -33,6 +33,7 @@ from agentdesk.app.desk.events import (
     WrapupStarted,
 )
 from agentdesk.app.desktop import DeskSummary, DesktopContext
+from agentdesk.app.sales import SalesService
 from agentdesk.calls.callbacks import CallbackItem
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain.changes import ACCOUNTS, CALLS, CONTACTS, LEADS
@@ -43,6 +44,8 @@ from agentdesk.ui.desk.wrapup_panel import WrapupPanel
 from agentdesk.ui.dialer.panel import DialerPanel
 from agentdesk.ui.lists.callbacks_panel import CallbacksPanel
 from agentdesk.ui.lists.lists_panel import RecentCallsPanel, SearchPanel
+from agentdesk.ui.sales.menu import SalesMenu
+from agentdesk.ui.sales.party_sales import attach_party_sales
 from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.bridge import DeskBridge
 from agentdesk.ui.shell.menus import WindowMenus
@@ -135,6 +138,9 @@ class MainWindow(QMainWindow):
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
             self.tray.show()
         self.menus = WindowMenus(self)
+        self.sales = SalesService(context.database.sessions, agent)
+        self.salesMenu = SalesMenu(self, self.sales, executor)
+        self.partySales = attach_party_sales(self.customerPanel, self.sales, executor)
         self._connect()
         self.callbacksPanel.reload()
         self.recentPanel.reload()

@@ -1,0 +1,241 @@
+"""The pipeline screen's reads: the stages in the admin's order and pages of opportunities.
+
+A page is read with ``LIMIT``/``OFFSET`` in the order asked for (the board reads each stage's
+first page, the list view one page of all), so the first screen never reads the whole table.
+Rows are limited to what the user may read (``Access.visible``), as the forecast is.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, false, func, select, true
+from sqlalchemy.orm import Session, sessionmaker
+
+from agentdesk.crm.models import Account, Opportunity
+from agentdesk.crm.permissions import acting_access
+from agentdesk.domain.access import Action, Capability, RecordKind
+from agentdesk.domain.enums import OpportunityStage
+from agentdesk.org.access import Access
+from agentdesk.org.models import User
+from agentdesk.org.users import AgentRef, active_usernames
+from agentdesk.sales.models import StageSetting
+from agentdesk.sales.opportunities import DEFAULT_PROBABILITY, effective_probability
+
+PAGE_SIZE = 50
+SORTS = ("close_date", "name", "account", "amount", "owner", "stage", "probability")
+
+
+@dataclass(frozen=True, slots=True)
+class StageColumn:
+    stage: OpportunityStage
+    probability: int
+    """The stage's default probability (won 100, lost 0)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineFilter:
+    owner: str | None = None
+    """A username; ``None``: everyone the user may read."""
+    stages: tuple[OpportunityStage, ...] = ()
+    """Empty: every stage."""
+    close_from: date | None = None
+    close_to: date | None = None
+    sort: str = "close_date"
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineCard:
+    id: uuid.UUID
+    name: str
+    account: str | None
+    amount: Decimal | None
+    currency: str
+    close_date: date | None
+    owner: str | None
+    stage: OpportunityStage
+    probability: int
+    editable: bool = True
+    """Whether the user may change it (move it to another stage)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PipelinePage:
+    cards: tuple[PipelineCard, ...]
+    offset: int
+    more: bool
+    """Whether rows follow this page."""
+
+
+def pipeline_stages(sessions: sessionmaker[Session]) -> tuple[StageColumn, ...]:
+    """Every stage in the admin's order (``opportunity_stages.position``; a stage without a
+    row keeps its place in the enum), with its default probability."""
+    with sessions() as session:
+        rows = {
+            stage: (position, chance)
+            for stage, position, chance in session.execute(
+                select(StageSetting.stage, StageSetting.position, StageSetting.probability)
+            )
+        }
+    order = list(OpportunityStage)
+
+    def place(stage: OpportunityStage) -> tuple[int, int]:
+        position = rows[stage][0] if stage in rows else order.index(stage) + 1
+        return position, order.index(stage)
+
+    return tuple(
+        StageColumn(
+            stage,
+            effective_probability(
+                stage, None, rows[stage][1] if stage in rows else DEFAULT_PROBABILITY[stage]
+            ),
+        )
+        for stage in sorted(order, key=place)
+    )
+
+
+def _sort_key(by: str) -> ColumnElement[Any]:
+    match by:
+        case "name":
+            return Opportunity.name.expression
+        case "account":
+            return Account.name.expression
+        case "amount":
+            return Opportunity.amount.expression
+        case "owner":
+            return User.username.expression
+        case "stage":
+            return Opportunity.stage.expression
+        case "probability":
+            return func.coalesce(Opportunity.probability, StageSetting.probability, -1)
+        case _:
+            return Opportunity.close_date.expression
+
+
+def _query(flt: PipelineFilter, editable: ColumnElement[Any] | None = None) -> Select[Any]:
+    columns: list[Any] = [
+        Opportunity.id,
+        Opportunity.name,
+        Account.name,
+        Opportunity.amount,
+        Opportunity.currency,
+        Opportunity.close_date,
+        User.username,
+        Opportunity.stage,
+        Opportunity.probability,
+        StageSetting.probability,
+        true() if editable is None else editable,
+    ]
+    query = (
+        select(*columns)
+        .outerjoin(Account, Account.id == Opportunity.account_id)
+        .outerjoin(User, User.id == Opportunity.owner_id)
+        .outerjoin(StageSetting, StageSetting.stage == Opportunity.stage)
+        .where(Opportunity.deleted_at.is_(None))
+    )
+    if flt.stages:
+        query = query.where(Opportunity.stage.in_(flt.stages))
+    if flt.close_from is not None:
+        query = query.where(Opportunity.close_date >= flt.close_from)
+    if flt.close_to is not None:
+        query = query.where(Opportunity.close_date <= flt.close_to)
+    key = _sort_key(flt.sort)
+    tie = Opportunity.id.desc() if flt.descending else Opportunity.id.asc()
+    if flt.sort == "close_date":
+        # the index's order (migration 0023): a page is one range of it. Every opportunity
+        # the service creates has a close date, so where NULLs sort (first on SQLite, last on
+        # PostgreSQL) concerns only rows written around it.
+        return query.order_by(key.desc() if flt.descending else key.asc(), tie)
+    # other columns sort every matching row: nulls last in both directions and engines
+    nulls = case((key.is_(None), 1), else_=0)
+    return query.order_by(nulls, key.desc() if flt.descending else key.asc(), tie)
+
+
+def pipeline_page(
+    sessions: sessionmaker[Session],
+    flt: PipelineFilter,
+    *,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+    actor: AgentRef | None = None,
+) -> PipelinePage:
+    """One page of the opportunities ``flt`` selects, in its order."""
+    if flt.sort not in SORTS:
+        raise ValueError(f"sort by {flt.sort!r}: use {', '.join(SORTS)}")
+    with sessions() as session:
+        return _page(session, acting_access(session, actor), flt, offset, limit)
+
+
+def pipeline_board(
+    sessions: sessionmaker[Session],
+    flt: PipelineFilter,
+    stages: Sequence[OpportunityStage],
+    *,
+    per_stage: int = PAGE_SIZE,
+    actor: AgentRef | None = None,
+) -> dict[OpportunityStage, PipelinePage]:
+    """Each of ``stages``' first page (the board's columns), in one session: the user's
+    permissions are read once, not once a column."""
+    with sessions() as session:
+        access = acting_access(session, actor)
+        return {
+            stage: _page(session, access, replace(flt, stages=(stage,)), 0, per_stage)
+            for stage in stages
+        }
+
+
+def _page(
+    session: Session, access: Access | None, flt: PipelineFilter, offset: int, limit: int
+) -> PipelinePage:
+    editable = None
+    if access is not None:
+        may = access.visible(
+            RecordKind.OPPORTUNITIES, Opportunity.owner_id, Opportunity.id, Action.UPDATE
+        )
+        editable = case((may, true()), else_=false())
+    query = _query(flt, editable)
+    if flt.owner:
+        owner_id = session.scalar(select(User.id).where(User.username == flt.owner))
+        query = query.where(Opportunity.owner_id == owner_id)
+    if access is not None:
+        query = query.where(
+            access.visible(RecordKind.OPPORTUNITIES, Opportunity.owner_id, Opportunity.id)
+        )
+    rows = session.execute(query.offset(offset).limit(limit + 1)).all()
+    cards = tuple(
+        PipelineCard(
+            id=row[0],
+            name=row[1],
+            account=row[2],
+            amount=row[3],
+            currency=row[4],
+            close_date=row[5],
+            owner=row[6],
+            stage=row[7],
+            probability=effective_probability(
+                row[7], row[8], row[9] if row[9] is not None else DEFAULT_PROBABILITY[row[7]]
+            ),
+            editable=bool(row[10]),
+        )
+        for row in rows[:limit]
+    )
+    return PipelinePage(cards, offset, len(rows) > limit)
+
+
+def pipeline_owners(sessions: sessionmaker[Session]) -> tuple[str, ...]:
+    """The usernames the owner filter offers."""
+    with sessions() as session:
+        return active_usernames(session)
+
+
+def may_approve_orders(sessions: sessionmaker[Session], actor: AgentRef | None) -> bool:
+    """Whether the user approves orders (a sales manager): the order screen's buttons."""
+    with sessions() as session:
+        access = acting_access(session, actor)
+        return access is None or access.has(Capability.APPROVE_ORDERS)

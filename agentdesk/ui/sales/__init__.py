@@ -1,0 +1,1 @@
+"""The sales screens: pipeline, quote editor, orders, forecast, the party\x27s sales."""

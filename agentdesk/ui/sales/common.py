@@ -1,0 +1,157 @@
+"""What the sales screens share: background work with its message line, and the words of
+stages, statuses and amounts in the UI language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from datetime import date
+from decimal import Decimal
+from typing import TypeVar
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate
+from PySide6.QtWidgets import QDateEdit, QLabel, QWidget
+
+from agentdesk.app.sales import SalesService
+from agentdesk.db.errors import RequestError
+from agentdesk.domain.enums import OpportunityStage
+from agentdesk.ui.shell.access_labels import request_error_text
+from agentdesk.ui.shell.background import run_in_background
+from agentdesk.ui.shell.labels import OPPORTUNITY_STAGES, enum_text
+
+T = TypeVar("T")
+ERROR_STYLE = "color: #b3261e;"
+NOTE_STYLE = "color: #5f6368;"
+TOTAL_STYLE = "font-size: 15px; font-weight: bold;"
+_CONTEXT = "SalesWords"
+
+STATUSES = {
+    "draft": QT_TRANSLATE_NOOP("SalesWords", "draft"),
+    "sent": QT_TRANSLATE_NOOP("SalesWords", "sent"),
+    "accepted": QT_TRANSLATE_NOOP("SalesWords", "accepted"),
+    "rejected": QT_TRANSLATE_NOOP("SalesWords", "rejected"),
+    "expired": QT_TRANSLATE_NOOP("SalesWords", "expired"),
+    "submitted": QT_TRANSLATE_NOOP("SalesWords", "awaiting approval"),
+    "approved": QT_TRANSLATE_NOOP("SalesWords", "approved"),
+    "fulfilled": QT_TRANSLATE_NOOP("SalesWords", "fulfilled"),
+    "cancelled": QT_TRANSLATE_NOOP("SalesWords", "cancelled"),
+}
+"""Quote and order statuses (``sales.status``)."""
+
+
+def status_text(code: str) -> str:
+    text = STATUSES.get(code)
+    return code if text is None else QCoreApplication.translate(_CONTEXT, str(text))
+
+
+def stage_name(stage: OpportunityStage) -> str:
+    return enum_text(OPPORTUNITY_STAGES, stage)
+
+
+def money_text(amount: Decimal | None, code: str = "") -> str:
+    """``12,000.00 CNY``; JPY and KRW already carry no decimals."""
+    if amount is None:
+        return "—"
+    return f"{amount:,} {code}".rstrip()
+
+
+def date_text(day: date | None) -> str:
+    return day.isoformat() if day is not None else "—"
+
+
+def to_qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
+NO_DATE = QDate(2000, 1, 1)
+"""An optional date's edit at this value means "no date" (shown as its special text)."""
+
+
+def optional_date_edit(parent: QWidget, none_text: str) -> QDateEdit:
+    edit = QDateEdit(parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMinimumDate(NO_DATE)
+    edit.setSpecialValueText(none_text)
+    edit.setDate(NO_DATE)
+    return edit
+
+
+def optional_day(edit: QDateEdit) -> date | None:
+    return None if edit.date() == NO_DATE else from_qdate(edit.date())
+
+
+def error_text(error: BaseException) -> str:
+    """A service's refusal as it worded it (a role's in the UI language); anything else
+    named as the failure it is."""
+    if isinstance(error, RequestError):
+        return request_error_text(error)
+    text = QCoreApplication.translate("SalesWords", "The database could not do this: {error}")
+    return text.format(error=error)
+
+
+class SalesJobs:
+    """Runs a screen's service calls on the executor and tells its message line the outcome.
+
+    The worker gets the service and nothing of the screen (the form is read before, on the
+    GUI thread); ``pending`` counts the jobs not finished (the tests wait for none).
+    """
+
+    def __init__(
+        self, owner: QWidget, service: SalesService, executor: Executor, message: QLabel
+    ) -> None:
+        self._owner = owner
+        self.service = service
+        self._executor = executor
+        self.message = message
+        self.pending = 0
+
+    def run(
+        self,
+        work: Callable[[SalesService], T],
+        done: Callable[[T], None],
+        *,
+        controls: Sequence[QWidget] = (),
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        self.say("")
+        self.pending += 1
+        for control in controls:
+            control.setEnabled(False)
+
+        def finish() -> None:
+            self.pending -= 1
+            for control in controls:
+                control.setEnabled(True)
+
+        def succeeded(result: T) -> None:
+            finish()
+            done(result)
+
+        def on_failure(error: BaseException) -> None:
+            finish()
+            self.say(error_text(error), error=True)
+            if failed is not None:
+                failed(error)
+
+        service = self.service
+        run_in_background(self._owner, self._executor, lambda: work(service), succeeded, on_failure)
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        """The screen's one message line: an error in red, a confirmation in grey; hidden
+        while there is nothing to say, so it takes no room."""
+        self.message.setStyleSheet(ERROR_STYLE if error else NOTE_STYLE)
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+
+def message_label(parent: QWidget, name: str) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.hide()  # until there is something to say
+    return label
