@@ -88,6 +88,9 @@ class Lead(SharedRecord, Base):
     country: Mapped[str | None] = mapped_column(String(2))
     notes: Mapped[str | None] = mapped_column(Text)
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    disqualified_reason: Mapped[str | None] = mapped_column(Text)
+    """Why a disqualified lead was dropped (migration 0021); what a converted one became is in
+    ``sales.models.LeadConversion``."""
 
 
 def _reversed_digits_sql(column: str, digits: int = 15) -> str:
@@ -147,6 +150,13 @@ class PhoneRecord(SharedRecord, Base):
 
 class Opportunity(SharedRecord, Base):
     __tablename__ = "opportunities"
+    # The pipeline's pages (sales/pipeline.py, migration 0021): a stage column, a rep's stage
+    # column and the list view, each read in (close date, id) order from its index.
+    __table_args__ = (
+        Index("ix_opportunities_stage_close", "stage", "close_date", "id"),
+        Index("ix_opportunities_owner_stage_close", "owner_id", "stage", "close_date", "id"),
+        Index("ix_opportunities_close", "close_date", "id"),
+    )
 
     name: Mapped[str] = mapped_column(String(200))
     account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
