@@ -5,7 +5,8 @@ For the opportunities in one currency whose close date falls in ``[start, end]``
 * ``count``, ``unweighted`` and ``weighted``: the open ones closing today or later; weighted is
   the amount times the effective probability (the override, else the stage's default),
   summed exactly and rounded once, half up, to the cent per row;
-* ``won``: the amounts of those won;
+* ``won``: the amounts of the deals won in the period, by the day they were won (their stage
+  history; ``forecast_won.py``), whatever close date was expected;
 * ``slipped``: the open ones whose close date has passed (a rep's forgotten deals).
 
 Sums run in the database over integer cents (SQLite keeps ``Numeric`` as floating point), in
@@ -41,6 +42,7 @@ from agentdesk.db.errors import RequestError
 from agentdesk.domain.access import RecordKind
 from agentdesk.domain.enums import OpportunityStage
 from agentdesk.org.models import User
+from agentdesk.sales.forecast_won import business_zone, won_in_period
 from agentdesk.sales.models import OpportunityLine, Product, StageSetting
 from agentdesk.sales.money import Currency, currency
 from agentdesk.sales.opportunities import DEFAULT_PROBABILITY
@@ -111,7 +113,10 @@ def forecast(
     currency_code: str = "CNY",
     today: date | None = None,
     actor: str | None = None,
+    zone: str | None = None,
 ) -> Forecast:
+    """``zone``: the business's time zone, whose days the won deals are counted in (none: the
+    machine's)."""
     if by not in GROUPINGS:
         raise RequestError(f"forecast by {by!r}: use {', '.join(GROUPINGS)}")
     if end < start:
@@ -143,7 +148,7 @@ def forecast(
         counted,
         func.sum(case((ahead, cents), else_=0)),
         func.sum(case((ahead, cents * chance), else_=0)),
-        func.sum(case((Opportunity.stage == won_stage, cents), else_=0)),
+        literal(0),  # won: by the day won, below
         func.sum(case((passed, cents), else_=0)),
     )
     with sessions() as session:
@@ -168,11 +173,25 @@ def forecast(
                 access.visible(RecordKind.OPPORTUNITIES, Opportunity.owner_id, Opportunity.id)
             )
         query = base.add_columns(key.label("key")).group_by(key).order_by(key)
-        raw: list[tuple[Any, list[int]]] = [
-            (values[-1], [int(v or 0) for v in values[:-1]]) for values in session.execute(query)
-        ]
+        grouped: dict[Any, list[int]] = {
+            values[-1]: [int(v or 0) for v in values[:-1]] for values in session.execute(query)
+        }
         # an opportunity with lines in two categories is in both rows but once in the total
         total = [int(v or 0) for v in session.execute(base).one()] if lines else None
+        won = won_in_period(
+            session,
+            by=by,
+            start=start,
+            end=end,
+            money=money,
+            access=access,
+            zone=business_zone(zone),
+        )
+        for key_value, amount in won.items():
+            grouped.setdefault(key_value, [0, 0, 0, 0, 0])[3] += amount
+        if total is not None:
+            total[3] = sum(won.values())
+        raw = sorted(grouped.items(), key=lambda item: (item[0] is None, str(item[0])))
         if by == "rep":
             ids = [k for k, _values in raw if k is not None]
             named = session.execute(select(User.id, User.username).where(User.id.in_(ids)))

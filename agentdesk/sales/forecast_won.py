@@ -1,0 +1,103 @@
+"""The forecast's "won in the period": the deals won between two days, by the day they were won.
+
+A deal's expected close date is a guess made before it closed; the day it was won is in its
+stage history (``opportunity_stage_changes``: its last move into won). The period's days are
+the business's (``zone``), so a deal won at 01:00 on 1 July in Shanghai (17:00 UTC on 30 June)
+is July's. The won moves in the period are read through their index (``to_stage,
+changed_at``), one row per deal (or per product line, by category), and grouped here: the
+month or quarter of a local day is not a portable SQL expression.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import BigInteger, and_, cast, exists, func, select
+from sqlalchemy.orm import Session, aliased
+
+from agentdesk.crm.models import Opportunity
+from agentdesk.domain.access import RecordKind
+from agentdesk.domain.clock import Zone, system_zone, zone_named
+from agentdesk.domain.enums import OpportunityStage
+from agentdesk.org.access import Access
+from agentdesk.sales.models import OpportunityLine, Product, StageChange
+from agentdesk.sales.money import Currency
+
+
+def business_zone(name: str | None) -> Zone:
+    return zone_named(name) if name else system_zone()
+
+
+def period_key(by: str, day: date) -> str:
+    if by == "month":
+        return f"{day.year}-{day.month:02d}"
+    return f"{day.year}-Q{(day.month + 2) // 3}"
+
+
+def won_in_period(
+    session: Session,
+    *,
+    by: str,
+    start: date,
+    end: date,
+    money: Currency,
+    access: Access | None,
+    zone: Zone,
+) -> dict[Any, int]:
+    """Minor units won per key: the month or quarter (``YYYY-MM``, ``YYYY-Qn``) of the day won,
+    the owner's id (``rep``), or the product category (``-`` without lines)."""
+    low = datetime.combine(start, time(), zone.tz).astimezone(UTC)
+    high = datetime.combine(end + timedelta(days=1), time(), zone.tz).astimezone(UTC)
+    won = OpportunityStage.CLOSED_WON
+    later = aliased(StageChange)
+    moves = (
+        select(StageChange.opportunity_id, StageChange.changed_at)
+        .where(
+            StageChange.to_stage == won,
+            StageChange.changed_at >= low,
+            StageChange.changed_at < high,
+            ~exists().where(
+                and_(
+                    later.opportunity_id == StageChange.opportunity_id,
+                    later.to_stage == won,
+                    later.changed_at > StageChange.changed_at,
+                )
+            ),
+        )
+        .subquery()
+    )
+    scale = 10**money.exponent
+    cents: Any = cast(func.round(func.coalesce(Opportunity.amount, 0) * scale), BigInteger)
+    grouping: Any = Opportunity.owner_id
+    query = select(moves.c.changed_at).join(Opportunity, Opportunity.id == moves.c.opportunity_id)
+    if by == "category":
+        query = query.outerjoin(
+            OpportunityLine, OpportunityLine.opportunity_id == Opportunity.id
+        ).outerjoin(Product, Product.id == OpportunityLine.product_id)
+        cents = func.coalesce(OpportunityLine.net_minor, cents)
+        grouping = func.coalesce(Product.category, "-")
+    query = query.add_columns(grouping, cents).where(
+        Opportunity.stage == won,
+        Opportunity.deleted_at.is_(None),
+        Opportunity.currency == money.code,
+    )
+    if access is not None:
+        query = query.where(
+            access.visible(RecordKind.OPPORTUNITIES, Opportunity.owner_id, Opportunity.id)
+        )
+    sums: dict[Any, int] = defaultdict(int)
+    for changed_at, group, amount in session.execute(query):
+        if by in ("month", "quarter"):
+            key: str | uuid.UUID | None = period_key(by, _local_day(changed_at, zone))
+        else:
+            key = group
+        sums[key] += int(amount or 0)
+    return dict(sums)
+
+
+def _local_day(value: datetime, zone: Zone) -> date:
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(zone.tz).date()
