@@ -1,8 +1,11 @@
 """An order's payment plan: instalments with a due date and an amount or a percentage of the
 gross, summing exactly to the order's gross.
 
-Arithmetic in integer minor units: a percentage share is rounded once, half up; the last
-instalment takes the remainder, so no cent is lost or invented whatever the rounding. When the
+Arithmetic in integer minor units. Percentages are rounded on their running total (the first
+k percentage instalments together are their summed share of the gross, rounded once, half up),
+so each is within one minor unit of its exact share and together they never pass the gross
+(4 × 25 % of 0.02 is 0.01 + 0 + 0.01 + 0, not 4 × 0.01). The last instalment takes the
+remainder, so no cent is lost or invented whatever the rounding. When the
 plan is set, the shares typed must add up to the gross (within the rounding: under one minor
 unit per instalment), or the last instalment is left open (``rest``) and takes what remains.
 An edit that changes the order's gross splits the plan again (percentages of the new gross,
@@ -72,6 +75,7 @@ def split(
         if later.due < earlier.due:
             raise RequestError("instalments are listed in order of their due dates")
     typed: list[Instalment] = []
+    shared_bp = 0  # the percentages so far: each share is the rounded running total's step
     for position, request in enumerate(requests, start=1):
         if request.amount is not None and request.percent is not None:
             raise RequestError(f"instalment {position}: an amount or a percentage, not both")
@@ -79,7 +83,10 @@ def split(
             typed.append(Instalment(request.due, _minor(money, request.amount), None))
         elif request.percent is not None:
             bp = percent_bp(request.percent)
-            typed.append(Instalment(request.due, _half_up_share(gross_minor, bp), bp))
+            before = _half_up_share(gross_minor, shared_bp)
+            shared_bp += bp
+            share = _half_up_share(gross_minor, shared_bp) - before
+            typed.append(Instalment(request.due, share, bp))
         elif position == len(requests):
             typed.append(Instalment(request.due, -1, None))  # the rest, computed below
         else:
