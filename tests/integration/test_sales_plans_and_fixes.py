@@ -88,9 +88,9 @@ def test_a_payment_plan_sums_to_the_gross_and_follows_the_order(
         set_payment_plan(org, order.number, plan[2:], actor=REP)
     set_payment_plan(org, order.number, plan[2:], actor=MANAGER)
     assert _plan(org, order.number) == [("339.00", None)]
-    with pytest.raises(RequestError, match="come to 400.00 CNY, the order to 339.00"):
+    with pytest.raises(RequestError, match=r"come to 400\.00 CNY, the order to 339\.00"):
         set_payment_plan(org, order.number, [plan[1]] * 4, actor=MANAGER)
-    with pytest.raises(RequestError, match="61.00 CNY more than the order"):
+    with pytest.raises(RequestError, match=r"61\.00 CNY more than the order"):
         set_payment_plan(org, order.number, [plan[1]] * 4 + [plan[2]], actor=MANAGER)
 
 
