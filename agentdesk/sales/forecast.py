@@ -163,21 +163,26 @@ def forecast(
                 Opportunity.close_date.between(start, end),
             )
         )
-        if lines:
-            base = base.outerjoin(
-                OpportunityLine, OpportunityLine.opportunity_id == Opportunity.id
-            ).outerjoin(Product, Product.id == OpportunityLine.product_id)
         access = acting_access(session, actor)
         if access is not None:
             base = base.where(
                 access.visible(RecordKind.OPPORTUNITIES, Opportunity.owner_id, Opportunity.id)
             )
+        # an opportunity with lines in two categories is in both rows but once in the total
+        # count; its lines' nets make up its amount, so the sums of the rows are the totals
+        ahead_count = base.with_only_columns(func.sum(case((ahead, 1), else_=0)))
+        if lines:
+            base = base.outerjoin(
+                OpportunityLine, OpportunityLine.opportunity_id == Opportunity.id
+            ).outerjoin(Product, Product.id == OpportunityLine.product_id)
         query = base.add_columns(key.label("key")).group_by(key).order_by(key)
         grouped: dict[Any, list[int]] = {
             values[-1]: [int(v or 0) for v in values[:-1]] for values in session.execute(query)
         }
-        # an opportunity with lines in two categories is in both rows but once in the total
-        total = [int(v or 0) for v in session.execute(base).one()] if lines else None
+        total = None
+        if lines:
+            total = [sum(values[i] for values in grouped.values()) for i in range(5)]
+            total[0] = int(session.execute(ahead_count).scalar() or 0)
         won = won_in_period(
             session,
             by=by,

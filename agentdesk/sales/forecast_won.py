@@ -4,18 +4,17 @@ A deal's expected close date is a guess made before it closed; the day it was wo
 stage history (``opportunity_stage_changes``: its last move into won). The period's days are
 the business's (``zone``), so a deal won at 01:00 on 1 July in Shanghai (17:00 UTC on 30 June)
 is July's. The won moves in the period are read through their index (``to_stage,
-changed_at``), one row per deal (or per product line, by category), and grouped here: the
-month or quarter of a local day is not a portable SQL expression.
+changed_at``) and summed in the database; the month or quarter of the day won is a CASE over
+the periods' first instants, computed here in the zone (``_period_of``).
 """
 
 from __future__ import annotations
 
-import uuid
-from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, cast, exists, func, select
+from sqlalchemy import BigInteger, and_, case, cast, exists, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from agentdesk.crm.models import Opportunity
@@ -72,32 +71,41 @@ def won_in_period(
     scale = 10**money.exponent
     cents: Any = cast(func.round(func.coalesce(Opportunity.amount, 0) * scale), BigInteger)
     grouping: Any = Opportunity.owner_id
-    query = select(moves.c.changed_at).join(Opportunity, Opportunity.id == moves.c.opportunity_id)
+    query = select().select_from(moves).join(Opportunity, Opportunity.id == moves.c.opportunity_id)
     if by == "category":
         query = query.outerjoin(
             OpportunityLine, OpportunityLine.opportunity_id == Opportunity.id
         ).outerjoin(Product, Product.id == OpportunityLine.product_id)
         cents = func.coalesce(OpportunityLine.net_minor, cents)
         grouping = func.coalesce(Product.category, "-")
-    query = query.add_columns(grouping, cents).where(
-        Opportunity.stage == won,
-        Opportunity.deleted_at.is_(None),
-        Opportunity.currency == money.code,
+    elif by in ("month", "quarter"):
+        grouping = _period_of(moves.c.changed_at, by, start, end, zone)
+    query = (
+        query.add_columns(grouping.label("key"), func.sum(cents))
+        .where(
+            Opportunity.stage == won,
+            Opportunity.deleted_at.is_(None),
+            Opportunity.currency == money.code,
+        )
+        .group_by(grouping)
     )
     if access is not None:
         query = query.where(
             access.visible(RecordKind.OPPORTUNITIES, Opportunity.owner_id, Opportunity.id)
         )
-    sums: dict[Any, int] = defaultdict(int)
-    for changed_at, group, amount in session.execute(query):
-        if by in ("month", "quarter"):
-            key: str | uuid.UUID | None = period_key(by, _local_day(changed_at, zone))
-        else:
-            key = group
-        sums[key] += int(amount or 0)
-    return dict(sums)
+    return {key: int(amount or 0) for key, amount in session.execute(query)}
 
 
-def _local_day(value: datetime, zone: Zone) -> date:
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return aware.astimezone(zone.tz).date()
+def _period_of(at: Any, by: str, start: date, end: date, zone: Zone) -> Any:
+    """The month or quarter key of an instant, as a CASE over the periods' first instants in
+    UTC (computed here, with the zone's daylight saving): exact on both engines, and grouped
+    in the database instead of a row per deal coming back."""
+    firsts: list[tuple[str, datetime]] = []
+    day = date(start.year, start.month, 1)
+    while day <= end:
+        key = period_key(by, day)
+        if not firsts or firsts[-1][0] != key:
+            firsts.append((key, datetime.combine(day, time(), zone.tz).astimezone(UTC)))
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    bounds = [(at < nxt, key) for (key, _), (_, nxt) in pairwise(firsts)]
+    return case(*bounds, else_=firsts[-1][0]) if bounds else literal(firsts[-1][0])

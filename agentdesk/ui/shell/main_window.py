@@ -33,6 +33,7 @@ from agentdesk.app.desk.events import (
     WrapupStarted,
 )
 from agentdesk.app.desktop import DeskSummary, DesktopContext
+from agentdesk.app.leads import LeadsService
 from agentdesk.calls.callbacks import CallbackItem
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain.changes import ACCOUNTS, CALLS, CONTACTS, LEADS
@@ -43,6 +44,7 @@ from agentdesk.ui.desk.wrapup_panel import WrapupPanel
 from agentdesk.ui.dialer.panel import DialerPanel
 from agentdesk.ui.lists.callbacks_panel import CallbacksPanel
 from agentdesk.ui.lists.lists_panel import RecentCallsPanel, SearchPanel
+from agentdesk.ui.sales.leads_desk import LeadsDesk
 from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.bridge import DeskBridge
 from agentdesk.ui.shell.menus import WindowMenus
@@ -61,6 +63,7 @@ class MainWindow(QMainWindow):
     # Set by WindowMenus.
     adminAction: QAction
     boardAction: QAction
+    leadsAction: QAction
     settingsAction: QAction
     searchAction: QAction
     refreshAction: QAction
@@ -135,6 +138,7 @@ class MainWindow(QMainWindow):
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
             self.tray.show()
         self.menus = WindowMenus(self)
+        self.leadsDesk = LeadsDesk(self, LeadsService(context.database.sessions, agent), executor)
         self._connect()
         self.callbacksPanel.reload()
         self.recentPanel.reload()

@@ -7,8 +7,8 @@ indexes
 - ``order_instalments``: an order's payment plan (due date, amount, the percentage typed).
 - ``uq_orders_quote_id``: a quote revision becomes one live order (a cancelled one aside); the
   services refuse a second, this refuses it under a race.
-- the pipeline's page indexes on ``opportunities`` and the forecast's index of the moves into
-  won by date (``sales/pipeline.py``, ``sales/forecast.py``).
+- the pipeline's page indexes on ``opportunities``, the forecast's covering index of them and
+  its index of the moves into won by date (``sales/pipeline.py``, ``sales/forecast.py``).
 
 PostgreSQL: both new tables are owned by ``agentdesk_owner`` with row-level security enabled
 and forced. A conversion is seen with its lead and written once by whoever may update the lead
@@ -38,6 +38,8 @@ OPPORTUNITY_INDEXES = (
     ("ix_opportunities_owner_stage_close", ["owner_id", "stage", "close_date", "id"]),
     ("ix_opportunities_close", ["close_date", "id"]),
 )
+FORECAST_COLUMNS = ("currency", "close_date", "stage", "owner_id", "probability", "amount")
+"""The forecast's covering index: a year of opportunities read without their table rows."""
 APPROVE = "(SELECT agentdesk_has('approve_orders'))"
 ORDER_OPEN = f"(p.status IN ('draft', 'rejected') OR {APPROVE})"
 LEAD_SEEN = "EXISTS (SELECT 1 FROM leads p WHERE p.id = lead_conversions.lead_id)"
@@ -163,6 +165,14 @@ def upgrade() -> None:
     )
     for name, columns in OPPORTUNITY_INDEXES:
         op.create_index(name, "opportunities", columns)
+    live = sa.text("deleted_at IS NULL")
+    op.create_index(
+        "ix_opportunities_forecast",
+        "opportunities",
+        list(FORECAST_COLUMNS),
+        sqlite_where=live,
+        postgresql_where=live,
+    )
     op.create_index(
         "ix_opportunity_stage_changes_to_stage_at",
         "opportunity_stage_changes",
@@ -192,6 +202,7 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS guard_lead ON leads")
         op.execute("DROP FUNCTION IF EXISTS agentdesk_guard_lead()")
     op.drop_index("ix_opportunity_stage_changes_to_stage_at", "opportunity_stage_changes")
+    op.drop_index("ix_opportunities_forecast", "opportunities")
     for name, _columns in OPPORTUNITY_INDEXES:
         op.drop_index(name, "opportunities")
     op.drop_index("uq_orders_quote_id", "orders")
