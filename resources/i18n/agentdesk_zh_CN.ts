@@ -1314,23 +1314,17 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <source>Select one or more leads first.</source>
         <translation>请先选择一条或多条线索。</translation>
     </message>
-    <message numerus="yes">
-        <source>%n lead(s) given to {user}.</source>
-        <translation>
-            <numerusform>已将 %n 条线索分配给 {user}。</numerusform>
-        </translation>
+    <message>
+        <source>Given to {user}.</source>
+        <translation>已分配给 {user}。</translation>
     </message>
-    <message numerus="yes">
-        <source>%n lead(s) dealt out over {team}.</source>
-        <translation>
-            <numerusform>已将 %n 条线索轮流分配给 {team} 的成员。</numerusform>
-        </translation>
+    <message>
+        <source>Dealt out over the members of {team}.</source>
+        <translation>已轮流分配给 {team} 的成员。</translation>
     </message>
-    <message numerus="yes">
-        <source>%n lead(s) converted: an account, a contact and an opportunity each.</source>
-        <translation>
-            <numerusform>已转化 %n 条线索：每条生成一个客户、一个联系人和一个商机。</numerusform>
-        </translation>
+    <message>
+        <source>Converted: an account, a contact and an opportunity each.</source>
+        <translation>已转化：每条线索生成一个客户、一个联系人和一个商机。</translation>
     </message>
     <message>
         <source>Disqualify one lead at a time, with its reason.</source>

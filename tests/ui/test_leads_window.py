@@ -60,13 +60,13 @@ def test_the_leads_window_filters_assigns_converts_and_disqualifies(
         assert len(window.selected_ids()) == 2
         window.teamCombo.setCurrentText("Inside")
         window.roundRobinButton.click()
-        desk.wait(lambda: window.busy == 0 and "dealt out" in window.messageLabel.text())
+        desk.wait(lambda: window.busy == 0 and "Dealt out" in window.messageLabel.text())
         with sessions() as s:
             owners = set(s.scalars(select(Lead.owner_id).where(Lead.source == "web")))
             assert owners == {find_user(s, "ui.rep1").id, find_user(s, "ui.rep2").id}
         _select(window, "Ann Lee")
         window.convertButton.click()
-        desk.wait(lambda: window.busy == 0 and "converted" in window.messageLabel.text())
+        desk.wait(lambda: window.busy == 0 and "Converted" in window.messageLabel.text())
         with sessions() as s:
             assert len(s.scalars(select(LeadConversion)).all()) == 1
         window.sourceEdit.setText("")

@@ -210,21 +210,19 @@ class LeadsWindow(QWidget):
     def assign_selected(self) -> None:
         ids, user = self._selected_or_say(), self.userCombo.currentText()
         if ids and user:
-            done = self.tr("%n lead(s) given to {user}.", "", len(ids)).format(user=user)
+            done = self.tr("Given to {user}.").format(user=user)
             self._change(lambda: self._service.assign(ids, user), done)
 
     def round_robin_selected(self) -> None:
         ids, team = self._selected_or_say(), self.teamCombo.currentText()
         if ids and team:
-            done = self.tr("%n lead(s) dealt out over {team}.", "", len(ids)).format(team=team)
+            done = self.tr("Dealt out over the members of {team}.").format(team=team)
             self._change(lambda: self._service.round_robin(ids, team), done)
 
     def convert_selected(self) -> None:
         ids = self._selected_or_say()
         if ids:
-            done = self.tr(
-                "%n lead(s) converted: an account, a contact and an opportunity each.", "", len(ids)
-            )
+            done = self.tr("Converted: an account, a contact and an opportunity each.")
             self._change(lambda: self._service.convert(ids), done)
 
     def ask_disqualify(self) -> None:
