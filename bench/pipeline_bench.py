@@ -130,17 +130,18 @@ def fill(engine: Engine, opportunities: int, quote_lines: int) -> dict[str, Any]
                 amount = w.money(Decimal(rng.randint(100, 10_000_000)) / 100)
                 created = NOW - timedelta(days=rng.randrange(700))
                 history.append([w.uuid(next(ids)), oid, None, stage.value, w.ts(created)])
+                won_at = None
                 if stage is OpportunityStage.CLOSED_WON:
                     won_at = created + timedelta(days=rng.randrange(60), hours=rng.randrange(24))
                     history.append([w.uuid(next(ids)), oid, "negotiation", stage.value,
                                     w.ts(won_at)])  # fmt: skip
                 yield [oid, f"Deal {n}", rng.choice(accounts), stage.value, amount,
-                       w.day(close), override, owner]  # fmt: skip
+                       w.day(close), override, owner, w.ts(won_at)]  # fmt: skip
 
         w.write(
             "opportunities",
             ["id", "name", "account_id", "stage", "amount", "close_date", "probability",
-             "owner_id"],
+             "owner_id", "won_at"],
             deals(),
             expected=opportunities,
             constants={**stamp, "currency": "CNY"},

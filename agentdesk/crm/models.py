@@ -148,6 +148,10 @@ class PhoneRecord(SharedRecord, Base):
         return OwnerKind.LEAD
 
 
+WON_COLUMNS = ("currency", "stage", "won_at", "owner_id", "amount", "deleted_at")
+"""The forecast's won-in-period reads these from their index alone."""
+
+
 class Opportunity(SharedRecord, Base):
     __tablename__ = "opportunities"
     # The pipeline's pages (sales/pipeline.py, migration 0021): a stage column, a rep's stage
@@ -157,6 +161,7 @@ class Opportunity(SharedRecord, Base):
         Index("ix_opportunities_owner_stage_close", "owner_id", "stage", "close_date", "id"),
         Index("ix_opportunities_close", "close_date", "id"),
         # the forecast reads a year of opportunities from this index alone (no table rows)
+        Index("ix_opportunities_won", *WON_COLUMNS),
         Index(
             "ix_opportunities_forecast",
             *("currency", "close_date", "stage", "owner_id", "probability", "amount"),
@@ -176,6 +181,9 @@ class Opportunity(SharedRecord, Base):
     close_date: Mapped[date | None]
     probability: Mapped[int | None]
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    won_at: Mapped[datetime | None]
+    """When it was last moved into won: the stage history's time, kept here by the sales
+    service that writes the history, so the forecast's won-in-period is one index range."""
 
 
 class ServiceCase(SharedRecord, Base):

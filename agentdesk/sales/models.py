@@ -206,8 +206,6 @@ class StageChange(UuidPk, Base):
     conversion are read from these rows."""
 
     __tablename__ = "opportunity_stage_changes"
-    # the forecast's "won in the period" reads the moves into won by date (migration 0021)
-    __table_args__ = (Index("ix_opportunity_stage_changes_to_stage_at", "to_stage", "changed_at"),)
 
     opportunity_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("opportunities.id", ondelete="CASCADE"), index=True

@@ -11,13 +11,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.models import Account, Lead
+from agentdesk.crm.models import Account, Lead, Opportunity
 from agentdesk.db import migrate
 from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.enums import LeadStatus
 from agentdesk.domain.enums import OpportunityStage as S
 from agentdesk.sales.documents import parse_line
 from agentdesk.sales.lead_convert import convert_leads
+from agentdesk.sales.models import StageChange
 from agentdesk.sales.opportunities import create_opportunity, update_opportunity
 from agentdesk.sales.order_plan import set_payment_plan
 from agentdesk.sales.orders import order_from_quote, show_order
@@ -81,6 +82,12 @@ def test_every_step_since_0016_down_and_up_keeps_the_sales_rows(
     assert _counts(engine, NEW_IN_0021) == dict.fromkeys(NEW_IN_0021, 0)
     with sessions() as s:
         assert s.scalars(select(Lead.status)).one() is LeadStatus.CONVERTED
+        # the won deal's won time was filled again from its stage history (0021)
+        won = s.scalars(select(Opportunity).where(Opportunity.stage == S.CLOSED_WON)).one()
+        moved = select(func.max(StageChange.changed_at)).where(
+            StageChange.opportunity_id == won.id, StageChange.to_stage == S.CLOSED_WON
+        )
+        assert won.won_at is not None and won.won_at == s.scalars(moved).one()
     plan = [InstalmentRequest(date(2026, 7, 1))]
     set_payment_plan(sessions, number, plan)
     assert len(show_order(sessions, number).payment_plan or ()) == 1

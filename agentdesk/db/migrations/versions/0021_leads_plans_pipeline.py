@@ -7,8 +7,10 @@ indexes
 - ``order_instalments``: an order's payment plan (due date, amount, the percentage typed).
 - ``uq_orders_quote_id``: a quote revision becomes one live order (a cancelled one aside); the
   services refuse a second, this refuses it under a race.
-- the pipeline's page indexes on ``opportunities``, the forecast's covering index of them and
-  its index of the moves into won by date (``sales/pipeline.py``, ``sales/forecast.py``).
+- ``opportunities.won_at``: when a deal was last moved into won (from the stage history,
+  filled here for the deals won before), kept by the sales service with the history;
+- the pipeline's page indexes on ``opportunities`` and the forecast's covering indexes of them
+  (a year's deals; the deals won in a period): ``sales/pipeline.py``, ``sales/forecast.py``.
 
 PostgreSQL: both new tables are owned by ``agentdesk_owner`` with row-level security enabled
 and forced. A conversion is seen with its lead and written once by whoever may update the lead
@@ -37,6 +39,12 @@ OPPORTUNITY_INDEXES = (
     ("ix_opportunities_stage_close", ["stage", "close_date", "id"]),
     ("ix_opportunities_owner_stage_close", ["owner_id", "stage", "close_date", "id"]),
     ("ix_opportunities_close", ["close_date", "id"]),
+)
+WON_COLUMNS = ("currency", "stage", "won_at", "owner_id", "amount", "deleted_at")
+BACKFILL_WON = (
+    "UPDATE opportunities SET won_at = (SELECT max(c.changed_at) FROM opportunity_stage_changes c "
+    "WHERE c.opportunity_id = opportunities.id AND c.to_stage = 'closed_won') "
+    "WHERE stage = 'closed_won'"
 )
 FORECAST_COLUMNS = ("currency", "close_date", "stage", "owner_id", "probability", "amount")
 """The forecast's covering index: a year of opportunities read without their table rows."""
@@ -153,6 +161,9 @@ def _refuse_duplicate_orders() -> None:
 def upgrade() -> None:
     _tables()
     op.add_column("leads", sa.Column("disqualified_reason", sa.Text(), nullable=True))
+    op.add_column("opportunities", sa.Column("won_at", sa.DateTime(timezone=True), nullable=True))
+    op.execute(BACKFILL_WON)
+    op.create_index("ix_opportunities_won", "opportunities", list(WON_COLUMNS))
     _refuse_duplicate_orders()
     where = sa.text(ONE_ORDER_PER_QUOTE)
     op.create_index(
@@ -172,11 +183,6 @@ def upgrade() -> None:
         list(FORECAST_COLUMNS),
         sqlite_where=live,
         postgresql_where=live,
-    )
-    op.create_index(
-        "ix_opportunity_stage_changes_to_stage_at",
-        "opportunity_stage_changes",
-        ["to_stage", "changed_at"],
     )
     if op.get_bind().dialect.name != "postgresql":
         return
@@ -201,8 +207,9 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS guard_lead ON leads")
         op.execute("DROP FUNCTION IF EXISTS agentdesk_guard_lead()")
-    op.drop_index("ix_opportunity_stage_changes_to_stage_at", "opportunity_stage_changes")
     op.drop_index("ix_opportunities_forecast", "opportunities")
+    op.drop_index("ix_opportunities_won", "opportunities")
+    op.drop_column("opportunities", "won_at")
     for name, _columns in OPPORTUNITY_INDEXES:
         op.drop_index(name, "opportunities")
     op.drop_index("uq_orders_quote_id", "orders")
