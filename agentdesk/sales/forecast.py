@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Select,
     String,
     and_,
     case,
@@ -142,19 +143,20 @@ def forecast(
     cents: ColumnElement[int] = cast(
         func.round(func.coalesce(Opportunity.amount, 0) * scale), BigInteger
     )
-    counted: ColumnElement[int]
-    lines = by == "category"
-    if lines:  # an opportunity's lines share its amount out; one without lines counts whole
-        cents = func.coalesce(OpportunityLine.net_minor, cents)
-        counted = func.count(distinct(case((ahead, Opportunity.id), else_=None)))
-    else:
-        counted = func.sum(case((ahead, 1), else_=0))
-    sums = (
-        counted,
-        func.sum(case((ahead, cents), else_=0)),
-        func.sum(case((ahead, cents * chance), else_=0)),
-        literal(0),  # won: by the day won, below
-        func.sum(case((passed, cents), else_=0)),
+
+    def sums_of(cents: ColumnElement[int], counted: ColumnElement[int]) -> tuple[Any, ...]:
+        return (
+            counted,
+            func.sum(case((ahead, cents), else_=0)),
+            func.sum(case((ahead, cents * chance), else_=0)),
+            literal(0),  # won: by the day won, below
+            func.sum(case((passed, cents), else_=0)),
+        )
+
+    sums = sums_of(cents, func.sum(case((ahead, 1), else_=0)))
+    by_lines = sums_of(
+        OpportunityLine.net_minor.expression,
+        func.count(distinct(case((ahead, Opportunity.id), else_=None))),
     )
     with sessions() as session:
         key = _key(session, by)
@@ -173,21 +175,14 @@ def forecast(
             base = base.where(
                 access.visible(RecordKind.OPPORTUNITIES, Opportunity.owner_id, Opportunity.id)
             )
-        # an opportunity with lines in two categories is in both rows but once in the total
-        # count; its lines' nets make up its amount, so the sums of the rows are the totals
-        ahead_count = base.with_only_columns(func.sum(case((ahead, 1), else_=0)))
-        if lines:
-            base = base.outerjoin(
-                OpportunityLine, OpportunityLine.opportunity_id == Opportunity.id
-            ).outerjoin(Product, Product.id == OpportunityLine.product_id)
-        query = base.add_columns(key.label("key")).group_by(key).order_by(key)
-        grouped: dict[Any, list[int]] = {
-            values[-1]: [int(v or 0) for v in values[:-1]] for values in session.execute(query)
-        }
-        total = None
-        if lines:
-            total = [sum(values[i] for values in grouped.values()) for i in range(5)]
-            total[0] = int(session.execute(ahead_count).scalar() or 0)
+        total: list[int] | None = None
+        if by == "category":
+            grouped, total = _by_category(session, base, by_lines, ahead)
+        else:
+            query = base.add_columns(key.label("key")).group_by(key).order_by(key)
+            grouped = {
+                values[-1]: [int(v or 0) for v in values[:-1]] for values in session.execute(query)
+            }
         won = won_in_period(
             session,
             by=by,
@@ -211,6 +206,42 @@ def forecast(
         total = [sum(values[i] for _key, values in raw) for i in range(5)]
     rows = tuple(_row(money, str(key), values) for key, values in raw)
     return Forecast(money.code, rows, _row(money, "total", total))
+
+
+def _by_category(
+    session: Session, base: Select[Any], by_lines: tuple[Any, ...], ahead: ColumnElement[bool]
+) -> tuple[dict[Any, list[int]], list[int]]:
+    """By product category: each line's net under its product's category, an opportunity
+    without lines whole under ``-``. Read as every opportunity once (``base``, from the covering
+    index) and the lines on their own: the opportunities without lines are the difference, so
+    no opportunity is looked up in the lines (150,000 look-ups took a second on SQLite). An
+    opportunity's lines make up its amount, so the totals are ``base``'s; an opportunity with
+    lines in two categories is in both rows but once in the total count."""
+    every = base.add_columns(func.count())
+    *whole, opportunities = (int(v or 0) for v in session.execute(every).one())
+    lined = base.with_only_columns(*by_lines).join(
+        OpportunityLine, OpportunityLine.opportunity_id == Opportunity.id
+    )
+    category = func.coalesce(Product.category, "-")
+    per_category = (
+        lined.outerjoin(Product, Product.id == OpportunityLine.product_id)
+        .add_columns(category.label("key"))
+        .group_by(category)
+    )
+    grouped: dict[Any, list[int]] = {
+        values[-1]: [int(v or 0) for v in values[:-1]] for values in session.execute(per_category)
+    }
+    counts = lined.with_only_columns(
+        func.count(distinct(case((ahead, Opportunity.id), else_=None))),
+        func.count(distinct(Opportunity.id)),
+    )
+    lined_ahead, lined_opportunities = (int(v or 0) for v in session.execute(counts).one())
+    if opportunities > lined_opportunities:
+        rest = [whole[i] - sum(values[i] for values in grouped.values()) for i in range(5)]
+        rest[0] = whole[0] - lined_ahead
+        dash = grouped.setdefault("-", [0, 0, 0, 0, 0])
+        grouped["-"] = [a + b for a, b in zip(dash, rest, strict=True)]
+    return grouped, whole
 
 
 def _row(money: Currency, key: str, values: list[int]) -> ForecastRow:

@@ -36,9 +36,9 @@ depends_on = None
 ONE_ORDER_PER_QUOTE = "quote_id IS NOT NULL AND status <> 'cancelled'"
 NEW_TABLES = ("lead_conversions", "order_instalments")
 OPPORTUNITY_INDEXES = (
-    ("ix_opportunities_stage_close", ["stage", "close_date", "id"]),
+    ("ix_opportunities_stage_close", ["stage", "close_date", "id", "owner_id"]),
     ("ix_opportunities_owner_stage_close", ["owner_id", "stage", "close_date", "id"]),
-    ("ix_opportunities_close", ["close_date", "id"]),
+    ("ix_opportunities_close", ["close_date", "id", "owner_id"]),
 )
 WON_COLUMNS = ("currency", "stage", "won_at", "owner_id", "amount", "deleted_at")
 BACKFILL_WON = (
