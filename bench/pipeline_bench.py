@@ -55,6 +55,8 @@ from bench.bench_stats import machine, percentiles  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
 TEAMS, REPS_PER_TEAM, ACCOUNTS, LINES_PER_QUOTE = 4, 50, 10_000, 10
+LINED_SHARE = 0.1
+"""Opportunities whose amount comes from two product lines (the forecast by category)."""
 MANAGER, REP = "bench.manager", "bench.rep1"
 PASSWORD = "bench-pipeline-7"
 START = date(2026, 1, 1)
@@ -118,7 +120,14 @@ def fill(engine: Engine, opportunities: int, quote_lines: int) -> dict[str, Any]
         w.write("accounts", ["id", "name"], ([a, f"Account {i}"] for i, a in enumerate(accounts)),
                 expected=ACCOUNTS, constants=stamp)  # fmt: skip
         rep_ids = [w.uuid(r.int) for r in reps]
+        products = [w.uuid(next(ids)) for _ in range(100)]
+        w.write("products", ["id", "code", "name", "category", "price_minor", "tax_rate_bp"],
+                ([p, f"P-{i:03d}", f"Product {i}", f"Cat {i % 7}", 1000 + i, 1300]
+                 for i, p in enumerate(products)),
+                expected=100,
+                constants={**stamp, "currency": "CNY", "active": w.flag(True)})  # fmt: skip
         history: list[list[Any]] = []
+        product_lines: list[list[Any]] = []
 
         def deals() -> Iterator[list[Any]]:
             for n in range(opportunities):
@@ -127,7 +136,13 @@ def fill(engine: Engine, opportunities: int, quote_lines: int) -> dict[str, Any]
                 close = None if rng.random() < 0.05 else START + timedelta(days=rng.randrange(730))
                 owner = None if rng.random() < 0.02 else rng.choice(rep_ids)
                 override = rng.randint(0, 100) if rng.random() < 0.25 and stage.is_open else None
-                amount = w.money(Decimal(rng.randint(100, 10_000_000)) / 100)
+                cents = rng.randint(100, 10_000_000)
+                if rng.random() < LINED_SHARE:  # two product lines make up its amount
+                    first = rng.randint(1, cents - 1)
+                    for position, net in ((1, first), (2, cents - first)):
+                        product_lines.append([w.uuid(next(ids)), oid, position,
+                                              rng.choice(products), 1000, net, 0, net])  # fmt: skip
+                amount = w.money(Decimal(cents) / 100)
                 created = NOW - timedelta(days=rng.randrange(700))
                 history.append([w.uuid(next(ids)), oid, None, stage.value, w.ts(created)])
                 won_at = None
@@ -147,17 +162,18 @@ def fill(engine: Engine, opportunities: int, quote_lines: int) -> dict[str, Any]
             constants={**stamp, "currency": "CNY"},
         )  # fmt: skip
         w.write(
+            "opportunity_lines",
+            ["id", "opportunity_id", "position", "product_id", "quantity_milli",
+             "unit_price_minor", "discount_bp", "net_minor"],
+            product_lines,
+            expected=len(product_lines),
+        )  # fmt: skip
+        w.write(
             "opportunity_stage_changes",
             ["id", "opportunity_id", "from_stage", "to_stage", "changed_at"],
             history,
             expected=len(history),
         )
-        products = [w.uuid(next(ids)) for _ in range(100)]
-        w.write("products", ["id", "code", "name", "category", "price_minor", "tax_rate_bp"],
-                ([p, f"P-{i:03d}", f"Product {i}", f"Cat {i % 7}", 1000 + i, 1300]
-                 for i, p in enumerate(products)),
-                expected=100,
-                constants={**stamp, "currency": "CNY", "active": w.flag(True)})  # fmt: skip
         quotes = [w.uuid(next(ids)) for _ in range(quote_lines // LINES_PER_QUOTE)]
         w.write(
             "quotes",
@@ -255,7 +271,8 @@ def main() -> None:
         result: dict[str, Any] = {"engine": engine.dialect.name, "machine": machine(engine)}
         result["fill"] = fill(engine, args.opportunities, args.quote_lines)
         with engine.connect() as conn:
-            tables = ("opportunities", "opportunity_stage_changes", "quotes", "quote_lines")
+            tables = ("opportunities", "opportunity_lines", "opportunity_stage_changes", "quotes",
+                      "quote_lines")  # fmt: skip
             result["rows"] = {t: conn.scalar(text(f"SELECT count(*) FROM {t}")) for t in tables}
         sessions = session_factory(engine)
         viewers: dict[str, tuple[sessionmaker[Session], str | None]] = {

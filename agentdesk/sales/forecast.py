@@ -34,6 +34,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    true,
     type_coerce,
 )
 from sqlalchemy.orm import Session, sessionmaker
@@ -219,8 +220,13 @@ def _by_category(
     lines in two categories is in both rows but once in the total count."""
     every = base.add_columns(func.count())
     *whole, opportunities = (int(v or 0) for v in session.execute(every).one())
-    lined = base.with_only_columns(*by_lines).join(
-        OpportunityLine, OpportunityLine.opportunity_id == Opportunity.id
+    # from the lines: their number, not the period's opportunities, sets the cost
+    lined = (
+        select(*by_lines)
+        .select_from(OpportunityLine)
+        .join(Opportunity, OpportunityLine.opportunity_id == Opportunity.id)
+        .outerjoin(StageSetting, StageSetting.stage == Opportunity.stage)
+        .where(base.whereclause if base.whereclause is not None else true())
     )
     category = func.coalesce(Product.category, "-")
     per_category = (
