@@ -220,11 +220,16 @@ def _by_category(
     lines in two categories is in both rows but once in the total count."""
     every = base.add_columns(func.count())
     *whole, opportunities = (int(v or 0) for v in session.execute(every).one())
-    # from the lines: their number, not the period's opportunities, sets the cost
+    # From the lines: their number, not the period's opportunities, sets the cost. SQLite's
+    # planner would still walk the period's 150,000 opportunities and look their lines up
+    # (2.4 s at 60,000 lines); the unary + takes the lines' index out of that plan.
+    line_key: Any = OpportunityLine.opportunity_id
+    if session.get_bind().dialect.name == "sqlite":
+        line_key = literal_column("+opportunity_lines.opportunity_id")
     lined = (
         select(*by_lines)
         .select_from(OpportunityLine)
-        .join(Opportunity, OpportunityLine.opportunity_id == Opportunity.id)
+        .join(Opportunity, line_key == Opportunity.id)
         .outerjoin(StageSetting, StageSetting.stage == Opportunity.stage)
         .where(base.whereclause if base.whereclause is not None else true())
     )
