@@ -13,7 +13,7 @@ reused; PostgreSQL without ``--db`` runs on a throwaway server (``tests/support/
 a free port) removed afterwards.
 
 Timed, after ``--warmup`` untimed calls, ``--samples`` times each, cycling over the stages:
-``sales.pipeline.pipeline_page`` (the service the pipeline screen calls) for a stage column's
+``sales.pipeline_pages.pipeline_page`` (keyset pages for the pipeline screen) for a stage column's
 first page and the list view's first page (50 cards, sorted by close date), as the database
 owner, as the manager (their department) and as a rep (their own and the pool); on PostgreSQL
 also on the manager's and the rep's own logins (row-level security on top). Then
@@ -50,7 +50,7 @@ from agentdesk.domain.enums import OpportunityStage  # noqa: E402
 from agentdesk.org.admin import add_team, add_user, create_logins, set_password  # noqa: E402
 from agentdesk.org.users import find_user  # noqa: E402
 from agentdesk.sales.forecast import forecast  # noqa: E402
-from agentdesk.sales.pipeline import pipeline_page  # noqa: E402
+from agentdesk.sales.pipeline_pages import pipeline_page  # noqa: E402
 from bench.bench_stats import machine, percentiles  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"

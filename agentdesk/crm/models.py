@@ -154,13 +154,13 @@ WON_COLUMNS = ("currency", "stage", "won_at", "owner_id", "amount", "deleted_at"
 
 class Opportunity(SharedRecord, Base):
     __tablename__ = "opportunities"
-    # The pipeline's pages (sales/pipeline.py, migration 0021): a stage column, a rep's stage
+    # The pipeline's pages (sales/pipeline_pages.py, migration 0021): a stage column, a rep's stage
     # column and the list view, each read in (close date, id) order from its index; the owner
     # in the index lets a rep's view skip the others' cards without reading their rows.
     __table_args__ = (
-        Index("ix_opportunities_stage_close", "stage", "close_date", "id", "owner_id"),
+        Index("ix_opportunities_stage_close_owner", "stage", "close_date", "id", "owner_id"),
         Index("ix_opportunities_owner_stage_close", "owner_id", "stage", "close_date", "id"),
-        Index("ix_opportunities_close", "close_date", "id", "owner_id"),
+        Index("ix_opportunities_close_owner", "close_date", "id", "owner_id"),
         # the forecast reads a year of opportunities from this index alone (no table rows)
         Index("ix_opportunities_won", *WON_COLUMNS),
         Index(

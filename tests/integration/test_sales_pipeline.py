@@ -17,7 +17,7 @@ from agentdesk.db.errors import RequestError
 from agentdesk.domain.enums import OpportunityStage as S
 from agentdesk.org.admin import add_team, add_user
 from agentdesk.org.users import find_user
-from agentdesk.sales.pipeline import PipelineCard, load_pipeline_page
+from agentdesk.sales.pipeline_pages import PipelineCard, load_pipeline_page
 
 DAY = date(2026, 7, 1)
 

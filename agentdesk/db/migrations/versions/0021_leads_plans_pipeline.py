@@ -10,7 +10,7 @@ indexes
 - ``opportunities.won_at``: when a deal was last moved into won (from the stage history,
   filled here for the deals won before), kept by the sales service with the history;
 - the pipeline's page indexes on ``opportunities`` and the forecast's covering indexes of them
-  (a year's deals; the deals won in a period): ``sales/pipeline.py``, ``sales/forecast.py``.
+  (a year's deals; the deals won in a period): ``sales/pipeline_pages.py``, ``sales/forecast.py``.
 
 PostgreSQL: both new tables are owned by ``agentdesk_owner`` with row-level security enabled
 and forced. A conversion is seen with its lead and written once by whoever may update the lead
@@ -36,9 +36,9 @@ depends_on = None
 ONE_ORDER_PER_QUOTE = "quote_id IS NOT NULL AND status <> 'cancelled'"
 NEW_TABLES = ("lead_conversions", "order_instalments")
 OPPORTUNITY_INDEXES = (
-    ("ix_opportunities_stage_close", ["stage", "close_date", "id", "owner_id"]),
+    ("ix_opportunities_stage_close_owner", ["stage", "close_date", "id", "owner_id"]),
     ("ix_opportunities_owner_stage_close", ["owner_id", "stage", "close_date", "id"]),
-    ("ix_opportunities_close", ["close_date", "id", "owner_id"]),
+    ("ix_opportunities_close_owner", ["close_date", "id", "owner_id"]),
 )
 WON_COLUMNS = ("currency", "stage", "won_at", "owner_id", "amount", "deleted_at")
 BACKFILL_WON = (

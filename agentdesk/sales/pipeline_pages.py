@@ -1,11 +1,11 @@
-"""The pipeline screen's pages: a stage column's cards, or the list view's rows, in order of
-expected close date, a page at a time.
+"""Keyset pages for the pipeline screen: a stage column's cards, or the list view's rows, in
+order of expected close date, a page at a time (``sales/pipeline.py`` on main reads by offset).
 
 One query per page, read in index order and stopped at ``limit`` (migration 0021's
-``ix_opportunities_stage_close`` for a column, ``ix_opportunities_owner_stage_close`` for one
-rep's column, ``ix_opportunities_close`` for the list view): the cost of a page does not grow
-with the pipeline. The next page starts after the last card (keyset, ``after``), never at an
-offset, so a page deep in a column costs what the first does. Cards with no expected close
+``ix_opportunities_stage_close_owner`` for a column, ``ix_opportunities_owner_stage_close``
+for one rep's column, ``ix_opportunities_close_owner`` for the list view): the cost of a page
+does not grow with the pipeline. The next page starts after the last card (keyset,
+``after``), never at an offset, so a page deep in a column costs what the first does. Cards with no expected close
 date come after every dated one (both engines: SQLite sorts NULL first, PostgreSQL last, so
 they are a second segment read on their own, by id).
 
