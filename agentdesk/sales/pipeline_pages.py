@@ -5,9 +5,9 @@ One query per page, read in index order and stopped at ``limit`` (migration 0021
 ``ix_opportunities_stage_close_owner`` for a column, ``ix_opportunities_owner_stage_close``
 for one rep's column, ``ix_opportunities_close_owner`` for the list view): the cost of a page
 does not grow with the pipeline. The next page starts after the last card (keyset,
-``after``), never at an offset, so a page deep in a column costs what the first does. Cards with no expected close
-date come after every dated one (both engines: SQLite sorts NULL first, PostgreSQL last, so
-they are a second segment read on their own, by id).
+``after``), never at an offset, so a page deep in a column costs what the first does. Cards
+with no expected close date come after every dated one (both engines: SQLite sorts NULL
+first, PostgreSQL last, so they are a second segment read on their own, by id).
 
 What a viewer sees is what they may read (``Access.visible``; on PostgreSQL a desk login's row
 policies filter again); ``viewer=None`` is the database owner, who sees everything.
