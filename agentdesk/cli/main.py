@@ -20,6 +20,7 @@ from agentdesk.cli.contacts import cmd_import_contacts, cmd_lookup
 from agentdesk.cli.db import cmd_db_upgrade
 from agentdesk.cli.demo import cmd_demo_data
 from agentdesk.cli.journal import add_journal_parsers, cmd_journal
+from agentdesk.cli.leads import add_lead_parsers, cmd_lead
 from agentdesk.cli.opportunities import add_opportunity_parsers, cmd_opportunity
 from agentdesk.cli.orders import add_order_parsers, cmd_order
 from agentdesk.cli.org import add_org_parsers, cmd_org
@@ -103,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_sales_parsers(sub, common)
     add_order_parsers(sub, common)
     add_opportunity_parsers(sub, common)
+    add_lead_parsers(sub, common)
     add_service_parsers(sub, common)
 
     lookup = sub.add_parser("lookup", help="find who a phone number belongs to", parents=[common])
@@ -254,6 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "order": cmd_order,
         "opportunity": cmd_opportunity,
         "forecast": cmd_opportunity,
+        "lead": cmd_lead,
     }
     try:
         settings = _settings(args)

@@ -15,6 +15,7 @@ from agentdesk.cli.common import (
     print_table,
     with_database,
 )
+from agentdesk.cli.orders import sales_zone
 from agentdesk.config.settings import Settings
 from agentdesk.db.errors import RequestError
 
@@ -83,7 +84,7 @@ def cmd_opportunity(args: argparse.Namespace, settings: Settings) -> int:
     result = with_database(
         args,
         settings,
-        lambda db: _run(args, db.sessions, settings.agent.username),
+        lambda db: _run(args, db.sessions, settings.agent.username, sales_zone(settings)),
         (RequestError, MoneyError),
     )
     if args.json:
@@ -95,7 +96,7 @@ def cmd_opportunity(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _run(args: argparse.Namespace, sessions: Any, actor: str) -> dict[str, Any]:
+def _run(args: argparse.Namespace, sessions: Any, actor: str, zone: str | None) -> dict[str, Any]:
     from agentdesk.sales import opportunities as opp
     from agentdesk.sales.documents import parse_line
     from agentdesk.sales.forecast import forecast
@@ -109,6 +110,7 @@ def _run(args: argparse.Namespace, sessions: Any, actor: str) -> dict[str, Any]:
             end=args.end,
             currency_code=args.currency,
             actor=actor,
+            zone=zone,
         ).as_json()
     if args.opportunity_command == "create":
         view = opp.create_opportunity(

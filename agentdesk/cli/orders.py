@@ -7,12 +7,31 @@ import argparse
 from datetime import date
 from typing import Any
 
-from agentdesk.cli.common import EXIT_OK, print_fields, print_json, with_database
+from agentdesk.cli.common import EXIT_OK, CliError, print_fields, print_json, with_database
 from agentdesk.config.settings import Settings
 from agentdesk.db.errors import RequestError
 from agentdesk.sales.status import OrderStatus
 
 MOVES = ("submit", "approve", "reject", "fulfil", "cancel")
+
+
+def sales_zone(settings: Settings) -> str | None:
+    """The zone a document number's year is read in: ``[sales] timezone``, else ``[service]
+    timezone``, else ``None`` (the machine's); a name that is no zone is exit status 2."""
+    from agentdesk.domain.clock import zone_named
+
+    for section in ("sales", "service"):
+        table = settings.raw.get(section, {})
+        name = table.get("timezone") if isinstance(table, dict) else None
+        if name is None:
+            continue
+        if not isinstance(name, str):
+            raise CliError(f"[{section}] timezone must be a zone name such as Asia/Shanghai")
+        try:
+            return zone_named(name).name
+        except ValueError as exc:
+            raise CliError(f"[{section}] timezone: {exc}") from None
+    return None
 
 
 def _day(text: str) -> date:
@@ -51,6 +70,15 @@ def add_order_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         p = verb(move, f"{move} an order")
         p.add_argument("number")
         p.add_argument("--reason", metavar="TEXT", help="why (required to reject)")
+    plan = verb("plan", "set the payment plan: instalments summing to the order's gross")
+    plan.add_argument("number")
+    plan.add_argument(
+        "--instalment",
+        action="append",
+        default=[],
+        metavar="DATE[:AMOUNT|:PCT%]",
+        help="repeated, in date order; the last may be a bare DATE: it takes the rest",
+    )
     limit = verb("limit", "orders below this amount approve themselves")
     limit.add_argument("currency", metavar="CODE")
     limit.add_argument("amount", nargs="?", help="the amount; omitted: every order needs approval")
@@ -62,7 +90,7 @@ def cmd_order(args: argparse.Namespace, settings: Settings) -> int:
     result = with_database(
         args,
         settings,
-        lambda db: _run(args, db.sessions, settings.agent.username),
+        lambda db: _run(args, db.sessions, settings.agent.username, sales_zone(settings)),
         (RequestError, MoneyError),
     )
     if args.json:
@@ -72,7 +100,7 @@ def cmd_order(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _run(args: argparse.Namespace, sessions: Any, actor: str) -> dict[str, Any]:
+def _run(args: argparse.Namespace, sessions: Any, actor: str, zone: str | None) -> dict[str, Any]:
     from agentdesk.sales import order_flow, orders
     from agentdesk.sales.documents import parse_line
     from agentdesk.sales.money import parse_decimal
@@ -80,7 +108,9 @@ def _run(args: argparse.Namespace, sessions: Any, actor: str) -> dict[str, Any]:
     match args.order_command:
         case "from-quote":
             terms = orders.OrderTerms(args.delivery, args.payment_terms)
-            view = orders.order_from_quote(sessions, args.number, terms=terms, actor=actor)
+            view = orders.order_from_quote(
+                sessions, args.number, terms=terms, actor=actor, zone=zone
+            )
             return view.as_json()
         case "create":
             lines = [parse_line(text) for text in args.line]
@@ -93,6 +123,7 @@ def _run(args: argparse.Namespace, sessions: Any, actor: str) -> dict[str, Any]:
                 currency_code=args.currency,
                 terms=terms,
                 actor=actor,
+                zone=zone,
             )
             return view.as_json()
         case "show":
@@ -103,6 +134,13 @@ def _run(args: argparse.Namespace, sessions: Any, actor: str) -> dict[str, Any]:
         case "edit":
             lines = [parse_line(text) for text in args.line]
             return orders.edit_order(sessions, args.number, lines, actor=actor).as_json()
+        case "plan":
+            from agentdesk.sales.order_plan import set_payment_plan
+            from agentdesk.sales.payment_plans import parse_instalment
+
+            requests = [parse_instalment(text) for text in args.instalment]
+            set_payment_plan(sessions, args.number, requests, actor=actor)
+            return orders.show_order(sessions, args.number, actor=actor).as_json()
         case "limit":
             amount = parse_decimal(args.amount, "amount") if args.amount else None
             order_flow.set_approval_limit(sessions, args.currency, amount, actor=actor)

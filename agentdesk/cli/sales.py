@@ -21,6 +21,7 @@ from agentdesk.cli.common import (
     print_table,
     with_database,
 )
+from agentdesk.cli.orders import sales_zone
 from agentdesk.config.settings import Settings
 from agentdesk.db.errors import RequestError
 
@@ -103,7 +104,7 @@ def cmd_sales(args: argparse.Namespace, settings: Settings) -> int:
     result, code = with_database(
         args,
         settings,
-        lambda db: _run(args, db.sessions, settings.agent.username),
+        lambda db: _run(args, db.sessions, settings.agent.username, sales_zone(settings)),
         (RequestError, MoneyError, ImportFileError),
     )
     if getattr(args, "json", False):
@@ -115,14 +116,14 @@ def cmd_sales(args: argparse.Namespace, settings: Settings) -> int:
     return code
 
 
-def _run(args: argparse.Namespace, sessions: Any, actor: str) -> tuple[Any, int]:
+def _run(args: argparse.Namespace, sessions: Any, actor: str, zone: str | None) -> tuple[Any, int]:
     match args.command:
         case "product":
             return _product(args, sessions, actor)
         case "pricelist":
             return _pricelist(args, sessions, actor), EXIT_OK
         case _:
-            return _quote(args, sessions, actor), EXIT_OK
+            return _quote(args, sessions, actor, zone), EXIT_OK
 
 
 def _product(args: argparse.Namespace, sessions: Any, actor: str) -> tuple[Any, int]:
@@ -165,7 +166,7 @@ def _pricelist(args: argparse.Namespace, sessions: Any, actor: str) -> dict[str,
     return {"price_list": args.name, "rule": "added"}
 
 
-def _quote(args: argparse.Namespace, sessions: Any, actor: str) -> dict[str, Any]:
+def _quote(args: argparse.Namespace, sessions: Any, actor: str, zone: str | None) -> dict[str, Any]:
     from agentdesk.sales import quotes
     from agentdesk.sales.documents import parse_line
     from agentdesk.sales.status import QuoteStatus
@@ -181,7 +182,7 @@ def _quote(args: argparse.Namespace, sessions: Any, actor: str) -> dict[str, Any
                 terms=args.terms,
                 lines=[parse_line(text) for text in args.line],
             )
-            return quotes.create_quote(sessions, request, actor=actor).as_json()
+            return quotes.create_quote(sessions, request, actor=actor, zone=zone).as_json()
         case "show":
             return quotes.show_quote(sessions, args.number, args.revision, actor=actor).as_json()
         case "edit":

@@ -88,6 +88,9 @@ class Lead(SharedRecord, Base):
     country: Mapped[str | None] = mapped_column(String(2))
     notes: Mapped[str | None] = mapped_column(Text)
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    disqualified_reason: Mapped[str | None] = mapped_column(Text)
+    """Why a disqualified lead was dropped (migration 0021); what a converted one became is in
+    ``sales.models.LeadConversion``."""
 
 
 def _reversed_digits_sql(column: str, digits: int = 15) -> str:
@@ -145,12 +148,27 @@ class PhoneRecord(SharedRecord, Base):
         return OwnerKind.LEAD
 
 
+WON_COLUMNS = ("currency", "stage", "won_at", "owner_id", "amount", "deleted_at")
+"""The forecast's won-in-period reads these from their index alone."""
+
+
 class Opportunity(SharedRecord, Base):
     __tablename__ = "opportunities"
-    # the pipeline's pages: by close date, and each stage's column (migration 0023)
+    # The pipeline's pages (sales/pipeline.py, migration 0021): a stage column, a rep's stage
+    # column and the list view, each read in (close date, id) order from its index; the owner
+    # in the index lets a rep's view skip the others' cards without reading their rows.
     __table_args__ = (
-        Index("ix_opportunities_close", "close_date", "id"),
-        Index("ix_opportunities_stage_close", "stage", "close_date", "id"),
+        Index("ix_opportunities_stage_close_owner", "stage", "close_date", "id", "owner_id"),
+        Index("ix_opportunities_owner_stage_close", "owner_id", "stage", "close_date", "id"),
+        Index("ix_opportunities_close_owner", "close_date", "id", "owner_id"),
+        # the forecast reads a year of opportunities from this index alone (no table rows)
+        Index("ix_opportunities_won", *WON_COLUMNS),
+        Index(
+            "ix_opportunities_forecast",
+            *("currency", "close_date", "stage", "owner_id", "probability", "amount"),
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     name: Mapped[str] = mapped_column(String(200))
@@ -164,6 +182,9 @@ class Opportunity(SharedRecord, Base):
     close_date: Mapped[date | None]
     probability: Mapped[int | None]
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    won_at: Mapped[datetime | None]
+    """When it was last moved into won: the stage history's time, kept here by the sales
+    service that writes the history, so the forecast's won-in-period is one index range."""
 
 
 class ServiceCase(SharedRecord, Base):

@@ -201,6 +201,8 @@ class DocumentView:
     reason: str | None = None
     """Why the order was rejected."""
     delivery_date: date | None = None
+    payment_plan: tuple[Any, ...] | None = None
+    """An order's instalments (``sales.payment_plans.InstalmentView``); ``None`` on a quote."""
 
     def as_json(self) -> dict[str, object]:
         data: dict[str, object] = {"number": self.number}
@@ -219,6 +221,8 @@ class DocumentView:
             data["delivery_date"] = self.delivery_date.isoformat()
         if self.reason:
             data["reason"] = self.reason
+        if self.payment_plan is not None:
+            data["payment_plan"] = [item.as_json() for item in self.payment_plan]
         return data
 
 
@@ -231,6 +235,7 @@ def view_of(
     terms: str | None = None,
     reason: str | None = None,
     delivery_date: date | None = None,
+    payment_plan: tuple[Any, ...] | None = None,
 ) -> DocumentView:
     money = currency(document.currency)
     inputs = [line_input(line, money) for line in lines]
@@ -263,4 +268,5 @@ def view_of(
         terms=terms,
         reason=reason,
         delivery_date=delivery_date,
+        payment_plan=payment_plan,
     )

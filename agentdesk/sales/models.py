@@ -10,7 +10,16 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 import agentdesk.crm.models  # noqa: F401  (accounts and contacts the quotes point at)
@@ -121,10 +130,24 @@ class QuoteLine(PricedLine, Base):
     quote_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"))
 
 
+ONE_ORDER_PER_QUOTE = "quote_id IS NOT NULL AND status <> 'cancelled'"
+
+
 class Order(SharedRecord, Base):
     """A sales order: from an accepted quote (its lines copied) or entered directly."""
 
     __tablename__ = "orders"
+    # One live order per quote revision, also when two desks make it at once (migration 0021);
+    # a cancelled order gives its quote back.
+    __table_args__ = (
+        Index(
+            "uq_orders_quote_id",
+            "quote_id",
+            unique=True,
+            sqlite_where=text(ONE_ORDER_PER_QUOTE),
+            postgresql_where=text(ONE_ORDER_PER_QUOTE),
+        ),
+    )
 
     number: Mapped[str] = mapped_column(String(20), unique=True)
     status: Mapped[OrderStatus] = mapped_column(
@@ -216,3 +239,34 @@ class OpportunityLine(UuidPk, Base):
     unit_price_minor: Mapped[int] = mapped_column(BigInteger)
     discount_bp: Mapped[int]
     net_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class LeadConversion(Base):
+    """What a converted lead became (migration 0021). The lead is its primary key, so a lead is
+    converted once, also when two desks convert it at the same moment; rows are never changed."""
+
+    __tablename__ = "lead_conversions"
+
+    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), primary_key=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), index=True)
+    opportunity_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("opportunities.id"), index=True)
+    converted_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    converted_at: Mapped[datetime]
+
+
+class OrderInstalment(UuidPk, Base):
+    """One instalment of an order's payment plan (migration 0021): the amounts of a plan sum
+    exactly to the order's gross; ``percent_bp`` keeps a share as it was typed (hundredths of a
+    percent), ``None`` for an amount typed as such."""
+
+    __tablename__ = "order_instalments"
+    __table_args__ = (
+        UniqueConstraint("order_id", "position", name="uq_order_instalments_position"),
+    )
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    due_date: Mapped[date]
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    percent_bp: Mapped[int | None]

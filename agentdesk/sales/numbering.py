@@ -10,15 +10,33 @@ so no number is skipped.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from agentdesk.db.base import table_of
+from agentdesk.db.clock import database_now
+from agentdesk.domain.clock import Zone, system_zone, zone_named
 from agentdesk.sales.models import DocumentCounter
 
 QUOTE = "QT"
 ORDER = "SO"
+
+
+def year_at(instant: datetime, zone: Zone) -> int:
+    """The year ``instant`` falls in where the business is: 17:00 UTC on 31 December is
+    already the next year in Shanghai."""
+    return instant.astimezone(zone.tz).year
+
+
+def document_year(session: Session, zone: str | None = None) -> int:
+    """The year a document numbered now belongs to: the database's clock (one for every desk,
+    whatever a desk's own clock says) in the business's zone (``zone``: the configured
+    ``[sales] timezone``; none configured, the machine's)."""
+    where = zone_named(zone) if zone else system_zone()
+    return year_at(database_now(session), where)
 
 
 def take_number(session: Session, kind: str, year: int) -> str:

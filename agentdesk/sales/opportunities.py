@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -124,7 +124,11 @@ def _percent(value: int | None) -> int | None:
 
 
 def _record(
-    session: Session, row: Opportunity, before: OpportunityStage | None, access: Access | None
+    session: Session,
+    row: Opportunity,
+    before: OpportunityStage | None,
+    access: Access | None,
+    at: datetime,
 ) -> None:
     session.add(
         StageChange(
@@ -133,9 +137,15 @@ def _record(
             to_stage=row.stage,
             probability=row.probability,
             changed_by_id=access.user_id if access else None,
-            changed_at=utcnow(),
+            changed_at=at,
         )
     )
+
+
+def won_at(stage: OpportunityStage, at: datetime) -> datetime | None:
+    """What ``opportunities.won_at`` holds after a move to ``stage`` at ``at``: the time of the
+    last move into won, copied from the stage history for the forecast (migration 0021)."""
+    return at if stage is OpportunityStage.CLOSED_WON else None
 
 
 def create_opportunity(
@@ -166,6 +176,7 @@ def create_opportunity(
         if access is not None:
             access.check(session, RecordKind.ACCOUNTS, Action.READ, target.id, target.owner_id)
         code = currency(currency_code).code
+        now = utcnow()
         row = Opportunity(
             name=name.strip()[:200],
             account_id=target.id,
@@ -175,12 +186,13 @@ def create_opportunity(
             close_date=close,
             probability=None if not stage.is_open else _percent(probability),
             owner_id=owner_id,
+            won_at=won_at(stage, now),
         )
         session.add(row)
         session.flush()
         if lines:
             replace_lines(session, row, lines)
-        _record(session, row, None, access)
+        _record(session, row, None, access, now)
         who = actor_of(session, access.username if access else actor)
         audit(session, who, AuditAction.CREATE, "opportunity", row.id, {"stage": stage})
         return _view(session, row)
@@ -222,14 +234,16 @@ def update_opportunity(
         if probability is not KEEP:
             row.probability = _percent(probability if isinstance(probability, int) else None)
             changes["probability"] = row.probability
+        now = utcnow()
         if stage is not None and stage is not before:
             row.stage = stage
+            row.won_at = won_at(stage, now)
             changes["stage"] = [before, stage]
         if not row.stage.is_open:
             row.probability = None  # won is 100 and lost 0, whatever was typed
         session.flush()
         if row.stage is not before:
-            _record(session, row, before, access)
+            _record(session, row, before, access, now)
         who = actor_of(session, access.username if access else actor)
         audit(session, who, AuditAction.UPDATE, "opportunity", row.id, changes)
         return _view(session, row)

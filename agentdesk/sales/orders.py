@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import Account
@@ -39,7 +40,8 @@ from agentdesk.sales.documents import (
 )
 from agentdesk.sales.models import Order, OrderLine, PriceList, Quote, QuoteLine
 from agentdesk.sales.money import currency
-from agentdesk.sales.numbering import ORDER, take_number
+from agentdesk.sales.numbering import ORDER, document_year, take_number
+from agentdesk.sales.payment_plans import InstalmentView, plan_view, replan
 from agentdesk.sales.quotes import DEFAULT_CURRENCY, find_account, latest
 from agentdesk.sales.status import OrderStatus, QuoteStatus
 
@@ -93,30 +95,60 @@ def order_from_quote(
     *,
     terms: OrderTerms | None = None,
     actor: AgentRef | None = None,
+    zone: str | None = None,
 ) -> DocumentView:
-    """A draft order from the newest revision of an accepted quote, its lines copied."""
-    with sessions() as session, session.begin():
-        access = acting_access(session, actor)
-        quote = latest(session, number)
-        if access is not None:
-            access.check(session, RecordKind.QUOTES, Action.READ, quote.id, quote.owner_id)
-        if quote.status is not QuoteStatus.ACCEPTED:
-            raise RequestError(
-                f"quote {quote.number} revision {quote.revision} is {quote.status.value}: "
-                "only an accepted quote becomes an order"
-            )
-        owner = _owner(session, access, actor)
-        order_number = take_number(session, ORDER, date.today().year)  # after the reads
-        order = _new(session, order_number, quote, owner)
-        _set_terms(order, terms or OrderTerms())
-        source = session.scalars(
-            select(QuoteLine).where(QuoteLine.quote_id == quote.id).order_by(QuoteLine.position)
+    """A draft order from the newest revision of an accepted quote, its lines copied; one
+    live order per quote (a second is refused, also when two desks try at once: the unique
+    index ``uq_orders_quote_id`` stops the slower, which rolls back)."""
+    try:
+        with sessions() as session, session.begin():
+            return _from_quote(session, number, terms, actor, zone)
+    except IntegrityError as exc:
+        if "quote_id" not in str(exc.orig):
+            raise
+        raise RequestError(f"quote {number} became an order at another desk just now") from None
+
+
+def _from_quote(
+    session: Session,
+    number: str,
+    terms: OrderTerms | None,
+    actor: AgentRef | None,
+    zone: str | None,
+) -> DocumentView:
+    access = acting_access(session, actor)
+    quote = latest(session, number)
+    if access is not None:
+        access.check(session, RecordKind.QUOTES, Action.READ, quote.id, quote.owner_id)
+    if quote.status is not QuoteStatus.ACCEPTED:
+        raise RequestError(
+            f"quote {quote.number} revision {quote.revision} is {quote.status.value}: "
+            "only an accepted quote becomes an order"
         )
-        rows: list[dict[str, Any]] = [_copy(line) for line in source]
-        lines = write_lines(session, order, rows, currency(order.currency), OrderLine, "order_id")
-        details = {"quote": quote.number, "revision": quote.revision}
-        _audit(session, access, actor, order, details, AuditAction.CREATE)
-        return _view_of(order, session.get_one(Account, order.account_id), lines)
+    made = session.scalar(
+        select(Order.number)
+        .join(Quote, Quote.id == Order.quote_id)
+        .where(
+            Quote.number == quote.number,
+            Order.status != OrderStatus.CANCELLED,
+            Order.deleted_at.is_(None),
+        )
+        .limit(1)
+    )
+    if made is not None:
+        raise RequestError(f"quote {quote.number} became order {made} already")
+    owner = _owner(session, access, actor)
+    order_number = take_number(session, ORDER, document_year(session, zone))  # after reads
+    order = _new(session, order_number, quote, owner)
+    _set_terms(order, terms or OrderTerms())
+    source = session.scalars(
+        select(QuoteLine).where(QuoteLine.quote_id == quote.id).order_by(QuoteLine.position)
+    )
+    rows: list[dict[str, Any]] = [_copy(line) for line in source]
+    lines = write_lines(session, order, rows, currency(order.currency), OrderLine, "order_id")
+    details = {"quote": quote.number, "revision": quote.revision}
+    _audit(session, access, actor, order, details, AuditAction.CREATE)
+    return _view_of(order, session.get_one(Account, order.account_id), lines)
 
 
 def _set_terms(order: Order, terms: OrderTerms) -> None:
@@ -154,6 +186,7 @@ def create_order(
     currency_code: str | None = None,
     terms: OrderTerms | None = None,
     actor: AgentRef | None = None,
+    zone: str | None = None,
 ) -> DocumentView:
     """A draft order entered directly, priced like a quote."""
     if not lines:
@@ -170,7 +203,7 @@ def create_order(
             for r in lines
             for p in [product_by_code(session, r.code)]
         ]
-        order_number = take_number(session, ORDER, today.year)  # after the reads
+        order_number = take_number(session, ORDER, document_year(session, zone))  # after reads
         order = Order(
             number=order_number,
             status=OrderStatus.DRAFT,
@@ -204,10 +237,13 @@ def _lines(session: Session, order: Order) -> list[OrderLine]:
 
 
 def order_view(session: Session, order: Order) -> DocumentView:
-    return _view_of(order, session.get_one(Account, order.account_id), _lines(session, order))
+    account = session.get_one(Account, order.account_id)
+    return _view_of(order, account, _lines(session, order), plan_view(session, order))
 
 
-def _view_of(order: Order, account: Account, lines: list[OrderLine]) -> DocumentView:
+def _view_of(
+    order: Order, account: Account, lines: list[OrderLine], plan: tuple[InstalmentView, ...] = ()
+) -> DocumentView:
     reason = order.reject_reason if order.status is OrderStatus.REJECTED else None
     return view_of(
         order,
@@ -216,6 +252,7 @@ def _view_of(order: Order, account: Account, lines: list[OrderLine]) -> Document
         terms=order.payment_terms,
         reason=reason,
         delivery_date=order.delivery_date,
+        payment_plan=plan,
     )
 
 
@@ -273,13 +310,15 @@ def edit_order(
             session.delete(old)
         session.flush()
         written = price_lines(session, order, priced, money, OrderLine, "order_id")
+        replan(session, order)  # the instalments follow the new gross
         after = money.from_minor(order.gross_minor)
         details: dict[str, object] = {
             "status": order.status.value,
             "gross": [str(before), str(after)],
         }
         _audit(session, access, actor, order, details)
-        return _view_of(order, session.get_one(Account, order.account_id), written)
+        account = session.get_one(Account, order.account_id)
+        return _view_of(order, account, written, plan_view(session, order))
 
 
 def list_orders(

@@ -148,9 +148,9 @@ def _query(flt: PipelineFilter, editable: ColumnElement[Any] | None = None) -> S
     key = _sort_key(flt.sort)
     tie = Opportunity.id.desc() if flt.descending else Opportunity.id.asc()
     if flt.sort == "close_date":
-        # the index's order (migration 0023): a page is one range of it. Every opportunity
-        # the service creates has a close date, so where NULLs sort (first on SQLite, last on
-        # PostgreSQL) concerns only rows written around it.
+        # the index's order (migration 0021's lead with these columns): a page is one range
+        # of it. Every opportunity the service creates has a close date, so where NULLs sort
+        # (first on SQLite, last on PostgreSQL) concerns only rows written around it.
         return query.order_by(key.desc() if flt.descending else key.asc(), tie)
     # other columns sort every matching row: nulls last in both directions and engines
     nulls = case((key.is_(None), 1), else_=0)

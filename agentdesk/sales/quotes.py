@@ -29,7 +29,7 @@ from agentdesk.sales.catalogue import price_list_named, product_by_code, unit_pr
 from agentdesk.sales.documents import DocumentView, LineRequest, Priced, price_lines, view_of
 from agentdesk.sales.models import PriceList, Quote, QuoteLine
 from agentdesk.sales.money import currency
-from agentdesk.sales.numbering import QUOTE, take_number
+from agentdesk.sales.numbering import QUOTE, document_year, take_number
 from agentdesk.sales.status import QUOTE_MOVES, QuoteStatus
 
 DEFAULT_CURRENCY = "CNY"
@@ -92,9 +92,14 @@ def _price(
 
 
 def create_quote(
-    sessions: sessionmaker[Session], request: QuoteRequest, *, actor: AgentRef | None = None
+    sessions: sessionmaker[Session],
+    request: QuoteRequest,
+    *,
+    actor: AgentRef | None = None,
+    zone: str | None = None,
 ) -> DocumentView:
-    """Create revision 1 of a new quote number, a draft owned by the acting user."""
+    """Create revision 1 of a new quote number, a draft owned by the acting user; the number's
+    year is the database clock's in ``zone`` (``numbering.document_year``)."""
     if not request.lines:
         raise RequestError("a quote needs at least one line")
     with sessions() as session, session.begin():
@@ -112,7 +117,8 @@ def create_quote(
         if plist is not None and plist.currency != money.code:
             raise RequestError(f"price list {plist.name} is in {plist.currency}, not {money.code}")
         priced = _price(session, request.lines, money.code, plist)
-        number = take_number(session, QUOTE, date.today().year)  # after the reads: see there
+        year = document_year(session, zone)
+        number = take_number(session, QUOTE, year)  # after the reads: see there
         quote = Quote(
             number=number,
             revision=1,

@@ -22,7 +22,7 @@ from agentdesk.db.errors import RequestError
 from agentdesk.domain.access import RecordKind
 from agentdesk.domain.business_time import add_business_minutes
 from agentdesk.domain.cases import DEFAULT_TARGETS
-from agentdesk.domain.clock import utcnow
+from agentdesk.domain.clock import utcnow, zone_named
 from agentdesk.domain.enums import AuditAction, CaseChannel, CasePriority, CaseStatus
 from agentdesk.org.models import Team, User
 from agentdesk.org.users import AgentRef, actor_of
@@ -144,8 +144,8 @@ def open_case(
     if not subject:
         raise RequestError("a case needs a subject")
     opened = (spec.opened_at or now or utcnow()).astimezone(UTC)
-    number = next_number(session, opened.year)
-    calendar = load_calendar(session, default_zone)
+    calendar = load_calendar(session, default_zone)  # a read: the number stays the first write
+    number = next_number(session, _local_year(opened, calendar.zone))
     access = acting_access(session, agent)
     owner_id, team_id = _placement(session, spec, access.user_id if access else None)
     if access is not None:
@@ -182,12 +182,19 @@ def open_case(
     return case
 
 
+def _local_year(opened: datetime, zone: str) -> int:
+    """The year of the case's opening in the service's zone (its calendar's): a case opened
+    at 01:00 on 1 January in Shanghai is numbered in the new year, though UTC is still in the
+    old one."""
+    return opened.astimezone(zone_named(zone).tz).year
+
+
 def number_new_case(session: Session, case: ServiceCase, default_zone: str) -> None:
     """Number and schedule a case another module opened in this transaction (a wrap-up's):
     call it once that transaction has written, so the number's write does not come first."""
     opened = (case.opened_at or utcnow()).astimezone(UTC)
-    case.number = next_number(session, opened.year)
     calendar = load_calendar(session, default_zone)
+    case.number = next_number(session, _local_year(opened, calendar.zone))
     targets = DEFAULT_TARGETS[CasePriority(case.priority)]
     case.opened_at = opened
     case.first_response_due = add_business_minutes(calendar, opened, targets.first_response)

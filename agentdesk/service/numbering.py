@@ -1,5 +1,5 @@
-"""Case numbers: ``CS-2026-00001``, per year (UTC) of the case's opening, without gaps or
-duplicates.
+"""Case numbers: ``CS-2026-00001``, per year of the case's opening in the service's zone (its
+calendar's, ``cases._local_year``), without gaps or duplicates.
 
 The counter row of the year is incremented in the transaction that inserts the case: a case
 rolled back gives its number back, and a concurrent creator waits on the row (PostgreSQL's

@@ -1239,6 +1239,186 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>LeadsDesk</name>
+    <message>
+        <source>Convert lead</source>
+        <translation>转化线索</translation>
+    </message>
+    <message>
+        <source>Make this lead an account, a contact and an opportunity</source>
+        <translation>把这条线索转化为客户、联系人和商机</translation>
+    </message>
+    <message>
+        <source>Lead converted: its contact is shown.</source>
+        <translation>线索已转化：现显示其联系人。</translation>
+    </message>
+</context>
+<context>
+    <name>LeadsWindow</name>
+    <message>
+        <source>Leads</source>
+        <translation>线索</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>任意状态</translation>
+    </message>
+    <message>
+        <source>user name, or - for the pool</source>
+        <translation>用户名，或 - 表示公海</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>name, company or e-mail</source>
+        <translation>姓名、公司或电子邮件</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>Owner:</source>
+        <translation>负责人：</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <source>Created from:</source>
+        <translation>创建日期从：</translation>
+    </message>
+    <message>
+        <source>to:</source>
+        <translation>到：</translation>
+    </message>
+    <message>
+        <source>Text:</source>
+        <translation>文本：</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>公司</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建日期</translation>
+    </message>
+    <message>
+        <source>Assign selected</source>
+        <translation>分配所选</translation>
+    </message>
+    <message>
+        <source>Round-robin selected</source>
+        <translation>轮流分配所选</translation>
+    </message>
+    <message>
+        <source>Convert selected</source>
+        <translation>转化所选</translation>
+    </message>
+    <message>
+        <source>Disqualify…</source>
+        <translation>排除…</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>给：</translation>
+    </message>
+    <message>
+        <source>Team:</source>
+        <translation>团队：</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Contacted</source>
+        <translation>已联系</translation>
+    </message>
+    <message>
+        <source>Qualified</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>Disqualified</source>
+        <translation>已排除</translation>
+    </message>
+    <message>
+        <source>Converted</source>
+        <translation>已转化</translation>
+    </message>
+    <message>
+        <source>{text} is not a date (YYYY-MM-DD)</source>
+        <translation>{text} 不是日期（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <source>(pool)</source>
+        <translation>（公海）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n lead(s)</source>
+        <translation>
+            <numerusform>%n 条线索</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Select one or more leads first.</source>
+        <translation>请先选择一条或多条线索。</translation>
+    </message>
+    <message>
+        <source>Given to {user}.</source>
+        <translation>已分配给 {user}。</translation>
+    </message>
+    <message>
+        <source>Dealt out over the members of {team}.</source>
+        <translation>已轮流分配给 {team} 的成员。</translation>
+    </message>
+    <message>
+        <source>Converted: an account, a contact and an opportunity each.</source>
+        <translation>已转化：每条线索生成一个客户、一个联系人和一个商机。</translation>
+    </message>
+    <message>
+        <source>Disqualify one lead at a time, with its reason.</source>
+        <translation>请逐条排除线索，并写明原因。</translation>
+    </message>
+    <message>
+        <source>Disqualify lead</source>
+        <translation>排除线索</translation>
+    </message>
+    <message>
+        <source>Why is this lead disqualified?</source>
+        <translation>为什么排除这条线索？</translation>
+    </message>
+    <message>
+        <source>The lead is disqualified.</source>
+        <translation>线索已排除。</translation>
+    </message>
+</context>
+<context>
     <name>LinesTable</name>
     <message>
         <source>Product</source>
@@ -3412,6 +3592,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Supervisor &amp;board…</source>
         <translation>班长监控台(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;Leads…</source>
+        <translation>线索(&amp;L)…</translation>
     </message>
     <message>
         <source>&amp;Help</source>

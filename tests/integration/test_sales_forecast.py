@@ -4,15 +4,15 @@ override, and forecast figures equal to a hand computation."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.cli.main import main
-from agentdesk.crm.models import Account
+from agentdesk.crm.models import Account, Opportunity
 from agentdesk.db.engine import unit_of_work
 from agentdesk.db.errors import RequestError
 from agentdesk.domain.enums import OpportunityStage as S
@@ -59,7 +59,23 @@ def pipeline(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
             probability=override,
             currency_code=code,
         )
+    # the won deal was won on its expected close date (the forecast counts won by the day won)
+    with sessions() as s:
+        (won,) = s.scalars(select(Opportunity.id).where(Opportunity.stage == S.CLOSED_WON))
+    _won_at(sessions, won, datetime(2026, 5, 20, 10, 0, tzinfo=UTC))
     return sessions
+
+
+def _won_at(sessions: sessionmaker[Session], opportunity_id: object, at: datetime) -> None:
+    """As if the deal had been moved into won at ``at``: its stage history's move and the copy
+    the service keeps on the opportunity (``won_at``) together."""
+    with unit_of_work(sessions) as s:
+        moved = StageChange.opportunity_id == opportunity_id
+        s.execute(
+            update(StageChange).where(moved, StageChange.to_stage == S.CLOSED_WON)
+            .values(changed_at=at)
+        )  # fmt: skip
+        s.execute(update(Opportunity).where(Opportunity.id == opportunity_id).values(won_at=at))
 
 
 def _rows(sessions: sessionmaker[Session], by: str, actor: str | None = None) -> dict[str, object]:
@@ -300,3 +316,64 @@ def test_forecast_by_category_shares_an_opportunity_out_over_its_lines(
     }
     changed = update_opportunity(pipeline, deal.id, lines=[parse_line("H-1:1")])
     assert changed.amount == Decimal("100.00")
+
+
+def test_won_counts_in_the_period_the_deal_was_won_not_its_expected_close(
+    pipeline: sessionmaker[Session],
+) -> None:
+    """Review finding: "won" followed the expected close date. A deal expected in August but
+    won on 10 June is June's; one expected in June but won in October is in no row of April to
+    September; one won at 01:00 on 1 July in Shanghai (17:00 UTC on 30 June) is July's there."""
+    made = {}
+    for name, close in (("early", date(2026, 8, 20)), ("late", date(2026, 6, 5)),
+                        ("midnight", date(2026, 9, 1))):  # fmt: skip
+        view = create_opportunity(
+            pipeline, account="Acme", name=name, amount=Decimal("10.00"),
+            stage=S.NEGOTIATION, close=close, owner="rep.a",
+        )  # fmt: skip
+        update_opportunity(pipeline, view.id, stage=S.CLOSED_WON)
+        made[name] = view.id
+    won_at = {
+        "early": datetime(2026, 6, 10, 9, 0, tzinfo=UTC),
+        "late": datetime(2026, 10, 2, 9, 0, tzinfo=UTC),
+        "midnight": datetime(2026, 6, 30, 17, 0, tzinfo=UTC),
+    }
+    for name, at in won_at.items():
+        _won_at(pipeline, made[name], at)
+
+    def won(zone: str) -> dict[str, str]:
+        result = forecast(pipeline, by="month", start=date(2026, 4, 1), end=date(2026, 9, 30),
+                          today=TODAY, zone=zone).as_json()  # fmt: skip
+        rows = result["rows"]
+        assert isinstance(rows, list) and isinstance(result["totals"], dict)
+        return {row["key"]: row["won"] for row in rows if row["won"] != "0.00"} | {
+            "total": result["totals"]["won"]
+        }
+
+    assert won("UTC") == {"2026-05": "1500.50", "2026-06": "20.00", "total": "1520.50"}
+    assert won("Asia/Shanghai") == {
+        "2026-05": "1500.50",
+        "2026-06": "10.00",
+        "2026-07": "10.00",
+        "total": "1520.50",
+    }
+
+
+def test_the_won_time_is_the_stage_historys_and_goes_when_the_deal_is_reopened(
+    pipeline: sessionmaker[Session],
+) -> None:
+    deal = create_opportunity(pipeline, account="Acme", name="Won now", amount=Decimal(1),
+                              stage=S.CLOSED_WON, close=TODAY)  # fmt: skip
+    with pipeline() as s:
+        row = s.get_one(Opportunity, deal.id)
+        moves = s.scalars(select(StageChange.changed_at).where(
+            StageChange.opportunity_id == deal.id)).all()  # fmt: skip
+        assert row.won_at is not None and moves == [row.won_at]
+    update_opportunity(pipeline, deal.id, stage=S.NEGOTIATION)
+    with pipeline() as s:
+        assert s.get_one(Opportunity, deal.id).won_at is None
+    update_opportunity(pipeline, deal.id, stage=S.CLOSED_WON)
+    with pipeline() as s:
+        last = s.scalars(select(func.max(StageChange.changed_at)).where(
+            StageChange.opportunity_id == deal.id)).one()  # fmt: skip
+        assert s.get_one(Opportunity, deal.id).won_at == last

@@ -246,6 +246,7 @@ def test_order_commands(capsys: pytest.CaptureFixture[str], db_url: str, catalog
         "totals",
         "terms",
         "delivery_date",
+        "payment_plan",
     }
 
 

@@ -33,6 +33,7 @@ from agentdesk.app.desk.events import (
     WrapupStarted,
 )
 from agentdesk.app.desktop import DeskSummary, DesktopContext
+from agentdesk.app.leads import LeadsService
 from agentdesk.app.sales import SalesService
 from agentdesk.calls.callbacks import CallbackItem
 from agentdesk.crm.party_details import PartyRef
@@ -44,6 +45,7 @@ from agentdesk.ui.desk.wrapup_panel import WrapupPanel
 from agentdesk.ui.dialer.panel import DialerPanel
 from agentdesk.ui.lists.callbacks_panel import CallbacksPanel
 from agentdesk.ui.lists.lists_panel import RecentCallsPanel, SearchPanel
+from agentdesk.ui.sales.leads_desk import LeadsDesk
 from agentdesk.ui.sales.menu import SalesMenu
 from agentdesk.ui.sales.party_sales import attach_party_sales
 from agentdesk.ui.shell.background import run_in_background
@@ -64,6 +66,7 @@ class MainWindow(QMainWindow):
     # Set by WindowMenus.
     adminAction: QAction
     boardAction: QAction
+    leadsAction: QAction
     settingsAction: QAction
     searchAction: QAction
     refreshAction: QAction
@@ -141,6 +144,7 @@ class MainWindow(QMainWindow):
         self.sales = SalesService(context.database.sessions, agent)
         self.salesMenu = SalesMenu(self, self.sales, executor)
         self.partySales = attach_party_sales(self.customerPanel, self.sales, executor)
+        self.leadsDesk = LeadsDesk(self, LeadsService(context.database.sessions, agent), executor)
         self._connect()
         self.callbacksPanel.reload()
         self.recentPanel.reload()

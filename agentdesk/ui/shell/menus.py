@@ -84,6 +84,9 @@ class WindowMenus(QObject):
         window.boardAction.setVisible(False)  # shown when the role may view the board
         window.boardAction.triggered.connect(window.open_board)
         menu.addAction(window.boardAction)
+        window.leadsAction = QAction(self.tr("&Leads…"), window)
+        window.leadsAction.triggered.connect(lambda: window.leadsDesk.open())
+        menu.addAction(window.leadsAction)
 
     def _help(self, window: MainWindow) -> None:
         menu = window.menuBar().addMenu(self.tr("&Help"))
