@@ -85,6 +85,8 @@ def split(
             bp = percent_bp(request.percent)
             before = _half_up_share(gross_minor, shared_bp)
             shared_bp += bp
+            if shared_bp > 10_000:  # said whatever the total (a zero total has no overshoot)
+                raise RequestError(f"instalment {position}: the percentages come to over 100 %")
             share = _half_up_share(gross_minor, shared_bp) - before
             typed.append(Instalment(request.due, share, bp))
         elif position == len(requests):
