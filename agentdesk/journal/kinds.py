@@ -21,6 +21,8 @@ from agentdesk.db.errors import RecordNotFoundError
 from agentdesk.domain.enums import CallDirection, CasePriority
 from agentdesk.journal.journal import Appliers
 from agentdesk.journal.store import Entry
+from agentdesk.supervision.queue_calls import assign_queue, leg_changed
+from agentdesk.supervision.rollups import AgentPart, agent_part, book_agent
 
 WRAPUP = "call.wrapup"
 CALL_OPEN = "call.open"
@@ -70,6 +72,9 @@ def facts_payload(facts: CallFacts) -> dict[str, Any]:
         "contact_id": _text(facts.contact_id),
         "account_id": _text(facts.account_id),
         "lead_id": _text(facts.lead_id),
+        "queue_number": facts.queue_number,
+        "answered_elsewhere": facts.answered_elsewhere,
+        "wrapup_seconds": facts.wrapup_seconds,
     }
 
 
@@ -92,6 +97,10 @@ def facts_from(data: dict[str, Any]) -> CallFacts:
         contact_id=_id(data["contact_id"]),
         account_id=_id(data["account_id"]),
         lead_id=_id(data["lead_id"]),
+        # .get: entries written before these fields existed are still applied
+        queue_number=data.get("queue_number"),
+        answered_elsewhere=bool(data.get("answered_elsewhere")),
+        wrapup_seconds=data.get("wrapup_seconds"),
     )
 
 
@@ -165,7 +174,22 @@ def apply_wrapup(session: Session, entry: Entry) -> WrapUpSaved:
         if default is None:
             raise CallLogError("no default disposition is configured")
         code = default.code
-    return write_wrapup(session, wrapup_from(entry.payload, code))
+    wrapup = wrapup_from(entry.payload, code)
+    known = session.get(Call, wrapup.record_id) if wrapup.record_id is not None else None
+    before = agent_part(known)
+    saved = write_wrapup(session, wrapup)
+    call = session.get(Call, saved.call.id)
+    assert call is not None
+    if wrapup.facts is not None:
+        assign_queue(session, call, wrapup.facts.queue_number)
+    _book(session, before, call)
+    return saved
+
+
+def _book(session: Session, before: AgentPart | None, call: Call) -> None:
+    """The call's figures in the rollups, in the entry's transaction (supervision)."""
+    book_agent(session, before, agent_part(call))
+    leg_changed(session, call)
 
 
 def apply_call_open(session: Session, entry: Entry) -> None:
@@ -174,9 +198,12 @@ def apply_call_open(session: Session, entry: Entry) -> None:
     if session.get(Call, entry.record_id) is not None:
         return  # the wrap-up (the dialer's own transaction) wrote it first
     call = Call(id=entry.record_id)
-    apply_facts(session, call, facts_from(entry.payload))
+    facts = facts_from(entry.payload)
+    apply_facts(session, call, facts)
+    assign_queue(session, call, facts.queue_number)
     session.add(call)
     session.flush()
+    _book(session, None, call)
 
 
 def apply_call_update(session: Session, entry: Entry) -> None:
@@ -185,12 +212,14 @@ def apply_call_update(session: Session, entry: Entry) -> None:
     call = session.get(Call, entry.record_id)
     if call is None:
         raise RecordNotFoundError("call", entry.record_id)
+    before = agent_part(call)
     for name, value in update_fields(entry.payload).items():
         setattr(call, name, value)
     call.ring_seconds, call.talk_seconds = durations(
         call.started_at, call.answered_at, call.ended_at, call.hold_seconds
     )
     session.flush()
+    _book(session, before, call)
 
 
 def update_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -198,12 +227,14 @@ def update_fields(data: dict[str, Any]) -> dict[str, Any]:
     fields: dict[str, Any] = {
         name: _at(data[name]) for name in ("answered_at", "ended_at") if data.get(name)
     }
-    for name in ("hold_seconds", "end_reason", "recording_path"):
+    for name in ("hold_seconds", "end_reason", "recording_path", "wrapup_seconds"):
         if data.get(name) is not None:
             fields[name] = data[name]
     for name in ("contact_id", "account_id", "lead_id"):
         if data.get(name):
             fields[name] = _id(data[name])
+    if data.get("answered_elsewhere"):
+        fields["answered_elsewhere"] = True
     return fields
 
 
@@ -215,6 +246,7 @@ def call_update_payload(
     end_reason: str | None = None,
     recording_path: str | None = None,
     party: CallFacts | None = None,
+    answered_elsewhere: bool = False,
 ) -> dict[str, Any]:
     """The fields to set (``None`` leaves one as it is); ``party``: the record the call was
     linked to (its contact, account or lead ids)."""
@@ -227,6 +259,7 @@ def call_update_payload(
         "contact_id": _text(party.contact_id) if party else None,
         "account_id": _text(party.account_id) if party else None,
         "lead_id": _text(party.lead_id) if party else None,
+        "answered_elsewhere": answered_elsewhere,
     }
 
 
