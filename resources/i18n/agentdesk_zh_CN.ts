@@ -1591,6 +1591,13 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>PopViews</name>
+    <message>
+        <source>Queue: {queue}</source>
+        <translation>队列：{queue}</translation>
+    </message>
+</context>
+<context>
     <name>RecentCallsPanel</name>
     <message>
         <source>When</source>

@@ -62,6 +62,8 @@ class DeskServices:
     search: ContactSearch
     records: RecordService
     journal: Journal
+    queue_name: Callable[[str | None], str | None] = lambda _number: None
+    """The queue a dialed number reaches (blocking: a database read), for the pop."""
 
 
 @dataclass
