@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from agentdesk.app.board import BoardService
+from agentdesk.domain.contact_metrics import ServiceLevelFormula
+from agentdesk.supervision.board_figures import BoardFigures
 from agentdesk.supervision.changes import ChangeFeed
 from agentdesk.supervision.presence import LOST, AgentOnBoard
 from agentdesk.ui.shell.access_labels import request_error_text
@@ -59,6 +61,21 @@ def state_colour(state: str, seconds: float) -> str:
     return colour
 
 
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}%"
+
+
+def formula_text(formula: ServiceLevelFormula) -> str:
+    translate = QCoreApplication.translate
+    match formula:
+        case ServiceLevelFormula.ANSWERED:
+            return translate("BoardWindow", "answered within T / answered")
+        case ServiceLevelFormula.ANSWERED_AND_ABANDONED:
+            return translate("BoardWindow", "answered within T / (answered + abandoned)")
+        case ServiceLevelFormula.ABANDONED_AFTER_T:
+            return translate("BoardWindow", "answered within T / (answered + abandoned after T)")
+
+
 def clock(seconds: float) -> str:
     whole = int(seconds)
     hours, rest = divmod(whole, 3600)
@@ -77,6 +94,7 @@ class BoardWindow(QWidget):
         self._service = service
         self._executor = executor
         self.agents: list[AgentOnBoard] = []
+        self.figures: BoardFigures | None = None
         self.read_at: datetime | None = None
         self.loads = 0
         """Reads not finished yet (the tests wait for none)."""
@@ -97,10 +115,21 @@ class BoardWindow(QWidget):
         top.addWidget(self.summaryLabel, 1)
         top.addWidget(self.wallboardButton)
 
-        self.table = QTableWidget(0, 6, self)
+        self.queuesTable = QTableWidget(0, 7, self)
+        self.queuesTable.setObjectName("boardQueues")
+        self.queuesTable.setHorizontalHeaderLabels([
+            self.tr("Queue"), self.tr("Waiting"), self.tr("Longest wait"),
+            self.tr("Service level"), self.tr("Abandon %"), self.tr("ASA"),
+            self.tr("Answered / offered"),
+        ])  # fmt: skip
+        self._plain(self.queuesTable)
+        self.formulaLabel = QLabel(self)
+        self.formulaLabel.setObjectName("boardFormula")
+
+        self.table = QTableWidget(0, 8, self)
         self.table.setHorizontalHeaderLabels([
             self.tr("Agent"), self.tr("Team"), self.tr("State"), self.tr("Time in state"),
-            self.tr("Call"), self.tr("Party"),
+            self.tr("Call"), self.tr("Party"), self.tr("Calls today"), self.tr("AHT today"),
         ])  # fmt: skip
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -114,6 +143,8 @@ class BoardWindow(QWidget):
         self.messageLabel.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.queuesTable)
+        layout.addWidget(self.formulaLabel)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.messageLabel)
 
@@ -157,6 +188,22 @@ class BoardWindow(QWidget):
             )
 
         run_in_background(self, self._executor, self._service.agents, done, failed)
+        self.loads += 1
+
+        def figures_done(figures: BoardFigures) -> None:
+            self.loads -= 1
+            self.figures = figures
+            self._render()
+
+        run_in_background(self, self._executor, self._service.figures, figures_done, failed)
+
+    @staticmethod
+    def _plain(table: QTableWidget) -> None:
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
 
     # -- rendering ---------------------------------------------------------------------------
 
@@ -192,9 +239,12 @@ class BoardWindow(QWidget):
                 state_text = self.tr("{state}: {reason}").format(
                     state=state_text, reason=agent.reason
                 )
+            today = self.figures.agents.get(agent.user_id) if self.figures else None
+            aht = today.aht_s if today is not None else None
             cells = (
                 agent.name, agent.team or "—", state_text, clock(seconds),
                 agent.call_number or "", agent.party_name or "",
+                str(today.handled if today else 0), clock(aht) if aht is not None else "—",
             )  # fmt: skip
             background = QColor(state_colour(agent.state, seconds))
             for column, text in enumerate(cells):
@@ -205,24 +255,58 @@ class BoardWindow(QWidget):
                         item.setForeground(QColor("#ffffff"))
                 self.table.setItem(row, column, item)
         self.summaryLabel.setText(
-            self.tr("{n} agents: {available} available, {busy} on a call, {paused} not ready, "
-                    "{lost} lost").format(
+            self.tr("{n} agents: {available} available, {busy} on a call, {wrapup} in wrap-up, "
+                    "{paused} not ready, {lost} lost").format(
                 n=len(agents),
                 available=counts.get("available", 0),
                 busy=sum(counts.get(s, 0) for s in ("ringing", "talking", "held")),
+                wrapup=counts.get("wrap_up", 0),
                 paused=counts.get("not_ready", 0),
                 lost=counts.get(LOST, 0),
             )
         )  # fmt: skip
+        self._render_queues(elapsed)
+
+    def _render_queues(self, elapsed: float) -> None:
+        tiles = self.figures.queues if self.figures is not None else []
+        self.queuesTable.setRowCount(len(tiles))
+        for row, tile in enumerate(tiles):
+            counts = tile.today
+            longest = tile.longest_waiting_s
+            cells = (
+                tile.queue,
+                str(tile.waiting),
+                clock(longest + elapsed) if longest is not None else "—",
+                percent(tile.service_level_pct),
+                percent(counts.abandon_pct()),
+                clock(asa) if (asa := counts.asa_s()) is not None else "—",
+                f"{counts.answered} / {counts.offered}",
+            )
+            for column, text in enumerate(cells):
+                self.queuesTable.setItem(row, column, QTableWidgetItem(text))
+        rows = max(len(tiles), 1)
+        height = self.queuesTable.horizontalHeader().height() + 4
+        height += sum(self.queuesTable.rowHeight(r) for r in range(len(tiles))) or rows * 30
+        self.queuesTable.setFixedHeight(height)
+        self.queuesTable.setVisible(bool(tiles))
+        formula = self._service.formula
+        self.formulaLabel.setVisible(bool(tiles))
+        self.formulaLabel.setText(
+            self.tr("Today. Service level: {formula}; T is each queue's threshold.").format(
+                formula=formula_text(formula)
+            )
+        )
 
     def set_wallboard(self, on: bool) -> None:
         """Full screen with large type, for a screen on the wall; again to leave it."""
         font = QFont(self.font())
         if on:
             font.setPointSizeF(font.pointSizeF() * WALLBOARD_SCALE)
-        for widget in (self.table, self.summaryLabel):
+        for widget in (self.table, self.summaryLabel, self.queuesTable, self.formulaLabel):
             widget.setFont(font)
-        self.table.verticalHeader().setDefaultSectionSize(QFontMetrics(font).height() + 12)
+        for table in (self.table, self.queuesTable):
+            table.verticalHeader().setDefaultSectionSize(QFontMetrics(font).height() + 12)
+        self._render()  # the queue tiles' height follows their rows
         if on:
             self.showFullScreen()
         else:
