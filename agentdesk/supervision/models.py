@@ -101,7 +101,8 @@ class QueueCall(Base):
     added to its intervals last, so a later leg replaces it exactly."""
 
     __tablename__ = "queue_calls"
-    __table_args__ = (Index("ix_queue_calls_queue_interval", "queue", "booked_interval"),)
+    # the calls of one queue interval (its longest wait), and the callers waiting (booked NULL)
+    __table_args__ = (Index("ix_queue_calls_interval_queue", "booked_interval", "queue"),)
 
     sip_call_id: Mapped[str] = mapped_column(String(256), primary_key=True)
     queue: Mapped[str] = mapped_column(String(64))
@@ -123,6 +124,7 @@ class QueueInterval(Base):
     """What a queue's calls added to one 15-minute interval (``domain.contact_metrics``)."""
 
     __tablename__ = "queue_intervals"
+    __table_args__ = (Index("ix_queue_intervals_start", "interval_start"),)  # a day, all queues
 
     queue: Mapped[str] = mapped_column(String(64), primary_key=True)
     interval_start: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
@@ -143,6 +145,7 @@ class AgentInterval(Base):
     a day in any time zone is a sum of whole intervals."""
 
     __tablename__ = "agent_intervals"
+    __table_args__ = (Index("ix_agent_intervals_start", "interval_start"),)  # a day, all agents
 
     agent_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True)
     interval_start: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)

@@ -99,7 +99,7 @@ def _create_tables() -> None:
         sa.Column("short_abandon_seconds", sa.Double(), nullable=False),
         sa.PrimaryKeyConstraint("sip_call_id", name="pk_queue_calls"),
     )
-    op.create_index("ix_queue_calls_queue_interval", "queue_calls", ["queue", "booked_interval"])
+    op.create_index("ix_queue_calls_interval_queue", "queue_calls", ["booked_interval", "queue"])
     counts = [
         sa.Column(name, sa.Integer(), nullable=False)
         for name in (
@@ -122,6 +122,7 @@ def _create_tables() -> None:
         sa.Column("handle_s", sa.Double(), nullable=False),
         sa.PrimaryKeyConstraint("queue", "interval_start", name="pk_queue_intervals"),
     )
+    op.create_index("ix_queue_intervals_start", "queue_intervals", ["interval_start"])
     op.create_table(
         "agent_intervals",
         sa.Column("agent_id", sa.Uuid(), sa.ForeignKey("users.id"), nullable=False),
@@ -133,6 +134,7 @@ def _create_tables() -> None:
         sa.Column("wrapup_s", sa.Double(), nullable=False),
         sa.PrimaryKeyConstraint("agent_id", "interval_start", name="pk_agent_intervals"),
     )
+    op.create_index("ix_agent_intervals_start", "agent_intervals", ["interval_start"])
 
 
 def _guard(table: str, grants: str, writer: str) -> None:
@@ -165,9 +167,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_agent_intervals_start", table_name="agent_intervals")
     op.drop_table("agent_intervals")
+    op.drop_index("ix_queue_intervals_start", table_name="queue_intervals")
     op.drop_table("queue_intervals")
-    op.drop_index("ix_queue_calls_queue_interval", table_name="queue_calls")
+    op.drop_index("ix_queue_calls_interval_queue", table_name="queue_calls")
     op.drop_table("queue_calls")
     op.drop_index("ix_queue_legs_sip_call_id", table_name="queue_legs")
     op.drop_table("queue_legs")
