@@ -63,8 +63,6 @@ def apply_facts(session: Session, call: Call, facts: CallFacts) -> None:
     call.account_id = facts.account_id
     call.lead_id = facts.lead_id
     call.answered_elsewhere = facts.answered_elsewhere
-    if facts.wrapup_seconds is not None:
-        call.wrapup_seconds = facts.wrapup_seconds
     call.ring_seconds, call.talk_seconds = durations(
         facts.started_at, facts.answered_at, facts.ended_at, facts.hold_seconds
     )

@@ -182,6 +182,9 @@ def apply_wrapup(session: Session, entry: Entry) -> WrapUpSaved:
     assert call is not None
     if wrapup.facts is not None:
         assign_queue(session, call, wrapup.facts.queue_number)
+        # only through the journal: the agent's rollup books it from this entry
+        if wrapup.facts.wrapup_seconds is not None:
+            call.wrapup_seconds = wrapup.facts.wrapup_seconds
     _book(session, before, call)
     return saved
 
@@ -247,6 +250,7 @@ def call_update_payload(
     recording_path: str | None = None,
     party: CallFacts | None = None,
     answered_elsewhere: bool = False,
+    wrapup_seconds: float | None = None,
 ) -> dict[str, Any]:
     """The fields to set (``None`` leaves one as it is); ``party``: the record the call was
     linked to (its contact, account or lead ids)."""
@@ -260,6 +264,7 @@ def call_update_payload(
         "account_id": _text(party.account_id) if party else None,
         "lead_id": _text(party.lead_id) if party else None,
         "answered_elsewhere": answered_elsewhere,
+        "wrapup_seconds": wrapup_seconds,
     }
 
 

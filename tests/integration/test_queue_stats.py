@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.calls.dto import CallFacts
+from agentdesk.calls.dto import CallFacts, WrapUp
 from agentdesk.crm.models import Call
 from agentdesk.db.engine import session_factory, unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
@@ -35,8 +35,10 @@ from agentdesk.journal.kinds import (
     CALL_MISSED,
     CALL_OPEN,
     CALL_UPDATE,
+    WRAPUP,
     call_update_payload,
     facts_payload,
+    wrapup_payload,
 )
 from agentdesk.journal.models import AppliedEntry
 from agentdesk.journal.store import JournalStore
@@ -110,13 +112,8 @@ def _append(journal: Journal, sip_call_id: str, leg: Leg, record_id: uuid.UUID) 
     )
     journal.append(CALL_END if answered else CALL_MISSED, end, record_id=record_id)
     if leg.wrapup is not None:
-        journal.append(CALL_UPDATE, call_update_payload_wrapup(leg.wrapup), record_id=record_id)
-
-
-def call_update_payload_wrapup(seconds: float) -> dict[str, object]:
-    payload = call_update_payload()
-    payload["wrapup_seconds"] = seconds
-    return payload
+        payload = call_update_payload(wrapup_seconds=leg.wrapup)
+        journal.append(CALL_UPDATE, payload, record_id=record_id)
 
 
 def _counts(r: QueueInterval) -> QueueCounts:
@@ -346,3 +343,26 @@ def test_desks_of_one_call_booking_at_once(engine: Engine, tmp_path: Path) -> No
         t.join()
     assert errors == []
     _same(_intervals(sessions), _expected(calls))
+
+
+def test_the_wrapups_seconds_are_booked_for_its_agent_once(
+    desks: sessionmaker[Session], tmp_path: Path
+) -> None:
+    journal = _journal(tmp_path / "ada.db", desks)
+    record = uuid.uuid4()
+    _append(journal, "w-1", Leg("ada", ring=0.0, answer=4.0, end=64.0), record)
+    facts = CallFacts(
+        direction=CallDirection.INBOUND, started_at=T0, agent="ada", sip_call_id="w-1",
+        answered_at=T0 + timedelta(seconds=4), ended_at=T0 + timedelta(seconds=64),
+        queue_number=SALES, wrapup_seconds=12.5,
+    )  # fmt: skip
+    done = WrapUp(disposition_code="sale", facts=facts, actor="ada", record_id=record)
+    journal.append(WRAPUP, wrapup_payload(done), record_id=record, actor="ada")
+    assert journal.drain().refused == 0
+    assert journal.drain(force=True).applied == 0
+    with desks() as s:
+        assert s.get_one(Call, record).wrapup_seconds == 12.5
+        agent = s.scalars(select(AgentInterval)).one()
+        assert (agent.handled_in, agent.talk_s, agent.wrapup_s) == (1, 60.0, 12.5)
+    counts = _intervals(desks)[T0]
+    assert (counts.handled, counts.handle_s) == (1, pytest.approx(72.5))

@@ -39,7 +39,13 @@ from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain import agent_state as ast
 from agentdesk.domain.enums import CallDirection, OwnerKind
 from agentdesk.journal.journal import Journal
-from agentdesk.journal.kinds import CALL_WRAPPED, WRAPUP, wrapup_payload
+from agentdesk.journal.kinds import (
+    CALL_UPDATE,
+    CALL_WRAPPED,
+    WRAPUP,
+    call_update_payload,
+    wrapup_payload,
+)
 from agentdesk.journal.recovery import OwedWrapup
 from agentdesk.journal.store import Entry
 
@@ -258,9 +264,11 @@ class Wrapups:
                         raise ValueError("no default disposition is configured")
                     code = default.code
                 result = saver(build(code), due)
-                core.loop.call_soon_threadsafe(
-                    core.keep, CALL_WRAPPED, {}, call.record_id
-                )  # the desk owes no wrap-up for this call after a crash
+                # the wrap-up's length through the journal (the rollups book it there), then
+                # the mark that the desk owes no wrap-up for this call after a crash
+                spent = call_update_payload(wrapup_seconds=facts.wrapup_seconds)
+                core.loop.call_soon_threadsafe(core.keep, CALL_UPDATE, spent, call.record_id)
+                core.loop.call_soon_threadsafe(core.keep, CALL_WRAPPED, {}, call.record_id)
                 return result
 
         def saved(result: WrapUpSaved | None) -> None:
