@@ -26,7 +26,8 @@ from agentdesk.app.board import BoardService
 from agentdesk.app.desktop import DesktopContext
 from agentdesk.calls.disposition_admin import add_disposition
 from agentdesk.calls.dto import CallFacts
-from agentdesk.dialer.campaigns import assign_campaign
+from agentdesk.dialer.campaigns import all_campaigns, assign_campaign
+from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.domain.agent_state import AgentStatus
 from agentdesk.domain.enums import CallDirection, Role
 from agentdesk.journal.journal import Journal
@@ -172,6 +173,9 @@ def shoot_board(
             row = session.get_one(AgentPresence, user.id)
             row.since = row.since - timedelta(minutes=minutes)
     seed_queue_calls(sessions, language, out)
+    for campaign in all_campaigns(sessions):  # entries to call: the board's campaign row
+        numbers = [f"+1202555{8000 + n:04d}" for n in range(40)]
+        load_entries(sessions, campaign.name, [EntrySpec(n, n) for n in numbers], source="demo")
     board = BoardWindow(BoardService(sessions, ADMIN), context.executor, parent)
     board.show()
     board.start()

@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.config.settings import Settings
+from agentdesk.dialer.outcomes import CampaignProgress
 from agentdesk.domain.contact_metrics import ServiceLevelFormula
-from agentdesk.supervision.board_figures import BoardFigures, read_figures
+from agentdesk.supervision.board_figures import BoardFigures, campaigns_progress, read_figures
 from agentdesk.supervision.changes import ChangeFeed
 from agentdesk.supervision.presence import AgentOnBoard, may_view_board, read_board
 
@@ -48,6 +49,10 @@ class BoardService:
     def figures(self) -> BoardFigures:
         """Today's queue tiles and each agent's calls and AHT, from the rollups (blocking)."""
         return read_figures(self._sessions, self.formula)
+
+    def campaigns(self) -> list[CampaignProgress]:
+        """The active campaigns' progress (blocking; slower than the rest: read it less)."""
+        return campaigns_progress(self._sessions)
 
     def watch(self, on_change: Callable[[], None]) -> ChangeFeed:
         """A started feed calling ``on_change`` (on its own thread) when presence changed, and

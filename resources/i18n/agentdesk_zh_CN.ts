@@ -257,6 +257,26 @@
         <translation>接听 / 呼入</translation>
     </message>
     <message>
+        <source>Campaign</source>
+        <translation>外呼活动</translation>
+    </message>
+    <message>
+        <source>Dialed</source>
+        <translation>已拨打</translation>
+    </message>
+    <message>
+        <source>Contacted</source>
+        <translation>已接通</translation>
+    </message>
+    <message>
+        <source>Successes</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Remaining</source>
+        <translation>剩余</translation>
+    </message>
+    <message>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>

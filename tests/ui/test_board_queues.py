@@ -1,5 +1,5 @@
 """The board's queue tiles and each agent's calls and AHT today, read from the rollups the
-desks' journals keep (issue 16)."""
+desks' journals keep, and the active campaigns' progress (issue 16)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from agentdesk.calls.dto import CallFacts
+from agentdesk.dialer.campaigns import create_campaign
+from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.domain.agent_state import AgentStatus
 from agentdesk.domain.enums import CallDirection
 from agentdesk.journal.journal import Journal
@@ -41,6 +43,9 @@ def test_queue_tiles_and_agent_figures_today(
         add_user(sessions, "bob", name="Bob", role="agent", team="Floor")
         publish(sessions, "bob", DeskState(AgentStatus.WRAP_UP))
         add_queue(sessions, "sales", ["+12025550900"], region="US")
+        create_campaign(sessions, "Renewals", mode="preview")
+        numbers = ["+12025550701", "+12025550702", "+12025550703"]
+        load_entries(sessions, "Renewals", [EntrySpec(n, n) for n in numbers], source="test")
         minutes = itertools.count(step=60.0)
         journal = Journal(JournalStore(tmp_path / "bob.db"), sessions, APPLIERS,
                           monotonic=lambda: next(minutes))  # fmt: skip
@@ -81,6 +86,10 @@ def test_queue_tiles_and_agent_figures_today(
         assert board.table.item(bob, 6).text() == "1"
         assert board.table.item(bob, 7).text() == "0:20"  # 20 s of talk, no wrap-up yet
         assert "1 in wrap-up" in board.summaryLabel.text()
+        # the active campaigns' progress, on its own slower clock
+        desk.wait(lambda: board.campaignsTable.rowCount() == 1)
+        campaign = [board.campaignsTable.item(0, c).text() for c in range(5)]
+        assert campaign == ["Renewals", "0", "0", "0", "3"]
         board.close()
     finally:
         close_desk(desk)

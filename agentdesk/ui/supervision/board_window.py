@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from agentdesk.app.board import BoardService
+from agentdesk.dialer.outcomes import CampaignProgress
 from agentdesk.domain.contact_metrics import ServiceLevelFormula
-from agentdesk.supervision.board_figures import BoardFigures
+from agentdesk.supervision.board_figures import CAMPAIGNS_EVERY_S, BoardFigures
 from agentdesk.supervision.changes import ChangeFeed
 from agentdesk.supervision.presence import LOST, AgentOnBoard
 from agentdesk.ui.shell.access_labels import request_error_text
@@ -125,6 +126,15 @@ class BoardWindow(QWidget):
         self._plain(self.queuesTable)
         self.formulaLabel = QLabel(self)
         self.formulaLabel.setObjectName("boardFormula")
+        self.campaignsTable = QTableWidget(0, 5, self)
+        self.campaignsTable.setObjectName("boardCampaigns")
+        self.campaignsTable.setHorizontalHeaderLabels([
+            self.tr("Campaign"), self.tr("Dialed"), self.tr("Contacted"), self.tr("Successes"),
+            self.tr("Remaining"),
+        ])  # fmt: skip
+        self._plain(self.campaignsTable)
+        self.campaignsTable.hide()
+        self.campaigns: list[CampaignProgress] | None = None
 
         self.table = QTableWidget(0, 8, self)
         self.table.setHorizontalHeaderLabels([
@@ -145,12 +155,16 @@ class BoardWindow(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.queuesTable)
         layout.addWidget(self.formulaLabel)
+        layout.addWidget(self.campaignsTable)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.messageLabel)
 
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._render)
+        self._campaignTimer = QTimer(self)
+        self._campaignTimer.setInterval(CAMPAIGNS_EVERY_S * 1000)
+        self._campaignTimer.timeout.connect(self.reload_campaigns)
         self.changed.connect(self.reload)
         self.resize(980, 560)
 
@@ -159,12 +173,15 @@ class BoardWindow(QWidget):
     def start(self) -> None:
         """Read the agents and follow the database's changes until the window closes."""
         self.reload()
+        self.reload_campaigns()
+        self._campaignTimer.start()
         if self._feed is None:
             self._feed = self._service.watch(self.changed.emit)
         self._tick.start()
 
     def closeEvent(self, event: object) -> None:
         self._tick.stop()
+        self._campaignTimer.stop()
         if self._feed is not None:
             self._feed.stop()
             self._feed = None
@@ -196,6 +213,37 @@ class BoardWindow(QWidget):
             self._render()
 
         run_in_background(self, self._executor, self._service.figures, figures_done, failed)
+
+    def reload_campaigns(self) -> None:
+        self.loads += 1
+
+        def done(campaigns: list[CampaignProgress]) -> None:
+            self.loads -= 1
+            self.campaigns = campaigns
+            self._render_campaigns()
+
+        def failed(error: BaseException) -> None:
+            self.loads -= 1
+            self.messageLabel.setText(
+                self.tr("The board could not be read: {e}").format(e=request_error_text(error))
+            )
+
+        run_in_background(self, self._executor, self._service.campaigns, done, failed)
+
+    def _render_campaigns(self) -> None:
+        rows = self.campaigns or []
+        table = self.campaignsTable
+        table.setRowCount(len(rows))
+        for row, progress in enumerate(rows):
+            cells = (
+                progress.campaign, str(progress.dialed), str(progress.contacted),
+                str(progress.successes), str(progress.remaining),
+            )  # fmt: skip
+            for column, text in enumerate(cells):
+                table.setItem(row, column, QTableWidgetItem(text))
+        height = table.horizontalHeader().height() + 4
+        table.setFixedHeight(height + sum(table.rowHeight(r) for r in range(len(rows))))
+        table.setVisible(bool(rows))
 
     @staticmethod
     def _plain(table: QTableWidget) -> None:
@@ -302,11 +350,13 @@ class BoardWindow(QWidget):
         font = QFont(self.font())
         if on:
             font.setPointSizeF(font.pointSizeF() * WALLBOARD_SCALE)
-        for widget in (self.table, self.summaryLabel, self.queuesTable, self.formulaLabel):
+        tables = (self.table, self.queuesTable, self.campaignsTable)
+        for widget in (*tables, self.summaryLabel, self.formulaLabel):
             widget.setFont(font)
-        for table in (self.table, self.queuesTable):
+        for table in tables:
             table.verticalHeader().setDefaultSectionSize(QFontMetrics(font).height() + 12)
-        self._render()  # the queue tiles' height follows their rows
+        self._render()  # the tiles' heights follow their rows
+        self._render_campaigns()
         if on:
             self.showFullScreen()
         else:
