@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 
 from agentdesk.app.bootstrap import connect
 from agentdesk.config.settings import Settings
+from agentdesk.crm.models import Call
 from agentdesk.db.engine import unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.contact_metrics import Thresholds
@@ -181,6 +182,10 @@ def test_a_queue_forked_to_three_desks_adds_up_to_what_the_callers_did(
         with database.sessions() as s:
             rows = s.scalars(select(QueueInterval).where(QueueInterval.queue == "support")).all()
             calls = {c.sip_call_id: c for c in s.scalars(select(QueueCall))}
+            legs = s.execute(
+                select(Call.sip_call_id, Call.answered_at, Call.answered_elsewhere,
+                       Call.end_reason, Call.queue)
+            ).all()  # fmt: skip
     finally:
         database.dispose()
     answered = PLAN.count("answer")
@@ -196,4 +201,22 @@ def test_a_queue_forked_to_three_desks_adds_up_to_what_the_callers_did(
     answered_wait = sum(w for c, w in waits.items() if calls[c].answered_at is not None)
     assert abs(sum(r.answered_wait_s for r in rows) - answered_wait) < 0.5 * answered
     assert abs(max(r.longest_wait_s for r in rows) - max(waits.values())) < 0.5
+    # every desk logged every call it was offered: the one that answered, the ones the proxy
+    # cancelled for that answer (answered elsewhere), any that refused it (in wrap-up); a
+    # caller's own CANCEL is nobody's "elsewhere"
+    assert {leg.queue for leg in legs} == {"support"}
+    for call_id, call in calls.items():
+        mine = [leg for leg in legs if leg.sip_call_id == call_id]
+        assert len(mine) == len(ANSWER_AFTER), mine
+        answered = [leg for leg in mine if leg.answered_at is not None]
+        others = [leg for leg in mine if leg.answered_at is None]
+        if call.answered_at is not None:
+            assert len(answered) == 1
+            assert all(
+                leg.answered_elsewhere or (leg.end_reason or "").startswith("refused")
+                for leg in others
+            ), others
+            assert any(leg.answered_elsewhere for leg in others)
+        else:
+            assert answered == [] and not any(leg.answered_elsewhere for leg in mine)
     assert udp_port_bound(kam.port)
