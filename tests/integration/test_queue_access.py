@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +33,7 @@ from agentdesk.journal.kinds import (
 from agentdesk.journal.store import JournalStore
 from agentdesk.org.access import AccessDeniedError
 from agentdesk.org.admin import add_user
+from agentdesk.supervision.changes import watcher_for
 from agentdesk.supervision.models import AgentInterval, QueueCall, QueueInterval
 from agentdesk.supervision.queues import add_queue
 from tests.support.logins import give_logins, login_engine
@@ -143,3 +145,27 @@ def test_desk_logins_keep_the_figures_and_only_a_user_manager_changes_queues(
     finally:
         for engine in engines.values():
             engine.dispose()
+
+
+def test_a_queue_call_tells_the_watching_boards(pg_engine: Engine, tmp_path: Path) -> None:
+    """A caller starting to wait changes the tiles: PostgreSQL notifies the boards."""
+    sessions = session_factory(pg_engine)
+    with unit_of_work(sessions) as s:
+        ensure_default_dispositions(s)
+    add_user(sessions, "q.cy", name="Cy", role="agent")
+    add_queue(sessions, "sales", ["+861088880000"], region="CN")
+    watcher = watcher_for(pg_engine)
+    try:
+        journal = _journal(tmp_path / "cy.db", sessions)
+        facts = CallFacts(direction=CallDirection.INBOUND, started_at=T0, agent="q.cy",
+                          sip_call_id="waiting-1", queue_number="+861088880000")  # fmt: skip
+        journal.append(CALL_OPEN, facts_payload(facts), record_id=uuid.uuid4(), actor="q.cy")
+        assert journal.drain().applied == 1
+        journal.store.close()
+        deadline = time.monotonic() + 10
+        seen = False
+        while not seen and time.monotonic() < deadline:
+            seen = watcher.wait(0.5)
+        assert seen
+    finally:
+        watcher.close()

@@ -36,6 +36,18 @@ TABLES: dict[str, tuple[str, str]] = {
     "agent_intervals": ("SELECT, INSERT, UPDATE", OWN_AGENT),
 }
 CALL_COLUMNS = ("queue", "wrapup_seconds", "answered_elsewhere")
+# A queue call that starts waiting, is answered or ends changes the board's tiles: the boards
+# listening on the presence channel reload (one notice per transaction: identical payloads
+# merge). The payload names no row: the board reads its figures again.
+NOTIFY_SQL = """
+CREATE FUNCTION agentdesk_queue_changed() RETURNS trigger LANGUAGE plpgsql
+AS $$
+BEGIN
+  PERFORM pg_notify('agentdesk_presence', 'queues');
+  RETURN NULL;
+END
+$$
+"""
 
 
 def _when() -> sa.Column[object]:
@@ -164,9 +176,17 @@ def upgrade() -> None:
         return
     for table, (grants, writer) in TABLES.items():
         _guard(table, grants, writer)
+    op.execute(NOTIFY_SQL)
+    op.execute(
+        "CREATE TRIGGER queue_call_changed AFTER INSERT OR UPDATE ON queue_calls "
+        "FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_queue_changed()"
+    )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS queue_call_changed ON queue_calls")
+        op.execute("DROP FUNCTION IF EXISTS agentdesk_queue_changed()")
     op.drop_index("ix_agent_intervals_start", table_name="agent_intervals")
     op.drop_table("agent_intervals")
     op.drop_index("ix_queue_intervals_start", table_name="queue_intervals")
