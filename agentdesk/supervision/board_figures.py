@@ -9,9 +9,10 @@ call log, so a refresh costs the same on a day of ten calls or of a million.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -51,29 +52,38 @@ class AgentToday:
         return self.handle_s / self.handled if self.handled else None
 
 
+def _counts(values: Sequence[Any]) -> QueueCounts:
+    """The summed columns, in the order the query reads them (QueueCounts' fields)."""
+    offered, answered, abandoned, short, within, after, wait, longest, handled, handle = values
+    return QueueCounts(
+        offered=int(offered), answered=int(answered), abandoned=int(abandoned),
+        short_abandoned=int(short), answered_within=int(within), abandoned_after=int(after),
+        answered_wait_s=float(wait), longest_wait_s=float(longest), handled=int(handled),
+        handle_s=float(handle),
+    )  # fmt: skip
+
+
 def queue_tiles(
     session: Session, since: datetime, now: datetime, formula: ServiceLevelFormula
 ) -> list[QueueTile]:
     """Every configured queue (and any other with figures since ``since``), by name."""
-    sums = [
-        func.coalesce(func.sum(getattr(QueueInterval, name)), 0)
-        for name in (
-            "offered", "answered", "abandoned", "short_abandoned", "answered_within",
-            "abandoned_after", "answered_wait_s",
-        )
-    ]  # fmt: skip
+    q = QueueInterval
+    summed = (
+        q.offered, q.answered, q.abandoned, q.short_abandoned, q.answered_within,
+        q.abandoned_after, q.answered_wait_s,
+    )  # fmt: skip
     rows = session.execute(
         select(
-            QueueInterval.queue,
-            *sums,
-            func.coalesce(func.max(QueueInterval.longest_wait_s), 0.0),
-            func.coalesce(func.sum(QueueInterval.handled), 0),
-            func.coalesce(func.sum(QueueInterval.handle_s), 0.0),
+            q.queue,
+            *(func.coalesce(func.sum(column), 0) for column in summed),
+            func.coalesce(func.max(q.longest_wait_s), 0.0),
+            func.coalesce(func.sum(q.handled), 0),
+            func.coalesce(func.sum(q.handle_s), 0.0),
         )
-        .where(QueueInterval.interval_start >= since, QueueInterval.interval_start <= now)
-        .group_by(QueueInterval.queue)
+        .where(q.interval_start >= since, q.interval_start <= now)
+        .group_by(q.queue)
     ).all()
-    today = {row[0]: QueueCounts(*row[1:]) for row in rows}
+    today = {row[0]: _counts(row[1:]) for row in rows}
     waiting = {
         queue: (count, oldest)
         for queue, count, oldest in session.execute(

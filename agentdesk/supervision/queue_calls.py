@@ -15,7 +15,8 @@ leg is on its way).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import uuid
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -99,7 +100,7 @@ def _thresholds(session: Session, name: str) -> Thresholds:
 class _Sum:
     offered_at: datetime
     answered_at: datetime | None
-    agent: object
+    agent: uuid.UUID | None
     ended_at: datetime | None
     talk: float
     hold: float
@@ -129,7 +130,11 @@ def _answered_at(leg: QueueLeg) -> datetime:
 
 def figures_of(row: QueueCall) -> Figures | None:
     """The call as ``domain.contact_metrics`` counts it, or ``None`` while not booked."""
-    if row.booked_interval is None or row.ended_at is None:
+    return _figures(row) if row.booked_interval is not None else None
+
+
+def _figures(row: QueueCall) -> Figures | None:
+    if row.ended_at is None:
         return None
     wrapup_end = None
     if row.answered_at is not None and row.wrapup_seconds is not None:
@@ -156,7 +161,7 @@ def _rebook(session: Session, row: QueueCall, thresholds: Thresholds) -> None:
     total = _sum(legs)
     row.offered_at = total.offered_at
     row.answered_at = total.answered_at
-    row.agent_id = total.agent  # type: ignore[assignment]
+    row.agent_id = total.agent
     row.ended_at = total.ended_at
     row.talk_seconds, row.hold_seconds, row.wrapup_seconds = total.talk, total.hold, total.wrapup
     row.service_seconds = thresholds.service_seconds
@@ -164,18 +169,17 @@ def _rebook(session: Session, row: QueueCall, thresholds: Thresholds) -> None:
     row.booked_interval = None
     row.booked_wait = None
     new: dict[datetime, QueueCounts] = {}
-    if total.complete and total.ended_at is not None:
-        row.booked_interval = row.offered_at  # any value: figures_of needs a booked row
-        figures = figures_of(row)
-        assert figures is not None
+    figures = _figures(row) if total.complete else None
+    if figures is not None:
         new = counts_of(figures, thresholds)
         row.booked_wait = figures.wait_seconds
         row.booked_interval = min(new)  # the offer's interval comes first
     session.flush()
     table = table_of(QueueInterval)
     for start in sorted(set(old) | set(new)):
-        before, after = old.get(start, QueueCounts()), new.get(start, QueueCounts())
-        deltas = {name: getattr(after, name) - getattr(before, name) for name in ADDED}
+        before = asdict(old.get(start, QueueCounts()))
+        after = asdict(new.get(start, QueueCounts()))
+        deltas = {name: after[name] - before[name] for name in ADDED}
         add_to_row(session, table, {"queue": row.queue, "interval_start": start}, deltas)
     for start in sorted(set(old) | set(new)):
         longest = session.scalar(
