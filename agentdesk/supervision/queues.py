@@ -15,11 +15,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.permissions import acting_access
+from agentdesk.db.audit import audit
 from agentdesk.db.engine import unit_of_work
 from agentdesk.db.errors import RequestError
 from agentdesk.domain.access import Capability
 from agentdesk.domain.contact_metrics import Thresholds
+from agentdesk.domain.enums import AuditAction
 from agentdesk.domain.phone import digits_of, try_normalize
+from agentdesk.org.admin import audit_actor
 from agentdesk.org.users import AgentRef
 from agentdesk.supervision.models import Queue, QueueNumber
 
@@ -58,6 +61,14 @@ def _manager(session: Session, agent: AgentRef | None) -> None:
     access = acting_access(session, agent)
     if access is not None:
         access.require(Capability.MANAGE_USERS)
+
+
+def _audit(session: Session, agent: AgentRef | None, action: AuditAction, queue: Queue) -> None:
+    """Queue changes are administration: the audit log says who changed what, as for users
+    and dispositions."""
+    numbers = session.scalars(select(QueueNumber.e164).where(QueueNumber.queue_id == queue.id))
+    details = {"name": queue.name, "numbers": sorted(numbers)}
+    audit(session, audit_actor(session, agent), action, "queue", queue.id, details)
 
 
 def number_key(text: str | None, region: str) -> str | None:
@@ -102,6 +113,7 @@ def add_queue(
     with unit_of_work(sessions) as session:
         _manager(session, agent)
         queue = session.scalars(select(Queue).where(Queue.name == name)).one_or_none()
+        created = queue is None
         if queue is None:
             limits = thresholds or Thresholds()
             queue = Queue(
@@ -125,6 +137,7 @@ def add_queue(
         have = {e164 for e164, _ in taken}
         session.add_all(QueueNumber(e164=n, queue_id=queue.id) for n in wanted if n not in have)
         session.flush()
+        _audit(session, agent, AuditAction.CREATE if created else AuditAction.UPDATE, queue)
         return _view(session, queue)
 
 
@@ -135,6 +148,7 @@ def remove_queue(sessions: sessionmaker[Session], name: str, *, agent: AgentRef 
         queue = session.scalars(select(Queue).where(Queue.name == name)).one_or_none()
         if queue is None:
             raise QueueError(f"no queue is named {name!r}")
+        _audit(session, agent, AuditAction.DELETE, queue)
         session.execute(delete(QueueNumber).where(QueueNumber.queue_id == queue.id))
         session.delete(queue)
 

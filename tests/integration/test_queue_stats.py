@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.dto import CallFacts, WrapUp
 from agentdesk.crm.models import Call
+from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import session_factory, unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.contact_metrics import QueueCall as Figures
@@ -180,7 +181,8 @@ def _same(got: dict[datetime, QueueCounts], want: dict[datetime, QueueCounts]) -
 
 
 def test_queues_are_configured_and_numbers_normalised(sessions: sessionmaker[Session]) -> None:
-    add_queue(sessions, "sales", ["010 8888 0000", "+86 10 8888 0001"], region="CN")
+    add_queue(sessions, "sales", ["010 8888 0000"], region="CN")
+    add_queue(sessions, "sales", ["+86 10 8888 0001"], region="CN")  # a number more
     add_queue(sessions, "support", ["8000"], region="CN")
     assert [q.to_json() for q in list_queues(sessions)] == [
         {"name": "sales", "numbers": ["+861088880000", "+861088880001"],
@@ -195,6 +197,13 @@ def test_queues_are_configured_and_numbers_normalised(sessions: sessionmaker[Ses
         add_queue(sessions, "x", ["call me"], region="CN")
     remove_queue(sessions, "sales", agent=None)
     assert queue_name_for(sessions, "+861088880001") is None
+    with sessions() as s:
+        logged = s.execute(
+            select(AuditEntry.action, AuditEntry.details).where(AuditEntry.entity_kind == "queue")
+        ).all()
+    assert [(a, d["name"]) for a, d in logged] == [
+        ("create", "sales"), ("update", "sales"), ("create", "support"), ("delete", "sales"),
+    ]  # fmt: skip
     with pytest.raises(QueueError, match="no queue"):
         remove_queue(sessions, "sales", agent=None)
 
