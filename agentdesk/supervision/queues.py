@@ -22,7 +22,7 @@ from agentdesk.domain.access import Capability
 from agentdesk.domain.contact_metrics import Thresholds
 from agentdesk.domain.enums import AuditAction
 from agentdesk.domain.phone import digits_of, try_normalize
-from agentdesk.org.admin import audit_actor
+from agentdesk.org.admin import acting_user, audit_actor
 from agentdesk.org.users import AgentRef
 from agentdesk.supervision.models import Queue, QueueNumber
 
@@ -68,7 +68,8 @@ def _audit(session: Session, agent: AgentRef | None, action: AuditAction, queue:
     and dispositions."""
     numbers = session.scalars(select(QueueNumber.e164).where(QueueNumber.queue_id == queue.id))
     details = {"name": queue.name, "numbers": sorted(numbers)}
-    audit(session, audit_actor(session, agent), action, "queue", queue.id, details)
+    actor = audit_actor(session, acting_user(session, agent))  # the login on PostgreSQL
+    audit(session, actor, action, "queue", queue.id, details)
 
 
 def number_key(text: str | None, region: str) -> str | None:

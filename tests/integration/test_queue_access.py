@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.dto import CallFacts
 from agentdesk.cli.main import main
+from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import session_factory, unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import CallDirection
@@ -107,6 +108,9 @@ def test_desk_logins_keep_the_figures_and_only_a_user_manager_changes_queues(
                               "short_abandon_seconds, created_at) VALUES "
                               "(gen_random_uuid(), 'x', 20, 5, now())"))  # fmt: skip
         add_queue(admin, "sales", ["+861088880000"], region="CN")
+        with admin() as s:  # audited as the login who did it
+            who = s.scalars(select(AuditEntry.actor).where(AuditEntry.entity_kind == "queue"))
+            assert list(who) == ["q.admin"]
 
         # one forked call: ada answers, bob's branch is cancelled; each desk its own login
         for who, sessions, answered in (("q.bob", bob, False), ("q.ada", ada, True)):
