@@ -8,9 +8,12 @@ The desk in those scripts is an agent's; the admin screen here acts as the demo 
 
 from __future__ import annotations
 
+import itertools
+import tempfile
 import time
+import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
@@ -22,13 +25,27 @@ from agentdesk.app.admin import AdminService
 from agentdesk.app.board import BoardService
 from agentdesk.app.desktop import DesktopContext
 from agentdesk.calls.disposition_admin import add_disposition
-from agentdesk.dialer.campaigns import assign_campaign
+from agentdesk.calls.dto import CallFacts
+from agentdesk.dialer.campaigns import all_campaigns, assign_campaign
+from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.domain.agent_state import AgentStatus
-from agentdesk.domain.enums import Role
+from agentdesk.domain.enums import CallDirection, Role
+from agentdesk.journal.journal import Journal
+from agentdesk.journal.kinds import (
+    APPLIERS,
+    CALL_END,
+    CALL_MISSED,
+    CALL_OPEN,
+    CALL_UPDATE,
+    call_update_payload,
+    facts_payload,
+)
+from agentdesk.journal.store import JournalStore
 from agentdesk.org.admin import add_team, add_user
 from agentdesk.org.models import User
 from agentdesk.supervision.models import AgentPresence
 from agentdesk.supervision.presence import DeskState, publish
+from agentdesk.supervision.queues import add_queue
 from agentdesk.ui.admin.dialog import AdminDialog
 from agentdesk.ui.supervision.board_window import BoardWindow
 
@@ -155,13 +172,75 @@ def shoot_board(
             user = session.scalars(select(User).where(User.username == username)).one()
             row = session.get_one(AgentPresence, user.id)
             row.since = row.since - timedelta(minutes=minutes)
+    seed_queue_calls(sessions, language, out)
+    for campaign in all_campaigns(sessions):  # entries to call: the board's campaign row
+        numbers = [f"+1202555{8000 + n:04d}" for n in range(40)]
+        load_entries(sessions, campaign.name, [EntrySpec(n, n) for n in numbers], source="demo")
     board = BoardWindow(BoardService(sessions, ADMIN), context.executor, parent)
     board.show()
     board.start()
     pump(lambda: board.loads == 0 and len(board.agents) >= len(BOARD[language]), 5)
+    pump(lambda: board.figures is not None and board.queuesTable.rowCount() > 0, 5)
     pump(seconds=0.5)
     path = out / f"board{suffix}.png"
     board.grab().save(str(path))
     print("wrote", path)
+    board.set_wallboard(True)
+    board.resize(1600, 900)  # the offscreen platform has no real full screen to fill
+    pump(seconds=0.8)
+    wall = out / f"wallboard{suffix}.png"
+    board.grab().save(str(wall))
+    print("wrote", wall)
+    board.set_wallboard(False)
     board.close()
     return path
+
+
+# (queue, numbers) and the calls of the last hour: (agent, queue, seconds ago offered, waited,
+# talked or None for an abandon) in each language
+QUEUES = {"en": [("Sales", "+12025550900"), ("Support", "+12025550901")],
+          "zh": [("销售热线", "+861088880000"), ("售后服务", "+861088880001")]}  # fmt: skip
+CALLS = [(0, 0, 3000, 8, 240), (1, 0, 2400, 15, 180), (0, 1, 2000, 35, 300),
+         (4, 1, 1500, 12, 420), (1, 0, 900, 6, None), (4, 1, 600, 25, None),
+         (3, 1, 400, 4, 200), (0, 0, 200, 9, 120)]  # fmt: skip
+
+
+def seed_queue_calls(sessions: sessionmaker[Session], language: str, workdir: Path) -> None:
+    """Queues and calls of the last hour through a desk's journal, as desks would book them:
+    the board's tiles and the agents' figures today come from these rollups; two callers are
+    left waiting."""
+    queues = QUEUES[language]
+    for name, number in queues:
+        add_queue(sessions, name, [number], region="US")
+    people = [username for username, *_ in PEOPLE[language]]
+    minutes = itertools.count(step=60.0)
+    with tempfile.TemporaryDirectory(dir=workdir) as folder:
+        journal = Journal(JournalStore(Path(folder) / "journal.db"), sessions, APPLIERS,
+                          monotonic=lambda: next(minutes))  # fmt: skip
+        now = datetime.now(UTC)
+        calls = [*CALLS, (2, 0, 40, None, None), (2, 1, 15, None, None)]
+        for n, (who, queue, ago, waited, talked) in enumerate(calls):
+            agent, record = people[who], uuid.uuid4()
+            start = now - timedelta(seconds=ago)
+            facts = CallFacts(
+                direction=CallDirection.INBOUND,
+                started_at=start,
+                agent=agent,
+                sip_call_id=f"screens-{language}-{n}",
+                remote_e164=f"+1202555{n:04d}",
+                queue_number=queues[queue][1],
+            )
+            journal.append(CALL_OPEN, facts_payload(facts), record_id=record, actor=agent)
+            if waited is None:
+                continue  # still ringing
+            answered = start + timedelta(seconds=waited) if talked is not None else None
+            ended = answered + timedelta(seconds=talked) if answered and talked else None
+            if answered is not None:
+                update = call_update_payload(answered_at=answered)
+                journal.append(CALL_UPDATE, update, record_id=record, actor=agent)
+            gone = ended or start + timedelta(seconds=waited)
+            end = call_update_payload(answered_at=answered, ended_at=gone)
+            kind = CALL_END if answered else CALL_MISSED
+            journal.append(kind, end, record_id=record, actor=agent)
+        journal.drain()
+        journal.store.close()

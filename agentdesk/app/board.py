@@ -7,14 +7,36 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.config.settings import Settings
+from agentdesk.dialer.outcomes import CampaignProgress
+from agentdesk.domain.contact_metrics import ServiceLevelFormula
+from agentdesk.supervision.board_figures import BoardFigures, campaigns_progress, read_figures
 from agentdesk.supervision.changes import ChangeFeed
 from agentdesk.supervision.presence import AgentOnBoard, may_view_board, read_board
 
 
+def service_level_formula(settings: Settings) -> ServiceLevelFormula:
+    """``[supervision] service_level_formula``: ``answered`` (the default: answered within T
+    / answered), ``answered_and_abandoned`` or ``abandoned_after_t``; an unknown one is the
+    default, so a typo does not keep the board shut."""
+    section = settings.raw.get("supervision", {})
+    value = section.get("service_level_formula") if isinstance(section, dict) else None
+    try:
+        return ServiceLevelFormula(value) if value else ServiceLevelFormula.ANSWERED
+    except ValueError:
+        return ServiceLevelFormula.ANSWERED
+
+
 class BoardService:
-    def __init__(self, sessions: sessionmaker[Session], agent: str) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        agent: str,
+        formula: ServiceLevelFormula = ServiceLevelFormula.ANSWERED,
+    ) -> None:
         self._sessions = sessions
         self._agent = agent
+        self.formula = formula
 
     def allowed(self) -> bool:
         """Whether the desk's user may open the board (blocking: run it on the executor)."""
@@ -23,6 +45,14 @@ class BoardService:
     def agents(self) -> Sequence[AgentOnBoard]:
         """Every agent the user may watch (blocking)."""
         return read_board(self._sessions, self._agent)
+
+    def figures(self) -> BoardFigures:
+        """Today's queue tiles and each agent's calls and AHT, from the rollups (blocking)."""
+        return read_figures(self._sessions, self.formula)
+
+    def campaigns(self) -> list[CampaignProgress]:
+        """The active campaigns' progress (blocking; slower than the rest: read it less)."""
+        return campaigns_progress(self._sessions)
 
     def watch(self, on_change: Callable[[], None]) -> ChangeFeed:
         """A started feed calling ``on_change`` (on its own thread) when presence changed, and

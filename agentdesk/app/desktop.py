@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from agentdesk.app.bootstrap import Database, DatabaseUnavailable, connect
@@ -33,6 +34,7 @@ from agentdesk.journal.appliers import APPLIERS
 from agentdesk.journal.files import journal_path
 from agentdesk.journal.journal import Journal
 from agentdesk.journal.store import JournalStore
+from agentdesk.supervision.queues import queue_name_for
 from agentdesk.telephony.port import SipConfig, Softphone
 
 PhoneFactory = Callable[[SipConfig], Softphone]
@@ -130,6 +132,7 @@ class DesktopContext:
             search=ContactSearch(sessions, region),
             records=RecordService(sessions, region),
             journal=open_journal(self.database),
+            queue_name=partial(queue_name_for, sessions),
         )
 
     agent_name: str = ""

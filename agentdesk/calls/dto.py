@@ -30,6 +30,10 @@ class CallFacts:
     contact_id: uuid.UUID | None = None
     account_id: uuid.UUID | None = None
     lead_id: uuid.UUID | None = None
+    queue_number: str | None = None
+    """The number (E.164) the caller dialed, which names the queue; ``None`` for no queue."""
+    answered_elsewhere: bool = False
+    wrapup_seconds: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

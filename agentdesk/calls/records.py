@@ -62,6 +62,7 @@ def apply_facts(session: Session, call: Call, facts: CallFacts) -> None:
     call.contact_id = facts.contact_id
     call.account_id = facts.account_id
     call.lead_id = facts.lead_id
+    call.answered_elsewhere = facts.answered_elsewhere
     call.ring_seconds, call.talk_seconds = durations(
         facts.started_at, facts.answered_at, facts.ended_at, facts.hold_seconds
     )

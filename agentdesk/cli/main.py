@@ -24,6 +24,7 @@ from agentdesk.cli.leads import add_lead_parsers, cmd_lead
 from agentdesk.cli.opportunities import add_opportunity_parsers, cmd_opportunity
 from agentdesk.cli.orders import add_order_parsers, cmd_order
 from agentdesk.cli.org import add_org_parsers, cmd_org
+from agentdesk.cli.queues import add_queue_parsers, cmd_queue
 from agentdesk.cli.sales import add_sales_parsers, cmd_sales
 from agentdesk.cli.service import add_service_parsers, cmd_business_hours, cmd_case, cmd_kb
 from agentdesk.config.settings import ConfigError, Settings, load_settings
@@ -179,6 +180,7 @@ def _add_dialer_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     d_add.add_argument("--json", action="store_true", help="machine-readable output")
     add_admin_parsers(sub, c_sub, d_sub, common)
     add_journal_parsers(sub, common)
+    add_queue_parsers(sub, common)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -248,6 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "business-hours": cmd_business_hours,
         "kb": cmd_kb,
         "journal": cmd_journal,
+        "queue": cmd_queue,
         **dict.fromkeys(
             ("user", "team", "role", "disposition", "assign", "share", "transfer", "batch-update"),
             cmd_org,

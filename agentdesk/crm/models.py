@@ -277,6 +277,11 @@ class Call(SharedRecord, Base):
         ForeignKey("opportunities.id"), index=True
     )
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("service_cases.id"), index=True)
+    queue: Mapped[str | None] = mapped_column(String(64))
+    """The queue whose number the caller dialed (``supervision.queues``)."""
+    wrapup_seconds: Mapped[float | None]
+    answered_elsewhere: Mapped[bool] = mapped_column(default=False)
+    """The desk's offer ended because another desk of a forked call answered it."""
 
 
 class Callback(SharedRecord, Base):

@@ -26,7 +26,7 @@ from agentdesk.dialer.campaign_wrapup import CampaignWrapupSaved, write_campaign
 from agentdesk.dialer.entry_state import EntryState, EntryStateError, StaleEntryError
 from agentdesk.dialer.rules import Outcome
 from agentdesk.journal.journal import Appliers, RetryLater
-from agentdesk.journal.kinds import wrapup_in
+from agentdesk.journal.kinds import book_wrapup, figures_before, wrapup_in
 from agentdesk.journal.store import Entry
 
 CAMPAIGN_ATTEMPT = "campaign.attempt"
@@ -122,17 +122,21 @@ def apply_attempt(session: Session, entry: Entry) -> AttemptApplied:
 def apply_campaign_wrapup(session: Session, entry: Entry) -> CampaignWrapupSaved:
     data = entry.payload
     callback_at = data["callback_at"]
+    wrapup = wrapup_in(session, data["wrapup"])
+    before = figures_before(session, wrapup)
     try:
-        return write_campaign_wrapup(
+        result = write_campaign_wrapup(
             session,
             uuid.UUID(data["entry_id"]),
-            wrapup_in(session, data["wrapup"]),
+            wrapup,
             agent=data["agent"],
             callback_at=datetime.fromisoformat(callback_at) if callback_at else None,
             now=entry.created_at,
         )
     except StaleEntryError as conflict:
         raise RetryLater(str(conflict)) from None
+    book_wrapup(session, before, wrapup, result.saved)
+    return result
 
 
 CAMPAIGN_APPLIERS: Appliers = {

@@ -21,6 +21,8 @@ from agentdesk.db.errors import RecordNotFoundError
 from agentdesk.domain.enums import CallDirection, CasePriority
 from agentdesk.journal.journal import Appliers
 from agentdesk.journal.store import Entry
+from agentdesk.supervision.queue_calls import assign_queue, leg_changed
+from agentdesk.supervision.rollups import AgentPart, agent_part, book_agent
 
 WRAPUP = "call.wrapup"
 CALL_OPEN = "call.open"
@@ -73,6 +75,9 @@ def facts_payload(facts: CallFacts) -> dict[str, Any]:
         "contact_id": _text(facts.contact_id),
         "account_id": _text(facts.account_id),
         "lead_id": _text(facts.lead_id),
+        "queue_number": facts.queue_number,
+        "answered_elsewhere": facts.answered_elsewhere,
+        "wrapup_seconds": facts.wrapup_seconds,
     }
 
 
@@ -95,6 +100,10 @@ def facts_from(data: dict[str, Any]) -> CallFacts:
         contact_id=_id(data["contact_id"]),
         account_id=_id(data["account_id"]),
         lead_id=_id(data["lead_id"]),
+        # .get: entries written before these fields existed are still applied
+        queue_number=data.get("queue_number"),
+        answered_elsewhere=bool(data.get("answered_elsewhere")),
+        wrapup_seconds=data.get("wrapup_seconds"),
     )
 
 
@@ -173,7 +182,38 @@ def wrapup_in(session: Session, data: dict[str, Any]) -> WrapUp:
 
 
 def apply_wrapup(session: Session, entry: Entry) -> WrapUpSaved:
-    return write_wrapup(session, wrapup_in(session, entry.payload))
+    wrapup = wrapup_in(session, entry.payload)
+    before = figures_before(session, wrapup)
+    saved = write_wrapup(session, wrapup)
+    book_wrapup(session, before, wrapup, saved)
+    return saved
+
+
+def figures_before(session: Session, wrapup: WrapUp) -> AgentPart | None:
+    """The call's figures before its wrap-up is written (what the rollups hold of it now)."""
+    known = session.get(Call, wrapup.record_id) if wrapup.record_id is not None else None
+    return agent_part(known)
+
+
+def book_wrapup(
+    session: Session, before: AgentPart | None, wrapup: WrapUp, saved: WrapUpSaved
+) -> None:
+    """After any wrap-up is written (the desk's, the dialler's with its entry): its queue, its
+    wrap-up seconds and the call's figures in the rollups, in the entry's transaction."""
+    call = session.get(Call, saved.call.id)
+    assert call is not None
+    if wrapup.facts is not None:
+        assign_queue(session, call, wrapup.facts.queue_number)
+        # only through the journal: the agent's rollup books it from this entry
+        if wrapup.facts.wrapup_seconds is not None:
+            call.wrapup_seconds = wrapup.facts.wrapup_seconds
+    _book(session, before, call)
+
+
+def _book(session: Session, before: AgentPart | None, call: Call) -> None:
+    """The call's figures in the rollups, in the entry's transaction (supervision)."""
+    book_agent(session, before, agent_part(call))
+    leg_changed(session, call)
 
 
 def apply_call_open(session: Session, entry: Entry) -> None:
@@ -182,9 +222,12 @@ def apply_call_open(session: Session, entry: Entry) -> None:
     if session.get(Call, entry.record_id) is not None:
         return  # the wrap-up (the dialer's own transaction) wrote it first
     call = Call(id=entry.record_id)
-    apply_facts(session, call, facts_from(entry.payload))
+    facts = facts_from(entry.payload)
+    apply_facts(session, call, facts)
+    assign_queue(session, call, facts.queue_number)
     session.add(call)
     session.flush()
+    _book(session, None, call)
 
 
 def apply_call_update(session: Session, entry: Entry) -> None:
@@ -193,12 +236,14 @@ def apply_call_update(session: Session, entry: Entry) -> None:
     call = session.get(Call, entry.record_id)
     if call is None:
         raise RecordNotFoundError("call", entry.record_id)
+    before = agent_part(call)
     for name, value in update_fields(entry.payload).items():
         setattr(call, name, value)
     call.ring_seconds, call.talk_seconds = durations(
         call.started_at, call.answered_at, call.ended_at, call.hold_seconds
     )
     session.flush()
+    _book(session, before, call)
 
 
 def update_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -206,12 +251,14 @@ def update_fields(data: dict[str, Any]) -> dict[str, Any]:
     fields: dict[str, Any] = {
         name: _at(data[name]) for name in ("answered_at", "ended_at") if data.get(name)
     }
-    for name in ("hold_seconds", "end_reason", "recording_path"):
+    for name in ("hold_seconds", "end_reason", "recording_path", "wrapup_seconds"):
         if data.get(name) is not None:
             fields[name] = data[name]
     for name in ("contact_id", "account_id", "lead_id"):
         if data.get(name):
             fields[name] = _id(data[name])
+    if data.get("answered_elsewhere"):
+        fields["answered_elsewhere"] = True
     return fields
 
 
@@ -223,6 +270,8 @@ def call_update_payload(
     end_reason: str | None = None,
     recording_path: str | None = None,
     party: CallFacts | None = None,
+    answered_elsewhere: bool = False,
+    wrapup_seconds: float | None = None,
 ) -> dict[str, Any]:
     """The fields to set (``None`` leaves one as it is); ``party``: the record the call was
     linked to (its contact, account or lead ids)."""
@@ -235,6 +284,8 @@ def call_update_payload(
         "contact_id": _text(party.contact_id) if party else None,
         "account_id": _text(party.account_id) if party else None,
         "lead_id": _text(party.lead_id) if party else None,
+        "answered_elsewhere": answered_elsewhere,
+        "wrapup_seconds": wrapup_seconds,
     }
 
 

@@ -21,6 +21,8 @@ def call_offered(
     call_id: CallId,
     received_at: float,
     x_header_names: Iterable[str] = (),
+    *,
+    busy_refused: bool = False,
 ) -> CallOffered:
     """The event for an INVITE; ``x_header_names`` limits the X- headers kept (empty: all)."""
     info = parse_invite(clean_text(whole_msg))
@@ -41,4 +43,6 @@ def call_offered(
         context=info.context,
         received_at=received_at,
         remote_user=info.remote_user,
+        to_number=info.to_number,
+        busy_refused=busy_refused,
     )

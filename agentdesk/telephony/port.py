@@ -168,6 +168,12 @@ class CallOffered:
     """``time.time()`` when the SIP stack handed us the INVITE."""
     remote_user: str | None = None
     """The caller's raw user part even when it is not a number (``alice``)."""
+    to_number: str | None = None
+    """The ``To`` header's number: what the caller dialed, also after a proxy forked the call
+    (the queue's number unless ``Diversion`` / ``History-Info`` name an earlier one)."""
+    busy_refused: bool = False
+    """The phone answered 486 itself (a call in progress, call waiting off): the desk logs the
+    offer and does not ring."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +259,9 @@ class CallEnded:
     reason: str
     outcome: CallOutcome
     direction: CallDirection
+    answered_elsewhere: bool = False
+    """An inbound call ended by a CANCEL with ``Reason: SIP;cause=200``: a proxy that forked it
+    saw another desk answer."""
 
 
 SoftphoneEvent = (

@@ -86,6 +86,9 @@ class InviteInfo:
     """DNIS: user part of the Request-URI when it is a number, else of ``To``."""
     diversion_number: str | None = None
     """First ``Diversion`` entry, else the original target of a retargeted ``History-Info``."""
+    to_number: str | None = None
+    """User part of ``To`` when it is a number: the number the caller dialed, even after a
+    proxy forked the call and the Request-URI became this desk's own contact."""
     x_headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     context: CtiContext | None = None
     remote_user: str | None = None
@@ -298,6 +301,7 @@ def _parse_invite(whole_msg: str) -> InviteInfo:
     context = decode_context(context_values[0]) if context_values else None
     dialed = _dialed(request_uri, headers)
     diversion = _diversion(headers)
+    to = _addrs(headers, "to")
     x_headers = MappingProxyType(_x_headers(headers))
 
     number = user = display = None
@@ -318,6 +322,7 @@ def _parse_invite(whole_msg: str) -> InviteInfo:
         anonymous=anonymous,
         dialed_number=dialed,
         diversion_number=diversion,
+        to_number=_as_number(to[0].user) if to else None,
         x_headers=x_headers,
         context=context,
         remote_user=user,
@@ -340,3 +345,19 @@ def parse_invite(whole_msg: str) -> InviteInfo:
         return _parse_invite(whole_msg)
     except Exception:  # defence in depth only; the hypothesis tests target _parse_invite
         return _EMPTY
+
+
+def _reason_cause(value: str) -> tuple[str, str | None]:
+    protocol, _, params = value.partition(";")
+    return protocol.strip().upper(), _param(";" + params, "cause")
+
+
+def completed_elsewhere(whole_msg: str) -> bool:
+    """Whether a CANCEL says another branch of the forked call was answered (RFC 3326
+    ``Reason: SIP;cause=200``); a caller who gives up sends no such reason."""
+    _, headers = header_fields(whole_msg)
+    for raw in headers.get("reason", []):
+        for value in split_values(raw):
+            if _reason_cause(value) == ("SIP", "200"):
+                return True
+    return False

@@ -197,6 +197,18 @@
 <context>
     <name>BoardWindow</name>
     <message>
+        <source>answered within T / answered</source>
+        <translation>T 内接听数 / 接听数</translation>
+    </message>
+    <message>
+        <source>answered within T / (answered + abandoned)</source>
+        <translation>T 内接听数 / (接听数 + 放弃数)</translation>
+    </message>
+    <message>
+        <source>answered within T / (answered + abandoned after T)</source>
+        <translation>T 内接听数 / (接听数 + 超过 T 的放弃数)</translation>
+    </message>
+    <message>
         <source>Supervisor board</source>
         <translation>班长监控台</translation>
     </message>
@@ -215,6 +227,54 @@
     <message>
         <source>Team:</source>
         <translation>团队：</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Longest wait</source>
+        <translation>最长等待</translation>
+    </message>
+    <message>
+        <source>Service level</source>
+        <translation>服务水平</translation>
+    </message>
+    <message>
+        <source>ASA</source>
+        <translation>平均应答速度</translation>
+    </message>
+    <message>
+        <source>Abandon %</source>
+        <translation>放弃率</translation>
+    </message>
+    <message>
+        <source>Answered / offered</source>
+        <translation>接听 / 呼入</translation>
+    </message>
+    <message>
+        <source>Campaign</source>
+        <translation>外呼活动</translation>
+    </message>
+    <message>
+        <source>Dialed</source>
+        <translation>已拨打</translation>
+    </message>
+    <message>
+        <source>Contacted</source>
+        <translation>已接通</translation>
+    </message>
+    <message>
+        <source>Successes</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Remaining</source>
+        <translation>剩余</translation>
     </message>
     <message>
         <source>Agent</source>
@@ -241,6 +301,14 @@
         <translation>客户</translation>
     </message>
     <message>
+        <source>Calls today</source>
+        <translation>今日通话</translation>
+    </message>
+    <message>
+        <source>AHT today</source>
+        <translation>今日平均处理时长</translation>
+    </message>
+    <message>
         <source>The board could not be read: {e}</source>
         <translation>无法读取监控台：{e}</translation>
     </message>
@@ -249,8 +317,12 @@
         <translation>{state}：{reason}</translation>
     </message>
     <message>
-        <source>{n} agents: {available} available, {busy} on a call, {paused} not ready, {lost} lost</source>
-        <translation>{n} 名坐席：{available} 名就绪，{busy} 名通话中，{paused} 名未就绪，{lost} 名失联</translation>
+        <source>{n} agents: {available} available, {busy} on a call, {wrapup} in wrap-up, {paused} not ready, {lost} lost</source>
+        <translation>{n} 名坐席：{available} 名空闲，{busy} 名通话中，{wrapup} 名话后处理，{paused} 名未就绪，{lost} 名失联</translation>
+    </message>
+    <message>
+        <source>Today. Service level: {formula}; T is each queue&apos;s threshold.</source>
+        <translation>今日。服务水平：{formula}；T 为各队列的阈值。</translation>
     </message>
 </context>
 <context>
@@ -2185,6 +2257,13 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>{name} moved to {stage}.</source>
         <translation>{name} 已移至{stage}。</translation>
+    </message>
+</context>
+<context>
+    <name>PopViews</name>
+    <message>
+        <source>Queue: {queue}</source>
+        <translation>队列：{queue}</translation>
     </message>
 </context>
 <context>

@@ -327,9 +327,6 @@ class FakeSoftphone:
             busy = any(c.phase is not _Phase.ENDED for c in self.calls.values())
             call = self._new_call(CallDirection.INBOUND, remote_number or "", _Phase.RINGING)
             call.rfc2833 = rfc2833
-            if busy and not self.config.call_waiting:
-                call.phase = _Phase.ENDED  # 486 on the wire, silently, like the adapter
-                return None
             invite = _invite_text(
                 f"fake-{call.call_id}",
                 remote_number,
@@ -339,8 +336,15 @@ class FakeSoftphone:
                 {**(x_headers or {}), **_context_header(context)},
                 anonymous=anonymous,
             )
+            headers = self.config.x_headers
+            if busy and not self.config.call_waiting:
+                call.phase = _Phase.ENDED  # 486 on the wire, told as refused, like the adapter
+                self._emit(
+                    call_offered(invite, call.call_id, time.time(), headers, busy_refused=True)
+                )
+                return None
             # The adapter's own parser reads it, so the offer is what pjsua2 would report.
-            self._emit(call_offered(invite, call.call_id, time.time(), self.config.x_headers))
+            self._emit(call_offered(invite, call.call_id, time.time(), headers))
             return call.call_id
 
     def remote_ringing(self, call_id: CallId, code: int = 180) -> None:
@@ -367,11 +371,13 @@ class FakeSoftphone:
                 raise SoftphoneError(f"call {call_id} is already answered")
             self._end(call, code, reason)
 
-    def remote_hangup(self, call_id: CallId) -> None:
+    def remote_hangup(self, call_id: CallId, *, answered_elsewhere: bool = False) -> None:
+        """``answered_elsewhere``: the proxy's CANCEL said another desk answered."""
         with self._lock:
             call = self._live(call_id)
             if call.phase is _Phase.RINGING:
-                self._end(call, 487, "Request Terminated")  # caller hung up while ringing
+                # the caller hung up while ringing, or the proxy cancelled this branch
+                self._end(call, 487, "Request Terminated", elsewhere=answered_elsewhere)
             else:
                 self._end(call, 200, "Normal call clearing")
 
@@ -488,6 +494,7 @@ class FakeSoftphone:
         *,
         transferred: bool = False,
         outcome_code: int | None = None,
+        elsewhere: bool = False,
     ) -> None:
         """End ``call``; ``outcome_code`` when the outcome follows another code (timeouts)."""
         self._stop_ring_timer(call)
@@ -499,7 +506,7 @@ class FakeSoftphone:
             answered=call.answered,
             transferred=transferred,
         )
-        self._emit(CallEnded(call.call_id, code, reason, outcome, call.direction))
+        self._emit(CallEnded(call.call_id, code, reason, outcome, call.direction, elsewhere))
         if recording is not None:
             # After CallEnded, as the adapter: its file is complete only once the call is gone.
             self._emit(RecordingStopped(call.call_id, recording))

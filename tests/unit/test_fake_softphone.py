@@ -98,8 +98,10 @@ def test_reject_and_busy_like_the_adapter(make_fake: MakeFake) -> None:
     first = fake.offer_call()
     assert first is not None
     fake.answer(first).result()
-    assert fake.offer_call() is None  # 486 without bothering the agent
-    assert kinds(events) == ["CallOffered", "CallAnswered"]
+    assert fake.offer_call() is None  # 486 without bothering the agent, who is told of it
+    assert kinds(events) == ["CallOffered", "CallAnswered", "CallOffered"]
+    refused = events[-1]
+    assert isinstance(refused, CallOffered) and refused.busy_refused
     fake.remote_hangup(first)
     second = fake.offer_call()
     assert second is not None

@@ -72,6 +72,7 @@ def test_typical_invite() -> None:
         x_headers={"x-campaign": "spring", "x-agentdesk-context": f"kind=contact;id={CONTEXT_ID}"},
         context=CtiContext("contact", CONTEXT_ID),
         remote_user="+1-201-555-0123",
+        to_number="+18005550100",
     )
     hash(info)  # usable as a dict key / in sets despite the mapping field
 
@@ -655,3 +656,15 @@ def test_parse_invite_degrades_to_empty_on_a_parser_bug(monkeypatch: pytest.Monk
     monkeypatch.setattr(sip_message, "_parse_invite", broken)
     assert parse_invite(TYPICAL) == InviteInfo()
     assert parse_invite(b"INVITE sip:1@x SIP/2.0\r\n\r\n") == InviteInfo()  # type: ignore[arg-type]
+
+
+def test_a_cancel_for_another_desks_answer_says_so() -> None:
+    from agentdesk.telephony.sip_message import completed_elsewhere
+
+    head = "CANCEL sip:agent@127.0.0.1 SIP/2.0\r\nCall-ID: x\r\nCSeq: 1 CANCEL\r\n"
+    said = 'Reason: SIP ;cause=200;text="Call completed elsewhere"\r\n\r\n'
+    assert completed_elsewhere(head + said)
+    assert completed_elsewhere(head + "Reason: Q.850;cause=16, SIP;cause=200\r\n\r\n")
+    assert not completed_elsewhere(head + "\r\n")  # the caller's own CANCEL
+    assert not completed_elsewhere(head + "Reason: Q.850;cause=200\r\n\r\n")
+    assert not completed_elsewhere(head + "Reason: SIP;cause=486\r\n\r\n")

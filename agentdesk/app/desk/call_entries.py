@@ -68,6 +68,7 @@ def ended(core: DeskCore, call: LiveCall) -> Future[Entry]:
         end_reason=call.end_reason,
         recording_path=call.recording_path,
         party=call_facts(call, core.agent),
+        answered_elsewhere=call.answered_elsewhere,
     )
     kind = CALL_END if call.answered_at is not None else CALL_MISSED
     return core.keep(kind, payload, call.record_id)

@@ -62,6 +62,8 @@ class DeskServices:
     search: ContactSearch
     records: RecordService
     journal: Journal
+    queue_name: Callable[[str | None], str | None] = lambda _number: None
+    """The queue a dialed number reaches (blocking: a database read), for the pop."""
 
 
 @dataclass
@@ -81,6 +83,9 @@ class LiveCall:
     held_since: float | None = None
     recording_path: str | None = None
     pop_shown: bool = False
+    queue_number: str | None = None
+    """The number (E.164, or an internal number's digits) that names the call's queue."""
+    answered_elsewhere: bool = False
     record_id: uuid.UUID = field(default_factory=uuid7)
     """The id of the call's row in the call log, chosen by the desk (the journal's entries
     name it before the shared database has seen the call)."""

@@ -32,9 +32,11 @@ from agentdesk.app.notices import notice
 from agentdesk.domain import agent_state as ast
 from agentdesk.domain.changes import CALLS
 from agentdesk.domain.phone import try_normalize
+from agentdesk.supervision.queues import dialed_queue_number
 from agentdesk.telephony import port
 
 NOT_AVAILABLE_CODE = 480
+BUSY_CODE = 486
 
 
 class PhoneEvents:
@@ -104,17 +106,32 @@ class PhoneEvents:
             remote=event.remote_number,
             call_id=event.call_id,
         )
+        if event.busy_refused:  # the phone answered 486 itself: logged, never rung
+            self._log_refused(event, BUSY_CODE, "busy")
+            return
+        status = core.state.status.value
         if core.closing or not core.set_state(ast.CallOffered(event.call_id)):
             core.command(core.phone.reject(event.call_id, NOT_AVAILABLE_CODE), "reject")
+            self._log_refused(event, NOT_AVAILABLE_CODE, "closing" if core.closing else status)
             caller = event.remote_number or event.remote_user
             refused = (
                 notice(K.CALL_REFUSED, number=caller) if caller else notice(K.WITHHELD_REFUSED)
             )
             core.emit(DeskNotice(refused))
             return
+        call = self._live_call(event)
+        core.call = call
+        entries.opened(core, call)
+        core.emit(CallChanged(call.view))
+        self._pops.look_up(call)
+        if self._auto_answer is not None:
+            core.loop.call_later(self._auto_answer, self._auto_answer_due, event.call_id)
+
+    def _live_call(self, event: port.CallOffered) -> LiveCall:
+        core = self._core
         remote = event.remote_number or event.remote_user or ""
         number = try_normalize(remote, core.region) if event.remote_number else None
-        call = LiveCall(
+        return LiveCall(
             view=CallView(
                 call_id=event.call_id,
                 sip_call_id=event.sip_call_id,
@@ -128,13 +145,19 @@ class PhoneEvents:
             number_e164=number.e164 if number else None,
             dialed=event.dialed_number,
             context=event.context,
+            queue_number=dialed_queue_number(
+                event.diversion_number, event.to_number, event.dialed_number, core.region
+            ),
         )
-        core.call = call
-        entries.opened(core, call)
-        core.emit(CallChanged(call.view))
-        self._pops.look_up(call)
-        if self._auto_answer is not None:
-            core.loop.call_later(self._auto_answer, self._auto_answer_due, event.call_id)
+
+    def _log_refused(self, event: port.CallOffered, code: int, why: str) -> None:
+        """An offer the desk did not ring still goes to the call log, with why, so a
+        queue's "offered" counts every desk it reached."""
+        call = self._live_call(event)
+        call.ended_at = call.started_at
+        call.end_reason = f"refused {code}: {why}"
+        entries.opened(self._core, call)
+        entries.ended(self._core, call)  # its own entry: a restart must not end it again
 
     def _auto_answer_due(self, call_id: str) -> None:
         call = self._core.current(call_id)
@@ -219,6 +242,7 @@ class PhoneEvents:
             return
         core.end_hold(call)
         ended_at = call.ended_at = datetime.now(UTC)
+        call.answered_elsewhere = event.answered_elsewhere
         reason = f"{event.outcome.value}: {event.sip_code} {event.reason}".strip()
         if call.view.transfer_status == "transferred":
             reason = f"{TRANSFERRED}; {reason}"

@@ -73,6 +73,8 @@ class ScreenPop:
     unavailable: bool = False
     """The database could not be reached: who is calling is not known (not "unknown caller");
     the desk retries and pops again when it can."""
+    queue: str | None = None
+    """The queue whose number the caller dialed (``agentdesk queue add``), if any."""
 
     @property
     def kind(self) -> str:

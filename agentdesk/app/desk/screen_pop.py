@@ -65,7 +65,11 @@ class ScreenPops:
             if live or (core.wrapup_call is call and call.party is None):
                 core.loop.call_later(POP_RETRY_S, self._retry, call)
 
-        core.background(lambda: self._pop_for(call), done, failed)
+        def pop() -> ScreenPop:
+            found = self._pop_for(call)
+            return replace(found, queue=core.services.queue_name(call.queue_number))
+
+        core.background(pop, done, failed)
 
     def _retry(self, call: LiveCall) -> None:
         core = self._core

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -210,6 +210,9 @@ class Wrapups:
         self.saving = True
         notes = form.notes if form is not None else self._draft_notes
         facts = call_facts(call, core.agent)
+        if call.ended_at is not None:  # the wrap-up ends now: its length goes to the call log
+            spent = (datetime.now(UTC) - call.ended_at).total_seconds()
+            facts = replace(facts, wrapup_seconds=round(max(spent, 0.0), 3))
         owned = self.owner.owned_wrapup(call.view.call_id) if self.owner is not None else None
         due = form.callback_due if form is not None else None
         if owned is not None and form is not None and due and form.callback_note:
@@ -326,6 +329,7 @@ def call_facts(call: LiveCall, agent: str) -> CallFacts:
     ids: dict[str, uuid.UUID | None] = {"contact_id": None, "lead_id": None, "account_id": None}
     if party is not None:
         ids[f"{party.kind.value}_id"] = party.id
+    contact_id, lead_id, account_id = ids["contact_id"], ids["lead_id"], ids["account_id"]
     return CallFacts(
         direction=CallDirection.INBOUND if call.view.inbound else CallDirection.OUTBOUND,
         started_at=call.started_at,
@@ -339,5 +343,9 @@ def call_facts(call: LiveCall, agent: str) -> CallFacts:
         hold_seconds=round(call.hold_seconds, 3) if call.answered_at else None,
         end_reason=call.end_reason,
         recording_path=call.recording_path,
-        **ids,
+        queue_number=call.queue_number,
+        answered_elsewhere=call.answered_elsewhere,
+        contact_id=contact_id,
+        lead_id=lead_id,
+        account_id=account_id,
     )

@@ -185,18 +185,21 @@ class Pjsua2Softphone:
         call = PjCall(self, account, self._new_id(), CallDirection.INBOUND, prm.callId)
         self._calls[call.our_id] = call
         busy = any(not c.ended and c is not call and not c.silent for c in self._calls.values())
+        try:
+            whole = str(prm.rdata.wholeMsg)
+        except Exception:  # the identity is then unknown, but the call still rings
+            whole = ""
         if busy and not self._config.call_waiting:
             call.silent = True
             # Not from inside this callback: pjsua aborts (pjsip_rx_data_free_cloned assertion)
             # when a large INVITE gets its final answer here. The next pump answers 486.
             self._engine.submit(lambda: call.answer_quietly(486))
+            # Told all the same, so the desk's log of offers is complete.
+            headers = self._config.x_headers
+            self.emit(call_offered(whole, call.our_id, received_at, headers, busy_refused=True))
             return
         call.answer(call_op(180))
         call.ringing_sent = True
-        try:
-            whole = str(prm.rdata.wholeMsg)
-        except Exception:  # the identity is then unknown, but the call still rings
-            whole = ""
         event = call_offered(whole, call.our_id, received_at, self._config.x_headers)
         call.context = event.context
         if self._config.auto_answer_seconds is not None:
@@ -338,7 +341,8 @@ class Pjsua2Softphone:
                 answered=call.answered,
                 transferred=call.transferred,
             )
-            self.emit(CallEnded(call.our_id, code, reason, outcome, call.direction))
+            elsewhere = call.completed_elsewhere and not call.answered
+            self.emit(CallEnded(call.our_id, code, reason, outcome, call.direction, elsewhere))
         # Never delete a Call inside its own callback: the ticker drops it later.
         self._graveyard.append(call)
 

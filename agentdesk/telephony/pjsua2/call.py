@@ -16,8 +16,10 @@ import pjsua2 as pj
 
 from agentdesk.domain.enums import CallDirection
 from agentdesk.telephony.cti_context import CONTEXT_HEADER, CtiContext, encode_context
+from agentdesk.telephony.offer import clean_text
 from agentdesk.telephony.pjsua2.sip_thread import describe_error
 from agentdesk.telephony.port import CallId, DtmfMethod, DtmfReceived, SoftphoneEvent
+from agentdesk.telephony.sip_message import completed_elsewhere
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,8 @@ class PjCall(pj.Call):  # type: ignore[misc]
         self.consult_of: CallId | None = None
         self.consult: CallId | None = None
         self.context: CtiContext | None = None
+        self.completed_elsewhere = False
+        """A CANCEL said ``Reason: SIP;cause=200`` (another branch of a fork answered)."""
 
     def audio(self) -> Any | None:
         """The call's active audio media, or None while there is none."""
@@ -140,6 +144,17 @@ class PjCall(pj.Call):  # type: ignore[misc]
             self.host.on_call_state(self)
         except Exception:
             log.exception("onCallState failed")
+
+    def onCallTsxState(self, prm: Any) -> None:
+        # The CANCEL's own headers reach us only here: the DISCONNECTED state that follows
+        # is the 487's event, and the 487 carries no Reason.
+        try:
+            state = prm.e.body.tsxState
+            if state.type == pj.PJSIP_EVENT_RX_MSG and str(state.tsx.method) == "CANCEL":
+                whole = clean_text(str(state.src.rdata.wholeMsg))
+                self.completed_elsewhere = completed_elsewhere(whole)
+        except Exception:
+            log.exception("onCallTsxState failed")
 
     def onCallMediaState(self, prm: Any) -> None:
         try:

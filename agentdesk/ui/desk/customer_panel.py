@@ -19,7 +19,7 @@ from agentdesk.db.errors import StaleRecordError
 from agentdesk.domain import changes
 from agentdesk.domain.enums import OwnerKind
 from agentdesk.domain.labels import Label
-from agentdesk.ui.desk.pop_views import MatchChooser, UnknownCallerCard
+from agentdesk.ui.desk.pop_views import MatchChooser, UnknownCallerCard, show_queue
 from agentdesk.ui.desk.record_view import RecordView
 from agentdesk.ui.shell.access_labels import request_error_text
 from agentdesk.ui.shell.background import run_in_background
@@ -106,6 +106,8 @@ class CustomerPanel(QStackedWidget):
     # -- what to show --------------------------------------------------------------------------
 
     def show_pop(self, pop: ScreenPop) -> None:
+        for view in (self.recordView, self.chooser, self.unknownCard):
+            show_queue(view.queueLabel, pop.queue)
         if pop.kind == "one" and pop.chosen is not None:
             self._show_match(pop.chosen)
         elif pop.kind == "unavailable":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -28,6 +28,21 @@ def short_when(value: datetime | None, never: str) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def queue_label(parent: QWidget) -> QLabel:
+    """The line that says which queue the caller dialed (hidden for a direct call)."""
+    label = QLabel(parent)
+    label.setObjectName("popQueue")
+    label.setStyleSheet("color: #1a5fb4; font-weight: 600;")
+    label.hide()
+    return label
+
+
+def show_queue(label: QLabel, queue: str | None) -> None:
+    text = QCoreApplication.translate("PopViews", "Queue: {queue}")
+    label.setText(text.format(queue=queue or ""))
+    label.setVisible(bool(queue))
+
+
 def title_label(text: str, parent: QWidget, grow: int = 4) -> QLabel:
     label = QLabel(text, parent)
     font = label.font()
@@ -49,6 +64,7 @@ class UnknownCallerCard(QFrame):
         self.titleLabel = title_label(self.tr("Unknown caller"), self)
         self.numberLabel = QLabel(self)
         self.numberLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.queueLabel = queue_label(self)
         self.hintLabel = hint = QLabel(self._no_record(), self)
         hint.setWordWrap(True)
         self.firstEdit = QLineEdit(self)
@@ -74,6 +90,7 @@ class UnknownCallerCard(QFrame):
         layout = QVBoxLayout(self)
         layout.addWidget(self.titleLabel)
         layout.addWidget(self.numberLabel)
+        layout.addWidget(self.queueLabel)
         layout.addWidget(hint)
         layout.addLayout(form)
         layout.addLayout(buttons)
@@ -129,6 +146,7 @@ class MatchChooser(QFrame):
         self.setObjectName("matchChooser")
         self.titleLabel = title_label(self.tr("Several records have this number"), self)
         self.numberLabel = QLabel(self)
+        self.queueLabel = queue_label(self)
         self.tree = QTreeWidget(self)
         self.tree.setRootIsDecorated(False)
         self.tree.setHeaderLabels([self.tr("Name"), self.tr("Company"), self.tr("Last contact")])
@@ -140,6 +158,7 @@ class MatchChooser(QFrame):
         layout = QVBoxLayout(self)
         layout.addWidget(self.titleLabel)
         layout.addWidget(self.numberLabel)
+        layout.addWidget(self.queueLabel)
         layout.addWidget(self.tree, 1)
         row = QHBoxLayout()
         row.addStretch(1)

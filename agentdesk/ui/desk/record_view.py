@@ -25,7 +25,7 @@ from agentdesk.db.errors import StaleRecordError
 from agentdesk.domain.enums import OwnerKind
 from agentdesk.domain.labels import Label
 from agentdesk.domain.phone import InvalidPhoneNumber
-from agentdesk.ui.desk.pop_views import title_label
+from agentdesk.ui.desk.pop_views import queue_label, title_label
 from agentdesk.ui.desk.record_form import FieldForm, field_label, field_problem, merge_stale_edit
 from agentdesk.ui.desk.record_timeline import PATH_ROLE, show_panel_history, show_pop_history
 from agentdesk.ui.shell.access_labels import request_error_text
@@ -53,6 +53,7 @@ class RecordView(QWidget):
         self.nameLabel.setObjectName("recordName")
         self.companyLabel = QLabel(self)
         self.companyLabel.setObjectName("recordCompany")
+        self.queueLabel = queue_label(self)
         self.phonesBox = QWidget(self)
         self.phonesLayout = QHBoxLayout(self.phonesBox)
         self.phonesLayout.setContentsMargins(0, 0, 0, 0)
@@ -107,6 +108,7 @@ class RecordView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.nameLabel)
         layout.addWidget(self.companyLabel)
+        layout.addWidget(self.queueLabel)
         # The numbers (click to dial) and, on the same line, a field to add one more.
         phone_row = QHBoxLayout()
         phone_row.addWidget(self.phonesBox, 1)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from agentdesk.app.admin import AdminService
-from agentdesk.app.board import BoardService
+from agentdesk.app.board import BoardService, service_level_formula
 from agentdesk.app.desk.controller import DeskController
 from agentdesk.app.desk.events import (
     DataChanged,
@@ -100,7 +100,8 @@ class MainWindow(QMainWindow):
         )
         self.adminDialog: AdminDialog | None = None
         self.adminAllowed: bool | None = None  # not known until the database answered
-        self.board = BoardService(context.database.sessions, agent)
+        formula = service_level_formula(context.settings)
+        self.board = BoardService(context.database.sessions, agent, formula)
         self.boardWindow: BoardWindow | None = None
         self.boardAllowed: bool | None = None  # as adminAllowed, for view_board
         if context.dialer is not None:

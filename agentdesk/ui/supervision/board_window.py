@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from agentdesk.app.board import BoardService
+from agentdesk.dialer.outcomes import CampaignProgress
+from agentdesk.domain.contact_metrics import ServiceLevelFormula
+from agentdesk.supervision.board_figures import CAMPAIGNS_EVERY_S, BoardFigures
 from agentdesk.supervision.changes import ChangeFeed
 from agentdesk.supervision.presence import LOST, AgentOnBoard
 from agentdesk.ui.shell.access_labels import request_error_text
@@ -59,6 +62,21 @@ def state_colour(state: str, seconds: float) -> str:
     return colour
 
 
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}%"
+
+
+def formula_text(formula: ServiceLevelFormula) -> str:
+    translate = QCoreApplication.translate
+    match formula:
+        case ServiceLevelFormula.ANSWERED:
+            return translate("BoardWindow", "answered within T / answered")
+        case ServiceLevelFormula.ANSWERED_AND_ABANDONED:
+            return translate("BoardWindow", "answered within T / (answered + abandoned)")
+        case ServiceLevelFormula.ABANDONED_AFTER_T:
+            return translate("BoardWindow", "answered within T / (answered + abandoned after T)")
+
+
 def clock(seconds: float) -> str:
     whole = int(seconds)
     hours, rest = divmod(whole, 3600)
@@ -77,6 +95,7 @@ class BoardWindow(QWidget):
         self._service = service
         self._executor = executor
         self.agents: list[AgentOnBoard] = []
+        self.figures: BoardFigures | None = None
         self.read_at: datetime | None = None
         self.loads = 0
         """Reads not finished yet (the tests wait for none)."""
@@ -97,10 +116,30 @@ class BoardWindow(QWidget):
         top.addWidget(self.summaryLabel, 1)
         top.addWidget(self.wallboardButton)
 
-        self.table = QTableWidget(0, 6, self)
+        self.queuesTable = QTableWidget(0, 7, self)
+        self.queuesTable.setObjectName("boardQueues")
+        self.queuesTable.setHorizontalHeaderLabels([
+            self.tr("Queue"), self.tr("Waiting"), self.tr("Longest wait"),
+            self.tr("Service level"), self.tr("Abandon %"), self.tr("ASA"),
+            self.tr("Answered / offered"),
+        ])  # fmt: skip
+        self._plain(self.queuesTable)
+        self.formulaLabel = QLabel(self)
+        self.formulaLabel.setObjectName("boardFormula")
+        self.campaignsTable = QTableWidget(0, 5, self)
+        self.campaignsTable.setObjectName("boardCampaigns")
+        self.campaignsTable.setHorizontalHeaderLabels([
+            self.tr("Campaign"), self.tr("Dialed"), self.tr("Contacted"), self.tr("Successes"),
+            self.tr("Remaining"),
+        ])  # fmt: skip
+        self._plain(self.campaignsTable)
+        self.campaignsTable.hide()
+        self.campaigns: list[CampaignProgress] | None = None
+
+        self.table = QTableWidget(0, 8, self)
         self.table.setHorizontalHeaderLabels([
             self.tr("Agent"), self.tr("Team"), self.tr("State"), self.tr("Time in state"),
-            self.tr("Call"), self.tr("Party"),
+            self.tr("Call"), self.tr("Party"), self.tr("Calls today"), self.tr("AHT today"),
         ])  # fmt: skip
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -114,12 +153,18 @@ class BoardWindow(QWidget):
         self.messageLabel.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.queuesTable)
+        layout.addWidget(self.formulaLabel)
+        layout.addWidget(self.campaignsTable)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.messageLabel)
 
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._render)
+        self._campaignTimer = QTimer(self)
+        self._campaignTimer.setInterval(CAMPAIGNS_EVERY_S * 1000)
+        self._campaignTimer.timeout.connect(self.reload_campaigns)
         self.changed.connect(self.reload)
         self.resize(980, 560)
 
@@ -128,12 +173,15 @@ class BoardWindow(QWidget):
     def start(self) -> None:
         """Read the agents and follow the database's changes until the window closes."""
         self.reload()
+        self.reload_campaigns()
+        self._campaignTimer.start()
         if self._feed is None:
             self._feed = self._service.watch(self.changed.emit)
         self._tick.start()
 
     def closeEvent(self, event: object) -> None:
         self._tick.stop()
+        self._campaignTimer.stop()
         if self._feed is not None:
             self._feed.stop()
             self._feed = None
@@ -157,6 +205,53 @@ class BoardWindow(QWidget):
             )
 
         run_in_background(self, self._executor, self._service.agents, done, failed)
+        self.loads += 1
+
+        def figures_done(figures: BoardFigures) -> None:
+            self.loads -= 1
+            self.figures = figures
+            self._render()
+
+        run_in_background(self, self._executor, self._service.figures, figures_done, failed)
+
+    def reload_campaigns(self) -> None:
+        self.loads += 1
+
+        def done(campaigns: list[CampaignProgress]) -> None:
+            self.loads -= 1
+            self.campaigns = campaigns
+            self._render_campaigns()
+
+        def failed(error: BaseException) -> None:
+            self.loads -= 1
+            self.messageLabel.setText(
+                self.tr("The board could not be read: {e}").format(e=request_error_text(error))
+            )
+
+        run_in_background(self, self._executor, self._service.campaigns, done, failed)
+
+    def _render_campaigns(self) -> None:
+        rows = self.campaigns or []
+        table = self.campaignsTable
+        table.setRowCount(len(rows))
+        for row, progress in enumerate(rows):
+            cells = (
+                progress.campaign, str(progress.dialed), str(progress.contacted),
+                str(progress.successes), str(progress.remaining),
+            )  # fmt: skip
+            for column, text in enumerate(cells):
+                table.setItem(row, column, QTableWidgetItem(text))
+        height = table.horizontalHeader().height() + 4
+        table.setFixedHeight(height + sum(table.rowHeight(r) for r in range(len(rows))))
+        table.setVisible(bool(rows))
+
+    @staticmethod
+    def _plain(table: QTableWidget) -> None:
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
 
     # -- rendering ---------------------------------------------------------------------------
 
@@ -192,9 +287,12 @@ class BoardWindow(QWidget):
                 state_text = self.tr("{state}: {reason}").format(
                     state=state_text, reason=agent.reason
                 )
+            today = self.figures.agents.get(agent.user_id) if self.figures else None
+            aht = today.aht_s if today is not None else None
             cells = (
                 agent.name, agent.team or "—", state_text, clock(seconds),
                 agent.call_number or "", agent.party_name or "",
+                str(today.handled if today else 0), clock(aht) if aht is not None else "—",
             )  # fmt: skip
             background = QColor(state_colour(agent.state, seconds))
             for column, text in enumerate(cells):
@@ -205,24 +303,60 @@ class BoardWindow(QWidget):
                         item.setForeground(QColor("#ffffff"))
                 self.table.setItem(row, column, item)
         self.summaryLabel.setText(
-            self.tr("{n} agents: {available} available, {busy} on a call, {paused} not ready, "
-                    "{lost} lost").format(
+            self.tr("{n} agents: {available} available, {busy} on a call, {wrapup} in wrap-up, "
+                    "{paused} not ready, {lost} lost").format(
                 n=len(agents),
                 available=counts.get("available", 0),
                 busy=sum(counts.get(s, 0) for s in ("ringing", "talking", "held")),
+                wrapup=counts.get("wrap_up", 0),
                 paused=counts.get("not_ready", 0),
                 lost=counts.get(LOST, 0),
             )
         )  # fmt: skip
+        self._render_queues(elapsed)
+
+    def _render_queues(self, elapsed: float) -> None:
+        tiles = self.figures.queues if self.figures is not None else []
+        self.queuesTable.setRowCount(len(tiles))
+        for row, tile in enumerate(tiles):
+            counts = tile.today
+            longest = tile.longest_waiting_s
+            cells = (
+                tile.queue,
+                str(tile.waiting),
+                clock(longest + elapsed) if longest is not None else "—",
+                percent(tile.service_level_pct),
+                percent(counts.abandon_pct()),
+                clock(asa) if (asa := counts.asa_s()) is not None else "—",
+                f"{counts.answered} / {counts.offered}",
+            )
+            for column, text in enumerate(cells):
+                self.queuesTable.setItem(row, column, QTableWidgetItem(text))
+        rows = max(len(tiles), 1)
+        height = self.queuesTable.horizontalHeader().height() + 4
+        height += sum(self.queuesTable.rowHeight(r) for r in range(len(tiles))) or rows * 30
+        self.queuesTable.setFixedHeight(height)
+        self.queuesTable.setVisible(bool(tiles))
+        formula = self._service.formula
+        self.formulaLabel.setVisible(bool(tiles))
+        self.formulaLabel.setText(
+            self.tr("Today. Service level: {formula}; T is each queue's threshold.").format(
+                formula=formula_text(formula)
+            )
+        )
 
     def set_wallboard(self, on: bool) -> None:
         """Full screen with large type, for a screen on the wall; again to leave it."""
         font = QFont(self.font())
         if on:
             font.setPointSizeF(font.pointSizeF() * WALLBOARD_SCALE)
-        for widget in (self.table, self.summaryLabel):
+        tables = (self.table, self.queuesTable, self.campaignsTable)
+        for widget in (*tables, self.summaryLabel, self.formulaLabel):
             widget.setFont(font)
-        self.table.verticalHeader().setDefaultSectionSize(QFontMetrics(font).height() + 12)
+        for table in tables:
+            table.verticalHeader().setDefaultSectionSize(QFontMetrics(font).height() + 12)
+        self._render()  # the tiles' heights follow their rows
+        self._render_campaigns()
         if on:
             self.showFullScreen()
         else:

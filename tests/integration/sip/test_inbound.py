@@ -119,7 +119,10 @@ def test_second_call_gets_486_busy_without_call_waiting(
     second = call_phone(phone, workdir, name="second")
     second.assert_success()
     assert sip_messages(second, "SIP/2.0 486"), second.report()
-    assert len(events.of(CallOffered)) == 1  # the busy call never rang the agent
+    # the busy call never rang the agent, but the desk is told of it (its log of offers)
+    offers = events.of(CallOffered)
+    assert [o.busy_refused for o in offers] == [False, True]
+    assert offers[1].call_id != offered.call_id
     first.assert_success()
     assert events.wait_for(CallEnded).outcome is CallOutcome.ANSWERED_COMPLETED
 

@@ -19,7 +19,7 @@ order line (written while the order is the rep's to change, or by an approver). 
 a converted lead converted and refuses ``converted`` without its conversion row.
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-05
 """
 
@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
