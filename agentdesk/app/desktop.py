@@ -33,6 +33,7 @@ from agentdesk.journal.files import journal_path
 from agentdesk.journal.journal import Journal
 from agentdesk.journal.kinds import APPLIERS
 from agentdesk.journal.store import JournalStore
+from agentdesk.service.calendar import default_zone
 from agentdesk.telephony.port import SipConfig, Softphone
 
 PhoneFactory = Callable[[SipConfig], Softphone]
@@ -130,6 +131,7 @@ class DesktopContext:
             search=ContactSearch(sessions, region),
             records=RecordService(sessions, region),
             journal=open_journal(self.database),
+            service_zone=default_zone(self.settings.service_timezone),
         )
 
     agent_name: str = ""

@@ -55,6 +55,11 @@ class NewCase:
     subject: str
     priority: CasePriority = CasePriority.NORMAL
     description: str | None = None
+    zone: str | None = None
+    """The zone of the office hours until a calendar is imported (``[service] timezone`` of
+    the desk that made the wrap-up); None: the machine's."""
+    opened_at: datetime | None = None
+    """When the agent opened it (a journal replay later keeps this, not the replay's time)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -140,9 +140,10 @@ def _open_case(session: Session, party: _Party, spec: NewCase, notes: str | None
         contact_id=party.contact_id,
         account_id=account_id,
         owner_id=party.agent_id,
+        opened_at=spec.opened_at,
     )
     session.add(case)
-    number_new_case(session, case, default_zone())
+    number_new_case(session, case, default_zone(spec.zone))
     session.flush()
     return case.id
 

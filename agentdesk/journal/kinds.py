@@ -122,13 +122,24 @@ def wrapup_payload(wrapup: WrapUp) -> dict[str, Any]:
             "subject": case.subject,
             "priority": case.priority.value,
             "description": case.description,
+            "zone": case.zone,
+            "opened_at": _text(case.opened_at),
         },
         "opportunity_id": _text(wrapup.opportunity_id),
         "actor": _agent(wrapup.actor),
     }
 
 
-def wrapup_from(data: dict[str, Any], code: str) -> WrapUp:
+def _new_case(case: dict[str, Any], made_at: datetime | None) -> NewCase:
+    """An entry written before the payload held the opening time opens the case at the
+    entry's time: a replay hours later must not move the case's service levels."""
+    return NewCase(
+        case["subject"], CasePriority(case["priority"]), case["description"],
+        zone=case.get("zone"), opened_at=_at(case.get("opened_at")) or made_at,
+    )  # fmt: skip
+
+
+def wrapup_from(data: dict[str, Any], code: str, made_at: datetime | None = None) -> WrapUp:
     cb = data["callback"]
     case = data["new_case"]
     callback = None
@@ -150,9 +161,7 @@ def wrapup_from(data: dict[str, Any], code: str) -> WrapUp:
         facts=facts_from(data["facts"]) if data["facts"] is not None else None,
         notes=data["notes"],
         callback=callback,
-        new_case=None
-        if case is None
-        else NewCase(case["subject"], CasePriority(case["priority"]), case["description"]),
+        new_case=None if case is None else _new_case(case, made_at),
         opportunity_id=_id(data["opportunity_id"]),
         actor=data["actor"],
     )
@@ -165,7 +174,7 @@ def apply_wrapup(session: Session, entry: Entry) -> WrapUpSaved:
         if default is None:
             raise CallLogError("no default disposition is configured")
         code = default.code
-    return write_wrapup(session, wrapup_from(entry.payload, code))
+    return write_wrapup(session, wrapup_from(entry.payload, code, entry.created_at))
 
 
 def apply_call_open(session: Session, entry: Entry) -> None:

@@ -34,7 +34,7 @@ class CaseNotFoundError(RequestError):
         super().__init__(f"no case numbered {number!r}")
 
 
-def _team_of(session: Session, access: Access) -> uuid.UUID | None:
+def team_of(session: Session, access: Access) -> uuid.UUID | None:
     user = session.get(User, access.user_id)
     return user.team_id if user else None
 
@@ -45,7 +45,7 @@ def check_queue(session: Session, access: Access | None, case: ServiceCase) -> N
         return
     if access.depth(RecordKind.CASES, Action.UPDATE) is Depth.ALL:
         return
-    if case.team_id != _team_of(session, access):
+    if case.team_id != team_of(session, access):
         raise AccessDeniedError(access.username, Refusal(Action.UPDATE, RecordKind.CASES))
 
 
@@ -116,6 +116,8 @@ def _move_clock(
         case.sla_paused_at = None
     if status is CaseStatus.WAITING:
         case.sla_paused_at = now
+        if case.due_at is not None and now > case.due_at:
+            case.resolution_breached = True
     if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED) and case.resolved_at is None:
         case.resolved_at = now
         if case.due_at is not None and now > case.due_at:
@@ -130,7 +132,13 @@ def breached_filter(now: datetime) -> ColumnElement[bool]:
         ServiceCase.first_response_breached.is_(True),
         ServiceCase.resolution_breached.is_(True),
         and_(ServiceCase.first_responded_at.is_(None), ServiceCase.first_response_due < now),
-        and_(ServiceCase.sla_paused_at.is_(None), ServiceCase.due_at < now),
+        # a paused clock stops a case from breaching, not one that breached before the pause
+        and_(
+            ServiceCase.due_at < now,
+            or_(
+                ServiceCase.sla_paused_at.is_(None), ServiceCase.due_at < ServiceCase.sla_paused_at
+            ),
+        ),
     )
 
 
@@ -142,7 +150,7 @@ def workable(session: Session, access: Access | None) -> ColumnElement[bool]:
     reach = access.visible(RecordKind.CASES, ServiceCase.owner_id, ServiceCase.id, Action.UPDATE)
     if access.depth(RecordKind.CASES, Action.UPDATE) is Depth.ALL:
         return reach
-    team = _team_of(session, access)
+    team = team_of(session, access)
     queue = or_(
         ServiceCase.owner_id.is_not(None),
         ServiceCase.team_id.is_(None),

@@ -23,6 +23,7 @@ from agentdesk.crm.importing.csv_encoding import ImportFileError, detect_encodin
 from agentdesk.crm.permissions import acting_access
 from agentdesk.db.engine import unit_of_work
 from agentdesk.db.errors import RequestError
+from agentdesk.domain.access import Capability
 from agentdesk.domain.enums import ArticleStatus
 from agentdesk.org.users import AgentRef
 from agentdesk.service.kb_terms import (
@@ -147,11 +148,15 @@ def read_articles(paths: list[Path]) -> list[ArticleText]:
 def import_articles(
     sessions: sessionmaker[Session], articles: list[ArticleText], agent: AgentRef | None
 ) -> ImportSummary:
-    """Publish the articles in one transaction; one already imported from the same source
-    gets the new text as its next revision."""
+    """Publish the articles in one transaction (``publish_articles``: supervisors and admins
+    by default); one already imported from the same source gets the new text as its next
+    revision."""
     added = revised = 0
     with unit_of_work(sessions) as session:
         access = acting_access(session, agent)
+        if access is not None:
+            # an import publishes: what every desk reads is a publisher's to release
+            access.require(Capability.PUBLISH_ARTICLES)
         user_id = access.user_id if access else None
         sources = [a.source for a in articles]
         existing = {
@@ -223,3 +228,12 @@ def search(sessions: sessionmaker[Session], query: str, limit: int = LIMIT) -> l
         )
         for row in rows[:limit]
     ]
+
+
+def article_text(sessions: sessionmaker[Session], article_id: uuid.UUID) -> tuple[str, str]:
+    """A published article's title and Markdown body (RequestError when there is none)."""
+    with sessions() as session:
+        row = session.get(Article, article_id)
+        if row is None or row.deleted_at is not None or row.status != ArticleStatus.PUBLISHED:
+            raise RequestError(f"no published article {article_id}")
+        return row.title, row.body

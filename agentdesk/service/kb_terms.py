@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -34,6 +35,17 @@ SNIPPET = 80
 """Characters of body text around the first match."""
 
 
+_NOT_CJK = re.compile(f"[^{_CJK}]+")
+
+
+def fold(text: str) -> str:
+    """Full-width and other compatibility forms of Latin letters, digits and signs as their
+    plain forms (ＶＰＮ is VPN), by NFKC outside the CJK runs only: NFKC would also fold the
+    CJK compatibility ideographs, and traditional and simplified stay different characters
+    either way."""
+    return _NOT_CJK.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
 def _run_terms(run: str) -> Iterator[str]:
     for word in jieba.cut_for_search(run):
         if len(word) > 2 and _RUN.fullmatch(word):
@@ -49,7 +61,7 @@ def index_terms(title: str, body: str) -> str:
 
 def _terms(text: str) -> str:
     out: list[str] = []
-    for token in _TOKEN.findall(text.lower()):
+    for token in _TOKEN.findall(fold(text).lower()):
         if _RUN.fullmatch(token):
             out.extend(_run_terms(token))
         else:
@@ -69,7 +81,7 @@ class Group:
 def query_groups(query: str) -> list[Group]:
     """The groups a query requires, all of them (empty: nothing to search for)."""
     groups: dict[str, Group] = {}
-    for token in _TOKEN.findall(query.lower()):
+    for token in _TOKEN.findall(fold(query).lower()):
         if _RUN.fullmatch(token) and len(token) > 1:
             pairs = tuple(dict.fromkeys(token[i : i + 2] for i in range(len(token) - 1)))
             words = tuple(w for w in dict.fromkeys(jieba.cut_for_search(token)) if len(w) > 2)
@@ -109,13 +121,13 @@ def tsquery(groups: list[Group]) -> str:
 
 def _marks(query: str) -> list[str]:
     """What to highlight: the query's CJK runs and Latin words, longest first."""
-    return sorted(set(_TOKEN.findall(query.lower())), key=len, reverse=True)
+    return sorted(set(_TOKEN.findall(fold(query).lower())), key=len, reverse=True)
 
 
 def snippet(text: str, query: str, width: int = SNIPPET) -> str:
     """A piece of ``text`` around the first match, the matches in ``<mark>``, the rest
     escaped as HTML; the text's start when nothing matches literally."""
-    flat = " ".join(_MARKUP.sub(" ", text).split())
+    flat = " ".join(_MARKUP.sub(" ", fold(text)).split())
     marks = _marks(query)
     if not marks:
         return html.escape(flat[:width])

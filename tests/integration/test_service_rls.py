@@ -141,12 +141,25 @@ def test_a_login_numbers_its_cases_and_reads_only_its_own_notices(
     assert changed == 0
 
 
-def test_articles_are_read_by_every_desk_and_written_by_their_author(
+def test_articles_are_published_by_a_publisher_read_by_every_desk_written_by_their_author(
     desk: Desk, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     article = tmp_path / "refund.md"
     article.write_text("# 退款规则\n\n七天无理由退款。\n", encoding="utf-8")
-    code, out = desk.cli(capsys, "svc.ann", "kb", "import", str(article), "--json")
+    # publishing is a capability (supervisors and admins): a service agent is refused, by
+    # the service and by the database itself
+    code, err = desk.cli(capsys, "svc.ann", "kb", "import", str(article), "--json")
+    assert code == 2 and "svc.ann may not publish articles" in err
+    insert = text(
+        "INSERT INTO kb_articles (id, title, body, status, revision, author_id, search_terms, "
+        "created_at, updated_at, version) SELECT gen_random_uuid(), 't', 'b', :s, 1, id, 'b', "
+        "now(), now(), 1 FROM users WHERE username = 'svc.ann'"
+    )
+    with desk.engine("svc.ann").begin() as conn, pytest.raises(Exception, match="row-level"):
+        conn.execute(insert, {"s": "published"})
+    with desk.engine("svc.ann").begin() as conn:
+        assert conn.execute(insert, {"s": "draft"}).rowcount == 1  # a draft is the author's
+    code, out = desk.cli(capsys, "svc.lead", "kb", "import", str(article), "--json")
     assert code == 0 and json.loads(out) == {"added": 1, "revised": 0}
     code, out = desk.cli(capsys, "svc.bob", "kb", "search", "退款", "--json")
     assert code == 0 and [h["title"] for h in json.loads(out)["results"]] == ["退款规则"]
@@ -154,11 +167,11 @@ def test_articles_are_read_by_every_desk_and_written_by_their_author(
     with desk.engine("svc.bob").begin() as conn:
         assert conn.execute(change).rowcount == 0
     # the author takes it back to a draft: then only they (and user managers) read it
-    with desk.engine("svc.ann").begin() as conn:
+    with desk.engine("svc.lead").begin() as conn:
         assert conn.execute(text("UPDATE kb_articles SET status = 'draft'")).rowcount == 1
     with desk.engine("svc.bob").connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM kb_articles")).scalar_one() == 0
-    with desk.engine("svc.ann").connect() as conn:
+    with desk.engine("svc.lead").connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM kb_articles")).scalar_one() == 1
 
 

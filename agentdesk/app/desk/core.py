@@ -62,6 +62,9 @@ class DeskServices:
     search: ContactSearch
     records: RecordService
     journal: Journal
+    service_zone: str = "UTC"
+    """The zone a case opened in the wrap-up is scheduled in until a calendar is imported:
+    ``[service] timezone``, else the machine's (``service.calendar.default_zone``)."""
 
 
 @dataclass

@@ -221,7 +221,10 @@ class Wrapups:
                 )
             case = None
             if form is not None and form.case_subject and form.case_subject.strip():
-                case = NewCase(subject=form.case_subject.strip(), description=notes or None)
+                case = NewCase(
+                    subject=form.case_subject.strip(), description=notes or None,
+                    zone=core.services.service_zone, opened_at=datetime.now(UTC),
+                )  # fmt: skip
             return WrapUp(
                 disposition_code=code,
                 facts=facts,

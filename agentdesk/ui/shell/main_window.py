@@ -43,6 +43,7 @@ from agentdesk.ui.desk.wrapup_panel import WrapupPanel
 from agentdesk.ui.dialer.panel import DialerPanel
 from agentdesk.ui.lists.callbacks_panel import CallbacksPanel
 from agentdesk.ui.lists.lists_panel import RecentCallsPanel, SearchPanel
+from agentdesk.ui.service.opening import CaseDeskWindow, open_case_desk
 from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.bridge import DeskBridge
 from agentdesk.ui.shell.menus import WindowMenus
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
     # Set by WindowMenus.
     adminAction: QAction
     boardAction: QAction
+    casesAction: QAction
     settingsAction: QAction
     searchAction: QAction
     refreshAction: QAction
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
         self.board = BoardService(context.database.sessions, agent)
         self.boardWindow: BoardWindow | None = None
         self.boardAllowed: bool | None = None  # as adminAllowed, for view_board
+        self.caseDesk: CaseDeskWindow | None = None
         if context.dialer is not None:
             self.dialerPanel = DialerPanel(context.dialer, executor, self)
 
@@ -163,6 +166,7 @@ class MainWindow(QMainWindow):
         self.customerPanel.partyChosen.connect(self.controller.choose_party)
         self.customerPanel.partyCreated.connect(self._on_party_created)
         self.customerPanel.noticeRaised.connect(self.notify)
+        self.customerPanel.caseOpenRequested.connect(self.open_cases)
         self.callbacksPanel.noticeRaised.connect(self.notify)
         self.callbacksPanel.reminderDue.connect(self._on_reminder)
         for panel in (self.customerPanel, self.callbacksPanel, self.recentPanel, self.searchPanel):
@@ -342,6 +346,10 @@ class MainWindow(QMainWindow):
         self.boardWindow.start()
         self.boardWindow.show()
         self.boardWindow.raise_()
+
+    def open_cases(self, case_id: object = None) -> None:
+        """View > Cases, or one case from the customer panel's open cases."""
+        self.caseDesk = open_case_desk(self.caseDesk, self._context, self, case_id)
 
     def run_test_call(self) -> None:
         from agentdesk.ui.shell.phone_check import run_test_call
