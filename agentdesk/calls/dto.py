@@ -80,6 +80,8 @@ class WrapUp:
     new_case: NewCase | None = None
     opportunity_id: uuid.UUID | None = None
     actor: AgentRef | None = None  # who saved it (defaults to the call's agent)
+    linked_case_id: uuid.UUID | None = None
+    """An open case of the party the call is about (instead of opening a new one)."""
     record_id: uuid.UUID | None = None
 
 

@@ -55,6 +55,9 @@ def write_wrapup(session: Session, wrapup: WrapUp) -> WrapUpSaved:
         if wrapup.new_case is not None:
             case_id = _open_case(session, party, wrapup.new_case, wrapup.notes)
             changed.add(CASES)
+        elif wrapup.linked_case_id is not None:
+            case_id = get_live(session, ServiceCase, wrapup.linked_case_id, "case").id
+            changed.add(CASES)
 
         action = AuditAction.UPDATE if call is not None else AuditAction.CREATE
         if call is None:

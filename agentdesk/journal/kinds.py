@@ -127,6 +127,7 @@ def wrapup_payload(wrapup: WrapUp) -> dict[str, Any]:
         },
         "opportunity_id": _text(wrapup.opportunity_id),
         "actor": _agent(wrapup.actor),
+        "linked_case_id": _text(wrapup.linked_case_id),
     }
 
 
@@ -164,6 +165,7 @@ def wrapup_from(data: dict[str, Any], code: str, made_at: datetime | None = None
         new_case=None if case is None else _new_case(case, made_at),
         opportunity_id=_id(data["opportunity_id"]),
         actor=data["actor"],
+        linked_case_id=_id(data.get("linked_case_id")),  # entries written before links: none
     )
 
 

@@ -54,6 +54,7 @@ class WrapupForm:
     callback_note: str | None = None
     case_subject: str | None = None
     opportunity_id: uuid.UUID | None = None
+    linked_case_id: uuid.UUID | None = None
 
 
 WrapupSaver = Callable[[WrapUp, datetime | None], WrapUpSaved]
@@ -232,6 +233,7 @@ class Wrapups:
                 callback=callback,
                 new_case=case,
                 opportunity_id=form.opportunity_id if form is not None else None,
+                linked_case_id=form.linked_case_id if form is not None and not case else None,
                 actor=agent,
                 record_id=call.record_id,
             )
