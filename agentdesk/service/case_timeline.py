@@ -70,7 +70,7 @@ def _contact_name(session: Session, contact_id: uuid.UUID | None) -> str | None:
     contact = session.get(Contact, contact_id) if contact_id else None
     if contact is None:
         return None
-    return " ".join(p for p in (contact.first_name, contact.last_name) if p) or None
+    return contact.full_name or None
 
 
 def _stored_entries(session: Session, case: ServiceCase) -> list[TimelineEntry]:

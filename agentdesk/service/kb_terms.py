@@ -35,15 +35,19 @@ SNIPPET = 80
 """Characters of body text around the first match."""
 
 
-_NOT_CJK = re.compile(f"[^{_CJK}]+")
+_FOLD = {
+    code: folded
+    for code in range(0x80, 0x10000)
+    if (folded := unicodedata.normalize("NFKC", chr(code))).isascii() and folded.isalnum()
+}
+"""Characters whose NFKC form is plain Latin letters or digits (full-width ＶＰＮ, ２．３'s
+digits, ligatures): only those, so CJK punctuation stays as written and traditional and
+simplified characters (which NFKC keeps apart anyway) are untouched."""
 
 
 def fold(text: str) -> str:
-    """Full-width and other compatibility forms of Latin letters, digits and signs as their
-    plain forms (ＶＰＮ is VPN), by NFKC outside the CJK runs only: NFKC would also fold the
-    CJK compatibility ideographs, and traditional and simplified stay different characters
-    either way."""
-    return _NOT_CJK.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    """Full-width and other compatibility forms of Latin letters and digits as plain ones."""
+    return text.translate(_FOLD)
 
 
 def _run_terms(run: str) -> Iterator[str]:

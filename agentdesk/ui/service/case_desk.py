@@ -46,6 +46,7 @@ from agentdesk.ui.shell.labels import CASE_PRIORITIES, CASE_STATUSES, enum_text
 
 ANY = "__any__"
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1
+OWNER_COLUMN = 4
 COUNTDOWN_COLUMN = 5
 
 
@@ -90,12 +91,13 @@ class CaseDeskWindow(QWidget):
         filters.addStretch(1)
         filters.addWidget(self.reloadButton)
 
-        self.table = QTableWidget(0, 7, self)
+        self.table = QTableWidget(0, 6, self)
         self.table.setObjectName("caseTable")
         self.table.setHorizontalHeaderLabels([
             self.tr("Number"), self.tr("Subject"), self.tr("Status"), self.tr("Priority"),
-            self.tr("Owner"), self.tr("Due in"), self.tr("Team"),
+            self.tr("Owner"), self.tr("Due in"),
         ])  # fmt: skip
+        self.table.setWordWrap(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -136,6 +138,7 @@ class CaseDeskWindow(QWidget):
         self.splitter.setStretchFactor(0, 5)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([700, 390, 310])
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
 
@@ -208,13 +211,20 @@ class CaseDeskWindow(QWidget):
         for row, case in enumerate(cases):
             cells = (
                 case.number, case.subject, enum_text(CASE_STATUSES, case.status),
-                enum_text(CASE_PRIORITIES, case.priority), case.owner or "—", "",
-                case.team or "—",
+                enum_text(CASE_PRIORITIES, case.priority), case.owner or case.team or "—", "",
             )  # fmt: skip
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(NUMBER_ROLE, case.number)
+                item.setToolTip(text)
                 self.table.setItem(row, column, item)
+            if case.owner is None:  # in a team's queue: the team, in italics
+                owner = self.table.item(row, OWNER_COLUMN)
+                assert owner is not None
+                font = owner.font()
+                font.setItalic(True)
+                owner.setFont(font)
+                owner.setToolTip(self.tr("In the queue of {team}").format(team=case.team or "—"))
         self.select_numbers(chosen)
         self._render_countdowns()
         if not cases:

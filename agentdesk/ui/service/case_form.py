@@ -8,6 +8,7 @@ never touches the database.
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -16,10 +17,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +32,8 @@ from agentdesk.service.case_timeline import CaseDetail, EntryKind, TimelineEntry
 from agentdesk.ui.shell.access_labels import refusal_text
 from agentdesk.ui.shell.labels import CASE_PRIORITIES, CASE_STATUSES, enum_text
 
-NEEDS_RESOLUTION = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+TEXT_ROLE = Qt.ItemDataRole.UserRole + 1
+KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def _when(value: datetime | None) -> str:
@@ -84,13 +86,10 @@ class CaseForm(QWidget):
         status_row.addWidget(self.statusCombo, 1)
         status_row.addWidget(self.applyButton)
 
-        self.timeline = QTreeWidget(self)
+        self.timeline = QListWidget(self)
         self.timeline.setObjectName("caseTimeline")
-        self.timeline.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("By")])
-        self.timeline.setRootIsDecorated(False)
         self.timeline.setWordWrap(True)
-        self.timeline.setColumnWidth(0, self.fontMetrics().horizontalAdvance("2026-12-07 16:00 "))
-        self.timeline.setColumnWidth(1, 300)
+        self.timeline.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.noteEdit = QPlainTextEdit(self)
         self.noteEdit.setPlaceholderText(self.tr("A note for the timeline"))
         self.noteEdit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
@@ -168,18 +167,25 @@ class CaseForm(QWidget):
 
     def _add_row(self, entry: TimelineEntry) -> None:
         text = self._entry_text(entry)
-        item = QTreeWidgetItem([_when(entry.at), text, entry.author or ""])
-        item.setToolTip(1, text)
-        item.setData(0, Qt.ItemDataRole.UserRole, entry.kind.value)
+        item = QListWidgetItem(self.timeline)
+        item.setData(TEXT_ROLE, text)
+        item.setData(KIND_ROLE, entry.kind.value)
+        when = html.escape(_when(entry.at))
+        by = f" · {html.escape(entry.author)}" if entry.author else ""
+        body = html.escape(text).replace("\n", "<br>")
         if entry.kind is EntryKind.SOLVED:
-            font = item.font(1)
-            font.setBold(True)
-            item.setFont(1, font)
-        self.timeline.addTopLevelItem(item)
+            body = f"<b>{body}</b>"
+        # a label per row: it wraps a long note to the list's width (a tree's row cuts it)
+        label = QLabel(f'<span style="color:#666">{when}{by}</span><br>{body}')
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setWordWrap(True)
+        label.setContentsMargins(4, 3, 4, 3)
+        item.setSizeHint(label.sizeHint())
+        self.timeline.setItemWidget(item, label)
 
     def timeline_texts(self) -> list[str]:
-        items = (self.timeline.topLevelItem(i) for i in range(self.timeline.topLevelItemCount()))
-        return [item.text(1) for item in items if item is not None]
+        items = (self.timeline.item(i) for i in range(self.timeline.count()))
+        return [str(item.data(TEXT_ROLE)) for item in items if item is not None]
 
     def _apply(self) -> None:
         if self.detail is None:

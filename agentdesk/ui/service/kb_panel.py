@@ -63,7 +63,7 @@ class KbPanel(QWidget):
         self.article_id: uuid.UUID | None = None
 
         self.queryEdit = QLineEdit(self)
-        self.queryEdit.setPlaceholderText(self.tr("Search the knowledge base (中文 or English)"))
+        self.queryEdit.setPlaceholderText(self.tr("Search articles (中文/English)"))
         self.queryEdit.setClearButtonEnabled(True)
         self.queryEdit.returnPressed.connect(self.run_search)
         self.searchButton = QPushButton(self.tr("Search"), self)
