@@ -196,7 +196,7 @@ def test_a_supervisor_assigns_a_selection_and_sees_calls_on_the_timeline(
     window.assigneeCombo.setCurrentIndex(window.assigneeCombo.findData("care.lead"))
     window.assignButton.click()
     _drained(qtbot, window)
-    assert "2 case(s) assigned to care.lead" in window.messageLabel.text()
+    assert "Cases assigned to care.lead: 2." in window.messageLabel.text()
     window.scopeCombo.setCurrentIndex(window.scopeCombo.findData(Scope.MINE))
     _drained(qtbot, window)
     assert set(_numbers(window)) == {floor.queued, floor.ann_own}

@@ -151,7 +151,7 @@ class CaseDeskWindow(QWidget):
     # -- life --------------------------------------------------------------------------------
 
     def start(self) -> None:
-        self._run(self._service.may_reassign, self._on_reassign_checked, self.tr("{e}"))
+        self._run(self._service.may_reassign, self._on_reassign_checked, "{e}")
         self.reload()
         self._tick.start()
 
@@ -175,7 +175,7 @@ class CaseDeskWindow(QWidget):
     def _on_reassign_checked(self, allowed: object) -> None:
         self.may_reassign = bool(allowed)
         if self.may_reassign:
-            self._run(self._service.colleagues, self._fill_assignees, self.tr("{e}"))
+            self._run(self._service.colleagues, self._fill_assignees, "{e}")
         self._sync_actions()
 
     def _fill_assignees(self, names: Sequence[str]) -> None:
@@ -354,8 +354,8 @@ class CaseDeskWindow(QWidget):
 
         def assigned(done: Sequence[CaseView]) -> None:
             self.reload()
-            text = self.tr("%n case(s) assigned to {to}.", "", len(done))
-            self.messageLabel.setText(text.format(to=to))
+            text = self.tr("Cases assigned to {to}: {n}.")
+            self.messageLabel.setText(text.format(to=to, n=len(done)))
 
         self._run(
             lambda: self._service.assign(numbers, to),
