@@ -161,7 +161,9 @@ class Opportunity(SharedRecord, Base):
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
 
 
-_OPEN_CASES = "status IN ('new', 'assigned', 'in_progress', 'waiting_on_customer')"
+OPEN_CASES_SQL = "status IN ('new', 'assigned', 'in_progress', 'waiting_on_customer')"
+"""The open statuses as the partial index of the case list has them: a query uses the index
+only when its condition is written the same way (constants, not bound parameters)."""
 
 
 class ServiceCase(SharedRecord, Base):
@@ -176,8 +178,8 @@ class ServiceCase(SharedRecord, Base):
         # the case list's first page: open cases by due time (migration 0022)
         Index(
             "ix_service_cases_open_due", "due_at", "number",
-            sqlite_where=text(f"{_OPEN_CASES} AND deleted_at IS NULL"),
-            postgresql_where=text(f"{_OPEN_CASES} AND deleted_at IS NULL"),
+            sqlite_where=text(f"{OPEN_CASES_SQL} AND deleted_at IS NULL"),
+            postgresql_where=text(f"{OPEN_CASES_SQL} AND deleted_at IS NULL"),
         ),
     )  # fmt: skip
 
