@@ -16,8 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.cli.main import main
 from agentdesk.crm.models import Contact
 from agentdesk.db.engine import session_factory, unit_of_work
+from agentdesk.org.access import AccessDeniedError
 from agentdesk.org.admin import add_team, add_user
 from agentdesk.service import models as service_models  # noqa: F401
+from agentdesk.service.case_desk import take_case
+from agentdesk.service.case_timeline import EntryKind, add_entry, case_detail
 from agentdesk.service.cases import CaseSpec, create_case
 from tests.support.logins import give_logins, login_engine, login_url
 
@@ -189,3 +192,28 @@ def test_escalation_needs_reassign_and_runs_as_a_supervisors_login(
     with desk.engine("svc.cat").connect() as conn:
         notices = conn.execute(text("SELECT kind FROM service_notifications")).scalars().all()
     assert notices == ["case_escalated"]
+
+
+def test_the_case_desk_works_through_a_login_and_timelines_are_append_only(desk: Desk) -> None:
+    ann = session_factory(desk.engine("svc.ann"))
+    taken = take_case(ann, desk.care_queue, agent="svc.ann")
+    assert taken.owner == "svc.ann"
+    add_entry(ann, desk.care_queue, EntryKind.NOTE, agent="svc.ann", body="called back")
+    with pytest.raises(AccessDeniedError):  # another team's queue
+        add_entry(ann, desk.billing_queue, EntryKind.NOTE, agent="svc.ann", body="x")
+    with desk.engine("svc.ann").begin() as conn:
+        # under someone else's name: refused by the policy; changing or deleting: no grant
+        forged = text(
+            "INSERT INTO service_case_entries (id, case_id, kind, body, author_id, created_at) "
+            "SELECT gen_random_uuid(), c.id, 'note', 'forged', u.id, now() "
+            "FROM service_cases c, users u WHERE c.number = :n AND u.username = 'svc.bob'"
+        )
+        with pytest.raises(Exception, match="row-level security"):
+            conn.execute(forged, {"n": desk.care_queue})
+    for statement in ("UPDATE service_case_entries SET body = 'changed'",
+                      "DELETE FROM service_case_entries"):  # fmt: skip
+        with desk.engine("svc.ann").begin() as conn, pytest.raises(Exception, match="denied"):
+            conn.execute(text(statement))
+    bob = session_factory(desk.engine("svc.bob"))
+    notes = [e.text for e in case_detail(bob, desk.care_queue, agent="svc.bob").timeline]
+    assert notes[-1] == "called back"  # read by whoever reads cases
