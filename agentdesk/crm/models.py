@@ -175,11 +175,19 @@ class ServiceCase(SharedRecord, Base):
     __table_args__ = (
         Index("ix_service_cases_number", "number", unique=True),
         Index("ix_service_cases_team_status", "team_id", "status"),
-        # the case list's first page: open cases by due time (migration 0022)
-        Index(
-            "ix_service_cases_open_due", "due_at", "number",
-            sqlite_where=text(f"{OPEN_CASES_SQL} AND deleted_at IS NULL"),
-            postgresql_where=text(f"{OPEN_CASES_SQL} AND deleted_at IS NULL"),
+        # the case lists' first pages, read in due order from these (migration 0022): the
+        # open cases, one owner's, one team's queue
+        *(
+            Index(
+                name, *columns, "due_at", "number",
+                sqlite_where=text(f"{OPEN_CASES_SQL} AND deleted_at IS NULL{extra}"),
+                postgresql_where=text(f"{OPEN_CASES_SQL} AND deleted_at IS NULL{extra}"),
+            )
+            for name, columns, extra in (
+                ("ix_service_cases_open_due", (), ""),
+                ("ix_service_cases_owner_due", ("owner_id",), ""),
+                ("ix_service_cases_queue_due", ("team_id",), " AND owner_id IS NULL"),
+            )
         ),
     )  # fmt: skip
 

@@ -6,8 +6,10 @@ index
 2. The capability ``publish_articles`` (supervisors and admins by default): an article becomes
    published only by a holder (the services check it; on PostgreSQL the ``kb_articles``
    write policies do too), instead of by any desk that writes one.
-3. ``ix_service_cases_open_due``: the open cases by due time, the order of the case list's
-   first page, so the page is read from the index instead of sorting every open case.
+3. The case lists' indexes, partial on the open cases, in due order: all of them
+   (``ix_service_cases_open_due``), one owner's (``..._owner_due``), one team's queue
+   (``..._queue_due``): a list's first page is read from an index in its order instead of
+   reading and sorting every open case (or every case of an owner, open or closed).
 4. PostgreSQL: row-level security on the new table: every desk reads the timeline (as it
    reads cases), a desk writes entries under its own name only (the owner's connection and
    a user manager under anyone's), nobody changes or deletes one.
@@ -28,6 +30,11 @@ branch_labels = None
 depends_on = None
 
 PUBLISHERS = ("supervisor", "admin")
+LIST_INDEXES: list[tuple[str, list[str], str]] = [
+    ("ix_service_cases_open_due", [], ""),
+    ("ix_service_cases_owner_due", ["owner_id"], ""),
+    ("ix_service_cases_queue_due", ["team_id"], " AND owner_id IS NULL"),
+]
 OPEN = "status IN ('new', 'assigned', 'in_progress', 'waiting_on_customer')"
 UID = "(SELECT agentdesk_uid())"
 MANAGE = "((SELECT agentdesk_has('manage_users')))"
@@ -74,11 +81,12 @@ def upgrade() -> None:
     op.create_index(
         "ix_service_case_entries_case_created", "service_case_entries", ["case_id", "created_at"]
     )
-    op.create_index(
-        "ix_service_cases_open_due", "service_cases", ["due_at", "number"],
-        sqlite_where=sa.text(f"{OPEN} AND deleted_at IS NULL"),
-        postgresql_where=sa.text(f"{OPEN} AND deleted_at IS NULL"),
-    )  # fmt: skip
+    for name, columns, extra in LIST_INDEXES:
+        where = sa.text(f"{OPEN} AND deleted_at IS NULL{extra}")
+        op.create_index(
+            name, "service_cases", [*columns, "due_at", "number"],
+            sqlite_where=where, postgresql_where=where,
+        )  # fmt: skip
     op.execute(
         "INSERT INTO org_capabilities (role, capability) VALUES "
         + ", ".join(f"('{role}', 'publish_articles')" for role in PUBLISHERS)
@@ -108,6 +116,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         _kb_policies(KB_WRITE)
     op.execute("DELETE FROM org_capabilities WHERE capability = 'publish_articles'")
-    op.drop_index("ix_service_cases_open_due", table_name="service_cases")
+    for name, _, _ in LIST_INDEXES:
+        op.drop_index(name, table_name="service_cases")
     op.drop_index("ix_service_case_entries_case_created", table_name="service_case_entries")
     op.drop_table("service_case_entries")
