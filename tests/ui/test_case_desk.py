@@ -19,7 +19,7 @@ from agentdesk.app.service_desk import CaseDeskService
 from agentdesk.crm.models import Call, Contact
 from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.enums import CallDirection, CaseStatus
-from agentdesk.org.admin import add_team, add_user
+from agentdesk.org.admin import add_team, add_user, set_user
 from agentdesk.service import models as service_models  # noqa: F401
 from agentdesk.service.case_desk import Scope
 from agentdesk.service.case_timeline import EntryKind, case_detail
@@ -257,4 +257,38 @@ def test_view_cases_and_a_case_opened_from_the_customer_panel(desk: Desk) -> Non
     view.timeline.itemDoubleClicked.emit(row, 0)
     desk.wait(lambda: cases.isVisible() and cases.busy == 0 and cases.form.detail is not None)
     assert cases.form.detail is not None and cases.form.detail.case.number == made.number
+    cases.close()
+
+
+def test_during_a_call_the_agent_adds_an_article_to_the_callers_case(desk: Desk) -> None:
+    context = desk.context
+    sessions = context.database.sessions
+    ref = add_party(context, "Wang", "Wu", "+12025550778")
+    made = create_case(sessions, CaseSpec("Refund", ref.id), agent=context.agent, default_zone=ZONE)
+    set_user(sessions, context.agent, role="supervisor")  # publishes the article below
+    import_articles(sessions, [ArticleText("退款流程", "七天无理由退款。", None, None, "t:r")],
+                    agent=context.agent)  # fmt: skip
+    call_id = desk.phone.offer_call("+12025550778")
+    assert call_id is not None
+    desk.wait(lambda: desk.controller.call is not None)
+    desk.controller.answer()
+    desk.wait(lambda: desk.controller.state.status.value == "talking")
+    # the customer panel's open case opens the case desk while the call goes on
+    view = desk.window.customerPanel.recordView
+    desk.wait(lambda: view.details is not None and bool(view.details.cases))
+    open_cases = view.timeline.topLevelItem(1)
+    assert open_cases is not None and open_cases.child(0) is not None
+    view.timeline.itemDoubleClicked.emit(open_cases.child(0), 0)
+    cases = desk.window.caseDesk
+    assert cases is not None
+    desk.wait(lambda: cases.busy == 0 and cases.form.detail is not None)
+    cases.kbPanel.queryEdit.setText("退款")
+    cases.kbPanel.run_search()
+    desk.wait(lambda: cases.kbPanel.busy == 0 and bool(cases.kbPanel.hits))
+    cases.kbPanel.results.setCurrentRow(0)
+    desk.wait(lambda: cases.kbPanel.busy == 0 and cases.kbPanel.addButton.isEnabled())
+    cases.kbPanel.addButton.click()
+    desk.wait(lambda: cases.busy == 0 and "Article added: 退款流程" in cases.form.timeline_texts())
+    assert desk.controller.state.status.value == "talking"  # the call never waited
+    assert case_detail(sessions, made.number, agent=None).timeline[-1].kind is EntryKind.ARTICLE
     cases.close()
