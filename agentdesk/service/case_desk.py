@@ -80,7 +80,7 @@ def desk_list(
         match chosen.scope:
             case Scope.MINE:
                 if access is None:
-                    raise RequestError("my cases need a user: the owner's connection owns none")
+                    raise RequestError("--mine needs a user: the owner's connection owns no cases")
                 query = query.where(ServiceCase.owner_id == access.user_id)
             case Scope.QUEUE:
                 team = team_of(session, access) if access is not None else None
@@ -108,6 +108,21 @@ def desk_list(
         # due times, from before the service module, is rare either way)
         query = query.order_by(ServiceCase.due_at, ServiceCase.number).limit(limit)
         return [view_named(case, name, team) for case, name, team in session.execute(query)]
+
+
+def list_cases(
+    sessions: sessionmaker[Session],
+    *,
+    agent: AgentRef | None,
+    mine: bool = False,
+    breached: bool = False,
+    now: datetime | None = None,
+    limit: int = PAGE,
+) -> list[CaseView]:
+    """``case list``: the open cases the user works (``mine``: only their own; ``breached``:
+    only those past a target), most pressing due time first: the desk's list."""
+    chosen = CaseFilter(Scope.MINE if mine else Scope.ALL, breached=breached)
+    return desk_list(sessions, chosen, agent=agent, now=now, limit=limit)
 
 
 def _assign_one(

@@ -19,7 +19,7 @@ from agentdesk.domain.access import Action, Depth, RecordKind, Refusal
 from agentdesk.domain.business_time import resume_due
 from agentdesk.domain.cases import is_first_response, is_reopen, may_move
 from agentdesk.domain.clock import utcnow
-from agentdesk.domain.enums import OPEN_CASE_STATUSES, AuditAction, CaseStatus
+from agentdesk.domain.enums import AuditAction, CaseStatus
 from agentdesk.org.access import Access, AccessDeniedError
 from agentdesk.org.models import User
 from agentdesk.org.users import AgentRef, actor_of
@@ -166,34 +166,3 @@ def workable(
         ServiceCase.team_id == team if team is not None else false(),
     )
     return and_(reach, queue)
-
-
-def list_cases(
-    sessions: sessionmaker[Session],
-    *,
-    agent: AgentRef | None,
-    mine: bool = False,
-    breached: bool = False,
-    now: datetime | None = None,
-    limit: int = PAGE,
-) -> list[CaseView]:
-    """Open cases the user works, most pressing due time first: ``mine`` only those they
-    own, ``breached`` only those past a target."""
-    now = now or utcnow()
-    with unit_of_work(sessions) as session:
-        access = acting_access(session, agent)
-        if mine and access is None:
-            raise RequestError("--mine needs a user: the owner's connection owns no cases")
-        query = select(ServiceCase).where(
-            ServiceCase.deleted_at.is_(None),
-            ServiceCase.status.in_(OPEN_CASE_STATUSES),
-            ServiceCase.owner_id == access.user_id
-            if mine and access
-            else workable(session, access),
-        )
-        if breached:
-            query = query.where(breached_filter(now))
-        query = query.order_by(ServiceCase.due_at.asc().nulls_last(), ServiceCase.number).limit(
-            limit
-        )
-        return [view_of(session, case) for case in session.scalars(query)]

@@ -25,7 +25,8 @@ from agentdesk.journal.store import Entry
 from agentdesk.org.access import AccessDeniedError
 from agentdesk.org.admin import add_team, add_user
 from agentdesk.service import models as service_models  # noqa: F401
-from agentdesk.service.case_work import list_cases, set_status
+from agentdesk.service.case_desk import list_cases
+from agentdesk.service.case_work import set_status
 from agentdesk.service.cases import CaseSpec, create_case
 from agentdesk.service.escalation import escalate_due_cases
 from agentdesk.service.kb import ArticleText, import_articles, search
