@@ -22,9 +22,7 @@ def open_case_desk(
             context.database.sessions, context.agent, context.services.service_zone
         )
         window = CaseDeskWindow(service, context.executor, parent)
-        window.start()
-    else:
-        window.reload()
+    window.start()  # again after a close: the list read afresh, the countdowns ticking
     if isinstance(case_id, uuid.UUID):
         window.open_case_id(case_id)
     window.show()
