@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 import qasync  # noqa: E402
 from admin_screens import seed_organisation, shoot_admin, shoot_board  # noqa: E402  (beside this script)
+from case_screens import shoot_cases  # noqa: E402  (beside this script)
 from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -159,6 +160,7 @@ def main() -> int:
     seed_organisation(context.database.sessions, "zh", CAMPAIGN)
     shoot_admin(context, window, OUT, "-zh", campaign=CAMPAIGN)
     shoot_board(context, window, OUT, "zh", "-zh")
+    shoot_cases(context, window, OUT, "zh", "-zh")
 
     window.close()
     pump(lambda: not window.isVisible(), 5)

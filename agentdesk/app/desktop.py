@@ -34,6 +34,7 @@ from agentdesk.journal.appliers import APPLIERS
 from agentdesk.journal.files import journal_path
 from agentdesk.journal.journal import Journal
 from agentdesk.journal.store import JournalStore
+from agentdesk.service.calendar import default_zone
 from agentdesk.supervision.queues import queue_name_for
 from agentdesk.telephony.port import SipConfig, Softphone
 
@@ -133,6 +134,7 @@ class DesktopContext:
             records=RecordService(sessions, region),
             journal=open_journal(self.database),
             queue_name=partial(queue_name_for, sessions),
+            service_zone=default_zone(self.settings.service_timezone),
         )
 
     agent_name: str = ""

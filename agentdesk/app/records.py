@@ -53,7 +53,7 @@ class SavedEdit:
 
 @dataclass(frozen=True, slots=True)
 class LinkChoice:
-    """An opportunity the wrap-up may link the call to."""
+    """An opportunity or open case the wrap-up may link the call to."""
 
     id: uuid.UUID
     label: str
@@ -101,6 +101,12 @@ class RecordService:
             return ()
         details = self.details(ref)
         return tuple(LinkChoice(o.id, o.title) for o in details.opportunities)
+
+    def open_cases_for(self, ref: PartyRef | None) -> tuple[LinkChoice, ...]:
+        """The party's open cases the wrap-up can link the call to."""
+        if ref is None:
+            return ()
+        return tuple(LinkChoice(c.id, c.title) for c in self.details(ref).cases)
 
     def resolve_context(self, kind: str, record_text: str) -> PartyRef | None:
         """The contact, lead or account an ``X-AgentDesk-Context`` names (a case or opportunity

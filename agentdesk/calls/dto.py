@@ -59,6 +59,11 @@ class NewCase:
     subject: str
     priority: CasePriority = CasePriority.NORMAL
     description: str | None = None
+    zone: str | None = None
+    """The zone of the office hours until a calendar is imported (``[service] timezone`` of
+    the desk that made the wrap-up); None: the machine's."""
+    opened_at: datetime | None = None
+    """When the agent opened it (a journal replay later keeps this, not the replay's time)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,8 @@ class WrapUp:
     new_case: NewCase | None = None
     opportunity_id: uuid.UUID | None = None
     actor: AgentRef | None = None  # who saved it (defaults to the call's agent)
+    linked_case_id: uuid.UUID | None = None
+    """An open case of the party the call is about (instead of opening a new one)."""
     record_id: uuid.UUID | None = None
 
 

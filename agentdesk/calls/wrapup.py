@@ -55,6 +55,9 @@ def write_wrapup(session: Session, wrapup: WrapUp) -> WrapUpSaved:
         if wrapup.new_case is not None:
             case_id = _open_case(session, party, wrapup.new_case, wrapup.notes)
             changed.add(CASES)
+        elif wrapup.linked_case_id is not None:
+            case_id = get_live(session, ServiceCase, wrapup.linked_case_id, "case").id
+            changed.add(CASES)
 
         action = AuditAction.UPDATE if call is not None else AuditAction.CREATE
         if call is None:
@@ -140,9 +143,10 @@ def _open_case(session: Session, party: _Party, spec: NewCase, notes: str | None
         contact_id=party.contact_id,
         account_id=account_id,
         owner_id=party.agent_id,
+        opened_at=spec.opened_at,
     )
     session.add(case)
-    number_new_case(session, case, default_zone())
+    number_new_case(session, case, default_zone(spec.zone))
     session.flush()
     return case.id
 

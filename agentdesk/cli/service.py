@@ -110,7 +110,7 @@ def _uuid(text: str | None, what: str) -> uuid.UUID | None:
 
 
 def cmd_case(args: argparse.Namespace, settings: Settings) -> int:
-    from agentdesk.service import case_work
+    from agentdesk.service import case_desk, case_work
     from agentdesk.service.cases import CaseSpec, create_case
     from agentdesk.service.escalation import escalate_due_cases
 
@@ -139,7 +139,7 @@ def cmd_case(args: argparse.Namespace, settings: Settings) -> int:
                 assert spec is not None
                 result = create_case(db.sessions, spec, agent=agent, default_zone=zone).to_json()
             case "list":
-                rows = case_work.list_cases(
+                rows = case_desk.list_cases(
                     db.sessions, agent=agent, mine=args.mine, breached=args.breached
                 )
                 result = [row.to_json() for row in rows]

@@ -73,6 +73,14 @@ class Settings:
     ui: UiSettings = field(default_factory=UiSettings)
     raw: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def service_timezone(self) -> str | None:
+        """``[service] timezone``: the zone of the service desk's office hours until a
+        calendar is imported (``service.calendar.default_zone`` checks the name)."""
+        section = self.raw.get("service")
+        value = section.get("timezone") if isinstance(section, dict) else None
+        return value if isinstance(value, str) else None
+
 
 def _table(doc: dict[str, Any], name: str) -> dict[str, Any]:
     value = doc.get(name, {})

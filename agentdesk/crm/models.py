@@ -187,6 +187,11 @@ class Opportunity(SharedRecord, Base):
     service that writes the history, so the forecast's won-in-period is one index range."""
 
 
+OPEN_CASES_SQL = "status IN ('new', 'assigned', 'in_progress', 'waiting_on_customer')"
+"""The open statuses as the partial index of the case list has them: a query uses the index
+only when its condition is written the same way (constants, not bound parameters)."""
+
+
 class ServiceCase(SharedRecord, Base):
     """A service case. Declared here because a party's history reads it (``crm/lookup``);
     the service module (``agentdesk/service``) numbers, moves and escalates it. ``due_at`` is
@@ -196,7 +201,21 @@ class ServiceCase(SharedRecord, Base):
     __table_args__ = (
         Index("ix_service_cases_number", "number", unique=True),
         Index("ix_service_cases_team_status", "team_id", "status"),
-    )
+        # the case lists' first pages, read in due order from these (migration 0022): the
+        # open cases, one owner's, one team's queue
+        *(
+            Index(
+                name, *columns, "due_at", "number",
+                sqlite_where=text(f"{OPEN_CASES_SQL} AND deleted_at IS NULL{extra}"),
+                postgresql_where=text(f"{OPEN_CASES_SQL} AND deleted_at IS NULL{extra}"),
+            )
+            for name, columns, extra in (
+                ("ix_service_cases_open_due", (), ""),
+                ("ix_service_cases_owner_due", ("owner_id",), ""),
+                ("ix_service_cases_queue_due", ("team_id",), " AND owner_id IS NULL"),
+            )
+        ),
+    )  # fmt: skip
 
     subject: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)

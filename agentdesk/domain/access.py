@@ -53,6 +53,7 @@ class Capability(StrEnum):
     MANAGE_USERS = "manage_users"
     VIEW_BOARD = "view_board"
     GO_OFFLINE = "go_offline"
+    PUBLISH_ARTICLES = "publish_articles"
 
 
 class Reach(IntEnum):
@@ -223,7 +224,13 @@ DEFAULT_CAPABILITIES: Mapping[Role, frozenset[Capability]] = {
     Role.SERVICE_AGENT: frozenset(_EVERYONE),
     Role.SALES_REP: frozenset(_EVERYONE),
     Role.SUPERVISOR: frozenset(
-        _EVERYONE | {Capability.EXPORT, Capability.REASSIGN, Capability.VIEW_BOARD}
+        _EVERYONE
+        | {
+            Capability.EXPORT,
+            Capability.REASSIGN,
+            Capability.VIEW_BOARD,
+            Capability.PUBLISH_ARTICLES,
+        }
     ),
     Role.SALES_MANAGER: frozenset(
         _EVERYONE

@@ -122,7 +122,7 @@ def apply_attempt(session: Session, entry: Entry) -> AttemptApplied:
 def apply_campaign_wrapup(session: Session, entry: Entry) -> CampaignWrapupSaved:
     data = entry.payload
     callback_at = data["callback_at"]
-    wrapup = wrapup_in(session, data["wrapup"])
+    wrapup = wrapup_in(session, data["wrapup"], entry.created_at)
     before = figures_before(session, wrapup)
     try:
         result = write_campaign_wrapup(

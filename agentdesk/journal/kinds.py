@@ -134,13 +134,25 @@ def wrapup_payload(wrapup: WrapUp) -> dict[str, Any]:
             "subject": case.subject,
             "priority": case.priority.value,
             "description": case.description,
+            "zone": case.zone,
+            "opened_at": _text(case.opened_at),
         },
         "opportunity_id": _text(wrapup.opportunity_id),
         "actor": _agent(wrapup.actor),
+        "linked_case_id": _text(wrapup.linked_case_id),
     }
 
 
-def wrapup_from(data: dict[str, Any], code: str) -> WrapUp:
+def _new_case(case: dict[str, Any], made_at: datetime | None) -> NewCase:
+    """An entry written before the payload held the opening time opens the case at the
+    entry's time: a replay hours later must not move the case's service levels."""
+    return NewCase(
+        case["subject"], CasePriority(case["priority"]), case["description"],
+        zone=case.get("zone"), opened_at=_at(case.get("opened_at")) or made_at,
+    )  # fmt: skip
+
+
+def wrapup_from(data: dict[str, Any], code: str, made_at: datetime | None = None) -> WrapUp:
     cb = data["callback"]
     case = data["new_case"]
     callback = None
@@ -162,27 +174,27 @@ def wrapup_from(data: dict[str, Any], code: str) -> WrapUp:
         facts=facts_from(data["facts"]) if data["facts"] is not None else None,
         notes=data["notes"],
         callback=callback,
-        new_case=None
-        if case is None
-        else NewCase(case["subject"], CasePriority(case["priority"]), case["description"]),
+        new_case=None if case is None else _new_case(case, made_at),
         opportunity_id=_id(data["opportunity_id"]),
         actor=data["actor"],
+        linked_case_id=_id(data.get("linked_case_id")),  # entries written before links: none
     )
 
 
-def wrapup_in(session: Session, data: dict[str, Any]) -> WrapUp:
-    """The wrap-up a payload of :func:`wrapup_payload` holds, its default code chosen now."""
+def wrapup_in(session: Session, data: dict[str, Any], made_at: datetime) -> WrapUp:
+    """The wrap-up a payload of :func:`wrapup_payload` holds, its default code chosen now;
+    ``made_at``: when the desk made it (a case it opens opens then, not at the replay)."""
     code = data["disposition_code"]
     if not code:
         default = default_disposition(session)
         if default is None:
             raise CallLogError("no default disposition is configured")
         code = default.code
-    return wrapup_from(data, code)
+    return wrapup_from(data, code, made_at)
 
 
 def apply_wrapup(session: Session, entry: Entry) -> WrapUpSaved:
-    wrapup = wrapup_in(session, entry.payload)
+    wrapup = wrapup_in(session, entry.payload, entry.created_at)
     before = figures_before(session, wrapup)
     saved = write_wrapup(session, wrapup)
     book_wrapup(session, before, wrapup, saved)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,7 +19,7 @@ from agentdesk.domain.access import Action, Depth, RecordKind, Refusal
 from agentdesk.domain.business_time import resume_due
 from agentdesk.domain.cases import is_first_response, is_reopen, may_move
 from agentdesk.domain.clock import utcnow
-from agentdesk.domain.enums import OPEN_CASE_STATUSES, AuditAction, CaseStatus
+from agentdesk.domain.enums import AuditAction, CaseStatus
 from agentdesk.org.access import Access, AccessDeniedError
 from agentdesk.org.models import User
 from agentdesk.org.users import AgentRef, actor_of
@@ -34,7 +35,7 @@ class CaseNotFoundError(RequestError):
         super().__init__(f"no case numbered {number!r}")
 
 
-def _team_of(session: Session, access: Access) -> uuid.UUID | None:
+def team_of(session: Session, access: Access) -> uuid.UUID | None:
     user = session.get(User, access.user_id)
     return user.team_id if user else None
 
@@ -45,7 +46,7 @@ def check_queue(session: Session, access: Access | None, case: ServiceCase) -> N
         return
     if access.depth(RecordKind.CASES, Action.UPDATE) is Depth.ALL:
         return
-    if case.team_id != _team_of(session, access):
+    if case.team_id != team_of(session, access):
         raise AccessDeniedError(access.username, Refusal(Action.UPDATE, RecordKind.CASES))
 
 
@@ -116,6 +117,8 @@ def _move_clock(
         case.sla_paused_at = None
     if status is CaseStatus.WAITING:
         case.sla_paused_at = now
+        if case.due_at is not None and now > case.due_at:
+            case.resolution_breached = True
     if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED) and case.resolved_at is None:
         case.resolved_at = now
         if case.due_at is not None and now > case.due_at:
@@ -130,53 +133,36 @@ def breached_filter(now: datetime) -> ColumnElement[bool]:
         ServiceCase.first_response_breached.is_(True),
         ServiceCase.resolution_breached.is_(True),
         and_(ServiceCase.first_responded_at.is_(None), ServiceCase.first_response_due < now),
-        and_(ServiceCase.sla_paused_at.is_(None), ServiceCase.due_at < now),
+        # a paused clock stops a case from breaching, not one that breached before the pause
+        and_(
+            ServiceCase.due_at < now,
+            or_(
+                ServiceCase.sla_paused_at.is_(None), ServiceCase.due_at < ServiceCase.sla_paused_at
+            ),
+        ),
     )
 
 
-def workable(session: Session, access: Access | None) -> ColumnElement[bool]:
+def workable(
+    session: Session,
+    access: Access | None,
+    owner: ColumnElement[Any] | None = None,
+    record_id: ColumnElement[Any] | None = None,
+) -> ColumnElement[bool]:
     """What the user works: the cases their update depth reaches, and of the unowned ones
-    those in no queue or in their team's."""
+    those in no queue or in their team's. ``owner`` and ``record_id`` stand for the case's
+    columns (an expression of them keeps a planner off their indexes)."""
     if access is None:
         return true()
-    reach = access.visible(RecordKind.CASES, ServiceCase.owner_id, ServiceCase.id, Action.UPDATE)
+    owner_col: ColumnElement[Any] = ServiceCase.owner_id if owner is None else owner  # type: ignore[assignment]
+    id_col: ColumnElement[Any] = ServiceCase.id if record_id is None else record_id  # type: ignore[assignment]
+    reach = access.visible(RecordKind.CASES, owner_col, id_col, Action.UPDATE)
     if access.depth(RecordKind.CASES, Action.UPDATE) is Depth.ALL:
         return reach
-    team = _team_of(session, access)
+    team = team_of(session, access)
     queue = or_(
-        ServiceCase.owner_id.is_not(None),
+        owner_col.is_not(None),
         ServiceCase.team_id.is_(None),
         ServiceCase.team_id == team if team is not None else false(),
     )
     return and_(reach, queue)
-
-
-def list_cases(
-    sessions: sessionmaker[Session],
-    *,
-    agent: AgentRef | None,
-    mine: bool = False,
-    breached: bool = False,
-    now: datetime | None = None,
-    limit: int = PAGE,
-) -> list[CaseView]:
-    """Open cases the user works, most pressing due time first: ``mine`` only those they
-    own, ``breached`` only those past a target."""
-    now = now or utcnow()
-    with unit_of_work(sessions) as session:
-        access = acting_access(session, agent)
-        if mine and access is None:
-            raise RequestError("--mine needs a user: the owner's connection owns no cases")
-        query = select(ServiceCase).where(
-            ServiceCase.deleted_at.is_(None),
-            ServiceCase.status.in_(OPEN_CASE_STATUSES),
-            ServiceCase.owner_id == access.user_id
-            if mine and access
-            else workable(session, access),
-        )
-        if breached:
-            query = query.where(breached_filter(now))
-        query = query.order_by(ServiceCase.due_at.asc().nulls_last(), ServiceCase.number).limit(
-            limit
-        )
-        return [view_of(session, case) for case in session.scalars(query)]

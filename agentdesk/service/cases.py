@@ -105,6 +105,11 @@ class CaseView:
 def view_of(session: Session, case: ServiceCase) -> CaseView:
     owner = session.get(User, case.owner_id) if case.owner_id else None
     team = session.get(Team, case.team_id) if case.team_id else None
+    return view_named(case, owner.username if owner else None, team.name if team else None)
+
+
+def view_named(case: ServiceCase, owner: str | None, team: str | None) -> CaseView:
+    """The view of a case whose owner's and team's names were read with it (a list's join)."""
     assert case.number is not None and case.opened_at is not None
     return CaseView(
         id=case.id,
@@ -116,8 +121,8 @@ def view_of(session: Session, case: ServiceCase) -> CaseView:
         channel=CaseChannel(case.channel) if case.channel else None,
         contact_id=case.contact_id,
         account_id=case.account_id,
-        owner=owner.username if owner else None,
-        team=team.name if team else None,
+        owner=owner,
+        team=team,
         created_at=case.created_at,
         opened_at=case.opened_at,
         first_response_due=case.first_response_due,

@@ -16,14 +16,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import ServiceCase
 from agentdesk.crm.permissions import acting_access
+from agentdesk.db.audit import Actor, audit
 from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.access import Capability
 from agentdesk.domain.business_time import Calendar, business_minutes_between
 from agentdesk.domain.cases import DEFAULT_TARGETS, ESCALATE_AT, raised
 from agentdesk.domain.clock import utcnow
-from agentdesk.domain.enums import OPEN_CASE_STATUSES, CasePriority, Role
+from agentdesk.domain.enums import OPEN_CASE_STATUSES, AuditAction, CasePriority, Role
 from agentdesk.org.models import User
-from agentdesk.org.users import AgentRef
+from agentdesk.org.users import AgentRef, actor_of
 from agentdesk.service.calendar import load_calendar
 from agentdesk.service.case_work import workable
 from agentdesk.service.models import CaseNotification
@@ -86,15 +87,26 @@ def _check(session: Session, case: ServiceCase, calendar: Calendar, now: datetim
     return case.escalated_at is None and used >= ESCALATE_AT
 
 
-def _escalate(session: Session, case: ServiceCase, now: datetime) -> Escalation:
+def _escalate(session: Session, case: ServiceCase, now: datetime, who: Actor | None) -> Escalation:
     assert case.number is not None
     previous = case.owner_id
+    before = CasePriority(case.priority)
     lead = lead_of(session, _team(session, case))
-    case.priority = raised(CasePriority(case.priority))
+    case.priority = raised(before)
     case.escalated_at = now
     if lead is not None:
         case.owner_id = lead.id
     notified = tuple(dict.fromkeys(u for u in (previous, lead.id if lead else None) if u))
+    # a case taken from its owner and raised must say who did it and when, like a reassign
+    change = {
+        "escalated": True,
+        "priority": [before.value, CasePriority(case.priority).value],
+        "owner": [
+            str(previous) if previous else None,
+            str(case.owner_id) if case.owner_id else None,
+        ],
+    }
+    audit(session, who, AuditAction.ASSIGN, "case", case.id, change)
     for user_id in notified:
         session.add(
             CaseNotification(
@@ -124,6 +136,7 @@ def escalate_due_cases(
         access = acting_access(session, agent)
         if access is not None:
             access.require(Capability.REASSIGN)
+        who = actor_of(session, access.username if access else agent)
         calendar = load_calendar(session, default_zone)
         cases = session.scalars(
             select(ServiceCase)
@@ -136,7 +149,7 @@ def escalate_due_cases(
         )
         for case in cases:
             if _check(session, case, calendar, now):
-                done.append(_escalate(session, case, now))
+                done.append(_escalate(session, case, now, who))
     return done
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -34,6 +35,21 @@ SNIPPET = 80
 """Characters of body text around the first match."""
 
 
+_FOLD = {
+    code: folded
+    for code in range(0x80, 0x10000)
+    if (folded := unicodedata.normalize("NFKC", chr(code))).isascii() and folded.isalnum()
+}
+"""Characters whose NFKC form is plain Latin letters or digits (full-width ＶＰＮ, ２．３'s
+digits, ligatures): only those, so CJK punctuation stays as written and traditional and
+simplified characters (which NFKC keeps apart anyway) are untouched."""
+
+
+def fold(text: str) -> str:
+    """Full-width and other compatibility forms of Latin letters and digits as plain ones."""
+    return text.translate(_FOLD)
+
+
 def _run_terms(run: str) -> Iterator[str]:
     for word in jieba.cut_for_search(run):
         if len(word) > 2 and _RUN.fullmatch(word):
@@ -49,7 +65,7 @@ def index_terms(title: str, body: str) -> str:
 
 def _terms(text: str) -> str:
     out: list[str] = []
-    for token in _TOKEN.findall(text.lower()):
+    for token in _TOKEN.findall(fold(text).lower()):
         if _RUN.fullmatch(token):
             out.extend(_run_terms(token))
         else:
@@ -69,7 +85,7 @@ class Group:
 def query_groups(query: str) -> list[Group]:
     """The groups a query requires, all of them (empty: nothing to search for)."""
     groups: dict[str, Group] = {}
-    for token in _TOKEN.findall(query.lower()):
+    for token in _TOKEN.findall(fold(query).lower()):
         if _RUN.fullmatch(token) and len(token) > 1:
             pairs = tuple(dict.fromkeys(token[i : i + 2] for i in range(len(token) - 1)))
             words = tuple(w for w in dict.fromkeys(jieba.cut_for_search(token)) if len(w) > 2)
@@ -109,13 +125,13 @@ def tsquery(groups: list[Group]) -> str:
 
 def _marks(query: str) -> list[str]:
     """What to highlight: the query's CJK runs and Latin words, longest first."""
-    return sorted(set(_TOKEN.findall(query.lower())), key=len, reverse=True)
+    return sorted(set(_TOKEN.findall(fold(query).lower())), key=len, reverse=True)
 
 
 def snippet(text: str, query: str, width: int = SNIPPET) -> str:
     """A piece of ``text`` around the first match, the matches in ``<mark>``, the rest
     escaped as HTML; the text's start when nothing matches literally."""
-    flat = " ".join(_MARKUP.sub(" ", text).split())
+    flat = " ".join(_MARKUP.sub(" ", fold(text)).split())
     marks = _marks(query)
     if not marks:
         return html.escape(flat[:width])

@@ -74,3 +74,19 @@ class Article(SharedRecord, Base):
     approver_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     source: Mapped[str | None] = mapped_column(String(500), index=True)
     search_terms: Mapped[str] = mapped_column(Text, default="")
+
+
+class CaseEntry(UuidPk, Base):
+    """One line of a case's timeline that is not a call (calls point at their case): a note,
+    an article added to the case, or an article marked as what solved it. Append-only: a
+    timeline is the record of what happened, so nothing in it is changed afterwards."""
+
+    __tablename__ = "service_case_entries"
+    __table_args__ = (Index("ix_service_case_entries_case_created", "case_id", "created_at"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("service_cases.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str | None] = mapped_column(Text)
+    article_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("kb_articles.id"))
+    author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -175,6 +175,10 @@
         <translation>离线</translation>
     </message>
     <message>
+        <source>Publish articles</source>
+        <translation>发布知识库文章</translation>
+    </message>
+    <message>
         <source>Your role does not allow this: {what}.</source>
         <translation>您的角色不允许此操作：{what}。</translation>
     </message>
@@ -624,6 +628,215 @@
     <message>
         <source>Assignment of {campaign} saved.</source>
         <translation>{campaign} 的分配已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>CaseDesk</name>
+    <message>
+        <source>{d}d {h}h</source>
+        <translation>{d}天{h}小时</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>late {span}</source>
+        <translation>超时 {span}</translation>
+    </message>
+    <message>
+        <source>{span} left</source>
+        <translation>剩余 {span}</translation>
+    </message>
+</context>
+<context>
+    <name>CaseDeskWindow</name>
+    <message>
+        <source>Cases</source>
+        <translation>服务工单</translation>
+    </message>
+    <message>
+        <source>All my work</source>
+        <translation>我的全部工作</translation>
+    </message>
+    <message>
+        <source>My cases</source>
+        <translation>我的工单</translation>
+    </message>
+    <message>
+        <source>Team queue</source>
+        <translation>团队队列</translation>
+    </message>
+    <message>
+        <source>Any open status</source>
+        <translation>所有未结状态</translation>
+    </message>
+    <message>
+        <source>Any priority</source>
+        <translation>所有优先级</translation>
+    </message>
+    <message>
+        <source>Breached only</source>
+        <translation>仅超时</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>Due in</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Take from queue</source>
+        <translation>从队列领取</translation>
+    </message>
+    <message>
+        <source>Assign selected to</source>
+        <translation>将所选分配给</translation>
+    </message>
+    <message>
+        <source>The cases could not be read: {e}</source>
+        <translation>无法读取工单：{e}</translation>
+    </message>
+    <message>
+        <source>In the queue of {team}</source>
+        <translation>在 {team} 的队列中</translation>
+    </message>
+    <message>
+        <source>No case matches these filters.</source>
+        <translation>没有符合这些条件的工单。</translation>
+    </message>
+    <message>
+        <source>The case could not be read: {e}</source>
+        <translation>无法读取该工单：{e}</translation>
+    </message>
+    <message>
+        <source>The status was not changed: {e}</source>
+        <translation>状态未更改：{e}</translation>
+    </message>
+    <message>
+        <source>The note was not added: {e}</source>
+        <translation>备注未添加：{e}</translation>
+    </message>
+    <message>
+        <source>The article was not added: {e}</source>
+        <translation>文章未添加：{e}</translation>
+    </message>
+    <message>
+        <source>The case was not taken: {e}</source>
+        <translation>未能领取工单：{e}</translation>
+    </message>
+    <message>
+        <source>Cases assigned to {to}: {n}.</source>
+        <translation>已分配给 {to} 的工单：{n} 个。</translation>
+    </message>
+    <message>
+        <source>Nothing was assigned: {e}</source>
+        <translation>未分配任何工单：{e}</translation>
+    </message>
+</context>
+<context>
+    <name>CaseForm</name>
+    <message>
+        <source>Customer:</source>
+        <translation>客户：</translation>
+    </message>
+    <message>
+        <source>Priority:</source>
+        <translation>优先级：</translation>
+    </message>
+    <message>
+        <source>Owner:</source>
+        <translation>负责人：</translation>
+    </message>
+    <message>
+        <source>Opened:</source>
+        <translation>创建时间：</translation>
+    </message>
+    <message>
+        <source>First response due:</source>
+        <translation>首次响应期限：</translation>
+    </message>
+    <message>
+        <source>Resolution due:</source>
+        <translation>解决期限：</translation>
+    </message>
+    <message>
+        <source>Description:</source>
+        <translation>描述：</translation>
+    </message>
+    <message>
+        <source>Resolution: what solved it</source>
+        <translation>解决方案：问题是如何解决的</translation>
+    </message>
+    <message>
+        <source>Apply status</source>
+        <translation>更改状态</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>A note for the timeline</source>
+        <translation>添加到时间线的备注</translation>
+    </message>
+    <message>
+        <source>Add note</source>
+        <translation>添加备注</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Timeline&lt;/b&gt;</source>
+        <translation>&lt;b&gt;时间线&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Choose a case in the list</source>
+        <translation>请在列表中选择工单</translation>
+    </message>
+    <message>
+        <source>queue {team}</source>
+        <translation>{team} 队列</translation>
+    </message>
+    <message>
+        <source>Read only: {why}</source>
+        <translation>只读：{why}</translation>
+    </message>
+    <message>
+        <source>Case opened: {text}</source>
+        <translation>创建工单：{text}</translation>
+    </message>
+    <message>
+        <source>{arrow} Call: {text}</source>
+        <translation>{arrow} 通话：{text}</translation>
+    </message>
+    <message>
+        <source>Article added: {title}</source>
+        <translation>已添加文章：{title}</translation>
+    </message>
+    <message>
+        <source>Solved by article: {title}</source>
+        <translation>由文章解决：{title}</translation>
     </message>
 </context>
 <context>
@@ -1308,6 +1521,45 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Total</source>
         <translation>合计</translation>
+    </message>
+</context>
+<context>
+    <name>KbPanel</name>
+    <message>
+        <source>Search articles (中文/English)</source>
+        <translation>搜索文章（中文/English）</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Add to case</source>
+        <translation>添加到工单</translation>
+    </message>
+    <message>
+        <source>Solved by this</source>
+        <translation>标记为解决方案</translation>
+    </message>
+    <message>
+        <source>Add the article to the case as what solved it</source>
+        <translation>将此文章作为该工单的解决方案添加</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Knowledge base&lt;/b&gt;</source>
+        <translation>&lt;b&gt;知识库&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>The search failed: {e}</source>
+        <translation>搜索失败：{e}</translation>
+    </message>
+    <message>
+        <source>No article matches.</source>
+        <translation>没有匹配的文章。</translation>
+    </message>
+    <message>
+        <source>Cannot open it: {e}</source>
+        <translation>无法打开：{e}</translation>
     </message>
 </context>
 <context>
@@ -2534,6 +2786,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>回拨</translation>
     </message>
     <message>
+        <source>Double-click to open it on the case desk</source>
+        <translation>双击在工单台中打开</translation>
+    </message>
+    <message>
         <source>no disposition</source>
         <translation>无处理结果</translation>
     </message>
@@ -3669,6 +3925,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>重新读取列表和计数(&amp;L)</translation>
     </message>
     <message>
+        <source>&amp;Cases…</source>
+        <translation>服务工单(&amp;C)…</translation>
+    </message>
+    <message>
         <source>Supervisor &amp;board…</source>
         <translation>班长监控台(&amp;B)…</translation>
     </message>
@@ -3740,6 +4000,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>工单主题</translation>
     </message>
     <message>
+        <source>Link the call to one of the caller&apos;s open cases</source>
+        <translation>将通话关联到来电客户的一个未结工单</translation>
+    </message>
+    <message>
         <source>No opportunity</source>
         <translation>不关联商机</translation>
     </message>
@@ -3756,6 +4020,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>备注：</translation>
     </message>
     <message>
+        <source>Or link to case:</source>
+        <translation>或关联到工单：</translation>
+    </message>
+    <message>
         <source>Opportunity:</source>
         <translation>商机：</translation>
     </message>
@@ -3766,6 +4034,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Wrap-up: {number}</source>
         <translation>话后处理：{number}</translation>
+    </message>
+    <message>
+        <source>No case</source>
+        <translation>不关联工单</translation>
     </message>
     <message>
         <source>no time limit</source>

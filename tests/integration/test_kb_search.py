@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.cli.main import main
+from agentdesk.service import kb
 from agentdesk.service.kb import ArticleText, import_articles, search
 
 ARTICLES = {
@@ -144,3 +145,23 @@ def test_drafts_and_deleted_articles_are_not_found(sessions: sessionmaker[Sessio
     assert titles(sessions, "退款") == ["退款流程"]
     change(deleted_at=datetime.now(UTC))
     assert titles(sessions, "退款") == []
+
+
+def test_a_common_term_ranks_a_bounded_set_of_matches(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = [
+        ArticleText(f"说明{n}", "客" * (1 + n % 3) + "服务说明。", None, None, f"w:{n}")
+        for n in range(8)
+    ]
+    for article in articles:  # one at a time: each later article is newer
+        import_articles(sessions, [article], agent=None)
+    every = [hit.title for hit in search(sessions, "客")]
+    assert set(every) == {f"说明{n}" for n in range(8)}  # fewer matches than the window: all
+    monkeypatch.setattr(kb, "WINDOW", 3)
+    bounded = [hit.title for hit in search(sessions, "客")]
+    assert len(bounded) == 3 and set(bounded) < set(every)
+    if sessions.kw["bind"].dialect.name == "sqlite":
+        assert set(bounded) == {"说明5", "说明6", "说明7"}  # the newest
+    # a term the window still covers in full is ranked as before
+    assert [hit.title for hit in search(sessions, "说明7")] == ["说明7"]

@@ -21,7 +21,8 @@ from agentdesk.domain.enums import CasePriority, CaseStatus
 from agentdesk.org.admin import add_team, add_user
 from agentdesk.service import models as service_models  # noqa: F401
 from agentdesk.service.calendar import import_calendar
-from agentdesk.service.case_work import list_cases, set_status
+from agentdesk.service.case_desk import list_cases
+from agentdesk.service.case_work import set_status
 from agentdesk.service.cases import CaseSpec, create_case
 from agentdesk.service.escalation import escalate_due_cases, notifications_for
 from agentdesk.service.models import CaseCounter

@@ -16,8 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.cli.main import main
 from agentdesk.crm.models import Contact
 from agentdesk.db.engine import session_factory, unit_of_work
+from agentdesk.org.access import AccessDeniedError
 from agentdesk.org.admin import add_team, add_user
 from agentdesk.service import models as service_models  # noqa: F401
+from agentdesk.service.case_desk import take_case
+from agentdesk.service.case_timeline import EntryKind, add_entry, case_detail
 from agentdesk.service.cases import CaseSpec, create_case
 from tests.support.logins import give_logins, login_engine, login_url
 
@@ -141,12 +144,25 @@ def test_a_login_numbers_its_cases_and_reads_only_its_own_notices(
     assert changed == 0
 
 
-def test_articles_are_read_by_every_desk_and_written_by_their_author(
+def test_articles_are_published_by_a_publisher_read_by_every_desk_written_by_their_author(
     desk: Desk, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     article = tmp_path / "refund.md"
     article.write_text("# 退款规则\n\n七天无理由退款。\n", encoding="utf-8")
-    code, out = desk.cli(capsys, "svc.ann", "kb", "import", str(article), "--json")
+    # publishing is a capability (supervisors and admins): a service agent is refused, by
+    # the service and by the database itself
+    code, err = desk.cli(capsys, "svc.ann", "kb", "import", str(article), "--json")
+    assert code == 2 and "svc.ann may not publish articles" in err
+    insert = text(
+        "INSERT INTO kb_articles (id, title, body, status, revision, author_id, search_terms, "
+        "created_at, updated_at, version) SELECT gen_random_uuid(), 't', 'b', :s, 1, id, 'b', "
+        "now(), now(), 1 FROM users WHERE username = 'svc.ann'"
+    )
+    with desk.engine("svc.ann").begin() as conn, pytest.raises(Exception, match="row-level"):
+        conn.execute(insert, {"s": "published"})
+    with desk.engine("svc.ann").begin() as conn:
+        assert conn.execute(insert, {"s": "draft"}).rowcount == 1  # a draft is the author's
+    code, out = desk.cli(capsys, "svc.lead", "kb", "import", str(article), "--json")
     assert code == 0 and json.loads(out) == {"added": 1, "revised": 0}
     code, out = desk.cli(capsys, "svc.bob", "kb", "search", "退款", "--json")
     assert code == 0 and [h["title"] for h in json.loads(out)["results"]] == ["退款规则"]
@@ -154,11 +170,11 @@ def test_articles_are_read_by_every_desk_and_written_by_their_author(
     with desk.engine("svc.bob").begin() as conn:
         assert conn.execute(change).rowcount == 0
     # the author takes it back to a draft: then only they (and user managers) read it
-    with desk.engine("svc.ann").begin() as conn:
+    with desk.engine("svc.lead").begin() as conn:
         assert conn.execute(text("UPDATE kb_articles SET status = 'draft'")).rowcount == 1
     with desk.engine("svc.bob").connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM kb_articles")).scalar_one() == 0
-    with desk.engine("svc.ann").connect() as conn:
+    with desk.engine("svc.lead").connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM kb_articles")).scalar_one() == 1
 
 
@@ -176,3 +192,28 @@ def test_escalation_needs_reassign_and_runs_as_a_supervisors_login(
     with desk.engine("svc.cat").connect() as conn:
         notices = conn.execute(text("SELECT kind FROM service_notifications")).scalars().all()
     assert notices == ["case_escalated"]
+
+
+def test_the_case_desk_works_through_a_login_and_timelines_are_append_only(desk: Desk) -> None:
+    ann = session_factory(desk.engine("svc.ann"))
+    taken = take_case(ann, desk.care_queue, agent="svc.ann")
+    assert taken.owner == "svc.ann"
+    add_entry(ann, desk.care_queue, EntryKind.NOTE, agent="svc.ann", body="called back")
+    with pytest.raises(AccessDeniedError):  # another team's queue
+        add_entry(ann, desk.billing_queue, EntryKind.NOTE, agent="svc.ann", body="x")
+    with desk.engine("svc.ann").begin() as conn:
+        # under someone else's name: refused by the policy; changing or deleting: no grant
+        forged = text(
+            "INSERT INTO service_case_entries (id, case_id, kind, body, author_id, created_at) "
+            "SELECT gen_random_uuid(), c.id, 'note', 'forged', u.id, now() "
+            "FROM service_cases c, users u WHERE c.number = :n AND u.username = 'svc.bob'"
+        )
+        with pytest.raises(Exception, match="row-level security"):
+            conn.execute(forged, {"n": desk.care_queue})
+    for statement in ("UPDATE service_case_entries SET body = 'changed'",
+                      "DELETE FROM service_case_entries"):  # fmt: skip
+        with desk.engine("svc.ann").begin() as conn, pytest.raises(Exception, match="denied"):
+            conn.execute(text(statement))
+    bob = session_factory(desk.engine("svc.bob"))
+    notes = [e.text for e in case_detail(bob, desk.care_queue, agent="svc.bob").timeline]
+    assert notes[-1] == "called back"  # read by whoever reads cases

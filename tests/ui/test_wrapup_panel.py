@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from agentdesk.crm.models import Opportunity
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain.enums import OpportunityStage
+from agentdesk.service.cases import CaseSpec, create_case
 from tests.ui.conftest import Desk, close_desk, open_desk
 from tests.ui.desk_support import add_party
 
@@ -125,3 +126,23 @@ def test_party_chosen_during_wrapup_links_the_call(desk: Desk) -> None:
     desk.wait(lambda: desk.controller.state.status.value == "available")
     recent = desk.context.services.calls.recent_calls("alice")
     assert recent[0].contact_id == first.id
+
+
+def test_a_call_is_linked_to_one_of_the_callers_open_cases(desk: Desk) -> None:
+    ref = add_party(desk.context, "Link", "Case", "+12025550609")
+    sessions = desk.context.database.sessions
+    made = create_case(sessions, CaseSpec("Router", ref.id), agent="alice", default_zone="UTC")
+    _end_a_call(desk, "+12025550609")
+    panel = desk.window.wrapupPanel
+    desk.wait(lambda: panel.caseLinkCombo.count() == 2)
+    assert panel.caseLinkCombo.itemText(1) == "Router"
+    panel.caseCheck.setChecked(True)
+    assert not panel.caseLinkCombo.isEnabled()  # a new case or a link, not both
+    panel.caseCheck.setChecked(False)
+    panel.dispositionCombo.setCurrentIndex(panel.dispositionCombo.findData("interested"))
+    panel.caseLinkCombo.setCurrentIndex(1)
+    panel.saveButton.click()
+    desk.wait(lambda: desk.controller.state.status.value == "available")
+    recent = desk.context.services.calls.recent_calls("alice")
+    call = desk.context.services.calls.get_call(recent[0].id)
+    assert call.case_id == made.id

@@ -64,6 +64,9 @@ class DeskServices:
     journal: Journal
     queue_name: Callable[[str | None], str | None] = lambda _number: None
     """The queue a dialed number reaches (blocking: a database read), for the pop."""
+    service_zone: str = "UTC"
+    """The zone a case opened in the wrap-up is scheduled in until a calendar is imported:
+    ``[service] timezone``, else the machine's (``service.calendar.default_zone``)."""
 
 
 @dataclass

@@ -54,6 +54,7 @@ class WrapupForm:
     callback_note: str | None = None
     case_subject: str | None = None
     opportunity_id: uuid.UUID | None = None
+    linked_case_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +233,10 @@ class Wrapups:
                 )
             case = None
             if form is not None and form.case_subject and form.case_subject.strip():
-                case = NewCase(subject=form.case_subject.strip(), description=notes or None)
+                case = NewCase(
+                    subject=form.case_subject.strip(), description=notes or None,
+                    zone=core.services.service_zone, opened_at=datetime.now(UTC),
+                )  # fmt: skip
             return WrapUp(
                 disposition_code=code,
                 facts=facts,
@@ -240,6 +244,7 @@ class Wrapups:
                 callback=callback,
                 new_case=case,
                 opportunity_id=form.opportunity_id if form is not None else None,
+                linked_case_id=form.linked_case_id if form is not None and not case else None,
                 actor=agent,
                 record_id=call.record_id,
             )

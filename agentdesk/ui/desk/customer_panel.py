@@ -20,6 +20,7 @@ from agentdesk.domain import changes
 from agentdesk.domain.enums import OwnerKind
 from agentdesk.domain.labels import Label
 from agentdesk.ui.desk.pop_views import MatchChooser, UnknownCallerCard, show_queue
+from agentdesk.ui.desk.record_timeline import CASE_ROLE
 from agentdesk.ui.desk.record_view import RecordView
 from agentdesk.ui.shell.access_labels import request_error_text
 from agentdesk.ui.shell.background import run_in_background
@@ -46,6 +47,7 @@ class CustomerPanel(QStackedWidget):
     partyChosen = Signal(object)  # PartyRef
     noticeRaised = Signal(str)
     partyLoading = Signal(object)  # PartyRef: boxes under the record (sales) follow it
+    caseOpenRequested = Signal(object)  # a case's id: View > Cases opens it
 
     def __init__(
         self,
@@ -91,6 +93,9 @@ class CustomerPanel(QStackedWidget):
         self.recordView.phoneAddRequested.connect(self._on_phone_add)
         self.recordView.phoneRemoveRequested.connect(self._on_phone_remove)
         self.recordView.playRequested.connect(self._on_play)
+        self.recordView.timeline.itemDoubleClicked.connect(
+            lambda item, _: self._open_case(item.data(0, CASE_ROLE))
+        )
         # The pop shows the caller's last calls before the full record loads: with labels.
         run_in_background(
             self,
@@ -256,3 +261,7 @@ class CustomerPanel(QStackedWidget):
         # QtMultimedia is not in PySide6-Essentials: the system player opens the WAV.
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
             self.noticeRaised.emit(self.tr("No player for {path}").format(path=path))
+
+    def _open_case(self, case_id: object) -> None:
+        if case_id is not None:
+            self.caseOpenRequested.emit(case_id)

@@ -21,6 +21,8 @@ from agentdesk.ui.shell.labels import case_text, stage_text
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 """Where a call's row keeps its recording's path."""
+CASE_ROLE = Qt.ItemDataRole.UserRole + 2
+"""Where an open case's row keeps the case's id (a double click opens it on the case desk)."""
 
 Row = tuple[str, datetime | None, str, str | None]
 """One line: text, when, detail, recording path."""
@@ -91,6 +93,13 @@ def show_panel_history(
             ),
         ],
     )
+    cases = tree.topLevelItem(1)
+    for index, case in enumerate(details.cases):
+        row = cases.child(index) if cases is not None else None
+        if row is None:
+            continue
+        row.setData(0, CASE_ROLE, case.id)
+        row.setToolTip(0, translate("RecordView", "Double-click to open it on the case desk"))
 
 
 def _detail(item: TimelineItem) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import Executor
 from datetime import datetime
+from functools import partial
 
 from PySide6.QtCore import QDateTime, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -96,6 +97,8 @@ class WrapupPanel(QWidget):
         self.caseCheck = QCheckBox(self.tr("Create a service case"), self)
         self.caseSubjectEdit = QLineEdit(self)
         self.caseSubjectEdit.setPlaceholderText(self.tr("Case subject"))
+        self.caseLinkCombo = QComboBox(self)
+        self.caseLinkCombo.setToolTip(self.tr("Link the call to one of the caller's open cases"))
         self.opportunityCombo = QComboBox(self)
         self.opportunityCombo.addItem(self.tr("No opportunity"), None)
 
@@ -115,6 +118,8 @@ class WrapupPanel(QWidget):
         form.addRow("", quick)
         form.addRow("", self.callbackNoteEdit)
         form.addRow(self.caseCheck, self.caseSubjectEdit)
+        form.addRow(self.tr("Or link to case:"), self.caseLinkCombo)
+        self.caseCheck.toggled.connect(lambda on: self.caseLinkCombo.setEnabled(not on))
         form.addRow(self.tr("Opportunity:"), self.opportunityCombo)
         header = QHBoxLayout()
         header.addWidget(self.titleLabel)
@@ -148,7 +153,7 @@ class WrapupPanel(QWidget):
             self.wrapup = None
             self._set_active(False)
         elif isinstance(event, PartyChosen) and self.wrapup is not None:
-            self._load_opportunities(event.party)
+            self._load_links(event.party)
 
     def start(self, wrapup: WrapupView) -> None:
         self.wrapup = wrapup
@@ -167,7 +172,7 @@ class WrapupPanel(QWidget):
         self.callbackCheck.setChecked(False)
         self.errorLabel.clear()
         self.titleLabel.setText(self.tr("Wrap-up: {number}").format(number=wrapup.number or "—"))
-        self._load_opportunities(wrapup.party)
+        self._load_links(wrapup.party)
         self._set_active(True)
         self.notesEdit.setFocus()
 
@@ -185,20 +190,23 @@ class WrapupPanel(QWidget):
             self._ticker.start()
         self.wrapupActive.emit(active)
 
-    def _load_opportunities(self, party: PartyRef | None) -> None:
-        self.opportunityCombo.clear()
-        self.opportunityCombo.addItem(self.tr("No opportunity"), None)
-        if party is None:
-            return
-
-        def loaded(choices: tuple[LinkChoice, ...]) -> None:
-            for choice in choices:
-                self.opportunityCombo.addItem(choice.label, choice.id)
-
+    def _load_links(self, party: PartyRef | None) -> None:
+        """The party's open opportunities and open cases the call may be linked to."""
         records = self._services.records
-        run_in_background(
-            self, self._executor, lambda: records.opportunities_for(party), loaded, None
-        )
+        for combo, empty, read in (
+            (self.opportunityCombo, self.tr("No opportunity"), records.opportunities_for),
+            (self.caseLinkCombo, self.tr("No case"), records.open_cases_for),
+        ):
+            combo.clear()
+            combo.addItem(empty, None)
+            if party is not None:
+                run_in_background(
+                    self, self._executor, partial(read, party), partial(self._add_links, combo)
+                )
+
+    def _add_links(self, combo: QComboBox, choices: tuple[LinkChoice, ...]) -> None:
+        for choice in choices:
+            combo.addItem(choice.label, choice.id)
 
     def _tick(self) -> None:
         wrapup = self.wrapup
@@ -241,6 +249,7 @@ class WrapupPanel(QWidget):
             callback_note=self.callbackNoteEdit.text() or None,
             case_subject=case,
             opportunity_id=self.opportunityCombo.currentData(),
+            linked_case_id=None if case else self.caseLinkCombo.currentData(),
         )
 
     def save(self) -> None:

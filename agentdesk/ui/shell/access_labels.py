@@ -58,6 +58,7 @@ CAPABILITIES = {
     Capability.MANAGE_USERS: QT_TRANSLATE_NOOP("AdminLabels", "Manage users"),
     Capability.VIEW_BOARD: QT_TRANSLATE_NOOP("AdminLabels", "View the supervisor board"),
     Capability.GO_OFFLINE: QT_TRANSLATE_NOOP("AdminLabels", "Go offline"),
+    Capability.PUBLISH_ARTICLES: QT_TRANSLATE_NOOP("AdminLabels", "Publish articles"),
 }
 
 

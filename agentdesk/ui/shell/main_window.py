@@ -33,8 +33,6 @@ from agentdesk.app.desk.events import (
     WrapupStarted,
 )
 from agentdesk.app.desktop import DeskSummary, DesktopContext
-from agentdesk.app.leads import LeadsService
-from agentdesk.app.sales import SalesService
 from agentdesk.calls.callbacks import CallbackItem
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain.changes import ACCOUNTS, CALLS, CONTACTS, LEADS
@@ -45,13 +43,13 @@ from agentdesk.ui.desk.wrapup_panel import WrapupPanel
 from agentdesk.ui.dialer.panel import DialerPanel
 from agentdesk.ui.lists.callbacks_panel import CallbacksPanel
 from agentdesk.ui.lists.lists_panel import RecentCallsPanel, SearchPanel
-from agentdesk.ui.sales.leads_desk import LeadsDesk
-from agentdesk.ui.sales.menu import SalesMenu
-from agentdesk.ui.sales.party_sales import attach_party_sales
+from agentdesk.ui.sales.desk_parts import attach_sales
+from agentdesk.ui.service.opening import CaseDeskWindow, open_case_desk
 from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.bridge import DeskBridge
 from agentdesk.ui.shell.menus import WindowMenus
 from agentdesk.ui.shell.notices import notice_text, refusal_text
+from agentdesk.ui.shell.phone_check import run_test_call as test_call
 from agentdesk.ui.supervision.board_window import BoardWindow
 
 ICON = Path(__file__).resolve().parents[3] / "resources" / "icons" / "agentdesk.svg"
@@ -67,6 +65,7 @@ class MainWindow(QMainWindow):
     adminAction: QAction
     boardAction: QAction
     leadsAction: QAction
+    casesAction: QAction
     settingsAction: QAction
     searchAction: QAction
     refreshAction: QAction
@@ -104,6 +103,7 @@ class MainWindow(QMainWindow):
         self.board = BoardService(context.database.sessions, agent, formula)
         self.boardWindow: BoardWindow | None = None
         self.boardAllowed: bool | None = None  # as adminAllowed, for view_board
+        self.caseDesk: CaseDeskWindow | None = None
         if context.dialer is not None:
             self.dialerPanel = DialerPanel(context.dialer, executor, self)
 
@@ -127,11 +127,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.summaryLabel = QLabel(self.tr("Loading…"), self)
-        # The banner of an outage: changes kept on this computer until the database is back.
         self.journalLabel = QLabel(self)
         self.journalLabel.setObjectName("journalBanner")
         self.journalLabel.setStyleSheet("QLabel { background: #fff3cd; padding: 0 6px; }")
-        self.statusBar().addPermanentWidget(self.journalLabel)
+        self.statusBar().addPermanentWidget(self.journalLabel)  # an outage's banner
         self.show_journal(controller.journal)
         self.statusBar().addPermanentWidget(self.summaryLabel)
         self.statusBar().showMessage(
@@ -142,10 +141,8 @@ class MainWindow(QMainWindow):
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
             self.tray.show()
         self.menus = WindowMenus(self)
-        self.sales = SalesService(context.database.sessions, agent)
-        self.salesMenu = SalesMenu(self, self.sales, executor)
-        self.partySales = attach_party_sales(self.customerPanel, self.sales, executor)
-        self.leadsDesk = LeadsDesk(self, LeadsService(context.database.sessions, agent), executor)
+        sales = attach_sales(self, context)
+        self.salesMenu, self.partySales, self.leadsDesk = sales.menu, sales.party, sales.leads
         self._connect()
         self.callbacksPanel.reload()
         self.recentPanel.reload()
@@ -174,6 +171,7 @@ class MainWindow(QMainWindow):
         self.customerPanel.partyChosen.connect(self.controller.choose_party)
         self.customerPanel.partyCreated.connect(self._on_party_created)
         self.customerPanel.noticeRaised.connect(self.notify)
+        self.customerPanel.caseOpenRequested.connect(self.open_cases)
         self.callbacksPanel.noticeRaised.connect(self.notify)
         self.callbacksPanel.reminderDue.connect(self._on_reminder)
         for panel in (self.customerPanel, self.callbacksPanel, self.recentPanel, self.searchPanel):
@@ -354,10 +352,12 @@ class MainWindow(QMainWindow):
         self.boardWindow.show()
         self.boardWindow.raise_()
 
-    def run_test_call(self) -> None:
-        from agentdesk.ui.shell.phone_check import run_test_call
+    def open_cases(self, case_id: object = None) -> None:
+        """View > Cases, or one case from the customer panel's open cases."""
+        self.caseDesk = open_case_desk(self.caseDesk, self._context, self, case_id)
 
-        run_test_call(self._context, self)
+    def run_test_call(self) -> None:
+        test_call(self._context, self)
 
     def _summary_done(self) -> None:
         self._summary_running = False

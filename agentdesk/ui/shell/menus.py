@@ -80,6 +80,9 @@ class WindowMenus(QObject):
             self.tr("Re&load lists and counts"), "refresh", window.reload_all
         )
         menu.addAction(window.refreshAction)
+        window.casesAction = QAction(self.tr("&Cases…"), window)
+        window.casesAction.triggered.connect(lambda: window.open_cases())
+        menu.addAction(window.casesAction)
         window.boardAction = QAction(self.tr("Supervisor &board…"), window)
         window.boardAction.setVisible(False)  # shown when the role may view the board
         window.boardAction.triggered.connect(window.open_board)

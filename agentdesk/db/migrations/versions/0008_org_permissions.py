@@ -104,9 +104,11 @@ CAPABILITIES = {
     "agent": "go_offline print",
     "service_agent": "go_offline print",
     "sales_rep": "go_offline print",
-    "supervisor": "export go_offline print reassign view_board",
+    "supervisor": "export go_offline print publish_articles reassign view_board",
     "sales_manager": "approve_orders export go_offline print reassign view_board",
-    "admin": "approve_orders export go_offline manage_users print reassign view_board",
+    "admin": (
+        "approve_orders export go_offline manage_users print publish_articles reassign view_board"
+    ),
 }
 ACTIONS = ("read", "create", "update", "delete")
 
