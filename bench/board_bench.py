@@ -33,9 +33,9 @@ from agentdesk.db.engine import create_db_engine, session_factory, unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.contact_metrics import ServiceLevelFormula, interval_of
 from agentdesk.domain.enums import CallDirection
+from agentdesk.journal.appliers import APPLIERS
 from agentdesk.journal.journal import Journal
 from agentdesk.journal.kinds import (
-    APPLIERS,
     CALL_MISSED,
     CALL_OPEN,
     call_update_payload,

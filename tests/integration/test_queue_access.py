@@ -21,9 +21,9 @@ from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import session_factory, unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import CallDirection
+from agentdesk.journal.appliers import APPLIERS
 from agentdesk.journal.journal import Journal
 from agentdesk.journal.kinds import (
-    APPLIERS,
     CALL_END,
     CALL_MISSED,
     CALL_OPEN,

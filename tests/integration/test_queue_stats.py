@@ -29,9 +29,9 @@ from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.contact_metrics import QueueCall as Figures
 from agentdesk.domain.contact_metrics import QueueCounts, Thresholds, fold
 from agentdesk.domain.enums import CallDirection
+from agentdesk.journal.appliers import APPLIERS
 from agentdesk.journal.journal import Journal
 from agentdesk.journal.kinds import (
-    APPLIERS,
     CALL_END,
     CALL_MISSED,
     CALL_OPEN,

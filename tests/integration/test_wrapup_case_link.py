@@ -17,8 +17,9 @@ from agentdesk.crm.models import Call, Contact
 from agentdesk.db.engine import unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import CallDirection
+from agentdesk.journal.appliers import APPLIERS
 from agentdesk.journal.journal import Journal
-from agentdesk.journal.kinds import APPLIERS, WRAPUP, apply_wrapup, wrapup_payload
+from agentdesk.journal.kinds import WRAPUP, apply_wrapup, wrapup_payload
 from agentdesk.journal.store import Entry, JournalStore
 from agentdesk.org.admin import add_user
 from agentdesk.service import models as service_models  # noqa: F401

@@ -16,9 +16,9 @@ from agentdesk.dialer.campaigns import create_campaign
 from agentdesk.dialer.loader import EntrySpec, load_entries
 from agentdesk.domain.agent_state import AgentStatus
 from agentdesk.domain.enums import CallDirection
+from agentdesk.journal.appliers import APPLIERS
 from agentdesk.journal.journal import Journal
 from agentdesk.journal.kinds import (
-    APPLIERS,
     CALL_END,
     CALL_OPEN,
     CALL_UPDATE,
