@@ -1,0 +1,137 @@
+"""What a printed report says, in English and Chinese (the PDF is made outside Qt, so its
+words live here, like ``sales.pdf_labels``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from agentdesk.domain.contact_metrics import ServiceLevelFormula
+
+EN: Mapping[str, str] = {
+    "title.queues": "Queue report",
+    "title.agents": "Agent report",
+    "title.dispositions": "Disposition report",
+    "title.campaigns": "Campaign report",
+    "title.hourly": "Hourly report",
+    "period": "Period",
+    "time_zone": "Time zone",
+    "filters": "Filters",
+    "none": "none",
+    "formula": "Service level",
+    "threshold": "T is each queue's service level threshold (default 20 s); short abandons "
+    "are left out of every ratio.",
+    "page": "page {n} of {m}",
+    "total": "Total",
+    "chart.calls_per_hour": "Calls per hour (offered, answered)",
+    "chart.sl_interval": "Service level per interval (%)",
+    "chart.sl_day": "Service level per day (%)",
+    "chart.dispositions": "Dispositions (calls)",
+    "chart.agents": "Calls handled per agent",
+    "chart.outcomes": "Attempts by outcome",
+    "by_agent": "Per agent",
+    "team": "team",
+    "queue": "queue",
+    "campaign": "campaign",
+    "col.queue": "Queue",
+    "col.interval_start": "Interval",
+    "col.hour": "Hour",
+    "col.offered": "Offered",
+    "col.answered": "Answered",
+    "col.abandoned": "Abandoned",
+    "col.short_abandoned": "Short abandons",
+    "col.service_level_pct": "SL %",
+    "col.asa_s": "ASA s",
+    "col.aht_s": "AHT s",
+    "col.longest_wait_s": "Longest wait s",
+    "col.agent": "Agent",
+    "col.handled_in": "In",
+    "col.handled_out": "Out",
+    "col.talk_s": "Talk s",
+    "col.hold_s": "Hold s",
+    "col.wrapup_s": "Wrap-up s",
+    "col.not_ready_s": "Not ready s",
+    "col.available_s": "Available s",
+    "col.occupancy_pct": "Occupancy %",
+    "col.calls_per_hour": "Calls/h",
+    "col.disposition": "Disposition",
+    "col.label": "Label",
+    "col.calls": "Calls",
+    "col.share_pct": "Share %",
+    "col.campaign": "Campaign",
+    "col.dialed": "Dialed",
+    "col.attempts": "Attempts",
+    "col.contacted": "Contacted",
+    "col.successes": "Successes",
+    "col.remaining": "Remaining",
+}
+
+ZH: Mapping[str, str] = {
+    "title.queues": "队列报表",
+    "title.agents": "坐席报表",
+    "title.dispositions": "处理结果报表",
+    "title.campaigns": "外呼活动报表",
+    "title.hourly": "分时报表",
+    "period": "期间",
+    "time_zone": "时区",
+    "filters": "筛选",
+    "none": "无",
+    "formula": "服务水平",
+    "threshold": "T 为各队列的服务水平阈值（默认 20 秒）；短时放弃不计入任何比率。",
+    "page": "第 {n} 页，共 {m} 页",
+    "total": "合计",
+    "chart.calls_per_hour": "每小时呼叫量（呼入、接通）",
+    "chart.sl_interval": "各时段服务水平（%）",
+    "chart.sl_day": "每日服务水平（%）",
+    "chart.dispositions": "处理结果（呼叫数）",
+    "chart.agents": "各坐席处理呼叫数",
+    "chart.outcomes": "按结果统计的拨打次数",
+    "by_agent": "按坐席",
+    "team": "团队",
+    "queue": "队列",
+    "campaign": "活动",
+    "col.queue": "队列",
+    "col.interval_start": "时段",
+    "col.hour": "小时",
+    "col.offered": "呼入",
+    "col.answered": "接通",
+    "col.abandoned": "放弃",
+    "col.short_abandoned": "短时放弃",
+    "col.service_level_pct": "服务水平 %",
+    "col.asa_s": "平均应答 秒",
+    "col.aht_s": "平均处理 秒",
+    "col.longest_wait_s": "最长等待 秒",
+    "col.agent": "坐席",
+    "col.handled_in": "呼入",
+    "col.handled_out": "呼出",
+    "col.talk_s": "通话 秒",
+    "col.hold_s": "保持 秒",
+    "col.wrapup_s": "话后 秒",
+    "col.not_ready_s": "未就绪 秒",
+    "col.available_s": "空闲 秒",
+    "col.occupancy_pct": "占用率 %",
+    "col.calls_per_hour": "每小时呼叫",
+    "col.disposition": "处理结果",
+    "col.label": "名称",
+    "col.calls": "呼叫",
+    "col.share_pct": "占比 %",
+    "col.campaign": "活动",
+    "col.dialed": "已拨号码",
+    "col.attempts": "拨打次数",
+    "col.contacted": "已接触",
+    "col.successes": "成功",
+    "col.remaining": "剩余",
+}
+
+FORMULA_ZH: Mapping[ServiceLevelFormula, str] = {
+    ServiceLevelFormula.ANSWERED: "T 秒内接通数 / 接通数",
+    ServiceLevelFormula.ANSWERED_AND_ABANDONED: "T 秒内接通数 / (接通数 + 放弃数)",
+    ServiceLevelFormula.ABANDONED_AFTER_T: "T 秒内接通数 / (接通数 + 超过 T 秒后放弃数)",
+}
+
+
+def labels(language: str | None) -> Mapping[str, str]:
+    return ZH if language == "zh_CN" else EN
+
+
+def formula_words(formula: ServiceLevelFormula, language: str | None) -> str:
+    return FORMULA_ZH[formula] if language == "zh_CN" else formula.describe()
