@@ -123,6 +123,8 @@ class QueueInterval(Base):
     """What a queue's calls added to one 15-minute interval (``domain.contact_metrics``)."""
 
     __tablename__ = "queue_intervals"
+    # A report's period without a queue (migration 0024).
+    __table_args__ = (Index("ix_queue_intervals_interval_start", "interval_start"),)
 
     queue: Mapped[str] = mapped_column(String(64), primary_key=True)
     interval_start: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
@@ -143,6 +145,8 @@ class AgentInterval(Base):
     a day in any time zone is a sum of whole intervals."""
 
     __tablename__ = "agent_intervals"
+    # A report's period over every agent (migration 0024).
+    __table_args__ = (Index("ix_agent_intervals_interval_start", "interval_start"),)
 
     agent_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True)
     interval_start: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
