@@ -107,8 +107,11 @@ def bar_chart(
     chart = VerticalBarChart()
     chart.x, chart.y = 30, 28
     chart.width, chart.height = CHART_W - 40, CHART_H - 50
-    chart.data = [list(s) for s in series] or [[0]]
-    chart.categoryAxis.categoryNames = list(categories) or [""]
+    data = [list(s) for s in series if s]
+    if not data or not categories:  # an empty period still prints its (empty) chart
+        data, categories = [[0]], [""]
+    chart.data = data
+    chart.categoryAxis.categoryNames = list(categories)
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 6
     if len(categories) > 12:

@@ -241,7 +241,7 @@ def _agent_totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
     handle = total("talk_s") + total("hold_s") + total("wrapup_s")
     return {
         "agent": None,
-        **{k: rounded(total(k)) if k.endswith("_s") else total(k) for k in AGENT_KEYS[1:8]},
+        **{k: rounded(float(total(k))) if k.endswith("_s") else total(k) for k in AGENT_KEYS[1:8]},
         "occupancy_pct": rounded(occupancy_pct(handle, total("available_s"))),
         "calls_per_hour": None,
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 from datetime import datetime, timedelta
@@ -180,3 +181,16 @@ def test_files_are_written_and_audited(sessions: sessionmaker[Session], tmp_path
     actions = sorted(e.action for e in entries)
     assert actions == sorted([AuditAction.EXPORT] * 4 + [AuditAction.PRINT])
     assert {e.user_id for e in entries} == {ids["sup"]}
+
+
+def test_every_kind_prints_also_when_empty(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    make_org(sessions)  # no calls, no campaign: empty tables and charts still print
+    for kind in ReportKind:
+        for language in ("en", "zh_CN"):
+            path = tmp_path / f"{kind.value}-{language}.pdf"
+            export_report(sessions, _request(kind), ReportFormat.PDF, path, viewer="sup",
+                          language=language)  # fmt: skip
+            text = subprocess.run([_tool("pdftotext"), str(path), "-"], capture_output=True,
+                                  text=True, check=True).stdout  # fmt: skip
+            pages = r"page 1 of \d" if language == "en" else r"第 1 页，共 \d 页"
+            assert re.search(pages, text), text
