@@ -3,6 +3,11 @@ reads, making one (a preview) and saving it, each blocking call run off the GUI 
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +17,8 @@ from agentdesk.config.settings import Settings
 from agentdesk.domain.clock import Zone, zone_named
 from agentdesk.domain.contact_metrics import ServiceLevelFormula
 from agentdesk.service.calendar import default_zone
-from agentdesk.supervision.report_files import export_report, make_report, pdf_bytes
-from agentdesk.supervision.report_request import ReportFormat, ReportRequest
+from agentdesk.supervision.report_files import TABLE_KEYS, export_report, make_report, pdf_bytes
+from agentdesk.supervision.report_request import ReportFormat, ReportKind, ReportRequest
 
 
 def _section(settings: Settings, name: str) -> dict[str, Any]:
@@ -39,21 +44,64 @@ def report_settings(settings: Settings) -> tuple[Zone, ServiceLevelFormula]:
     return zone, formula
 
 
+PAGE_TOOL_HINT = "apt-get install poppler-utils"
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """A report, its table's columns, and its PDF's first page as PNG (``None`` without
+    ``pdftoppm``: ``missing`` names what to install)."""
+
+    report: dict[str, Any]
+    columns: tuple[str, ...]
+    page_png: bytes | None
+    missing: str | None = None
+
+
+def first_page_png(pdf: bytes, resolution: int = 80) -> bytes | None:
+    """The PDF's first page as PNG through poppler's ``pdftoppm``; ``None`` without it."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="agentdesk-report-") as folder:
+        source, target = Path(folder) / "report.pdf", Path(folder) / "page"
+        source.write_bytes(pdf)
+        subprocess.run(
+            [tool, "-png", "-r", str(resolution), "-f", "1", "-l", "1", "-singlefile",
+             str(source), str(target)],
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+        return target.with_suffix(".png").read_bytes()
+
+
 class ReportsService:
+    """Blocking calls (run them on the executor); settings are read when a report is asked
+    for, so a bad ``[supervision]`` key is the dialog's error, not the desk's."""
+
     def __init__(self, sessions: sessionmaker[Session], agent: str, settings: Settings) -> None:
         self._sessions = sessions
         self._agent = agent
-        self.zone, self.formula = report_settings(settings)
+        self._settings = settings
 
-    def preview(self, request: ReportRequest, language: str | None) -> tuple[dict[str, Any], bytes]:
-        """The report and its PDF (blocking: run it on the executor)."""
+    def request(
+        self, kind: ReportKind, first: date, last: date, *, team: str | None = None,
+        queue: str | None = None, campaign: str | None = None,
+    ) -> ReportRequest:  # fmt: skip
+        """The request in the configured zone and formula (``ValueError`` / ``ReportError``
+        when the settings or the period are wrong)."""
+        zone, formula = report_settings(self._settings)
+        return ReportRequest(kind, first, last, zone, formula, team, queue, campaign)
+
+    def preview(self, request: ReportRequest, language: str | None) -> Preview:
         report = make_report(self._sessions, request, self._agent)
-        return report, pdf_bytes(report, language)
+        page = first_page_png(pdf_bytes(report, language))
+        missing = None if page is not None else PAGE_TOOL_HINT
+        return Preview(report, TABLE_KEYS[request.kind], page, missing)
 
     def save(
         self, request: ReportRequest, fmt: ReportFormat, path: Path, language: str | None
     ) -> dict[str, Any]:
-        """Write the file, audited (blocking)."""
+        """Write the file, audited."""
         return export_report(
             self._sessions, request, fmt, path, viewer=self._agent, language=language
         )

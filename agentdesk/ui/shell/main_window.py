@@ -33,6 +33,7 @@ from agentdesk.app.desk.events import (
     WrapupStarted,
 )
 from agentdesk.app.desktop import DeskSummary, DesktopContext
+from agentdesk.app.reports import ReportsService
 from agentdesk.calls.callbacks import CallbackItem
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.domain.changes import ACCOUNTS, CALLS, CONTACTS, LEADS
@@ -48,6 +49,7 @@ from agentdesk.ui.shell.bridge import DeskBridge
 from agentdesk.ui.shell.menus import WindowMenus
 from agentdesk.ui.shell.notices import notice_text, refusal_text
 from agentdesk.ui.supervision.board_window import BoardWindow
+from agentdesk.ui.supervision.reports_dialog import ReportsDialog
 
 ICON = Path(__file__).resolve().parents[3] / "resources" / "icons" / "agentdesk.svg"
 SUMMARY_REFRESH_MS = 60_000
@@ -61,6 +63,7 @@ class MainWindow(QMainWindow):
     # Set by WindowMenus.
     adminAction: QAction
     boardAction: QAction
+    reportsAction: QAction
     settingsAction: QAction
     searchAction: QAction
     refreshAction: QAction
@@ -97,6 +100,8 @@ class MainWindow(QMainWindow):
         self.board = BoardService(context.database.sessions, agent)
         self.boardWindow: BoardWindow | None = None
         self.boardAllowed: bool | None = None  # as adminAllowed, for view_board
+        self.reports = ReportsService(context.database.sessions, agent, context.settings)
+        self.reportsDialog: ReportsDialog | None = None
         if context.dialer is not None:
             self.dialerPanel = DialerPanel(context.dialer, executor, self)
 
@@ -334,6 +339,7 @@ class MainWindow(QMainWindow):
     def _on_board_checked(self, allowed: bool) -> None:
         self.boardAllowed = allowed
         self.boardAction.setVisible(allowed)
+        self.reportsAction.setVisible(allowed)
 
     def open_board(self) -> None:
         """The supervisor board in a window of its own, following the database live."""
@@ -342,6 +348,11 @@ class MainWindow(QMainWindow):
         self.boardWindow.start()
         self.boardWindow.show()
         self.boardWindow.raise_()
+
+    def open_reports(self) -> None:
+        if self.reportsDialog is None:
+            self.reportsDialog = ReportsDialog(self.reports, self._context.executor, self)
+        self.reportsDialog.show()
 
     def run_test_call(self) -> None:
         from agentdesk.ui.shell.phone_check import run_test_call

@@ -84,6 +84,10 @@ class WindowMenus(QObject):
         window.boardAction.setVisible(False)  # shown when the role may view the board
         window.boardAction.triggered.connect(window.open_board)
         menu.addAction(window.boardAction)
+        window.reportsAction = QAction(self.tr("&Reports…"), window)
+        window.reportsAction.setVisible(False)  # beside the board, for the same roles
+        window.reportsAction.triggered.connect(window.open_reports)
+        menu.addAction(window.reportsAction)
 
     def _help(self, window: MainWindow) -> None:
         menu = window.menuBar().addMenu(self.tr("&Help"))
