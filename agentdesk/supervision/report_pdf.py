@@ -26,7 +26,10 @@ PAGE = landscape(A4)
 MARGIN = 14 * mm
 CHART_W, CHART_H = 250 * mm, 55 * mm
 SERIES_COLOURS = (colors.HexColor("#2f6db5"), colors.HexColor("#7fb069"))
-MAX_BARS = 40
+TEXT_KEYS = frozenset(
+    {"queue", "interval_start", "hour", "day", "agent", "disposition", "label", "label_zh",
+     "campaign"}
+)  # fmt: skip
 
 
 def _numbered(font: str, words: Mapping[str, str]) -> type[Canvas]:
@@ -74,18 +77,26 @@ def _table(
     styles: Mapping[str, ParagraphStyle],
     totals: Mapping[str, Any] | None,
 ) -> LongTable:
+    """The rows under a header repeated on every page. Body cells are plain strings in the
+    CJK font (a Paragraph per cell costs most of a month's PDF); the header wraps."""
     header = [Paragraph(words.get(f"col.{k}", k), styles["head"]) for k in keys]
-    body = [[Paragraph(_cell(k, r.get(k)), styles["cell"]) for k in keys] for r in rows]
+    body = [[_cell(k, r.get(k)) for k in keys] for r in rows]
     if totals is not None:
-        first = [Paragraph(words["total"], styles["cell"])]
-        body.append(first + [Paragraph(_cell(k, totals.get(k)), styles["cell"]) for k in keys[1:]])
+        body.append([words["total"], *(_cell(k, totals.get(k)) for k in keys[1:])])
     width = (PAGE[0] - 2 * MARGIN) / len(keys)
     table = LongTable([header, *body], colWidths=[width] * len(keys), repeatRows=1)
+    font = styles["cell"].fontName
     style = [
+        ("FONT", (0, 1), (-1, -1), font, 7.5),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe7f2")),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0b8c4")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 1), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 1), (-1, -1), 2.5),
     ]
+    numeric = [i for i, k in enumerate(keys) if k not in TEXT_KEYS]
+    for column in numeric:
+        style.append(("ALIGN", (column, 1), (column, -1), "RIGHT"))
     if totals is not None:
         style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f1f1f1")))
     table.setStyle(TableStyle(style))
