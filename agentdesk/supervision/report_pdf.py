@@ -16,11 +16,12 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from agentdesk.domain.contact_metrics import ServiceLevelFormula
 from agentdesk.sales.pdf_layout import register_font
 from agentdesk.supervision.report_labels import formula_words, labels
+from agentdesk.supervision.report_table import RowsTable
 
 PAGE = landscape(A4)
 MARGIN = 14 * mm
@@ -74,33 +75,18 @@ def _table(
     rows: Sequence[Mapping[str, Any]],
     keys: Sequence[str],
     words: Mapping[str, str],
-    styles: Mapping[str, ParagraphStyle],
+    font: str,
     totals: Mapping[str, Any] | None,
-) -> LongTable:
-    """The rows under a header repeated on every page. Body cells are plain strings in the
-    CJK font (a Paragraph per cell costs most of a month's PDF); the header wraps."""
-    header = [Paragraph(words.get(f"col.{k}", k), styles["head"]) for k in keys]
+) -> RowsTable:
+    """The rows under a header repeated on every page, numbers aligned right."""
     body = [[_cell(k, r.get(k)) for k in keys] for r in rows]
     if totals is not None:
         body.append([words["total"], *(_cell(k, totals.get(k)) for k in keys[1:])])
     width = (PAGE[0] - 2 * MARGIN) / len(keys)
-    table = LongTable([header, *body], colWidths=[width] * len(keys), repeatRows=1)
-    font = styles["cell"].fontName
-    style = [
-        ("FONT", (0, 1), (-1, -1), font, 7.5),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe7f2")),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0b8c4")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 1), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 1), (-1, -1), 2.5),
-    ]
-    numeric = [i for i, k in enumerate(keys) if k not in TEXT_KEYS]
-    for column in numeric:
-        style.append(("ALIGN", (column, 1), (column, -1), "RIGHT"))
-    if totals is not None:
-        style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f1f1f1")))
-    table.setStyle(TableStyle(style))
-    return table
+    header = [words.get(f"col.{k}", k) for k in keys]
+    right = [k not in TEXT_KEYS for k in keys]
+    return RowsTable(header, body, [width] * len(keys), right, font,
+                     last_is_total=totals is not None)  # fmt: skip
 
 
 def bar_chart(
@@ -144,8 +130,6 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
     return {
         "title": ParagraphStyle("title", parent=base, fontSize=16, leading=20, spaceAfter=4),
         "text": base,
-        "head": ParagraphStyle("head", parent=base, fontSize=7.5, leading=9),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9),
         "h2": ParagraphStyle("h2", parent=base, fontSize=11, leading=14, spaceBefore=6),
     }
 
@@ -179,10 +163,10 @@ def render_pdf(
     ]
     for title, categories, series, top in charts:
         story += [bar_chart(words[title], categories, series, font, top=top), Spacer(1, 3 * mm)]
-    story.append(_table(report["rows"], keys, words, styles, report.get("totals")))
+    story.append(_table(report["rows"], keys, words, font, report.get("totals")))
     if extra is not None and extra[0]:
         story += [Paragraph(words["by_agent"], styles["h2"]), Spacer(1, 2 * mm)]
-        story.append(_table(extra[0], extra[1], words, styles, None))
+        story.append(_table(extra[0], extra[1], words, font, None))
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,

@@ -37,7 +37,8 @@ def test_preview_then_save(qtbot: QtBot, sessions: sessionmaker[Session], tmp_pa
         agents = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
         assert agents == ["ava", "ben", "Total"]  # her department; the totals last
         assert dialog.page.pixmap() is not None and not dialog.page.pixmap().isNull()
-        assert dialog.page.pixmap().width() > 500
+        page = dialog.page.pixmap()
+        assert page.width() >= 200 and 0.65 < page.height() / page.width() < 0.75  # A4 across
         out = tmp_path / "agents.xlsx"
         dialog.save_to(ReportFormat.XLSX, out)
         qtbot.waitUntil(lambda: dialog.saved is not None and not dialog.busy, timeout=30000)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QFileDialog,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from agentdesk.app.reports import Preview, ReportsService
-from agentdesk.supervision.report_labels import labels
+from agentdesk.domain.contact_metrics import ServiceLevelFormula
+from agentdesk.supervision.report_labels import formula_words, labels
 from agentdesk.supervision.report_request import ReportFormat, ReportKind, ReportRequest
 from agentdesk.ui.shell.access_labels import request_error_text
 from agentdesk.ui.shell.background import run_in_background
@@ -68,17 +69,23 @@ class ReportsDialog(QDialog):
         self.teamEdit, self.queueEdit, self.campaignEdit = QLineEdit(), QLineEdit(), QLineEdit()
         for edit in (self.teamEdit, self.queueEdit, self.campaignEdit):
             edit.setPlaceholderText(self.tr("all"))
-        form = QFormLayout()
-        form.addRow(self.tr("Report"), self.kindCombo)
-        period = QHBoxLayout()
-        period.addWidget(self.fromEdit)
-        period.addWidget(QLabel(self.tr("to")))
-        period.addWidget(self.toEdit)
-        period.addStretch(1)
-        form.addRow(self.tr("Period"), period)
-        form.addRow(self.tr("Team"), self.teamEdit)
-        form.addRow(self.tr("Queue"), self.queueEdit)
-        form.addRow(self.tr("Campaign"), self.campaignEdit)
+        # Two compact rows of choices, so the preview gets the height.
+        form = QGridLayout()
+        form.addWidget(QLabel(self.tr("Report")), 0, 0)
+        form.addWidget(self.kindCombo, 0, 1)
+        form.addWidget(QLabel(self.tr("Period")), 0, 2)
+        form.addWidget(self.fromEdit, 0, 3)
+        form.addWidget(QLabel(self.tr("to")), 0, 4)
+        form.addWidget(self.toEdit, 0, 5)
+        for column, (text, edit) in enumerate(
+            ((self.tr("Team"), self.teamEdit), (self.tr("Queue"), self.queueEdit),
+             (self.tr("Campaign"), self.campaignEdit))
+        ):  # fmt: skip
+            form.addWidget(QLabel(text), 1, 2 * column)
+            form.addWidget(edit, 1, 2 * column + 1)
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
+        form.setColumnStretch(5, 1)
         self.previewButton = QPushButton(self.tr("Preview"))
         self.previewButton.clicked.connect(self.show_preview)
         self.saveButtons: dict[ReportFormat, QPushButton] = {}
@@ -101,7 +108,7 @@ class ReportsDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         self.page = QLabel(self.tr("Preview a report to see its first page."))
         self.page.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        scroll = QScrollArea()
+        self.pageArea = scroll = QScrollArea()
         scroll.setWidget(self.page)
         scroll.setWidgetResizable(True)
         splitter = QSplitter()
@@ -185,10 +192,13 @@ class ReportsDialog(QDialog):
         if preview.page_png is not None:
             pixmap = QPixmap()
             pixmap.loadFromData(preview.page_png, "PNG")
-            self.page.setPixmap(pixmap)
+            # the whole width of the page in the pane; scroll down for the rest
+            width = max(200, self.pageArea.viewport().width() - 8)
+            mode = Qt.TransformationMode.SmoothTransformation
+            self.page.setPixmap(pixmap.scaledToWidth(width, mode))
         else:
             self.page.setText(self.tr("No page image: %1").replace("%1", preview.missing or ""))
-        formula = report["service_level_formula_text"]
+        formula = formula_words(ServiceLevelFormula(report["service_level_formula"]), self.language)
         self._done(
             self.tr("%1 rows, %2 to %3 (%4). Service level = %5.")
             .replace("%1", str(len(report["rows"])))
