@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -32,8 +34,9 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, func, insert, select  # noqa: E402
 
-from agentdesk.crm.models import Call  # noqa: E402
+from agentdesk.crm.models import Call, Disposition  # noqa: E402
 from agentdesk.db.engine import create_db_engine, session_factory  # noqa: E402
+from agentdesk.dialer.models import Attempt, Campaign, CampaignEntry  # noqa: E402
 from agentdesk.domain.clock import zone_named  # noqa: E402
 from agentdesk.domain.contact_metrics import (  # noqa: E402
     QueueCall,
@@ -120,6 +123,33 @@ def fill_rollups(engine: Engine) -> dict[str, Any]:
             "seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
 
 
+def fill_attempts(engine: Engine, count: int, seed: int = 16) -> dict[str, Any]:
+    """Dialer attempts on the bench campaign over the past year (the generator makes none),
+    with outcomes and the dispositions of answered ones, by the demo agents; once."""
+    with engine.connect() as conn:
+        if conn.scalar(select(func.count()).select_from(Attempt)):
+            return {"reused": True}
+        campaign = conn.scalar(select(Campaign.id).where(Campaign.name == "Bench campaign"))
+        entries = list(conn.scalars(select(CampaignEntry.id).where(
+            CampaignEntry.campaign_id == campaign).limit(count)))  # fmt: skip
+        users = list(conn.scalars(select(User.id).where(User.username.like("demo.agent%"))))
+        codes = list(conn.scalars(select(Disposition.code)))
+        last = conn.scalar(select(func.max(Call.started_at)))
+    rng = random.Random(seed)
+    outcomes = ("answered", "no_answer", "busy", "failed")
+    rows = []
+    for entry in entries:
+        outcome = rng.choices(outcomes, weights=(45, 35, 12, 8))[0]
+        rows.append({
+            "id": uuid.uuid4(), "entry_id": entry, "campaign_id": campaign,
+            "agent_id": rng.choice(users), "outcome": outcome,
+            "started_at": last - timedelta(seconds=rng.random() * 365 * 86400),
+            "disposition_code": rng.choice(codes) if outcome == "answered" else None,
+        })  # fmt: skip
+    _insert(engine, Attempt, rows)
+    return {"reused": False, "attempts": len(rows)}
+
+
 def last_month(engine: Engine) -> tuple[date, date]:
     with engine.connect() as conn:
         last = conn.scalar(select(func.max(Call.started_at)))
@@ -165,6 +195,7 @@ def main() -> None:
         engine = create_db_engine(url)
         info = prepare(engine, args.contacts, seed=16, explicit_url=bool(args.db))
         fill = fill_rollups(engine)
+        fill["attempts"] = fill_attempts(engine, args.contacts)
         figures = {} if args.prepare_only else measure(engine, args.runs)
         engine.dispose()
     out = {"engine": args.engine, "contacts": args.contacts, "dataset": info["rows"],
