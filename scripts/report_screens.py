@@ -3,7 +3,7 @@ English and Chinese (``docs/screenshots/report-*.png``).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/report_screens.py
 
-A temp SQLite database with demo data (3,000 contacts, a year of calls) whose rollups are
+A temp SQLite database with demo data (20,000 contacts, a year of calls) whose rollups are
 filled as ``bench/report_bench.py`` fills them.
 """
 
@@ -80,7 +80,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         engine = create_db_engine(sqlite_url(Path(folder) / "screens.db"))
         migrate.upgrade(engine)
-        generate(engine, 3000, seed=16)
+        generate(engine, 20000, seed=16)
         fill_rollups(engine)
         sessions = session_factory(engine)
         first, last = last_month(engine)

@@ -66,7 +66,7 @@ def state_times(changes: Sequence[StateChange], start: datetime, end: datetime) 
 def occupancy_pct(handle_s: float, available_s: float) -> float | None:
     """Handling time / (handling + available idle time); ``None`` with neither."""
     whole = handle_s + available_s
-    return 100.0 * handle_s / whole if whole > 0 else None
+    return 100.0 * (handle_s / whole) if whole > 0 else None  # a share first: never over 100
 
 
 def calls_per_hour(handled: int, staffed_s: float) -> float | None:
