@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from agentdesk.domain.access import Action, Capability, Depth, RecordKind
 from agentdesk.domain.agent_metrics import (
     StateChange,
+    StateTimes,
     calls_per_hour,
     occupancy_pct,
     state_times,
@@ -217,7 +218,7 @@ def agents_report(
 
 
 def agent_row(name: str, h_in: int, h_out: int, talk: float, hold: float, wrap: float,
-              times: Any) -> dict[str, Any]:  # fmt: skip
+              times: StateTimes) -> dict[str, Any]:  # fmt: skip
     handle = talk + hold + wrap
     return {
         "agent": name,
