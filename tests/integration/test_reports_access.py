@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.cli.main import main
@@ -93,6 +93,15 @@ def test_each_login_reads_its_department(
         assert entry.actor == "sup" and entry.details is not None
         with pytest.raises(AccessDeniedError):
             make_report(session_factory(ava_engine), _request(ReportKind.AGENTS), "ava")
+        # the database holds the same line against plain SQL (migration 0024)
+        rollup = text("SELECT DISTINCT u.username FROM agent_intervals a "
+                      "JOIN users u ON u.id = a.agent_id")  # fmt: skip
+        with sup_engine.connect() as conn:
+            assert set(conn.scalars(rollup)) == {"ava", "ben"}
+        with ava_engine.connect() as conn:
+            assert set(conn.scalars(rollup)) == {"ava"}
+        with pg_engine.connect() as conn:
+            assert set(conn.scalars(rollup)) == {"ava", "ben", "oli"}
     finally:
         sup_engine.dispose()
         ava_engine.dispose()
