@@ -4,10 +4,12 @@ supervisor's report holds their department's agents only."""
 
 from __future__ import annotations
 
+import csv
 import random
 import uuid
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,8 +19,8 @@ from agentdesk.db.engine import unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.dialer.models import Attempt, Campaign, CampaignEntry
 from agentdesk.domain.enums import CallDirection
-from agentdesk.supervision.report_files import make_report
-from agentdesk.supervision.report_request import ReportKind, ReportRequest
+from agentdesk.supervision.report_files import export_report, make_report
+from agentdesk.supervision.report_request import ReportFormat, ReportKind, ReportRequest
 from tests.support.report_data import DAY, T0, ZONE, make_org
 
 OUTCOMES = ("answered", "no_answer", "busy")
@@ -29,7 +31,7 @@ def _request(kind: ReportKind, **kw: object) -> ReportRequest:
 
 
 def test_dispositions_and_campaigns_equal_a_count_by_hand(
-    sessions: sessionmaker[Session],
+    sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
     ids = make_org(sessions)
     rng = random.Random(4)
@@ -76,6 +78,11 @@ def test_dispositions_and_campaigns_equal_a_count_by_hand(
     assert (sale["label"], sale["label_zh"]) == ("Sale", "成交")
     per_agent = Counter((a, code or "-") for a, _, code in day_calls)
     assert {(r["agent"], r["disposition"]): r["calls"] for r in report["agents"]} == per_agent
+    gbk = tmp_path / "dispositions.csv"
+    export_report(sessions, _request(ReportKind.DISPOSITIONS), ReportFormat.CSV, gbk,
+                  viewer=None, encoding="gbk")  # fmt: skip
+    read = list(csv.DictReader(gbk.read_text(encoding="gbk").splitlines()))
+    assert {r["label_zh"] for r in read} >= {"成交"} and read[-1]["disposition"] == "total"
     mine = make_report(sessions, _request(ReportKind.DISPOSITIONS), "sup")
     assert {r["agent"] for r in mine["agents"]} <= {"ava", "ben"}
     assert mine["totals"]["calls"] == sum(1 for a, _, _ in day_calls if a != "oli")
