@@ -45,6 +45,7 @@ from agentdesk.domain.contact_metrics import (  # noqa: E402
     counts_of,
     interval_of,
 )
+from agentdesk.domain.enums import CallDirection  # noqa: E402
 from agentdesk.org.models import User  # noqa: E402
 from agentdesk.supervision.models import AgentInterval, AgentStateLog, QueueInterval  # noqa: E402
 from agentdesk.supervision.report_files import export_report  # noqa: E402
@@ -84,7 +85,7 @@ def fill_rollups(engine: Engine) -> dict[str, Any]:
         ):
             calls += 1
             ended = ended or offered
-            inbound = str(direction) in ("inbound", "CallDirection.INBOUND")
+            inbound = CallDirection(direction) is CallDirection.INBOUND
             if inbound:
                 end = max(ended, offered)
                 wrapped = end if answered else None
