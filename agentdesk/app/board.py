@@ -15,15 +15,21 @@ from agentdesk.supervision.changes import ChangeFeed
 from agentdesk.supervision.presence import AgentOnBoard, may_view_board, read_board
 
 
-def service_level_formula(settings: Settings) -> ServiceLevelFormula:
+def service_level_formula(settings: Settings, *, strict: bool = False) -> ServiceLevelFormula:
     """``[supervision] service_level_formula``: ``answered`` (the default: answered within T
-    / answered), ``answered_and_abandoned`` or ``abandoned_after_t``; an unknown one is the
-    default, so a typo does not keep the board shut."""
+    / answered), ``answered_and_abandoned`` or ``abandoned_after_t``. An unknown one is the
+    default for the board (a typo must not keep it shut) and a ``ValueError`` when ``strict``
+    (a report must not print a formula it did not use)."""
     section = settings.raw.get("supervision", {})
     value = section.get("service_level_formula") if isinstance(section, dict) else None
     try:
         return ServiceLevelFormula(value) if value else ServiceLevelFormula.ANSWERED
     except ValueError:
+        if strict:
+            known = ", ".join(f.value for f in ServiceLevelFormula)
+            raise ValueError(
+                f"[supervision] service_level_formula {value!r}: use {known}"
+            ) from None
         return ServiceLevelFormula.ANSWERED
 
 

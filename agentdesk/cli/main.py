@@ -25,6 +25,7 @@ from agentdesk.cli.opportunities import add_opportunity_parsers, cmd_opportunity
 from agentdesk.cli.orders import add_order_parsers, cmd_order
 from agentdesk.cli.org import add_org_parsers, cmd_org
 from agentdesk.cli.queues import add_queue_parsers, cmd_queue
+from agentdesk.cli.reports import add_report_parsers, cmd_report
 from agentdesk.cli.sales import add_sales_parsers, cmd_sales
 from agentdesk.cli.service import add_service_parsers, cmd_business_hours, cmd_case, cmd_kb
 from agentdesk.config.settings import ConfigError, Settings, load_settings
@@ -181,6 +182,7 @@ def _add_dialer_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     add_admin_parsers(sub, c_sub, d_sub, common)
     add_journal_parsers(sub, common)
     add_queue_parsers(sub, common)
+    add_report_parsers(sub, common)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -251,6 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "kb": cmd_kb,
         "journal": cmd_journal,
         "queue": cmd_queue,
+        "report": cmd_report,
         **dict.fromkeys(
             ("user", "team", "role", "disposition", "assign", "share", "transfer", "batch-update"),
             cmd_org,

@@ -2984,6 +2984,109 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>ReportsDialog</name>
+    <message>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>Dispositions</source>
+        <translation>处理结果</translation>
+    </message>
+    <message>
+        <source>Campaigns</source>
+        <translation>外呼活动</translation>
+    </message>
+    <message>
+        <source>Hourly</source>
+        <translation>分时</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Campaign</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>另存为 PDF…</translation>
+    </message>
+    <message>
+        <source>Save as CSV…</source>
+        <translation>另存为 CSV…</translation>
+    </message>
+    <message>
+        <source>Save as XLSX…</source>
+        <translation>另存为 XLSX…</translation>
+    </message>
+    <message>
+        <source>Preview a report to see its first page.</source>
+        <translation>预览报表即可在此看到第一页。</translation>
+    </message>
+    <message>
+        <source>The report could not be made: %1</source>
+        <translation>无法生成报表：%1</translation>
+    </message>
+    <message>
+        <source>Making the report…</source>
+        <translation>正在生成报表…</translation>
+    </message>
+    <message>
+        <source>No page image: %1</source>
+        <translation>无法显示页面图像：%1</translation>
+    </message>
+    <message>
+        <source>%1 rows, %2 to %3 (%4). Service level = %5.</source>
+        <translation>共 %1 行，%2 至 %3（%4）。服务水平 = %5。</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>保存报表</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+</context>
+<context>
     <name>RolesTab</name>
     <message>
         <source>Role:</source>
@@ -3935,6 +4038,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>&amp;Leads…</source>
         <translation>线索(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>&amp;Reports…</source>
+        <translation>报表(&amp;R)…</translation>
     </message>
     <message>
         <source>&amp;Help</source>

@@ -16,7 +16,7 @@ from tests.ui.conftest import Desk, close_desk, open_desk
 
 
 def _rows(desk: Desk) -> dict[str, tuple[str, str]]:
-    board = desk.window.boardWindow
+    board = desk.window.supervision.boardWindow
     assert board is not None
     table = board.table
     return {
@@ -37,10 +37,10 @@ def test_a_supervisor_watches_their_floor_live(
         add_user(sessions, "zed", name="Zed", role="agent")  # not in her department
         for name in ("bob", "zed"):
             publish(sessions, name, DeskState(AgentStatus.AVAILABLE))
-        desk.wait(lambda: desk.window.boardAllowed is not None)
+        desk.wait(lambda: desk.window.supervision.allowed is not None)
         assert desk.window.boardAction.isVisible()
         desk.window.boardAction.trigger()
-        board = desk.window.boardWindow
+        board = desk.window.supervision.boardWindow
         assert board is not None and board.isVisible()
         desk.wait(lambda: "Bob" in _rows(desk))
         assert "Zed" not in _rows(desk) and _rows(desk)["Bob"] == ("available", "")
@@ -60,8 +60,8 @@ def test_a_supervisor_watches_their_floor_live(
 
 
 def test_an_agent_has_no_board(desk: Desk) -> None:
-    desk.wait(lambda: desk.window.boardAllowed is not None)
-    assert desk.window.boardAllowed is False and not desk.window.boardAction.isVisible()
+    desk.wait(lambda: desk.window.supervision.allowed is not None)
+    assert desk.window.supervision.allowed is False and not desk.window.boardAction.isVisible()
 
 
 def test_time_in_state_darkens_the_colour() -> None:

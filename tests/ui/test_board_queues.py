@@ -67,9 +67,9 @@ def test_queue_tiles_and_agent_figures_today(
         assert journal.drain().refused == 0
         journal.store.close()
 
-        desk.wait(lambda: desk.window.boardAllowed is not None)
+        desk.wait(lambda: desk.window.supervision.allowed is not None)
         desk.window.boardAction.trigger()
-        board = desk.window.boardWindow
+        board = desk.window.supervision.boardWindow
         assert board is not None
         desk.wait(lambda: board.figures is not None and board.loads == 0)
         desk.wait(lambda: board.queuesTable.rowCount() == 1)

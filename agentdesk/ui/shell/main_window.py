@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from agentdesk.app.admin import AdminService
-from agentdesk.app.board import BoardService, service_level_formula
 from agentdesk.app.desk.controller import DeskController
 from agentdesk.app.desk.events import (
     DataChanged,
@@ -50,7 +49,7 @@ from agentdesk.ui.shell.bridge import DeskBridge
 from agentdesk.ui.shell.menus import WindowMenus
 from agentdesk.ui.shell.notices import notice_text, refusal_text
 from agentdesk.ui.shell.phone_check import run_test_call as test_call
-from agentdesk.ui.supervision.board_window import BoardWindow
+from agentdesk.ui.supervision.doors import SupervisorDoors
 
 ICON = Path(__file__).resolve().parents[3] / "resources" / "icons" / "agentdesk.svg"
 SUMMARY_REFRESH_MS = 60_000
@@ -66,6 +65,7 @@ class MainWindow(QMainWindow):
     boardAction: QAction
     leadsAction: QAction
     casesAction: QAction
+    reportsAction: QAction
     settingsAction: QAction
     searchAction: QAction
     refreshAction: QAction
@@ -99,10 +99,7 @@ class MainWindow(QMainWindow):
         )
         self.adminDialog: AdminDialog | None = None
         self.adminAllowed: bool | None = None  # not known until the database answered
-        formula = service_level_formula(context.settings)
-        self.board = BoardService(context.database.sessions, agent, formula)
-        self.boardWindow: BoardWindow | None = None
-        self.boardAllowed: bool | None = None  # as adminAllowed, for view_board
+        self.supervision = SupervisorDoors(self, context)  # the board and the reports
         self.caseDesk: CaseDeskWindow | None = None
         if context.dialer is not None:
             self.dialerPanel = DialerPanel(context.dialer, executor, self)
@@ -159,7 +156,7 @@ class MainWindow(QMainWindow):
         self.summaryTimer.start()
         # Hidden until the database says this user may manage users.
         run_in_background(self, executor, self.admin.allowed, self._on_admin_checked)
-        run_in_background(self, executor, self.board.allowed, self._on_board_checked)
+        self.supervision.check()
 
     # -- wiring --------------------------------------------------------------------------------
 
@@ -339,18 +336,6 @@ class MainWindow(QMainWindow):
         self.adminDialog.show()
         self.adminDialog.raise_()
         self.adminDialog.activateWindow()
-
-    def _on_board_checked(self, allowed: bool) -> None:
-        self.boardAllowed = allowed
-        self.boardAction.setVisible(allowed)
-
-    def open_board(self) -> None:
-        """The supervisor board in a window of its own, following the database live."""
-        if self.boardWindow is None:
-            self.boardWindow = BoardWindow(self.board, self._context.executor, self)
-        self.boardWindow.start()
-        self.boardWindow.show()
-        self.boardWindow.raise_()
 
     def open_cases(self, case_id: object = None) -> None:
         """View > Cases, or one case from the customer panel's open cases."""

@@ -85,11 +85,15 @@ class WindowMenus(QObject):
         menu.addAction(window.casesAction)
         window.boardAction = QAction(self.tr("Supervisor &board…"), window)
         window.boardAction.setVisible(False)  # shown when the role may view the board
-        window.boardAction.triggered.connect(window.open_board)
+        window.boardAction.triggered.connect(window.supervision.open_board)
         menu.addAction(window.boardAction)
         window.leadsAction = QAction(self.tr("&Leads…"), window)
         window.leadsAction.triggered.connect(lambda: window.leadsDesk.open())
         menu.addAction(window.leadsAction)
+        window.reportsAction = QAction(self.tr("&Reports…"), window)
+        window.reportsAction.setVisible(False)  # beside the board, for the same roles
+        window.reportsAction.triggered.connect(window.supervision.open_reports)
+        menu.addAction(window.reportsAction)
 
     def _help(self, window: MainWindow) -> None:
         menu = window.menuBar().addMenu(self.tr("&Help"))
