@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -36,6 +37,7 @@ from agentdesk.dialer.entry_state import (
     stale,
     write_disposition,
 )
+from agentdesk.dialer.models import Attempt
 from agentdesk.domain.clock import utcnow
 
 MISSING_CALLBACK_DELAY = timedelta(days=1)
@@ -59,9 +61,14 @@ def write_campaign_wrapup(
     agent: str,
     callback_at: datetime | None,
     now: datetime,
+    attempt_of_call: bool = False,
 ) -> CampaignWrapupSaved:
     """Save the wrap-up of a call placed for ``entry_id`` and apply its disposition to the entry,
     in ``session``'s transaction (flushed, not committed).
+
+    ``attempt_of_call``: the entry takes the disposition only if the call's own attempt (linked
+    to ``wrapup.record_id``) is in the campaign; the journal's, whose attempt may have been set
+    aside, must not pin the code on an earlier dial.
 
     ``wrapup`` carries no CRM callback: ``callback_at`` (the time the agent chose) makes the
     entry the agent's callback when the code asks for one. The attempt must be recorded first
@@ -80,6 +87,8 @@ def write_campaign_wrapup(
         now=now,
         missing_callback_delay=MISSING_CALLBACK_DELAY,
     )
+    if refused is None and attempt_of_call and not _has_attempt(session, entry_id, wrapup):
+        refused = f"the attempt of this call is not in campaign entry {entry_id}"
     if refused is not None:
         if callback_at is not None and wrapup.callback is None:
             # The entry cannot carry the agent's callback any more: it becomes a CRM callback
@@ -98,6 +107,17 @@ def write_campaign_wrapup(
         missing_callback_delay=MISSING_CALLBACK_DELAY,
     )
     return CampaignWrapupSaved(saved, state)
+
+
+def _has_attempt(session: Session, entry_id: uuid.UUID, wrapup: WrapUp) -> bool:
+    if wrapup.record_id is None:
+        return False
+    found = session.scalar(
+        select(Attempt.id)
+        .where(Attempt.entry_id == entry_id, Attempt.call_id == wrapup.record_id)
+        .limit(1)
+    )
+    return found is not None
 
 
 def save_campaign_wrapup(

@@ -153,8 +153,12 @@ def stale(entry_id: uuid.UUID) -> StaleEntryError:
 
 
 def check_held_by(entry: CampaignEntry, agent: User) -> None:
-    if entry.status == EntryStatus.RESERVED and entry.reserved_by_id not in (None, agent.id):
-        raise EntryStateError(f"campaign entry {entry.id} is reserved by another agent")
+    """Refuse a change by ``agent`` to an entry another agent holds: reserved, or in progress
+    (being dialled, or waiting for that agent's wrap-up). A desk's report replayed after its
+    hold ran out must not take over the entry from whoever has it now."""
+    held = entry.status in (EntryStatus.RESERVED, EntryStatus.IN_PROGRESS)
+    if held and entry.reserved_by_id not in (None, agent.id):
+        raise EntryStateError(f"campaign entry {entry.id} is held by another agent")
 
 
 def disposition_flags(session: Session, code: str) -> DispositionFlags:
@@ -285,11 +289,12 @@ def write_disposition(
     entry.last_disposition = flags.code
     entry.contacted = entry.contacted or flags.counts_as_contact
     entry.succeeded = entry.succeeded or flags.is_success
+    # The call's own attempt when it is linked already (the journal's), else the latest.
+    latest = select(Attempt).where(Attempt.entry_id == entry.id)
+    if call_id is not None:
+        latest = latest.order_by((Attempt.call_id == call_id).desc())
     last_attempt = session.scalars(
-        select(Attempt)
-        .where(Attempt.entry_id == entry.id)
-        .order_by(Attempt.started_at.desc(), Attempt.id.desc())
-        .limit(1)
+        latest.order_by(Attempt.started_at.desc(), Attempt.id.desc()).limit(1)
     ).first()
     if last_attempt is not None:
         last_attempt.disposition_code = flags.code

@@ -132,6 +132,7 @@ def apply_campaign_wrapup(session: Session, entry: Entry) -> CampaignWrapupSaved
             agent=data["agent"],
             callback_at=datetime.fromisoformat(callback_at) if callback_at else None,
             now=entry.created_at,
+            attempt_of_call=True,
         )
     except StaleEntryError as conflict:
         raise RetryLater(str(conflict)) from None

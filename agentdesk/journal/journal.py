@@ -312,10 +312,22 @@ class Journal:
                 try:
                     session.flush()
                 except sa_exc.IntegrityError as conflict:
+                    if not _applied_before(conflict):
+                        raise
                     raise _AppliedBefore from conflict
                 return applier(session, entry)
         except _AppliedBefore:
             return None
+
+
+def _applied_before(conflict: sa_exc.IntegrityError) -> bool:
+    """The conflict is the entry id's key in ``journal_applied`` (not, say, a foreign key)."""
+    orig = conflict.orig
+    if getattr(orig, "sqlstate", None) is not None:  # PostgreSQL: unique violation of the key
+        diag = getattr(orig, "diag", None)
+        name = getattr(diag, "constraint_name", None)
+        return getattr(orig, "sqlstate", None) == "23505" and name == "pk_journal_applied"
+    return "journal_applied.entry_id" in str(orig)  # SQLite names the column
 
 
 class _AppliedBefore(Exception):

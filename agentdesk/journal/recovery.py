@@ -108,8 +108,12 @@ problem); the shared database has them."""
 
 def prune(journal: Journal, now: datetime) -> int:
     """Delete entries applied more than :data:`KEEP_APPLIED` ago, but never those of a call
-    still open or owed a wrap-up (its story is read from them). Blocking (the local file)."""
+    still open, owed a wrap-up or with a change still waiting (its story is read from them).
+    Blocking (the local file)."""
     store = journal.store
     story_kept = store.open_records(CALL_OPEN, (CALL_END, CALL_MISSED))
     story_kept += [owed.record_id for owed in owed_wrapups(journal)]
+    # a record with a change still waiting: if the database refuses it (a wrap-up), the call
+    # is owed again and its story is read from these entries
+    story_kept += store.waiting_records()
     return store.prune(now - KEEP_APPLIED, story_kept)

@@ -256,6 +256,15 @@ class JournalStore:
                 (int(counted), error, int(refused), str(entry_id)),
             )
 
+    def waiting_records(self) -> list[uuid.UUID]:
+        """The records with an entry not applied yet (waiting or refused)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT record_id FROM entries "
+                "WHERE applied_at IS NULL AND record_id IS NOT NULL"
+            ).fetchall()
+        return [uuid.UUID(row[0]) for row in rows]
+
     def prune(self, applied_before: datetime, keep: Sequence[uuid.UUID]) -> int:
         """Delete entries applied before ``applied_before``, except those of the records in
         ``keep``; returns how many. Waiting and refused entries always stay."""

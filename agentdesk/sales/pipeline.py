@@ -202,6 +202,8 @@ def _page(
     query = _query(flt, editable)
     if flt.owner:
         owner_id = session.scalar(select(User.id).where(User.username == flt.owner))
+        if owner_id is None:  # no such user: none of theirs (not the unowned pool)
+            return PipelinePage((), offset, False)
         query = query.where(Opportunity.owner_id == owner_id)
     if access is not None:
         query = query.where(

@@ -220,3 +220,27 @@ def test_long_applied_entries_are_pruned_but_not_an_owed_calls(
     assert {e.record_id for e in journal.store.entries()} == {owed, recent}
     [still] = owed_wrapups(journal)
     assert still.record_id == owed
+
+
+def test_pruning_keeps_a_call_whose_wrapup_still_waits(switch: Switch, tmp_path: Path) -> None:
+    now = [T0 - timedelta(days=8)]
+    minutes = itertools.count(step=60.0)
+    journal = Journal(
+        JournalStore(tmp_path / "journal.db"),
+        switch,
+        APPLIERS,
+        clock=lambda: now[0],
+        monotonic=lambda: next(minutes),
+    )
+    record_id = _open(journal, "+442079460009")
+    ended = call_update_payload(
+        answered_at=T0 + timedelta(seconds=3), ended_at=T0 + timedelta(seconds=40)
+    )
+    journal.append(CALL_END, ended, record_id=record_id, actor="ada")
+    journal.drain()  # the call's story, applied eight days ago
+    switch.down = True
+    journal.append(WRAPUP, wrapup_payload(wrapup(9, "sale", record_id)), record_id=record_id)
+    journal.drain()  # its wrap-up waits
+    now[0] = T0
+    assert prune(journal, now[0]) == 0
+    assert len(journal.store.of_record(record_id)) == 3

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.dto import CallFacts
@@ -33,6 +34,7 @@ from agentdesk.journal.kinds import CALL_END, CALL_OPEN, call_update_payload, fa
 from agentdesk.journal.kinds import wrapup_payload as call_wrapup_payload
 from agentdesk.journal.models import AppliedEntry
 from agentdesk.journal.store import JournalStore
+from agentdesk.org.models import User
 from tests.integration.test_campaign_wrapup import (
     NOW,
     PHONE,
@@ -183,3 +185,69 @@ def test_replayed_after_the_entry_moved_on_neither_is_lost(
     assert call.notes == "wants a quote"
     [callback] = rows(sessions, Callback)
     assert (callback.call_id, callback.due_at) == (record_id, NOW + timedelta(days=2))
+
+
+def test_a_replay_does_not_take_over_an_entry_another_agent_is_dialling(
+    switch: Switch, tmp_path: Path, sessions: sessionmaker[Session]
+) -> None:
+    """As above, but bob has already dialled the entry (in progress, held by him): ada's late
+    attempt and wrap-up leave it to bob."""
+    entry_id = winter(sessions)
+    _dialled(sessions, entry_id)
+    journal = _journal(tmp_path, switch)
+    record_id = uuid.uuid4()
+    switch.down = True
+    _call(journal, record_id)
+    _attempt_and_wrapup(journal, entry_id, record_id, "sale")
+    assert journal.drain().unreachable
+    later = NOW + timedelta(minutes=6)
+    assert offer(sessions, "bob", later) == entry_id
+    outcomes.start_dialing(sessions, entry_id, "bob", now=later)
+
+    switch.down = False
+    report = journal.drain()
+    assert report.applied == 4 and report.refused == 0
+    row = entry(sessions, entry_id)
+    assert (row.status, row.attempts, row.last_disposition) == ("in_progress", 0, None)
+    with sessions() as s:
+        bob = s.scalars(select(User.id).where(User.username == "bob")).one()
+    assert row.reserved_by_id == bob
+    [attempt] = rows(sessions, Attempt)  # ada's dial, in the history only
+    assert attempt.call_id == record_id
+    # bob's own call goes on: his attempt is recorded on the entry he holds
+    outcomes.record_attempt(sessions, entry_id, "answered", 200, agent="bob", now=later)
+    assert entry(sessions, entry_id).attempts == 1
+
+
+def test_a_wrapup_whose_attempt_was_set_aside_does_not_code_an_earlier_dial(
+    switch: Switch, tmp_path: Path, sessions: sessionmaker[Session]
+) -> None:
+    entry_id = winter(sessions)
+    _dialled(sessions, entry_id)
+    outcomes.record_attempt(sessions, entry_id, "no_answer", 480, agent="ada", now=NOW)
+    again = NOW + timedelta(hours=3)  # past the no-answer retry
+    assert offer(sessions, "ada", again) == entry_id
+    outcomes.start_dialing(sessions, entry_id, "ada", now=again)
+    journal = _journal(tmp_path, switch)
+    record_id = uuid.uuid4()
+    _call(journal, record_id)
+    bogus = attempt_payload(
+        entry_id, Outcome.ANSWERED, 200, agent="ada", started_at=again, ended_at=again
+    )
+    bogus["outcome"] = "not-an-outcome"  # the database refuses it: set aside
+    journal.append(CAMPAIGN_ATTEMPT, bogus, record_id=record_id, actor="ada")
+    saved = call_wrapup_payload(replace(wrapup("sale"), record_id=record_id))
+    journal.append(
+        CAMPAIGN_WRAPUP,
+        campaign_wrapup_payload(entry_id, saved, agent="ada", callback_at=None),
+        record_id=record_id,
+        actor="ada",
+    )
+    report = journal.drain()
+    assert (report.applied, report.refused) == (3, 1)
+    [first] = rows(sessions, Attempt)
+    assert (first.outcome, first.disposition_code) == ("no_answer", None)  # not this call's
+    row = entry(sessions, entry_id)
+    assert (row.status, row.last_disposition) == ("in_progress", None)
+    [call] = rows(sessions, Call)
+    assert call.id == record_id and call.notes == "wants a quote"  # the call keeps its wrap-up
