@@ -26,9 +26,12 @@ from agentdesk.dialer.campaign_wrapup import CampaignWrapupSaved, write_campaign
 from agentdesk.dialer.entry_state import EntryState, EntryStateError, StaleEntryError
 from agentdesk.dialer.rules import Outcome
 from agentdesk.journal.journal import Appliers, RetryLater
-from agentdesk.journal.kinds import book_wrapup, figures_before, wrapup_in
+from agentdesk.journal.kinds import apply_nothing, book_wrapup, figures_before, wrapup_in
 from agentdesk.journal.store import Entry
 
+CAMPAIGN_DIAL = "campaign.dial"
+"""A desk-only mark: this call dials a campaign entry for an agent. After a crash, recovery
+reads it to keep the call's attempt and make its owed wrap-up the campaign's."""
 CAMPAIGN_ATTEMPT = "campaign.attempt"
 CAMPAIGN_WRAPUP = "campaign.wrapup"
 
@@ -58,6 +61,10 @@ def attempt_payload(
         "started_at": started_at.isoformat() if started_at else None,
         "ended_at": ended_at.isoformat() if ended_at else None,
     }
+
+
+def dial_payload(entry_id: uuid.UUID, agent: str) -> dict[str, Any]:
+    return {"entry_id": str(entry_id), "agent": agent}
 
 
 def campaign_wrapup_payload(
@@ -141,6 +148,7 @@ def apply_campaign_wrapup(session: Session, entry: Entry) -> CampaignWrapupSaved
 
 
 CAMPAIGN_APPLIERS: Appliers = {
+    CAMPAIGN_DIAL: apply_nothing,
     CAMPAIGN_ATTEMPT: apply_attempt,
     CAMPAIGN_WRAPUP: apply_campaign_wrapup,
 }

@@ -14,7 +14,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from agentdesk.calls.dto import CallFacts
-from agentdesk.journal.campaign_kinds import CAMPAIGN_WRAPUP
+from agentdesk.dialer.rules import Outcome
+from agentdesk.journal.campaign_kinds import (
+    CAMPAIGN_ATTEMPT,
+    CAMPAIGN_DIAL,
+    CAMPAIGN_WRAPUP,
+    attempt_payload,
+)
 from agentdesk.journal.journal import Journal
 from agentdesk.journal.kinds import (
     CALL_END,
@@ -38,6 +44,9 @@ class OwedWrapup:
 
     record_id: uuid.UUID
     facts: CallFacts
+    campaign_entry: uuid.UUID | None = None
+    """The campaign entry the call dialled: its wrap-up is the campaign's (the disposition
+    moves the entry)."""
 
 
 def story(entries: list[Entry]) -> CallFacts | None:
@@ -84,8 +93,31 @@ def close_left_open(journal: Journal) -> list[uuid.UUID]:
             record_id=record_id,
             actor=entries[0].actor,
         )
+        dialled = _campaign_dial(entries)
+        if dialled is not None and not any(e.kind == CAMPAIGN_ATTEMPT for e in entries):
+            # the dialer never heard the call end: its attempt is kept here, so the entry
+            # counts the dial and waits for the owed wrap-up (or fails, unanswered)
+            entry_id, agent = dialled
+            outcome = Outcome.ANSWERED if facts.answered_at is not None else Outcome.FAILED
+            journal.append(
+                CAMPAIGN_ATTEMPT,
+                attempt_payload(
+                    entry_id, outcome, None, agent=agent, started_at=facts.started_at,
+                    ended_at=ended,
+                ),
+                record_id=record_id,
+                actor=entries[0].actor,
+            )  # fmt: skip
         closed.append(record_id)
     return closed
+
+
+def _campaign_dial(entries: list[Entry]) -> tuple[uuid.UUID, str] | None:
+    """The campaign entry and agent the call dialled (its ``campaign.dial`` mark), if any."""
+    for entry in entries:
+        if entry.kind == CAMPAIGN_DIAL:
+            return uuid.UUID(entry.payload["entry_id"]), entry.payload["agent"]
+    return None
 
 
 def owed_wrapups(journal: Journal) -> list[OwedWrapup]:
@@ -95,9 +127,11 @@ def owed_wrapups(journal: Journal) -> list[OwedWrapup]:
     # A wrap-up the database refused (its code was deleted meanwhile) is still owed.
     closing = (WRAPUP, CAMPAIGN_WRAPUP, CALL_WRAPPED, CALL_MISSED)
     for record_id in store.open_records(CALL_OPEN, closing, refused_closes=False):
-        facts = story(store.of_record(record_id))
+        entries = store.of_record(record_id)
+        facts = story(entries)
         if facts is not None and facts.answered_at is not None and facts.ended_at is not None:
-            owed.append(OwedWrapup(record_id, facts))
+            dialled = _campaign_dial(entries)
+            owed.append(OwedWrapup(record_id, facts, dialled[0] if dialled else None))
     return owed
 
 

@@ -24,15 +24,24 @@ from agentdesk.domain.enums import CallDirection
 from agentdesk.journal.appliers import APPLIERS
 from agentdesk.journal.campaign_kinds import (
     CAMPAIGN_ATTEMPT,
+    CAMPAIGN_DIAL,
     CAMPAIGN_WRAPUP,
     AttemptApplied,
     attempt_payload,
     campaign_wrapup_payload,
+    dial_payload,
 )
 from agentdesk.journal.journal import Journal
-from agentdesk.journal.kinds import CALL_END, CALL_OPEN, call_update_payload, facts_payload
+from agentdesk.journal.kinds import (
+    CALL_END,
+    CALL_OPEN,
+    CALL_UPDATE,
+    call_update_payload,
+    facts_payload,
+)
 from agentdesk.journal.kinds import wrapup_payload as call_wrapup_payload
 from agentdesk.journal.models import AppliedEntry
+from agentdesk.journal.recovery import close_left_open, owed_wrapups
 from agentdesk.journal.store import JournalStore
 from agentdesk.org.models import User
 from tests.integration.test_campaign_wrapup import (
@@ -251,3 +260,45 @@ def test_a_wrapup_whose_attempt_was_set_aside_does_not_code_an_earlier_dial(
     assert (row.status, row.last_disposition) == ("in_progress", None)
     [call] = rows(sessions, Call)
     assert call.id == record_id and call.notes == "wants a quote"  # the call keeps its wrap-up
+
+
+def test_after_a_crash_in_a_campaign_call_the_dial_and_the_owed_wrapup_reach_the_entry(
+    switch: Switch, tmp_path: Path, sessions: sessionmaker[Session]
+) -> None:
+    """The desk died during an answered campaign call: the dialer never heard it end. The next
+    start keeps the call's attempt from the dial mark, and the owed wrap-up is the campaign's,
+    so the entry takes the agent's code instead of going back to be dialled again."""
+    entry_id = winter(sessions)
+    _dialled(sessions, entry_id)
+    journal = _journal(tmp_path, switch)
+    record_id = uuid.uuid4()
+    facts = CallFacts(
+        direction=CallDirection.OUTBOUND, started_at=NOW, remote_e164=PHONE, agent="ada"
+    )
+    journal.append(CALL_OPEN, facts_payload(facts), record_id=record_id, actor="ada")
+    journal.append(CAMPAIGN_DIAL, dial_payload(entry_id, "ada"), record_id=record_id, actor="ada")
+    answered = call_update_payload(answered_at=NOW + timedelta(seconds=5))
+    journal.append(CALL_UPDATE, answered, record_id=record_id, actor="ada")
+    journal.drain()
+    journal.store.close()  # the crash, mid-call
+
+    restarted = _journal(tmp_path, switch)
+    assert close_left_open(restarted) == [record_id]
+    [owed] = owed_wrapups(restarted)
+    assert owed.record_id == record_id and owed.campaign_entry == entry_id
+    restarted.drain()
+    [attempt] = rows(sessions, Attempt)
+    assert (attempt.outcome, attempt.call_id) == ("answered", record_id)
+    assert entry(sessions, entry_id).status == "in_progress"  # waiting for the wrap-up
+
+    saved = call_wrapup_payload(replace(wrapup("sale"), record_id=record_id))
+    restarted.append(
+        CAMPAIGN_WRAPUP,
+        campaign_wrapup_payload(entry_id, saved, agent="ada", callback_at=None),
+        record_id=record_id,
+        actor="ada",
+    )
+    assert restarted.drain().applied == 1
+    row = entry(sessions, entry_id)
+    assert (row.status, row.attempts, row.last_disposition) == ("done", 1, "sale")
+    assert owed_wrapups(restarted) == []

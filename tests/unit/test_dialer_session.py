@@ -602,6 +602,10 @@ def test_a_campaign_wrapup_that_fails_is_kept_whole_and_applied_when_the_failure
     assert call.notes == "good talk"
     [attempt] = attempts_of(dialer.context, row.id)
     assert (attempt.call_id, attempt.disposition_code) == (call.id, "sale")
+    # the call's story in the journal: a crash at any point leaves enough to finish it
+    kinds = [e.kind for e in dialer.context.services.journal.store.of_record(call.id)]
+    assert kinds[:2] == ["call.open", "campaign.dial"]
+    assert {"campaign.attempt", "call.end", "campaign.wrapup"} <= set(kinds)
 
 
 def test_the_dialled_entry_stays_held_while_the_call_lasts(tmp_path: Path) -> None:

@@ -124,6 +124,11 @@ class DeskController:
         """Let ``owner`` save the wrap-ups of the calls it placed (the dialer session)."""
         self._wrapups.owner = owner
 
+    def call_record(self, call_id: str) -> uuid.UUID | None:
+        """The call log row of the live call ``call_id`` (its journal entries' record)."""
+        call = self._core.current(call_id)
+        return call.record_id if call is not None else None
+
     def keep(self, kind: str, payload: dict[str, Any], record_id: uuid.UUID) -> Future[Entry]:
         """Append a change to the desk's journal, in order with the calls' own entries (loop
         thread): a use case's change about a call (the dialer's attempt) follows the call."""

@@ -90,6 +90,8 @@ class LiveCall:
     """The number (E.164, or an internal number's digits) that names the call's queue."""
     answered_elsewhere: bool = False
     record_id: uuid.UUID = field(default_factory=uuid7)
+    campaign_entry: uuid.UUID | None = None
+    """Set on a call owed a wrap-up after a crash that dialled this campaign entry."""
     """The id of the call's row in the call log, chosen by the desk (the journal's entries
     name it before the shared database has seen the call)."""
 

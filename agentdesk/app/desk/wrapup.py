@@ -36,8 +36,10 @@ from agentdesk.calls.dto import (
     WrapUpSaved,
 )
 from agentdesk.crm.party_details import PartyRef
+from agentdesk.dialer.campaign_wrapup import CampaignWrapupSaved
 from agentdesk.domain import agent_state as ast
 from agentdesk.domain.enums import CallDirection, OwnerKind
+from agentdesk.journal.campaign_kinds import CAMPAIGN_WRAPUP, campaign_wrapup_payload
 from agentdesk.journal.journal import Journal
 from agentdesk.journal.kinds import WRAPUP, wrapup_payload
 from agentdesk.journal.recovery import OwedWrapup
@@ -69,6 +71,20 @@ class OwnedWrapup:
     applied: Callable[[object | None], WrapUpSaved | None]
     """Called on the DB worker with what the applier returned (``None``: kept for later);
     returns the saved wrap-up for the desk."""
+
+
+def campaign_owned(entry_id: uuid.UUID, agent: str) -> OwnedWrapup:
+    """The wrap-up of a call that dialled campaign entry ``entry_id``: a ``campaign.wrapup``
+    (the call's wrap-up and the entry's move by the disposition; the callback is the entry's).
+    The dialer adds its own reading of the result; a wrap-up owed after a crash uses it as is."""
+
+    def payload(wrapup: dict[str, Any], callback_due: datetime | None) -> dict[str, Any]:
+        return campaign_wrapup_payload(entry_id, wrapup, agent=agent, callback_at=callback_due)
+
+    def applied(result: object | None) -> WrapUpSaved | None:
+        return result.saved if isinstance(result, CampaignWrapupSaved) else None
+
+    return OwnedWrapup(CAMPAIGN_WRAPUP, payload, applied)
 
 
 class WrapupOwner(Protocol):
@@ -179,6 +195,7 @@ class Wrapups:
             hold_seconds=facts.hold_seconds or 0.0,
             recording_path=facts.recording_path,
             record_id=owed.record_id,
+            campaign_entry=owed.campaign_entry,
         )
         number = call.view.remote or "?"
         core.emit(DeskNotice(notice(NoticeKind.WRAPUP_OWED, number=number), error=True))
@@ -215,6 +232,8 @@ class Wrapups:
             spent = (datetime.now(UTC) - call.ended_at).total_seconds()
             facts = replace(facts, wrapup_seconds=round(max(spent, 0.0), 3))
         owned = self.owner.owned_wrapup(call.view.call_id) if self.owner is not None else None
+        if owned is None and call.campaign_entry is not None:  # owed after a crash
+            owned = campaign_owned(call.campaign_entry, core.agent)
         due = form.callback_due if form is not None else None
         if owned is not None and form is not None and due and form.callback_note:
             # No CRM callback row to hold the note: it stays with the call's notes.

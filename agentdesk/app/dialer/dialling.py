@@ -31,8 +31,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Callable
-from datetime import datetime
-from typing import Any
+from dataclasses import replace
 
 from agentdesk.app.desk.events import (
     CallFinished,
@@ -41,7 +40,7 @@ from agentdesk.app.desk.events import (
     WrapupFinished,
     WrapupStarted,
 )
-from agentdesk.app.desk.wrapup import OwnedWrapup
+from agentdesk.app.desk.wrapup import OwnedWrapup, campaign_owned
 from agentdesk.app.dialer.core import DialerCore, Dialling, log
 from agentdesk.app.dialer.views import (
     DialerPhase,
@@ -68,10 +67,10 @@ from agentdesk.dialer.rules import Outcome
 from agentdesk.dialer.selection import OfferedEntry
 from agentdesk.journal.campaign_kinds import (
     CAMPAIGN_ATTEMPT,
-    CAMPAIGN_WRAPUP,
+    CAMPAIGN_DIAL,
     AttemptApplied,
     attempt_payload,
-    campaign_wrapup_payload,
+    dial_payload,
 )
 
 MIN_HOLD_RENEWAL_S = 1.0
@@ -174,6 +173,11 @@ class CampaignCalls:
             return
         if dial.placed and dial.call_id is None and not call.inbound:
             dial.call_id = call.call_id
+            record_id = core.controller.call_record(call.call_id)
+            if record_id is not None:  # read after a crash: the call was this entry's dial
+                core.controller.keep(
+                    CAMPAIGN_DIAL, dial_payload(dial.entry.id, core.agent), record_id
+                )
         if call.call_id == dial.call_id and call.phase is CallPhase.TALKING:
             dial.answered = True
             if core.view.phase is DialerPhase.DIALING:
@@ -273,11 +277,9 @@ class CampaignCalls:
         core, dial = self._core, self._core.dial
         if dial is None or dial.call_id != call_id:
             return None
-        sessions, agent, entry = core.sessions, core.agent, dial.entry
+        sessions, entry = core.sessions, dial.entry
         calls = core.controller.services.calls
-
-        def payload(wrapup: dict[str, Any], callback_due: datetime | None) -> dict[str, Any]:
-            return campaign_wrapup_payload(entry.id, wrapup, agent=agent, callback_at=callback_due)
+        owned = campaign_owned(entry.id, core.agent)
 
         def applied(result: object | None) -> WrapUpSaved | None:
             if not isinstance(result, CampaignWrapupSaved):
@@ -290,7 +292,7 @@ class CampaignCalls:
             dial.saved = (result, progress, label)
             return result.saved
 
-        return OwnedWrapup(CAMPAIGN_WRAPUP, payload, applied)
+        return replace(owned, applied=applied)
 
     def _conclude(self, dial: Dialling) -> None:
         """The attempt is recorded and the wrap-up saved: show where the entry stands."""
