@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,6 +43,8 @@ Appliers = Mapping[str, Applier]
 BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 5.0
 ATTEMPTS_BEFORE_REFUSED = 5
+OUTCOMES_KEPT = 1000
+"""Outcomes kept for callers that wait (a wrap-up being saved takes its own at once)."""
 _AWAY = (sa_exc.InterfaceError, sa_exc.DisconnectionError, sa_exc.TimeoutError)
 """SQLAlchemy's own errors of a connection that went or could not be had (pool timeout)."""
 
@@ -153,8 +156,9 @@ class Journal:
         self._retry_at = 0.0
         self.unreachable = False
         # What a drain learnt about entries someone waits for (an applier's result, a
-        # refusal), whichever drain applied them; taken once by the waiting caller.
-        self._outcomes: dict[uuid.UUID, tuple[bool, object]] = {}
+        # refusal), whichever drain applied them; taken once by the waiting caller. Nobody
+        # waits for an entry kept through an outage and applied later: the oldest go.
+        self._outcomes: OrderedDict[uuid.UUID, tuple[bool, object]] = OrderedDict()
         self._users: dict[str, uuid.UUID | None] = {}
 
     def append(
@@ -248,7 +252,7 @@ class Journal:
             self.store.mark_failed(entry.id, error_text(error), refused=True)
             report.refused += 1
             report.errors[entry.id] = error_text(error)
-            self._outcomes[entry.id] = (False, error_text(error))
+            self._keep_outcome(entry.id, (False, error_text(error)))
             return True
         except Exception as error:
             away = unreachable(error)
@@ -259,7 +263,7 @@ class Journal:
             if refused:
                 report.refused += 1
                 report.errors[entry.id] = error_text(error)
-                self._outcomes[entry.id] = (False, error_text(error))
+                self._keep_outcome(entry.id, (False, error_text(error)))
                 return True
             self._failures += 1
             delay = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (self._failures - 1))
@@ -272,9 +276,14 @@ class Journal:
         self.unreachable = False
         self.store.mark_applied(entry.id, self._clock())
         if result is not None:
-            self._outcomes[entry.id] = (True, result)
+            self._keep_outcome(entry.id, (True, result))
         report.applied += 1
         return True
+
+    def _keep_outcome(self, entry_id: uuid.UUID, outcome: tuple[bool, object]) -> None:
+        self._outcomes[entry_id] = outcome
+        while len(self._outcomes) > OUTCOMES_KEPT:
+            self._outcomes.popitem(last=False)
 
     def _user_id(self, session: Session, actor: str | None) -> uuid.UUID | None:
         """Who applies the entry: on PostgreSQL the login when it is a user's (its policies

@@ -19,6 +19,7 @@ from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import create_db_engine, session_factory, unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import CallDirection
+from agentdesk.journal import journal as journal_module
 from agentdesk.journal.appliers import APPLIERS
 from agentdesk.journal.journal import ATTEMPTS_BEFORE_REFUSED, Journal
 from agentdesk.journal.kinds import WRAPUP, wrapup_payload
@@ -269,3 +270,16 @@ def test_a_replay_by_another_login_applies_nothing_twice(
     finally:
         for engine in engines.values():
             engine.dispose()
+
+
+def test_outcomes_nobody_takes_are_not_kept_for_ever(
+    switch: Switch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries kept through an outage are applied by a later drain that nobody waits on: their
+    results do not pile up for the rest of the session (only the newest are kept)."""
+    monkeypatch.setattr(journal_module, "OUTCOMES_KEPT", 3)
+    journal = open_journal(tmp_path, switch)
+    ids = [append(journal, wrapup(n)) for n in range(1, 6)]
+    assert journal.drain().applied == 5
+    kept = [journal.take_outcome(entry_id) is not None for entry_id in ids]
+    assert kept == [False, False, True, True, True]

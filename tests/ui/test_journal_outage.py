@@ -237,16 +237,25 @@ def test_a_kept_change_refused_when_the_server_returns_is_said_not_dropped(
         close_desk(desk)
 
 
-def test_a_change_refused_at_the_first_drain_after_a_start_is_said(
-    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, tmp_path: Path
-) -> None:
-    """The desk stopped with a change kept that the database will refuse: the next start's
-    first drain sets it aside, and says so."""
+def _restart_with_a_kept_wrapup(
+    qtbot: QtBot,
+    qloop: asyncio.AbstractEventLoop,
+    tmp_path: Path,
+    code: str,
+    *,
+    other_file: tuple[str, str] | None = None,
+) -> tuple[Desk, list[DeskNotice]]:
+    """A desk that stopped with a wrap-up kept in its journal (or, with ``other_file`` = name
+    and database address, in another journal file beside it), started again."""
     first = open_desk(qtbot, qloop, tmp_path, wrapup_seconds=120)
     path = first.context.services.journal.store.path
     close_desk(first)
-    store = JournalStore(path)
-    w = wrapup(41, "retired-code")
+    if other_file is not None:
+        name, database = other_file
+        store = JournalStore(path.parent / name, database)
+    else:
+        store = JournalStore(path)
+    w = wrapup(41, code)
     store.append(
         WRAPUP,
         wrapup_payload(w),
@@ -257,14 +266,27 @@ def test_a_change_refused_at_the_first_drain_after_a_start_is_said(
         now=utcnow(),
     )
     store.close()
-
     again = open_desk(qtbot, qloop, tmp_path, wrapup_seconds=120)
     notices: list[DeskNotice] = []
     again.controller.subscribe(lambda e: notices.append(e) if isinstance(e, DeskNotice) else None)
+    return again, notices
+
+
+def _said(desk: Desk, notices: list[DeskNotice], kind: NoticeKind) -> DeskNotice:
+    desk.wait(lambda: [n for n in notices if n.notice.kind is kind])
+    [said] = [n for n in notices if n.notice.kind is kind]
+    return said
+
+
+def test_a_change_refused_at_the_first_drain_after_a_start_is_said(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    """The desk stopped with a change kept that the database will refuse: the next start's
+    first drain sets it aside, and says so."""
+    again, notices = _restart_with_a_kept_wrapup(qtbot, qloop, tmp_path, "retired-code")
     try:
         again.wait(lambda: again.context.services.journal.status().refused == 1)
-        again.wait(lambda: [n for n in notices if n.notice.kind is NoticeKind.CHANGES_REFUSED])
-        [said] = [n for n in notices if n.notice.kind is NoticeKind.CHANGES_REFUSED]
+        said = _said(again, notices, NoticeKind.CHANGES_REFUSED)
         assert said.notice.fields["count"] == "1" and said.error
     finally:
         close_desk(again)
@@ -273,29 +295,11 @@ def test_a_change_refused_at_the_first_drain_after_a_start_is_said(
 def test_changes_kept_for_another_address_are_said_at_start(
     qtbot: QtBot, qloop: asyncio.AbstractEventLoop, tmp_path: Path
 ) -> None:
-    first = open_desk(qtbot, qloop, tmp_path, wrapup_seconds=120)
-    folder = first.context.services.journal.store.path.parent
-    close_desk(first)
     old_url = "postgresql+psycopg://agentdesk@old-server.example:5432/agentdesk"
-    store = JournalStore(folder / "old-address.sqlite3", old_url)
-    w = wrapup(42)
-    store.append(
-        WRAPUP,
-        wrapup_payload(w),
-        record_id=w.record_id,
-        base_version=None,
-        actor="alice",
-        entry_id=uuid7(),
-        now=utcnow(),
-    )
-    store.close()
-
-    again = open_desk(qtbot, qloop, tmp_path, wrapup_seconds=120)
-    notices: list[DeskNotice] = []
-    again.controller.subscribe(lambda e: notices.append(e) if isinstance(e, DeskNotice) else None)
+    other = ("old-address.sqlite3", old_url)
+    again, notices = _restart_with_a_kept_wrapup(qtbot, qloop, tmp_path, "sale", other_file=other)
     try:
-        again.wait(lambda: [n for n in notices if n.notice.kind is NoticeKind.KEPT_ELSEWHERE])
-        [said] = [n for n in notices if n.notice.kind is NoticeKind.KEPT_ELSEWHERE]
+        said = _said(again, notices, NoticeKind.KEPT_ELSEWHERE)
         assert said.notice.fields["count"] == "1" and said.notice.fields["database"] == old_url
         assert said.notice.fields["file"].endswith("old-address.sqlite3")
         assert again.context.services.journal.status().pending == 0  # never applied by itself

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate
-from PySide6.QtWidgets import QDateEdit, QLabel, QWidget
+from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QWidget
 
 from agentdesk.app.sales import SalesService
 from agentdesk.db.errors import RequestError
@@ -71,10 +71,31 @@ NO_DATE = QDate(2000, 1, 1)
 """An optional date's edit at this value means "no date" (shown as its special text)."""
 
 
-def optional_date_edit(parent: QWidget, none_text: str) -> QDateEdit:
+def date_edit(parent: QWidget, day: date | None = None) -> QDateEdit:
+    """A day picker as every sales screen shows it: ISO, with a calendar popup."""
     edit = QDateEdit(parent)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
+    if day is not None:
+        edit.setDate(to_qdate(day))
+    return edit
+
+
+def filter_row(
+    parent: QWidget, fields: Sequence[tuple[str, QWidget]], button: QWidget
+) -> QHBoxLayout:
+    """A screen's filters in one row: each labelled field, then the button that applies them."""
+    row = QHBoxLayout()
+    for text, widget in fields:
+        row.addWidget(QLabel(text, parent))
+        row.addWidget(widget)
+    row.addWidget(button)
+    row.addStretch(1)
+    return row
+
+
+def optional_date_edit(parent: QWidget, none_text: str) -> QDateEdit:
+    edit = date_edit(parent)
     edit.setMinimumDate(NO_DATE)
     edit.setSpecialValueText(none_text)
     edit.setDate(NO_DATE)

@@ -12,8 +12,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -26,7 +24,13 @@ from PySide6.QtWidgets import (
 from agentdesk.app.sales import SalesService
 from agentdesk.sales.forecast import Forecast, ForecastRow
 from agentdesk.sales.money import MINOR_UNITS
-from agentdesk.ui.sales.common import SalesJobs, from_qdate, message_label, to_qdate
+from agentdesk.ui.sales.common import (
+    SalesJobs,
+    date_edit,
+    filter_row,
+    from_qdate,
+    message_label,
+)
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -50,30 +54,21 @@ class ForecastView(QWidget):
         # the quarter so far and the year ahead: what a manager reviews
         today = date.today()
         quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-        self.fromEdit = QDateEdit(to_qdate(quarter_start), self)
-        self.toEdit = QDateEdit(
-            to_qdate(date(quarter_start.year + 1, quarter_start.month, 1)), self
-        )
-        for edit in (self.fromEdit, self.toEdit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+        self.fromEdit = date_edit(self, quarter_start)
+        self.toEdit = date_edit(self, date(quarter_start.year + 1, quarter_start.month, 1))
         self.currencyCombo = QComboBox(self)
         for code in sorted(MINOR_UNITS):
             self.currencyCombo.addItem(code, code)
         self.currencyCombo.setCurrentIndex(self.currencyCombo.findData("CNY"))
         self.showButton = QPushButton(self.tr("Show"), self)
         self.showButton.clicked.connect(self.reload)
-        bar = QHBoxLayout()
-        for text, widget in (
+        fields = (
             (self.tr("By:"), self.byCombo),
             (self.tr("From:"), self.fromEdit),
             (self.tr("To:"), self.toEdit),
             (self.tr("Currency:"), self.currencyCombo),
-        ):
-            bar.addWidget(QLabel(text, self))
-            bar.addWidget(widget)
-        bar.addWidget(self.showButton)
-        bar.addStretch(1)
+        )
+        bar = filter_row(self, fields, self.showButton)
         self.table = QTableWidget(0, 6, self)
         self.table.setHorizontalHeaderLabels(
             [

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -38,13 +37,13 @@ from agentdesk.sales.party_sales import PartySales, SalesItem
 from agentdesk.ui.desk.customer_panel import CustomerPanel
 from agentdesk.ui.sales.common import (
     SalesJobs,
+    date_edit,
     date_text,
     from_qdate,
     message_label,
     money_text,
     stage_name,
     status_text,
-    to_qdate,
 )
 from agentdesk.ui.sales.order_dialog import OrderDialog
 from agentdesk.ui.sales.quote_editor import QuoteEditor
@@ -63,9 +62,7 @@ class OpportunityDialog(QDialog):
         for stage in OpportunityStage:
             if stage.is_open:
                 self.stageCombo.addItem(stage_name(stage), stage)
-        self.closeEdit = QDateEdit(to_qdate(date.today() + timedelta(days=30)), self)
-        self.closeEdit.setCalendarPopup(True)
-        self.closeEdit.setDisplayFormat("yyyy-MM-dd")
+        self.closeEdit = date_edit(self, date.today() + timedelta(days=30))
         form = QFormLayout(self)
         form.addRow(self.tr("Name:"), self.nameEdit)
         form.addRow(self.tr("Amount (CNY):"), self.amountEdit)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -37,6 +36,7 @@ from agentdesk.ui.sales.board import StageColumn as ColumnWidget
 from agentdesk.ui.sales.common import (
     SalesJobs,
     date_text,
+    filter_row,
     message_label,
     money_text,
     optional_date_edit,
@@ -69,17 +69,13 @@ class PipelineView(QWidget):
         self.toEdit = self._date_edit()
         self.applyButton = QPushButton(self.tr("Apply"), self)
         self.applyButton.clicked.connect(self.reload)
-        filters = QHBoxLayout()
-        for text, widget in (
+        fields = (
             (self.tr("Owner:"), self.ownerCombo),
             (self.tr("Stage:"), self.stageCombo),
             (self.tr("Closing from:"), self.fromEdit),
             (self.tr("to:"), self.toEdit),
-        ):
-            filters.addWidget(QLabel(text, self))
-            filters.addWidget(widget)
-        filters.addWidget(self.applyButton)
-        filters.addStretch(1)
+        )
+        filters = filter_row(self, fields, self.applyButton)
 
         self.boardArea = QWidget(self)
         self.boardLayout = QHBoxLayout(self.boardArea)
