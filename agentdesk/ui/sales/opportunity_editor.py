@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -49,6 +48,7 @@ from agentdesk.ui.sales.common import (
 )
 from agentdesk.ui.sales.opportunity_history import HistoryTable
 from agentdesk.ui.sales.pickers import PartyPicker
+from agentdesk.ui.sales.probability_field import ProbabilityField
 from agentdesk.ui.sales.quote_lines import TAX, LinesTable
 from agentdesk.ui.shell.access_labels import refusal_text
 
@@ -76,7 +76,6 @@ class OpportunityEditor(QDialog):
         self.jobs = SalesJobs(self, service, executor, self.message)
         self.detail: OpportunityDetail | None = None
         self.stages: dict[object, StageChoice] = {}
-        self.override: int | None = None
         self.currency = NEW_CURRENCY
         self._seq = 0
 
@@ -101,12 +100,10 @@ class OpportunityEditor(QDialog):
         self.closeEdit = date_edit(self, date.today() + timedelta(days=30))
         self.ownerCombo = QComboBox(self)
         self.stageCombo = QComboBox(self)
-        self.probabilitySpin = QSpinBox(self)
-        self.probabilitySpin.setRange(0, 100)
-        self.probabilitySpin.setSuffix(" %")
-        self.probabilityNote = QLabel(self)
-        self.probabilityNote.setStyleSheet("color: #5f6368;")
-        self.clearButton = QPushButton(self.tr("Use the stage's"), self)
+        self.probability = ProbabilityField(self)
+        self.probabilitySpin = self.probability.spin
+        self.probabilityNote = self.probability.note
+        self.clearButton = self.probability.clearButton
         self.nextEdit = QLineEdit(self)
         self.nextEdit.setPlaceholderText(self.tr("What happens next, and when"))
         form = QFormLayout()
@@ -117,8 +114,7 @@ class OpportunityEditor(QDialog):
         form.addRow(self.tr("Close date:"), self._row(self.closeEdit))
         form.addRow(self.tr("Owner:"), self._row(self.ownerCombo))
         form.addRow(self.tr("Stage:"), self._row(self.stageCombo))
-        probability = self._row(self.probabilitySpin, self.clearButton, self.probabilityNote)
-        form.addRow(self.tr("Probability:"), probability)
+        form.addRow(self.tr("Probability:"), self.probability)
         form.addRow(self.tr("Next step:"), self.nextEdit)
 
         self.history = HistoryTable(self)
@@ -169,8 +165,6 @@ class OpportunityEditor(QDialog):
         self.addButton.clicked.connect(lambda: self.lines.add_line())
         self.removeButton.clicked.connect(self.lines.remove_selected)
         self.stageCombo.currentIndexChanged.connect(lambda _i: self._show_probability())
-        self.probabilitySpin.valueChanged.connect(self._typed_probability)
-        self.clearButton.clicked.connect(self.clear_override)
         self.saveButton.clicked.connect(self.save)
         self.reloadButton.clicked.connect(self.reload)
         self.closeButton.clicked.connect(self.close)
@@ -251,7 +245,7 @@ class OpportunityEditor(QDialog):
             self.ownerCombo.addItem(detail.owner, detail.owner)
             owner = self.ownerCombo.count() - 1
         self.ownerCombo.setCurrentIndex(max(owner, 0))
-        self.override = detail.probability_override
+        self.probability.override = detail.probability_override
         self.stageCombo.blockSignals(True)
         self.stageCombo.setCurrentIndex(max(0, self.stageCombo.findData(detail.stage)))
         self.stageCombo.blockSignals(False)
@@ -274,9 +268,10 @@ class OpportunityEditor(QDialog):
             edit.setReadOnly(read_only)
         for picker in (self.accountPicker, self.contactPicker):
             picker.set_read_only(read_only)
-        for widget in (self.closeEdit, self.stageCombo, self.probabilitySpin, self.addButton,
-                       self.removeButton, self.saveButton, self.clearButton):  # fmt: skip
+        for widget in (self.closeEdit, self.stageCombo, self.addButton, self.removeButton,
+                       self.saveButton):  # fmt: skip
             widget.setEnabled(not read_only)
+        self.probability.show_stage(self.probability.stage, editable=not read_only)
         self.lines.set_read_only(read_only)
         if read_only:
             self.ownerCombo.setEnabled(False)
@@ -284,34 +279,10 @@ class OpportunityEditor(QDialog):
     # -- probability -------------------------------------------------------------------------
 
     def _show_probability(self) -> None:
-        """The stage's probability, or the override marked as one; won / lost are fixed."""
-        choice = self.stages.get(self.stageCombo.currentData())
-        if choice is None:
-            return
-        fixed = choice.fixed
-        value = choice.probability if fixed or self.override is None else self.override
-        self.probabilitySpin.blockSignals(True)
-        self.probabilitySpin.setValue(value)
-        self.probabilitySpin.blockSignals(False)
-        editable = self.detail is None or self.detail.editable
-        self.probabilitySpin.setEnabled(editable and not fixed)
-        overridden = self.override is not None and not fixed
-        self.clearButton.setVisible(overridden)
-        if fixed:
-            note = self.tr("fixed by the stage")
-        elif overridden:
-            note = self.tr("override (the stage says {p} %)").format(p=choice.probability)
-        else:
-            note = self.tr("the stage's")
-        self.probabilityNote.setText(note)
-
-    def _typed_probability(self, value: int) -> None:
-        self.override = value
-        self._show_probability()
+        self.probability.show_stage(self.stages.get(self.stageCombo.currentData()))
 
     def clear_override(self) -> None:
-        self.override = None
-        self._show_probability()
+        self.probability.clear_override()
 
     # -- lines and amount --------------------------------------------------------------------
 
@@ -325,7 +296,8 @@ class OpportunityEditor(QDialog):
     def preview(self) -> None:
         """The lines priced by the service: their nets and sum, which is then the amount."""
         requests = self._requests()
-        self.amountEdit.setReadOnly(bool(requests) or self._locked())
+        locked = self.detail is not None and not self.detail.editable
+        self.amountEdit.setReadOnly(bool(requests) or locked)
         if not requests:
             self._show_total()
             return
@@ -346,9 +318,6 @@ class OpportunityEditor(QDialog):
             self._show_total(priced)
 
         self.jobs.run(lambda service: service.price(requests, currency_code=code), done)
-
-    def _locked(self) -> bool:
-        return self.detail is not None and not self.detail.editable
 
     def _show_total(self, priced: Priced | None = None) -> None:
         if priced is None:
@@ -390,7 +359,7 @@ class OpportunityEditor(QDialog):
             amount=amount,
             lines=tuple(requests),
             owner=self.ownerCombo.currentData(),
-            probability=None if choice.fixed else self.override,
+            probability=self.probability.saved_override(),
             next_step=self.nextEdit.text(),
         )
 
