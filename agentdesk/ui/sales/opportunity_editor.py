@@ -1,7 +1,7 @@
 """The opportunity editor: name, account and contact (pickers), amount typed or from product
-lines, close date, owner, stage, probability (the stage's, or the rep's override shown as
-such), next step, and the stage history. Opened on an opportunity (double-click on the board,
-the list or the desk's sales box) or empty for a new one.
+lines, close date, owner, stage, probability (``probability_field``), next step, the stage
+history. Opened on an opportunity (double-click on the board, the list, the desk's sales box)
+or empty for a new one.
 
 The stages and their probabilities come from the sales service (the admin's order); the
 prices and line nets from the service too (the UI computes no amount). Saving names the
@@ -78,7 +78,6 @@ class OpportunityEditor(QDialog):
         self.stages: dict[object, StageChoice] = {}
         self.currency = NEW_CURRENCY
         self._seq = 0
-
         self.titleLabel = QLabel(self.tr("New opportunity"), self)
         self.titleLabel.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.banner = QLabel(self)
@@ -100,6 +99,8 @@ class OpportunityEditor(QDialog):
         self.closeEdit = date_edit(self, date.today() + timedelta(days=30))
         self.ownerCombo = QComboBox(self)
         self.stageCombo = QComboBox(self)
+        for combo in (self.ownerCombo, self.stageCombo):  # filled after the first show
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.probability = ProbabilityField(self)
         self.probabilitySpin = self.probability.spin
         self.probabilityNote = self.probability.note
@@ -116,14 +117,12 @@ class OpportunityEditor(QDialog):
         form.addRow(self.tr("Stage:"), self._row(self.stageCombo))
         form.addRow(self.tr("Probability:"), self.probability)
         form.addRow(self.tr("Next step:"), self.nextEdit)
-
         self.history = HistoryTable(self)
         historyBox = QGroupBox(self.tr("Stage history"), self)
         QVBoxLayout(historyBox).addWidget(self.history)
         top = QHBoxLayout()
         top.addLayout(form, 3)
         top.addWidget(historyBox, 2)
-
         self.lines = LinesTable(self)
         self.lines.setColumnHidden(TAX, True)  # an opportunity is a net figure
         self.addButton = QPushButton(self.tr("Add line"), self)
@@ -139,7 +138,6 @@ class OpportunityEditor(QDialog):
         linesLayout = QVBoxLayout(linesBox)
         linesLayout.addWidget(self.lines, 1)
         linesLayout.addLayout(lineButtons)
-
         self.saveButton = QPushButton(self.tr("Save"), self)
         self.reloadButton = QPushButton(self.tr("Reload"), self)
         self.reloadButton.hide()
@@ -156,7 +154,6 @@ class OpportunityEditor(QDialog):
         layout.addWidget(linesBox, 1)
         layout.addWidget(self.message)
         layout.addLayout(actions)
-
         self.previewTimer = QTimer(self)
         self.previewTimer.setSingleShot(True)
         self.previewTimer.setInterval(250)

@@ -24,6 +24,7 @@ from agentdesk.sales.opportunity_parties import PartyChoice
 from agentdesk.ui.sales.common import SalesJobs
 
 SEARCH_DELAY_MS = 250
+RESULTS_HEIGHT = 120
 Lookup = Callable[[SalesService, str], tuple[PartyChoice, ...]]
 
 
@@ -47,7 +48,6 @@ class PartyPicker(QWidget):
         self.browseButton = QPushButton(self.tr("List"), self)
         self.browseButton.setToolTip(self.tr("Show the choices"))
         self.results = QListWidget(self)
-        self.results.setMaximumHeight(120)
         self.results.hide()
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -126,6 +126,9 @@ class PartyPicker(QWidget):
             item = QListWidgetItem(self.tr("Nothing found"))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.results.addItem(item)
+        # as tall as its rows (up to the maximum): two people take two lines, not a box
+        rows = sum(self.results.sizeHintForRow(r) for r in range(min(self.results.count(), 6)))
+        self.results.setFixedHeight(min(RESULTS_HEIGHT, rows + 2 * self.results.frameWidth()))
         self.results.show()
 
     def _picked(self, item: QListWidgetItem) -> None:
