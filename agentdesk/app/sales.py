@@ -32,8 +32,10 @@ from agentdesk.sales.opportunity_edit import (
     editor_stages,
     may_reassign,
     opportunity_detail,
+    preview_lines,
     save_opportunity,
 )
+from agentdesk.sales.opportunity_lines import LinePrice
 from agentdesk.sales.opportunity_parties import PartyChoice, search_accounts, search_contacts
 from agentdesk.sales.orders import OrderTerms
 from agentdesk.sales.party_sales import PartySales, SalesItem, party_sales, recent_quotes
@@ -174,11 +176,18 @@ class SalesService:
             probability=form.probability,
             currency_code=currency_code,
             lines=form.lines,
+            prices=form.prices,
             contact=form.contact_id,
             next_step=form.next_step,
             actor=self._agent,
         )
         return self.opportunity(view.id)
+
+    def price_opportunity(
+        self, code: str, lines: Sequence[LineRequest], prices: Sequence[Decimal | None]
+    ) -> tuple[LinePrice, ...]:
+        """The lines' unit prices and nets as a save stores them (typed prices kept)."""
+        return preview_lines(self._sessions, code, lines, prices)
 
     def accounts(self, text: str) -> tuple[PartyChoice, ...]:
         return search_accounts(self._sessions, text, actor=self._agent)

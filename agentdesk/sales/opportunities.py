@@ -161,6 +161,7 @@ def create_opportunity(
     probability: int | None = None,
     currency_code: str = "CNY",
     lines: Sequence[LineRequest] = (),
+    prices: Sequence[Decimal | None] = (),
     contact: uuid.UUID | None = None,
     next_step: str | None = None,
     actor: AgentRef | None = None,
@@ -197,7 +198,7 @@ def create_opportunity(
         session.add(row)
         session.flush()
         if lines:
-            replace_lines(session, row, lines)
+            replace_lines(session, row, lines, prices)
         _record(session, row, None, access, now)
         who = actor_of(session, access.username if access else actor)
         audit(session, who, AuditAction.CREATE, "opportunity", row.id, {"stage": stage})

@@ -10,6 +10,7 @@ read of them (:func:`agentdesk.sales.pipeline.pipeline_stages`).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,7 +33,7 @@ from agentdesk.sales.documents import LineRequest
 from agentdesk.sales.models import OpportunityLine, Product, StageChange
 from agentdesk.sales.money import PERCENT_STEP, QUANTITY_STEP, MoneyError, currency, from_steps
 from agentdesk.sales.opportunities import effective_probability, stage_defaults, won_at
-from agentdesk.sales.opportunity_lines import replace_lines
+from agentdesk.sales.opportunity_lines import LinePrice, price_lines, replace_lines
 from agentdesk.sales.opportunity_parties import check_contact, contact_name
 from agentdesk.sales.pipeline import pipeline_stages
 
@@ -103,6 +104,8 @@ class OpportunityForm:
     contact_id: uuid.UUID | None = None
     amount: Decimal | None = None
     lines: tuple[LineRequest, ...] = ()
+    prices: tuple[Decimal | None, ...] = ()
+    """Unit prices typed on the lines (by line; ``None``: the product's standard price)."""
     owner: str | None = None
     """A username; ``None`` on a new one: the user."""
     probability: int | None = None
@@ -123,6 +126,17 @@ def may_reassign(sessions: sessionmaker[Session], actor: AgentRef | None) -> boo
     with sessions() as session:
         access = acting_access(session, actor)
         return access is None or access.has(Capability.REASSIGN)
+
+
+def preview_lines(
+    sessions: sessionmaker[Session],
+    code: str,
+    lines: Sequence[LineRequest],
+    prices: Sequence[Decimal | None] = (),
+) -> tuple[LinePrice, ...]:
+    """The editor's lines priced as a save would store them."""
+    with sessions() as session:
+        return price_lines(session, code, lines, prices)
 
 
 def opportunity_detail(
@@ -184,7 +198,7 @@ def save_opportunity(
             changes["stage"] = [before, form.stage]
         flush_versioned(session, row, KIND, expected_version, FIELDS)
         if form.lines:
-            changes["amount"] = str(replace_lines(session, row, form.lines))
+            changes["amount"] = str(replace_lines(session, row, form.lines, form.prices))
         else:
             session.execute(delete(OpportunityLine).where(OpportunityLine.opportunity_id == row.id))
         if row.stage is not before:

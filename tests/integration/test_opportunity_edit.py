@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import Account, Contact, Opportunity, PhoneRecord
 from agentdesk.db.engine import unit_of_work
-from agentdesk.db.errors import StaleRecordError
+from agentdesk.db.errors import RequestError, StaleRecordError
 from agentdesk.domain.enums import OpportunityStage
 from agentdesk.org.access import AccessDeniedError
 from agentdesk.org.users import find_user
@@ -22,6 +22,7 @@ from agentdesk.sales.opportunity_edit import (
     OpportunityForm,
     editor_stages,
     opportunity_detail,
+    preview_lines,
     save_opportunity,
 )
 from agentdesk.sales.opportunity_parties import search_accounts, search_contacts
@@ -70,16 +71,21 @@ def test_a_whole_form_is_saved_with_its_stage_history(org: sessionmaker[Session]
         stage=STAGE.PROPOSAL,
         close=date.today() + timedelta(days=45),
         lines=(LineRequest("A", Decimal(3)), LineRequest("B", Decimal(2), Decimal(10))),
+        prices=(None, Decimal("2400.50")),  # B at the rep's price, A at the standard one
         probability=35,
         next_step="Send the quote on Monday",
     )
     after = save_opportunity(org, before.id, before.version, form, actor=REP)
-    # 3 × 100 + 2 × 2500 less 10 %: each line's net from the standard price
-    assert after.amount == Decimal("4800.00")
-    assert [(line.code, line.net) for line in after.lines] == [
-        ("A", Decimal("300.00")),
-        ("B", Decimal("4500.00")),
+    # 3 × 100 + 2 × 2400.50 less 10 % (4320.90): each line's net rounded once
+    assert after.amount == Decimal("4620.90")
+    assert [(line.code, line.unit_price, line.net) for line in after.lines] == [
+        ("A", Decimal("100.00"), Decimal("300.00")),
+        ("B", Decimal("2400.50"), Decimal("4320.90")),
     ]
+    preview = preview_lines(org, "CNY", form.lines, form.prices)
+    assert [(p.name, p.net) for p in preview] == [(line.name, line.net) for line in after.lines]
+    with pytest.raises(RequestError):
+        preview_lines(org, "CNY", form.lines, (Decimal(-1),))
     assert after.contact == "王小明" and after.next_step == "Send the quote on Monday"
     assert after.probability == 35 and after.probability_override == 35
     assert [(m.from_stage, m.to_stage, m.who) for m in after.history][-1] == (

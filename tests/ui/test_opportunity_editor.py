@@ -27,7 +27,7 @@ from agentdesk.ui.sales.opportunity_editor import OpportunityEditor
 from agentdesk.ui.sales.party_sales import PartySalesBox
 from agentdesk.ui.sales.pickers import PartyPicker
 from agentdesk.ui.sales.pipeline import PipelineView
-from agentdesk.ui.sales.quote_lines import DISCOUNT, NET
+from agentdesk.ui.sales.quote_lines import DISCOUNT, NET, UNIT_PRICE
 from tests.support.logins import give_logins, login_engine
 from tests.ui.sales_support import AGENT, MANAGER, REP, executor, sales_org, settle
 
@@ -104,6 +104,11 @@ def test_edit_an_opportunity_from_the_board_with_lines_and_history(
     settle(qtbot, editor)
     assert editor.amountEdit.text() == "4,800.00" and editor.amountEdit.isReadOnly()
     assert editor.lines.item(1, NET).text() == "4,500.00"
+    assert editor.lines.item(0, UNIT_PRICE).text() == "100.00"  # the standard price
+    editor.lines.item(0, UNIT_PRICE).setText("90")  # the rep's price for this deal
+    settle(qtbot, editor)
+    assert editor.lines.item(0, NET).text() == "270.00"
+    assert editor.amountEdit.text() == "4,770.00"
     editor.stageCombo.setCurrentIndex(editor.stageCombo.findData(STAGE.PROPOSAL))
     assert editor.probabilitySpin.value() == 50  # follows the stage
     editor.probabilitySpin.setValue(35)
@@ -113,7 +118,9 @@ def test_edit_an_opportunity_from_the_board_with_lines_and_history(
     editor.save()
     settle(qtbot, editor, view)
     detail = editor.detail
-    assert detail is not None and detail.amount == Decimal("4800.00")
+    assert detail is not None and detail.amount == Decimal("4770.00")
+    assert [line.unit_price for line in detail.lines] == [Decimal(90), Decimal(2500)]
+    assert editor.lines.item(0, UNIT_PRICE).text() == "90.00"
     assert detail.contact == "王小明" and detail.probability_override == 35
     assert editor.history.rowCount() == 2
     moved = [editor.history.item(0, c).text() for c in (1, 2, 3)]

@@ -94,6 +94,17 @@ def filter_row(
     return row
 
 
+def row_widget(parent: QWidget, *widgets: QWidget) -> QWidget:
+    """``widgets`` side by side at their own width, as one form field."""
+    holder = QWidget(parent)
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return holder
+
+
 def optional_date_edit(parent: QWidget, none_text: str) -> QDateEdit:
     edit = date_edit(parent)
     edit.setMinimumDate(NO_DATE)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import Executor
 from datetime import date, timedelta
+from decimal import Decimal
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -28,13 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agentdesk.app.sales import OpportunityChoices, Priced, SalesService
+from agentdesk.app.sales import OpportunityChoices, SalesService
 from agentdesk.db.errors import StaleRecordError
 from agentdesk.domain.access import Action, RecordKind, Refusal
 from agentdesk.sales.catalogue import plain
 from agentdesk.sales.documents import LineRequest
 from agentdesk.sales.money import MoneyError, parse_decimal
 from agentdesk.sales.opportunity_edit import OpportunityDetail, OpportunityForm, StageChoice
+from agentdesk.sales.opportunity_lines import LinePrice
 from agentdesk.sales.opportunity_parties import PartyChoice
 from agentdesk.ui.sales.common import (
     TOTAL_STYLE,
@@ -43,13 +45,14 @@ from agentdesk.ui.sales.common import (
     from_qdate,
     message_label,
     money_text,
+    row_widget,
     stage_name,
     to_qdate,
 )
 from agentdesk.ui.sales.opportunity_history import HistoryTable
 from agentdesk.ui.sales.pickers import PartyPicker
 from agentdesk.ui.sales.probability_field import ProbabilityField
-from agentdesk.ui.sales.quote_lines import TAX, LinesTable
+from agentdesk.ui.sales.quote_lines import DESCRIPTION, NET, TAX, UNIT_PRICE, LinesTable
 from agentdesk.ui.shell.access_labels import refusal_text
 
 NEW_CURRENCY = "CNY"
@@ -111,10 +114,10 @@ class OpportunityEditor(QDialog):
         form.addRow(self.tr("Name:"), self.nameEdit)
         form.addRow(self.tr("Account:"), self.accountPicker)
         form.addRow(self.tr("Contact:"), self.contactPicker)
-        form.addRow(self.tr("Amount:"), self._row(self.amountEdit, self.amountNote))
-        form.addRow(self.tr("Close date:"), self._row(self.closeEdit))
-        form.addRow(self.tr("Owner:"), self._row(self.ownerCombo))
-        form.addRow(self.tr("Stage:"), self._row(self.stageCombo))
+        form.addRow(self.tr("Amount:"), row_widget(self, self.amountEdit, self.amountNote))
+        form.addRow(self.tr("Close date:"), row_widget(self, self.closeEdit))
+        form.addRow(self.tr("Owner:"), row_widget(self, self.ownerCombo))
+        form.addRow(self.tr("Stage:"), row_widget(self, self.stageCombo))
         form.addRow(self.tr("Probability:"), self.probability)
         form.addRow(self.tr("Next step:"), self.nextEdit)
         self.history = HistoryTable(self)
@@ -123,7 +126,7 @@ class OpportunityEditor(QDialog):
         top = QHBoxLayout()
         top.addLayout(form, 3)
         top.addWidget(historyBox, 2)
-        self.lines = LinesTable(self)
+        self.lines = LinesTable(self, typed_prices=True)
         self.lines.setColumnHidden(TAX, True)  # an opportunity is a net figure
         self.addButton = QPushButton(self.tr("Add line"), self)
         self.removeButton = QPushButton(self.tr("Remove line"), self)
@@ -165,16 +168,7 @@ class OpportunityEditor(QDialog):
         self.saveButton.clicked.connect(self.save)
         self.reloadButton.clicked.connect(self.reload)
         self.closeButton.clicked.connect(self.close)
-        self._show_total()
-
-    def _row(self, *widgets: QWidget) -> QWidget:
-        holder = QWidget(self)
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(0, 0, 0, 0)
-        for widget in widgets:
-            row.addWidget(widget)
-        row.addStretch(1)
-        return holder
+        self._show_total(None)
 
     @property
     def pending(self) -> int:
@@ -250,7 +244,9 @@ class OpportunityEditor(QDialog):
         self.lines.blockSignals(True)  # one preview below, not one a line
         self.lines.setRowCount(0)
         for line in detail.lines:
-            self.lines.add_line(line.code, plain(line.quantity), plain(line.discount_pct))
+            self.lines.add_line(
+                line.code, plain(line.quantity), plain(line.discount_pct), f"{line.unit_price:,}"
+            )
         self.lines.blockSignals(False)
         self.history.show_moves(detail.history)
         self._show_probability()
@@ -283,48 +279,48 @@ class OpportunityEditor(QDialog):
 
     # -- lines and amount --------------------------------------------------------------------
 
-    def _requests(self) -> list[LineRequest] | None:
+    def _requests(self) -> tuple[list[LineRequest], list[Decimal | None]] | None:
+        """The lines and the unit prices typed on them, or ``None`` with the reason said."""
         try:
-            return self.lines.requests()
+            return self.lines.requests(), self.lines.prices()
         except MoneyError:
-            self.jobs.say(self.tr("Quantity and discount must be numbers above zero."), error=True)
+            self.jobs.say(self.tr("Quantity, price and discount must be numbers."), error=True)
             return None
 
     def preview(self) -> None:
-        """The lines priced by the service: their nets and sum, which is then the amount."""
-        requests = self._requests()
+        """The lines priced by the service as a save stores them; their sum is the amount."""
+        typed = self._requests()
+        requests, prices = typed if typed is not None else ([], [])
         locked = self.detail is not None and not self.detail.editable
         self.amountEdit.setReadOnly(bool(requests) or locked)
         if not requests:
-            self._show_total()
+            self._show_total(None)
             return
         self._seq += 1
         seq, code = self._seq, self.currency
 
-        def done(priced: Priced) -> None:
+        def done(priced: tuple[LinePrice, ...]) -> None:
             if seq != self._seq or len(requests) != self.lines.rowCount():
                 return
-            prices = priced.preview.prices
-            self.lines.show_prices(
-                [p.name for p in prices],
-                [p.unit_price for p in prices],
-                [p.tax_rate for p in prices],
-                priced.totals.lines,
-            )
-            self.amountEdit.setText(f"{priced.totals.net:,}")
-            self._show_total(priced)
+            for row, line in enumerate(priced):
+                self.lines.set_cell(row, DESCRIPTION, line.name)
+                self.lines.set_cell(row, UNIT_PRICE, f"{line.unit_price:,}")
+                self.lines.set_cell(row, NET, f"{line.net:,}")
+            total = sum((line.net for line in priced), Decimal(0))
+            self.amountEdit.setText(f"{total:,}")
+            self._show_total(total)
 
-        self.jobs.run(lambda service: service.price(requests, currency_code=code), done)
+        self.jobs.run(lambda service: service.price_opportunity(code, requests, prices), done)
 
-    def _show_total(self, priced: Priced | None = None) -> None:
-        if priced is None:
+    def _show_total(self, total: Decimal | None) -> None:
+        if total is None:
             self.amountNote.setText(self.currency)
             self.totalLabel.setText("")
             return
         self.amountNote.setText(self.tr("{currency}, the sum of the lines").format(
             currency=self.currency))  # fmt: skip
-        total = money_text(priced.totals.net, self.currency)
-        self.totalLabel.setText(self.tr("Lines: {amount}").format(amount=total))
+        amount = money_text(total, self.currency)
+        self.totalLabel.setText(self.tr("Lines: {amount}").format(amount=amount))
 
     # -- saving ------------------------------------------------------------------------------
 
@@ -334,9 +330,10 @@ class OpportunityEditor(QDialog):
         if account is None:
             self.jobs.say(self.tr("Choose the account."), error=True)
             return None
-        requests = self._requests()
-        if requests is None:
+        typed = self._requests()
+        if typed is None:
             return None
+        requests, prices = typed
         amount = None
         if not requests:
             try:
@@ -355,6 +352,7 @@ class OpportunityEditor(QDialog):
             contact_id=self.contactPicker.choice_id,
             amount=amount,
             lines=tuple(requests),
+            prices=tuple(prices),
             owner=self.ownerCombo.currentData(),
             probability=self.probability.saved_override(),
             next_step=self.nextEdit.text(),
