@@ -2279,8 +2279,8 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>商机 {name}</translation>
     </message>
     <message>
-        <source>Quantity and discount must be numbers above zero.</source>
-        <translation>数量和折扣必须是大于零的数字。</translation>
+        <source>Quantity, price and discount must be numbers.</source>
+        <translation>数量、单价和折扣必须是数字。</translation>
     </message>
     <message>
         <source>{currency}, the sum of the lines</source>
