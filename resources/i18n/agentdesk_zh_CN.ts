@@ -2279,6 +2279,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>商机 {name}</translation>
     </message>
     <message>
+        <source>Nobody</source>
+        <translation>无人</translation>
+    </message>
+    <message>
         <source>Quantity, price and discount must be numbers.</source>
         <translation>数量、单价和折扣必须是数字。</translation>
     </message>

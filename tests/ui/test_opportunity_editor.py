@@ -12,6 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QAbstractItemView
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -61,14 +63,22 @@ def pipeline(qtbot: QtBot, sessions: sessionmaker[Session], pool: ThreadPoolExec
              ) -> PipelineView:  # fmt: skip
     view = PipelineView(SalesService(sessions, who), pool)
     qtbot.addWidget(view)
+    view.resize(1300, 700)
+    view.show()
     view.start()
     settle(qtbot, view)
     return view
 
 
+def double_click(qtbot: QtBot, view: QAbstractItemView, spot: QPoint) -> None:
+    """A double-click on ``spot`` of ``view``: a press first, as a real mouse gives it."""
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+
+
 def from_board(qtbot: QtBot, view: PipelineView, stage: STAGE) -> OpportunityEditor:
     column = view.columns[stage].list
-    column.itemDoubleClicked.emit(column.item(0))
+    double_click(qtbot, column, column.visualItemRect(column.item(0)).center())
     editor = view.editors[-1]
     qtbot.addWidget(editor)
     settle(qtbot, editor)
@@ -91,6 +101,8 @@ def test_edit_an_opportunity_from_the_board_with_lines_and_history(
     editor = from_board(qtbot, view, STAGE.PROSPECTING)
     assert editor.nameEdit.text() == "Acme phones" and not editor.banner.isVisible()
     assert editor.accountPicker.searchEdit.text() == "Acme"
+    owners = [editor.ownerCombo.itemData(i) for i in range(editor.ownerCombo.count())]
+    assert editor.ownerCombo.currentData() == REP and None not in owners
     assert editor.probabilitySpin.value() == 10 and editor.probabilityNote.text() == "the stage's"
     assert editor.history.rowCount() == 1 and editor.history.item(0, 2).text() == "(created)"
     # stages as the pipeline reads them, in its order
@@ -159,7 +171,8 @@ def test_a_new_opportunity_and_the_list_view(
     rows = [view.table.item(r, 0).text() for r in range(view.table.rowCount())]
     assert "Acme cabling" in rows
     item = view.table.item(rows.index("Acme headsets"), 1)
-    view.table.itemDoubleClicked.emit(item)  # the list view opens the same editor
+    view.views.setCurrentIndex(1)  # the list view opens the same editor
+    double_click(qtbot, view.table, view.table.visualItemRect(item).center())
     listed = view.editors[-1]
     qtbot.addWidget(listed)
     settle(qtbot, listed)
@@ -199,10 +212,12 @@ def test_read_only_for_a_role_that_may_not_change_it_and_from_the_desk(
         acme = s.scalars(select(Account.id).where(Account.name == "Acme")).one()
     box = PartySalesBox(SalesService(org, AGENT), pool)
     qtbot.addWidget(box)
+    box.resize(640, 330)
+    box.show()
     box.load(PartyRef(OwnerKind.ACCOUNT, acme))
     settle(qtbot, box)
     opportunities = box.tree.topLevelItem(0)
-    box.tree.itemDoubleClicked.emit(opportunities.child(0), 0)
+    double_click(qtbot, box.tree, box.tree.visualItemRect(opportunities.child(0)).center())
     editor = box.opened[-1]
     assert isinstance(editor, OpportunityEditor)
     qtbot.addWidget(editor)

@@ -15,7 +15,7 @@ from concurrent.futures import Executor
 from datetime import date, timedelta
 from decimal import Decimal
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -46,6 +46,7 @@ from agentdesk.ui.sales.common import (
     message_label,
     money_text,
     row_widget,
+    single_shot,
     stage_name,
     to_qdate,
 )
@@ -157,10 +158,7 @@ class OpportunityEditor(QDialog):
         layout.addWidget(linesBox, 1)
         layout.addWidget(self.message)
         layout.addLayout(actions)
-        self.previewTimer = QTimer(self)
-        self.previewTimer.setSingleShot(True)
-        self.previewTimer.setInterval(250)
-        self.previewTimer.timeout.connect(self.preview)
+        self.previewTimer = single_shot(self, 250, self.preview)
         self.lines.edited.connect(self.previewTimer.start)
         self.addButton.clicked.connect(lambda: self.lines.add_line())
         self.removeButton.clicked.connect(self.lines.remove_selected)
@@ -196,9 +194,8 @@ class OpportunityEditor(QDialog):
         self.stageCombo.blockSignals(True)
         for choice in choices.stages:
             self.stages[choice.stage] = choice
-            self.stageCombo.addItem(
-                f"{stage_name(choice.stage)} · {choice.probability} %", choice.stage
-            )
+            label = f"{stage_name(choice.stage)} · {choice.probability} %"
+            self.stageCombo.addItem(label, choice.stage)
         self.stageCombo.blockSignals(False)
         self.ownerCombo.addItem(self.tr("Me"), None)
         for name in choices.owners:
@@ -231,7 +228,13 @@ class OpportunityEditor(QDialog):
         self.amountEdit.setText(f"{detail.amount:,}" if detail.amount is not None else "")
         if detail.close_date is not None:
             self.closeEdit.setDate(to_qdate(detail.close_date))
-        owner = self.ownerCombo.findData(detail.owner)
+        if self.ownerCombo.count() and self.ownerCombo.itemData(0) is None:
+            # a saved one keeps its owner unless another is chosen: not "me", nobody or none
+            if detail.owner:
+                self.ownerCombo.removeItem(0)
+            else:
+                self.ownerCombo.setItemText(0, self.tr("Nobody"))
+        owner = self.ownerCombo.findData(detail.owner) if detail.owner else 0
         if owner < 0 and detail.owner:
             self.ownerCombo.addItem(detail.owner, detail.owner)
             owner = self.ownerCombo.count() - 1
