@@ -57,7 +57,7 @@ from agentdesk.sales.quote_preview import (
     price_preview,
     quote_header,
 )
-from agentdesk.sales.quotes import QuoteRequest
+from agentdesk.sales.quotes import KEEP_CONTACT, QuoteRequest
 from agentdesk.sales.status import OrderStatus, QuoteStatus
 
 
@@ -234,9 +234,17 @@ class SalesService:
     def create_quote(self, request: QuoteRequest) -> DocumentView:
         return quotes.create_quote(self._sessions, request, actor=self._agent)
 
-    def revise_quote(self, number: str, lines: Sequence[LineRequest]) -> DocumentView:
-        """A draft changes in place; a sent quote gets its next revision."""
-        return quotes.revise_quote(self._sessions, number, lines, actor=self._agent)
+    def revise_quote(
+        self,
+        number: str,
+        lines: Sequence[LineRequest],
+        contact: str | object | None = KEEP_CONTACT,
+    ) -> DocumentView:
+        """A draft changes in place; a sent quote gets its next revision (with ``contact``,
+        a contact's id or ``None``: none; the quote's unless given)."""
+        return quotes.revise_quote(
+            self._sessions, number, lines, contact=contact, actor=self._agent
+        )
 
     def set_quote_status(self, number: str, status: QuoteStatus) -> DocumentView:
         return quotes.set_quote_status(self._sessions, number, status, actor=self._agent)

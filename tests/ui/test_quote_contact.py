@@ -17,7 +17,9 @@ from agentdesk.crm.models import Account, Contact, PhoneRecord
 from agentdesk.db.engine import unit_of_work
 from agentdesk.org.users import find_user
 from agentdesk.sales.models import Quote
+from agentdesk.sales.status import QuoteStatus
 from agentdesk.ui.sales.quote_editor import QuoteEditor
+from agentdesk.ui.sales.quote_lines import QUANTITY
 from tests.ui.sales_support import REP, executor, sales_org, settle
 
 
@@ -70,16 +72,44 @@ def test_a_quote_from_the_sales_window_gets_a_contact_of_its_account(
     assert editor.contactPicker.searchEdit.text() == "李娜" and editor.contact is not None
     editor.save()
     settle(qtbot, editor)
-    assert editor.number is not None and editor.contactPicker.searchEdit.isReadOnly()
-    with org() as s:
-        quote = s.scalars(select(Quote).where(Quote.number == editor.number)).one()
-        contact = s.get(Contact, quote.contact_id)
-        assert contact is not None and contact.full_name == "李娜"
+    assert editor.number is not None and editor.quote is not None
+    assert contacts_of(org, editor.number) == {1: "李娜"}
+    # a draft's contact changes in place; a sent quote's in its next revision
+    editor.contactPicker.search("小明")
+    settle(qtbot, editor)
+    editor.contactPicker.results.itemClicked.emit(editor.contactPicker.results.item(0))
+    editor.save()
+    settle(qtbot, editor)
+    assert contacts_of(org, editor.number) == {1: "王小明"}
+    editor.set_status(QuoteStatus.SENT)
+    settle(qtbot, editor)
+    assert not editor.contactPicker.searchEdit.isReadOnly()  # a revision may change it
+    editor.contactPicker.search("李")
+    settle(qtbot, editor)
+    editor.contactPicker.results.itemClicked.emit(editor.contactPicker.results.item(0))
+    editor.save()
+    settle(qtbot, editor)
+    assert contacts_of(org, editor.number) == {1: "王小明", 2: "李娜"}
+    editor.lines.item(0, QUANTITY).setText("2")  # and a change of lines keeps it
+    editor.save()
+    settle(qtbot, editor)
+    assert contacts_of(org, editor.number) == {1: "王小明", 2: "李娜"}
     reopened = QuoteEditor(SalesService(org, REP), pool)
     qtbot.addWidget(reopened)
     reopened.start(editor.number)
     settle(qtbot, reopened)
     assert reopened.contactPicker.searchEdit.text() == "李娜"
+
+
+def contacts_of(sessions: sessionmaker[Session], number: str) -> dict[int, str]:
+    """Each revision's contact."""
+    with sessions() as s:
+        rows = s.execute(
+            select(Quote.revision, Contact.first_name, Contact.last_name)
+            .join(Contact, Contact.id == Quote.contact_id)
+            .where(Quote.number == number)
+        )
+        return {revision: f"{last}{first}" for revision, first, last in rows}
 
 
 def test_another_account_typed_forgets_the_contact_picked(

@@ -254,9 +254,9 @@ class QuoteEditor(QDialog):
         # read-only rather than disabled: the text stays readable
         self.accountEdit.setReadOnly(self.quote is not None or self.account_id is not None)
         self.termsEdit.setReadOnly(self.quote is not None)
-        self.contactPicker.set_read_only(self.quote is not None)  # saved with the quote
         editable = self.changeable and status in (None, QuoteStatus.DRAFT, QuoteStatus.SENT)
         self.lines.set_read_only(not editable)
+        self.contactPicker.set_read_only(not editable)  # saved with the lines
         for button in (self.addButton, self.removeButton, self.saveButton):
             button.setEnabled(editable)
         if status is QuoteStatus.SENT:
@@ -338,8 +338,9 @@ class QuoteEditor(QDialog):
 
             self.jobs.run(create, self._saved, controls=[self.saveButton])
         else:
+            contact = self.contact
             self.jobs.run(
-                lambda service: service.revise_quote(number, requests),
+                lambda service: service.revise_quote(number, requests, contact),
                 self._saved,
                 controls=[self.saveButton],
             )
