@@ -185,6 +185,7 @@ class Opportunity(SharedRecord, Base):
     close_date: Mapped[date | None]
     probability: Mapped[int | None]
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    next_step: Mapped[str | None] = mapped_column(String(300))
     won_at: Mapped[datetime | None]
     """When it was last moved into won: the stage history's time, kept here by the sales
     service that writes the history, so the forecast's won-in-period is one index range."""
