@@ -9,7 +9,7 @@ checked on each entry. SQLite has no INCLUDE: there the index is the three keys 
 deals' rows are read (about 15 ms more at 14,000 won deals).
 
 Revision ID: 0029
-Revises: 0024
+Revises: 0028
 Create Date: 2026-12-05
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0029"
-down_revision = "0024"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
