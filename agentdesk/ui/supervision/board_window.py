@@ -116,12 +116,13 @@ class BoardWindow(QWidget):
         top.addWidget(self.summaryLabel, 1)
         top.addWidget(self.wallboardButton)
 
-        self.queuesTable = QTableWidget(0, 7, self)
+        self.queuesTable = QTableWidget(0, 11, self)
         self.queuesTable.setObjectName("boardQueues")
         self.queuesTable.setHorizontalHeaderLabels([
             self.tr("Queue"), self.tr("Waiting"), self.tr("Longest wait"),
             self.tr("Service level"), self.tr("Abandon %"), self.tr("ASA"),
-            self.tr("Answered / offered"),
+            self.tr("Answered / offered"), self.tr("Available"), self.tr("On call"),
+            self.tr("Wrap-up"), self.tr("Not ready"),
         ])  # fmt: skip
         self._plain(self.queuesTable)
         self.formulaLabel = QLabel(self)
@@ -318,9 +319,17 @@ class BoardWindow(QWidget):
     def _render_queues(self, elapsed: float) -> None:
         tiles = self.figures.queues if self.figures is not None else []
         self.queuesTable.setRowCount(len(tiles))
+        unstaffed = self.tr("Nobody is named to serve this queue: agentdesk queue member add")
         for row, tile in enumerate(tiles):
             counts = tile.today
             longest = tile.longest_waiting_s
+            staff = tile.staffing(self.agents)
+            people = (
+                ("—",) * 4
+                if staff is None
+                else (str(staff.available), str(staff.on_call), str(staff.wrap_up),
+                      str(staff.not_ready))
+            )  # fmt: skip
             cells = (
                 tile.queue,
                 str(tile.waiting),
@@ -329,9 +338,13 @@ class BoardWindow(QWidget):
                 percent(counts.abandon_pct()),
                 clock(asa) if (asa := counts.asa_s()) is not None else "—",
                 f"{counts.answered} / {counts.offered}",
+                *people,
             )
             for column, text in enumerate(cells):
-                self.queuesTable.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if staff is None and column >= len(cells) - 4:
+                    item.setToolTip(unstaffed)
+                self.queuesTable.setItem(row, column, item)
         rows = max(len(tiles), 1)
         height = self.queuesTable.horizontalHeader().height() + 4
         height += sum(self.queuesTable.rowHeight(r) for r in range(len(tiles))) or rows * 30
@@ -340,9 +353,10 @@ class BoardWindow(QWidget):
         formula = self._service.formula
         self.formulaLabel.setVisible(bool(tiles))
         self.formulaLabel.setText(
-            self.tr("Today. Service level: {formula}; T is each queue's threshold.").format(
-                formula=formula_text(formula)
-            )
+            self.tr(
+                "Today. Service level: {formula}; T is each queue's threshold. Agents: the "
+                "queue's members that you watch (— where nobody is named to serve it)."
+            ).format(formula=formula_text(formula))
         )
 
     def set_wallboard(self, on: bool) -> None:
