@@ -39,6 +39,8 @@ from agentdesk.ui.shell.labels import agent_status_text
 
 ALL_TEAMS = "__all__"
 WALLBOARD_SCALE = 2.2
+WALLBOARD_HEADER_SCALE = 1.4
+"""Column titles smaller than the figures: eleven queue columns must fit a screen's width."""
 # (state, seconds in state from which this colour applies): later thresholds darken
 COLOURS: dict[str, tuple[tuple[float, str], ...]] = {
     "available": ((0, "#cfe3ff"), (60, "#8fbaf5"), (300, "#4a86d9")),
@@ -127,6 +129,7 @@ class BoardWindow(QWidget):
         self._plain(self.queuesTable)
         self.formulaLabel = QLabel(self)
         self.formulaLabel.setObjectName("boardFormula")
+        self.formulaLabel.setWordWrap(True)  # a long sentence must not widen the wallboard
         self.campaignsTable = QTableWidget(0, 5, self)
         self.campaignsTable.setObjectName("boardCampaigns")
         self.campaignsTable.setHorizontalHeaderLabels([
@@ -361,13 +364,15 @@ class BoardWindow(QWidget):
 
     def set_wallboard(self, on: bool) -> None:
         """Full screen with large type, for a screen on the wall; again to leave it."""
-        font = QFont(self.font())
+        font, titles = QFont(self.font()), QFont(self.font())
         if on:
             font.setPointSizeF(font.pointSizeF() * WALLBOARD_SCALE)
+            titles.setPointSizeF(titles.pointSizeF() * WALLBOARD_HEADER_SCALE)
         tables = (self.table, self.queuesTable, self.campaignsTable)
         for widget in (*tables, self.summaryLabel, self.formulaLabel):
             widget.setFont(font)
         for table in tables:
+            table.horizontalHeader().setFont(titles)
             table.verticalHeader().setDefaultSectionSize(QFontMetrics(font).height() + 12)
         self._render()  # the tiles' heights follow their rows
         self._render_campaigns()
