@@ -36,8 +36,11 @@ def _queue(session: Session, name: str) -> Queue:
     return queue
 
 
-def _ids(session: Session, users: Sequence[str], teams: Sequence[str]) -> list[QueueMember]:
-    """The member rows ``users`` and ``teams`` name (no queue yet); an unknown name refuses."""
+def _ids(
+    session: Session, users: Sequence[str], teams: Sequence[str]
+) -> list[tuple[str, QueueMember]]:
+    """The member rows ``users`` and ``teams`` name (no queue yet), each with the name it
+    was given by; an unknown name refuses."""
     if not users and not teams:
         raise QueueError("name at least one agent or one --team")
     rows = []
@@ -45,12 +48,12 @@ def _ids(session: Session, users: Sequence[str], teams: Sequence[str]) -> list[Q
         user_id = session.scalar(select(User.id).where(User.username == username))
         if user_id is None:
             raise QueueError(f"no user is named {username!r}")
-        rows.append(QueueMember(user_id=user_id))
+        rows.append((username, QueueMember(user_id=user_id)))
     for name in dict.fromkeys(teams):
         team_id = session.scalar(select(Team.id).where(Team.name == name))
         if team_id is None:
             raise QueueError(f"no team is named {name!r}")
-        rows.append(QueueMember(team_id=team_id))
+        rows.append((f"team {name}", QueueMember(team_id=team_id)))
     return rows
 
 
@@ -73,7 +76,7 @@ def add_members(
     with unit_of_work(sessions) as session:
         require_manager(session, agent)
         queue = _queue(session, queue_name)
-        for row in _ids(session, users, teams):
+        for _, row in _ids(session, users, teams):
             if session.scalar(_same(row, queue)) is None:
                 row.queue_id = queue.id
                 session.add(row)
@@ -94,11 +97,10 @@ def remove_members(
     with unit_of_work(sessions) as session:
         require_manager(session, agent)
         queue = _queue(session, queue_name)
-        for row in _ids(session, users, teams):
+        for who, row in _ids(session, users, teams):
             member_id = session.scalar(_same(row, queue))
             if member_id is None:
-                who = users if row.user_id else teams
-                raise QueueError(f"{', '.join(who)}: not all serve the queue {queue_name!r}")
+                raise QueueError(f"{who} does not serve the queue {queue_name!r}")
             session.execute(delete(QueueMember).where(QueueMember.id == member_id))
         session.flush()
         audit_queue(session, agent, AuditAction.UPDATE, queue)

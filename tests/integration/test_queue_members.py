@@ -11,12 +11,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text, update
+from sqlalchemy import Engine, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.calls.dto import CallFacts
 from agentdesk.cli.main import main
+from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import session_factory, unit_of_work
 from agentdesk.domain.agent_state import AgentStatus
 from agentdesk.domain.contact_metrics import ServiceLevelFormula
@@ -77,10 +78,22 @@ def test_members_by_name_and_by_team(sessions: sessionmaker[Session]) -> None:
         add_members(sessions, "billing", ["ada"])
     with pytest.raises(QueueError, match="at least one"):
         add_members(sessions, "sales")
-    with pytest.raises(QueueError, match="not all serve"):
+    with pytest.raises(QueueError, match="dee does not serve the queue 'support'"):
         remove_members(sessions, "support", ["dee"])
+    with pytest.raises(QueueError, match="team Night does not serve"):
+        remove_members(sessions, "support", [], ["Night"])
     view = remove_members(sessions, "sales", [], ["Floor"])
     assert (view.members, view.teams) == (("dee",), ())
+    with sessions() as session:  # administration: the audit log says who serves now
+        changes = session.scalars(
+            select(AuditEntry.details).where(
+                AuditEntry.entity_kind == "queue", AuditEntry.action == "update"
+            )
+        ).all()
+    assert sorted((d["name"], d["members"], d["teams"]) for d in changes if d) == [
+        ("sales", ["dee"], []), ("sales", ["dee"], ["Floor"]), ("sales", ["dee"], ["Floor"]),
+        ("support", ["ada", "cy"], []),
+    ]  # fmt: skip
 
 
 def test_tiles_count_each_queues_members_as_presence_changes(
