@@ -212,6 +212,9 @@ def test_only_a_user_manager_changes_members_on_postgresql(
                               "WHERE u.username = 'm.ada'"))  # fmt: skip
         add_members(admin, "sales", ["m.ada"], agent="m.admin")
         assert [q.members for q in list_queues(ada)] == [("m.ada",)]  # every desk reads it
+        (tile,) = read_figures(ada, ServiceLevelFormula.ANSWERED, UTC).queues  # a desk's login
+        with owner() as session:
+            assert tile.members == frozenset({user_id_of(session, "m.ada")})
         with engines["m.ada"].begin() as conn:  # and cannot take itself off
             gone = conn.execute(text("DELETE FROM queue_members")).rowcount
         assert gone == 0
