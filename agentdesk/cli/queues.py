@@ -32,6 +32,10 @@ def add_queue_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
                      help="the service level threshold T (default 20)")  # fmt: skip
     add.add_argument("--short-abandon-seconds", type=float, metavar="S",
                      help="a caller gone before this is a short abandon (default 5)")  # fmt: skip
+    add.add_argument("--agent", action="append", default=[], metavar="USER",
+                     help="this agent serves the queue (repeatable)")  # fmt: skip
+    add.add_argument("--team", action="append", default=[], metavar="T",
+                     help="every agent of team T serves it (repeatable)")  # fmt: skip
     add.add_argument("--json", action="store_true", help="machine-readable output")
     lst = q_sub.add_parser("list", help="the queues and their numbers", parents=[common])
     lst.add_argument("--json", action="store_true", help="machine-readable output")
@@ -84,6 +88,7 @@ def _members(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_queue(args: argparse.Namespace, settings: Settings) -> int:
+    from agentdesk.supervision.queue_members import attach
     from agentdesk.supervision.queues import add_queue, list_queues, remove_queue
 
     if args.queue_command == "member":
@@ -94,12 +99,17 @@ def cmd_queue(args: argparse.Namespace, settings: Settings) -> int:
         case "add":
             region = region_of(args, settings)
             limits = _thresholds(args)
+            members = (
+                (lambda session, queue: attach(session, queue, args.agent, args.team))
+                if args.agent or args.team
+                else None
+            )
             view = with_database(
                 args,
                 settings,
                 lambda db: add_queue(
                     db.sessions, args.name, args.numbers, region=region, agent=agent,
-                    thresholds=limits,
+                    thresholds=limits, then=members,
                 ),
             )  # fmt: skip
             result = view.to_json()
@@ -124,7 +134,9 @@ def cmd_queue(args: argparse.Namespace, settings: Settings) -> int:
         print_table(rows, ("name", "numbers", "service_seconds", "short_abandon_seconds",
                            "members"), empty="no queues")  # fmt: skip
     elif args.queue_command == "add":
-        print(f"queue {result['name']}: {' '.join(result['numbers'])}")
+        served = [*result["members"], *(f"team {t}" for t in result["teams"])]
+        print(f"queue {result['name']}: {' '.join(result['numbers'])}"
+              + (f" (served by {', '.join(served)})" if served else ""))  # fmt: skip
     else:
         print(f"queue {args.name} removed")
     return EXIT_OK

@@ -76,13 +76,19 @@ def add_members(
     with unit_of_work(sessions) as session:
         require_manager(session, agent)
         queue = _queue(session, queue_name)
-        for _, row in _ids(session, users, teams):
-            if session.scalar(_same(row, queue)) is None:
-                row.queue_id = queue.id
-                session.add(row)
+        attach(session, queue, users, teams)
         session.flush()
         audit_queue(session, agent, AuditAction.UPDATE, queue)
         return queue_view(session, queue)
+
+
+def attach(session: Session, queue: Queue, users: Sequence[str], teams: Sequence[str]) -> None:
+    """Add ``users`` and ``teams`` to ``queue``'s members (no second row for one already
+    there); for ``queue add --agent/--team`` as well, in the queue's own transaction."""
+    for _, row in _ids(session, users, teams):
+        if session.scalar(_same(row, queue)) is None:
+            row.queue_id = queue.id
+            session.add(row)
 
 
 def remove_members(

@@ -8,7 +8,7 @@ policies too). Numbers are stored in E.164, normalised like every other number
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -114,8 +114,10 @@ def add_queue(
     region: str,
     agent: AgentRef | None = None,
     thresholds: Thresholds | None = None,
+    then: Callable[[Session, Queue], None] | None = None,
 ) -> QueueView:
-    """Create the queue ``name`` with ``numbers``, or add the numbers to it if it exists."""
+    """Create the queue ``name`` with ``numbers``, or add the numbers to it if it exists;
+    ``then`` changes more of it in the same transaction (its members), before the audit."""
     name = name.strip()
     if not name or len(name) > MAX_NAME:
         raise QueueError(f"a queue's name has 1 to {MAX_NAME} characters")
@@ -146,6 +148,8 @@ def add_queue(
                 raise QueueError(f"{e164} already reaches the queue {owner!r}")
         have = {e164 for e164, _ in taken}
         session.add_all(QueueNumber(e164=n, queue_id=queue.id) for n in wanted if n not in have)
+        if then is not None:
+            then(session, queue)
         session.flush()
         audit_queue(session, agent, AuditAction.CREATE if created else AuditAction.UPDATE, queue)
         return queue_view(session, queue)

@@ -187,6 +187,20 @@ def test_queue_member_command(
     assert listed["sales"]["members"] == ["dee"] and listed["spare"]["members"] == []
     assert main(["--db", db_url, "queue", "member", "remove", "sales", "dee"]) == 0
     assert "team Floor" in capsys.readouterr().out
+    # queue add names who serves the new queue, in the queue's own transaction
+    argv = ["--db", db_url, "queue", "add", "billing", "+12025550909", "--region", "US",
+            "--agent", "ada", "--team", "Night", "--json"]  # fmt: skip
+    assert main(argv) == 0
+    said = json.loads(capsys.readouterr().out)
+    assert (said["numbers"], said["members"], said["teams"]) == (
+        ["+12025550909"],
+        ["ada"],
+        ["Night"],
+    )
+    argv = ["--db", db_url, "queue", "add", "late", "+12025550910", "--agent", "zed"]
+    assert main(argv) == 2
+    assert "no user is named 'zed'" in capsys.readouterr().err
+    assert "late" not in {q.name for q in list_queues(sessions)}  # not half made
     for bad, why in ((["sales", "zed"], "no user is named"), (["sales"], "at least one"),
                      (["nope", "ada"], "no queue is named")):  # fmt: skip
         assert main(["--db", db_url, "queue", "member", "add", *bad]) == 2
