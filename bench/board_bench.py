@@ -4,10 +4,12 @@
     python bench/board_bench.py --db postgresql+psycopg://postgres@127.0.0.1:5432/board
 
 Fills an empty database (migrated here) with a month of rollups as desks would have kept them:
-20 queues x 96 intervals a day, 200 agents x 40 intervals a day, ``--queue-calls`` booked
-queue calls spread over the month and a few callers waiting now; then times
-``read_figures`` (what the board runs at each refresh: queue tiles and every agent's figures
-today) and the journal's apply of one abandoned queue call (``call.open`` and
+20 queues x 96 intervals a day, 200 agents x 40 intervals a day (10 teams of 20; each queue
+served by two teams and two agents by name, each agent's presence published),
+``--queue-calls`` booked queue calls spread over the month and 40 callers waiting now, each
+rung on two desks; then times ``read_figures`` plus each tile's agent counts over the 200
+agents (what the board runs at each refresh: queue tiles with their members by state, and
+every agent's figures today) and the journal's apply of one abandoned queue call (``call.open`` and
 ``call.end-unanswered``: the call row, its leg, the queue call and its interval re-booked).
 Prints JSON: p50/p95/p99 in milliseconds.
 """
@@ -31,6 +33,7 @@ from agentdesk.calls.dto import CallFacts
 from agentdesk.db import migrate
 from agentdesk.db.engine import create_db_engine, session_factory, unit_of_work
 from agentdesk.demo.seed import ensure_default_dispositions
+from agentdesk.domain.agent_state import AgentStatus
 from agentdesk.domain.contact_metrics import ServiceLevelFormula, interval_of
 from agentdesk.domain.enums import CallDirection
 from agentdesk.journal.appliers import APPLIERS
@@ -42,9 +45,11 @@ from agentdesk.journal.kinds import (
     facts_payload,
 )
 from agentdesk.journal.store import JournalStore
-from agentdesk.org.models import User
+from agentdesk.org.models import Team, User
 from agentdesk.supervision.board_figures import read_figures
-from agentdesk.supervision.models import AgentInterval, QueueCall, QueueInterval
+from agentdesk.supervision.models import AgentInterval, QueueCall, QueueInterval, QueueLeg
+from agentdesk.supervision.presence import DeskState, board_agents, publish
+from agentdesk.supervision.queue_members import add_members
 from agentdesk.supervision.queues import add_queue
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -59,12 +64,21 @@ def fill(sessions, days: int, queue_calls: int, rng: random.Random) -> list[str]
     first = interval_of(now - timedelta(days=days))
     with unit_of_work(sessions) as s:
         ensure_default_dispositions(s)
-        users = [User(username=f"bench.{n:03d}", display_name=f"Agent {n}") for n in range(AGENTS)]
+        teams = [Team(name=f"team-{t}") for t in range(AGENTS // 20)]
+        s.add_all(teams)
+        s.flush()
+        users = [User(username=f"bench.{n:03d}", display_name=f"Agent {n}",
+                      team_id=teams[n // 20].id) for n in range(AGENTS)]  # fmt: skip
         s.add_all(users)
         s.flush()
         agent_ids = [u.id for u in users]
+    states = list(AgentStatus)[1:]  # every state but logged out
+    for n in range(AGENTS):
+        publish(sessions, f"bench.{n:03d}", DeskState(states[n % len(states)]))
     for n in range(QUEUES):
         add_queue(sessions, f"queue-{n:02d}", [f"+1202555{n:04d}"], region="US")
+        named = [f"bench.{(n * 7 + k) % AGENTS:03d}" for k in (3, 11)]
+        add_members(sessions, f"queue-{n:02d}", named, [f"team-{n % 10}", f"team-{(n + 3) % 10}"])
     steps = days * 96
     with unit_of_work(sessions) as s:
         rows = []
@@ -104,6 +118,15 @@ def fill(sessions, days: int, queue_calls: int, rng: random.Random) -> list[str]
                     "service_seconds": 20.0, "short_abandon_seconds": 5.0,
                 })  # fmt: skip
             s.execute(insert(QueueCall), rows)
+    with unit_of_work(sessions) as s:  # callers waiting now, each ringing two desks
+        for n in range(40):
+            offered = now - timedelta(seconds=5 + n)
+            s.add(QueueCall(sip_call_id=f"waiting-{n}", queue=f"queue-{n % QUEUES:02d}",
+                            offered_at=offered))  # fmt: skip
+            for k in range(2):
+                s.add(QueueLeg(call_id=uuid.uuid4(), sip_call_id=f"waiting-{n}",
+                               queue=f"queue-{n % QUEUES:02d}", agent_id=agent_ids[2 * n + k],
+                               offered_at=offered))  # fmt: skip
     return [f"bench.{n:03d}" for n in range(AGENTS)]
 
 
@@ -123,11 +146,16 @@ def main(argv: list[str] | None = None) -> int:
     agents = fill(sessions, args.days, args.queue_calls, rng)
     fill_s = time.perf_counter() - started
     reads: list[float] = []
+    with sessions() as s:
+        on_board = board_agents(s, None)  # the board reads these on its own, in parallel
+    assert len(on_board) == AGENTS
     for index in range(args.warmup + args.samples):
         started = time.perf_counter()
         figures = read_figures(sessions, ServiceLevelFormula.ANSWERED)
+        staffed = [tile.staffing(on_board) for tile in figures.queues]
         took = (time.perf_counter() - started) * 1000
-        assert len(figures.queues) == QUEUES
+        assert len(figures.queues) == QUEUES and all(staffed)
+        assert sum(t.waiting for t in figures.queues) == 40
         if index >= args.warmup:
             reads.append(took)
     books: list[float] = []
@@ -163,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         },
         "board_figures_ms": percentiles(reads),
         "apply_abandoned_queue_call_ms": percentiles(books),
-        "includes": "board: queue tiles (today's intervals summed, callers waiting now) and "
+        "includes": "board: queue tiles (today's intervals summed, callers waiting now whose "
+        "desks still ring, each queue's members by state) and "
         "every agent's calls and AHT today; apply: two journal entries, the call row, its "
         "leg, the queue call and its interval re-booked, journal_applied",
     }

@@ -45,6 +45,7 @@ from agentdesk.org.admin import add_team, add_user
 from agentdesk.org.models import User
 from agentdesk.supervision.models import AgentPresence
 from agentdesk.supervision.presence import DeskState, publish
+from agentdesk.supervision.queue_members import add_members
 from agentdesk.supervision.queues import add_queue
 from agentdesk.ui.admin.dialog import AdminDialog
 from agentdesk.ui.supervision.board_window import BoardWindow
@@ -198,8 +199,16 @@ def shoot_board(
 
 # (queue, numbers) and the calls of the last hour: (agent, queue, seconds ago offered, waited,
 # talked or None for an abandon) in each language
-QUEUES = {"en": [("Sales", "+12025550900"), ("Support", "+12025550901")],
-          "zh": [("销售热线", "+861088880000"), ("售后服务", "+861088880001")]}  # fmt: skip
+QUEUES = {"en": [("Sales", "+12025550900"), ("Support", "+12025550901"),
+                 ("Billing", "+12025550902")],
+          "zh": [("销售热线", "+861088880000"), ("售后服务", "+861088880001"),
+                 ("账务查询", "+861088880002")]}  # fmt: skip
+# who serves each queue: (usernames, teams) by the queue's index; the last queue has nobody
+# named, so its tile shows no agent counts
+MEMBERS = {
+    "en": [(["wang.fang"], ["Sales East", "Sales West"]), (["sam.okafor"], ["Service Tier 1"])],
+    "zh": [(["wang.fang"], ["华东销售组", "华南销售组"]), (["sun.li"], ["一线客服组"])],
+}
 CALLS = [(0, 0, 3000, 8, 240), (1, 0, 2400, 15, 180), (0, 1, 2000, 35, 300),
          (4, 1, 1500, 12, 420), (1, 0, 900, 6, None), (4, 1, 600, 25, None),
          (3, 1, 400, 4, 200), (0, 0, 200, 9, 120)]  # fmt: skip
@@ -212,6 +221,8 @@ def seed_queue_calls(sessions: sessionmaker[Session], language: str, workdir: Pa
     queues = QUEUES[language]
     for name, number in queues:
         add_queue(sessions, name, [number], region="US")
+    for (name, _), (users, teams) in zip(queues, MEMBERS[language], strict=False):
+        add_members(sessions, name, users, teams)
     people = [username for username, *_ in PEOPLE[language]]
     minutes = itertools.count(step=60.0)
     with tempfile.TemporaryDirectory(dir=workdir) as folder:

@@ -9,23 +9,33 @@ call log, so a refresh costs the same on a day of ten calls or of a million.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.dialer.campaigns import all_campaigns
 from agentdesk.dialer.outcomes import CampaignProgress, campaign_progress
+from agentdesk.domain.agent_state import AgentStatus
 from agentdesk.domain.contact_metrics import QueueCounts, ServiceLevelFormula
-from agentdesk.supervision.models import AgentInterval, Queue, QueueCall, QueueInterval
-from agentdesk.supervision.presence import database_now
+from agentdesk.supervision.models import (
+    AgentInterval,
+    AgentPresence,
+    Queue,
+    QueueCall,
+    QueueInterval,
+    QueueLeg,
+)
+from agentdesk.supervision.presence import LOST, LOST_AFTER, AgentOnBoard, database_now
+from agentdesk.supervision.queue_members import queue_staff
 
 WAITING_AT_MOST = timedelta(hours=1)
-"""A caller still "waiting" after this is a call whose desks never reported its end (a desk
-that died mid-ring): left off the tiles rather than shown waiting for ever."""
+"""A caller still "waiting" after this is a call whose desks never reported its end: left
+off the tiles rather than shown waiting for ever (the outer bound of :func:`still_ringing`)."""
+ON_CALL = frozenset({"ringing", "talking", "held"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +46,45 @@ class QueueTile:
     longest_waiting_s: float | None
     """How long the caller waiting longest has waited, now; ``None`` with nobody waiting."""
     formula: ServiceLevelFormula
+    members: frozenset[uuid.UUID] | None = None
+    """The agents who serve the queue (``queue_members``); ``None``: nobody is named, and
+    the tile shows no agent counts rather than the whole floor's."""
 
     @property
     def service_level_pct(self) -> float | None:
         return self.today.service_level_pct(self.formula)
+
+    def staffing(self, agents: Sequence[AgentOnBoard]) -> Staffing | None:
+        """The members among ``agents`` (those the viewer watches) by state; ``None``
+        without members."""
+        if self.members is None:
+            return None
+        return Staffing.count(a.state for a in agents if a.user_id in self.members)
+
+
+@dataclass(frozen=True, slots=True)
+class Staffing:
+    """A queue's agents by state. A lost desk counts in none of them (never available),
+    nor does a logged-out agent (the board does not list them)."""
+
+    available: int = 0
+    on_call: int = 0
+    wrap_up: int = 0
+    not_ready: int = 0
+    lost: int = 0
+
+    @classmethod
+    def count(cls, states: Iterable[str]) -> Staffing:
+        tally = dict.fromkeys(("available", "on_call", "wrap_up", "not_ready", "lost"), 0)
+        for state in states:
+            match state:
+                case "available" | "wrap_up" | "not_ready":
+                    tally[state] += 1
+                case _ if state in ON_CALL:
+                    tally["on_call"] += 1
+                case _ if state == LOST:
+                    tally["lost"] += 1
+        return cls(**tally)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,17 +137,42 @@ def queue_tiles(
                 QueueCall.booked_interval.is_(None),
                 QueueCall.answered_at.is_(None),
                 QueueCall.offered_at >= now - WAITING_AT_MOST,
+                still_ringing(now),
             )
             .group_by(QueueCall.queue)
         )
     }
+    staff = queue_staff(session)
     names = set(session.scalars(select(Queue.name))) | set(today) | set(waiting)
     tiles = []
     for name in sorted(names):
         count, oldest = waiting.get(name, (0, None))
         longest = max(0.0, (now - oldest).total_seconds()) if oldest is not None else None
-        tiles.append(QueueTile(name, today.get(name, QueueCounts()), count, longest, formula))
+        tiles.append(
+            QueueTile(
+                name, today.get(name, QueueCounts()), count, longest, formula, staff.get(name)
+            )
+        )
     return tiles
+
+
+def still_ringing(now: datetime) -> ColumnElement[bool]:
+    """A waiting call still rings a desk: one of its legs is open (not ended) on a desk that
+    is not known to be gone. A desk is gone when its presence went silent for
+    :data:`LOST_AFTER` or it logged out; a leg whose agent has no presence row this viewer
+    can read counts as ringing (only the hour of :data:`WAITING_AT_MOST` bounds it). So a
+    caller whose every desk died mid-ring leaves the tile once the last desk shows lost.
+    """
+    gone = exists().where(
+        AgentPresence.user_id == QueueLeg.agent_id,
+        or_(
+            AgentPresence.heartbeat_at < now - LOST_AFTER,
+            AgentPresence.state == AgentStatus.LOGGED_OUT.value,
+        ),
+    )
+    return exists().where(
+        QueueLeg.sip_call_id == QueueCall.sip_call_id, QueueLeg.ended_at.is_(None), ~gone
+    )
 
 
 def agents_today(

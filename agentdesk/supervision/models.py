@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agentdesk.db.base import Base, UtcDateTime
@@ -73,6 +73,30 @@ class QueueNumber(Base):
     e164: Mapped[str] = mapped_column(String(16), primary_key=True)
     queue_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("queues.id", ondelete="CASCADE"), index=True
+    )
+
+
+class QueueMember(Base):
+    """Who serves a queue: one agent, or one team (its agents, as the team is now).
+
+    Configuration like the queue itself (migration 0026). The board counts the members'
+    presence on the queue's tile; ``--team`` reports pick the queues a team's agents serve.
+    """
+
+    __tablename__ = "queue_members"
+    __table_args__ = (
+        UniqueConstraint("queue_id", "user_id", name="uq_queue_members_queue_user"),
+        UniqueConstraint("queue_id", "team_id", name="uq_queue_members_queue_team"),
+        CheckConstraint("(user_id IS NULL) <> (team_id IS NULL)", name="one_member"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    queue_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("queues.id", ondelete="CASCADE"))
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    team_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), index=True
     )
 
 

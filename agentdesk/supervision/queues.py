@@ -8,7 +8,7 @@ policies too). Numbers are stored in E.164, normalised like every other number
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -23,8 +23,9 @@ from agentdesk.domain.contact_metrics import Thresholds
 from agentdesk.domain.enums import AuditAction
 from agentdesk.domain.phone import digits_of, try_normalize
 from agentdesk.org.admin import acting_user, audit_actor
+from agentdesk.org.models import Team, User
 from agentdesk.org.users import AgentRef
-from agentdesk.supervision.models import Queue, QueueNumber
+from agentdesk.supervision.models import Queue, QueueMember, QueueNumber
 
 MAX_NAME = 64
 
@@ -39,6 +40,9 @@ class QueueView:
     numbers: tuple[str, ...]
     service_seconds: float
     short_abandon_seconds: float
+    members: tuple[str, ...] = ()
+    """The agents who serve the queue by name (usernames), then ``teams``: every agent of each."""
+    teams: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -46,6 +50,8 @@ class QueueView:
             "numbers": list(self.numbers),
             "service_seconds": self.service_seconds,
             "short_abandon_seconds": self.short_abandon_seconds,
+            "members": list(self.members),
+            "teams": list(self.teams),
         }
 
 
@@ -57,17 +63,20 @@ class QueueRef:
     thresholds: Thresholds
 
 
-def _manager(session: Session, agent: AgentRef | None) -> None:
+def require_manager(session: Session, agent: AgentRef | None) -> None:
     access = acting_access(session, agent)
     if access is not None:
         access.require(Capability.MANAGE_USERS)
 
 
-def _audit(session: Session, agent: AgentRef | None, action: AuditAction, queue: Queue) -> None:
+def audit_queue(
+    session: Session, agent: AgentRef | None, action: AuditAction, queue: Queue
+) -> None:
     """Queue changes are administration: the audit log says who changed what, as for users
     and dispositions."""
     numbers = session.scalars(select(QueueNumber.e164).where(QueueNumber.queue_id == queue.id))
-    details = {"name": queue.name, "numbers": sorted(numbers)}
+    users, teams = _members(session, queue)
+    details = {"name": queue.name, "numbers": sorted(numbers), "members": users, "teams": teams}
     actor = audit_actor(session, acting_user(session, agent))  # the login on PostgreSQL
     audit(session, actor, action, "queue", queue.id, details)
 
@@ -105,14 +114,16 @@ def add_queue(
     region: str,
     agent: AgentRef | None = None,
     thresholds: Thresholds | None = None,
+    then: Callable[[Session, Queue], None] | None = None,
 ) -> QueueView:
-    """Create the queue ``name`` with ``numbers``, or add the numbers to it if it exists."""
+    """Create the queue ``name`` with ``numbers``, or add the numbers to it if it exists;
+    ``then`` changes more of it in the same transaction (its members), before the audit."""
     name = name.strip()
     if not name or len(name) > MAX_NAME:
         raise QueueError(f"a queue's name has 1 to {MAX_NAME} characters")
     wanted = _numbers(numbers, region)
     with unit_of_work(sessions) as session:
-        _manager(session, agent)
+        require_manager(session, agent)
         queue = session.scalars(select(Queue).where(Queue.name == name)).one_or_none()
         created = queue is None
         if queue is None:
@@ -137,34 +148,58 @@ def add_queue(
                 raise QueueError(f"{e164} already reaches the queue {owner!r}")
         have = {e164 for e164, _ in taken}
         session.add_all(QueueNumber(e164=n, queue_id=queue.id) for n in wanted if n not in have)
+        if then is not None:
+            then(session, queue)
         session.flush()
-        _audit(session, agent, AuditAction.CREATE if created else AuditAction.UPDATE, queue)
-        return _view(session, queue)
+        audit_queue(session, agent, AuditAction.CREATE if created else AuditAction.UPDATE, queue)
+        return queue_view(session, queue)
 
 
 def remove_queue(sessions: sessionmaker[Session], name: str, *, agent: AgentRef | None) -> None:
     """Delete the queue and its numbers; its calls and figures keep its name."""
     with unit_of_work(sessions) as session:
-        _manager(session, agent)
+        require_manager(session, agent)
         queue = session.scalars(select(Queue).where(Queue.name == name)).one_or_none()
         if queue is None:
             raise QueueError(f"no queue is named {name!r}")
-        _audit(session, agent, AuditAction.DELETE, queue)
+        audit_queue(session, agent, AuditAction.DELETE, queue)
         session.execute(delete(QueueNumber).where(QueueNumber.queue_id == queue.id))
+        session.execute(delete(QueueMember).where(QueueMember.queue_id == queue.id))
         session.delete(queue)
 
 
 def list_queues(sessions: sessionmaker[Session]) -> list[QueueView]:
     with sessions() as session:
         queues = session.scalars(select(Queue).order_by(Queue.name)).all()
-        return [_view(session, q) for q in queues]
+        return [queue_view(session, q) for q in queues]
 
 
-def _view(session: Session, queue: Queue) -> QueueView:
+def _members(session: Session, queue: Queue) -> tuple[list[str], list[str]]:
+    """The usernames and the team names that serve ``queue``, each sorted."""
+    users = session.scalars(
+        select(User.username)
+        .join(QueueMember, QueueMember.user_id == User.id)
+        .where(QueueMember.queue_id == queue.id)
+        .order_by(User.username)
+    ).all()
+    teams = session.scalars(
+        select(Team.name)
+        .join(QueueMember, QueueMember.team_id == Team.id)
+        .where(QueueMember.queue_id == queue.id)
+        .order_by(Team.name)
+    ).all()
+    return list(users), list(teams)
+
+
+def queue_view(session: Session, queue: Queue) -> QueueView:
     numbers = session.scalars(
         select(QueueNumber.e164).where(QueueNumber.queue_id == queue.id).order_by(QueueNumber.e164)
     ).all()
-    return QueueView(queue.name, tuple(numbers), queue.service_seconds, queue.short_abandon_seconds)
+    users, teams = _members(session, queue)
+    return QueueView(
+        queue.name, tuple(numbers), queue.service_seconds, queue.short_abandon_seconds,
+        tuple(users), tuple(teams),
+    )  # fmt: skip
 
 
 def queue_for(session: Session, e164: str | None) -> QueueRef | None:

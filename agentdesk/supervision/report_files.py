@@ -5,7 +5,7 @@ file is audited (an export, or a print for the PDF) in the transaction that read
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from agentdesk.domain.access import Capability
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import AuditAction
 from agentdesk.org.users import AgentRef, actor_of
-from agentdesk.supervision.report_pdf import render_pdf
+from agentdesk.supervision.report_pdf import Chart, render_pdf
 from agentdesk.supervision.report_request import (
     ReportError,
     ReportFormat,
@@ -46,6 +46,7 @@ from agentdesk.supervision.reports_calls import (
 )
 
 ENCODINGS = ("utf-8-sig", "gbk")
+CALL_SERIES = ("col.offered", "col.answered")
 TOTAL = "total"
 
 
@@ -102,17 +103,15 @@ def table_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [*rows, totals]
 
 
-def charts(
-    report: Mapping[str, Any],
-) -> list[tuple[str, Sequence[str], Sequence[Sequence[float]], float | None]]:
-    """The charts of a report's PDF: (title key, categories, series, top of the scale)."""
+def charts(report: Mapping[str, Any]) -> list[Chart]:
+    """The charts of a report's PDF."""
     kind = ReportKind(report["report"])
     rows = report["rows"]
     match kind:
         case ReportKind.HOURLY:
             hours = [r["hour"][:2] for r in rows]
             series = [[r["offered"] for r in rows], [r["answered"] for r in rows]]
-            return [("chart.calls_per_hour", hours, series, None)]
+            return [Chart("chart.calls_per_hour", hours, series, None, CALL_SERIES)]
         case ReportKind.QUEUES:
             per_hour = [[0.0] * 24, [0.0] * 24]
             for r in rows:
@@ -125,25 +124,29 @@ def charts(
             else:
                 sl = ("chart.sl_interval", [r["interval_start"][11:16] for r in rows], rows)
             levels = [[r["service_level_pct"] or 0.0 for r in sl[2]]]
+            hours = [f"{h:02d}" for h in range(24)]
             return [
-                ("chart.calls_per_hour", [f"{h:02d}" for h in range(24)], per_hour, None),
-                (sl[0], sl[1], levels, 100.0),
+                Chart("chart.calls_per_hour", hours, per_hour, None, CALL_SERIES),
+                Chart(sl[0], sl[1], levels, 100.0),
             ]
         case ReportKind.DISPOSITIONS:
             shown = rows[:40]
             names = [r["label_zh"] or r["label"] or r["disposition"] for r in shown]
-            return [("chart.dispositions", names, [[r["calls"] for r in shown]], None)]
+            return [Chart("chart.dispositions", names, [[r["calls"] for r in shown]])]
         case ReportKind.AGENTS:
             shown = rows[:40]
             series = [[r["handled_in"] for r in shown], [r["handled_out"] for r in shown]]
-            return [("chart.agents", [r["agent"] for r in shown], series, None)]
+            names = [r["agent"] for r in shown]
+            return [
+                Chart("chart.agents", names, series, None, ("col.handled_in", "col.handled_out"))
+            ]
         case ReportKind.CAMPAIGNS:
             outcomes: dict[str, int] = {}
             for r in rows:
                 for outcome, n in r["attempts_by_outcome"].items():
                     outcomes[outcome] = outcomes.get(outcome, 0) + n
             names = sorted(outcomes)
-            return [("chart.outcomes", names, [[outcomes[o] for o in names]], None)]
+            return [Chart("chart.outcomes", names, [[outcomes[o] for o in names]])]
 
 
 def _labelled(report: dict[str, Any], language: str | None) -> dict[str, Any]:

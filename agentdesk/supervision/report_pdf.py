@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -31,6 +32,18 @@ TEXT_KEYS = frozenset(
     {"queue", "interval_start", "hour", "day", "agent", "disposition", "label", "label_zh",
      "campaign"}
 )  # fmt: skip
+
+
+class Chart(NamedTuple):
+    """One chart of a report: its title's word key, the categories, one series of values
+    per colour, the top of the scale (``None``: reportlab's), and the series' word keys
+    (a legend says which colour is which once there are two)."""
+
+    title: str
+    categories: Sequence[str]
+    series: Sequence[Sequence[float]]
+    top: float | None = None
+    names: Sequence[str] = ()
 
 
 def _numbered(font: str, words: Mapping[str, str]) -> type[Canvas]:
@@ -96,11 +109,15 @@ def bar_chart(
     font: str,
     *,
     top: float | None = None,
+    names: Sequence[str] = (),
 ) -> Drawing:
     """Bars per category (one colour per series), every label in ``font`` (reportlab's
-    charts default to Helvetica, which has no Chinese)."""
+    charts default to Helvetica, which has no Chinese); with two series or more, a legend
+    of ``names`` at the top right."""
     drawing = Drawing(CHART_W, CHART_H)
     drawing.add(String(0, CHART_H - 10, title, fontName=font, fontSize=10))
+    if len(series) > 1:
+        drawing.add(_legend(names, font))
     chart = VerticalBarChart()
     chart.x, chart.y = 30, 28
     chart.width, chart.height = CHART_W - 40, CHART_H - 50
@@ -125,6 +142,21 @@ def bar_chart(
     return drawing
 
 
+def _legend(names: Sequence[str], font: str) -> Legend:
+    """The series' colours and names in one row, right-aligned above the bars."""
+    legend = Legend()
+    legend.colorNamePairs = list(zip(SERIES_COLOURS, names, strict=False))
+    legend.fontName = font
+    legend.fontSize = 8
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.deltax = 70
+    legend.dx = legend.dy = 8
+    legend.x = CHART_W - 70 * len(legend.colorNamePairs)
+    legend.y = CHART_H - 4
+    return legend
+
+
 def _styles(font: str) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("base", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
     return {
@@ -137,18 +169,21 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
 def render_pdf(
     report: Mapping[str, Any],
     keys: Sequence[str],
-    charts: Sequence[tuple[str, Sequence[str], Sequence[Sequence[float]], float | None]],
+    charts: Sequence[Chart],
     language: str | None,
     extra: tuple[Sequence[Mapping[str, Any]], Sequence[str]] | None = None,
 ) -> bytes:
     """The PDF of ``report`` (the JSON of ``reports``): ``keys`` are the table's columns;
-    ``charts`` are (title key, categories, series, top of the scale)."""
+    ``charts`` are drawn above it, their words in ``language``."""
     font = register_font()
     words = labels(language)
     styles = _styles(font)
     formula = ServiceLevelFormula(report["service_level_formula"])
     filters = report["filters"]
-    given = ", ".join(f"{words.get(k, k)} = {v}" for k, v in filters.items()) or words["none"]
+    given = (
+        ", ".join(f"{words.get(k, k)} = {v or words['none']}" for k, v in filters.items())
+        or words["none"]
+    )
     period = (
         f"{report['from']} – {report['to']} ({report['period_start']} – {report['period_end']})"
     )
@@ -161,8 +196,12 @@ def render_pdf(
         Paragraph(f"{words['formula']} = {sl_words}. {words['threshold']}", styles["text"]),
         Spacer(1, 4 * mm),
     ]
-    for title, categories, series, top in charts:
-        story += [bar_chart(words[title], categories, series, font, top=top), Spacer(1, 3 * mm)]
+    for chart in charts:
+        names = [words[name] for name in chart.names]
+        drawing = bar_chart(
+            words[chart.title], chart.categories, chart.series, font, top=chart.top, names=names
+        )
+        story += [drawing, Spacer(1, 3 * mm)]
     story.append(_table(report["rows"], keys, words, font, report.get("totals")))
     if extra is not None and extra[0]:
         story += [Paragraph(words["by_agent"], styles["h2"]), Spacer(1, 2 * mm)]

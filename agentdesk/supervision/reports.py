@@ -5,6 +5,8 @@ Every figure comes from ``domain.contact_metrics`` / ``domain.agent_metrics`` ov
 rollup rows, so a report equals the board and a hand fold of the raw calls. Reads are ranged
 on indexed interval starts (migration 0024). A supervisor sees the agents of their
 department only (:func:`agents_in_reach`, the rule of the board); queue figures are shared.
+``--team`` narrows agent reports to the team's agents and queue-shaped reports (queues,
+hourly) to the queues its agents serve (:func:`report_queues`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from agentdesk.domain.contact_metrics import QueueCounts
 from agentdesk.org.access import Access
 from agentdesk.org.models import Team, User
 from agentdesk.supervision.models import AgentInterval, AgentStateLog, QueueInterval
+from agentdesk.supervision.queue_members import team_queues
 from agentdesk.supervision.report_request import ReportError, ReportKind, ReportRequest
 
 QUEUE_KEYS = (
@@ -78,13 +81,38 @@ def agent_filter(
     if reach is not None:
         condition = column.in_(reach)
     if team is not None:
-        team_id = session.scalar(select(Team.id).where(Team.name == team))
-        if team_id is None:
-            raise ReportError(f"no team named {team!r}")
-        teams = select(Team.id).where(or_(Team.id == team_id, Team.parent_id == team_id))
-        members = select(User.id).where(User.team_id.in_(teams))
+        members = select(User.id).where(User.team_id.in_(team_and_below(session, team)))
         condition = condition & column.in_(members)
     return condition
+
+
+def team_and_below(session: Session, team: str) -> list[uuid.UUID]:
+    """The team named and the teams directly below it (a department's teams): what
+    ``--team`` covers in every report."""
+    team_id = session.scalar(select(Team.id).where(Team.name == team))
+    if team_id is None:
+        raise ReportError(f"no team named {team!r}")
+    return list(
+        session.scalars(select(Team.id).where(or_(Team.id == team_id, Team.parent_id == team_id)))
+    )
+
+
+def report_queues(session: Session, request: ReportRequest) -> list[str] | None:
+    """The queues a queue-shaped report covers; ``None``: every queue. ``--team T``: the
+    queues T's teams serve as ``queue_members`` says now (a member team, or a member agent
+    of one), ``--queue`` narrowing them."""
+    if request.team is None:
+        return None if request.queue is None else [request.queue]
+    served = team_queues(session, team_and_below(session, request.team))
+    return [q for q in served if request.queue is None or q == request.queue]
+
+
+def queue_filters(queues: list[str] | None, request: ReportRequest) -> dict[str, str]:
+    """The printed filters of a queue-shaped report: with ``--team``, the queues it meant."""
+    given = request.filters()
+    if request.team is not None and queues is not None:
+        given["team_queues"] = ", ".join(queues)
+    return given
 
 
 def queue_figures(counts: QueueCounts, request: ReportRequest) -> dict[str, Any]:
@@ -102,15 +130,16 @@ def queue_figures(counts: QueueCounts, request: ReportRequest) -> dict[str, Any]
 
 
 def interval_counts(
-    session: Session, request: ReportRequest
+    session: Session, request: ReportRequest, queues: list[str] | None
 ) -> list[tuple[str, datetime, QueueCounts]]:
-    """The queue rollup rows of the period (queue, interval start, counts), in order."""
+    """The rollup rows of ``queues`` (``None``: all) in the period (queue, interval start,
+    counts), in order."""
     start, end = request.bounds()
     stmt = select(QueueInterval).where(
         QueueInterval.interval_start >= start, QueueInterval.interval_start < end
     )
-    if request.queue is not None:
-        stmt = stmt.where(QueueInterval.queue == request.queue)
+    if queues is not None:
+        stmt = stmt.where(QueueInterval.queue.in_(queues))
     stmt = stmt.order_by(QueueInterval.queue, QueueInterval.interval_start)
     return [
         (row.queue, row.interval_start, QueueCounts(**{k: getattr(row, k) for k in COUNT_FIELDS}))
@@ -126,7 +155,8 @@ def _total(counts: Iterable[QueueCounts]) -> QueueCounts:
 
 
 def queues_report(session: Session, request: ReportRequest) -> dict[str, Any]:
-    found = interval_counts(session, request)
+    queues = report_queues(session, request)
+    found = interval_counts(session, request, queues)
     rows = [
         {"queue": q, "interval_start": request.local_iso(at), **queue_figures(c, request)}
         for q, at, c in found
@@ -141,19 +171,21 @@ def queues_report(session: Session, request: ReportRequest) -> dict[str, Any]:
         day = request.zone.local(at).date().isoformat()
         by_day[day] = by_day.get(day, QueueCounts()) + counts
     days = [{"day": d, **queue_figures(c, request)} for d, c in sorted(by_day.items())]
-    return {"rows": rows, "totals": totals, "days": days}
+    filters = queue_filters(queues, request)
+    return {"filters": filters, "rows": rows, "totals": totals, "days": days}
 
 
 def hourly_report(session: Session, request: ReportRequest) -> dict[str, Any]:
     """Per hour of the day (local), every queue (or the one asked) summed over the period."""
     by_hour: dict[int, QueueCounts] = {hour: QueueCounts() for hour in range(24)}
-    found = interval_counts(session, request)
+    queues = report_queues(session, request)
+    found = interval_counts(session, request, queues)
     for _, at, counts in found:
         hour = request.zone.local(at).hour
         by_hour[hour] = by_hour[hour] + counts
     rows = [{"hour": f"{h:02d}:00", **queue_figures(c, request)} for h, c in by_hour.items()]
     totals = {"hour": None, **queue_figures(_total(by_hour.values()), request)}
-    return {"rows": rows, "totals": totals}
+    return {"filters": queue_filters(queues, request), "rows": rows, "totals": totals}
 
 
 def _state_changes(

@@ -261,6 +261,22 @@
         <translation>接听 / 呼入</translation>
     </message>
     <message>
+        <source>Available</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>On call</source>
+        <translation>通话中</translation>
+    </message>
+    <message>
+        <source>Wrap-up</source>
+        <translation>话后处理</translation>
+    </message>
+    <message>
+        <source>Not ready</source>
+        <translation>未就绪</translation>
+    </message>
+    <message>
         <source>Campaign</source>
         <translation>外呼活动</translation>
     </message>
@@ -325,8 +341,12 @@
         <translation>{n} 名坐席：{available} 名空闲，{busy} 名通话中，{wrapup} 名话后处理，{paused} 名未就绪，{lost} 名失联</translation>
     </message>
     <message>
-        <source>Today. Service level: {formula}; T is each queue&apos;s threshold.</source>
-        <translation>今日。服务水平：{formula}；T 为各队列的阈值。</translation>
+        <source>Nobody is named to serve this queue: agentdesk queue member add</source>
+        <translation>尚未指定服务此队列的坐席：agentdesk queue member add</translation>
+    </message>
+    <message>
+        <source>Today. Service level: {formula}; T is each queue&apos;s threshold. Agents: the queue&apos;s members that you watch (— where nobody is named to serve it).</source>
+        <translation>今日。服务水平：{formula}；T 为各队列的阈值。坐席：您可查看的该队列成员（未指定成员的队列显示 —）。</translation>
     </message>
 </context>
 <context>
@@ -3145,6 +3165,133 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>ReportColumns</name>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Hour</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <source>Offered</source>
+        <translation>呼入</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>接通</translation>
+    </message>
+    <message>
+        <source>Abandoned</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <source>Short abandons</source>
+        <translation>短时放弃</translation>
+    </message>
+    <message>
+        <source>SL %</source>
+        <translation>服务水平 %</translation>
+    </message>
+    <message>
+        <source>ASA s</source>
+        <translation>平均应答 秒</translation>
+    </message>
+    <message>
+        <source>AHT s</source>
+        <translation>平均处理 秒</translation>
+    </message>
+    <message>
+        <source>Longest wait s</source>
+        <translation>最长等待 秒</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>In</source>
+        <translation>呼入</translation>
+    </message>
+    <message>
+        <source>Out</source>
+        <translation>呼出</translation>
+    </message>
+    <message>
+        <source>Talk s</source>
+        <translation>通话 秒</translation>
+    </message>
+    <message>
+        <source>Hold s</source>
+        <translation>保持 秒</translation>
+    </message>
+    <message>
+        <source>Wrap-up s</source>
+        <translation>话后 秒</translation>
+    </message>
+    <message>
+        <source>Not ready s</source>
+        <translation>未就绪 秒</translation>
+    </message>
+    <message>
+        <source>Available s</source>
+        <translation>空闲 秒</translation>
+    </message>
+    <message>
+        <source>Occupancy %</source>
+        <translation>占用率 %</translation>
+    </message>
+    <message>
+        <source>Calls/h</source>
+        <translation>每小时呼叫</translation>
+    </message>
+    <message>
+        <source>Disposition</source>
+        <translation>处理结果</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>呼叫</translation>
+    </message>
+    <message>
+        <source>Share %</source>
+        <translation>占比 %</translation>
+    </message>
+    <message>
+        <source>Campaign</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <source>Dialed</source>
+        <translation>已拨号码</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>拨打次数</translation>
+    </message>
+    <message>
+        <source>Contacted</source>
+        <translation>已接触</translation>
+    </message>
+    <message>
+        <source>Successes</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Remaining</source>
+        <translation>剩余</translation>
+    </message>
+</context>
+<context>
     <name>ReportsDialog</name>
     <message>
         <source>Reports</source>
@@ -3225,6 +3372,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Making the report…</source>
         <translation>正在生成报表…</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
     </message>
     <message>
         <source>No page image: %1</source>

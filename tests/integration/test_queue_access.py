@@ -57,6 +57,8 @@ def test_queue_commands(capsys: pytest.CaptureFixture[str], db_url: str) -> None
         "numbers": ["+861088880000", "8000"],
         "service_seconds": 20.0,
         "short_abandon_seconds": 5.0,
+        "members": [],
+        "teams": [],
     }
     code, out, err = run(capsys, db_url, "queue", "add", "vip", "+8610 8888 0001",
                          "--service-seconds", "10", "--short-abandon-seconds", "3")  # fmt: skip
@@ -68,7 +70,7 @@ def test_queue_commands(capsys: pytest.CaptureFixture[str], db_url: str) -> None
     ]
     code, out, _ = run(capsys, db_url, "queue", "list")
     assert out.splitlines()[0].split() == [
-        "name", "numbers", "service_seconds", "short_abandon_seconds",
+        "name", "numbers", "service_seconds", "short_abandon_seconds", "members",
     ]  # fmt: skip
     # bad input: exit 2 with one line saying what is wrong
     code, _, err = run(capsys, db_url, "queue", "add", "vip", "+861088880000", "--region", "CN")

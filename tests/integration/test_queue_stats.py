@@ -186,9 +186,9 @@ def test_queues_are_configured_and_numbers_normalised(sessions: sessionmaker[Ses
     add_queue(sessions, "support", ["8000"], region="CN")
     assert [q.to_json() for q in list_queues(sessions)] == [
         {"name": "sales", "numbers": ["+861088880000", "+861088880001"],
-         "service_seconds": 20.0, "short_abandon_seconds": 5.0},
+         "service_seconds": 20.0, "short_abandon_seconds": 5.0, "members": [], "teams": []},
         {"name": "support", "numbers": ["8000"], "service_seconds": 20.0,
-         "short_abandon_seconds": 5.0},
+         "short_abandon_seconds": 5.0, "members": [], "teams": []},
     ]  # fmt: skip
     assert queue_name_for(sessions, "+861088880001") == "sales"
     with pytest.raises(QueueError, match="already reaches the queue 'sales'"):

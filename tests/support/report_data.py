@@ -18,6 +18,7 @@ from agentdesk.domain.enums import CallDirection
 from agentdesk.org.admin import add_team, add_user
 from agentdesk.org.models import User
 from agentdesk.supervision.queue_calls import leg_changed
+from agentdesk.supervision.queue_members import add_members
 from agentdesk.supervision.queues import add_queue
 from agentdesk.supervision.rollups import agent_part, book_agent
 
@@ -42,6 +43,7 @@ class Spec:
     talk: float = 0.0
     hold: float = 0.0
     wrapup: float = 0.0
+    queue: str = "sales"
 
 
 def make_org(sessions: sessionmaker[Session]) -> dict[str, uuid.UUID]:
@@ -87,7 +89,7 @@ def book_calls(
                 sip_call_id=str(uuid.uuid4()), started_at=spec.offered_at,
                 answered_at=answered_at, ended_at=ended, talk_seconds=spec.talk,
                 hold_seconds=spec.hold, wrapup_seconds=spec.wrapup if spec.answered else None,
-                queue="sales",
+                queue=spec.queue,
             )  # fmt: skip
             session.add(call)
             session.flush()
@@ -105,3 +107,26 @@ def figures_of(spec: Spec) -> Figures:
         wrapup_seconds=spec.wrapup,
         wrapup_ended_at=end + timedelta(seconds=spec.wrapup) if end else None,
     )  # fmt: skip
+
+
+# queue -> (answered, abandoned) calls, 10:00 and 14:00 local
+CALLS = {"sales": (2, 1), "support": (1, 1), "billing": (4, 0)}
+
+
+def team_org(sessions: sessionmaker[Session]) -> None:
+    """Teams Support (with Support East below it) and Other; the queues' members: sales the
+    team Support, support ava (Support East) and oli (Other), billing the team Other."""
+    ids = make_org(sessions)  # and the queue sales
+    add_queue(sessions, "support", ["+861088880001"], region="CN")
+    add_queue(sessions, "billing", ["+861088880002"], region="CN")
+    add_queue(sessions, "spare", ["+861088880003"], region="CN")  # nobody serves it
+    add_members(sessions, "sales", [], ["Support"])
+    add_members(sessions, "support", ["ava", "oli"])
+    add_members(sessions, "billing", [], ["Other"])
+    specs = []
+    for queue, (answered, abandoned) in CALLS.items():
+        for n in range(answered + abandoned):
+            at = T0 + timedelta(hours=1 if n % 2 else 5, minutes=n)
+            specs.append(Spec("oli", at, 4.0, n < answered, 60.0 if n < answered else 0.0,
+                              queue=queue))  # fmt: skip
+    book_calls(sessions, ids, specs)

@@ -39,6 +39,8 @@ from agentdesk.ui.shell.labels import agent_status_text
 
 ALL_TEAMS = "__all__"
 WALLBOARD_SCALE = 2.2
+WALLBOARD_HEADER_SCALE = 1.4
+"""Column titles smaller than the figures: eleven queue columns must fit a screen's width."""
 # (state, seconds in state from which this colour applies): later thresholds darken
 COLOURS: dict[str, tuple[tuple[float, str], ...]] = {
     "available": ((0, "#cfe3ff"), (60, "#8fbaf5"), (300, "#4a86d9")),
@@ -116,16 +118,18 @@ class BoardWindow(QWidget):
         top.addWidget(self.summaryLabel, 1)
         top.addWidget(self.wallboardButton)
 
-        self.queuesTable = QTableWidget(0, 7, self)
+        self.queuesTable = QTableWidget(0, 11, self)
         self.queuesTable.setObjectName("boardQueues")
         self.queuesTable.setHorizontalHeaderLabels([
             self.tr("Queue"), self.tr("Waiting"), self.tr("Longest wait"),
             self.tr("Service level"), self.tr("Abandon %"), self.tr("ASA"),
-            self.tr("Answered / offered"),
+            self.tr("Answered / offered"), self.tr("Available"), self.tr("On call"),
+            self.tr("Wrap-up"), self.tr("Not ready"),
         ])  # fmt: skip
         self._plain(self.queuesTable)
         self.formulaLabel = QLabel(self)
         self.formulaLabel.setObjectName("boardFormula")
+        self.formulaLabel.setWordWrap(True)  # a long sentence must not widen the wallboard
         self.campaignsTable = QTableWidget(0, 5, self)
         self.campaignsTable.setObjectName("boardCampaigns")
         self.campaignsTable.setHorizontalHeaderLabels([
@@ -318,9 +322,17 @@ class BoardWindow(QWidget):
     def _render_queues(self, elapsed: float) -> None:
         tiles = self.figures.queues if self.figures is not None else []
         self.queuesTable.setRowCount(len(tiles))
+        unstaffed = self.tr("Nobody is named to serve this queue: agentdesk queue member add")
         for row, tile in enumerate(tiles):
             counts = tile.today
             longest = tile.longest_waiting_s
+            staff = tile.staffing(self.agents)
+            people = (
+                ("—",) * 4
+                if staff is None
+                else (str(staff.available), str(staff.on_call), str(staff.wrap_up),
+                      str(staff.not_ready))
+            )  # fmt: skip
             cells = (
                 tile.queue,
                 str(tile.waiting),
@@ -329,9 +341,13 @@ class BoardWindow(QWidget):
                 percent(counts.abandon_pct()),
                 clock(asa) if (asa := counts.asa_s()) is not None else "—",
                 f"{counts.answered} / {counts.offered}",
+                *people,
             )
             for column, text in enumerate(cells):
-                self.queuesTable.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if staff is None and column >= len(cells) - 4:
+                    item.setToolTip(unstaffed)
+                self.queuesTable.setItem(row, column, item)
         rows = max(len(tiles), 1)
         height = self.queuesTable.horizontalHeader().height() + 4
         height += sum(self.queuesTable.rowHeight(r) for r in range(len(tiles))) or rows * 30
@@ -340,20 +356,23 @@ class BoardWindow(QWidget):
         formula = self._service.formula
         self.formulaLabel.setVisible(bool(tiles))
         self.formulaLabel.setText(
-            self.tr("Today. Service level: {formula}; T is each queue's threshold.").format(
-                formula=formula_text(formula)
-            )
+            self.tr(
+                "Today. Service level: {formula}; T is each queue's threshold. Agents: the "
+                "queue's members that you watch (— where nobody is named to serve it)."
+            ).format(formula=formula_text(formula))
         )
 
     def set_wallboard(self, on: bool) -> None:
         """Full screen with large type, for a screen on the wall; again to leave it."""
-        font = QFont(self.font())
+        font, titles = QFont(self.font()), QFont(self.font())
         if on:
             font.setPointSizeF(font.pointSizeF() * WALLBOARD_SCALE)
+            titles.setPointSizeF(titles.pointSizeF() * WALLBOARD_HEADER_SCALE)
         tables = (self.table, self.queuesTable, self.campaignsTable)
         for widget in (*tables, self.summaryLabel, self.formulaLabel):
             widget.setFont(font)
         for table in tables:
+            table.horizontalHeader().setFont(titles)
             table.verticalHeader().setDefaultSectionSize(QFontMetrics(font).height() + 12)
         self._render()  # the tiles' heights follow their rows
         self._render_campaigns()

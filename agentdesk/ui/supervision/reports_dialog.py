@@ -33,11 +33,12 @@ from PySide6.QtWidgets import (
 
 from agentdesk.app.reports import Preview, ReportsService
 from agentdesk.domain.contact_metrics import ServiceLevelFormula
-from agentdesk.supervision.report_labels import formula_words, labels
+from agentdesk.supervision.report_labels import formula_words
 from agentdesk.supervision.report_request import ReportFormat, ReportKind, ReportRequest
 from agentdesk.ui.shell.access_labels import request_error_text
 from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.i18n import ui_language
+from agentdesk.ui.supervision.report_columns import column_title
 
 
 class ReportsDialog(QDialog):
@@ -172,13 +173,12 @@ class ReportsDialog(QDialog):
 
     def _on_preview(self, preview: Preview) -> None:
         self.preview = preview
-        words = labels(self.language)
         report = preview.report
-        rows = [*report["rows"], {**report["totals"], preview.columns[0]: words["total"]}]
+        rows = [*report["rows"], {**report["totals"], preview.columns[0]: self.tr("Total")}]
         self.table.clear()
         self.table.setColumnCount(len(preview.columns))
         self.table.setRowCount(len(rows))
-        self.table.setHorizontalHeaderLabels([words.get(f"col.{k}", k) for k in preview.columns])
+        self.table.setHorizontalHeaderLabels([column_title(k) for k in preview.columns])
         for r, row in enumerate(rows):
             for c, key in enumerate(preview.columns):
                 value = row.get(key)

@@ -4,7 +4,7 @@ A plain nullable column: the table's row-level security (0009) already covers it
 index is needed (it is read with its row, never searched).
 
 Revision ID: 0028
-Revises: 0024
+Revises: 0026
 Create Date: 2026-12-05
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0028"
-down_revision = "0024"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
