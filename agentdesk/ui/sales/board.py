@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agentdesk.domain.enums import OpportunityStage
 from agentdesk.sales.pipeline import PipelineCard
 from agentdesk.ui.sales.common import date_text, money_text, stage_name
 
@@ -43,12 +42,12 @@ def card_text(card: PipelineCard) -> str:
 class StageList(QListWidget):
     """One stage's cards; a card dropped here asks ``dropped(id, stage)``."""
 
-    dropped = Signal(object, object)  # opportunity id, OpportunityStage
+    dropped = Signal(object, object)  # opportunity id, stage code
 
-    def __init__(self, stage: OpportunityStage, parent: QWidget | None = None) -> None:
+    def __init__(self, stage: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.stage = stage
-        self.setObjectName(f"stage-{stage.value}")
+        self.setObjectName(f"stage-{stage}")
         self.setDragEnabled(True)
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
@@ -123,7 +122,7 @@ class StageList(QListWidget):
 class StageColumn(QFrame):
     """A stage's header (name, default probability, how many cards) over its list."""
 
-    def __init__(self, stage: OpportunityStage, probability: int, parent: QWidget) -> None:
+    def __init__(self, stage: str, probability: int, parent: QWidget) -> None:
         super().__init__(parent)
         self.stage = stage
         self.probability = probability

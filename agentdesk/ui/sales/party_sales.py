@@ -7,6 +7,7 @@ and follows the party the panel loads.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import Executor
 from datetime import date, timedelta
 
@@ -30,10 +31,10 @@ from PySide6.QtWidgets import (
 
 from agentdesk.app.sales import SalesService
 from agentdesk.crm.party_details import PartyRef
-from agentdesk.domain.enums import OpportunityStage
 from agentdesk.sales.money import MoneyError, parse_decimal
 from agentdesk.sales.opportunities import OpportunityView
 from agentdesk.sales.party_sales import PartySales, SalesItem
+from agentdesk.sales.pipeline import StageColumn
 from agentdesk.ui.desk.customer_panel import CustomerPanel
 from agentdesk.ui.sales.common import (
     SalesJobs,
@@ -47,21 +48,22 @@ from agentdesk.ui.sales.common import (
 )
 from agentdesk.ui.sales.order_dialog import OrderDialog
 from agentdesk.ui.sales.quote_editor import QuoteEditor
+from agentdesk.ui.shell.labels import remember_stages
 
 
 class OpportunityDialog(QDialog):
     """A new opportunity for the party's account: name, amount, stage, close date."""
 
-    def __init__(self, account: str, parent: QWidget) -> None:
+    def __init__(self, account: str, stages: Sequence[StageColumn], parent: QWidget) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("New opportunity for {account}").format(account=account))
         self.nameEdit = QLineEdit(self)
         self.amountEdit = QLineEdit(self)
         self.amountEdit.setPlaceholderText("10,000.00")
         self.stageCombo = QComboBox(self)
-        for stage in OpportunityStage:
-            if stage.is_open:
-                self.stageCombo.addItem(stage_name(stage), stage)
+        for column in stages:
+            if column.is_open and column.active:
+                self.stageCombo.addItem(stage_name(column.stage), column.stage)
         self.closeEdit = date_edit(self, date.today() + timedelta(days=30))
         form = QFormLayout(self)
         form.addRow(self.tr("Name:"), self.nameEdit)
@@ -88,6 +90,8 @@ class PartySalesBox(QGroupBox):
         self.jobs = SalesJobs(self, service, executor, self.message)
         self.party: PartyRef | None = None
         self.sales: PartySales | None = None
+        self.stages: tuple[StageColumn, ...] = ()
+        """The admin's stages, read with each party's sales (the new opportunity's choice)."""
         self._seq = 0
         self.opened: list[QWidget] = []
         self.tree = QTreeWidget(self)
@@ -126,11 +130,16 @@ class PartySalesBox(QGroupBox):
         self._seq += 1
         seq = self._seq
 
-        def done(sales: PartySales) -> None:
-            if seq == self._seq:
-                self.show_sales(sales)
+        def work(service: SalesService) -> tuple[PartySales, tuple[StageColumn, ...]]:
+            return service.party(ref.kind, ref.id), service.stages()
 
-        self.jobs.run(lambda service: service.party(ref.kind, ref.id), done)
+        def done(result: tuple[PartySales, tuple[StageColumn, ...]]) -> None:
+            if seq == self._seq:
+                self.stages = result[1]
+                remember_stages((c.stage, c.label, c.label_zh) for c in self.stages)
+                self.show_sales(result[0])
+
+        self.jobs.run(work, done)
 
     def reload(self) -> None:
         if self.party is not None:
@@ -154,7 +163,7 @@ class PartySalesBox(QGroupBox):
 
     def _row(self, kind: str, item: SalesItem) -> QTreeWidgetItem:
         if kind == "opportunity":
-            status = stage_name(OpportunityStage(item.status))
+            status = stage_name(item.status)
             title = f"{item.title} · {date_text(item.day)}"
         else:
             status = status_text(item.status)
@@ -209,7 +218,7 @@ class PartySalesBox(QGroupBox):
         sales = self.sales
         if sales is None or sales.account_id is None:
             return
-        dialog = OpportunityDialog(sales.account or "", self)
+        dialog = OpportunityDialog(sales.account or "", self.stages, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.create_opportunity(
                 dialog.nameEdit.text(),
@@ -218,9 +227,7 @@ class PartySalesBox(QGroupBox):
                 from_qdate(dialog.closeEdit.date()),
             )
 
-    def create_opportunity(
-        self, name: str, amount: str, stage: OpportunityStage, close: date
-    ) -> None:
+    def create_opportunity(self, name: str, amount: str, stage: str, close: date) -> None:
         sales = self.sales
         if sales is None or sales.account_id is None:
             return

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from agentdesk.app.sales import SalesService
-from agentdesk.domain.enums import OpportunityStage
 from agentdesk.sales.opportunities import OpportunityView
 from agentdesk.sales.pipeline import PipelineCard, PipelineFilter, PipelinePage, StageColumn
 from agentdesk.ui.sales.board import StageColumn as ColumnWidget
@@ -43,6 +42,7 @@ from agentdesk.ui.sales.common import (
     optional_day,
     stage_name,
 )
+from agentdesk.ui.shell.labels import remember_stages
 
 LIST_SORTS = ("name", "account", "amount", "close_date", "owner", "stage", "probability")
 
@@ -55,7 +55,7 @@ class PipelineView(QWidget):
         self.message = message_label(self, "pipelineMessage")
         self.jobs = SalesJobs(self, service, executor, self.message)
         self.stages: tuple[StageColumn, ...] = ()
-        self.columns: dict[OpportunityStage, ColumnWidget] = {}
+        self.columns: dict[str, ColumnWidget] = {}
         self.cards: dict[uuid.UUID, PipelineCard] = {}
         self._sort = "close_date"
         self._descending = False
@@ -141,6 +141,7 @@ class PipelineView(QWidget):
 
     def _on_setup(self, result: tuple[tuple[StageColumn, ...], tuple[str, ...]]) -> None:
         self.stages, owners = result
+        remember_stages((c.stage, c.label, c.label_zh) for c in self.stages)
         for name in owners:
             self.ownerCombo.addItem(name, name)
         for column in self.stages:
@@ -168,7 +169,7 @@ class PipelineView(QWidget):
         self._list_offset = 0
         self.jobs.run(lambda service: service.page(flt), self._show_page)
 
-    def _show_board(self, pages: dict[OpportunityStage, PipelinePage]) -> None:
+    def _show_board(self, pages: dict[str, PipelinePage]) -> None:
         for stage, column in self.columns.items():
             column.list.clear()
             page = pages.get(stage)
@@ -227,11 +228,11 @@ class PipelineView(QWidget):
                 return column, row
         return None
 
-    def promote(self, opportunity: uuid.UUID, stage: OpportunityStage) -> None:
+    def promote(self, opportunity: uuid.UUID, stage: str) -> None:
         """Move the card to ``stage`` now; promote it; put it back if the service refuses."""
         found = self._where(opportunity)
         card = self.cards.get(opportunity)
-        if found is None or card is None or found[0].stage is stage:
+        if found is None or card is None or found[0].stage == stage:
             return
         source, row = found
         target = self.columns[stage]
@@ -257,7 +258,7 @@ class PipelineView(QWidget):
                 card.currency,
                 card.close_date,
                 card.owner,
-                OpportunityStage(view.stage),
+                view.stage,
                 view.probability,
                 card.editable,
             )

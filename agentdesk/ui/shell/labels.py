@@ -9,7 +9,7 @@ catalogue carries its words, and looked up in its context at run time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -76,11 +76,28 @@ def case_text(status: CaseStatus, priority: CasePriority) -> str:
     return f"{enum_text(CASE_STATUSES, status)} · {enum_text(CASE_PRIORITIES, priority)}"
 
 
-def stage_text(
-    stage: OpportunityStage, amount: Decimal | None = None, currency: str | None = None
-) -> str:
+_STAGE_LABELS: dict[str, Label] = {}
+"""The admin's stage labels by code, as the screens last read them (``remember_stages``)."""
+
+
+def remember_stages(labels: Iterable[tuple[str, str, str]]) -> None:
+    """The stages' ``(code, label, label_zh)`` a screen read: every stage name shown after
+    this uses them (a code not among them: the seeded stages' words, else the code)."""
+    _STAGE_LABELS.clear()
+    _STAGE_LABELS.update((code, Label(en or code, zh or None)) for code, en, zh in labels)
+
+
+def stage_label(code: str) -> str:
+    """A stage's name in the UI language: the admin's label (Chinese where given)."""
+    label = _STAGE_LABELS.get(code)
+    if label is not None:
+        return label.text(ui_language())
+    return enum_text(OPPORTUNITY_STAGES, code)
+
+
+def stage_text(stage: str, amount: Decimal | None = None, currency: str | None = None) -> str:
     """``qualification · 12,000.00 EUR``, in the UI language."""
-    text = enum_text(OPPORTUNITY_STAGES, stage)
+    text = stage_label(stage)
     if amount is None:
         return text
     return f"{text} · {amount:,.2f} {currency or ''}".rstrip()
