@@ -1,0 +1,97 @@
+"""``stage list|add|set|remove``: the opportunity stages the admin defines."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from agentdesk.cli.common import EXIT_OK, print_fields, print_json, print_table, with_database
+from agentdesk.config.settings import Settings
+
+LIST_COLUMNS = ("code", "label", "order", "probability", "won", "lost", "active")
+
+
+def _yes_no(text: str) -> bool:
+    match text.strip().lower():
+        case "yes":
+            return True
+        case "no":
+            return False
+        case _:
+            raise argparse.ArgumentTypeError(f"{text!r}: yes or no")
+
+
+def add_stage_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    stage = sub.add_parser("stage", help="opportunity stages (the admin's)", parents=[common])
+    s_sub = stage.add_subparsers(dest="stage_command", metavar="ACTION", required=True)
+    list_ = s_sub.add_parser("list", help="every stage in the pipeline's order", parents=[common])
+    add = s_sub.add_parser("add", help="add a stage", parents=[common])
+    add.add_argument("code", help="its stable code: a letter, then letters, digits or _")
+    add.add_argument("--label", required=True, metavar="TEXT")
+    add.add_argument("--label-zh", default="", metavar="TEXT", help="its Chinese label")
+    add.add_argument("--probability", type=int, default=0, metavar="P")
+    add.add_argument("--after", metavar="CODE", help="default: before the won/lost stages")
+    kind = add.add_mutually_exclusive_group()
+    kind.add_argument("--won", action="store_true", help="a won stage (always 100 %%)")
+    kind.add_argument("--lost", action="store_true", help="a lost stage (always 0 %%)")
+    set_ = s_sub.add_parser("set", help="change a stage", parents=[common])
+    set_.add_argument("code")
+    set_.add_argument("--label", metavar="TEXT")
+    set_.add_argument("--label-zh", metavar="TEXT")
+    set_.add_argument("--probability", type=int, metavar="P")
+    set_.add_argument("--order", type=int, metavar="N", help="its place, 1 first")
+    set_.add_argument(
+        "--active", type=_yes_no, metavar="yes|no", help="no: retired, no move enters it"
+    )
+    remove = s_sub.add_parser(
+        "remove", help="delete a stage nothing ever used (else retire it)", parents=[common]
+    )
+    remove.add_argument("code")
+    for p in (list_, add, set_, remove):
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def cmd_stage(args: argparse.Namespace, settings: Settings) -> int:
+    result = with_database(args, settings, lambda db: _run(args, db.sessions, settings))
+    if args.json:
+        print_json(result)
+    elif args.stage_command == "list":
+        print_table([{k: row[k] for k in LIST_COLUMNS} for row in result], LIST_COLUMNS)
+    else:
+        print_fields(result)
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace, sessions: Any, settings: Settings) -> Any:
+    from agentdesk.sales import stages
+
+    actor = settings.agent.username
+    match args.stage_command:
+        case "list":
+            return [stage.as_json() for stage in stages.list_stages(sessions)]
+        case "add":
+            return stages.add_stage(
+                sessions,
+                args.code,
+                label=args.label,
+                label_zh=args.label_zh,
+                probability=args.probability,
+                after=args.after,
+                won=args.won,
+                lost=args.lost,
+                actor=actor,
+            ).as_json()
+        case "set":
+            return stages.change_stage(
+                sessions,
+                args.code,
+                label=args.label,
+                label_zh=args.label_zh,
+                probability=args.probability,
+                order=args.order,
+                active=args.active,
+                actor=actor,
+            ).as_json()
+        case _:
+            stages.remove_stage(sessions, args.code, actor=actor)
+            return {"removed": args.code.strip().lower()}
