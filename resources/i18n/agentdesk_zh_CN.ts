@@ -3662,6 +3662,13 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>StageColumn</name>
+    <message>
+        <source>retired</source>
+        <translation>已停用</translation>
+    </message>
+</context>
+<context>
     <name>StageList</name>
     <message>
         <source>Your role does not let you move this one.</source>

@@ -462,7 +462,7 @@ def test_the_screens_on_each_users_own_postgresql_login(
         assert "Acme phones" in names(rep.columns[PROPOSAL].list)
         with owner() as s:
             stage = s.scalars(select(Opportunity.stage).where(Opportunity.name == "Acme phones"))
-            assert stage.one() is PROPOSAL
+            assert stage.one() == PROPOSAL
         locked = order_dialog(qtbot, session_factory(engines[REP]), pool, REP, number)
         assert locked.current is not None and not locked.saveButton.isEnabled()
         manager = order_dialog(qtbot, session_factory(engines[MANAGER]), pool, MANAGER, number)

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -14,15 +17,20 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.app.admin import AdminService
+from agentdesk.app.sales import SalesService
+from agentdesk.crm.models import Opportunity
 from agentdesk.domain.enums import OpportunityStage as S
 from agentdesk.org.access import AccessDeniedError
 from agentdesk.org.admin import add_user
-from agentdesk.sales.stages import Stage, list_stages
+from agentdesk.sales.opportunities import create_opportunity
+from agentdesk.sales.stages import Stage, add_stage, change_stage, list_stages
 from agentdesk.ui.admin.dialog import AdminDialog
+from agentdesk.ui.sales.board import ID_ROLE
+from agentdesk.ui.sales.pipeline import PipelineView
 from agentdesk.ui.shell.i18n import install_translators, remove_translators
-from tests.ui.sales_support import executor
+from tests.ui.sales_support import MANAGER, executor, sales_org
 
-BOSS, REP = "boss", "s.rep"
+BOSS, REP = "boss", "stage.rep"
 
 
 @pytest.fixture
@@ -145,3 +153,41 @@ def test_the_stages_tab_in_chinese(
         assert tab.table.item(4, 5).text() == "赢单"
     finally:
         remove_translators(qapp, translators)
+
+
+def test_the_board_shows_the_admins_stages(
+    qtbot: QtBot, staff: sessionmaker[Session], pool: ThreadPoolExecutor, tmp_path: Path
+) -> None:
+    """A stage the admin added is a column in its place with its label; a retired stage stays
+    a column while it holds cards, marked, and a card dropped there goes back with the
+    refusal."""
+    sales_org(staff, tmp_path)
+    add_stage(staff, "trial", label="Trial running", label_zh="试用中", probability=35,
+              after=S.QUALIFICATION)  # fmt: skip
+    create_opportunity(staff, account="Acme", name="On trial", amount=Decimal(9),
+                       stage="trial", close=date(2026, 9, 1), actor=MANAGER)  # fmt: skip
+    change_stage(staff, "trial", active=False)
+    view = PipelineView(SalesService(staff, MANAGER), pool)
+    qtbot.addWidget(view)
+    view.resize(1500, 700)
+    view.show()
+    view.start()
+    wait_pipeline(qtbot, view)
+    codes = [column.stage for column in view.stages]
+    assert codes.index("trial") == codes.index(S.QUALIFICATION) + 1
+    trial = view.columns["trial"]
+    assert trial.header.text() == "Trial running · 35 % · 1 · retired"
+    assert "Trial running" in [view.stageCombo.itemText(i) for i in range(view.stageCombo.count())]
+    source = view.columns[S.PROSPECTING].list
+    assert source.count() >= 1
+    moved = source.item(0).data(ID_ROLE)
+    view.promote(moved, "trial")
+    wait_pipeline(qtbot, view)
+    assert "retired" in view.message.text()
+    assert moved in source.ids() and moved not in trial.list.ids()
+    with staff() as s:
+        assert s.get(Opportunity, moved).stage == S.PROSPECTING  # type: ignore[union-attr]
+
+
+def wait_pipeline(qtbot: QtBot, view: PipelineView) -> None:
+    qtbot.waitUntil(lambda: view.pending == 0, timeout=10_000)

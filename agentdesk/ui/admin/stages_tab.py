@@ -70,7 +70,8 @@ class StagesTab(AdminTab):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for label_column in (2, 3):  # both labels share the room
+            header.setSectionResizeMode(label_column, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selected)
 
         self.upButton = QPushButton(self.tr("Move up"), self)

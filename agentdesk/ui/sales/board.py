@@ -122,10 +122,14 @@ class StageList(QListWidget):
 class StageColumn(QFrame):
     """A stage's header (name, default probability, how many cards) over its list."""
 
-    def __init__(self, stage: str, probability: int, parent: QWidget) -> None:
+    def __init__(
+        self, stage: str, probability: int, parent: QWidget, *, retired: bool = False
+    ) -> None:
         super().__init__(parent)
         self.stage = stage
         self.probability = probability
+        self.retired = retired
+        """A stage the admin retired: shown while cards are in it; none moves in."""
         self.setMinimumWidth(210)
         self.header = QLabel(self)
         self.header.setStyleSheet("font-weight: bold; padding: 4px;")
@@ -146,4 +150,7 @@ class StageColumn(QFrame):
     def set_count(self, count: int, *, more: bool) -> None:
         self.more = more
         shown = f"{count}+" if more else str(count)
-        self.header.setText(f"{stage_name(self.stage)} · {self.probability} % · {shown}")
+        text = f"{stage_name(self.stage)} · {self.probability} % · {shown}"
+        if self.retired:
+            text += " · " + self.tr("retired")
+        self.header.setText(text)

@@ -146,7 +146,9 @@ class PipelineView(QWidget):
             self.ownerCombo.addItem(name, name)
         for column in self.stages:
             self.stageCombo.addItem(stage_name(column.stage), column.stage)
-            widget = ColumnWidget(column.stage, column.probability, self.boardArea)
+            widget = ColumnWidget(
+                column.stage, column.probability, self.boardArea, retired=not column.active
+            )
             widget.list.dropped.connect(self.promote)
             self.columns[column.stage] = widget
             self.boardLayout.addWidget(widget)
