@@ -11,13 +11,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.cli.main import main
 from agentdesk.crm.models import Account, Opportunity, StageSetting
 from agentdesk.db import migrate
-from agentdesk.db.engine import unit_of_work
+from agentdesk.db.engine import session_factory, unit_of_work
 from agentdesk.db.errors import RequestError
 from agentdesk.domain.enums import OpportunityStage as S
 from agentdesk.domain.enums import OwnerKind
@@ -29,6 +30,7 @@ from agentdesk.sales.opportunities import create_opportunity, update_opportunity
 from agentdesk.sales.party_sales import party_sales
 from agentdesk.sales.pipeline import PipelineFilter, pipeline_page, pipeline_stages
 from agentdesk.sales.stages import add_stage, change_stage, list_stages, remove_stage
+from tests.support.logins import give_logins, login_engine
 
 CLOSE = date(2026, 6, 20)
 
@@ -235,3 +237,38 @@ def test_0027_down_and_up_with_custom_stages_in_use(
     assert stages_now[S.NEGOTIATION].probability == 65  # the admin's probability stayed
     assert stages_now[S.CLOSED_WON].won and stages_now[S.CLOSED_LOST].lost
     assert trial
+
+
+def test_on_postgresql_logins_only_the_admin_writes_stages(
+    pg_engine: Engine, pg_database_url: str
+) -> None:
+    """The table's row policies (read by all, written with manage_users) hold on each login:
+    the admin's login changes stages through the service; a rep's login reads them, and its
+    own SQL changes nothing."""
+    owner = session_factory(pg_engine)
+    add_user(owner, "boss", name="Boss", role="admin")
+    add_user(owner, "rep.a", name="Rep A", role="sales_rep")
+    give_logins(owner, ["boss", "rep.a"])
+    boss, rep = (login_engine(pg_database_url, name) for name in ("boss", "rep.a"))
+    try:
+        add_stage(session_factory(boss), "trial", label="Trial", probability=30)
+        change_stage(session_factory(boss), S.PROPOSAL, probability=45)
+        rep_sessions = session_factory(rep)
+        assert [s.code for s in list_stages(rep_sessions)][4] == "trial"
+        with pytest.raises(AccessDeniedError):
+            change_stage(rep_sessions, S.PROPOSAL, probability=90)
+        with rep.begin() as conn:
+            done = conn.execute(
+                update(StageSetting).where(StageSetting.stage == "proposal").values(probability=90)
+            )
+            assert done.rowcount == 0
+        with pytest.raises(DBAPIError), rep.begin() as conn:
+            conn.execute(insert(StageSetting).values(stage="mine", position=9, probability=1))
+        assert stored_probability(owner, S.PROPOSAL) == 45
+    finally:
+        boss.dispose()
+        rep.dispose()
+
+
+def stored_probability(sessions: sessionmaker[Session], code: str) -> int:
+    return {s.code: s for s in list_stages(sessions)}[code].probability

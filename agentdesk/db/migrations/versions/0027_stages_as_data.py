@@ -97,6 +97,11 @@ def downgrade() -> None:
         sa.column("from_stage", sa.String),
         sa.column("to_stage", sa.String),
     )
+    postgres = bind.dialect.name == "postgresql"
+    if postgres and moves:
+        # the history is insert-only for every login (no UPDATE policy, 0016); the upgrading
+        # login owns the table, so lifting FORCE lets it rewrite the codes, then it is back
+        op.execute("ALTER TABLE opportunity_stage_changes NO FORCE ROW LEVEL SECURITY")
     for code, target in moves.items():
         bind.execute(
             sa.update(opportunities).where(opportunities.c.stage == code).values(stage=target)
@@ -105,6 +110,8 @@ def downgrade() -> None:
             sa.update(history).where(history.c.from_stage == code).values(from_stage=target)
         )
         bind.execute(sa.update(history).where(history.c.to_stage == code).values(to_stage=target))
+    if postgres and moves:
+        op.execute("ALTER TABLE opportunity_stage_changes FORCE ROW LEVEL SECURITY")
     if moves:
         bind.execute(sa.delete(STAGES).where(STAGES.c.stage.in_(list(moves))))
     for column in reversed(COLUMNS):
