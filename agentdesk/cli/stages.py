@@ -1,14 +1,24 @@
-"""``stage list|add|set|remove``: the opportunity stages the admin defines."""
+"""``stage list|add|set|remove|report``: the opportunity stages the admin defines, and the
+time opportunities spent in them."""
 
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import Any
 
 from agentdesk.cli.common import EXIT_OK, print_fields, print_json, print_table, with_database
+from agentdesk.cli.orders import sales_zone
 from agentdesk.config.settings import Settings
 
 LIST_COLUMNS = ("code", "label", "order", "probability", "won", "lost", "active")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _yes_no(text: str) -> bool:
@@ -43,11 +53,18 @@ def add_stage_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     set_.add_argument(
         "--active", type=_yes_no, metavar="yes|no", help="no: retired, no move enters it"
     )
+    report = s_sub.add_parser(
+        "report",
+        help="time in stage and stage-to-stage moves over a period",
+        parents=[common],
+    )
+    report.add_argument("--from", dest="start", required=True, type=_day, metavar="DATE")
+    report.add_argument("--to", dest="end", required=True, type=_day, metavar="DATE")
     remove = s_sub.add_parser(
         "remove", help="delete a stage nothing ever used (else retire it)", parents=[common]
     )
     remove.add_argument("code")
-    for p in (list_, add, set_, remove):
+    for p in (list_, add, set_, report, remove):
         p.add_argument("--json", action="store_true", help="machine-readable output")
 
 
@@ -57,6 +74,10 @@ def cmd_stage(args: argparse.Namespace, settings: Settings) -> int:
         print_json(result)
     elif args.stage_command == "list":
         print_table([{k: row[k] for k in LIST_COLUMNS} for row in result], LIST_COLUMNS)
+    elif args.stage_command == "report":
+        print_table(result["stages"])
+        print()
+        print_table(result["moves"])
     else:
         print_fields(result)
     return EXIT_OK
@@ -80,6 +101,14 @@ def _run(args: argparse.Namespace, sessions: Any, settings: Settings) -> Any:
                 won=args.won,
                 lost=args.lost,
                 actor=actor,
+            ).as_json()
+        case "report":
+            from agentdesk.sales.forecast_won import business_zone
+            from agentdesk.sales.stage_report import stage_report
+
+            zone = business_zone(sales_zone(settings))
+            return stage_report(
+                sessions, start=args.start, end=args.end, zone=zone, actor=actor
             ).as_json()
         case "set":
             return stages.change_stage(

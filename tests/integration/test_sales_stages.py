@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -20,6 +20,7 @@ from agentdesk.crm.models import Account, Opportunity, StageSetting
 from agentdesk.db import migrate
 from agentdesk.db.engine import session_factory, unit_of_work
 from agentdesk.db.errors import RequestError
+from agentdesk.domain.clock import zone_named
 from agentdesk.domain.enums import OpportunityStage as S
 from agentdesk.domain.enums import OwnerKind
 from agentdesk.org.access import AccessDeniedError
@@ -29,10 +30,12 @@ from agentdesk.sales.models import StageChange
 from agentdesk.sales.opportunities import create_opportunity, update_opportunity
 from agentdesk.sales.party_sales import party_sales
 from agentdesk.sales.pipeline import PipelineFilter, pipeline_page, pipeline_stages
+from agentdesk.sales.stage_report import stage_report
 from agentdesk.sales.stages import add_stage, change_stage, list_stages, remove_stage
 from tests.support.logins import give_logins, login_engine
 
 CLOSE = date(2026, 6, 20)
+UTC_ZONE = zone_named("UTC")
 
 
 @pytest.fixture
@@ -272,3 +275,56 @@ def test_on_postgresql_logins_only_the_admin_writes_stages(
 
 def stored_probability(sessions: sessionmaker[Session], code: str) -> int:
     return {s.code: s for s in list_stages(sessions)}[code].probability
+
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def test_time_in_stage_and_moves_equal_a_hand_computation(
+    acme: sessionmaker[Session], capsys: pytest.CaptureFixture[str], db_url: str
+) -> None:
+    """A: prospecting 3-01, qualification 3-03, proposal 3-08, won 4-02; B: prospecting 2-20,
+    proposal 3-04 12:00 (a skipped stage); C: qualification 3-10, lost 3-11. March, UTC:
+    prospecting entered by A, left by A (2 days) and B (12.5); qualification entered by A and
+    C, left after 5 and 1 days; proposal entered by A and B, left by none in March."""
+    paths = {
+        "A": [(S.PROSPECTING, "2026-03-01"), (S.QUALIFICATION, "2026-03-03"),
+              (S.PROPOSAL, "2026-03-08"), (S.CLOSED_WON, "2026-04-02")],
+        "B": [(S.PROSPECTING, "2026-02-20"), (S.PROPOSAL, "2026-03-04T12:00")],
+        "C": [(S.QUALIFICATION, "2026-03-10"), (S.CLOSED_LOST, "2026-03-11")],
+    }  # fmt: skip
+    for name, path in paths.items():
+        deal = uuid.UUID(_deal(acme, name, path[0][0]))
+        for stage, _when in path[1:]:
+            update_opportunity(acme, deal, stage=stage)
+        with unit_of_work(acme) as s:
+            for stage, when in path:
+                s.execute(
+                    update(StageChange)
+                    .where(StageChange.opportunity_id == deal, StageChange.to_stage == stage)
+                    .values(changed_at=_at(when))
+                )
+    report = stage_report(acme, start=date(2026, 3, 1), end=date(2026, 3, 31), zone=UTC_ZONE)
+    assert [row.as_json() for row in report.stages] == [
+        {"stage": "prospecting", "entered": 1, "left": 2, "mean_days": 7.25},
+        {"stage": "qualification", "entered": 2, "left": 2, "mean_days": 3.0},
+        {"stage": "proposal", "entered": 2, "left": 0, "mean_days": None},
+        {"stage": "closed_lost", "entered": 1, "left": 0, "mean_days": None},
+    ]
+    assert report.moves == (
+        ("prospecting", "proposal", 1), ("prospecting", "qualification", 1),
+        ("qualification", "closed_lost", 1), ("qualification", "proposal", 1),
+    )  # fmt: skip
+    april = stage_report(acme, start=date(2026, 4, 1), end=date(2026, 4, 30), zone=UTC_ZONE)
+    assert [(r.stage, r.entered, r.left, r.mean_days) for r in april.stages] == [
+        ("proposal", 0, 1, 25.0), ("closed_won", 1, 0, None),
+    ]  # fmt: skip
+    code, out, _ = _cli(capsys, "stage", "report", "--from", "2026-03-01", "--to", "2026-03-31",
+                        "--json", "--db", db_url)  # fmt: skip
+    data = json.loads(out)
+    assert code == 0 and data["stages"][0]["stage"] == "prospecting"
+    assert {"from": "qualification", "to": "closed_lost", "count": 1} in data["moves"]
+    code, _, err = _cli(capsys, "stage", "report", "--from", "2026-03-31", "--to", "2026-03-01",
+                        "--db", db_url)  # fmt: skip
+    assert code == 2 and "ends before it starts" in err
