@@ -23,11 +23,14 @@ from agentdesk.domain.enums import OpportunityStage as S
 from agentdesk.org.access import AccessDeniedError
 from agentdesk.org.admin import add_user
 from agentdesk.sales.opportunities import create_opportunity
+from agentdesk.sales.pipeline import StageColumn
 from agentdesk.sales.stages import Stage, add_stage, change_stage, list_stages
 from agentdesk.ui.admin.dialog import AdminDialog
 from agentdesk.ui.sales.board import ID_ROLE
+from agentdesk.ui.sales.party_sales import OpportunityDialog
 from agentdesk.ui.sales.pipeline import PipelineView
 from agentdesk.ui.shell.i18n import install_translators, remove_translators
+from agentdesk.ui.shell.labels import remember_stages, stage_label, stage_text
 from tests.ui.sales_support import MANAGER, executor, sales_org
 
 BOSS, REP = "boss", "stage.rep"
@@ -191,3 +194,39 @@ def test_the_board_shows_the_admins_stages(
 
 def wait_pipeline(qtbot: QtBot, view: PipelineView) -> None:
     qtbot.waitUntil(lambda: view.pending == 0, timeout=10_000)
+
+
+def test_a_stage_is_worded_with_the_admins_label_in_the_ui_language(qapp: QApplication) -> None:
+    remember_stages([("trial", "Trial running", "试用中"), ("won_paid", "Won and paid", "")])
+    try:
+        assert stage_text("trial", Decimal("1200.00"), "CNY") == "Trial running · 1,200.00 CNY"
+        assert stage_label("proposal") == "proposal"  # not read: the seeded code's word
+        assert stage_label("gone") == "gone"  # a code no stage has: as it is
+        translators = install_translators(qapp, "zh_CN")
+        try:
+            assert stage_label("trial") == "试用中"
+            assert stage_label("won_paid") == "Won and paid"  # no Chinese label given
+            assert stage_label("proposal") == "方案报价"
+        finally:
+            remove_translators(qapp, translators)
+    finally:
+        remember_stages([])
+
+
+def test_a_new_opportunity_from_the_desk_offers_the_active_open_stages(qtbot: QtBot) -> None:
+    columns = (
+        StageColumn("prospecting", 10, label="prospecting"),
+        StageColumn("trial", 35, label="Trial running"),
+        StageColumn("old_step", 40, label="Old step", active=False),
+        StageColumn("closed_won", 100, label="won", won=True),
+        StageColumn("closed_lost", 0, label="lost", lost=True),
+    )
+    remember_stages((c.stage, c.label, c.label_zh) for c in columns)
+    try:
+        dialog = OpportunityDialog("Acme", columns)
+        qtbot.addWidget(dialog)
+        combo = dialog.stageCombo
+        offered = [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())]
+        assert offered == [("prospecting", "prospecting"), ("trial", "Trial running")]
+    finally:
+        remember_stages([])

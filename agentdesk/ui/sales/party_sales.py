@@ -54,7 +54,9 @@ from agentdesk.ui.shell.labels import remember_stages
 class OpportunityDialog(QDialog):
     """A new opportunity for the party's account: name, amount, stage, close date."""
 
-    def __init__(self, account: str, stages: Sequence[StageColumn], parent: QWidget) -> None:
+    def __init__(
+        self, account: str, stages: Sequence[StageColumn], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("New opportunity for {account}").format(account=account))
         self.nameEdit = QLineEdit(self)
@@ -135,8 +137,7 @@ class PartySalesBox(QGroupBox):
 
         def done(result: tuple[PartySales, tuple[StageColumn, ...]]) -> None:
             if seq == self._seq:
-                self.stages = result[1]
-                remember_stages((c.stage, c.label, c.label_zh) for c in self.stages)
+                self._remember(result[1])
                 self.show_sales(result[0])
 
         self.jobs.run(work, done)
@@ -144,6 +145,20 @@ class PartySalesBox(QGroupBox):
     def reload(self) -> None:
         if self.party is not None:
             self.load(self.party)
+
+    def read_stages(self) -> None:
+        """The admin's stages before the first pop: the history names a popped party's
+        opportunities by their stage's label."""
+
+        def done(stages: tuple[StageColumn, ...]) -> None:
+            if not self.stages:  # a party's load may have read them already
+                self._remember(stages)
+
+        self.jobs.run(lambda service: service.stages(), done)
+
+    def _remember(self, stages: tuple[StageColumn, ...]) -> None:
+        self.stages = stages
+        remember_stages((c.stage, c.label, c.label_zh) for c in stages)
 
     def show_sales(self, sales: PartySales) -> None:
         self.sales = sales
@@ -254,6 +269,7 @@ def attach_party_sales(
     """Put the sales box under the record's history (a third pane of its splitter, so the
     agent can give either more room) and load it with each party shown."""
     box = PartySalesBox(service, executor, panel.recordView)
+    box.read_stages()
     split = panel.recordView.findChild(QSplitter)
     if split is not None:
         split.addWidget(box)
