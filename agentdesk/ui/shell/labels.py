@@ -1,8 +1,9 @@
 """The UI's words for what the services give as data or as keys.
 
-Disposition labels are data the admin writes in English and Chinese (``Label``): the UI shows
-the one of its language. Enums (a case's status and priority, an opportunity's stage) come as
-codes and are worded here. Why a picked campaign entry cannot be dialled comes as a key
+Disposition and opportunity stage labels are data the admin writes in English and Chinese
+(``Label``): the UI shows the one of its language (a stage's, as the screens last read the
+stages; the seeded codes' words below before that). Enums (a case's status and priority) come
+as codes and are worded here. Why a picked campaign entry cannot be dialled comes as a key
 (``agentdesk.dialer.picking.REASONS``). Each table is marked with ``QT_TRANSLATE_NOOP`` so the
 catalogue carries its words, and looked up in its context at run time.
 """
