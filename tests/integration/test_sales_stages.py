@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.cli.main import main
 from agentdesk.crm.models import Account, Opportunity, StageSetting
 from agentdesk.db import migrate
+from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import session_factory, unit_of_work
 from agentdesk.db.errors import RequestError
 from agentdesk.domain.clock import zone_named
@@ -132,13 +133,30 @@ def test_the_last_won_or_lost_stage_stays(acme: sessionmaker[Session]) -> None:
     assert not {s.code: s for s in list_stages(acme)}[S.CLOSED_LOST].active
 
 
-def test_only_the_admin_changes_stages(acme: sessionmaker[Session]) -> None:
+def test_only_the_admin_changes_stages_and_each_change_is_audited(
+    acme: sessionmaker[Session],
+) -> None:
     add_user(acme, "rep.a", name="Rep A", role="sales_rep")
+    add_user(acme, "boss", name="Boss", role="admin")
     with pytest.raises(AccessDeniedError):
         change_stage(acme, S.PROPOSAL, probability=45, actor="rep.a")
     with pytest.raises(AccessDeniedError):
         add_stage(acme, "mine", label="Mine", probability=5, actor="rep.a")
     assert {s.code: s for s in list_stages(acme)}[S.PROPOSAL].probability == 50
+    add_stage(acme, "mine", label="Mine", probability=5, actor="boss")
+    change_stage(acme, S.PROPOSAL, probability=45, order=1, actor="boss")
+    remove_stage(acme, "mine", actor="boss")
+    with acme() as s:
+        query = select(AuditEntry.actor, AuditEntry.action, AuditEntry.details).where(
+            AuditEntry.entity_kind == "opportunity_stage"
+        )
+        entries = [(who, str(what), details) for who, what, details in s.execute(query)]
+    assert sorted(entries, key=lambda e: e[1]) == [
+        ("boss", "create", {"mine": {"label": "Mine", "probability": 5, "won": False,
+                                     "lost": False}}),
+        ("boss", "delete", {"stage": "mine"}),
+        ("boss", "update", {"proposal": {"probability": [50, 45], "order": [3, 1]}}),
+    ]  # fmt: skip
 
 
 def test_the_list_sorts_by_the_probability_its_cards_show(acme: sessionmaker[Session]) -> None:
