@@ -7,11 +7,10 @@ stage, quotes and an order awaiting approval; the screens are the app's own (the
 of the Sales menu, the quote editor, the order dialog), as the sales manager sees them.
 A stage the admin added ("Trial running", 试用中) sits after qualification with deals in it.
 Writes sales-pipeline, sales-list, sales-stages (File > Administration > Sales stages, as an
-admin), sales-quotes, sales-orders, sales-quote, sales-order,
-sales-order-locked (approved, as its rep sees it), sales-forecast, sales-forecast-category
-and sales-party
-(the customer panel's sales box) (``-zh`` for
-Chinese).
+admin), sales-quotes, sales-orders, sales-quote, sales-order, sales-order-locked (approved, as
+its rep sees it), sales-forecast, sales-forecast-category, sales-party (the customer panel's
+sales box), sales-opportunity (the opportunity editor with product lines and stage history)
+and sales-quote-contact (a new quote's contact picker) (``-zh`` for Chinese).
 """
 
 from __future__ import annotations
@@ -35,7 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from agentdesk.app.admin import AdminService  # noqa: E402
 from agentdesk.app.sales import SalesService  # noqa: E402
-from agentdesk.crm.models import Account, Contact  # noqa: E402
+from agentdesk.crm.models import Account, Contact, Opportunity, PhoneRecord  # noqa: E402
 from agentdesk.crm.party_details import PartyRef  # noqa: E402
 from agentdesk.db import migrate  # noqa: E402
 from agentdesk.db.engine import create_db_engine, session_factory, sqlite_url, unit_of_work  # noqa: E402
@@ -43,7 +42,7 @@ from agentdesk.domain.enums import OpportunityStage, OwnerKind  # noqa: E402
 from agentdesk.org.admin import add_team, add_user  # noqa: E402
 from agentdesk.org.users import find_user  # noqa: E402
 from agentdesk.sales.documents import parse_line  # noqa: E402
-from agentdesk.sales.opportunities import create_opportunity  # noqa: E402
+from agentdesk.sales.opportunities import create_opportunity, update_opportunity  # noqa: E402
 from agentdesk.sales.order_flow import move_order  # noqa: E402
 from agentdesk.sales.orders import order_from_quote  # noqa: E402
 from agentdesk.sales.price_lists import RuleRequest, add_price_list, add_price_rule  # noqa: E402
@@ -52,6 +51,7 @@ from agentdesk.sales.quotes import QuoteRequest, create_quote, set_quote_status 
 from agentdesk.sales.stages import add_stage  # noqa: E402
 from agentdesk.sales.status import QuoteStatus  # noqa: E402
 from agentdesk.ui.admin.dialog import AdminDialog  # noqa: E402
+from agentdesk.ui.sales.opportunity_editor import OpportunityEditor  # noqa: E402
 from agentdesk.ui.sales.order_dialog import OrderDialog  # noqa: E402
 from agentdesk.ui.sales.party_sales import PartySalesBox  # noqa: E402
 from agentdesk.ui.sales.quote_editor import QuoteEditor  # noqa: E402
@@ -77,6 +77,7 @@ DATA = {
                   "Pilot extension"],
         "list": "Volume 2026",
         "contact": ("Nancy", "Davolio"),
+        "contact2": ("Andrew", "Fuller"),
         "terms": "30 days net; delivery within 2 weeks",
     },
     "zh": {
@@ -93,6 +94,7 @@ DATA = {
                   "许可升级", "培训服务", "第二个站点", "试点延期"],
         "list": "2026 批量价",
         "contact": ("芳", "陈"),
+        "contact2": ("伟", "张"),
         "terms": "货到 30 天内付款；两周内交货",
     },
 }  # fmt: skip
@@ -139,9 +141,15 @@ def seed(sessions: sessionmaker[Session], lang: str, work: Path) -> tuple[str, s
                 contact = Contact(
                     first_name=given, last_name=family, account_id=account.id, owner_id=owner
                 )
-                s.add(contact)
+                given, family = data["contact2"]
+                other = Contact(
+                    first_name=given, last_name=family, account_id=account.id, owner_id=owner
+                )
+                s.add_all([contact, other])
                 s.flush()
                 contact_id = str(contact.id)
+                s.add(PhoneRecord(raw="138 0013 8000", e164="+8613800138000",
+                                  contact_id=other.id))  # fmt: skip
     csv = work / f"products-{lang}.csv"
     csv.write_text(data["products"], "utf-8")
     import_products(sessions, csv)
@@ -282,7 +290,25 @@ def shoot(app: QApplication, executor: ThreadPoolExecutor, lang: str) -> None:
     box.load(PartyRef(OwnerKind.ACCOUNT, account))
     pump(lambda: box.pending == 0 and box.sales is not None)
     shot(box, f"sales-party{suffix}")
-    for widget in (editor, dialog, window, box):
+    with sessions() as session:  # a deal priced from lines, moved once: its history
+        deal = DATA[lang]["deals"][1]
+        named = select(Opportunity.id).where(Opportunity.name == deal)
+        opp = session.scalars(named.order_by(Opportunity.close_date).limit(1)).one()
+    update_opportunity(sessions, opp, stage=S.PROPOSAL, actor=manager)
+    opportunity = OpportunityEditor(service, executor)
+    opportunity.show()
+    opportunity.start(opp)
+    pump(lambda: opportunity.pending == 0 and opportunity.detail is not None)
+    shot(opportunity, f"sales-opportunity{suffix}")
+    fresh = QuoteEditor(service, executor)  # a new quote from the Sales window
+    fresh.show()
+    fresh.start()
+    pump(lambda: fresh.pending == 0)
+    fresh.accountEdit.setText(first)
+    fresh.contactPicker.search("")
+    pump(lambda: fresh.pending == 0 and fresh.contactPicker.results.isVisible())
+    shot(fresh, f"sales-quote-contact{suffix}")
+    for widget in (editor, dialog, window, box, opportunity, fresh):
         widget.close()
         widget.deleteLater()
     pump(seconds=0.2)

@@ -25,6 +25,18 @@ from agentdesk.sales.catalogue import ProductView, list_products
 from agentdesk.sales.documents import DocumentView, LineRequest
 from agentdesk.sales.money import Totals
 from agentdesk.sales.opportunities import OpportunityView
+from agentdesk.sales.opportunity_edit import (
+    OpportunityDetail,
+    OpportunityForm,
+    StageChoice,
+    editor_stages,
+    may_reassign,
+    opportunity_detail,
+    preview_lines,
+    save_opportunity,
+)
+from agentdesk.sales.opportunity_lines import LinePrice
+from agentdesk.sales.opportunity_parties import PartyChoice, search_accounts, search_contacts
 from agentdesk.sales.orders import OrderTerms
 from agentdesk.sales.party_sales import PartySales, SalesItem, party_sales, recent_quotes
 from agentdesk.sales.pipeline import (
@@ -45,7 +57,7 @@ from agentdesk.sales.quote_preview import (
     price_preview,
     quote_header,
 )
-from agentdesk.sales.quotes import QuoteRequest
+from agentdesk.sales.quotes import KEEP_CONTACT, QuoteRequest
 from agentdesk.sales.status import OrderStatus, QuoteStatus
 
 
@@ -56,6 +68,17 @@ class Catalogue:
     products: tuple[ProductView, ...]
     price_lists: tuple[tuple[str, str], ...]
     """``(name, currency)``."""
+
+
+@dataclass(frozen=True, slots=True)
+class OpportunityChoices:
+    """What the opportunity editor offers: the stages (the admin's order), owners, products."""
+
+    stages: tuple[StageChoice, ...]
+    owners: tuple[str, ...]
+    products: tuple[ProductView, ...]
+    may_reassign: bool
+    """Whether the owner may be changed to someone else."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +143,57 @@ class SalesService:
             actor=self._agent,
         )
 
+    # -- the opportunity editor --------------------------------------------------------------
+
+    def opportunity_choices(self) -> OpportunityChoices:
+        return OpportunityChoices(
+            editor_stages(self._sessions),
+            pipeline_owners(self._sessions),
+            tuple(list_products(self._sessions, active_only=True)),
+            may_reassign(self._sessions, self._agent),
+        )
+
+    def opportunity(self, opportunity_id: uuid.UUID) -> OpportunityDetail:
+        return opportunity_detail(self._sessions, opportunity_id, actor=self._agent)
+
+    def save_opportunity(
+        self, opportunity_id: uuid.UUID, version: int, form: OpportunityForm
+    ) -> OpportunityDetail:
+        """Save the form over ``version``; ``StaleRecordError`` when someone saved since."""
+        return save_opportunity(self._sessions, opportunity_id, version, form, actor=self._agent)
+
+    def add_opportunity(self, form: OpportunityForm, currency_code: str) -> OpportunityDetail:
+        view = opportunities.create_opportunity(
+            self._sessions,
+            account=str(form.account_id),
+            name=form.name,
+            amount=None if form.lines else form.amount,
+            stage=form.stage,
+            close=form.close,
+            owner=form.owner,
+            probability=form.probability,
+            currency_code=currency_code,
+            lines=form.lines,
+            prices=form.prices,
+            contact=form.contact_id,
+            next_step=form.next_step,
+            actor=self._agent,
+        )
+        return self.opportunity(view.id)
+
+    def price_opportunity(
+        self, code: str, lines: Sequence[LineRequest], prices: Sequence[Decimal | None]
+    ) -> tuple[LinePrice, ...]:
+        """The lines' unit prices and nets as a save stores them (typed prices kept)."""
+        return preview_lines(self._sessions, code, lines, prices)
+
+    def accounts(self, text: str) -> tuple[PartyChoice, ...]:
+        return search_accounts(self._sessions, text, actor=self._agent)
+
+    def contacts(self, account: str, text: str) -> tuple[PartyChoice, ...]:
+        """The people of ``account`` (its id or name) matching ``text``."""
+        return search_contacts(self._sessions, account, text, actor=self._agent)
+
     # -- quotes ----------------------------------------------------------------------------
 
     def catalogue(self) -> Catalogue:
@@ -158,9 +232,17 @@ class SalesService:
     def create_quote(self, request: QuoteRequest) -> DocumentView:
         return quotes.create_quote(self._sessions, request, actor=self._agent)
 
-    def revise_quote(self, number: str, lines: Sequence[LineRequest]) -> DocumentView:
-        """A draft changes in place; a sent quote gets its next revision."""
-        return quotes.revise_quote(self._sessions, number, lines, actor=self._agent)
+    def revise_quote(
+        self,
+        number: str,
+        lines: Sequence[LineRequest],
+        contact: str | object | None = KEEP_CONTACT,
+    ) -> DocumentView:
+        """A draft changes in place; a sent quote gets its next revision (with ``contact``,
+        a contact's id or ``None``: none; the quote's unless given)."""
+        return quotes.revise_quote(
+            self._sessions, number, lines, contact=contact, actor=self._agent
+        )
 
     def set_quote_status(self, number: str, status: QuoteStatus) -> DocumentView:
         return quotes.set_quote_status(self._sessions, number, status, actor=self._agent)

@@ -4,10 +4,11 @@ A deal's expected close date is a guess made before it closed; the day it was wo
 stage history (``opportunity_stage_changes``: its last move into won), which the sales service
 copies to ``opportunities.won_at`` as it writes the move (migration 0021 filled it for the
 deals won before). The period's days are the business's (``zone``), so a deal won at 01:00 on 1
-July in Shanghai (17:00 UTC on 30 June) is July's. The deals are read from their covering index
-(``ix_opportunities_won``: no table row, no look-up into the history per deal: that took half a
-second at 25,000 won deals on SQLite) and summed in the database; the month or quarter of the
-day won is a CASE over the periods' first instants, computed here in the zone.
+July in Shanghai (17:00 UTC on 30 June) is July's. The deals are read as one range of
+``ix_opportunities_won`` (on PostgreSQL from the index alone; no look-up into the history per
+deal: that took half a second at 25,000 won deals on SQLite) and summed in the database; the
+month or quarter of the day won is a CASE over the periods' first instants, computed here in
+the zone.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from agentdesk.sales.documents import LineRequest
 from agentdesk.sales.models import StageChange
 from agentdesk.sales.money import MoneyError, currency
 from agentdesk.sales.opportunity_lines import has_lines, replace_lines
+from agentdesk.sales.opportunity_parties import check_contact
 from agentdesk.sales.quotes import find_account
 from agentdesk.sales.stages import Stage, change_stage, stage_for_move, stage_table
 
@@ -150,9 +151,13 @@ def create_opportunity(
     probability: int | None = None,
     currency_code: str = "CNY",
     lines: Sequence[LineRequest] = (),
+    prices: Sequence[Decimal | None] = (),
+    contact: uuid.UUID | None = None,
+    next_step: str | None = None,
     actor: AgentRef | None = None,
 ) -> OpportunityView:
-    """With ``lines`` the amount is their sum (then give no ``amount``)."""
+    """With ``lines`` the amount is their sum (then give no ``amount``); ``contact`` works
+    for the account (or for none)."""
     if not name.strip():
         raise RequestError("an opportunity needs a name")
     if (amount is None) == (not lines):
@@ -178,11 +183,13 @@ def create_opportunity(
             probability=None if not into.is_open else _percent(probability),
             owner_id=owner_id,
             won_at=won_at(into, now),
+            contact_id=check_contact(session, access, target.id, contact).id if contact else None,
+            next_step=(next_step or "").strip()[:300] or None,
         )
         session.add(row)
         session.flush()
         if lines:
-            replace_lines(session, row, lines)
+            replace_lines(session, row, lines, prices)
         _record(session, row, None, access, now)
         who = actor_of(session, access.username if access else actor)
         audit(session, who, AuditAction.CREATE, "opportunity", row.id, {"stage": into.code})

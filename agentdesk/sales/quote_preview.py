@@ -5,6 +5,7 @@ editor's live totals, which ``sales.money.totals`` then computes.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -126,6 +127,7 @@ class QuoteHeader:
     valid_until: date | None
     contact: str | None
     changeable: bool
+    contact_id: uuid.UUID | None = None
 
 
 def quote_header(
@@ -147,4 +149,5 @@ def quote_header(
             quote.valid_until,
             contact.full_name if contact else None,
             changeable,
+            contact.id if contact else None,
         )

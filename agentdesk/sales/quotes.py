@@ -67,6 +67,10 @@ def find_account(session: Session, ref: str) -> Account:
     return named[0]
 
 
+KEEP_CONTACT = object()
+"""A revision's contact left as the quote's."""
+
+
 def _contact(session: Session, ref: str, account: Account) -> Contact:
     try:
         contact = session.get(Contact, uuid.UUID(ref.strip()))
@@ -237,10 +241,13 @@ def revise_quote(
     number: str,
     lines: Sequence[LineRequest],
     *,
+    contact: str | object | None = KEEP_CONTACT,
     actor: AgentRef | None = None,
 ) -> DocumentView:
     """New lines for quote ``number``: a draft is changed in place; a quote that was sent is
-    copied into the next revision (a draft) with the new lines, and stays as it was."""
+    copied into the next revision (a draft) with the new lines, and stays as it was.
+    ``contact`` (an id of one of the account's people, or ``None``: none) changes the
+    contact the same way."""
     if not lines:
         raise RequestError("a quote needs at least one line")
     with sessions() as session, session.begin():
@@ -250,7 +257,13 @@ def revise_quote(
         plist = session.get(PriceList, quote.price_list_id) if quote.price_list_id else None
         money = currency(quote.currency)
         priced = _price(session, lines, money.code, plist)
+        contact_id = quote.contact_id
+        if contact is not KEEP_CONTACT:
+            account = session.get_one(Account, quote.account_id)
+            ref = contact if isinstance(contact, str) else None
+            contact_id = _contact(session, ref, account).id if ref else None
         if quote.status is QuoteStatus.DRAFT:
+            quote.contact_id = contact_id
             for old in session.scalars(select(QuoteLine).where(QuoteLine.quote_id == quote.id)):
                 session.delete(old)
             session.flush()
@@ -261,7 +274,7 @@ def revise_quote(
                 revision=quote.revision + 1,
                 status=QuoteStatus.DRAFT,
                 account_id=quote.account_id,
-                contact_id=quote.contact_id,
+                contact_id=contact_id,
                 price_list_id=quote.price_list_id,
                 currency=quote.currency,
                 valid_until=quote.valid_until,

@@ -1528,6 +1528,29 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>HistoryTable</name>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>原阶段</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>新阶段</translation>
+    </message>
+    <message>
+        <source>(created)</source>
+        <translation>（创建）</translation>
+    </message>
+</context>
+<context>
     <name>KbPanel</name>
     <message>
         <source>Search articles (中文/English)</source>
@@ -2166,26 +2189,130 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
-    <name>OpportunityDialog</name>
+    <name>OpportunityEditor</name>
     <message>
-        <source>New opportunity for {account}</source>
-        <translation>为 {account} 新建商机</translation>
+        <source>Opportunity</source>
+        <translation>商机</translation>
+    </message>
+    <message>
+        <source>New opportunity</source>
+        <translation>新建商机</translation>
+    </message>
+    <message>
+        <source>Search accounts</source>
+        <translation>搜索客户</translation>
+    </message>
+    <message>
+        <source>Name or phone</source>
+        <translation>姓名或电话</translation>
+    </message>
+    <message>
+        <source>What happens next, and when</source>
+        <translation>下一步做什么、何时做</translation>
     </message>
     <message>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <source>Amount (CNY):</source>
-        <translation>金额（人民币）：</translation>
+        <source>Account:</source>
+        <translation>客户：</translation>
+    </message>
+    <message>
+        <source>Contact:</source>
+        <translation>联系人：</translation>
+    </message>
+    <message>
+        <source>Amount:</source>
+        <translation>金额：</translation>
+    </message>
+    <message>
+        <source>Close date:</source>
+        <translation>预计成交日期：</translation>
+    </message>
+    <message>
+        <source>Owner:</source>
+        <translation>负责人：</translation>
     </message>
     <message>
         <source>Stage:</source>
         <translation>阶段：</translation>
     </message>
     <message>
-        <source>Close date:</source>
-        <translation>预计成交日期：</translation>
+        <source>Probability:</source>
+        <translation>赢单概率：</translation>
+    </message>
+    <message>
+        <source>Next step:</source>
+        <translation>下一步：</translation>
+    </message>
+    <message>
+        <source>Stage history</source>
+        <translation>阶段历史</translation>
+    </message>
+    <message>
+        <source>Add line</source>
+        <translation>添加行</translation>
+    </message>
+    <message>
+        <source>Remove line</source>
+        <translation>删除行</translation>
+    </message>
+    <message>
+        <source>Product lines</source>
+        <translation>产品明细</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>重新载入</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Me</source>
+        <translation>我</translation>
+    </message>
+    <message>
+        <source>Opportunity {name}</source>
+        <translation>商机 {name}</translation>
+    </message>
+    <message>
+        <source>Nobody</source>
+        <translation>无人</translation>
+    </message>
+    <message>
+        <source>Quantity, price and discount must be numbers.</source>
+        <translation>数量、单价和折扣必须是数字。</translation>
+    </message>
+    <message>
+        <source>{currency}, the sum of the lines</source>
+        <translation>{currency}，为各明细行之和</translation>
+    </message>
+    <message>
+        <source>Lines: {amount}</source>
+        <translation>明细合计：{amount}</translation>
+    </message>
+    <message>
+        <source>Choose the account.</source>
+        <translation>请选择客户。</translation>
+    </message>
+    <message>
+        <source>The amount must be a number.</source>
+        <translation>金额必须是数字。</translation>
+    </message>
+    <message>
+        <source>Opportunity {name} saved.</source>
+        <translation>商机 {name} 已保存。</translation>
+    </message>
+    <message>
+        <source>Someone else saved this opportunity while you were editing it: nothing was changed. Your edits are still in the form; Reload shows theirs.</source>
+        <translation>您编辑期间，其他人已保存了此商机：本次未作任何更改。您的修改仍保留在表单中；点击“重新载入”查看对方的版本。</translation>
     </message>
 </context>
 <context>
@@ -2335,6 +2462,21 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>PartyPicker</name>
+    <message>
+        <source>List</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <source>Show the choices</source>
+        <translation>显示可选项</translation>
+    </message>
+    <message>
+        <source>Nothing found</source>
+        <translation>未找到</translation>
+    </message>
+</context>
+<context>
     <name>PartySalesBox</name>
     <message>
         <source>Sales</source>
@@ -2375,14 +2517,6 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>{number} revision {revision}</source>
         <translation>{number} 第 {revision} 版</translation>
-    </message>
-    <message>
-        <source>The amount must be a number.</source>
-        <translation>金额必须是数字。</translation>
-    </message>
-    <message>
-        <source>Opportunity {name} created.</source>
-        <translation>商机 {name} 已创建。</translation>
     </message>
 </context>
 <context>
@@ -2467,6 +2601,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
         <translation>至：</translation>
     </message>
     <message>
+        <source>New opportunity…</source>
+        <translation>新建商机…</translation>
+    </message>
+    <message>
         <source>Opportunity</source>
         <translation>商机</translation>
     </message>
@@ -2523,6 +2661,25 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>ProbabilityField</name>
+    <message>
+        <source>Use the stage&apos;s</source>
+        <translation>使用阶段默认值</translation>
+    </message>
+    <message>
+        <source>fixed by the stage</source>
+        <translation>由阶段固定</translation>
+    </message>
+    <message>
+        <source>override (the stage says {p} %)</source>
+        <translation>手动设定（阶段默认 {p} %）</translation>
+    </message>
+    <message>
+        <source>the stage&apos;s</source>
+        <translation>阶段默认值</translation>
+    </message>
+</context>
+<context>
     <name>QuoteEditor</name>
     <message>
         <source>Quote</source>
@@ -2551,6 +2708,10 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>Currency:</source>
         <translation>币种：</translation>
+    </message>
+    <message>
+        <source>Contact&apos;s name or phone</source>
+        <translation>联系人姓名或电话</translation>
     </message>
     <message>
         <source>no date</source>

@@ -323,8 +323,16 @@ def test_the_party_box_shows_and_creates_the_partys_sales(
     settle(qtbot, box)
     counts = [box.tree.topLevelItem(i).childCount() for i in range(3)]
     assert counts == [3, 1, 0] and box.quoteButton.isEnabled()
-    box.create_opportunity("Acme renewal", "5000", OpportunityStage.NEGOTIATION, date.today())
-    settle(qtbot, box)
+    made = box.open_opportunity(None)  # the editor, prefilled with the party's account
+    assert made is not None
+    settle(qtbot, made)
+    assert made.accountPicker.searchEdit.text() == "Acme"
+    made.nameEdit.setText("Acme renewal")
+    made.amountEdit.setText("5000")
+    made.stageCombo.setCurrentIndex(made.stageCombo.findData(OpportunityStage.NEGOTIATION))
+    made.save()
+    settle(qtbot, made, box)
+    assert made.detail is not None and made.detail.amount == 5000
     assert box.tree.topLevelItem(0).childCount() == 4
     editor = box.open_quote(None)
     assert editor is not None

@@ -23,11 +23,10 @@ from agentdesk.domain.enums import OpportunityStage as S
 from agentdesk.org.access import AccessDeniedError
 from agentdesk.org.admin import add_user
 from agentdesk.sales.opportunities import create_opportunity
-from agentdesk.sales.pipeline import StageColumn
+from agentdesk.sales.opportunity_edit import editor_stages
 from agentdesk.sales.stages import Stage, add_stage, change_stage, list_stages
 from agentdesk.ui.admin.dialog import AdminDialog
 from agentdesk.ui.sales.board import ID_ROLE
-from agentdesk.ui.sales.party_sales import OpportunityDialog
 from agentdesk.ui.sales.pipeline import PipelineView
 from agentdesk.ui.shell.i18n import install_translators, remove_translators
 from agentdesk.ui.shell.labels import remember_stages, stage_label, stage_text
@@ -213,20 +212,10 @@ def test_a_stage_is_worded_with_the_admins_label_in_the_ui_language(qapp: QAppli
         remember_stages([])
 
 
-def test_a_new_opportunity_from_the_desk_offers_the_active_open_stages(qtbot: QtBot) -> None:
-    columns = (
-        StageColumn("prospecting", 10, label="prospecting"),
-        StageColumn("trial", 35, label="Trial running"),
-        StageColumn("old_step", 40, label="Old step", active=False),
-        StageColumn("closed_won", 100, label="won", won=True),
-        StageColumn("closed_lost", 0, label="lost", lost=True),
-    )
-    remember_stages((c.stage, c.label, c.label_zh) for c in columns)
-    try:
-        dialog = OpportunityDialog("Acme", columns)
-        qtbot.addWidget(dialog)
-        combo = dialog.stageCombo
-        offered = [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())]
-        assert offered == [("prospecting", "prospecting"), ("trial", "Trial running")]
-    finally:
-        remember_stages([])
+def test_the_opportunity_editor_offers_the_admins_stages(staff: sessionmaker[Session]) -> None:
+    add_stage(staff, "trial", label="Trial running", probability=35, after=S.QUALIFICATION)
+    add_stage(staff, "won_paid", label="Won, paid", probability=0, won=True)
+    choices = {c.stage: c for c in editor_stages(staff)}
+    assert list(choices)[:3] == [S.PROSPECTING, S.QUALIFICATION, "trial"]
+    assert (choices["trial"].probability, choices["trial"].fixed) == (35, False)
+    assert (choices["won_paid"].probability, choices["won_paid"].fixed) == (100, True)

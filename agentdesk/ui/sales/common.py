@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QTimer
 from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QWidget
 
 from agentdesk.app.sales import SalesService
@@ -91,6 +91,26 @@ def filter_row(
     row.addWidget(button)
     row.addStretch(1)
     return row
+
+
+def single_shot(parent: QWidget, ms: int, slot: Callable[[], None]) -> QTimer:
+    """A timer that runs ``slot`` ``ms`` after its last start (typing restarts it)."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(ms)
+    timer.timeout.connect(slot)
+    return timer
+
+
+def row_widget(parent: QWidget, *widgets: QWidget) -> QWidget:
+    """``widgets`` side by side at their own width, as one form field."""
+    holder = QWidget(parent)
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return holder
 
 
 def optional_date_edit(parent: QWidget, none_text: str) -> QDateEdit:

@@ -7,20 +7,14 @@ and follows the party the panel loads.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
 from concurrent.futures import Executor
-from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QTreeWidget,
@@ -31,54 +25,22 @@ from PySide6.QtWidgets import (
 
 from agentdesk.app.sales import SalesService
 from agentdesk.crm.party_details import PartyRef
-from agentdesk.sales.money import MoneyError, parse_decimal
-from agentdesk.sales.opportunities import OpportunityView
+from agentdesk.sales.opportunity_parties import PartyChoice
 from agentdesk.sales.party_sales import PartySales, SalesItem
 from agentdesk.sales.pipeline import StageColumn
 from agentdesk.ui.desk.customer_panel import CustomerPanel
 from agentdesk.ui.sales.common import (
     SalesJobs,
-    date_edit,
     date_text,
-    from_qdate,
     message_label,
     money_text,
     stage_name,
     status_text,
 )
+from agentdesk.ui.sales.opportunity_editor import OpportunityEditor
 from agentdesk.ui.sales.order_dialog import OrderDialog
 from agentdesk.ui.sales.quote_editor import QuoteEditor
 from agentdesk.ui.shell.labels import remember_stages
-
-
-class OpportunityDialog(QDialog):
-    """A new opportunity for the party's account: name, amount, stage, close date."""
-
-    def __init__(
-        self, account: str, stages: Sequence[StageColumn], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("New opportunity for {account}").format(account=account))
-        self.nameEdit = QLineEdit(self)
-        self.amountEdit = QLineEdit(self)
-        self.amountEdit.setPlaceholderText("10,000.00")
-        self.stageCombo = QComboBox(self)
-        for column in stages:
-            if column.is_open and column.active:
-                self.stageCombo.addItem(stage_name(column.stage), column.stage)
-        self.closeEdit = date_edit(self, date.today() + timedelta(days=30))
-        form = QFormLayout(self)
-        form.addRow(self.tr("Name:"), self.nameEdit)
-        form.addRow(self.tr("Amount (CNY):"), self.amountEdit)
-        form.addRow(self.tr("Stage:"), self.stageCombo)
-        form.addRow(self.tr("Close date:"), self.closeEdit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.setMinimumWidth(420)
 
 
 class PartySalesBox(QGroupBox):
@@ -93,7 +55,7 @@ class PartySalesBox(QGroupBox):
         self.party: PartyRef | None = None
         self.sales: PartySales | None = None
         self.stages: tuple[StageColumn, ...] = ()
-        """The admin's stages, read with each party's sales (the new opportunity's choice)."""
+        """The admin's stages, read with each party's sales (their labels name the stages)."""
         self._seq = 0
         self.opened: list[QWidget] = []
         self.tree = QTreeWidget(self)
@@ -107,7 +69,7 @@ class PartySalesBox(QGroupBox):
         self.tree.itemDoubleClicked.connect(lambda item, _c: self._open(item))
         self.opportunityButton = QPushButton(self.tr("New opportunity…"), self)
         self.quoteButton = QPushButton(self.tr("New quote…"), self)
-        self.opportunityButton.clicked.connect(self.ask_opportunity)
+        self.opportunityButton.clicked.connect(lambda: self.open_opportunity(None))
         self.quoteButton.clicked.connect(lambda: self.open_quote(None))
         # the buttons beside the list, not under it: the panel's height is the history's too
         buttons = QVBoxLayout()
@@ -188,7 +150,8 @@ class PartySalesBox(QGroupBox):
                     number=item.title, revision=item.revision
                 )
         row = QTreeWidgetItem([title, status, money_text(item.amount, item.currency)])
-        row.setData(0, Qt.ItemDataRole.UserRole, (kind, item.title))
+        key = item.id if kind == "opportunity" else item.title
+        row.setData(0, Qt.ItemDataRole.UserRole, (kind, key))
         return row
 
     def _enable(self) -> None:
@@ -201,7 +164,9 @@ class PartySalesBox(QGroupBox):
         if not data:
             return
         kind, title = data
-        if kind == "quote":
+        if kind == "opportunity":
+            self.open_opportunity(title)
+        elif kind == "quote":
             self.open_quote(title)
         elif kind == "order":
             dialog = OrderDialog(self.jobs.service, self._executor, self)
@@ -229,38 +194,20 @@ class PartySalesBox(QGroupBox):
         editor.show()
         return editor
 
-    def ask_opportunity(self) -> None:
+    def open_opportunity(self, opportunity: uuid.UUID | None) -> OpportunityEditor | None:
+        """The opportunity editor: ``opportunity``, or a new one for the party's account."""
         sales = self.sales
         if sales is None or sales.account_id is None:
-            return
-        dialog = OpportunityDialog(sales.account or "", self.stages, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.create_opportunity(
-                dialog.nameEdit.text(),
-                dialog.amountEdit.text(),
-                dialog.stageCombo.currentData(),
-                from_qdate(dialog.closeEdit.date()),
-            )
-
-    def create_opportunity(self, name: str, amount: str, stage: str, close: date) -> None:
-        sales = self.sales
-        if sales is None or sales.account_id is None:
-            return
-        try:
-            value = parse_decimal(amount or "0", "amount")
-        except MoneyError:
-            self.jobs.say(self.tr("The amount must be a number."), error=True)
-            return
-        account = str(sales.account_id)
-
-        def done(view: OpportunityView) -> None:
-            self.jobs.say(self.tr("Opportunity {name} created.").format(name=view.name))
-            if self.party is not None:
-                self.load(self.party)
-
-        self.jobs.run(
-            lambda service: service.create_opportunity(account, name, value, stage, close), done
-        )
+            return None
+        account = PartyChoice(sales.account_id, sales.account or "")
+        editor = OpportunityEditor(self.jobs.service, self._executor, self, account=account)
+        if opportunity is None and sales.contact_id is not None:
+            editor.contactPicker.set_choice(PartyChoice(sales.contact_id, sales.contact or ""))
+        editor.saved.connect(lambda _d: self.reload())
+        self.opened.append(editor)
+        editor.start(opportunity)
+        editor.show()
+        return editor
 
 
 def attach_party_sales(

@@ -42,6 +42,7 @@ from agentdesk.ui.sales.common import (
     optional_day,
     stage_name,
 )
+from agentdesk.ui.sales.opportunity_editor import OpportunityEditor
 from agentdesk.ui.shell.labels import remember_stages
 
 LIST_SORTS = ("name", "account", "amount", "close_date", "owner", "stage", "probability")
@@ -54,6 +55,8 @@ class PipelineView(QWidget):
         super().__init__(parent)
         self.message = message_label(self, "pipelineMessage")
         self.jobs = SalesJobs(self, service, executor, self.message)
+        self._executor = executor
+        self.editors: list[OpportunityEditor] = []
         self.stages: tuple[StageColumn, ...] = ()
         self.columns: dict[str, ColumnWidget] = {}
         self.cards: dict[uuid.UUID, PipelineCard] = {}
@@ -76,6 +79,9 @@ class PipelineView(QWidget):
             (self.tr("to:"), self.toEdit),
         )
         filters = filter_row(self, fields, self.applyButton)
+        self.newButton = QPushButton(self.tr("New opportunity…"), self)
+        self.newButton.clicked.connect(lambda: self.open_opportunity(None))
+        filters.addWidget(self.newButton)
 
         self.boardArea = QWidget(self)
         self.boardLayout = QHBoxLayout(self.boardArea)
@@ -106,6 +112,9 @@ class PipelineView(QWidget):
         header.setSortIndicatorShown(True)
         header.setSortIndicator(3, Qt.SortOrder.AscendingOrder)
         header.sectionClicked.connect(self._sort_by)
+        self.table.itemDoubleClicked.connect(
+            lambda item: self.open_opportunity(item.data(Qt.ItemDataRole.UserRole))
+        )
         self.moreButton = QPushButton(self.tr("Load more"), self)
         self.moreButton.clicked.connect(self.load_more)
         listPage = QWidget(self)
@@ -150,6 +159,9 @@ class PipelineView(QWidget):
                 column.stage, column.probability, self.boardArea, retired=not column.active
             )
             widget.list.dropped.connect(self.promote)
+            widget.list.itemDoubleClicked.connect(
+                lambda item: self.open_opportunity(item.data(Qt.ItemDataRole.UserRole))
+            )
             self.columns[column.stage] = widget
             self.boardLayout.addWidget(widget)
         self.reload()
@@ -200,6 +212,7 @@ class PipelineView(QWidget):
             )
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, card.id)
                 if col in (2, 6):
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -220,6 +233,17 @@ class PipelineView(QWidget):
         self.table.horizontalHeader().setSortIndicator(section, order)
         flt = self.filter()
         self.jobs.run(lambda service: service.page(flt), self._show_page)
+
+    # -- the editor --------------------------------------------------------------------------
+
+    def open_opportunity(self, opportunity: uuid.UUID | None) -> OpportunityEditor:
+        """The opportunity editor on ``opportunity`` (a new one: ``None``); a save reloads."""
+        editor = OpportunityEditor(self.jobs.service, self._executor, self)
+        editor.saved.connect(lambda _detail: self.reload())
+        self.editors.append(editor)
+        editor.start(opportunity)
+        editor.show()
+        return editor
 
     # -- promoting ---------------------------------------------------------------------------
 

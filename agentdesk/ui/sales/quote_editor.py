@@ -5,6 +5,7 @@ Status changes and print / save as PDF (the audited printing service) are button
 
 from __future__ import annotations
 
+import uuid
 from concurrent.futures import Executor
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from agentdesk.app.sales import Catalogue, OrderScreen, Priced, SalesService
 from agentdesk.sales.catalogue import plain
 from agentdesk.sales.documents import DocumentView, LineRequest
 from agentdesk.sales.money import MINOR_UNITS, MoneyError, Totals
+from agentdesk.sales.opportunity_parties import PartyChoice
 from agentdesk.sales.quote_preview import QuoteHeader
 from agentdesk.sales.quotes import QuoteRequest
 from agentdesk.sales.status import QuoteStatus
@@ -41,6 +43,7 @@ from agentdesk.ui.sales.common import (
     to_qdate,
 )
 from agentdesk.ui.sales.order_dialog import OrderDialog
+from agentdesk.ui.sales.pickers import PartyPicker
 from agentdesk.ui.sales.quote_lines import LinesTable
 from agentdesk.ui.shell.i18n import ui_language
 
@@ -69,7 +72,6 @@ class QuoteEditor(QDialog):
         self.number: str | None = None
         self.quote: DocumentView | None = None
         self.totals: Totals | None = None
-        self.contact = contact
         self.account_id = account_id
         self.changeable = True
         """Whether the role may change this quote: read-only otherwise."""
@@ -89,13 +91,19 @@ class QuoteEditor(QDialog):
         for code in sorted(MINOR_UNITS):
             self.currencyCombo.addItem(code, code)
         self.currencyCombo.setCurrentIndex(self.currencyCombo.findData("CNY"))
-        self.contactLabel = QLabel(contact_name or "—", self)
+        # the contact among the account's people (the typed account's, or the party's)
+        self.contactPicker = PartyPicker(
+            self.jobs, self._contacts, self.tr("Contact's name or phone"), self
+        )
+        if contact is not None:
+            self.contactPicker.set_choice(PartyChoice(uuid.UUID(contact), contact_name or ""))
+        self.accountEdit.textEdited.connect(lambda _t: self.contactPicker.set_choice(None))
         self.validEdit = optional_date_edit(self, self.tr("no date"))
         self.termsEdit = QLineEdit(self)
         self.termsEdit.setPlaceholderText(self.tr("Payment and delivery terms"))
         form = QFormLayout()
         form.addRow(self.tr("Account:"), self.accountEdit)
-        form.addRow(self.tr("Contact:"), self.contactLabel)
+        form.addRow(self.tr("Contact:"), self.contactPicker)
         prices = QHBoxLayout()
         prices.addWidget(self.priceListCombo, 1)
         for text, widget in ((self.tr("Currency:"), self.currencyCombo),
@@ -173,7 +181,17 @@ class QuoteEditor(QDialog):
     @property
     def pending(self) -> int:
         """Jobs not finished, a preview waiting for its timer counted as one."""
-        return self.jobs.pending + int(self.previewTimer.isActive())
+        return self.jobs.pending + int(self.previewTimer.isActive()) + self.contactPicker.pending
+
+    @property
+    def contact(self) -> str | None:
+        """The chosen contact's id, as the quote is saved with it."""
+        chosen = self.contactPicker.choice_id
+        return str(chosen) if chosen is not None else None
+
+    def _contacts(self, service: SalesService, text: str) -> tuple[PartyChoice, ...]:
+        account = self.account_id or self.accountEdit.text().strip()
+        return service.contacts(account, text) if account else ()
 
     def start(self, number: str | None = None) -> None:
         """Read the catalogue, then quote ``number`` (or start a new one with one line)."""
@@ -196,7 +214,10 @@ class QuoteEditor(QDialog):
     def _on_quote(self, result: tuple[DocumentView, QuoteHeader]) -> None:
         view, header = result
         self.changeable = header.changeable
-        self.contactLabel.setText(header.contact or "—")
+        contact = header.contact_id
+        self.contactPicker.set_choice(
+            PartyChoice(contact, header.contact or "") if contact is not None else None
+        )
         self.priceListCombo.blockSignals(True)
         self.priceListCombo.setCurrentIndex(max(0, self.priceListCombo.findData(header.price_list)))
         self.priceListCombo.blockSignals(False)
@@ -235,6 +256,7 @@ class QuoteEditor(QDialog):
         self.termsEdit.setReadOnly(self.quote is not None)
         editable = self.changeable and status in (None, QuoteStatus.DRAFT, QuoteStatus.SENT)
         self.lines.set_read_only(not editable)
+        self.contactPicker.set_read_only(not editable)  # saved with the lines
         for button in (self.addButton, self.removeButton, self.saveButton):
             button.setEnabled(editable)
         if status is QuoteStatus.SENT:
@@ -316,8 +338,9 @@ class QuoteEditor(QDialog):
 
             self.jobs.run(create, self._saved, controls=[self.saveButton])
         else:
+            contact = self.contact
             self.jobs.run(
-                lambda service: service.revise_quote(number, requests),
+                lambda service: service.revise_quote(number, requests, contact),
                 self._saved,
                 controls=[self.saveButton],
             )

@@ -22,15 +22,20 @@ from agentdesk.sales.money import MoneyError, parse_decimal
 
 PRODUCT, DESCRIPTION, QUANTITY, UNIT_PRICE, DISCOUNT, TAX, NET = range(7)
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+TYPED = Qt.ItemDataRole.UserRole
+"""On a unit price cell: the user typed this price (else it is the service's)."""
 
 
 class LinesTable(QTableWidget):
-    """Emits ``edited`` when a product, quantity or discount changed."""
+    """Emits ``edited`` when a product, quantity or discount changed (and a unit price, when
+    ``typed_prices``: the opportunity editor's lines take a price typed by the rep)."""
 
     edited = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, typed_prices: bool = False) -> None:
         super().__init__(0, 7, parent)
+        self.typed_prices = typed_prices
+        self._inputs = (QUANTITY, DISCOUNT, UNIT_PRICE) if typed_prices else (QUANTITY, DISCOUNT)
         self.setHorizontalHeaderLabels(
             [
                 self.tr("Product"),
@@ -55,7 +60,9 @@ class LinesTable(QTableWidget):
     def set_products(self, products: Sequence[ProductView]) -> None:
         self.products = tuple(products)
 
-    def add_line(self, code: str | None = None, quantity: str = "1", discount: str = "0") -> int:
+    def add_line(
+        self, code: str | None = None, quantity: str = "1", discount: str = "0", price: str = ""
+    ) -> int:
         self._filling = True
         row = self.rowCount()
         self.insertRow(row)
@@ -64,12 +71,13 @@ class LinesTable(QTableWidget):
             combo.addItem(f"{product.code} · {product.name}", product.code)
         if code is not None:
             combo.setCurrentIndex(max(0, combo.findData(code)))
-        combo.currentIndexChanged.connect(lambda _i: self.edited.emit())
+        combo.currentIndexChanged.connect(lambda _i: self._product_changed(combo))
         self.setCellWidget(row, PRODUCT, combo)
         for col in range(1, 7):
-            text = {QUANTITY: quantity, DISCOUNT: discount}.get(col, "")
+            text = {QUANTITY: quantity, DISCOUNT: discount, UNIT_PRICE: price}.get(col, "")
             item = QTableWidgetItem(text)
-            if col not in (QUANTITY, DISCOUNT):
+            item.setData(TYPED, col == UNIT_PRICE and bool(price))
+            if col not in self._inputs:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             if col != DESCRIPTION:
                 item.setTextAlignment(RIGHT)
@@ -86,8 +94,31 @@ class LinesTable(QTableWidget):
             self.edited.emit()
 
     def _on_item(self, item: QTableWidgetItem) -> None:
-        if not self._filling and item.column() in (QUANTITY, DISCOUNT):
+        if not self._filling and item.column() in self._inputs:
+            if item.column() == UNIT_PRICE:  # typed: kept; emptied: the standard price again
+                self._filling = True
+                item.setData(TYPED, bool(item.text().strip()))
+                self._filling = False
             self.edited.emit()
+
+    def _product_changed(self, combo: QComboBox) -> None:
+        """Another product: its own price, not the one typed for the last."""
+        for row in range(self.rowCount()):
+            item = self.item(row, UNIT_PRICE)
+            if self.cellWidget(row, PRODUCT) is combo and item is not None:
+                self._filling = True
+                item.setData(TYPED, False)
+                self._filling = False
+        self.edited.emit()
+
+    def prices(self) -> list[Decimal | None]:
+        """The unit prices the user typed, by line (``None``: the service's price)."""
+        typed: list[Decimal | None] = []
+        for row in range(self.rowCount()):
+            item = self.item(row, UNIT_PRICE)
+            mine = item is not None and bool(item.data(TYPED))
+            typed.append(parse_decimal(self._text(row, UNIT_PRICE), "unit price") if mine else None)
+        return typed
 
     def product_combo(self, row: int) -> QComboBox:
         combo = self.cellWidget(row, PRODUCT)

@@ -14,7 +14,7 @@ placed before it (``prospecting`` when none is); the added stages' rows go.
 The table's row-level security (0016: read by all, written with ``manage_users``) is kept.
 
 Revision ID: 0027
-Revises: 0024
+Revises: 0029
 Create Date: 2026-12-05
 """
 
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027"
-down_revision = "0024"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 
