@@ -39,7 +39,7 @@ def add_stage_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     add.add_argument("code", help="its stable code: a letter, then letters, digits or _")
     add.add_argument("--label", required=True, metavar="TEXT")
     add.add_argument("--label-zh", default="", metavar="TEXT", help="its Chinese label")
-    add.add_argument("--probability", type=int, default=0, metavar="P")
+    add.add_argument("--probability", type=int, metavar="P", help="needed for an open stage")
     add.add_argument("--after", metavar="CODE", help="default: before the won/lost stages")
     kind = add.add_mutually_exclusive_group()
     kind.add_argument("--won", action="store_true", help="a won stage (always 100 %%)")
@@ -84,6 +84,7 @@ def cmd_stage(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(args: argparse.Namespace, sessions: Any, settings: Settings) -> Any:
+    from agentdesk.db.errors import RequestError
     from agentdesk.sales import stages
 
     actor = settings.agent.username
@@ -91,12 +92,14 @@ def _run(args: argparse.Namespace, sessions: Any, settings: Settings) -> Any:
         case "list":
             return [stage.as_json() for stage in stages.list_stages(sessions)]
         case "add":
+            if args.probability is None and not (args.won or args.lost):
+                raise RequestError("an open stage needs --probability")
             return stages.add_stage(
                 sessions,
                 args.code,
                 label=args.label,
                 label_zh=args.label_zh,
-                probability=args.probability,
+                probability=args.probability or 0,
                 after=args.after,
                 won=args.won,
                 lost=args.lost,

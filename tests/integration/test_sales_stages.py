@@ -223,6 +223,12 @@ def test_stage_commands(
     assert code == 2 and "unknown stage" in err
     code, _, err = _cli(capsys, "stage", "add", "x", "--label", "X", "--probability", "120", *db)
     assert code == 2 and "between 0 and 100" in err
+    code, _, err = _cli(capsys, "stage", "add", "x", "--label", "X", *db)
+    assert code == 2 and "needs --probability" in err
+    code, out, _ = _cli(
+        capsys, "stage", "add", "won_paid", "--label", "Paid", "--won", "--json", *db
+    )
+    assert code == 0 and (json.loads(out)["probability"], json.loads(out)["won"]) == (100, True)
     code, _, err = _cli(capsys, "stage", "set", "trial", "--active", "no", *db)
     assert code == 0
     with unit_of_work(sessions) as s:
