@@ -30,9 +30,9 @@ from agentdesk.crm.models import Account, Opportunity  # noqa: E402
 from agentdesk.db import migrate  # noqa: E402
 from agentdesk.db.base import table_of  # noqa: E402
 from agentdesk.db.engine import create_db_engine, session_factory  # noqa: E402
-from agentdesk.domain.enums import OpportunityStage  # noqa: E402
 from agentdesk.org.models import User  # noqa: E402
 from agentdesk.sales.forecast import forecast  # noqa: E402
+from agentdesk.sales.stages import read_stages  # noqa: E402
 
 BATCH = 10_000
 
@@ -66,7 +66,8 @@ def fill(sessions, count: int) -> None:  # type: ignore[no-untyped-def]
             insert(table_of(Account)),
             [{"id": account, "name": "Bench", "version": 1, "created_at": now, "updated_at": now}],
         )
-    stages = list(OpportunityStage)
+    with sessions() as s:
+        stages = [stage.code for stage in read_stages(s) if stage.active]  # the admin's rows
     start = date(2026, 1, 1)
     for first in range(have, count, BATCH):
         rows = [
@@ -74,7 +75,7 @@ def fill(sessions, count: int) -> None:  # type: ignore[no-untyped-def]
                 "id": uuid.uuid4(),
                 "name": f"Deal {n}",
                 "account_id": account,
-                "stage": rng.choice(stages).value,
+                "stage": rng.choice(stages),
                 "amount": Decimal(rng.randint(100, 10_000_000)) / 100,
                 "currency": "CNY",
                 "close_date": start + timedelta(days=rng.randrange(730)),

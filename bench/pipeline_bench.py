@@ -46,7 +46,6 @@ from agentdesk.crm.models import Opportunity  # noqa: E402
 from agentdesk.db import migrate  # noqa: E402
 from agentdesk.db.bulk import bulk_writer, id_block  # noqa: E402
 from agentdesk.db.engine import create_db_engine, session_factory, sqlite_url  # noqa: E402
-from agentdesk.domain.enums import OpportunityStage  # noqa: E402
 from agentdesk.org.admin import add_team, add_user, create_logins, set_password  # noqa: E402
 from agentdesk.org.users import find_user  # noqa: E402
 from agentdesk.sales.forecast import forecast  # noqa: E402
@@ -56,6 +55,7 @@ from agentdesk.sales.pipeline import (  # noqa: E402
     pipeline_page,
     pipeline_stages,
 )
+from agentdesk.sales.stages import read_stages  # noqa: E402
 from bench.bench_stats import machine, percentiles  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
@@ -116,7 +116,8 @@ def fill(engine: Engine, opportunities: int, quote_lines: int) -> dict[str, Any]
     reps = _org(sessions)
     rng = random.Random(17)
     ids = id_block()
-    stages = list(OpportunityStage)
+    with sessions() as s:
+        stages = [stage for stage in read_stages(s) if stage.active]  # the admin's rows
     now_text: Any
     with bulk_writer(engine) as w:
         now_text = w.ts(NOW)
@@ -149,13 +150,13 @@ def fill(engine: Engine, opportunities: int, quote_lines: int) -> dict[str, Any]
                                               rng.choice(products), 1000, net, 0, net])  # fmt: skip
                 amount = w.money(Decimal(cents) / 100)
                 created = NOW - timedelta(days=rng.randrange(700))
-                history.append([w.uuid(next(ids)), oid, None, stage.value, w.ts(created)])
+                history.append([w.uuid(next(ids)), oid, None, stage.code, w.ts(created)])
                 won_at = None
-                if stage is OpportunityStage.CLOSED_WON:
+                if stage.won:
                     won_at = created + timedelta(days=rng.randrange(60), hours=rng.randrange(24))
-                    history.append([w.uuid(next(ids)), oid, "negotiation", stage.value,
+                    history.append([w.uuid(next(ids)), oid, "negotiation", stage.code,
                                     w.ts(won_at)])  # fmt: skip
-                yield [oid, f"Deal {n}", rng.choice(accounts), stage.value, amount,
+                yield [oid, f"Deal {n}", rng.choice(accounts), stage.code, amount,
                        w.day(close), override, owner, w.ts(won_at)]  # fmt: skip
 
         w.write(
@@ -238,10 +239,16 @@ def measure_pages(sessions: sessionmaker[Session], actor: str | None, samples: i
     def listing() -> None:
         assert pipeline_page(sessions, everyone, actor=actor).cards
 
+    by_chance = PipelineFilter(sort="probability", descending=True)
+
+    def listing_by_probability() -> None:  # the effective probability, sorted in SQL
+        assert pipeline_page(sessions, by_chance, actor=actor).cards
+
     return {
         "board_ms": timed(board, samples, warmup),
         "stage_column_first_page_ms": timed(column, samples, warmup),
         "list_view_first_page_ms": timed(listing, samples, warmup),
+        "list_view_by_probability_ms": timed(listing_by_probability, samples, warmup),
     }
 
 

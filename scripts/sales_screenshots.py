@@ -5,11 +5,12 @@
 A temp SQLite database per language with a sales team, products, opportunities in every
 stage, quotes and an order awaiting approval; the screens are the app's own (the sales window
 of the Sales menu, the quote editor, the order dialog), as the sales manager sees them.
-Writes sales-pipeline, sales-list, sales-quotes, sales-orders, sales-quote, sales-order,
-sales-order-locked (approved, as its rep sees it), sales-forecast, sales-forecast-category,
-sales-party (the customer panel's sales box), sales-opportunity (the opportunity editor with
-product lines and stage history) and sales-quote-contact (a new quote's contact picker)
-(``-zh`` for Chinese).
+A stage the admin added ("Trial running", 试用中) sits after qualification with deals in it.
+Writes sales-pipeline, sales-list, sales-stages (File > Administration > Sales stages, as an
+admin), sales-quotes, sales-orders, sales-quote, sales-order, sales-order-locked (approved, as
+its rep sees it), sales-forecast, sales-forecast-category, sales-party (the customer panel's
+sales box), sales-opportunity (the opportunity editor with product lines and stage history)
+and sales-quote-contact (a new quote's contact picker) (``-zh`` for Chinese).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
+from agentdesk.app.admin import AdminService  # noqa: E402
 from agentdesk.app.sales import SalesService  # noqa: E402
 from agentdesk.crm.models import Account, Contact, Opportunity, PhoneRecord  # noqa: E402
 from agentdesk.crm.party_details import PartyRef  # noqa: E402
@@ -46,7 +48,9 @@ from agentdesk.sales.orders import order_from_quote  # noqa: E402
 from agentdesk.sales.price_lists import RuleRequest, add_price_list, add_price_rule  # noqa: E402
 from agentdesk.sales.product_import import import_products  # noqa: E402
 from agentdesk.sales.quotes import QuoteRequest, create_quote, set_quote_status  # noqa: E402
+from agentdesk.sales.stages import add_stage  # noqa: E402
 from agentdesk.sales.status import QuoteStatus  # noqa: E402
+from agentdesk.ui.admin.dialog import AdminDialog  # noqa: E402
 from agentdesk.ui.sales.opportunity_editor import OpportunityEditor  # noqa: E402
 from agentdesk.ui.sales.order_dialog import OrderDialog  # noqa: E402
 from agentdesk.ui.sales.party_sales import PartySalesBox  # noqa: E402
@@ -56,11 +60,12 @@ from agentdesk.ui.shell.i18n import install_translators, remove_translators  # n
 
 OUT = ROOT / "docs" / "screenshots"
 S = OpportunityStage
+TRIAL = "trial"
 DATA = {
     "en": {
         "team": ("Sales", "East"),
         "people": [("li.na", "Li Na", "sales_manager"), ("tom.reed", "Tom Reed", "sales_rep"),
-                   ("ana.cruz", "Ana Cruz", "sales_rep")],
+                   ("ana.cruz", "Ana Cruz", "sales_rep"), ("sam.admin", "Sam Admin", "admin")],
         "accounts": ["Northwind Traders", "Contoso Ltd", "Fabrikam Inc", "Tailspin Toys"],
         "products": "code,name,unit,category,price,tax_rate\n"
                     "HS-100,Headset HS-100,pc,Hardware,420,13%\n"
@@ -78,7 +83,7 @@ DATA = {
     "zh": {
         "team": ("销售部", "华东销售组"),
         "people": [("wang.fang", "王芳", "sales_manager"), ("li.qiang", "李强", "sales_rep"),
-                   ("zhao.lei", "赵磊", "sales_rep")],
+                   ("zhao.lei", "赵磊", "sales_rep"), ("zhou.admin", "周管理", "admin")],
         "accounts": ["上海明达贸易有限公司", "杭州云帆科技", "南京金陵电器", "苏州华信物流"],
         "products": "编码,名称,单位,类别,单价,税率\n"
                     "HS-100,耳麦 HS-100,个,硬件,420,13%\n"
@@ -123,7 +128,7 @@ def seed(sessions: sessionmaker[Session], lang: str, work: Path) -> tuple[str, s
             role=role,
             team=sales if role == "sales_manager" else east,
         )
-    _manager, rep, rep2 = (p[0] for p in data["people"])
+    _manager, rep, rep2, _admin = (p[0] for p in data["people"])
     with unit_of_work(sessions) as s:
         for index, name in enumerate(data["accounts"]):
             owner = find_user(s, rep if index % 2 == 0 else rep2).id
@@ -156,9 +161,11 @@ def seed(sessions: sessionmaker[Session], lang: str, work: Path) -> tuple[str, s
         actor=None,
     )
     today = date.today()
+    add_stage(sessions, TRIAL, label="Trial running", label_zh="试用中", probability=35,
+              after=S.QUALIFICATION)  # fmt: skip
     stages = [S.PROSPECTING, S.QUALIFICATION, S.PROPOSAL, S.NEGOTIATION, S.CLOSED_WON,
-              S.PROPOSAL, S.QUALIFICATION, S.NEGOTIATION, S.PROSPECTING, S.CLOSED_LOST,
-              S.PROPOSAL, S.PROSPECTING]  # fmt: skip
+              TRIAL, S.QUALIFICATION, S.NEGOTIATION, S.PROSPECTING, S.CLOSED_LOST,
+              S.PROPOSAL, TRIAL]  # fmt: skip
     for index, stage in enumerate(stages):
         account = data["accounts"][index % 4]
         deal = data["deals"][index % len(data["deals"])]
@@ -231,6 +238,16 @@ def shoot(app: QApplication, executor: ThreadPoolExecutor, lang: str) -> None:
     window.pipeline.views.setCurrentIndex(1)
     pump()
     shot(window, f"sales-list{suffix}")
+    admin = DATA[lang]["people"][3][0]
+    stages = AdminDialog(AdminService(sessions, admin, passwords=False), executor)
+    stages.resize(1100, 640)
+    stages.show()
+    pump(lambda: not stages.busy and stages.snapshot is not None)
+    stages.tabs.setCurrentWidget(stages.stagesTab)
+    stages.stagesTab.select(TRIAL)
+    pump()
+    shot(stages, f"sales-stages{suffix}")
+    stages.close()
     window.tabs.setCurrentWidget(window.quotes)
     pump()
     shot(window, f"sales-quotes{suffix}")

@@ -16,6 +16,7 @@ from agentdesk.db import migrate
 from agentdesk.db.base import Base
 from agentdesk.db.engine import create_db_engine, session_factory, sqlite_url
 from agentdesk.org.roles import restore_defaults
+from agentdesk.sales.stages import seed_default_stages
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.pg_server import INSTALL_HINT, PgServer, start_server
 
@@ -84,6 +85,7 @@ def _truncate_all(engine: Engine) -> None:
         conn.execute(text(f"TRUNCATE {tables} CASCADE"))
     with session_factory(engine).begin() as session:
         restore_defaults(session)
+        seed_default_stages(session)  # configuration too: 0027 seeds it
 
 
 @pytest.fixture(params=ENGINES)

@@ -1,11 +1,12 @@
-"""The admin screen's use cases: users, teams, the role matrix, dispositions and who works
-which campaign, over the org, calls and dialer services.
+"""The admin screen's use cases: users, teams, the role matrix, dispositions, who works
+which campaign and the opportunity stages, over the org, calls, dialer and sales services.
 
 Every method blocks (the UI runs it on the executor) and acts as the desk's user: on
 PostgreSQL the login decides (``org.admin.acting_user``), on SQLite the configured username.
-Each change needs the ``manage_users`` capability. The org and disposition services check it
-themselves; campaign assignment does not, so :meth:`AdminService.assign` checks it first. A
-campaign's settings need the role's campaign update, which ``dialer.campaign_admin`` checks.
+Each change needs the ``manage_users`` capability. The org, disposition and stage services
+check it themselves; campaign assignment does not, so :meth:`AdminService.assign` checks it
+first. A campaign's settings need the role's campaign update, which ``dialer.campaign_admin``
+checks.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from agentdesk.domain.enums import Role
 from agentdesk.org import admin, roles
 from agentdesk.org.admin import TeamInfo, UserInfo
 from agentdesk.org.roles import RoleInfo
+from agentdesk.sales import stages
+from agentdesk.sales.stages import Stage
 
 Cell = tuple[RecordKind, Action]
 """One cell of the role matrix: a record kind and an action on it."""
@@ -48,6 +51,8 @@ class AdminSnapshot:
     campaigns: tuple[str, ...]
     passwords: bool
     """Whether users have passwords: PostgreSQL logins do, the SQLite file has none."""
+    stages: tuple[Stage, ...] = ()
+    """The opportunity stages in the pipeline's order, retired ones too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,29 @@ class NewDisposition:
     callback: bool = False
     final: bool = False
     dnc: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NewStage:
+    code: str
+    label: str
+    label_zh: str = ""
+    probability: int = 0
+    kind: str = "open"
+    """``open``, ``won`` (always 100 %) or ``lost`` (always 0 %)."""
+    after: str | None = None
+    """The stage it follows; none: before the won and lost stages."""
+
+
+@dataclass(frozen=True, slots=True)
+class StageEdit:
+    """What the admin changed of a stage; ``None`` leaves it."""
+
+    label: str | None = None
+    label_zh: str | None = None
+    probability: int | None = None
+    order: int | None = None
+    active: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +158,7 @@ class AdminService:
             dispositions=tuple(list_dispositions(self._sessions)),
             campaigns=tuple(c.name for c in all_campaigns(self._sessions)),
             passwords=self._passwords,
+            stages=stages.list_stages(self._sessions),
         )
 
     def role(self, role: Role) -> RoleInfo:
@@ -201,6 +230,35 @@ class AdminService:
             success=new.success, contact=new.contact, callback=new.callback, final=new.final,
             dnc=new.dnc, agent=self._agent,
         )  # fmt: skip
+
+    def add_stage(self, new: NewStage) -> Stage:
+        return stages.add_stage(
+            self._sessions,
+            new.code,
+            label=new.label,
+            label_zh=new.label_zh,
+            probability=new.probability,
+            after=new.after,
+            won=new.kind == "won",
+            lost=new.kind == "lost",
+            actor=self._agent,
+        )
+
+    def change_stage(self, code: str, edit: StageEdit) -> Stage:
+        return stages.change_stage(
+            self._sessions,
+            code,
+            label=edit.label,
+            label_zh=edit.label_zh,
+            probability=edit.probability,
+            order=edit.order,
+            active=edit.active,
+            actor=self._agent,
+        )
+
+    def remove_stage(self, code: str) -> str:
+        stages.remove_stage(self._sessions, code, actor=self._agent)
+        return code
 
     def assign(self, campaign: str, agents: Iterable[str], teams: Iterable[str]) -> Assignment:
         """Replace who may work ``campaign``; nobody at all opens it to every agent."""

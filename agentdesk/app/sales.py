@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.domain.enums import OpportunityStage, OwnerKind
+from agentdesk.domain.enums import OwnerKind
 from agentdesk.sales import forecast, opportunities, order_flow, orders, quote_pdf, quotes
 from agentdesk.sales.catalogue import ProductView, list_products
 from agentdesk.sales.documents import DocumentView, LineRequest
@@ -114,14 +114,12 @@ class SalesService:
     def page(self, flt: PipelineFilter, offset: int = 0, limit: int = 50) -> PipelinePage:
         return pipeline_page(self._sessions, flt, offset=offset, limit=limit, actor=self._agent)
 
-    def board(
-        self, flt: PipelineFilter, per_stage: int = 50
-    ) -> dict[OpportunityStage, PipelinePage]:
+    def board(self, flt: PipelineFilter, per_stage: int = 50) -> dict[str, PipelinePage]:
         """Each stage's first page (the board's columns), ``flt``'s stages or all."""
         stages = flt.stages or tuple(column.stage for column in self.stages())
         return pipeline_board(self._sessions, flt, stages, per_stage=per_stage, actor=self._agent)
 
-    def promote(self, opportunity_id: uuid.UUID, stage: OpportunityStage) -> OpportunityView:
+    def promote(self, opportunity_id: uuid.UUID, stage: str) -> OpportunityView:
         """Move an opportunity to ``stage`` (any stage: promotion may skip stages)."""
         return opportunities.update_opportunity(
             self._sessions, opportunity_id, stage=stage, actor=self._agent
@@ -132,7 +130,7 @@ class SalesService:
         account: str,
         name: str,
         amount: Decimal,
-        stage: OpportunityStage,
+        stage: str,
         close: date,
     ) -> OpportunityView:
         return opportunities.create_opportunity(

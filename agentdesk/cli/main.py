@@ -28,6 +28,7 @@ from agentdesk.cli.queues import add_queue_parsers, cmd_queue
 from agentdesk.cli.reports import add_report_parsers, cmd_report
 from agentdesk.cli.sales import add_sales_parsers, cmd_sales
 from agentdesk.cli.service import add_service_parsers, cmd_business_hours, cmd_case, cmd_kb
+from agentdesk.cli.stages import add_stage_parsers, cmd_stage
 from agentdesk.config.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("agentdesk")
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_sales_parsers(sub, common)
     add_order_parsers(sub, common)
     add_opportunity_parsers(sub, common)
+    add_stage_parsers(sub, common)
     add_lead_parsers(sub, common)
     add_service_parsers(sub, common)
 
@@ -261,6 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **dict.fromkeys(("product", "pricelist", "quote"), cmd_sales),
         "order": cmd_order,
         "opportunity": cmd_opportunity,
+        "stage": cmd_stage,
         "forecast": cmd_opportunity,
         "lead": cmd_lead,
     }

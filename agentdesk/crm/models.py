@@ -31,7 +31,6 @@ from agentdesk.domain.enums import (
     CasePriority,
     CaseStatus,
     LeadStatus,
-    OpportunityStage,
     OwnerKind,
     PhoneKind,
 )
@@ -177,9 +176,8 @@ class Opportunity(SharedRecord, Base):
     name: Mapped[str] = mapped_column(String(200))
     account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"), index=True)
-    stage: Mapped[OpportunityStage] = mapped_column(
-        str_enum(OpportunityStage, "opportunity_stage"), default="prospecting"
-    )
+    stage: Mapped[str] = mapped_column(String(20), default="prospecting")
+    """A stage's code (``opportunity_stages``)."""
     amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     close_date: Mapped[date | None]
@@ -189,6 +187,29 @@ class Opportunity(SharedRecord, Base):
     won_at: Mapped[datetime | None]
     """When it was last moved into won: the stage history's time, kept here by the sales
     service that writes the history, so the forecast's won-in-period is one index range."""
+
+
+class StageSetting(Base):
+    """An opportunity stage as the admin defines it: its stable code (what opportunities and
+    their history store), labels (English, Chinese), place in the pipeline, default
+    probability, whether it is won or lost (won is always 100 % and lost 0 %), and whether
+    new moves may enter it (a stage in use is retired, never deleted). Declared here because
+    the screen pop's history reads which stages are open; ``sales/stages.py`` changes it."""
+
+    __tablename__ = "opportunity_stages"
+
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    position: Mapped[int]
+    probability: Mapped[int]
+    label: Mapped[str] = mapped_column(String(60), default="")
+    label_zh: Mapped[str] = mapped_column(String(60), default="")
+    won: Mapped[bool] = mapped_column(default=False)
+    lost: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def is_open(self) -> bool:
+        return not (self.won or self.lost)
 
 
 OPEN_CASES_SQL = "status IN ('new', 'assigned', 'in_progress', 'waiting_on_customer')"

@@ -28,7 +28,6 @@ from agentdesk.domain.enums import (
     CallDirection,
     CasePriority,
     CaseStatus,
-    OpportunityStage,
     OwnerKind,
     PhoneKind,
 )
@@ -83,7 +82,7 @@ class TimelineItem:
     when: datetime | None
     status: CaseStatus | None = None
     priority: CasePriority | None = None
-    stage: OpportunityStage | None = None
+    stage: str | None = None
     amount: Decimal | None = None
     currency: str | None = None
 
@@ -262,7 +261,7 @@ class _HistoryReader:
                 r.name,
                 "",
                 None,
-                stage=OpportunityStage(r.stage),
+                stage=r.stage,
                 amount=r.amount,
                 currency=r.currency,
             )

@@ -7,7 +7,7 @@ and numbers are made, in a fixed order, so the same seed gives the same rows.
 from __future__ import annotations
 
 from bisect import bisect
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from math import log
@@ -21,8 +21,8 @@ from agentdesk.domain.enums import (
     CallDirection,
     CasePriority,
     CaseStatus,
-    OpportunityStage,
 )
+from agentdesk.sales.stages import Stage
 
 _ANSWERED_CODES = {
     "sale": 5, "interested": 10, "callback": 10, "not_interested": 15, "resolved": 20,
@@ -56,11 +56,20 @@ CALLBACK_COLUMNS = (
 )  # fmt: skip
 
 
-def opportunity_rows(parties: PartyRows, w: BulkWriter, count: int) -> Iterator[tuple[Any, ...]]:
-    """Deals of the run's accounts, some with one of their contacts."""
+_STAGE_WEIGHTS = {"negotiation": 10}
+"""How often the demo puts a deal in a stage (else 15 open, 25 won, 20 lost)."""
+
+
+def opportunity_rows(
+    parties: PartyRows, w: BulkWriter, count: int, stages: Sequence[Stage]
+) -> Iterator[tuple[Any, ...]]:
+    """Deals of the run's accounts, some with one of their contacts, in the admin's active
+    stages (a rep's probability typed on some of the seeded ones)."""
     rng, ids = parties.rng, parties.ids["opp"]
-    stages = list(OpportunityStage)
+    if not stages:
+        raise ValueError("no active opportunity stage to put the demo's deals in")
     probability = {"prospecting": 10, "qualification": 25, "proposal": 50, "negotiation": 75}
+    weights = [_STAGE_WEIGHTS.get(s.code, 25 if s.won else 20 if s.lost else 15) for s in stages]
     today = parties.now.date()
     for _ in range(count):
         company = rng.choice(parties.accounts)
@@ -69,8 +78,8 @@ def opportunity_rows(parties: PartyRows, w: BulkWriter, count: int) -> Iterator[
             if company.contacts and rng.random() < 0.7
             else None
         )
-        stage = rng.choices(stages, weights=(15, 15, 15, 10, 25, 20))[0].value
-        closed = stage in ("closed_won", "closed_lost")
+        chosen = rng.choices(stages, weights=weights)[0]
+        stage, closed = chosen.code, not chosen.is_open
         offset = -rng.randint(1, 400) if closed else rng.randint(-20, 180)
         yield (
             *parties.shared(w, ids.next(), parties.past(500)),
@@ -83,7 +92,7 @@ def opportunity_rows(parties: PartyRows, w: BulkWriter, count: int) -> Iterator[
                 company.country, "USD"
             ),
             w.day(today + timedelta(days=offset)),
-            100 if stage == "closed_won" else 0 if closed else probability[stage],
+            chosen.probability if closed else probability.get(stage, chosen.probability),
             opt_uuid(w, parties.agent()),
         )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -44,6 +45,7 @@ from agentdesk.demo.parties import (
 from agentdesk.demo.seed import ensure_default_dispositions
 from agentdesk.domain.enums import Role
 from agentdesk.org.models import Team, User
+from agentdesk.sales.stages import Stage, read_stages
 from agentdesk.service.numbering import number_unnumbered
 
 DEMO_TEAM = "Demo team"
@@ -85,9 +87,10 @@ def generate(
         users_added, agents = _ensure_staff(session)
         codes = {code: ident for code, ident in session.execute(_DISPOSITION_IDS)}
         existing = session.scalar(select(func.count()).select_from(Contact)) or 0
+        stages = tuple(stage for stage in read_stages(session) if stage.active)
     parties = PartyRows(seed, existing, clock, agents, codes)
     with bulk_writer(engine) as writer:
-        counts = _write_all(parties, writer, contacts, calls_per_contact)
+        counts = _write_all(parties, writer, contacts, calls_per_contact, stages)
         writer.analyze()
     with unit_of_work(session_factory(engine)) as session:
         number_unnumbered(session)
@@ -140,7 +143,11 @@ def _ensure_staff(session: Session) -> tuple[int, list[uuid.UUID]]:
 
 
 def _write_all(
-    parties: PartyRows, w: BulkWriter, contacts: int, calls_per_contact: float
+    parties: PartyRows,
+    w: BulkWriter,
+    contacts: int,
+    calls_per_contact: float,
+    stages: Sequence[Stage],
 ) -> dict[str, int]:
     """Every pass in order (each reads what the earlier ones made); rows written per table."""
     n_accounts = max(1, contacts // 5)
@@ -160,7 +167,10 @@ def _write_all(
     )
     n_opps = max(1, int(n_accounts * 1.5))
     counts["opportunities"] = w.write(
-        "opportunities", OPPORTUNITY_COLUMNS, opportunity_rows(parties, w, n_opps), expected=n_opps
+        "opportunities",
+        OPPORTUNITY_COLUMNS,
+        opportunity_rows(parties, w, n_opps, stages),
+        expected=n_opps,
     )
     n_cases = max(1, int(contacts * 0.3))
     counts["cases"] = w.write(

@@ -39,16 +39,16 @@ class LeadStatus(StrEnum):
 
 
 class OpportunityStage(StrEnum):
+    """The codes of the stages a new database is seeded with (``domain/stages.py``). Which
+    stages exist, their order and which are won or lost are rows the admin sets
+    (``opportunity_stages``): code reads those, not this enum."""
+
     PROSPECTING = "prospecting"
     QUALIFICATION = "qualification"
     PROPOSAL = "proposal"
     NEGOTIATION = "negotiation"
     CLOSED_WON = "closed_won"
     CLOSED_LOST = "closed_lost"
-
-    @property
-    def is_open(self) -> bool:
-        return self not in (OpportunityStage.CLOSED_WON, OpportunityStage.CLOSED_LOST)
 
 
 class CaseStatus(StrEnum):
@@ -112,4 +112,3 @@ class AuditAction(StrEnum):
 
 
 OPEN_CASE_STATUSES = tuple(s for s in CaseStatus if s.is_open)
-OPEN_OPPORTUNITY_STAGES = tuple(s for s in OpportunityStage if s.is_open)

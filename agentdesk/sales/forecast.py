@@ -30,6 +30,7 @@ from sqlalchemy import (
     case,
     cast,
     distinct,
+    false,
     func,
     literal,
     literal_column,
@@ -39,16 +40,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.models import Opportunity
+from agentdesk.crm.models import Opportunity, StageSetting
 from agentdesk.crm.permissions import acting_access
 from agentdesk.db.errors import RequestError
 from agentdesk.domain.access import RecordKind
-from agentdesk.domain.enums import OpportunityStage
 from agentdesk.org.models import User
 from agentdesk.sales.forecast_won import business_zone, won_in_period
-from agentdesk.sales.models import OpportunityLine, Product, StageSetting
+from agentdesk.sales.models import OpportunityLine, Product
 from agentdesk.sales.money import Currency, currency
-from agentdesk.sales.opportunities import DEFAULT_PROBABILITY
+from agentdesk.sales.stages import effective_chance
 
 GROUPINGS = ("month", "quarter", "rep", "category")
 
@@ -130,16 +130,14 @@ def forecast(
         raise RequestError("the period ends before it starts")
     money = currency(currency_code)
     today = today or date.today()
-    won_stage, lost_stage = OpportunityStage.CLOSED_WON, OpportunityStage.CLOSED_LOST
-    is_open = Opportunity.stage.not_in([won_stage, lost_stage])
+    # open: the stage row is neither won nor lost (a code without a row counts as open)
+    is_open = and_(
+        func.coalesce(StageSetting.won, false()).is_(False),
+        func.coalesce(StageSetting.lost, false()).is_(False),
+    )
     ahead = and_(is_open, Opportunity.close_date >= today)
     passed = and_(is_open, Opportunity.close_date < today)
-    default = case(
-        {stage.value: chance for stage, chance in DEFAULT_PROBABILITY.items()},
-        value=Opportunity.stage,
-        else_=0,
-    )
-    chance = func.coalesce(Opportunity.probability, StageSetting.probability, default)
+    chance = effective_chance()
     scale = 10**money.exponent
     cents: ColumnElement[int] = cast(
         func.round(func.coalesce(Opportunity.amount, 0) * scale), BigInteger

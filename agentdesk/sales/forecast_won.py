@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 from agentdesk.crm.models import Opportunity
 from agentdesk.domain.access import RecordKind
 from agentdesk.domain.clock import Zone, system_zone, zone_named
-from agentdesk.domain.enums import OpportunityStage
 from agentdesk.org.access import Access
 from agentdesk.sales.models import OpportunityLine, Product
 from agentdesk.sales.money import Currency
+from agentdesk.sales.stages import won_codes
 
 
 def business_zone(name: str | None) -> Zone:
@@ -69,7 +69,7 @@ def won_in_period(
         query.add_columns(grouping.label("key"), func.sum(cents))
         .where(
             Opportunity.currency == money.code,
-            Opportunity.stage == OpportunityStage.CLOSED_WON,
+            Opportunity.stage.in_(won_codes(session)),
             Opportunity.won_at >= low,
             Opportunity.won_at < high,
             Opportunity.deleted_at.is_(None),

@@ -26,7 +26,7 @@ from agentdesk.db.base import table_of
 from agentdesk.db.errors import RequestError
 from agentdesk.domain.access import Action, RecordKind
 from agentdesk.domain.clock import utcnow
-from agentdesk.domain.enums import AuditAction, LeadStatus, OpportunityStage
+from agentdesk.domain.enums import AuditAction, LeadStatus
 from agentdesk.org.access import Access
 from agentdesk.org.admin import audit_actor
 from agentdesk.org.users import AgentRef
@@ -34,6 +34,7 @@ from agentdesk.sales.leads import lead_name, load_lead
 from agentdesk.sales.models import LeadConversion, StageChange
 from agentdesk.sales.money import Currency, MoneyError, currency
 from agentdesk.sales.quotes import DEFAULT_CURRENCY, find_account
+from agentdesk.sales.stages import first_open_stage
 
 DEFAULT_CLOSE_DAYS = 30
 """A new opportunity's expected close date, from today, unless one is given."""
@@ -165,7 +166,7 @@ def _convert(
         name=(lead.company or name)[:200],
         account_id=account.id,
         contact_id=contact.id,
-        stage=OpportunityStage.PROSPECTING,
+        stage=first_open_stage(session).code,
         amount=amount,
         currency=code,
         close_date=close,

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 import agentdesk.crm.models  # noqa: F401  (accounts and contacts the quotes point at)
 from agentdesk.db.base import Base, SharedRecord, UuidPk, str_enum
-from agentdesk.domain.enums import OpportunityStage
 from agentdesk.sales.status import OrderStatus, QuoteStatus
 
 
@@ -185,21 +184,6 @@ class ApprovalLimit(Base):
     below_minor: Mapped[int] = mapped_column(BigInteger)
 
 
-class StageSetting(Base):
-    """What the admin changed of an opportunity stage: its place in the pipeline and default
-    probability (without a row, ``sales.opportunities.DEFAULT_PROBABILITY``). The codes are
-    ``domain.enums.OpportunityStage`` (the screen pop reads them); won is always 100 % and
-    lost 0 %, whatever is stored."""
-
-    __tablename__ = "opportunity_stages"
-
-    stage: Mapped[OpportunityStage] = mapped_column(
-        str_enum(OpportunityStage, "opportunity_stage"), primary_key=True
-    )
-    position: Mapped[int]
-    probability: Mapped[int]
-
-
 class StageChange(UuidPk, Base):
     """One move of an opportunity between stages (or its creation, ``from_stage`` empty):
     who, when, and the probability override it had then; time in stage and stage-to-stage
@@ -210,12 +194,8 @@ class StageChange(UuidPk, Base):
     opportunity_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("opportunities.id", ondelete="CASCADE"), index=True
     )
-    from_stage: Mapped[OpportunityStage | None] = mapped_column(
-        str_enum(OpportunityStage, "opportunity_stage")
-    )
-    to_stage: Mapped[OpportunityStage] = mapped_column(
-        str_enum(OpportunityStage, "opportunity_stage")
-    )
+    from_stage: Mapped[str | None] = mapped_column(String(20))
+    to_stage: Mapped[str] = mapped_column(String(20))
     probability: Mapped[int | None]
     changed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[datetime]

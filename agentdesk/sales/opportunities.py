@@ -14,58 +14,47 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import Account, Opportunity
 from agentdesk.crm.permissions import acting_access, check_edit
 from agentdesk.db.audit import audit
 from agentdesk.db.errors import RequestError
-from agentdesk.domain.access import Action, Capability, RecordKind
+from agentdesk.domain.access import Action, RecordKind
 from agentdesk.domain.clock import utcnow
-from agentdesk.domain.enums import AuditAction, OpportunityStage
+from agentdesk.domain.enums import AuditAction
 from agentdesk.org.access import Access
 from agentdesk.org.users import AgentRef, actor_of, find_user
 from agentdesk.sales.documents import LineRequest
-from agentdesk.sales.models import StageChange, StageSetting
+from agentdesk.sales.models import StageChange
 from agentdesk.sales.money import MoneyError, currency
 from agentdesk.sales.opportunity_lines import has_lines, replace_lines
 from agentdesk.sales.opportunity_parties import check_contact
 from agentdesk.sales.quotes import find_account
-
-DEFAULT_PROBABILITY: dict[OpportunityStage, int] = {
-    OpportunityStage.PROSPECTING: 10,
-    OpportunityStage.QUALIFICATION: 20,
-    OpportunityStage.PROPOSAL: 50,
-    OpportunityStage.NEGOTIATION: 70,
-    OpportunityStage.CLOSED_WON: 100,
-    OpportunityStage.CLOSED_LOST: 0,
-}
-"""A stage's probability until the admin sets another (``opportunity_stages``)."""
+from agentdesk.sales.stages import Stage, change_stage, stage_for_move, stage_table
 
 KEEP = object()
 """An argument of :func:`update_opportunity` left as it is."""
 
 
-def stage_of(text: str) -> OpportunityStage:
-    try:
-        return OpportunityStage(text.strip().lower())
-    except ValueError:
-        names = ", ".join(s.value for s in OpportunityStage)
-        raise RequestError(f"unknown stage {text!r}: use {names}") from None
+def stage_of(text: str) -> str:
+    """A stage code as typed (``Proposal`` is ``proposal``); the service checks it is a
+    stage an opportunity may move into (``stages.stage_for_move``)."""
+    return text.strip().lower()
 
 
-def effective_probability(stage: OpportunityStage, override: int | None, default: int) -> int:
-    if stage is OpportunityStage.CLOSED_WON:
-        return 100
-    if stage is OpportunityStage.CLOSED_LOST:
-        return 0
-    return default if override is None else override
+def effective_probability(stage: Stage | None, override: int | None) -> int:
+    """100 in a won stage, 0 in a lost one, else the override or the stage's default."""
+    if stage is None:
+        return override or 0
+    if not stage.is_open:
+        return stage.probability
+    return stage.probability if override is None else override
 
 
-def stage_defaults(session: Session) -> dict[OpportunityStage, int]:
-    rows = session.execute(select(StageSetting.stage, StageSetting.probability))
-    return DEFAULT_PROBABILITY | {OpportunityStage(stage): chance for stage, chance in rows}
+def stage_defaults(session: Session) -> dict[str, int]:
+    """Each stage's default probability (won 100, lost 0)."""
+    return {code: stage.probability for code, stage in stage_table(session).items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,16 +85,16 @@ class OpportunityView:
 
 def _view(session: Session, row: Opportunity) -> OpportunityView:
     account = session.get(Account, row.account_id) if row.account_id else None
-    default = stage_defaults(session).get(row.stage, 0)
+    stage = stage_table(session).get(row.stage)
     return OpportunityView(
         id=row.id,
         name=row.name,
         account=account.name if account else None,
-        stage=row.stage.value,
+        stage=row.stage,
         amount=row.amount,
         currency=row.currency,
         close_date=row.close_date,
-        probability=effective_probability(row.stage, row.probability, default),
+        probability=effective_probability(stage, row.probability),
         probability_override=row.probability,
     )
 
@@ -127,7 +116,7 @@ def _percent(value: int | None) -> int | None:
 def _record(
     session: Session,
     row: Opportunity,
-    before: OpportunityStage | None,
+    before: str | None,
     access: Access | None,
     at: datetime,
 ) -> None:
@@ -143,10 +132,11 @@ def _record(
     )
 
 
-def won_at(stage: OpportunityStage, at: datetime) -> datetime | None:
+def won_at(stage: Stage, at: datetime) -> datetime | None:
     """What ``opportunities.won_at`` holds after a move to ``stage`` at ``at``: the time of the
-    last move into won, copied from the stage history for the forecast (migration 0021)."""
-    return at if stage is OpportunityStage.CLOSED_WON else None
+    last move into a won stage, copied from the stage history for the forecast (migration
+    0021)."""
+    return at if stage.won else None
 
 
 def create_opportunity(
@@ -155,7 +145,7 @@ def create_opportunity(
     account: str,
     name: str,
     amount: Decimal | None,
-    stage: OpportunityStage,
+    stage: str,
     close: date,
     owner: str | None = None,
     probability: int | None = None,
@@ -181,17 +171,18 @@ def create_opportunity(
         if access is not None:
             access.check(session, RecordKind.ACCOUNTS, Action.READ, target.id, target.owner_id)
         code = currency(currency_code).code
+        into = stage_for_move(session, stage)
         now = utcnow()
         row = Opportunity(
             name=name.strip()[:200],
             account_id=target.id,
-            stage=stage,
+            stage=into.code,
             amount=_amount(amount, code) if amount is not None else None,
             currency=code,
             close_date=close,
-            probability=None if not stage.is_open else _percent(probability),
+            probability=None if not into.is_open else _percent(probability),
             owner_id=owner_id,
-            won_at=won_at(stage, now),
+            won_at=won_at(into, now),
             contact_id=check_contact(session, access, target.id, contact).id if contact else None,
             next_step=(next_step or "").strip()[:300] or None,
         )
@@ -201,7 +192,7 @@ def create_opportunity(
             replace_lines(session, row, lines, prices)
         _record(session, row, None, access, now)
         who = actor_of(session, access.username if access else actor)
-        audit(session, who, AuditAction.CREATE, "opportunity", row.id, {"stage": stage})
+        audit(session, who, AuditAction.CREATE, "opportunity", row.id, {"stage": into.code})
         return _view(session, row)
 
 
@@ -209,7 +200,7 @@ def update_opportunity(
     sessions: sessionmaker[Session],
     opportunity_id: uuid.UUID,
     *,
-    stage: OpportunityStage | None = None,
+    stage: str | None = None,
     amount: Decimal | None = None,
     close: date | None = None,
     probability: int | object | None = KEEP,
@@ -242,14 +233,16 @@ def update_opportunity(
             row.probability = _percent(probability if isinstance(probability, int) else None)
             changes["probability"] = row.probability
         now = utcnow()
-        if stage is not None and stage is not before:
-            row.stage = stage
-            row.won_at = won_at(stage, now)
-            changes["stage"] = [before, stage]
-        if not row.stage.is_open:
+        if stage is not None and stage.strip().lower() != before:
+            into = stage_for_move(session, stage)
+            row.stage = into.code
+            row.won_at = won_at(into, now)
+            changes["stage"] = [before, into.code]
+        current = stage_table(session).get(row.stage)
+        if current is not None and not current.is_open:
             row.probability = None  # won is 100 and lost 0, whatever was typed
         session.flush()
-        if row.stage is not before:
+        if row.stage != before:
             _record(session, row, before, access, now)
         who = actor_of(session, access.username if access else actor)
         audit(session, who, AuditAction.UPDATE, "opportunity", row.id, changes)
@@ -258,26 +251,10 @@ def update_opportunity(
 
 def set_stage_probability(
     sessions: sessionmaker[Session],
-    stage: OpportunityStage,
+    stage: str,
     probability: int,
     *,
     actor: AgentRef | None = None,
 ) -> None:
     """The admin's default probability of an open stage (needs ``manage_users``)."""
-    if not stage.is_open:
-        raise RequestError("won is always 100 % and lost 0 %")
-    with sessions() as session, session.begin():
-        access = acting_access(session, actor)
-        if access is not None:
-            access.require(Capability.MANAGE_USERS)
-        setting = session.get(StageSetting, stage)
-        if setting is None:
-            position = list(OpportunityStage).index(stage) + 1
-            setting = StageSetting(stage=stage, position=position)
-            setting.probability = DEFAULT_PROBABILITY[stage]
-            session.add(setting)
-        before = setting.probability
-        setting.probability = _percent(probability) or 0
-        who = actor_of(session, access.username if access else actor)
-        details = {"stage": stage, "probability": [before, setting.probability]}
-        audit(session, who, AuditAction.UPDATE, "opportunity_stage", None, details)
+    change_stage(sessions, stage, probability=probability, actor=actor)

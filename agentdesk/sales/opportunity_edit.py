@@ -25,17 +25,18 @@ from agentdesk.db.errors import RecordNotFoundError, RequestError
 from agentdesk.db.versioning import check_version, flush_versioned
 from agentdesk.domain.access import Action, Capability, RecordKind
 from agentdesk.domain.clock import utcnow
-from agentdesk.domain.enums import AuditAction, OpportunityStage
+from agentdesk.domain.enums import AuditAction
 from agentdesk.org.access import Access
 from agentdesk.org.models import User
 from agentdesk.org.users import AgentRef, actor_of, find_user
 from agentdesk.sales.documents import LineRequest
 from agentdesk.sales.models import OpportunityLine, Product, StageChange
 from agentdesk.sales.money import PERCENT_STEP, QUANTITY_STEP, MoneyError, currency, from_steps
-from agentdesk.sales.opportunities import effective_probability, stage_defaults, won_at
+from agentdesk.sales.opportunities import effective_probability, won_at
 from agentdesk.sales.opportunity_lines import LinePrice, price_lines, replace_lines
 from agentdesk.sales.opportunity_parties import check_contact, contact_name
 from agentdesk.sales.pipeline import pipeline_stages
+from agentdesk.sales.stages import stage_for_move, stage_table
 
 KIND = "opportunity"
 FIELDS = ("name", "stage", "amount", "close_date", "probability", "owner_id", "next_step")
@@ -44,7 +45,8 @@ FIELDS = ("name", "stage", "amount", "close_date", "probability", "owner_id", "n
 
 @dataclass(frozen=True, slots=True)
 class StageChoice:
-    stage: OpportunityStage
+    stage: str
+    """The stage's code."""
     probability: int
     """The stage's default probability (won 100, lost 0)."""
     fixed: bool
@@ -65,9 +67,9 @@ class LineView:
 class StageMove:
     at: datetime
     who: str | None
-    from_stage: OpportunityStage | None
+    from_stage: str | None
     """``None``: the opportunity was created in ``to_stage``."""
-    to_stage: OpportunityStage
+    to_stage: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,7 @@ class OpportunityDetail:
     currency: str
     close_date: date | None
     owner: str | None
-    stage: OpportunityStage
+    stage: str
     probability: int
     probability_override: int | None
     next_step: str | None
@@ -99,7 +101,8 @@ class OpportunityForm:
 
     name: str
     account_id: uuid.UUID
-    stage: OpportunityStage
+    stage: str
+    """A stage's code: a move enters only an active stage."""
     close: date
     contact_id: uuid.UUID | None = None
     amount: Decimal | None = None
@@ -116,7 +119,7 @@ class OpportunityForm:
 def editor_stages(sessions: sessionmaker[Session]) -> tuple[StageChoice, ...]:
     """The stages in the admin's order with their probability, as the pipeline shows them."""
     return tuple(
-        StageChoice(column.stage, column.probability, not column.stage.is_open)
+        StageChoice(column.stage, column.probability, not column.is_open)
         for column in pipeline_stages(sessions)
     )
 
@@ -181,7 +184,7 @@ def save_opportunity(
             "close_date": form.close,
             "owner_id": owner_id,
             "next_step": (form.next_step or "").strip()[:300] or None,
-            "probability": _override(form),
+            "probability": _override(session, form),
         }
         if not form.lines:
             if form.amount is None:
@@ -192,16 +195,17 @@ def save_opportunity(
                 changes[field] = str(value) if value is not None else None
                 setattr(row, field, value)
         now = utcnow()
-        if form.stage is not before:
-            row.stage = form.stage
-            row.won_at = won_at(form.stage, now)
-            changes["stage"] = [before, form.stage]
+        if form.stage.strip().lower() != before:
+            into = stage_for_move(session, form.stage)
+            row.stage = into.code
+            row.won_at = won_at(into, now)
+            changes["stage"] = [before, into.code]
         flush_versioned(session, row, KIND, expected_version, FIELDS)
         if form.lines:
             changes["amount"] = str(replace_lines(session, row, form.lines, form.prices))
         else:
             session.execute(delete(OpportunityLine).where(OpportunityLine.opportunity_id == row.id))
-        if row.stage is not before:
+        if row.stage != before:
             session.add(
                 StageChange(
                     opportunity_id=row.id,
@@ -225,8 +229,9 @@ def _name(form: OpportunityForm) -> str:
     return name[:200]
 
 
-def _override(form: OpportunityForm) -> int | None:
-    if not form.stage.is_open:
+def _override(session: Session, form: OpportunityForm) -> int | None:
+    stage = stage_table(session).get(form.stage.strip().lower())
+    if stage is not None and not stage.is_open:
         return None  # won is 100 and lost 0, whatever was typed
     if form.probability is not None and not 0 <= form.probability <= 100:
         raise RequestError(f"probability {form.probability} is not between 0 and 100")
@@ -254,7 +259,6 @@ def _detail(session: Session, row: Opportunity, access: Access | None) -> Opport
     editable = may_change(session, access, row)  # not found when it may not be read
     account = session.get(Account, row.account_id) if row.account_id else None
     owner = session.get(User, row.owner_id) if row.owner_id else None
-    default = stage_defaults(session).get(row.stage, 0)
     return OpportunityDetail(
         id=row.id,
         version=row.version,
@@ -268,7 +272,7 @@ def _detail(session: Session, row: Opportunity, access: Access | None) -> Opport
         close_date=row.close_date,
         owner=owner.username if owner else None,
         stage=row.stage,
-        probability=effective_probability(row.stage, row.probability, default),
+        probability=effective_probability(stage_table(session).get(row.stage), row.probability),
         probability_override=row.probability,
         next_step=row.next_step,
         lines=_lines(session, row),

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.crm.models import Account, Contact, Opportunity
 from agentdesk.crm.permissions import acting_access
 from agentdesk.domain.access import RecordKind
-from agentdesk.domain.enums import OpportunityStage, OwnerKind
+from agentdesk.domain.enums import OwnerKind
 from agentdesk.org.users import AgentRef
 from agentdesk.sales.models import Order, Quote
 from agentdesk.sales.money import currency
+from agentdesk.sales.stages import closed_codes
 from agentdesk.sales.status import OrderStatus, QuoteStatus
 
 SHOWN = 20
@@ -101,7 +102,7 @@ def party_sales(
         opp_query = select(Opportunity).where(
             of_party(Opportunity.account_id, Opportunity.contact_id),
             Opportunity.deleted_at.is_(None),
-            Opportunity.stage.not_in([OpportunityStage.CLOSED_WON, OpportunityStage.CLOSED_LOST]),
+            Opportunity.stage.not_in(closed_codes(session)),
         )
         newest = (
             select(Quote.number, func.max(Quote.revision).label("revision"))
@@ -133,7 +134,7 @@ def party_sales(
                 access.visible(RecordKind.ORDERS, Order.owner_id, Order.id)
             )
         opportunities = tuple(
-            SalesItem(o.id, o.name, None, o.stage.value, o.amount, o.currency, o.close_date)
+            SalesItem(o.id, o.name, None, o.stage, o.amount, o.currency, o.close_date)
             for o in session.scalars(opp_query.order_by(Opportunity.close_date).limit(SHOWN))
         )
         quotes = tuple(

@@ -1,5 +1,8 @@
 """The pipeline screen's reads: the stages in the admin's order and pages of opportunities.
 
+The probability a card shows and the one the list sorts by are the same SQL expression
+(``stages.effective_chance``: 100 won, 0 lost, the override, else the stage's default).
+
 A page is read with ``LIMIT``/``OFFSET`` in the order asked for (the board reads each stage's
 first page, the list view one page of all), so the first screen never reads the whole table.
 Rows are limited to what the user may read (``Access.visible``), as the forecast is.
@@ -14,18 +17,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, false, func, select, true
+from sqlalchemy import ColumnElement, Select, case, false, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.models import Account, Opportunity
+from agentdesk.crm.models import Account, Opportunity, StageSetting
 from agentdesk.crm.permissions import acting_access
 from agentdesk.domain.access import Action, Capability, RecordKind
-from agentdesk.domain.enums import OpportunityStage
 from agentdesk.org.access import Access
 from agentdesk.org.models import User
 from agentdesk.org.users import AgentRef, active_usernames
-from agentdesk.sales.models import StageSetting
-from agentdesk.sales.opportunities import DEFAULT_PROBABILITY, effective_probability
+from agentdesk.sales.stages import effective_chance, read_stages
 
 PAGE_SIZE = 50
 SORTS = ("close_date", "name", "account", "amount", "owner", "stage", "probability")
@@ -33,17 +34,28 @@ SORTS = ("close_date", "name", "account", "amount", "owner", "stage", "probabili
 
 @dataclass(frozen=True, slots=True)
 class StageColumn:
-    stage: OpportunityStage
+    stage: str
+    """The stage's code."""
     probability: int
     """The stage's default probability (won 100, lost 0)."""
+    label: str = ""
+    label_zh: str = ""
+    won: bool = False
+    lost: bool = False
+    active: bool = True
+    """A retired stage is a column only while it holds opportunities; no card moves in."""
+
+    @property
+    def is_open(self) -> bool:
+        return not (self.won or self.lost)
 
 
 @dataclass(frozen=True, slots=True)
 class PipelineFilter:
     owner: str | None = None
     """A username; ``None``: everyone the user may read."""
-    stages: tuple[OpportunityStage, ...] = ()
-    """Empty: every stage."""
+    stages: tuple[str, ...] = ()
+    """Stage codes; empty: every stage."""
     close_from: date | None = None
     close_to: date | None = None
     sort: str = "close_date"
@@ -59,7 +71,7 @@ class PipelineCard:
     currency: str
     close_date: date | None
     owner: str | None
-    stage: OpportunityStage
+    stage: str
     probability: int
     editable: bool = True
     """Whether the user may change it (move it to another stage)."""
@@ -74,29 +86,28 @@ class PipelinePage:
 
 
 def pipeline_stages(sessions: sessionmaker[Session]) -> tuple[StageColumn, ...]:
-    """Every stage in the admin's order (``opportunity_stages.position``; a stage without a
-    row keeps its place in the enum), with its default probability."""
+    """The board's columns in the admin's order: the active stages, and a retired one while
+    opportunities are still in it."""
     with sessions() as session:
-        rows = {
-            stage: (position, chance)
-            for stage, position, chance in session.execute(
-                select(StageSetting.stage, StageSetting.position, StageSetting.probability)
-            )
-        }
-    order = list(OpportunityStage)
-
-    def place(stage: OpportunityStage) -> tuple[int, int]:
-        position = rows[stage][0] if stage in rows else order.index(stage) + 1
-        return position, order.index(stage)
-
+        stages = read_stages(session)
+        retired = [stage.code for stage in stages if not stage.active]
+        held: set[str] = set()
+        if retired:
+            live = Opportunity.deleted_at.is_(None)
+            query = select(Opportunity.stage).where(Opportunity.stage.in_(retired), live)
+            held = set(session.scalars(query.distinct()))
     return tuple(
         StageColumn(
-            stage,
-            effective_probability(
-                stage, None, rows[stage][1] if stage in rows else DEFAULT_PROBABILITY[stage]
-            ),
+            stage.code,
+            stage.probability,
+            label=stage.label,
+            label_zh=stage.label_zh,
+            won=stage.won,
+            lost=stage.lost,
+            active=stage.active,
         )
-        for stage in sorted(order, key=place)
+        for stage in stages
+        if stage.active or stage.code in held
     )
 
 
@@ -110,10 +121,10 @@ def _sort_key(by: str) -> ColumnElement[Any]:
             return Opportunity.amount.expression
         case "owner":
             return User.username.expression
-        case "stage":
-            return Opportunity.stage.expression
+        case "stage":  # the admin's order, not the codes'
+            return StageSetting.position.expression
         case "probability":
-            return func.coalesce(Opportunity.probability, StageSetting.probability, -1)
+            return effective_chance()
         case _:
             return Opportunity.close_date.expression
 
@@ -128,8 +139,7 @@ def _query(flt: PipelineFilter, editable: ColumnElement[Any] | None = None) -> S
         Opportunity.close_date,
         User.username,
         Opportunity.stage,
-        Opportunity.probability,
-        StageSetting.probability,
+        effective_chance(),
         true() if editable is None else editable,
     ]
     query = (
@@ -175,11 +185,11 @@ def pipeline_page(
 def pipeline_board(
     sessions: sessionmaker[Session],
     flt: PipelineFilter,
-    stages: Sequence[OpportunityStage],
+    stages: Sequence[str],
     *,
     per_stage: int = PAGE_SIZE,
     actor: AgentRef | None = None,
-) -> dict[OpportunityStage, PipelinePage]:
+) -> dict[str, PipelinePage]:
     """Each of ``stages``' first page (the board's columns), in one session: the user's
     permissions are read once, not once a column."""
     with sessions() as session:
@@ -220,10 +230,8 @@ def _page(
             close_date=row[5],
             owner=row[6],
             stage=row[7],
-            probability=effective_probability(
-                row[7], row[8], row[9] if row[9] is not None else DEFAULT_PROBABILITY[row[7]]
-            ),
-            editable=bool(row[10]),
+            probability=int(row[8]),
+            editable=bool(row[9]),
         )
         for row in rows[:limit]
     )

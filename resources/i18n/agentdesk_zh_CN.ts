@@ -32,6 +32,10 @@
         <translation>外呼活动设置</translation>
     </message>
     <message>
+        <source>Sales stages</source>
+        <translation>销售阶段</translation>
+    </message>
+    <message>
         <source>This screen is for administrators. {reason}</source>
         <translation>此界面仅供管理员使用。{reason}</translation>
     </message>
@@ -3970,10 +3974,152 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>StageColumn</name>
+    <message>
+        <source>retired</source>
+        <translation>已停用</translation>
+    </message>
+</context>
+<context>
     <name>StageList</name>
     <message>
         <source>Your role does not let you move this one.</source>
         <translation>您的角色不允许移动此商机。</translation>
+    </message>
+</context>
+<context>
+    <name>StagesTab</name>
+    <message>
+        <source>open</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>won</source>
+        <translation>赢单</translation>
+    </message>
+    <message>
+        <source>lost</source>
+        <translation>丢单</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>顺序</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Chinese label</source>
+        <translation>中文名称</translation>
+    </message>
+    <message>
+        <source>Probability</source>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>Retire</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Selected stage</source>
+        <translation>所选阶段</translation>
+    </message>
+    <message>
+        <source>Save stage</source>
+        <translation>保存阶段</translation>
+    </message>
+    <message>
+        <source>Label:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Chinese label:</source>
+        <translation>中文名称：</translation>
+    </message>
+    <message>
+        <source>Default probability:</source>
+        <translation>默认概率：</translation>
+    </message>
+    <message>
+        <source>New stage</source>
+        <translation>新阶段</translation>
+    </message>
+    <message>
+        <source>e.g. demo_given</source>
+        <translation>例如 demo_given</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>Add stage</source>
+        <translation>添加阶段</translation>
+    </message>
+    <message>
+        <source>Code:</source>
+        <translation>代码：</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>A new stage goes after the selected one (none selected: before the won and lost stages). Won is always 100 % and lost 0 %.</source>
+        <translation>新阶段排在所选阶段之后（未选择时排在赢单和丢单阶段之前）。赢单始终为 100 %，丢单始终为 0 %。</translation>
+    </message>
+    <message>
+        <source>Bring back</source>
+        <translation>重新启用</translation>
+    </message>
+    <message>
+        <source>Stage {code} moved to place {order}.</source>
+        <translation>阶段 {code} 已移到第 {order} 位。</translation>
+    </message>
+    <message>
+        <source>Stage {code} retired: no opportunity moves into it now.</source>
+        <translation>阶段 {code} 已停用：商机不能再移入此阶段。</translation>
+    </message>
+    <message>
+        <source>Stage {code} is in use again.</source>
+        <translation>阶段 {code} 已重新启用。</translation>
+    </message>
+    <message>
+        <source>Stage {code} saved.</source>
+        <translation>阶段 {code} 已保存。</translation>
+    </message>
+    <message>
+        <source>Stage {code} removed.</source>
+        <translation>阶段 {code} 已删除。</translation>
+    </message>
+    <message>
+        <source>Stage {code} added.</source>
+        <translation>阶段 {code} 已添加。</translation>
     </message>
 </context>
 <context>

@@ -379,7 +379,7 @@ def test_contact_history_contents_and_order(
     assert [o.id for o in history.open_opportunities] == [soon_deal, late_deal, undated_deal]
     assert history.open_opportunities[1].amount == Decimal("1200.50")
     assert history.open_opportunities[1].close_date == date(2026, 6, 1)
-    assert history.open_opportunities[0].stage is OpportunityStage.PROSPECTING
+    assert history.open_opportunities[0].stage == OpportunityStage.PROSPECTING
 
     assert [c.id for c in history.due_callbacks] == [overdue, due_today, this_week]  # a week
     assert history.due_callbacks[0].note == "overdue"

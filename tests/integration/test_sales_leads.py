@@ -139,7 +139,7 @@ def test_convert_makes_account_contact_and_opportunity_and_keeps_the_links(
         assert (number.contact_id, number.lead_id) == (contact.id, None)
         history = s.scalars(select(StageChange.to_stage).where(
             StageChange.opportunity_id == opportunity.id)).all()  # fmt: skip
-        assert [stage.value for stage in history] == ["prospecting"]
+        assert list(history) == ["prospecting"]
     (view,) = list_leads(sessions, LeadFilter(text="Ann"))
     assert view.converted["opportunity_id"] == str(done.opportunity_id)
     with pytest.raises(LeadConvertedError):

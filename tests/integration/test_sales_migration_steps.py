@@ -25,6 +25,7 @@ from agentdesk.sales.orders import order_from_quote, show_order
 from agentdesk.sales.payment_plans import InstalmentRequest
 from agentdesk.sales.product_import import import_products
 from agentdesk.sales.quotes import QuoteRequest, create_quote, set_quote_status
+from agentdesk.sales.stages import add_stage
 from agentdesk.sales.status import QuoteStatus
 
 KEPT = (
@@ -51,6 +52,10 @@ def _fill(sessions: sessionmaker[Session], tmp_path: Path) -> str:
     deal = create_opportunity(sessions, account="Acme", name="Deal", amount=Decimal(5),
                               stage=S.PROPOSAL, close=date(2026, 9, 1))  # fmt: skip
     update_opportunity(sessions, deal.id, stage=S.CLOSED_WON)
+    # a stage the admin added (0027), in use: the older revisions fold it into a seeded one
+    add_stage(sessions, "trial", label="Trial", probability=30, after=S.PROPOSAL)
+    create_opportunity(sessions, account="Acme", name="On trial", amount=Decimal(7),
+                       stage="trial", close=date(2026, 9, 1))  # fmt: skip
     with sessions() as s:
         lead_id = s.scalars(select(Lead.id)).one()
     convert_leads(sessions, [lead_id])
@@ -88,6 +93,8 @@ def test_every_step_since_0016_down_and_up_keeps_the_sales_rows(
             StageChange.opportunity_id == won.id, StageChange.to_stage == S.CLOSED_WON
         )
         assert won.won_at is not None and won.won_at == s.scalars(moved).one()
+        trial = s.scalars(select(Opportunity.stage).where(Opportunity.name == "On trial"))
+        assert trial.one() == S.PROPOSAL  # 0027's downgrade moved it; the upgrade kept it
     plan = [InstalmentRequest(date(2026, 7, 1))]
     set_payment_plan(sessions, number, plan)
     assert len(show_order(sessions, number).payment_plan or ()) == 1

@@ -66,6 +66,7 @@ def test_an_admin_sees_the_entry_and_opens_the_screen(admin_desk: Desk) -> None:
         "Dispositions",
         "Campaigns",
         "Campaign settings",
+        "Sales stages",
     ]
     # SQLite has no logins: the password row is off, and says why.
     assert not users.passwordButton.isEnabled() and users.passwordNote.isVisible()

@@ -262,7 +262,7 @@ def test_the_editor_on_each_users_own_postgresql_login(
         assert manager.detail is not None and manager.detail.owner == MANAGER
         with owner() as s:
             row = s.scalars(select(Opportunity).where(Opportunity.name == "Acme phones")).one()
-            assert row.stage is STAGE.NEGOTIATION and row.owner_id == find_user(s, MANAGER).id
+            assert row.stage == STAGE.NEGOTIATION and row.owner_id == find_user(s, MANAGER).id
     finally:
         for engine in engines.values():
             engine.dispose()

@@ -23,17 +23,18 @@ from agentdesk.app.sales import SalesService
 from agentdesk.crm.models import Account, Opportunity
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.db.audit import AuditEntry
-from agentdesk.db.engine import session_factory, unit_of_work
+from agentdesk.db.engine import session_factory
 from agentdesk.domain.enums import OpportunityStage, OwnerKind
 from agentdesk.org.roles import set_permission
 from agentdesk.sales.documents import parse_line
 from agentdesk.sales.forecast import forecast
-from agentdesk.sales.models import StageChange, StageSetting
+from agentdesk.sales.models import StageChange
 from agentdesk.sales.opportunities import create_opportunity, set_stage_probability
 from agentdesk.sales.order_flow import move_order
 from agentdesk.sales.orders import order_from_quote, show_order
 from agentdesk.sales.pipeline import PAGE_SIZE
 from agentdesk.sales.quotes import QuoteRequest, create_quote, set_quote_status, show_quote
+from agentdesk.sales.stages import change_stage
 from agentdesk.sales.status import OrderStatus, QuoteStatus
 from agentdesk.ui.sales.board import StageList
 from agentdesk.ui.sales.common import to_qdate
@@ -115,7 +116,7 @@ def test_dragging_a_card_promotes_it_and_records_the_change(
     assert stages["Acme phones"] == "proposal"  # the list read again
     with org() as s:
         row = s.scalars(select(Opportunity).where(Opportunity.name == "Acme phones")).one()
-        assert row.stage is PROPOSAL
+        assert row.stage == PROPOSAL
         change = s.scalars(
             select(StageChange).where(
                 StageChange.opportunity_id == row.id, StageChange.from_stage.is_not(None)
@@ -143,7 +144,7 @@ def test_a_refused_promotion_snaps_back_with_the_reason(
     assert view.message.text() == "Your role does not allow you to update these opportunities."
     with org() as s:
         row = s.scalars(select(Opportunity).where(Opportunity.name == "Acme phones")).one()
-        assert row.stage is PROSPECTING
+        assert row.stage == PROSPECTING
 
 
 def test_the_list_view_sorts_and_filters_in_the_database(
@@ -431,9 +432,8 @@ def test_the_columns_follow_the_admins_stage_order_and_probabilities(
     qtbot: QtBot, org: sessionmaker[Session], pool: ThreadPoolExecutor
 ) -> None:
     set_stage_probability(org, PROPOSAL, 40)
-    with unit_of_work(org) as s:  # the admin's order: qualification before prospecting
-        for stage, position in ((OpportunityStage.QUALIFICATION, 0),):
-            s.add(StageSetting(stage=stage, position=position, probability=25))
+    # the admin's order: qualification before prospecting
+    change_stage(org, OpportunityStage.QUALIFICATION, order=1, probability=25)
     view = pipeline(qtbot, org, pool, REP)
     assert [c.stage for c in view.stages][:2] == [OpportunityStage.QUALIFICATION, PROSPECTING]
     assert view.columns[PROPOSAL].header.text() == "proposal · 40 % · 1"
@@ -470,7 +470,7 @@ def test_the_screens_on_each_users_own_postgresql_login(
         assert "Acme phones" in names(rep.columns[PROPOSAL].list)
         with owner() as s:
             stage = s.scalars(select(Opportunity.stage).where(Opportunity.name == "Acme phones"))
-            assert stage.one() is PROPOSAL
+            assert stage.one() == PROPOSAL
         locked = order_dialog(qtbot, session_factory(engines[REP]), pool, REP, number)
         assert locked.current is not None and not locked.saveButton.isEnabled()
         manager = order_dialog(qtbot, session_factory(engines[MANAGER]), pool, MANAGER, number)

@@ -49,17 +49,30 @@ from sqlalchemy import (
     select,
 )
 
-from agentdesk.crm.models import Call, Callback, Contact, Disposition, Opportunity, ServiceCase
+from agentdesk.crm.models import (
+    Call,
+    Callback,
+    Contact,
+    Disposition,
+    Opportunity,
+    ServiceCase,
+    StageSetting,
+)
 from agentdesk.db.base import UtcDateTime, table_of
 from agentdesk.domain.enums import (
     OPEN_CASE_STATUSES,
-    OPEN_OPPORTUNITY_STAGES,
     CallbackStatus,
     CasePriority,
     OwnerKind,
 )
 
 CALLBACK_HORIZON = timedelta(days=7)
+# The admin's stages decide which are open (neither won nor lost): a few rows, read in the
+# statement rather than listed as constants.
+_STAGE_ROWS = table_of(StageSetting).c
+_OPEN_STAGES = select(_STAGE_ROWS.stage).where(
+    _STAGE_ROWS.won.is_(False), _STAGE_ROWS.lost.is_(False)
+)
 """Pending callbacks due within this horizon (or overdue) are part of a party's history; the
 same week as the agent's list of upcoming callbacks."""
 
@@ -217,7 +230,7 @@ def opportunities_part(
         return None
     stmt = select(*columns).where(
         scope,
-        op.stage.in_([constant(s.value) for s in OPEN_OPPORTUNITY_STAGES]),
+        op.stage.in_(_OPEN_STAGES),
         op.deleted_at.is_(None),
     )
     stmt = _finish(stmt, correlate, op.close_date.asc().nulls_last(), op.id)

@@ -30,7 +30,6 @@ from agentdesk.domain.enums import (
     CallDirection,
     CasePriority,
     CaseStatus,
-    OpportunityStage,
     OwnerKind,
     PhoneKind,
 )
@@ -146,7 +145,7 @@ class CollectedMatch:
                 OpportunitySummary(
                     id=row.id,
                     name=row.s1,
-                    stage=OpportunityStage(row.s2),
+                    stage=row.s2,
                     amount=row.amount,
                     close_date=row.day,
                 )

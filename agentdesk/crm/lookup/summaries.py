@@ -15,7 +15,6 @@ from agentdesk.domain.enums import (
     CallDirection,
     CasePriority,
     CaseStatus,
-    OpportunityStage,
     OwnerKind,
     PhoneKind,
 )
@@ -51,7 +50,8 @@ class OpportunitySummary:
 
     id: uuid.UUID
     name: str
-    stage: OpportunityStage
+    stage: str
+    """The stage's code (``opportunity_stages``)."""
     amount: Decimal | None
     close_date: date | None
 

@@ -1,5 +1,5 @@
-"""File > Administration: users, teams, roles, dispositions, campaign assignment and campaign
-settings in tabs.
+"""File > Administration: users, teams, roles, dispositions, campaign assignment, campaign
+settings and opportunity stages in tabs.
 
 For users whose role has the ``manage_users`` capability. The main window shows the menu entry
 only to them, and the dialog asks again when it opens (the first read is refused otherwise):
@@ -27,6 +27,7 @@ from agentdesk.ui.admin.campaigns_tab import CampaignsTab
 from agentdesk.ui.admin.common import ERROR_STYLE, AdminTab
 from agentdesk.ui.admin.dispositions_tab import DispositionsTab
 from agentdesk.ui.admin.roles_tab import RolesTab
+from agentdesk.ui.admin.stages_tab import StagesTab
 from agentdesk.ui.admin.teams_tab import TeamsTab
 from agentdesk.ui.admin.users_tab import UsersTab
 from agentdesk.ui.shell.access_labels import request_error_text
@@ -54,6 +55,7 @@ class AdminDialog(QDialog):
         self.dispositionsTab = DispositionsTab(service, executor, self)
         self.campaignsTab = CampaignsTab(service, executor, self)
         self.campaignSettingsTab = CampaignSettingsTab(service, executor, self)
+        self.stagesTab = StagesTab(service, executor, self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.usersTab, self.tr("Users"))
         self.tabs.addTab(self.teamsTab, self.tr("Teams"))
@@ -61,6 +63,7 @@ class AdminDialog(QDialog):
         self.tabs.addTab(self.dispositionsTab, self.tr("Dispositions"))
         self.tabs.addTab(self.campaignsTab, self.tr("Campaigns"))
         self.tabs.addTab(self.campaignSettingsTab, self.tr("Campaign settings"))
+        self.tabs.addTab(self.stagesTab, self.tr("Sales stages"))
         self.tabs.setEnabled(False)
         for tab in self.all_tabs():
             tab.changed.connect(self.reload)
@@ -87,6 +90,7 @@ class AdminDialog(QDialog):
             self.dispositionsTab,
             self.campaignsTab,
             self.campaignSettingsTab,
+            self.stagesTab,
         )
 
     @property

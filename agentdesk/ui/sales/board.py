@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agentdesk.domain.enums import OpportunityStage
 from agentdesk.sales.pipeline import PipelineCard
 from agentdesk.ui.sales.common import date_text, money_text, stage_name
 
@@ -43,12 +42,12 @@ def card_text(card: PipelineCard) -> str:
 class StageList(QListWidget):
     """One stage's cards; a card dropped here asks ``dropped(id, stage)``."""
 
-    dropped = Signal(object, object)  # opportunity id, OpportunityStage
+    dropped = Signal(object, object)  # opportunity id, stage code
 
-    def __init__(self, stage: OpportunityStage, parent: QWidget | None = None) -> None:
+    def __init__(self, stage: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.stage = stage
-        self.setObjectName(f"stage-{stage.value}")
+        self.setObjectName(f"stage-{stage}")
         self.setDragEnabled(True)
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
@@ -123,10 +122,14 @@ class StageList(QListWidget):
 class StageColumn(QFrame):
     """A stage's header (name, default probability, how many cards) over its list."""
 
-    def __init__(self, stage: OpportunityStage, probability: int, parent: QWidget) -> None:
+    def __init__(
+        self, stage: str, probability: int, parent: QWidget, *, retired: bool = False
+    ) -> None:
         super().__init__(parent)
         self.stage = stage
         self.probability = probability
+        self.retired = retired
+        """A stage the admin retired: shown while cards are in it; none moves in."""
         self.setMinimumWidth(210)
         self.header = QLabel(self)
         self.header.setStyleSheet("font-weight: bold; padding: 4px;")
@@ -147,4 +150,7 @@ class StageColumn(QFrame):
     def set_count(self, count: int, *, more: bool) -> None:
         self.more = more
         shown = f"{count}+" if more else str(count)
-        self.header.setText(f"{stage_name(self.stage)} · {self.probability} % · {shown}")
+        text = f"{stage_name(self.stage)} · {self.probability} % · {shown}"
+        if self.retired:
+            text += " · " + self.tr("retired")
+        self.header.setText(text)

@@ -14,10 +14,9 @@ from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QWidget
 
 from agentdesk.app.sales import SalesService
 from agentdesk.db.errors import RequestError
-from agentdesk.domain.enums import OpportunityStage
 from agentdesk.ui.shell.access_labels import request_error_text
 from agentdesk.ui.shell.background import run_in_background
-from agentdesk.ui.shell.labels import OPPORTUNITY_STAGES, enum_text
+from agentdesk.ui.shell.labels import stage_label
 
 T = TypeVar("T")
 ERROR_STYLE = "color: #b3261e;"
@@ -44,8 +43,8 @@ def status_text(code: str) -> str:
     return code if text is None else QCoreApplication.translate(_CONTEXT, str(text))
 
 
-def stage_name(stage: OpportunityStage) -> str:
-    return enum_text(OPPORTUNITY_STAGES, stage)
+def stage_name(stage: str) -> str:
+    return stage_label(stage)
 
 
 def money_text(amount: Decimal | None, code: str = "") -> str:

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 
 from agentdesk.app.sales import SalesService
 from agentdesk.crm.party_details import PartyRef
-from agentdesk.domain.enums import OpportunityStage
 from agentdesk.sales.opportunity_parties import PartyChoice
 from agentdesk.sales.party_sales import PartySales, SalesItem
+from agentdesk.sales.pipeline import StageColumn
 from agentdesk.ui.desk.customer_panel import CustomerPanel
 from agentdesk.ui.sales.common import (
     SalesJobs,
@@ -40,6 +40,7 @@ from agentdesk.ui.sales.common import (
 from agentdesk.ui.sales.opportunity_editor import OpportunityEditor
 from agentdesk.ui.sales.order_dialog import OrderDialog
 from agentdesk.ui.sales.quote_editor import QuoteEditor
+from agentdesk.ui.shell.labels import remember_stages
 
 
 class PartySalesBox(QGroupBox):
@@ -53,6 +54,8 @@ class PartySalesBox(QGroupBox):
         self.jobs = SalesJobs(self, service, executor, self.message)
         self.party: PartyRef | None = None
         self.sales: PartySales | None = None
+        self.stages: tuple[StageColumn, ...] = ()
+        """The admin's stages, read with each party's sales (their labels name the stages)."""
         self._seq = 0
         self.opened: list[QWidget] = []
         self.tree = QTreeWidget(self)
@@ -91,15 +94,33 @@ class PartySalesBox(QGroupBox):
         self._seq += 1
         seq = self._seq
 
-        def done(sales: PartySales) -> None:
-            if seq == self._seq:
-                self.show_sales(sales)
+        def work(service: SalesService) -> tuple[PartySales, tuple[StageColumn, ...]]:
+            return service.party(ref.kind, ref.id), service.stages()
 
-        self.jobs.run(lambda service: service.party(ref.kind, ref.id), done)
+        def done(result: tuple[PartySales, tuple[StageColumn, ...]]) -> None:
+            if seq == self._seq:
+                self._remember(result[1])
+                self.show_sales(result[0])
+
+        self.jobs.run(work, done)
 
     def reload(self) -> None:
         if self.party is not None:
             self.load(self.party)
+
+    def read_stages(self) -> None:
+        """The admin's stages before the first pop: the history names a popped party's
+        opportunities by their stage's label."""
+
+        def done(stages: tuple[StageColumn, ...]) -> None:
+            if not self.stages:  # a party's load may have read them already
+                self._remember(stages)
+
+        self.jobs.run(lambda service: service.stages(), done)
+
+    def _remember(self, stages: tuple[StageColumn, ...]) -> None:
+        self.stages = stages
+        remember_stages((c.stage, c.label, c.label_zh) for c in stages)
 
     def show_sales(self, sales: PartySales) -> None:
         self.sales = sales
@@ -119,7 +140,7 @@ class PartySalesBox(QGroupBox):
 
     def _row(self, kind: str, item: SalesItem) -> QTreeWidgetItem:
         if kind == "opportunity":
-            status = stage_name(OpportunityStage(item.status))
+            status = stage_name(item.status)
             title = f"{item.title} · {date_text(item.day)}"
         else:
             status = status_text(item.status)
@@ -195,6 +216,7 @@ def attach_party_sales(
     """Put the sales box under the record's history (a third pane of its splitter, so the
     agent can give either more room) and load it with each party shown."""
     box = PartySalesBox(service, executor, panel.recordView)
+    box.read_stages()
     split = panel.recordView.findChild(QSplitter)
     if split is not None:
         split.addWidget(box)

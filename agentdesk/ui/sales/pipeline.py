@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from agentdesk.app.sales import SalesService
-from agentdesk.domain.enums import OpportunityStage
 from agentdesk.sales.opportunities import OpportunityView
 from agentdesk.sales.pipeline import PipelineCard, PipelineFilter, PipelinePage, StageColumn
 from agentdesk.ui.sales.board import StageColumn as ColumnWidget
@@ -44,6 +43,7 @@ from agentdesk.ui.sales.common import (
     stage_name,
 )
 from agentdesk.ui.sales.opportunity_editor import OpportunityEditor
+from agentdesk.ui.shell.labels import remember_stages
 
 LIST_SORTS = ("name", "account", "amount", "close_date", "owner", "stage", "probability")
 
@@ -58,7 +58,7 @@ class PipelineView(QWidget):
         self._executor = executor
         self.editors: list[OpportunityEditor] = []
         self.stages: tuple[StageColumn, ...] = ()
-        self.columns: dict[OpportunityStage, ColumnWidget] = {}
+        self.columns: dict[str, ColumnWidget] = {}
         self.cards: dict[uuid.UUID, PipelineCard] = {}
         self._sort = "close_date"
         self._descending = False
@@ -150,11 +150,14 @@ class PipelineView(QWidget):
 
     def _on_setup(self, result: tuple[tuple[StageColumn, ...], tuple[str, ...]]) -> None:
         self.stages, owners = result
+        remember_stages((c.stage, c.label, c.label_zh) for c in self.stages)
         for name in owners:
             self.ownerCombo.addItem(name, name)
         for column in self.stages:
             self.stageCombo.addItem(stage_name(column.stage), column.stage)
-            widget = ColumnWidget(column.stage, column.probability, self.boardArea)
+            widget = ColumnWidget(
+                column.stage, column.probability, self.boardArea, retired=not column.active
+            )
             widget.list.dropped.connect(self.promote)
             widget.list.itemDoubleClicked.connect(
                 lambda item: self.open_opportunity(item.data(Qt.ItemDataRole.UserRole))
@@ -180,7 +183,7 @@ class PipelineView(QWidget):
         self._list_offset = 0
         self.jobs.run(lambda service: service.page(flt), self._show_page)
 
-    def _show_board(self, pages: dict[OpportunityStage, PipelinePage]) -> None:
+    def _show_board(self, pages: dict[str, PipelinePage]) -> None:
         for stage, column in self.columns.items():
             column.list.clear()
             page = pages.get(stage)
@@ -251,11 +254,11 @@ class PipelineView(QWidget):
                 return column, row
         return None
 
-    def promote(self, opportunity: uuid.UUID, stage: OpportunityStage) -> None:
+    def promote(self, opportunity: uuid.UUID, stage: str) -> None:
         """Move the card to ``stage`` now; promote it; put it back if the service refuses."""
         found = self._where(opportunity)
         card = self.cards.get(opportunity)
-        if found is None or card is None or found[0].stage is stage:
+        if found is None or card is None or found[0].stage == stage:
             return
         source, row = found
         target = self.columns[stage]
@@ -281,7 +284,7 @@ class PipelineView(QWidget):
                 card.currency,
                 card.close_date,
                 card.owner,
-                OpportunityStage(view.stage),
+                view.stage,
                 view.probability,
                 card.editable,
             )

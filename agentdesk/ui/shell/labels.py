@@ -1,15 +1,16 @@
 """The UI's words for what the services give as data or as keys.
 
-Disposition labels are data the admin writes in English and Chinese (``Label``): the UI shows
-the one of its language. Enums (a case's status and priority, an opportunity's stage) come as
-codes and are worded here. Why a picked campaign entry cannot be dialled comes as a key
+Disposition and opportunity stage labels are data the admin writes in English and Chinese
+(``Label``): the UI shows the one of its language (a stage's, as the screens last read the
+stages; the seeded codes' words below before that). Enums (a case's status and priority) come
+as codes and are worded here. Why a picked campaign entry cannot be dialled comes as a key
 (``agentdesk.dialer.picking.REASONS``). Each table is marked with ``QT_TRANSLATE_NOOP`` so the
 catalogue carries its words, and looked up in its context at run time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -76,11 +77,28 @@ def case_text(status: CaseStatus, priority: CasePriority) -> str:
     return f"{enum_text(CASE_STATUSES, status)} · {enum_text(CASE_PRIORITIES, priority)}"
 
 
-def stage_text(
-    stage: OpportunityStage, amount: Decimal | None = None, currency: str | None = None
-) -> str:
+_STAGE_LABELS: dict[str, Label] = {}
+"""The admin's stage labels by code, as the screens last read them (``remember_stages``)."""
+
+
+def remember_stages(labels: Iterable[tuple[str, str, str]]) -> None:
+    """The stages' ``(code, label, label_zh)`` a screen read: every stage name shown after
+    this uses them (a code not among them: the seeded stages' words, else the code)."""
+    _STAGE_LABELS.clear()
+    _STAGE_LABELS.update((code, Label(en or code, zh or None)) for code, en, zh in labels)
+
+
+def stage_label(code: str) -> str:
+    """A stage's name in the UI language: the admin's label (Chinese where given)."""
+    label = _STAGE_LABELS.get(code)
+    if label is not None:
+        return label.text(ui_language())
+    return enum_text(OPPORTUNITY_STAGES, code)
+
+
+def stage_text(stage: str, amount: Decimal | None = None, currency: str | None = None) -> str:
     """``qualification · 12,000.00 EUR``, in the UI language."""
-    text = enum_text(OPPORTUNITY_STAGES, stage)
+    text = stage_label(stage)
     if amount is None:
         return text
     return f"{text} · {amount:,.2f} {currency or ''}".rstrip()
