@@ -28,6 +28,7 @@ from agentdesk.cli.queues import add_queue_parsers, cmd_queue
 from agentdesk.cli.reports import add_report_parsers, cmd_report
 from agentdesk.cli.sales import add_sales_parsers, cmd_sales
 from agentdesk.cli.service import add_service_parsers, cmd_business_hours, cmd_case, cmd_kb
+from agentdesk.cli.sla import add_sla_parsers, cmd_sla
 from agentdesk.config.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("agentdesk")
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_opportunity_parsers(sub, common)
     add_lead_parsers(sub, common)
     add_service_parsers(sub, common)
+    add_sla_parsers(sub, common)
 
     lookup = sub.add_parser("lookup", help="find who a phone number belongs to", parents=[common])
     lookup.add_argument("number")
@@ -251,6 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "case": cmd_case,
         "business-hours": cmd_business_hours,
         "kb": cmd_kb,
+        "sla": cmd_sla,
         "journal": cmd_journal,
         "queue": cmd_queue,
         "report": cmd_report,

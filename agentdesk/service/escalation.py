@@ -20,7 +20,7 @@ from agentdesk.db.audit import Actor, audit
 from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.access import Capability
 from agentdesk.domain.business_time import Calendar, business_minutes_between
-from agentdesk.domain.cases import DEFAULT_TARGETS, ESCALATE_AT, raised
+from agentdesk.domain.cases import ESCALATE_AT, raised
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import OPEN_CASE_STATUSES, AuditAction, CasePriority, Role
 from agentdesk.org.models import User
@@ -28,6 +28,7 @@ from agentdesk.org.users import AgentRef, actor_of
 from agentdesk.service.calendar import load_calendar
 from agentdesk.service.case_work import workable
 from agentdesk.service.models import CaseNotification
+from agentdesk.service.service_levels import case_targets
 
 ESCALATED = "case_escalated"
 
@@ -74,7 +75,7 @@ def _team(session: Session, case: ServiceCase) -> uuid.UUID | None:
 
 def _check(session: Session, case: ServiceCase, calendar: Calendar, now: datetime) -> bool:
     """Set the breach flags; whether the case is due for escalation."""
-    targets = DEFAULT_TARGETS[CasePriority(case.priority)]
+    targets = case_targets(case)
     used = 0.0
     if case.first_responded_at is None and case.first_response_due is not None:
         share = _used(calendar, case.first_response_due, now, targets.first_response)
