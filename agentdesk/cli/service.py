@@ -160,7 +160,10 @@ def cmd_case(args: argparse.Namespace, settings: Settings) -> int:
                 result = _set_case(db.sessions, args, agent, zone, account)
             case _:
                 done = escalate_due_cases(db.sessions, default_zone=zone, agent=agent, now=at)
-                result = [{"number": e.number, "priority": e.priority.value} for e in done]
+                result = [
+                    {"number": e.number, "priority": e.priority.value, "reason": e.reason.value}
+                    for e in done
+                ]
     except RequestError as exc:
         raise CliError(str(exc)) from None
     finally:

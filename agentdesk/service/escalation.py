@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import ServiceCase
@@ -20,9 +20,9 @@ from agentdesk.db.audit import Actor, audit
 from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.access import Capability
 from agentdesk.domain.business_time import Calendar, business_minutes_between
-from agentdesk.domain.cases import ESCALATE_AT, raised
+from agentdesk.domain.cases import ESCALATE_AT, EscalationReason, escalation_reason, raised
 from agentdesk.domain.clock import utcnow
-from agentdesk.domain.enums import OPEN_CASE_STATUSES, AuditAction, CasePriority, Role
+from agentdesk.domain.enums import OPEN_CASE_STATUSES, AuditAction, CasePriority, CaseStatus, Role
 from agentdesk.org.models import User
 from agentdesk.org.users import AgentRef, actor_of
 from agentdesk.service.calendar import load_calendar
@@ -39,6 +39,7 @@ class Escalation:
     priority: CasePriority
     owner_id: uuid.UUID | None
     notified: tuple[uuid.UUID, ...]
+    reason: EscalationReason
 
 
 def _used(calendar: Calendar, due: datetime, now: datetime, minutes: int) -> float:
@@ -73,22 +74,41 @@ def _team(session: Session, case: ServiceCase) -> uuid.UUID | None:
     return owner.team_id if owner else None
 
 
-def _check(session: Session, case: ServiceCase, calendar: Calendar, now: datetime) -> bool:
-    """Set the breach flags; whether the case is due for escalation."""
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    first_response_breached: bool
+    resolution_breached: bool
+    escalate: bool
+    reason: EscalationReason
+
+    def changes(self, case: ServiceCase) -> bool:
+        flags = (case.first_response_breached, case.resolution_breached)
+        return self.escalate or flags != (self.first_response_breached, self.resolution_breached)
+
+
+def _verdict(case: ServiceCase, calendar: Calendar, now: datetime) -> _Verdict:
+    """The breach flags the case should have now, and whether it is due for escalation."""
     targets = case_targets(case)
-    used = 0.0
+    first_used = resolution_used = 0.0
     if case.first_responded_at is None and case.first_response_due is not None:
-        share = _used(calendar, case.first_response_due, now, targets.first_response)
-        case.first_response_breached = case.first_response_breached or share >= 1.0
-        used = max(used, share)
+        first_used = _used(calendar, case.first_response_due, now, targets.first_response)
     if case.sla_paused_at is None and case.due_at is not None:
-        share = _used(calendar, case.due_at, now, targets.resolution)
-        case.resolution_breached = case.resolution_breached or share >= 1.0
-        used = max(used, share)
-    return case.escalated_at is None and used >= ESCALATE_AT
+        resolution_used = _used(calendar, case.due_at, now, targets.resolution)
+    return _Verdict(
+        case.first_response_breached or first_used >= 1.0,
+        case.resolution_breached or resolution_used >= 1.0,
+        case.escalated_at is None and max(first_used, resolution_used) >= ESCALATE_AT,
+        escalation_reason(first_used, resolution_used),
+    )
 
 
-def _escalate(session: Session, case: ServiceCase, now: datetime, who: Actor | None) -> Escalation:
+def _escalate(
+    session: Session,
+    case: ServiceCase,
+    now: datetime,
+    who: Actor | None,
+    reason: EscalationReason,
+) -> Escalation:
     assert case.number is not None
     previous = case.owner_id
     before = CasePriority(case.priority)
@@ -116,9 +136,10 @@ def _escalate(session: Session, case: ServiceCase, now: datetime, who: Actor | N
                 kind=ESCALATED,
                 message=f"{case.number} escalated to {case.priority}: {case.subject}"[:300],
                 created_at=now,
+                reason=reason.value,
             )
         )
-    return Escalation(case.number, CasePriority(case.priority), case.owner_id, notified)
+    return Escalation(case.number, CasePriority(case.priority), case.owner_id, notified, reason)
 
 
 def escalate_due_cases(
@@ -130,14 +151,18 @@ def escalate_due_cases(
 ) -> list[Escalation]:
     """One pass over the open cases the user works (``case_work.workable``): flags breaches,
     escalates. It hands cases to team leads, so it needs ``reassign`` (supervisors, admins,
-    the owner's connection)."""
+    the owner's connection).
+
+    Safe to run from several desks at once: the cases a first read finds due are each
+    changed in a transaction of their own that locks the case's row before reading it again
+    (a no-op ``UPDATE``: PostgreSQL's row lock, SQLite's write lock, taken by the first
+    statement so no older snapshot is in the way), so a second pass waits for the first and
+    then sees the case escalated: one escalation, one set of notices. Returns this pass's."""
     now = now or utcnow()
-    done: list[Escalation] = []
     with unit_of_work(sessions) as session:
         access = acting_access(session, agent)
         if access is not None:
             access.require(Capability.REASSIGN)
-        who = actor_of(session, access.username if access else agent)
         calendar = load_calendar(session, default_zone)
         cases = session.scalars(
             select(ServiceCase)
@@ -148,10 +173,32 @@ def escalate_due_cases(
             )
             .order_by(ServiceCase.number)
         )
-        for case in cases:
-            if _check(session, case, calendar, now):
-                done.append(_escalate(session, case, now, who))
+        due = [case.id for case in cases if _verdict(case, calendar, now).changes(case)]
+    done: list[Escalation] = []
+    for case_id in due:
+        with unit_of_work(sessions) as session:
+            escalation = _settle(session, case_id, calendar, now, agent)
+        if escalation is not None:
+            done.append(escalation)
     return done
+
+
+def _settle(
+    session: Session, case_id: uuid.UUID, calendar: Calendar, now: datetime, agent: AgentRef | None
+) -> Escalation | None:
+    lock = update(ServiceCase).where(ServiceCase.id == case_id)
+    session.execute(lock.values(escalated_at=ServiceCase.escalated_at))
+    case = session.get(ServiceCase, case_id)
+    if case is None or case.deleted_at is not None or not CaseStatus(case.status).is_open:
+        return None
+    verdict = _verdict(case, calendar, now)
+    case.first_response_breached = verdict.first_response_breached
+    case.resolution_breached = verdict.resolution_breached
+    if not verdict.escalate:
+        return None
+    access = acting_access(session, agent)
+    who = actor_of(session, access.username if access else agent)
+    return _escalate(session, case, now, who, verdict.reason)
 
 
 def notifications_for(sessions: sessionmaker[Session], user_id: uuid.UUID) -> list[tuple[str, str]]:

@@ -51,6 +51,8 @@ class CaseNotification(UuidPk, Base):
     message: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # why (migration 0025): ``domain.cases.EscalationReason``, worded by the desk
+    reason: Mapped[str | None] = mapped_column(String(40))
 
 
 class ServiceLevelPolicy(UuidPk, Base):

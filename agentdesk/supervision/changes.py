@@ -37,8 +37,9 @@ class PgNotifyWatcher:
     """LISTEN on a connection of its own (autocommit: a listener inside a transaction would
     hold notifications back)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, channel: str = CHANNEL) -> None:
         self._engine = engine
+        self._channel = channel
         self._conn: Any = self._connect()  # listening from here on
 
     def _connect(self) -> Any:
@@ -46,7 +47,7 @@ class PgNotifyWatcher:
         conn = raw.driver_connection
         assert conn is not None
         conn.autocommit = True
-        conn.execute(f"LISTEN {CHANNEL}")
+        conn.execute(f"LISTEN {self._channel}")
         self._raw = raw
         return conn
 
@@ -61,7 +62,7 @@ class PgNotifyWatcher:
                 pass
             return True
         except Exception as exc:  # the server went away: try again, reload when back
-            log.info("presence listener lost its connection: %s", exc)
+            log.info("change listener (%s) lost its connection: %s", self._channel, exc)
             self.close()
             time.sleep(min(timeout, 1.0))
             return False
@@ -107,21 +108,28 @@ class DataVersionWatcher:
         self._conn.close()
 
 
-def watcher_for(engine: Engine) -> ChangeWatcher:
+def watcher_for(engine: Engine, channel: str = CHANNEL) -> ChangeWatcher:
     if engine.dialect.name == "postgresql":
-        return PgNotifyWatcher(engine)
+        return PgNotifyWatcher(engine, channel)
     return DataVersionWatcher(engine)
 
 
 class ChangeFeed:
     """A daemon thread that calls ``on_change`` (on that thread) when the watcher sees a
     change, and at least every ``refresh_seconds`` (a desk that went silent changes nothing,
-    yet must turn "lost" on the board)."""
+    yet must turn "lost" on the board). ``channel``: what PostgreSQL's triggers notify
+    (presence by default; ``agentdesk_cases`` for the service desk, migration 0025)."""
 
     def __init__(
-        self, engine: Engine, on_change: Callable[[], None], *, refresh_seconds: float = 5.0
+        self,
+        engine: Engine,
+        on_change: Callable[[], None],
+        *,
+        refresh_seconds: float = 5.0,
+        channel: str = CHANNEL,
     ) -> None:
         self._engine = engine
+        self._channel = channel
         self._on_change = on_change
         self._refresh = refresh_seconds
         self._stop = threading.Event()
@@ -135,7 +143,7 @@ class ChangeFeed:
 
     def _run(self) -> None:
         try:
-            watcher = watcher_for(self._engine)
+            watcher = watcher_for(self._engine, self._channel)
         finally:
             self._ready.set()
         try:
@@ -149,7 +157,7 @@ class ChangeFeed:
                     try:
                         self._on_change()
                     except Exception:
-                        log.exception("board reload failed")
+                        log.exception("reading again after a change failed")
         finally:
             watcher.close()
 

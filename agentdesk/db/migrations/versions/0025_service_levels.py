@@ -7,6 +7,10 @@
 2. ``service_cases`` records the policy whose targets its due times were counted from
    (``sla_policy_id``, no foreign key: a removed policy leaves its cases as they were) and
    those targets' minutes; existing cases keep ``NULL``, read as their priority's defaults.
+3. ``service_notifications.reason``: why a case was escalated (``first_response_near``,
+   ``resolution_breached``...), for the desk to word in its language.
+4. PostgreSQL: ``NOTIFY agentdesk_cases`` when cases or notices change (per statement), so
+   the case desk and the desk's escalations list are told instead of asking in a loop.
 
 Revision ID: 0025
 Revises: 0024
@@ -30,6 +34,19 @@ CASE_COLUMNS = (
     ("resolution_minutes", sa.Integer()),
 )
 MANAGE = "((SELECT agentdesk_has('manage_users')))"
+NOTIFY_SQL = """
+CREATE FUNCTION agentdesk_cases_changed() RETURNS trigger LANGUAGE plpgsql
+AS $$
+BEGIN
+  PERFORM pg_notify('agentdesk_cases', TG_TABLE_NAME);
+  RETURN NULL;
+END
+$$
+"""
+TRIGGERS = (
+    ("cases_changed", "service_cases"),
+    ("notices_changed", "service_notifications"),
+)
 
 
 def upgrade() -> None:
@@ -55,8 +72,15 @@ def upgrade() -> None:
     op.create_index("ix_service_sla_policies_account_id", TABLE, ["account_id"])
     for name, kind in CASE_COLUMNS:
         op.add_column("service_cases", sa.Column(name, kind, nullable=True))
+    op.add_column("service_notifications", sa.Column("reason", sa.String(40), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         _secure()
+        op.execute(NOTIFY_SQL)
+        for trigger, table in TRIGGERS:
+            op.execute(
+                f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_cases_changed()"
+            )
 
 
 def _secure() -> None:
@@ -74,6 +98,11 @@ def _secure() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for trigger, table in TRIGGERS:
+            op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+        op.execute("DROP FUNCTION IF EXISTS agentdesk_cases_changed()")
+    op.drop_column("service_notifications", "reason")
     for name, _kind in reversed(CASE_COLUMNS):
         op.drop_column("service_cases", name)
     op.drop_index("ix_service_sla_policies_account_id", table_name=TABLE)
