@@ -123,6 +123,9 @@ class EscalationSchedule:
                 log.exception("escalation pass failed")
             self._stop.wait(self._every)
 
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     def wait_for_passes(self, count: int, timeout: float) -> bool:
         with self._done:
             return self._done.wait_for(lambda: self.passes >= count, timeout)

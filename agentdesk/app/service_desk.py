@@ -5,10 +5,11 @@ executor); each returns frozen DTOs."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.app.case_watch import watch_cases
 from agentdesk.domain.enums import CaseStatus
 from agentdesk.service.case_desk import (
     CaseFilter,
@@ -23,6 +24,7 @@ from agentdesk.service.case_timeline import CaseDetail, EntryKind, add_entry, ca
 from agentdesk.service.case_work import set_status
 from agentdesk.service.cases import CaseView
 from agentdesk.service.kb import Hit, article_text, search
+from agentdesk.supervision.changes import ChangeFeed
 
 
 class CaseDeskService:
@@ -75,3 +77,8 @@ class CaseDeskService:
     def article(self, article_id: uuid.UUID) -> tuple[str, str]:
         """An article's title and Markdown body."""
         return article_text(self._sessions, article_id)
+
+    def watch(self, on_change: Callable[[], None]) -> ChangeFeed:
+        """A started feed calling ``on_change`` (on its own thread) when cases changed
+        anywhere; stop it when the window closes."""
+        return watch_cases(self._sessions, on_change)

@@ -1449,6 +1449,84 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     </message>
 </context>
 <context>
+    <name>EscalationsButton</name>
+    <message>
+        <source>The escalations could not be read: {e}</source>
+        <translation>无法读取升级提醒：{e}</translation>
+    </message>
+    <message>
+        <source>1 escalation</source>
+        <translation>1 条升级</translation>
+    </message>
+    <message>
+        <source>{count} escalations</source>
+        <translation>{count} 条升级</translation>
+    </message>
+    <message>
+        <source>Cases escalated to you or from you: open the list</source>
+        <translation>升级给您或从您这里升级的工单：打开列表</translation>
+    </message>
+</context>
+<context>
+    <name>EscalationsDialog</name>
+    <message>
+        <source>Escalations</source>
+        <translation>升级提醒</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>No unread escalations.</source>
+        <translation>没有未读的升级提醒。</translation>
+    </message>
+    <message>
+        <source>Open case</source>
+        <translation>打开工单</translation>
+    </message>
+    <message>
+        <source>Mark read</source>
+        <translation>标为已读</translation>
+    </message>
+    <message>
+        <source>Mark all read</source>
+        <translation>全部标为已读</translation>
+    </message>
+    <message>
+        <source>First response nearly due</source>
+        <translation>首次响应即将到期</translation>
+    </message>
+    <message>
+        <source>First response overdue</source>
+        <translation>首次响应已超时</translation>
+    </message>
+    <message>
+        <source>Resolution nearly due</source>
+        <translation>解决即将到期</translation>
+    </message>
+    <message>
+        <source>Resolution overdue</source>
+        <translation>解决已超时</translation>
+    </message>
+    <message>
+        <source>Escalated</source>
+        <translation>已升级</translation>
+    </message>
+</context>
+<context>
     <name>ForecastView</name>
     <message>
         <source>Month</source>
