@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import ServiceCase
@@ -19,8 +19,18 @@ from agentdesk.crm.permissions import acting_access
 from agentdesk.db.audit import Actor, audit
 from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.access import Capability
-from agentdesk.domain.business_time import Calendar, business_minutes_between
-from agentdesk.domain.cases import ESCALATE_AT, EscalationReason, escalation_reason, raised
+from agentdesk.domain.business_time import (
+    Calendar,
+    add_business_minutes,
+    business_minutes_between,
+)
+from agentdesk.domain.cases import (
+    DEFAULT_TARGETS,
+    ESCALATE_AT,
+    EscalationReason,
+    escalation_reason,
+    raised,
+)
 from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import OPEN_CASE_STATUSES, AuditAction, CasePriority, CaseStatus, Role
 from agentdesk.org.models import User
@@ -28,7 +38,7 @@ from agentdesk.org.users import AgentRef, actor_of
 from agentdesk.service.calendar import load_calendar
 from agentdesk.service.case_work import workable
 from agentdesk.service.models import CaseNotification
-from agentdesk.service.service_levels import case_targets
+from agentdesk.service.service_levels import case_targets, load_policies
 
 ESCALATED = "case_escalated"
 
@@ -170,6 +180,7 @@ def escalate_due_cases(
                 ServiceCase.deleted_at.is_(None),
                 ServiceCase.status.in_(OPEN_CASE_STATUSES),
                 workable(session, access),
+                _may_change(session, calendar, now),
             )
             .order_by(ServiceCase.number)
         )
@@ -181,6 +192,37 @@ def escalate_due_cases(
         if escalation is not None:
             done.append(escalation)
     return done
+
+
+def _may_change(session: Session, calendar: Calendar, now: datetime) -> ColumnElement[bool]:
+    """The cases a pass may change, so a desk's pass every minute reads only those: a flag
+    not yet set on a target now missed, or a case not yet escalated whose due time is near.
+    Escalating needs at most ``1 - ESCALATE_AT`` of its target left in business minutes, so
+    its due time comes before ``near``, that share (and a minute) of the longest target any
+    policy or default gives, counted from now; a case whose own target is longer (from a
+    policy since removed) is always read."""
+    longest = max(
+        [t for d in DEFAULT_TARGETS.values() for t in (d.first_response, d.resolution)]
+        + [t for p in load_policies(session) for t in (p.targets.first_response,
+                                                       p.targets.resolution)]
+    )  # fmt: skip
+    near = add_business_minutes(calendar, now, (1 - ESCALATE_AT) * longest + 1)
+    c = ServiceCase
+    waiting_first = and_(c.first_responded_at.is_(None), c.first_response_due.is_not(None))
+    running = and_(c.sla_paused_at.is_(None), c.due_at.is_not(None))
+    return or_(
+        and_(waiting_first, c.first_response_breached.is_(False), c.first_response_due <= now),
+        and_(running, c.resolution_breached.is_(False), c.due_at <= now),
+        and_(
+            c.escalated_at.is_(None),
+            or_(
+                and_(waiting_first, c.first_response_due <= near),
+                and_(running, c.due_at <= near),
+                c.first_response_minutes > longest,
+                c.resolution_minutes > longest,
+            ),
+        ),
+    )
 
 
 def _settle(

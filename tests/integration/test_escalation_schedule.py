@@ -4,28 +4,31 @@ engines)."""
 
 from __future__ import annotations
 
+import random
 import threading
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.app.case_watch import EscalationSchedule
 from agentdesk.crm.models import Contact, ServiceCase
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import unit_of_work
-from agentdesk.domain.cases import EscalationReason
-from agentdesk.domain.enums import CasePriority
+from agentdesk.domain.cases import EscalationReason, Targets
+from agentdesk.domain.enums import CasePriority, CaseStatus
 from agentdesk.org.admin import add_team, add_user
 from agentdesk.service import escalation
 from agentdesk.service.calendar import import_calendar
+from agentdesk.service.case_work import set_status
 from agentdesk.service.cases import CaseSpec, create_case
 from agentdesk.service.escalation import Escalation, escalate_due_cases
 from agentdesk.service.models import CaseNotification
 from agentdesk.service.notices import mark_read, unread_escalations
+from agentdesk.service.service_levels import remove_policy, set_policy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ZONE = "UTC"
@@ -150,3 +153,65 @@ def test_a_pass_that_found_a_case_due_leaves_it_to_the_pass_that_escalated_it_me
     with sessions() as s:
         case = s.scalar(select(ServiceCase).where(ServiceCase.number == number))
         assert case is not None and case.priority == CasePriority.URGENT
+
+
+def _state(sessions: sessionmaker[Session]) -> list[tuple[object, ...]]:
+    with sessions() as s:
+        rows = s.execute(
+            select(ServiceCase.number, ServiceCase.priority, ServiceCase.escalated_at,
+                   ServiceCase.first_response_breached, ServiceCase.resolution_breached)
+            .order_by(ServiceCase.number)
+        )  # fmt: skip
+        return [tuple(r) for r in rows]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_reading_only_the_cases_a_pass_may_change_changes_the_same_cases(
+    sessions: sessionmaker[Session],
+    floor: uuid.UUID,
+    monkeypatch: pytest.MonkeyPatch,
+    seed: int,
+) -> None:
+    """The pass's filter (``_may_change``) against reading every open case: the same
+    escalations and flags, over cases of every priority opened from minutes to days ago,
+    some answered, some waiting on the customer, one with a long policy since removed."""
+
+    rng = random.Random(seed)
+    long = set_policy(sessions, priority=None, category="slow", customer=None,
+                      targets=Targets(3000, 9000), agent=None)  # fmt: skip
+    for n in range(30):
+        opened = NEARLY - timedelta(minutes=rng.choice([5, 30, 55, 90, 200, 500, 1500, 4000]))
+        spec = CaseSpec(f"case {n}", floor, priority=rng.choice(list(CasePriority)),
+                        category="slow" if n % 7 == 0 else None)  # fmt: skip
+        number = create_case(sessions, spec, agent="care.ann", default_zone=ZONE,
+                             now=opened).number  # fmt: skip
+        move = rng.choice([None, CaseStatus.IN_PROGRESS, CaseStatus.WAITING])
+        if move is not None:
+            set_status(sessions, number, move, agent="care.ann", default_zone=ZONE,
+                       now=opened + timedelta(minutes=3))  # fmt: skip
+    remove_policy(sessions, long.id, agent=None)
+    columns = ("priority", "owner_id", "escalated_at", "first_response_breached",
+               "resolution_breached")  # fmt: skip
+    with sessions() as s:
+        before = {c.id: {k: getattr(c, k) for k in columns} for c in s.scalars(select(ServiceCase))}
+    # the last two: 80 % of the removed policy's 9,000-minute resolution target is used
+    later = [NEARLY + timedelta(minutes=m) for m in (0, 40, 600, 3000, 24_000, 27_000)]
+
+    def passes() -> list[list[str]]:
+        return [
+            sorted(e.number for e in escalate_due_cases(sessions, default_zone=ZONE,
+                                                        agent="care.lead", now=at))
+            for at in later
+        ]  # fmt: skip
+
+    filtered = passes()
+    kept = _state(sessions)
+    with unit_of_work(sessions) as s:  # back to the cases as they were before the passes
+        s.execute(delete(CaseNotification))
+        for case in s.scalars(select(ServiceCase)):
+            for k, v in before[case.id].items():
+                setattr(case, k, v)
+    monkeypatch.setattr(escalation, "_may_change", lambda *a: true())
+    unfiltered = passes()
+    assert unfiltered == filtered and any(filtered)
+    assert _state(sessions) == kept
