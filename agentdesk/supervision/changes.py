@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "agentdesk_presence"
 SQLITE_POLL_SECONDS = 0.25
+RETRY_SECONDS = 5.0
+"""How often a feed whose database was away at its start tries to connect again."""
 
 
 class ChangeWatcher(Protocol):
@@ -142,10 +144,9 @@ class ChangeFeed:
         self._ready.wait(timeout=10)
 
     def _run(self) -> None:
-        try:
-            watcher = watcher_for(self._engine, self._channel)
-        finally:
-            self._ready.set()
+        watcher = self._connect()
+        if watcher is None:
+            return  # stopped before the database answered
         try:
             last = time.monotonic()
             while not self._stop.is_set():
@@ -154,12 +155,35 @@ class ChangeFeed:
                     break
                 if changed or time.monotonic() - last >= self._refresh:
                     last = time.monotonic()
-                    try:
-                        self._on_change()
-                    except Exception:
-                        log.exception("reading again after a change failed")
+                    self._changed()
         finally:
             watcher.close()
+
+    def _connect(self) -> ChangeWatcher | None:
+        """The watcher; a database away when the feed starts (a desk opened during an
+        outage) is tried again every ``RETRY_SECONDS``, and once it answers ``on_change`` is
+        called: what changed meanwhile was not told. ``start`` returns after the first try."""
+        tries = 0
+        while not self._stop.is_set():
+            try:
+                watcher = watcher_for(self._engine, self._channel)
+            except Exception as exc:
+                log.info("change feed (%s) cannot connect yet: %s", self._channel, exc)
+            else:
+                if tries:
+                    self._changed()
+                return watcher
+            finally:
+                self._ready.set()
+            tries += 1
+            self._stop.wait(RETRY_SECONDS)
+        return None
+
+    def _changed(self) -> None:
+        try:
+            self._on_change()
+        except Exception:
+            log.exception("reading again after a change failed")
 
     def stop(self) -> None:
         self._stop.set()

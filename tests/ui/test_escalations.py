@@ -80,8 +80,8 @@ def _escalated_elsewhere_then_read(
     # another desk (the lead's pass, its own session) escalates: ann's button shows it
     done = escalate_due_cases(sessions, default_zone="UTC", agent="care.lead", now=NEARLY)
     assert [e.number for e in done] == [number]
-    qtbot.waitUntil(lambda: button.isVisibleTo(button.parentWidget() or button)
-                    and button.text() == "1 escalation", timeout=10_000)  # fmt: skip
+    qtbot.waitUntil(lambda: not button.isHidden() and button.text() == "1 escalation",
+                    timeout=10_000)  # fmt: skip
     button.open_list()
     dialog = button.dialog
     assert dialog.table.rowCount() == 1

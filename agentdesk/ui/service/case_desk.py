@@ -149,7 +149,7 @@ class CaseDeskWindow(QWidget):
 
         self._feed: ChangeFeed | None = None
         self._listing = self._again = False  # a list read in flight; another change meanwhile
-        self.changed.connect(self.reload)
+        self.changed.connect(lambda: self.reload(keep_message=True))
         self._tick = QTimer(self)
         self._tick.setInterval(30_000)
         self._tick.timeout.connect(self._render_countdowns)
@@ -209,14 +209,16 @@ class CaseDeskWindow(QWidget):
             breached=self.breachedCheck.isChecked(),
         )
 
-    def reload(self) -> None:
-        """Read the list; one read at a time (a burst of changes is one more read)."""
+    def reload(self, *, keep_message: bool = False) -> None:
+        """Read the list; one read at a time (a burst of changes is one more read). Another
+        desk's change keeps the message line (it may say what this desk just did)."""
         if self._listing:
             self._again = True
             return
         chosen = self.current_filter()
         self._listing = True
-        self.messageLabel.clear()
+        if not keep_message:
+            self.messageLabel.clear()
         self._run(
             lambda: self._service.cases(chosen),
             self.show_cases,
@@ -227,7 +229,7 @@ class CaseDeskWindow(QWidget):
         self._listing = False
         if self._again:
             self._again = False
-            self.reload()
+            self.reload(keep_message=True)
         chosen = set(self.selected_numbers())
         self.cases = list(cases)
         self.table.setRowCount(len(cases))

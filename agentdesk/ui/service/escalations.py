@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from agentdesk.ui.shell.main_window import MainWindow
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+RETRY_MS = 60_000
+"""How soon a desk that could not ask whether it may escalate asks again."""
 R = EscalationReason
 
 
@@ -164,6 +166,7 @@ class EscalationsButton(QToolButton):
         """Reads and writes not finished yet (the tests wait for none)."""
         self._again = False
         self._feed: ChangeFeed | None = None
+        self._watching = False
         self.dialog = EscalationsDialog(self)
         self.dialog.caseRequested.connect(self.caseRequested)
         self.dialog.markRequested.connect(self.mark_read)
@@ -172,11 +175,23 @@ class EscalationsButton(QToolButton):
         self.hide()
 
     def start(self) -> None:
+        """Read the notices, and follow the database from now on (the feed connects on the
+        executor: a desk opened during an outage must not wait for it)."""
         self.reload()
-        if self._feed is None:
-            self._feed = self._service.watch(self.changed.emit)
+        if self._feed is None and not self._watching:
+            self._watching = True
+            self._run(lambda: self._service.watch(self.changed.emit), self._watched)
+
+    def _watched(self, feed: object) -> None:
+        assert isinstance(feed, ChangeFeed)
+        if self._watching:
+            self._feed = feed
+            self.reload()  # a change between the first read and the feed's start
+        else:
+            feed.stop()  # stopped meanwhile
 
     def stop(self) -> None:
+        self._watching = False
         if self._feed is not None:
             self._feed.stop()
             self._feed = None
@@ -238,15 +253,27 @@ class EscalationsDoor:
         self.button.caseRequested.connect(window.open_cases)
         window.statusBar().addPermanentWidget(self.button)
         self.schedule = EscalationSchedule(sessions, agent, context.services.service_zone)
+        self._stopped = False
 
     def start(self) -> None:
         self.button.start()
-        run_in_background(self.button, self._executor, self.schedule.may_run, self._may_run)
+        self._check()
+
+    def _check(self) -> None:
+        run_in_background(
+            self.button, self._executor, self.schedule.may_run, self._may_run, self._retry
+        )
 
     def _may_run(self, allowed: bool) -> None:
-        if allowed:
+        if allowed and not self._stopped:
             self.schedule.start()
 
+    def _retry(self, _error: BaseException) -> None:
+        """The database did not answer (a desk opened during an outage): ask again later."""
+        if not self._stopped:
+            QTimer.singleShot(RETRY_MS, self.button, self._check)
+
     def stop(self) -> None:
+        self._stopped = True
         self.button.stop()
         self.schedule.stop()
