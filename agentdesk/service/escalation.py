@@ -10,8 +10,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import ServiceCase
@@ -229,7 +230,9 @@ def _settle(
     session: Session, case_id: uuid.UUID, calendar: Calendar, now: datetime, agent: AgentRef | None
 ) -> Escalation | None:
     lock = update(ServiceCase).where(ServiceCase.id == case_id)
-    session.execute(lock.values(escalated_at=ServiceCase.escalated_at))
+    locked = session.execute(lock.values(escalated_at=ServiceCase.escalated_at))
+    if cast("CursorResult[Any]", locked).rowcount == 0:
+        return None  # gone, or a row the login may not change (its policies): not this pass's
     case = session.get(ServiceCase, case_id)
     if case is None or case.deleted_at is not None or not CaseStatus(case.status).is_open:
         return None

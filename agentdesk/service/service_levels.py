@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import Account, ServiceCase
-from agentdesk.db.audit import audit
+from agentdesk.db.audit import Actor, audit
 from agentdesk.db.engine import unit_of_work
 from agentdesk.db.errors import RequestError
 from agentdesk.domain.access import Capability
@@ -81,7 +81,7 @@ def _view(session: Session, row: ServiceLevelPolicy) -> PolicyView:
     )
 
 
-def _require_manager(session: Session, agent: AgentRef | None) -> Any:
+def _require_manager(session: Session, agent: AgentRef | None) -> Actor | None:
     """Policies are configuration: ``manage_users``, unless the owner's connection acts for
     no user (as for the business hours). The actor for the audit entry."""
     login = current_login(session)
