@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.app.case_watch import watch_cases
-from agentdesk.domain.enums import CaseStatus
+from agentdesk.domain.enums import CasePriority, CaseStatus
 from agentdesk.service.case_desk import (
     CaseFilter,
     assign_cases,
@@ -20,6 +20,7 @@ from agentdesk.service.case_desk import (
     may_reassign,
     take_case,
 )
+from agentdesk.service.case_details import set_details
 from agentdesk.service.case_timeline import CaseDetail, EntryKind, add_entry, case_detail
 from agentdesk.service.case_work import set_status
 from agentdesk.service.cases import CaseView
@@ -46,6 +47,14 @@ class CaseDeskService:
         set_status(
             self._sessions, number, status, agent=self.agent, default_zone=self._zone,
             resolution=resolution,
+        )  # fmt: skip
+        return self.detail(number)
+
+    def set_details(self, number: str, priority: CasePriority, category: str) -> CaseDetail:
+        """A new priority or category (blank clears it): the due times are counted again."""
+        set_details(
+            self._sessions, number, agent=self.agent, default_zone=self._zone,
+            priority=priority, category=category,
         )  # fmt: skip
         return self.detail(number)
 

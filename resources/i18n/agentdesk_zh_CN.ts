@@ -736,6 +736,10 @@
         <translation>状态未更改：{e}</translation>
     </message>
     <message>
+        <source>The case was not changed: {e}</source>
+        <translation>工单未更改：{e}</translation>
+    </message>
+    <message>
         <source>The note was not added: {e}</source>
         <translation>备注未添加：{e}</translation>
     </message>
@@ -771,6 +775,10 @@
         <translation>负责人：</translation>
     </message>
     <message>
+        <source>Targets:</source>
+        <translation>服务目标：</translation>
+    </message>
+    <message>
         <source>Opened:</source>
         <translation>创建时间：</translation>
     </message>
@@ -785,6 +793,18 @@
     <message>
         <source>Description:</source>
         <translation>描述：</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Change the priority or category: the due times are counted again</source>
+        <translation>更改优先级或类别：到期时间将重新计算</translation>
     </message>
     <message>
         <source>Resolution: what solved it</source>
@@ -815,6 +835,18 @@
         <translation>请在列表中选择工单</translation>
     </message>
     <message>
+        <source>{first} / {resolution}</source>
+        <translation>{first} / {resolution}</translation>
+    </message>
+    <message>
+        <source>policy</source>
+        <translation>服务级别策略</translation>
+    </message>
+    <message>
+        <source>defaults</source>
+        <translation>默认</translation>
+    </message>
+    <message>
         <source>queue {team}</source>
         <translation>{team} 队列</translation>
     </message>
@@ -837,6 +869,18 @@
     <message>
         <source>Solved by article: {title}</source>
         <translation>由文章解决：{title}</translation>
+    </message>
+    <message>
+        <source>{m} min</source>
+        <translation>{m} 分钟</translation>
+    </message>
+    <message>
+        <source>{h} h</source>
+        <translation>{h} 小时</translation>
+    </message>
+    <message>
+        <source>{h} h {m} min</source>
+        <translation>{h} 小时 {m} 分钟</translation>
     </message>
 </context>
 <context>

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.app.service_desk import CaseDeskService
 from agentdesk.crm.models import Call, Contact
 from agentdesk.db.engine import unit_of_work
+from agentdesk.domain.cases import Targets
 from agentdesk.domain.enums import CallDirection, CasePriority, CaseStatus
 from agentdesk.org.admin import add_team, add_user, set_user
 from agentdesk.service import models as service_models  # noqa: F401
@@ -26,6 +27,7 @@ from agentdesk.service.case_details import set_details
 from agentdesk.service.case_timeline import EntryKind, case_detail
 from agentdesk.service.cases import CaseSpec, create_case
 from agentdesk.service.kb import ArticleText, import_articles
+from agentdesk.service.service_levels import set_policy
 from agentdesk.ui.desk.record_timeline import CASE_ROLE
 from agentdesk.ui.service.case_desk import CaseDeskWindow
 from agentdesk.ui.service.kb_panel import HIGHLIGHT
@@ -322,3 +324,30 @@ def test_another_desks_changes_reach_the_open_window_keeping_the_selection(
     )
     _drained(qtbot, window)
     assert window.selected_numbers() == [floor.ann_own]
+
+
+def test_a_new_priority_or_category_in_the_form_counts_the_due_times_again(
+    qtbot: QtBot, floor: Floor, executor: ThreadPoolExecutor
+) -> None:
+    set_policy(floor.sessions, priority=None, category="billing", customer=None,
+               targets=Targets(30, 120), agent=None)  # fmt: skip
+    window = _open(qtbot, floor, "care.ann", executor)
+    _select(window, floor.ann_own)
+    _drained(qtbot, window)
+    form = window.form
+    assert form.detail is not None
+    assert form.values["targets"].text() == "4 h / 24 h (defaults)"
+    opened = form.detail.case.opened_at
+    form.priorityCombo.setCurrentIndex(form.priorityCombo.findData(CasePriority.URGENT))
+    form.detailsButton.click()
+    _drained(qtbot, window)
+    assert form.detail.case.priority is CasePriority.URGENT
+    assert form.values["targets"].text() == "1 h / 4 h (defaults)"
+    form.categoryEdit.setText("Billing")
+    form.detailsButton.click()
+    _drained(qtbot, window)
+    case = form.detail.case
+    assert (case.category, case.sla_policy_id is not None) == ("Billing", True)
+    assert form.values["targets"].text() == "30 min / 2 h (policy)"
+    assert case.opened_at == opened and case.resolution_due is not None
+    assert case.first_response_due is not None and case.first_response_due > opened

@@ -5,8 +5,7 @@ knowledge-base panel beside it.
 
 Every read and change runs off the GUI thread (``ui/shell/background.py``) through
 ``app/service_desk.py``; the countdowns tick locally between reads. Another desk's change
-reaches the open window through the change feed (``app/case_watch.py``): the list is read
-again keeping the selection, and the open case only when it changed.
+comes through the change feed (``app/case_watch.py``): the list read again, selection kept.
 """
 
 from __future__ import annotations
@@ -135,6 +134,7 @@ class CaseDeskWindow(QWidget):
         self.form = CaseForm(self)
         self.form.statusRequested.connect(self._set_status)
         self.form.noteRequested.connect(self._add_note)
+        self.form.detailsRequested.connect(self._set_details)
         self.kbPanel = KbPanel(service, executor, self)
         self.kbPanel.addRequested.connect(self._add_article)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -342,6 +342,11 @@ class CaseDeskWindow(QWidget):
             self._changed,
             self.tr("The status was not changed: {e}"),
         )
+
+    def _set_details(self, number: str, priority: object, category: str) -> None:
+        chosen = CasePriority(str(priority))  # Qt hands the code back as str
+        self._run(lambda: self._service.set_details(number, chosen, category), self._changed,
+                  self.tr("The case was not changed: {e}"))  # fmt: skip
 
     def _add_note(self, number: str, text: str) -> None:
         def done(detail: object) -> None:
