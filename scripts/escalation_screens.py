@@ -5,7 +5,10 @@ it opens.
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/escalation_screens.py en
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/escalation_screens.py zh
 
-Writes docs/screenshots/escalations-desk[-zh].png and escalations[-zh].png.
+Writes docs/screenshots/escalations-desk[-zh].png and escalations[-zh].png. With ``cases``
+after the language it takes the case desk's screenshots instead (``case_screens.py``'s
+``cases[-zh].png`` and ``cases-kb[-zh].png``) on a database of their own, without the
+screenshots of the whole desk (``screenshots.py`` takes those with the rest).
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 import qasync  # noqa: E402
+from case_screens import shoot_cases  # noqa: E402  (beside this script)
 from PySide6.QtCore import QCoreApplication  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from agentdesk.app.bootstrap import connect  # noqa: E402
 from agentdesk.app.desktop import start_desktop  # noqa: E402
@@ -76,13 +81,19 @@ def pump(until: Callable[[], bool] = lambda: False, seconds: float = 0.4) -> Non
         time.sleep(0.01)
 
 
-def seed(url: str, settings: Settings, language: str) -> None:
+def seed(url: str, settings: Settings, language: str, *, cases: bool = True) -> None:
     (lead, lead_name), (agent, agent_name), team = PEOPLE[language]
     database, _ = connect(url, settings)
     sessions = database.sessions
     add_team(sessions, team)
     add_user(sessions, lead, name=lead_name, role="supervisor", team=team)
     add_user(sessions, agent, name=agent_name, role="service_agent", team=team)
+    if not cases:  # the case desk's shots make their own, for five customers
+        with sessions.begin() as session:
+            names = ("Li Wei", "Anna Schmidt", "Zhang San", "Maria Garcia", "Wang Fang")
+            session.add_all(Contact(first_name=n.split()[0], last_name=n.split()[1]) for n in names)
+        database.dispose()
+        return
     import_calendar(sessions, ALWAYS_OPEN)
     now = datetime.now(UTC)
     for subject, priority, hours, responded in CASES[language]:
@@ -121,7 +132,8 @@ def main() -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     asyncio.events._set_running_loop(loop)
-    seed(url, settings, language)
+    case_desk = "cases" in sys.argv[2:]
+    seed(url, settings, language, cases=not case_desk)
     phones: list[FakeSoftphone] = []
 
     def factory(config: SipConfig) -> FakeSoftphone:
@@ -129,6 +141,12 @@ def main() -> int:
         return phones[0]
 
     context = start_desktop(None, settings, phone_factory=factory)
+    if case_desk:
+        parent = QWidget()
+        shoot_cases(context, parent, OUT, language, suffix)
+        context.close()
+        shutil.rmtree(work, ignore_errors=True)
+        return 0
     controller = context.build_controller(loop)
     window = MainWindow(context, controller)
     controller.start()

@@ -767,6 +767,10 @@
         <translation>客户：</translation>
     </message>
     <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
         <source>Priority:</source>
         <translation>优先级：</translation>
     </message>
@@ -795,16 +799,16 @@
         <translation>描述：</translation>
     </message>
     <message>
-        <source>Category</source>
-        <translation>类别</translation>
-    </message>
-    <message>
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
         <source>Change the priority or category: the due times are counted again</source>
         <translation>更改优先级或类别：到期时间将重新计算</translation>
+    </message>
+    <message>
+        <source>Category:</source>
+        <translation>类别：</translation>
     </message>
     <message>
         <source>Resolution: what solved it</source>

@@ -81,17 +81,17 @@ class CaseForm(QWidget):
         for priority in CasePriority:
             self.priorityCombo.addItem(enum_text(CASE_PRIORITIES, priority), priority)
         self.categoryEdit = QLineEdit(self)
-        self.categoryEdit.setPlaceholderText(self.tr("Category"))
+        self.categoryEdit.setPlaceholderText(self.tr("none"))
         self.detailsButton = QPushButton(self.tr("Apply"), self)
         self.detailsButton.setToolTip(
             self.tr("Change the priority or category: the due times are counted again")
         )
         self.detailsButton.clicked.connect(self._apply_details)
         level = QHBoxLayout()
-        level.addWidget(self.priorityCombo)
         level.addWidget(self.categoryEdit, 1)
         level.addWidget(self.detailsButton)
-        fields.insertRow(1, self.tr("Priority:"), level)
+        fields.insertRow(1, self.tr("Priority:"), self.priorityCombo)
+        fields.insertRow(2, self.tr("Category:"), level)
 
         self.statusCombo = QComboBox(self)
         self.statusCombo.setObjectName("caseStatus")
