@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import Account, ServiceCase
@@ -123,8 +124,24 @@ def set_policy(
     targets: Targets,
     agent: AgentRef | None,
 ) -> PolicyView:
-    """Add the policy for this combination of criteria, or replace its targets."""
+    """Add the policy for this combination of criteria, or replace its targets. Two admins
+    adding the same one at once: the second is refused by ``match_key``'s unique index and
+    asked to run it again (it then replaces the first's targets)."""
     category = category.strip() if category is not None and category.strip() else None
+    try:
+        return _set_policy(sessions, priority, category, customer, targets, agent)
+    except IntegrityError:
+        raise RequestError("this policy was added meanwhile: run the command again") from None
+
+
+def _set_policy(
+    sessions: sessionmaker[Session],
+    priority: CasePriority | None,
+    category: str | None,
+    customer: str | None,
+    targets: Targets,
+    agent: AgentRef | None,
+) -> PolicyView:
     with unit_of_work(sessions) as session:
         who = _require_manager(session, agent)
         account_id = find_account(session, customer) if customer is not None else None

@@ -199,3 +199,24 @@ def test_a_postgres_login_without_manage_users_is_refused_by_the_database_too(
     finally:
         engine.dispose()
     assert ok(capsys, ann, "sla", "list") == [made]
+
+
+def test_a_policy_added_meanwhile_is_a_clear_refusal(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import false
+
+    from agentdesk.db.errors import RequestError
+    from agentdesk.service import service_levels
+
+    first = set_policy(sessions, priority=CasePriority.LOW, category=None, customer=None,
+                       targets=Targets(60, 120), agent=None)  # fmt: skip
+    real = service_levels.select
+    # the second admin's look-up ran before the first's insert committed: it found nothing
+    monkeypatch.setattr(service_levels, "select", lambda *a: real(*a).where(false()))
+    with pytest.raises(RequestError, match="added meanwhile"):
+        set_policy(sessions, priority=CasePriority.LOW, category=None, customer=None,
+                   targets=Targets(30, 90), agent=None)  # fmt: skip
+    monkeypatch.undo()
+    (kept,) = service_levels.list_policies(sessions)
+    assert kept.id == first.id and kept.resolution_minutes == 120
