@@ -220,3 +220,22 @@ def test_a_policy_added_meanwhile_is_a_clear_refusal(
     monkeypatch.undo()
     (kept,) = service_levels.list_policies(sessions)
     assert kept.id == first.id and kept.resolution_minutes == 120
+
+
+def test_a_case_a_wrap_up_opens_gets_the_policy_of_its_customer(
+    sessions: sessionmaker[Session], parties: dict[str, str]
+) -> None:
+    from agentdesk.crm.models import ServiceCase
+    from agentdesk.service.cases import number_new_case
+
+    vip = set_policy(sessions, priority=None, category=None, customer="Acme Trading",
+                     targets=Targets(15, 45), agent=None)  # fmt: skip
+    opened = datetime(2026, 12, 7, 10, 0, tzinfo=SHANGHAI)
+    with unit_of_work(sessions) as s:  # as calls/wrapup.py opens one
+        case = ServiceCase(subject="From a call", priority=CasePriority.HIGH,
+                           account_id=uuid.UUID(parties["acme"]), opened_at=opened)  # fmt: skip
+        s.add(case)
+        number_new_case(s, case, "Asia/Shanghai")
+    assert case.sla_policy_id == vip.id
+    assert (case.first_response_minutes, case.resolution_minutes) == (15, 45)
+    assert case.due_at == datetime(2026, 12, 7, 10, 45, tzinfo=SHANGHAI)
