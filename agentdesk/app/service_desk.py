@@ -5,11 +5,12 @@ executor); each returns frozen DTOs."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.domain.enums import CaseStatus
+from agentdesk.app.case_watch import watch_cases
+from agentdesk.domain.enums import CasePriority, CaseStatus
 from agentdesk.service.case_desk import (
     CaseFilter,
     assign_cases,
@@ -19,10 +20,12 @@ from agentdesk.service.case_desk import (
     may_reassign,
     take_case,
 )
+from agentdesk.service.case_details import set_details
 from agentdesk.service.case_timeline import CaseDetail, EntryKind, add_entry, case_detail
 from agentdesk.service.case_work import set_status
 from agentdesk.service.cases import CaseView
 from agentdesk.service.kb import Hit, article_text, search
+from agentdesk.supervision.changes import ChangeFeed
 
 
 class CaseDeskService:
@@ -44,6 +47,14 @@ class CaseDeskService:
         set_status(
             self._sessions, number, status, agent=self.agent, default_zone=self._zone,
             resolution=resolution,
+        )  # fmt: skip
+        return self.detail(number)
+
+    def set_details(self, number: str, priority: CasePriority, category: str) -> CaseDetail:
+        """A new priority or category (blank clears it): the due times are counted again."""
+        set_details(
+            self._sessions, number, agent=self.agent, default_zone=self._zone,
+            priority=priority, category=category,
         )  # fmt: skip
         return self.detail(number)
 
@@ -75,3 +86,8 @@ class CaseDeskService:
     def article(self, article_id: uuid.UUID) -> tuple[str, str]:
         """An article's title and Markdown body."""
         return article_text(self._sessions, article_id)
+
+    def watch(self, on_change: Callable[[], None]) -> ChangeFeed:
+        """A started feed calling ``on_change`` (on its own thread) when cases changed
+        anywhere; stop it when the window closes."""
+        return watch_cases(self._sessions, on_change)

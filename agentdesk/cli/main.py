@@ -28,6 +28,7 @@ from agentdesk.cli.queues import add_queue_parsers, cmd_queue
 from agentdesk.cli.reports import add_report_parsers, cmd_report
 from agentdesk.cli.sales import add_sales_parsers, cmd_sales
 from agentdesk.cli.service import add_service_parsers, cmd_business_hours, cmd_case, cmd_kb
+from agentdesk.cli.sla import add_sla_parsers, cmd_sla
 from agentdesk.cli.stages import add_stage_parsers, cmd_stage
 from agentdesk.config.settings import ConfigError, Settings, load_settings
 
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_stage_parsers(sub, common)
     add_lead_parsers(sub, common)
     add_service_parsers(sub, common)
+    add_sla_parsers(sub, common)
 
     lookup = sub.add_parser("lookup", help="find who a phone number belongs to", parents=[common])
     lookup.add_argument("number")
@@ -253,6 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "case": cmd_case,
         "business-hours": cmd_business_hours,
         "kb": cmd_kb,
+        "sla": cmd_sla,
         "journal": cmd_journal,
         "queue": cmd_queue,
         "report": cmd_report,

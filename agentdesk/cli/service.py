@@ -51,10 +51,15 @@ def add_service_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     lst = json_flag(c_sub.add_parser("list", help="open cases you work", parents=[common]))
     lst.add_argument("--mine", action="store_true", help="only the cases you own")
     lst.add_argument("--breached", action="store_true", help="only those past a target")
-    set_ = json_flag(c_sub.add_parser("set", help="change a case's status", parents=[common]))
+    set_ = json_flag(c_sub.add_parser("set", help="change a case's status or service-level "
+                                      "details", parents=[common]))  # fmt: skip
     set_.add_argument("number")
-    set_.add_argument("--status", required=True, choices=[s.value for s in CaseStatus])
+    set_.add_argument("--status", choices=[s.value for s in CaseStatus])
     set_.add_argument("--resolution", metavar="TEXT")
+    set_.add_argument("--priority", choices=[p.value for p in CasePriority],
+                      help="the due times are counted again")  # fmt: skip
+    set_.add_argument("--category", metavar="C", help="'' clears it; due times counted again")
+    set_.add_argument("--account", metavar="ID", help="the customer; due times counted again")
     esc = json_flag(c_sub.add_parser("escalate", help="flag breaches, escalate near ones",
                                      parents=[common]))  # fmt: skip
     esc.add_argument("--at", metavar="ISO", help="as of this time (default: now)")
@@ -110,7 +115,7 @@ def _uuid(text: str | None, what: str) -> uuid.UUID | None:
 
 
 def cmd_case(args: argparse.Namespace, settings: Settings) -> int:
-    from agentdesk.service import case_desk, case_work
+    from agentdesk.service import case_desk
     from agentdesk.service.cases import CaseSpec, create_case
     from agentdesk.service.escalation import escalate_due_cases
 
@@ -131,6 +136,14 @@ def cmd_case(args: argparse.Namespace, settings: Settings) -> int:
             team=args.team,
             opened_at=parse_instant(args.opened_at, "--opened-at") if args.opened_at else None,
         )
+    details = args.case_command == "set" and (
+        args.priority is not None or args.category is not None or args.account is not None
+    )
+    if args.case_command == "set" and args.status is None and not details:
+        raise CliError("case set needs --status, --priority, --category or --account")
+    if args.case_command == "set" and args.resolution is not None and args.status is None:
+        raise CliError("--resolution goes with --status")
+    account = _uuid(args.account, "--account") if details else None
     at = parse_instant(args.at, "--at") if getattr(args, "at", None) else None
     db = open_database(args, settings)
     try:
@@ -144,13 +157,13 @@ def cmd_case(args: argparse.Namespace, settings: Settings) -> int:
                 )
                 result = [row.to_json() for row in rows]
             case "set":
-                result = case_work.set_status(
-                    db.sessions, args.number, CaseStatus(args.status), agent=agent,
-                    default_zone=zone, resolution=args.resolution,
-                ).to_json()  # fmt: skip
+                result = _set_case(db.sessions, args, agent, zone, account)
             case _:
                 done = escalate_due_cases(db.sessions, default_zone=zone, agent=agent, now=at)
-                result = [{"number": e.number, "priority": e.priority.value} for e in done]
+                result = [
+                    {"number": e.number, "priority": e.priority.value, "reason": e.reason.value}
+                    for e in done
+                ]
     except RequestError as exc:
         raise CliError(str(exc)) from None
     finally:
@@ -167,6 +180,30 @@ def cmd_case(args: argparse.Namespace, settings: Settings) -> int:
             f"{cell(result['resolution_due'])}"
         )
     return EXIT_OK
+
+
+def _set_case(
+    sessions: Any, args: argparse.Namespace, agent: str, zone: str, account: uuid.UUID | None
+) -> dict[str, Any]:
+    """The service-level details first, so a status move is timed against the new targets;
+    each is its own transaction, so a refused status move leaves the details changed."""
+    from agentdesk.service import case_work
+    from agentdesk.service.case_details import KEEP, set_details
+
+    view = None
+    if args.priority is not None or args.category is not None or account is not None:
+        view = set_details(
+            sessions, args.number, agent=agent, default_zone=zone, account_id=account,
+            priority=CasePriority(args.priority) if args.priority else None,
+            category=KEEP if args.category is None else args.category,
+        )  # fmt: skip
+    if args.status is not None:
+        view = case_work.set_status(
+            sessions, args.number, CaseStatus(args.status), agent=agent,
+            default_zone=zone, resolution=args.resolution,
+        )  # fmt: skip
+    assert view is not None
+    return view.to_json()
 
 
 def cmd_business_hours(args: argparse.Namespace, settings: Settings) -> int:

@@ -267,6 +267,12 @@ class ServiceCase(SharedRecord, Base):
     first_response_breached: Mapped[bool] = mapped_column(default=False, server_default=false())
     resolution_breached: Mapped[bool] = mapped_column(default=False, server_default=false())
     escalated_at: Mapped[datetime | None]
+    # The targets the due times were counted from (migration 0025): the policy that applied
+    # (no foreign key: removing a policy leaves its cases' targets as they were) and its
+    # minutes; ``None`` on older cases, whose targets are the defaults of their priority.
+    sla_policy_id: Mapped[uuid.UUID | None]
+    first_response_minutes: Mapped[int | None]
+    resolution_minutes: Mapped[int | None]
 
 
 class Disposition(SharedRecord, Base):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from agentdesk.domain.enums import CasePriority, CaseStatus
 
@@ -67,6 +68,29 @@ DEFAULT_TARGETS: Mapping[CasePriority, Targets] = {
 
 ESCALATE_AT = 0.8
 """The share of a target used up when a case is escalated before it is breached."""
+
+
+class EscalationReason(StrEnum):
+    """Why a case was escalated: the target most used up, nearing (``ESCALATE_AT``) or
+    missed."""
+
+    FIRST_RESPONSE_NEAR = "first_response_near"
+    FIRST_RESPONSE_BREACHED = "first_response_breached"
+    RESOLUTION_NEAR = "resolution_near"
+    RESOLUTION_BREACHED = "resolution_breached"
+
+
+def escalation_reason(first_response_used: float, resolution_used: float) -> EscalationReason:
+    """The reason from each target's used share (``used_share``; 1.0 is missed): the target
+    more used up, the first response on a tie (it comes due first)."""
+    if first_response_used >= resolution_used:
+        if first_response_used >= 1.0:
+            return EscalationReason.FIRST_RESPONSE_BREACHED
+        return EscalationReason.FIRST_RESPONSE_NEAR
+    if resolution_used >= 1.0:
+        return EscalationReason.RESOLUTION_BREACHED
+    return EscalationReason.RESOLUTION_NEAR
+
 
 _RAISE = {
     CasePriority.LOW: CasePriority.NORMAL,

@@ -20,14 +20,13 @@ from agentdesk.db.audit import audit
 from agentdesk.db.engine import unit_of_work
 from agentdesk.db.errors import RequestError
 from agentdesk.domain.access import RecordKind
-from agentdesk.domain.business_time import add_business_minutes
-from agentdesk.domain.cases import DEFAULT_TARGETS
 from agentdesk.domain.clock import utcnow, zone_named
 from agentdesk.domain.enums import AuditAction, CaseChannel, CasePriority, CaseStatus
 from agentdesk.org.models import Team, User
 from agentdesk.org.users import AgentRef, actor_of
 from agentdesk.service.calendar import load_calendar
 from agentdesk.service.numbering import next_number
+from agentdesk.service.service_levels import case_targets, schedule
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +71,10 @@ class CaseView:
     first_response_breached: bool
     resolution_breached: bool
     escalated: bool
+    sla_policy_id: uuid.UUID | None
+    """The service-level policy the due times were counted from; ``None``: the defaults."""
+    first_response_minutes: int
+    resolution_minutes: int
 
     def to_json(self) -> dict[str, Any]:
         def iso(value: datetime | None) -> str | None:
@@ -99,6 +102,9 @@ class CaseView:
             "first_response_breached": self.first_response_breached,
             "resolution_breached": self.resolution_breached,
             "escalated": self.escalated,
+            "sla_policy_id": str(self.sla_policy_id) if self.sla_policy_id else None,
+            "first_response_minutes": self.first_response_minutes,
+            "resolution_minutes": self.resolution_minutes,
         }
 
 
@@ -111,6 +117,7 @@ def view_of(session: Session, case: ServiceCase) -> CaseView:
 def view_named(case: ServiceCase, owner: str | None, team: str | None) -> CaseView:
     """The view of a case whose owner's and team's names were read with it (a list's join)."""
     assert case.number is not None and case.opened_at is not None
+    targets = case_targets(case)
     return CaseView(
         id=case.id,
         number=case.number,
@@ -133,6 +140,9 @@ def view_named(case: ServiceCase, owner: str | None, team: str | None) -> CaseVi
         first_response_breached=case.first_response_breached,
         resolution_breached=case.resolution_breached,
         escalated=case.escalated_at is not None,
+        sla_policy_id=case.sla_policy_id,
+        first_response_minutes=targets.first_response,
+        resolution_minutes=targets.resolution,
     )
 
 
@@ -161,8 +171,6 @@ def open_case(
         if contact is None or contact.deleted_at is not None:
             raise RequestError(f"contact {spec.contact_id} does not exist")
         account_id = account_id or contact.account_id
-    targets = DEFAULT_TARGETS[spec.priority]
-    resolution_due = add_business_minutes(calendar, opened, targets.resolution)
     case = ServiceCase(
         number=number,
         subject=subject,
@@ -177,9 +185,8 @@ def open_case(
         owner_id=owner_id,
         team_id=team_id,
         opened_at=opened,
-        first_response_due=add_business_minutes(calendar, opened, targets.first_response),
-        due_at=resolution_due,
     )
+    schedule(session, case, calendar)
     session.add(case)
     session.flush()
     who = actor_of(session, access.username if access else agent)
@@ -200,10 +207,8 @@ def number_new_case(session: Session, case: ServiceCase, default_zone: str) -> N
     opened = (case.opened_at or utcnow()).astimezone(UTC)
     calendar = load_calendar(session, default_zone)
     case.number = next_number(session, _local_year(opened, calendar.zone))
-    targets = DEFAULT_TARGETS[CasePriority(case.priority)]
     case.opened_at = opened
-    case.first_response_due = add_business_minutes(calendar, opened, targets.first_response)
-    case.due_at = add_business_minutes(calendar, opened, targets.resolution)
+    schedule(session, case, calendar)
 
 
 def _placement(

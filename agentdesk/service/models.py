@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 import agentdesk.crm.models  # noqa: F401  (the cases and users these tables point at)
 from agentdesk.db.base import Base, SharedRecord, UuidPk, str_enum
 from agentdesk.domain.clock import utcnow
-from agentdesk.domain.enums import ArticleStatus
+from agentdesk.domain.enums import ArticleStatus, CasePriority
 
 
 class CaseCounter(Base):
@@ -51,6 +51,25 @@ class CaseNotification(UuidPk, Base):
     message: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # why (migration 0025): ``domain.cases.EscalationReason``, worded by the desk
+    reason: Mapped[str | None] = mapped_column(String(40))
+
+
+class ServiceLevelPolicy(UuidPk, Base):
+    """First-response and resolution targets (business minutes) for the cases matching its
+    priority, category and customer (each optional; ``domain.service_levels`` picks the one
+    that applies). ``match_key`` makes one policy per combination (migration 0025)."""
+
+    __tablename__ = "service_sla_policies"
+
+    match_key: Mapped[str] = mapped_column(String(200), unique=True)
+    priority: Mapped[CasePriority | None] = mapped_column(str_enum(CasePriority, "case_priority"))
+    category: Mapped[str | None] = mapped_column(String(100))
+    account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    first_response_minutes: Mapped[int]
+    resolution_minutes: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class Article(SharedRecord, Base):

@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "agentdesk_presence"
 SQLITE_POLL_SECONDS = 0.25
+RETRY_SECONDS = 5.0
+"""How often a feed whose database was away at its start tries to connect again."""
 
 
 class ChangeWatcher(Protocol):
@@ -37,8 +39,9 @@ class PgNotifyWatcher:
     """LISTEN on a connection of its own (autocommit: a listener inside a transaction would
     hold notifications back)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, channel: str = CHANNEL) -> None:
         self._engine = engine
+        self._channel = channel
         self._conn: Any = self._connect()  # listening from here on
 
     def _connect(self) -> Any:
@@ -46,7 +49,7 @@ class PgNotifyWatcher:
         conn = raw.driver_connection
         assert conn is not None
         conn.autocommit = True
-        conn.execute(f"LISTEN {CHANNEL}")
+        conn.execute(f"LISTEN {self._channel}")
         self._raw = raw
         return conn
 
@@ -61,7 +64,7 @@ class PgNotifyWatcher:
                 pass
             return True
         except Exception as exc:  # the server went away: try again, reload when back
-            log.info("presence listener lost its connection: %s", exc)
+            log.info("change listener (%s) lost its connection: %s", self._channel, exc)
             self.close()
             time.sleep(min(timeout, 1.0))
             return False
@@ -107,21 +110,28 @@ class DataVersionWatcher:
         self._conn.close()
 
 
-def watcher_for(engine: Engine) -> ChangeWatcher:
+def watcher_for(engine: Engine, channel: str = CHANNEL) -> ChangeWatcher:
     if engine.dialect.name == "postgresql":
-        return PgNotifyWatcher(engine)
+        return PgNotifyWatcher(engine, channel)
     return DataVersionWatcher(engine)
 
 
 class ChangeFeed:
     """A daemon thread that calls ``on_change`` (on that thread) when the watcher sees a
     change, and at least every ``refresh_seconds`` (a desk that went silent changes nothing,
-    yet must turn "lost" on the board)."""
+    yet must turn "lost" on the board). ``channel``: what PostgreSQL's triggers notify
+    (presence by default; ``agentdesk_cases`` for the service desk, migration 0025)."""
 
     def __init__(
-        self, engine: Engine, on_change: Callable[[], None], *, refresh_seconds: float = 5.0
+        self,
+        engine: Engine,
+        on_change: Callable[[], None],
+        *,
+        refresh_seconds: float = 5.0,
+        channel: str = CHANNEL,
     ) -> None:
         self._engine = engine
+        self._channel = channel
         self._on_change = on_change
         self._refresh = refresh_seconds
         self._stop = threading.Event()
@@ -134,10 +144,9 @@ class ChangeFeed:
         self._ready.wait(timeout=10)
 
     def _run(self) -> None:
-        try:
-            watcher = watcher_for(self._engine)
-        finally:
-            self._ready.set()
+        watcher = self._connect()
+        if watcher is None:
+            return  # stopped before the database answered
         try:
             last = time.monotonic()
             while not self._stop.is_set():
@@ -146,12 +155,35 @@ class ChangeFeed:
                     break
                 if changed or time.monotonic() - last >= self._refresh:
                     last = time.monotonic()
-                    try:
-                        self._on_change()
-                    except Exception:
-                        log.exception("board reload failed")
+                    self._changed()
         finally:
             watcher.close()
+
+    def _connect(self) -> ChangeWatcher | None:
+        """The watcher; a database away when the feed starts (a desk opened during an
+        outage) is tried again every ``RETRY_SECONDS``, and once it answers ``on_change`` is
+        called: what changed meanwhile was not told. ``start`` returns after the first try."""
+        tries = 0
+        while not self._stop.is_set():
+            try:
+                watcher = watcher_for(self._engine, self._channel)
+            except Exception as exc:
+                log.info("change feed (%s) cannot connect yet: %s", self._channel, exc)
+            else:
+                if tries:
+                    self._changed()
+                return watcher
+            finally:
+                self._ready.set()
+            tries += 1
+            self._stop.wait(RETRY_SECONDS)
+        return None
+
+    def _changed(self) -> None:
+        try:
+            self._on_change()
+        except Exception:
+            log.exception("reading again after a change failed")
 
     def stop(self) -> None:
         self._stop.set()

@@ -760,6 +760,10 @@
         <translation>状态未更改：{e}</translation>
     </message>
     <message>
+        <source>The case was not changed: {e}</source>
+        <translation>工单未更改：{e}</translation>
+    </message>
+    <message>
         <source>The note was not added: {e}</source>
         <translation>备注未添加：{e}</translation>
     </message>
@@ -787,12 +791,20 @@
         <translation>客户：</translation>
     </message>
     <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
         <source>Priority:</source>
         <translation>优先级：</translation>
     </message>
     <message>
         <source>Owner:</source>
         <translation>负责人：</translation>
+    </message>
+    <message>
+        <source>Targets:</source>
+        <translation>服务目标：</translation>
     </message>
     <message>
         <source>Opened:</source>
@@ -809,6 +821,18 @@
     <message>
         <source>Description:</source>
         <translation>描述：</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Change the priority or category: the due times are counted again</source>
+        <translation>更改优先级或类别：到期时间将重新计算</translation>
+    </message>
+    <message>
+        <source>Category:</source>
+        <translation>类别：</translation>
     </message>
     <message>
         <source>Resolution: what solved it</source>
@@ -839,6 +863,18 @@
         <translation>请在列表中选择工单</translation>
     </message>
     <message>
+        <source>{first} / {resolution}</source>
+        <translation>{first} / {resolution}</translation>
+    </message>
+    <message>
+        <source>policy</source>
+        <translation>服务级别策略</translation>
+    </message>
+    <message>
+        <source>defaults</source>
+        <translation>默认</translation>
+    </message>
+    <message>
         <source>queue {team}</source>
         <translation>{team} 队列</translation>
     </message>
@@ -861,6 +897,18 @@
     <message>
         <source>Solved by article: {title}</source>
         <translation>由文章解决：{title}</translation>
+    </message>
+    <message>
+        <source>{m} min</source>
+        <translation>{m} 分钟</translation>
+    </message>
+    <message>
+        <source>{h} h</source>
+        <translation>{h} 小时</translation>
+    </message>
+    <message>
+        <source>{h} h {m} min</source>
+        <translation>{h} 小时 {m} 分钟</translation>
     </message>
 </context>
 <context>
@@ -1470,6 +1518,84 @@ Incoming calls pop the caller&apos;s record here; search results, recent calls a
     <message>
         <source>lost (the desk went silent)</source>
         <translation>失联（客户端无响应）</translation>
+    </message>
+</context>
+<context>
+    <name>EscalationsButton</name>
+    <message>
+        <source>The escalations could not be read: {e}</source>
+        <translation>无法读取升级提醒：{e}</translation>
+    </message>
+    <message>
+        <source>1 escalation</source>
+        <translation>1 条升级</translation>
+    </message>
+    <message>
+        <source>{count} escalations</source>
+        <translation>{count} 条升级</translation>
+    </message>
+    <message>
+        <source>Cases escalated to you or from you: open the list</source>
+        <translation>升级给您或从您这里升级的工单：打开列表</translation>
+    </message>
+</context>
+<context>
+    <name>EscalationsDialog</name>
+    <message>
+        <source>Escalations</source>
+        <translation>升级提醒</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>No unread escalations.</source>
+        <translation>没有未读的升级提醒。</translation>
+    </message>
+    <message>
+        <source>Open case</source>
+        <translation>打开工单</translation>
+    </message>
+    <message>
+        <source>Mark read</source>
+        <translation>标为已读</translation>
+    </message>
+    <message>
+        <source>Mark all read</source>
+        <translation>全部标为已读</translation>
+    </message>
+    <message>
+        <source>First response nearly due</source>
+        <translation>首次响应即将到期</translation>
+    </message>
+    <message>
+        <source>First response overdue</source>
+        <translation>首次响应已超时</translation>
+    </message>
+    <message>
+        <source>Resolution nearly due</source>
+        <translation>解决即将到期</translation>
+    </message>
+    <message>
+        <source>Resolution overdue</source>
+        <translation>解决已超时</translation>
+    </message>
+    <message>
+        <source>Escalated</source>
+        <translation>已升级</translation>
     </message>
 </context>
 <context>

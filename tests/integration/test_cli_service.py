@@ -149,7 +149,7 @@ def test_escalate_as_of_a_time(
     # high: 2 h to respond; at 10:30 75 % is used, at 10:36 80 %
     assert run_json(capsys, db_url, "case", "escalate", "--at", "2025-12-22T10:30:00+01:00") == []
     done = run_json(capsys, db_url, "case", "escalate", "--at", "2025-12-22T10:36:00+01:00")
-    assert done == [{"number": number, "priority": "urgent"}]
+    assert done == [{"number": number, "priority": "urgent", "reason": "first_response_near"}]
     assert run_json(capsys, db_url, "case", "escalate", "--at", "2025-12-22T10:40:00+01:00") == []
 
 

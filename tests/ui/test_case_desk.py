@@ -1,7 +1,7 @@
 """View > Cases, the case desk, on both engines: the list and its filters, SLA countdowns,
 taking from the team queue, assigning a selection, the case form's status moves and timeline
 (notes, linked calls, articles), the knowledge-base panel's highlighted Chinese search, and
-a case the role may only read."""
+a case the role may only read; another desk's changes reaching the open window."""
 
 from __future__ import annotations
 
@@ -18,13 +18,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.app.service_desk import CaseDeskService
 from agentdesk.crm.models import Call, Contact
 from agentdesk.db.engine import unit_of_work
-from agentdesk.domain.enums import CallDirection, CaseStatus
+from agentdesk.domain.cases import Targets
+from agentdesk.domain.enums import CallDirection, CasePriority, CaseStatus
 from agentdesk.org.admin import add_team, add_user, set_user
 from agentdesk.service import models as service_models  # noqa: F401
 from agentdesk.service.case_desk import Scope
+from agentdesk.service.case_details import set_details
 from agentdesk.service.case_timeline import EntryKind, case_detail
 from agentdesk.service.cases import CaseSpec, create_case
 from agentdesk.service.kb import ArticleText, import_articles
+from agentdesk.service.service_levels import set_policy
 from agentdesk.ui.desk.record_timeline import CASE_ROLE
 from agentdesk.ui.service.case_desk import CaseDeskWindow
 from agentdesk.ui.service.kb_panel import HIGHLIGHT
@@ -292,3 +295,59 @@ def test_during_a_call_the_agent_adds_an_article_to_the_callers_case(desk: Desk)
     assert desk.controller.state.status.value == "talking"  # the call never waited
     assert case_detail(sessions, made.number, agent=None).timeline[-1].kind is EntryKind.ARTICLE
     cases.close()
+
+
+def test_another_desks_changes_reach_the_open_window_keeping_the_selection(
+    qtbot: QtBot, floor: Floor, executor: ThreadPoolExecutor
+) -> None:
+    window = _open(qtbot, floor, "care.ann", executor)
+    _select(window, floor.ann_own)
+    _drained(qtbot, window)
+    assert window.form.detail is not None and window.form.detail.case.number == floor.ann_own
+    reads = window.form.detail
+    # the lead opens a case in Ann's team queue on their own desk
+    spec = CaseSpec("Fax line crackles", floor.contact, team="Care")
+    made = create_case(floor.sessions, spec, agent="care.lead", default_zone=ZONE).number
+    qtbot.waitUntil(lambda: made in _numbers(window), timeout=10_000)
+    _drained(qtbot, window)
+    assert window.selected_numbers() == [floor.ann_own]
+    assert window.form.detail is reads  # unchanged, so not read again
+    # the lead raises Ann's case: the open form shows it, the row stays selected
+    set_details(floor.sessions, floor.ann_own, agent="care.lead", default_zone=ZONE,
+                priority=CasePriority.URGENT)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: (
+            window.form.detail is not None
+            and window.form.detail.case.priority is CasePriority.URGENT
+        ),
+        timeout=10_000,
+    )
+    _drained(qtbot, window)
+    assert window.selected_numbers() == [floor.ann_own]
+
+
+def test_a_new_priority_or_category_in_the_form_counts_the_due_times_again(
+    qtbot: QtBot, floor: Floor, executor: ThreadPoolExecutor
+) -> None:
+    set_policy(floor.sessions, priority=None, category="billing", customer=None,
+               targets=Targets(30, 120), agent=None)  # fmt: skip
+    window = _open(qtbot, floor, "care.ann", executor)
+    _select(window, floor.ann_own)
+    _drained(qtbot, window)
+    form = window.form
+    assert form.detail is not None
+    assert form.values["targets"].text() == "4 h / 24 h (defaults)"
+    opened = form.detail.case.opened_at
+    form.priorityCombo.setCurrentIndex(form.priorityCombo.findData(CasePriority.URGENT))
+    form.detailsButton.click()
+    _drained(qtbot, window)
+    assert form.detail.case.priority is CasePriority.URGENT
+    assert form.values["targets"].text() == "1 h / 4 h (defaults)"
+    form.categoryEdit.setText("Billing")
+    form.detailsButton.click()
+    _drained(qtbot, window)
+    case = form.detail.case
+    assert (case.category, case.sla_policy_id is not None) == ("Billing", True)
+    assert form.values["targets"].text() == "30 min / 2 h (policy)"
+    assert case.opened_at == opened and case.resolution_due is not None
+    assert case.first_response_due is not None and case.first_response_due > opened

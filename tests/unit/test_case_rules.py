@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from agentdesk.domain.cases import is_first_response, is_reopen, may_move, raised
+from agentdesk.domain.cases import (
+    EscalationReason,
+    escalation_reason,
+    is_first_response,
+    is_reopen,
+    may_move,
+    raised,
+)
 from agentdesk.domain.enums import CasePriority, CaseStatus
 
 S = CaseStatus
@@ -63,3 +70,19 @@ def test_priority_goes_up_one_step_and_stops_at_urgent() -> None:
         CasePriority.URGENT,
         CasePriority.URGENT,
     ]
+
+
+@pytest.mark.parametrize(
+    ("first", "resolution", "reason"),
+    [
+        (0.85, 0.5, EscalationReason.FIRST_RESPONSE_NEAR),
+        (1.0, 0.9, EscalationReason.FIRST_RESPONSE_BREACHED),
+        (0.0, 0.81, EscalationReason.RESOLUTION_NEAR),
+        (0.0, 1.0, EscalationReason.RESOLUTION_BREACHED),
+        (1.0, 1.0, EscalationReason.FIRST_RESPONSE_BREACHED),  # a tie: it came due first
+    ],
+)
+def test_the_reason_is_the_target_most_used_up(
+    first: float, resolution: float, reason: EscalationReason
+) -> None:
+    assert escalation_reason(first, resolution) is reason

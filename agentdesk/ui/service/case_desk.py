@@ -4,7 +4,8 @@ assign or reassign one case or a selection; the case form with its timeline; the
 knowledge-base panel beside it.
 
 Every read and change runs off the GUI thread (``ui/shell/background.py``) through
-``app/service_desk.py``; the countdowns tick locally between reads.
+``app/service_desk.py``; the countdowns tick locally between reads. Another desk's change
+comes through the change feed (``app/case_watch.py``): the list read again, selection kept.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from concurrent.futures import Executor
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +38,7 @@ from agentdesk.domain.enums import OPEN_CASE_STATUSES, CasePriority, CaseStatus
 from agentdesk.service.case_desk import CaseFilter, Scope
 from agentdesk.service.case_timeline import CaseDetail
 from agentdesk.service.cases import CaseView
+from agentdesk.supervision.changes import ChangeFeed
 from agentdesk.ui.service.case_form import CaseForm
 from agentdesk.ui.service.kb_panel import KbPanel
 from agentdesk.ui.service.sla import countdown, urgency
@@ -51,6 +53,8 @@ COUNTDOWN_COLUMN = 5
 
 
 class CaseDeskWindow(QWidget):
+    changed = Signal()  # emitted by the feed's thread; delivered on the GUI thread
+
     def __init__(
         self, service: CaseDeskService, executor: Executor, parent: QWidget | None = None
     ) -> None:
@@ -130,6 +134,7 @@ class CaseDeskWindow(QWidget):
         self.form = CaseForm(self)
         self.form.statusRequested.connect(self._set_status)
         self.form.noteRequested.connect(self._add_note)
+        self.form.detailsRequested.connect(self._set_details)
         self.kbPanel = KbPanel(service, executor, self)
         self.kbPanel.addRequested.connect(self._add_article)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -142,6 +147,9 @@ class CaseDeskWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
 
+        self._feed: ChangeFeed | None = None
+        self._listing = self._again = False  # a list read in flight; another change meanwhile
+        self.changed.connect(lambda: self.reload(keep_message=True))
         self._tick = QTimer(self)
         self._tick.setInterval(30_000)
         self._tick.timeout.connect(self._render_countdowns)
@@ -154,9 +162,14 @@ class CaseDeskWindow(QWidget):
         self._run(self._service.may_reassign, self._on_reassign_checked, "{e}")
         self.reload()
         self._tick.start()
+        if self._feed is None:
+            self._feed = self._service.watch(self.changed.emit)
 
     def closeEvent(self, event: object) -> None:
         self._tick.stop()
+        if self._feed is not None:
+            self._feed.stop()
+            self._feed = None
         super().closeEvent(event)  # type: ignore[arg-type]
 
     def _run(self, work: Callable[[], Any], done: Callable[[Any], None], failure: str) -> None:
@@ -168,6 +181,7 @@ class CaseDeskWindow(QWidget):
 
         def failed(error: BaseException) -> None:
             self.busy -= 1
+            self._listing = False  # (a failed list read must not block the next one)
             self.messageLabel.setText(failure.format(e=request_error_text(error)))
 
         run_in_background(self, self._executor, work, ok, failed)
@@ -195,9 +209,16 @@ class CaseDeskWindow(QWidget):
             breached=self.breachedCheck.isChecked(),
         )
 
-    def reload(self) -> None:
+    def reload(self, *, keep_message: bool = False) -> None:
+        """Read the list; one read at a time (a burst of changes is one more read). Another
+        desk's change keeps the message line (it may say what this desk just did)."""
+        if self._listing:
+            self._again = True
+            return
         chosen = self.current_filter()
-        self.messageLabel.clear()
+        self._listing = True
+        if not keep_message:
+            self.messageLabel.clear()
         self._run(
             lambda: self._service.cases(chosen),
             self.show_cases,
@@ -205,6 +226,10 @@ class CaseDeskWindow(QWidget):
         )
 
     def show_cases(self, cases: Sequence[CaseView]) -> None:
+        self._listing = False
+        if self._again:
+            self._again = False
+            self.reload(keep_message=True)
         chosen = set(self.selected_numbers())
         self.cases = list(cases)
         self.table.setRowCount(len(cases))
@@ -225,7 +250,12 @@ class CaseDeskWindow(QWidget):
                 font.setItalic(True)
                 owner.setFont(font)
                 owner.setToolTip(self.tr("In the queue of {team}").format(team=case.team or "—"))
-        self.select_numbers(chosen)
+        with QSignalBlocker(self.table.selectionModel()):  # the open case stays open
+            self.select_numbers(chosen)
+        self._sync_actions()
+        shown = self.form.detail.case if self.form.detail is not None else None
+        if shown is not None and any(c.number == shown.number and c != shown for c in cases):
+            self.open_case(shown.number)  # changed meanwhile (here or on another desk)
         self._render_countdowns()
         if not cases:
             self.messageLabel.setText(self.tr("No case matches these filters."))
@@ -312,6 +342,11 @@ class CaseDeskWindow(QWidget):
             self._changed,
             self.tr("The status was not changed: {e}"),
         )
+
+    def _set_details(self, number: str, priority: object, category: str) -> None:
+        chosen = CasePriority(str(priority))  # Qt hands the code back as str
+        self._run(lambda: self._service.set_details(number, chosen, category), self._changed,
+                  self.tr("The case was not changed: {e}"))  # fmt: skip
 
     def _add_note(self, number: str, text: str) -> None:
         def done(detail: object) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from agentdesk.domain.access import Action, RecordKind, Refusal
 from agentdesk.domain.cases import may_move
-from agentdesk.domain.enums import CaseStatus
+from agentdesk.domain.enums import CasePriority, CaseStatus
 from agentdesk.service.case_timeline import CaseDetail, EntryKind, TimelineEntry
 from agentdesk.ui.shell.access_labels import refusal_text
 from agentdesk.ui.shell.labels import CASE_PRIORITIES, CASE_STATUSES, enum_text
@@ -45,6 +46,8 @@ class CaseForm(QWidget):
     """(number, CaseStatus, resolution or None)"""
     noteRequested = Signal(str, str)
     """(number, text)"""
+    detailsRequested = Signal(str, object, str)
+    """(number, CasePriority, category: blank clears it); the due times are counted again"""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,7 +65,7 @@ class CaseForm(QWidget):
         fields = QFormLayout()
         fields.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for key, text in (
-            ("contact", self.tr("Customer:")), ("priority", self.tr("Priority:")),
+            ("contact", self.tr("Customer:")), ("targets", self.tr("Targets:")),
             ("owner", self.tr("Owner:")), ("opened", self.tr("Opened:")),
             ("first", self.tr("First response due:")), ("due", self.tr("Resolution due:")),
             ("description", self.tr("Description:")),
@@ -73,6 +76,22 @@ class CaseForm(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.values[key] = label
             fields.addRow(text, label)
+
+        self.priorityCombo = QComboBox(self)
+        for priority in CasePriority:
+            self.priorityCombo.addItem(enum_text(CASE_PRIORITIES, priority), priority)
+        self.categoryEdit = QLineEdit(self)
+        self.categoryEdit.setPlaceholderText(self.tr("none"))
+        self.detailsButton = QPushButton(self.tr("Apply"), self)
+        self.detailsButton.setToolTip(
+            self.tr("Change the priority or category: the due times are counted again")
+        )
+        self.detailsButton.clicked.connect(self._apply_details)
+        level = QHBoxLayout()
+        level.addWidget(self.categoryEdit, 1)
+        level.addWidget(self.detailsButton)
+        fields.insertRow(1, self.tr("Priority:"), self.priorityCombo)
+        fields.insertRow(2, self.tr("Category:"), level)
 
         self.statusCombo = QComboBox(self)
         self.statusCombo.setObjectName("caseStatus")
@@ -117,7 +136,8 @@ class CaseForm(QWidget):
     def show_detail(self, detail: CaseDetail | None) -> None:
         self.detail = detail
         editable = detail is not None and detail.may_edit
-        for widget in (self.statusCombo, self.applyButton, self.resolutionEdit):
+        for widget in (self.statusCombo, self.applyButton, self.resolutionEdit,
+                       self.priorityCombo, self.categoryEdit, self.detailsButton):  # fmt: skip
             widget.setEnabled(editable)
         self.noteEdit.setEnabled(editable)
         self.noteButton.setEnabled(editable)
@@ -128,12 +148,20 @@ class CaseForm(QWidget):
             for label in self.values.values():
                 label.clear()
             self.resolutionEdit.clear()
+            self.categoryEdit.clear()
             self.readOnlyLabel.hide()
             return
         case = detail.case
         self.titleLabel.setText(f"{case.number}  {case.subject}")
         self.values["contact"].setText(detail.contact or "—")
-        self.values["priority"].setText(enum_text(CASE_PRIORITIES, case.priority))
+        self.priorityCombo.setCurrentIndex(self.priorityCombo.findData(case.priority))
+        self.categoryEdit.setText(case.category or "")
+        targets = self.tr("{first} / {resolution}").format(
+            first=self._minutes(case.first_response_minutes),
+            resolution=self._minutes(case.resolution_minutes),
+        )
+        source = self.tr("policy") if case.sla_policy_id else self.tr("defaults")
+        self.values["targets"].setText(f"{targets} ({source})")
         owner = case.owner or self.tr("queue {team}").format(team=case.team or "—")
         self.values["owner"].setText(owner)
         self.values["opened"].setText(_when(case.opened_at))
@@ -195,6 +223,20 @@ class CaseForm(QWidget):
             return
         resolution = self.resolutionEdit.toPlainText().strip() or None
         self.statusRequested.emit(self.detail.case.number, status, resolution)
+
+    def _minutes(self, minutes: int) -> str:
+        hours, rest = divmod(minutes, 60)
+        if not hours:
+            return self.tr("{m} min").format(m=rest)
+        if not rest:
+            return self.tr("{h} h").format(h=hours)
+        return self.tr("{h} h {m} min").format(h=hours, m=rest)
+
+    def _apply_details(self) -> None:
+        if self.detail is not None:
+            priority = CasePriority(self.priorityCombo.currentData())  # Qt hands back a str
+            category = self.categoryEdit.text().strip()
+            self.detailsRequested.emit(self.detail.case.number, priority, category)
 
     def _note(self) -> None:
         text = self.noteEdit.toPlainText().strip()

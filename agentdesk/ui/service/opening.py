@@ -16,7 +16,8 @@ __all__ = ["CaseDeskWindow", "open_case_desk"]
 def open_case_desk(
     window: CaseDeskWindow | None, context: DesktopContext, parent: QWidget, case_id: object
 ) -> CaseDeskWindow:
-    """Show the case desk (made the first time), with the case ``case_id`` open if given."""
+    """Show the case desk (made the first time), with the case open if given: ``case_id``
+    is its id (the customer panel) or its number (the escalations list)."""
     if window is None:
         service = CaseDeskService(
             context.database.sessions, context.agent, context.services.service_zone
@@ -25,6 +26,8 @@ def open_case_desk(
     window.start()  # again after a close: the list read afresh, the countdowns ticking
     if isinstance(case_id, uuid.UUID):
         window.open_case_id(case_id)
+    elif isinstance(case_id, str) and case_id:
+        window.select_number(case_id)
     window.show()
     window.raise_()
     return window

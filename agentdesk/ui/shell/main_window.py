@@ -43,6 +43,7 @@ from agentdesk.ui.dialer.panel import DialerPanel
 from agentdesk.ui.lists.callbacks_panel import CallbacksPanel
 from agentdesk.ui.lists.lists_panel import RecentCallsPanel, SearchPanel
 from agentdesk.ui.sales.desk_parts import attach_sales
+from agentdesk.ui.service.escalations import EscalationsDoor
 from agentdesk.ui.service.opening import CaseDeskWindow, open_case_desk
 from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.bridge import DeskBridge
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.journalLabel)  # an outage's banner
         self.show_journal(controller.journal)
         self.statusBar().addPermanentWidget(self.summaryLabel)
+        self.escalations = EscalationsDoor(self, context)  # "2 escalations", the schedule
         self.statusBar().showMessage(
             self.tr("First run: demo data was added") if context.first_run else self.tr("Ready")
         )
@@ -157,6 +159,7 @@ class MainWindow(QMainWindow):
         # Hidden until the database says this user may manage users.
         run_in_background(self, executor, self.admin.allowed, self._on_admin_checked)
         self.supervision.check()
+        self.escalations.start()
 
     # -- wiring --------------------------------------------------------------------------------
 
@@ -372,6 +375,7 @@ class MainWindow(QMainWindow):
         if not self._shutdown_started:
             self._shutdown_started = True
             self.summaryTimer.stop()  # the executor goes away with the window
+            self.escalations.stop()
             self.notify(self.tr("Closing: hanging up and saving…"))
             self._shutdown_task = asyncio.ensure_future(self._shutdown())
 

@@ -1,0 +1,109 @@
+"""service levels: policies by priority, category and customer; a case keeps its targets
+
+1. ``service_sla_policies``: first-response and resolution targets in business minutes for
+   the cases matching an optional priority, category and customer (account); ``match_key``
+   (unique) holds one policy per combination. Configuration: every desk reads it, a user
+   manager writes it (PostgreSQL row-level security, like the CONFIG tables of 0009).
+2. ``service_cases`` records the policy whose targets its due times were counted from
+   (``sla_policy_id``, no foreign key: a removed policy leaves its cases as they were) and
+   those targets' minutes; existing cases keep ``NULL``, read as their priority's defaults.
+3. ``service_notifications.reason``: why a case was escalated (``first_response_near``,
+   ``resolution_breached``...), for the desk to word in its language.
+4. PostgreSQL: ``NOTIFY agentdesk_cases`` when cases or notices change (per statement), so
+   the case desk and the desk's escalations list are told instead of asking in a loop.
+
+Revision ID: 0025
+Revises: 0027
+Create Date: 2026-12-05
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0025"
+down_revision = "0027"
+branch_labels = None
+depends_on = None
+
+TABLE = "service_sla_policies"
+CASE_COLUMNS = (
+    ("sla_policy_id", sa.Uuid()),
+    ("first_response_minutes", sa.Integer()),
+    ("resolution_minutes", sa.Integer()),
+)
+MANAGE = "((SELECT agentdesk_has('manage_users')))"
+NOTIFY_SQL = """
+CREATE FUNCTION agentdesk_cases_changed() RETURNS trigger LANGUAGE plpgsql
+AS $$
+BEGIN
+  PERFORM pg_notify('agentdesk_cases', TG_TABLE_NAME);
+  RETURN NULL;
+END
+$$
+"""
+TRIGGERS = (
+    ("cases_changed", "service_cases"),
+    ("notices_changed", "service_notifications"),
+)
+
+
+def upgrade() -> None:
+    op.create_table(
+        TABLE,
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("match_key", sa.String(200), nullable=False),
+        sa.Column("priority", sa.String(20), nullable=True),
+        sa.Column("category", sa.String(100), nullable=True),
+        sa.Column("account_id", sa.Uuid(), nullable=True),
+        sa.Column("first_response_minutes", sa.Integer(), nullable=False),
+        sa.Column("resolution_minutes", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_service_sla_policies_account_id_accounts"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_service_sla_policies")),
+        sa.UniqueConstraint("match_key", name=op.f("uq_service_sla_policies_match_key")),
+    )
+    op.create_index("ix_service_sla_policies_account_id", TABLE, ["account_id"])
+    for name, kind in CASE_COLUMNS:
+        op.add_column("service_cases", sa.Column(name, kind, nullable=True))
+    op.add_column("service_notifications", sa.Column("reason", sa.String(40), nullable=True))
+    if op.get_bind().dialect.name == "postgresql":
+        _secure()
+        op.execute(NOTIFY_SQL)
+        for trigger, table in TRIGGERS:
+            op.execute(
+                f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_cases_changed()"
+            )
+
+
+def _secure() -> None:
+    op.execute(f"ALTER TABLE {TABLE} OWNER TO agentdesk_owner")
+    op.execute(f"ALTER TABLE {TABLE} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {TABLE} FORCE ROW LEVEL SECURITY")
+    op.execute(f"GRANT SELECT ON {TABLE} TO agentdesk_security")
+    op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {TABLE} TO agentdesk_desk")
+    op.execute(f"CREATE POLICY read ON {TABLE} FOR SELECT USING (true)")
+    op.execute(f"CREATE POLICY manage_insert ON {TABLE} FOR INSERT WITH CHECK ({MANAGE})")
+    op.execute(
+        f"CREATE POLICY manage_update ON {TABLE} FOR UPDATE USING ({MANAGE}) WITH CHECK ({MANAGE})"
+    )
+    op.execute(f"CREATE POLICY manage_delete ON {TABLE} FOR DELETE USING ({MANAGE})")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for trigger, table in TRIGGERS:
+            op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+        op.execute("DROP FUNCTION IF EXISTS agentdesk_cases_changed()")
+    op.drop_column("service_notifications", "reason")
+    for name, _kind in reversed(CASE_COLUMNS):
+        op.drop_column("service_cases", name)
+    op.drop_index("ix_service_sla_policies_account_id", table_name=TABLE)
+    op.drop_table(TABLE)
