@@ -156,13 +156,15 @@ def fill(engine: Engine, opportunities: int, quote_lines: int) -> dict[str, Any]
                     won_at = created + timedelta(days=rng.randrange(60), hours=rng.randrange(24))
                     history.append([w.uuid(next(ids)), oid, "negotiation", stage.code,
                                     w.ts(won_at)])  # fmt: skip
+                # the chance (crm/chance.py's rule): overrides are typed on open stages only
+                chance = stage.probability if override is None else override
                 yield [oid, f"Deal {n}", rng.choice(accounts), stage.code, amount,
-                       w.day(close), override, owner, w.ts(won_at)]  # fmt: skip
+                       w.day(close), override, chance, owner, w.ts(won_at)]  # fmt: skip
 
         w.write(
             "opportunities",
             ["id", "name", "account_id", "stage", "amount", "close_date", "probability",
-             "owner_id", "won_at"],
+             "chance", "owner_id", "won_at"],
             deals(),
             expected=opportunities,
             constants={**stamp, "currency": "CNY"},

@@ -17,8 +17,10 @@ from sqlalchemy import (
     false,
     func,
     literal_column,
+    select,
     text,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 import agentdesk.org.models  # noqa: F401  (the users these tables point at must be mapped too)
@@ -163,6 +165,9 @@ class Opportunity(SharedRecord, Base):
         Index("ix_opportunities_stage_close_owner", "stage", "close_date", "id", "owner_id"),
         Index("ix_opportunities_owner_stage_close", "owner_id", "stage", "close_date", "id"),
         Index("ix_opportunities_close_owner", "close_date", "id", "owner_id"),
+        # the list sorted by probability (migration 0030): everyone's and a rep's
+        Index("ix_opportunities_chance_owner", "chance", "close_date", "id", "owner_id"),
+        Index("ix_opportunities_owner_chance", "owner_id", "chance", "close_date", "id"),
         # the forecast's won deals of a period (on PostgreSQL from this index alone)
         Index("ix_opportunities_won", *WON_KEYS, postgresql_include=list(WON_CARRIED)),
         Index(
@@ -182,11 +187,25 @@ class Opportunity(SharedRecord, Base):
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     close_date: Mapped[date | None]
     probability: Mapped[int | None]
+    """The rep's override; ``None``: the stage's default."""
+    chance: Mapped[int] = mapped_column(default=lambda context: _chance_on_insert(context))
+    """The effective probability, kept by its writers (``crm/chance.py``) so the list
+    sorted by it reads an index."""
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
     next_step: Mapped[str | None] = mapped_column(String(300))
     won_at: Mapped[datetime | None]
     """When it was last moved into won: the stage history's time, kept here by the sales
     service that writes the history, so the forecast's won-in-period is one index range."""
+
+
+def _chance_on_insert(context: DefaultExecutionContext) -> int:
+    """A row inserted without its chance (a bulk writer's, a test's) gets the rule's value,
+    read from its stage's row; the services give it in the INSERT (``crm/chance.py``)."""
+    from agentdesk.crm.chance import chance_for  # the rule needs both classes of this module
+
+    row = context.current_parameters or {}
+    value = select(chance_for(row.get("stage"), row.get("probability")))
+    return int(context.connection.scalar(value) or 0)
 
 
 class StageSetting(Base):

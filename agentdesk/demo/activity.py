@@ -38,7 +38,7 @@ _MISSED_CODES = {"no_answer": 50, "busy": 15, "voicemail": 35}
 
 OPPORTUNITY_COLUMNS = (
     *SHARED_COLUMNS, "name", "account_id", "contact_id", "stage", "amount", "currency",
-    "close_date", "probability", "owner_id",
+    "close_date", "probability", "chance", "owner_id",
 )  # fmt: skip
 CASE_COLUMNS = (
     *SHARED_COLUMNS, "subject", "description", "status", "priority", "contact_id", "account_id",
@@ -81,6 +81,7 @@ def opportunity_rows(
         chosen = rng.choices(stages, weights=weights)[0]
         stage, closed = chosen.code, not chosen.is_open
         offset = -rng.randint(1, 400) if closed else rng.randint(-20, 180)
+        typed = chosen.probability if closed else probability.get(stage, chosen.probability)
         yield (
             *parties.shared(w, ids.next(), parties.past(500)),
             f"{rng.choice(words.OPPORTUNITY_NAMES)} {rng.randint(2024, 2027)}",
@@ -92,7 +93,8 @@ def opportunity_rows(
                 company.country, "USD"
             ),
             w.day(today + timedelta(days=offset)),
-            chosen.probability if closed else probability.get(stage, chosen.probability),
+            typed,
+            typed,  # the chance: every demo deal has its probability typed (100/0 when closed)
             opt_uuid(w, parties.agent()),
         )
 

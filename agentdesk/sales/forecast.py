@@ -40,6 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.crm.chance import effective_chance
 from agentdesk.crm.models import Opportunity, StageSetting
 from agentdesk.crm.permissions import acting_access
 from agentdesk.db.errors import RequestError
@@ -48,7 +49,6 @@ from agentdesk.org.models import User
 from agentdesk.sales.forecast_won import business_zone, won_in_period
 from agentdesk.sales.models import OpportunityLine, Product
 from agentdesk.sales.money import Currency, currency
-from agentdesk.sales.stages import effective_chance
 
 GROUPINGS = ("month", "quarter", "rep", "category")
 

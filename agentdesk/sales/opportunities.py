@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.crm.chance import keep_chance
 from agentdesk.crm.models import Account, Opportunity
 from agentdesk.crm.permissions import acting_access, check_edit
 from agentdesk.db.audit import audit
@@ -41,15 +42,6 @@ def stage_of(text: str) -> str:
     """A stage code as typed (``Proposal`` is ``proposal``); the service checks it is a
     stage an opportunity may move into (``stages.stage_for_move``)."""
     return text.strip().lower()
-
-
-def effective_probability(stage: Stage | None, override: int | None) -> int:
-    """100 in a won stage, 0 in a lost one, else the override or the stage's default."""
-    if stage is None:
-        return override or 0
-    if not stage.is_open:
-        return stage.probability
-    return stage.probability if override is None else override
 
 
 def stage_defaults(session: Session) -> dict[str, int]:
@@ -85,7 +77,6 @@ class OpportunityView:
 
 def _view(session: Session, row: Opportunity) -> OpportunityView:
     account = session.get(Account, row.account_id) if row.account_id else None
-    stage = stage_table(session).get(row.stage)
     return OpportunityView(
         id=row.id,
         name=row.name,
@@ -94,7 +85,7 @@ def _view(session: Session, row: Opportunity) -> OpportunityView:
         amount=row.amount,
         currency=row.currency,
         close_date=row.close_date,
-        probability=effective_probability(stage, row.probability),
+        probability=row.chance,
         probability_override=row.probability,
     )
 
@@ -186,6 +177,7 @@ def create_opportunity(
             contact_id=check_contact(session, access, target.id, contact).id if contact else None,
             next_step=(next_step or "").strip()[:300] or None,
         )
+        keep_chance(row)
         session.add(row)
         session.flush()
         if lines:
@@ -241,6 +233,7 @@ def update_opportunity(
         current = stage_table(session).get(row.stage)
         if current is not None and not current.is_open:
             row.probability = None  # won is 100 and lost 0, whatever was typed
+        keep_chance(row)
         session.flush()
         if row.stage != before:
             _record(session, row, before, access, now)

@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.crm.chance import keep_chance
 from agentdesk.crm.models import Account, Opportunity
 from agentdesk.crm.permissions import acting_access, check_edit, may_change
 from agentdesk.db.audit import audit
@@ -32,7 +33,7 @@ from agentdesk.org.users import AgentRef, actor_of, find_user
 from agentdesk.sales.documents import LineRequest
 from agentdesk.sales.models import OpportunityLine, Product, StageChange
 from agentdesk.sales.money import PERCENT_STEP, QUANTITY_STEP, MoneyError, currency, from_steps
-from agentdesk.sales.opportunities import effective_probability, won_at
+from agentdesk.sales.opportunities import won_at
 from agentdesk.sales.opportunity_lines import LinePrice, price_lines, replace_lines
 from agentdesk.sales.opportunity_parties import check_contact, contact_name
 from agentdesk.sales.pipeline import pipeline_stages
@@ -200,6 +201,7 @@ def save_opportunity(
             row.stage = into.code
             row.won_at = won_at(into, now)
             changes["stage"] = [before, into.code]
+        keep_chance(row)
         flush_versioned(session, row, KIND, expected_version, FIELDS)
         if form.lines:
             changes["amount"] = str(replace_lines(session, row, form.lines, form.prices))
@@ -272,7 +274,7 @@ def _detail(session: Session, row: Opportunity, access: Access | None) -> Opport
         close_date=row.close_date,
         owner=owner.username if owner else None,
         stage=row.stage,
-        probability=effective_probability(stage_table(session).get(row.stage), row.probability),
+        probability=row.chance,
         probability_override=row.probability,
         next_step=row.next_step,
         lines=_lines(session, row),

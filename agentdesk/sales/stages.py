@@ -16,9 +16,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, case, exists, func, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.crm.chance import store_chances
 from agentdesk.crm.models import Opportunity, StageSetting
 from agentdesk.crm.permissions import acting_access
 from agentdesk.db.audit import Actor, audit
@@ -139,16 +140,6 @@ def closed_codes(session: Session) -> list[str]:
     return list(session.scalars(query))
 
 
-def effective_chance() -> ColumnElement[int]:
-    """An opportunity's probability in SQL, joined to its stage row: 100 won, 0 lost, the
-    rep's override, else the stage's default (0 for a code without a row)."""
-    return case(
-        (StageSetting.won.is_(True), 100),
-        (StageSetting.lost.is_(True), 0),
-        else_=func.coalesce(Opportunity.probability, StageSetting.probability, 0),
-    )
-
-
 def _percent(value: int) -> int:
     if not 0 <= value <= 100:
         raise RequestError(f"probability {value} is not between 0 and 100")
@@ -228,6 +219,7 @@ def add_stage(
         rows.insert(at, row)
         _renumber(rows)
         session.flush()
+        store_chances(session, Opportunity.stage == code)  # rows of a code that had no row
         details = {"label": row.label, "probability": chance, "won": won, "lost": lost}
         audit(session, who, AuditAction.CREATE, "opportunity_stage", None, {code: details})
         return stage_table(session)[code]
@@ -266,6 +258,8 @@ def change_stage(
                 raise RequestError("won is always 100 % and lost 0 %")
             changes["probability"] = [row.probability, _percent(probability)]
             row.probability = probability
+            session.flush()  # its opportunities follow in this transaction: sort and cards
+            store_chances(session, Opportunity.stage == code)
         if active is not None and active != row.active:
             changes["active"] = [row.active, active]
             row.active = active

@@ -1,0 +1,81 @@
+"""An opportunity's effective probability (its ``chance``), defined once, in SQL.
+
+Won is 100, lost 0, else the rep's override (``opportunities.probability``), else the stage's
+default (``opportunity_stages``; 0 for a code without a row). ``chance_for`` is that rule;
+``opportunities.chance`` keeps its value so the list sorted by probability reads one index
+range instead of computing and sorting every visible row (issue 17). Whoever writes an
+opportunity's stage or override assigns ``chance_for`` to the row (the ORM renders it inside
+the INSERT or UPDATE), and a stage's default changing rewrites its opportunities' chance in
+the same transaction (``store_chances``). The forecast weights with ``effective_chance``, the
+same rule over its join to the stages.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Integer,
+    case,
+    func,
+    inspect,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from agentdesk.crm.models import Opportunity, StageSetting
+
+
+def _rule(override: Any) -> ColumnElement[int]:
+    """The rule over a row of ``opportunity_stages`` in the FROM clause."""
+    return case(
+        (StageSetting.won.is_(True), 100),
+        (StageSetting.lost.is_(True), 0),
+        else_=func.coalesce(override, StageSetting.probability, 0),
+    )
+
+
+def effective_chance() -> ColumnElement[int]:
+    """The rule for a query that outer-joins ``opportunity_stages`` to ``opportunities``."""
+    return _rule(Opportunity.probability)
+
+
+def chance_for(stage: Any, override: Any) -> ColumnElement[int]:
+    """The rule for a stage code and an override (values or columns): the stage's row is
+    looked up; without one (both NULL, as in the outer join) the override, else 0."""
+    code = stage if isinstance(stage, ColumnElement) else literal(stage)
+    typed = override if isinstance(override, ColumnElement) else literal(override, type_=Integer())
+    row = select(_rule(typed)).where(StageSetting.stage == code).scalar_subquery()
+    return func.coalesce(row, typed, 0)
+
+
+def keep_chance(row: Opportunity) -> None:
+    """Before its flush: a new row, or one whose stage or override changed, gets its chance
+    (computed by the INSERT or UPDATE itself; the attribute is read again after it)."""
+    state = inspect(row)
+    changed = state.attrs.stage.history.has_changes() or (
+        state.attrs.probability.history.has_changes()
+    )
+    if state.transient or state.pending or changed:
+        row.chance = chance_for(row.stage, row.probability)
+
+
+def store_chances(session: Session, *where: ColumnElement[bool]) -> int:
+    """Rewrite the stored chance of the opportunities ``where`` selects (all without it);
+    the rows changed."""
+    value = chance_for(Opportunity.stage.expression, Opportunity.probability.expression)
+    query = (
+        update(Opportunity)
+        .where(*where, Opportunity.chance != value)
+        .values(chance=value)
+        .execution_options(synchronize_session=False)
+    )
+    result = cast(CursorResult[Any], session.execute(query))
+    for row in list(session.identity_map.values()):
+        if isinstance(row, Opportunity):  # loaded before the rewrite: read it again
+            session.expire(row, ["chance"])
+    return result.rowcount
