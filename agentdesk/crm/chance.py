@@ -3,9 +3,10 @@
 Won is 100, lost 0, else the rep's override (``opportunities.probability``), else the stage's
 default (``opportunity_stages``; 0 for a code without a row). ``chance_for`` is that rule;
 ``opportunities.chance`` keeps its value so the list sorted by probability reads one index
-range instead of computing and sorting every visible row (issue 17). Whoever writes an
-opportunity's stage or override assigns ``chance_for`` to the row (the ORM renders it inside
-the INSERT or UPDATE), and a stage's default changing rewrites its opportunities' chance in
+range instead of computing and sorting every visible row (issue 17). Every ORM write of an
+opportunity's stage or override assigns ``chance_for`` to the row at its flush (the model's
+flush events: the INSERT or UPDATE computes it), a Core INSERT without the column gets it
+from the column's default, and a change of a stage's default rewrites its opportunities in
 the same transaction (``store_chances``). The forecast weights with ``effective_chance``, the
 same rule over its join to the stages.
 """
@@ -54,8 +55,9 @@ def chance_for(stage: Any, override: Any) -> ColumnElement[int]:
 
 
 def keep_chance(row: Opportunity) -> None:
-    """Before its flush: a new row, or one whose stage or override changed, gets its chance
-    (computed by the INSERT or UPDATE itself; the attribute is read again after it)."""
+    """At its flush (the model's ``before_insert``/``before_update``): a new row, or one whose
+    stage or override changed, gets its chance, computed by the INSERT or UPDATE itself (the
+    attribute is read again after it)."""
     state = inspect(row)
     changed = state.attrs.stage.history.has_changes() or (
         state.attrs.probability.history.has_changes()

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    event,
     false,
     func,
     literal_column,
@@ -206,6 +207,15 @@ def _chance_on_insert(context: DefaultExecutionContext) -> int:
     row = context.current_parameters or {}
     value = select(chance_for(row.get("stage"), row.get("probability")))
     return int(context.connection.scalar(value) or 0)
+
+
+@event.listens_for(Opportunity, "before_insert")
+@event.listens_for(Opportunity, "before_update")
+def _follow_chance(_mapper: object, _connection: object, row: Opportunity) -> None:
+    """Every ORM write of a stage or an override carries the chance (``crm/chance.py``)."""
+    from agentdesk.crm.chance import keep_chance
+
+    keep_chance(row)
 
 
 class StageSetting(Base):

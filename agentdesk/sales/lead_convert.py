@@ -19,7 +19,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.chance import keep_chance
 from agentdesk.crm.models import Account, Contact, Lead, Opportunity, PhoneRecord
 from agentdesk.crm.permissions import acting_access, check_edit
 from agentdesk.db.audit import audit
@@ -173,7 +172,6 @@ def _convert(
         close_date=close,
         owner_id=owner,
     )
-    keep_chance(opportunity)
     session.add(opportunity)
     session.flush()
     now = utcnow()

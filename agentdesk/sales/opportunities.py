@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.chance import keep_chance
 from agentdesk.crm.models import Account, Opportunity
 from agentdesk.crm.permissions import acting_access, check_edit
 from agentdesk.db.audit import audit
@@ -177,7 +176,6 @@ def create_opportunity(
             contact_id=check_contact(session, access, target.id, contact).id if contact else None,
             next_step=(next_step or "").strip()[:300] or None,
         )
-        keep_chance(row)
         session.add(row)
         session.flush()
         if lines:
@@ -233,7 +231,6 @@ def update_opportunity(
         current = stage_table(session).get(row.stage)
         if current is not None and not current.is_open:
             row.probability = None  # won is 100 and lost 0, whatever was typed
-        keep_chance(row)
         session.flush()
         if row.stage != before:
             _record(session, row, before, access, now)

@@ -18,7 +18,6 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.chance import keep_chance
 from agentdesk.crm.models import Account, Opportunity
 from agentdesk.crm.permissions import acting_access, check_edit, may_change
 from agentdesk.db.audit import audit
@@ -201,7 +200,6 @@ def save_opportunity(
             row.stage = into.code
             row.won_at = won_at(into, now)
             changes["stage"] = [before, into.code]
-        keep_chance(row)
         flush_versioned(session, row, KIND, expected_version, FIELDS)
         if form.lines:
             changes["amount"] = str(replace_lines(session, row, form.lines, form.prices))
