@@ -45,6 +45,10 @@ def upgrade() -> None:
         op.alter_column(TABLE, "chance", server_default=None)
     for name, columns in INDEXES.items():
         op.create_index(name, TABLE, columns)
+    # SQLite's planner guesses ten rows an owner for an index it has no statistics of and
+    # took the owner-first one for a manager's 200 owners (0.8 s instead of 30 ms at 300,000,
+    # any sort); PostgreSQL gets the new column's statistics
+    op.execute(f"ANALYZE {TABLE}")
 
 
 def downgrade() -> None:
