@@ -17,6 +17,7 @@ from agentdesk.crm.chance import effective_chance, store_chances
 from agentdesk.crm.models import Account, Lead, Opportunity, StageSetting
 from agentdesk.db import migrate
 from agentdesk.db.engine import session_factory, unit_of_work
+from agentdesk.demo.generate import generate
 from agentdesk.domain.enums import OpportunityStage as S
 from agentdesk.org.admin import add_user
 from agentdesk.sales.forecast import forecast
@@ -103,6 +104,12 @@ def test_every_writer_keeps_the_chance(sessions: sessionmaker[Session]) -> None:
     assert _stored(sessions) == {
         "typed": 20, "default": 100, "Lee Ltd": 10, "bare": 50, "core": 70, "core typed": 15
     }  # fmt: skip
+    assert _drift(sessions) == {}
+
+
+def test_the_demo_writes_the_rules_chance(engine: Engine, sessions: sessionmaker[Session]) -> None:
+    summary = generate(engine, 60, seed=3)
+    assert summary.opportunities > 0
     assert _drift(sessions) == {}
 
 
