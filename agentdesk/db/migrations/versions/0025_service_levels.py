@@ -6,7 +6,8 @@
    manager writes it (PostgreSQL row-level security, like the CONFIG tables of 0009).
 2. ``service_cases`` records the policy whose targets its due times were counted from
    (``sla_policy_id``, no foreign key: a removed policy leaves its cases as they were) and
-   those targets' minutes; existing cases keep ``NULL``, read as their priority's defaults.
+   those targets' minutes; existing cases get their priority's defaults (the targets their
+   due times were counted from), so a later change of priority counts from what they had.
 3. ``service_notifications.reason``: why a case was escalated (``first_response_near``,
    ``resolution_breached``...), for the desk to word in its language.
 4. PostgreSQL: ``NOTIFY agentdesk_cases`` when cases or notices change (per statement), so
@@ -28,6 +29,13 @@ branch_labels = None
 depends_on = None
 
 TABLE = "service_sla_policies"
+DEFAULT_MINUTES = {
+    "urgent": (60, 240),
+    "high": (120, 480),
+    "normal": (240, 1440),
+    "low": (480, 2400),
+}
+"""``domain.cases.DEFAULT_TARGETS`` as they were at this revision (first response, resolution)."""
 CASE_COLUMNS = (
     ("sla_policy_id", sa.Uuid()),
     ("first_response_minutes", sa.Integer()),
@@ -73,6 +81,7 @@ def upgrade() -> None:
     for name, kind in CASE_COLUMNS:
         op.add_column("service_cases", sa.Column(name, kind, nullable=True))
     op.add_column("service_notifications", sa.Column("reason", sa.String(40), nullable=True))
+    _fill_targets()
     if op.get_bind().dialect.name == "postgresql":
         _secure()
         op.execute(NOTIFY_SQL)
@@ -81,6 +90,18 @@ def upgrade() -> None:
                 f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE ON {table} "
                 "FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_cases_changed()"
             )
+
+
+def _fill_targets() -> None:
+    """Every existing case's targets: its priority's defaults (normal's for an unknown one)."""
+    first = " ".join(f"WHEN '{p}' THEN {f}" for p, (f, _r) in DEFAULT_MINUTES.items())
+    resolution = " ".join(f"WHEN '{p}' THEN {r}" for p, (_f, r) in DEFAULT_MINUTES.items())
+    normal = DEFAULT_MINUTES["normal"]
+    op.execute(
+        f"UPDATE service_cases SET first_response_minutes = CASE priority {first} "
+        f"ELSE {normal[0]} END, resolution_minutes = CASE priority {resolution} "
+        f"ELSE {normal[1]} END"
+    )
 
 
 def _secure() -> None:
