@@ -10,8 +10,9 @@
    due times were counted from), so a later change of priority counts from what they had.
 3. ``service_notifications.reason``: why a case was escalated (``first_response_near``,
    ``resolution_breached``...), for the desk to word in its language.
-4. PostgreSQL: ``NOTIFY agentdesk_cases`` when cases or notices change (per statement), so
-   the case desk and the desk's escalations list are told instead of asking in a loop.
+4. PostgreSQL: ``NOTIFY agentdesk_cases`` when a statement changed cases or notices (once per
+   statement, none for a statement that changed nothing but ``updated_at``), so the case desk
+   and the desk's escalations list are told instead of asking in a loop.
 
 Revision ID: 0025
 Revises: 0027
@@ -46,6 +47,21 @@ NOTIFY_SQL = """
 CREATE FUNCTION agentdesk_cases_changed() RETURNS trigger LANGUAGE plpgsql
 AS $$
 BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    -- updated_at aside: the escalation pass locks a case by setting a column to itself
+    IF NOT EXISTS (
+      SELECT 1 FROM new_rows n JOIN old_rows o USING (id)
+      WHERE to_jsonb(n) - 'updated_at' IS DISTINCT FROM to_jsonb(o) - 'updated_at'
+    ) THEN
+      RETURN NULL;
+    END IF;
+  ELSIF TG_OP = 'INSERT' THEN
+    IF NOT EXISTS (SELECT 1 FROM new_rows) THEN
+      RETURN NULL;
+    END IF;
+  ELSIF NOT EXISTS (SELECT 1 FROM old_rows) THEN
+    RETURN NULL;
+  END IF;
   PERFORM pg_notify('agentdesk_cases', TG_TABLE_NAME);
   RETURN NULL;
 END
@@ -55,6 +71,13 @@ TRIGGERS = (
     ("cases_changed", "service_cases"),
     ("notices_changed", "service_notifications"),
 )
+EVENTS = (
+    ("insert", "INSERT", "NEW TABLE AS new_rows"),
+    ("update", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+    ("delete", "DELETE", "OLD TABLE AS old_rows"),
+)
+"""A trigger per event: PostgreSQL gives transition tables (the rows a statement changed, so
+a statement that changed none notifies nobody) only to a trigger of one event."""
 
 
 def upgrade() -> None:
@@ -85,11 +108,14 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         _secure()
         op.execute(NOTIFY_SQL)
+        op.execute("ALTER FUNCTION agentdesk_cases_changed() OWNER TO agentdesk_owner")
         for trigger, table in TRIGGERS:
-            op.execute(
-                f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE ON {table} "
-                "FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_cases_changed()"
-            )
+            for suffix, event, rows in EVENTS:
+                op.execute(
+                    f"CREATE TRIGGER {trigger}_{suffix} AFTER {event} ON {table} "
+                    f"REFERENCING {rows} FOR EACH STATEMENT "
+                    "EXECUTE FUNCTION agentdesk_cases_changed()"
+                )
 
 
 def _fill_targets() -> None:
@@ -121,7 +147,8 @@ def _secure() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for trigger, table in TRIGGERS:
-            op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+            for suffix, _event, _rows in EVENTS:
+                op.execute(f"DROP TRIGGER IF EXISTS {trigger}_{suffix} ON {table}")
         op.execute("DROP FUNCTION IF EXISTS agentdesk_cases_changed()")
     op.drop_column("service_notifications", "reason")
     for name, _kind in reversed(CASE_COLUMNS):
