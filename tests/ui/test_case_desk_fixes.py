@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.app.service_desk import CaseDeskService
 from agentdesk.crm.models import Contact
 from agentdesk.db.engine import unit_of_work
+from agentdesk.domain.enums import CasePriority
 from agentdesk.org.admin import add_team, add_user
+from agentdesk.service.case_details import set_details
 from agentdesk.service.cases import CaseSpec, create_case
 from agentdesk.supervision.changes import ChangeFeed
 from agentdesk.ui.service.case_desk import CaseDeskWindow
@@ -96,3 +98,39 @@ def test_the_feed_starts_and_stops_off_the_gui_thread(
     window.close()
     assert stopped.wait(timeout=20)
     assert stopped_on and threading.main_thread() not in stopped_on
+
+
+def test_a_change_elsewhere_keeps_the_forms_unsaved_edits_and_offers_reload(
+    qtbot: QtBot, sessions: sessionmaker[Session], number: str, executor: ThreadPoolExecutor
+) -> None:
+    window = _open(qtbot, _Recorded(sessions, "care.ann", ZONE), executor)
+    window.select_numbers({number})
+    window.open_case(number)
+    _drained(qtbot, window)
+    form = window.form
+    assert form.detail is not None and not form.edited()
+    assert form.elsewhereBar.isHidden()
+    form.resolutionEdit.setPlainText("Refunded by bank transfer")
+    form.priorityCombo.setCurrentIndex(form.priorityCombo.findData(CasePriority.HIGH))
+    assert form.edited()
+    # the lead changes the case's category on their desk
+    set_details(sessions, number, agent="care.lead", default_zone=ZONE, category="billing")
+    qtbot.waitUntil(lambda: not form.elsewhereBar.isHidden(), timeout=20_000)
+    _drained(qtbot, window)
+    assert form.resolutionEdit.toPlainText() == "Refunded by bank transfer"
+    assert form.priorityCombo.currentData() == CasePriority.HIGH
+    assert form.detail.case.category is None  # still the version being edited
+    form.reloadButton.click()
+    assert form.elsewhereBar.isHidden()
+    assert form.detail.case.category == "billing"
+    assert form.categoryEdit.text() == "billing"
+    assert form.resolutionEdit.toPlainText() == ""
+    assert not form.edited()
+    # without edits, a change elsewhere shows at once
+    set_details(sessions, number, agent="care.lead", default_zone=ZONE,
+                priority=CasePriority.URGENT)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: form.detail is not None and form.detail.case.priority is CasePriority.URGENT,
+        timeout=20_000,
+    )
+    assert form.elsewhereBar.isHidden()

@@ -232,7 +232,7 @@ class CaseDeskWindow(QWidget):
         self._sync_actions()
         shown = self.form.detail.case if self.form.detail is not None else None
         if shown is not None and any(c.number == shown.number and c != shown for c in cases):
-            self.open_case(shown.number)  # changed meanwhile (here or on another desk)
+            self.open_case(shown.number, refresh=True)  # changed here or on another desk
         self._render_countdowns()
         if not cases:
             self.messageLabel.setText(self.tr("No case matches these filters."))
@@ -288,12 +288,24 @@ class CaseDeskWindow(QWidget):
 
     # -- one case ----------------------------------------------------------------------------
 
-    def open_case(self, number: str) -> None:
+    def open_case(self, number: str, *, refresh: bool = False) -> None:
+        """``refresh``: the open case read again after a change, which the form offers
+        instead of overwriting what its user typed and did not save."""
         self._run(
             lambda: self._service.detail(number),
-            self._show_detail,
+            self._refreshed if refresh else self._show_detail,
             self.tr("The case could not be read: {e}"),
         )
+
+    def _refreshed(self, detail: object) -> None:
+        assert isinstance(detail, CaseDetail)
+        shown = self.form.detail
+        if shown is None or shown.case.number != detail.case.number:
+            return  # another case was opened meanwhile
+        if self.form.edited():
+            self.form.offer_reload(detail)
+        else:
+            self._show_detail(detail)
 
     def _show_detail(self, detail: object) -> None:
         assert isinstance(detail, CaseDetail)
