@@ -39,6 +39,8 @@ from agentdesk.crm.models import ServiceCase  # noqa: E402
 from agentdesk.db import migrate  # noqa: E402
 from agentdesk.db.base import table_of  # noqa: E402
 from agentdesk.db.engine import create_db_engine, session_factory  # noqa: E402
+from agentdesk.domain.cases import DEFAULT_TARGETS  # noqa: E402
+from agentdesk.domain.enums import CasePriority  # noqa: E402
 from agentdesk.domain.ids import uuid7  # noqa: E402
 from agentdesk.org.admin import add_team, add_user  # noqa: E402
 from agentdesk.org.models import Team, User  # noqa: E402
@@ -95,15 +97,19 @@ def fill(engine: Engine, count: int, seed: int) -> float:
             due = opened + timedelta(hours=rng.choice((4, 8, 24, 40)))
             if is_open:  # open cases are recent: due from yesterday to next week
                 due = now + timedelta(minutes=rng.randint(-24 * 60, 7 * 24 * 60))
+            priority = rng.choice(PRIORITIES)
+            targets = DEFAULT_TARGETS[CasePriority(priority)]
             rows.append({
                 "id": uuid7(), "number": f"CS-{opened.year}-{n:07d}", "subject": f"Case {n}",
-                "status": status, "priority": rng.choice(PRIORITIES), "owner_id": owner,
+                "status": status, "priority": priority, "owner_id": owner,
                 "team_id": team, "opened_at": opened, "created_at": opened,
                 "updated_at": opened, "version": 1, "due_at": due,
                 "first_response_due": due - timedelta(hours=3),
                 "first_responded_at": None if status == "new" else opened,
                 "resolved_at": None if is_open else due - timedelta(hours=1),
                 "first_response_breached": False, "resolution_breached": False,
+                "first_response_minutes": targets.first_response,
+                "resolution_minutes": targets.resolution,
             })  # fmt: skip
         with engine.begin() as conn:
             conn.execute(insert(table), rows)

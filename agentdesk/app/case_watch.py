@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.db.errors import RequestError
-from agentdesk.domain.clock import utcnow
+from agentdesk.org.access import AccessDeniedError
 from agentdesk.service.case_desk import may_reassign
 from agentdesk.service.escalation import Escalation, escalate_due_cases
 from agentdesk.service.notices import Notice, mark_read, unread_escalations
@@ -67,8 +67,10 @@ class EscalationNotices:
 class EscalationSchedule:
     """The escalation pass every ``every`` seconds, the first at once, off the GUI thread.
 
-    ``clock`` gives the pass's "now" (the tests freeze it). ``passes`` counts the passes
-    done; ``wait_for_passes`` lets a test wait for one instead of sleeping."""
+    ``clock`` gives the pass's "now" (the tests freeze it); without one the pass asks the
+    database, so a desk whose own clock runs fast cannot escalate or flag breaches early (a
+    flag is never reset). ``passes`` counts the passes done; ``wait_for_passes`` lets a test
+    wait for one instead of sleeping. ``escalated`` holds the last pass's escalations."""
 
     def __init__(
         self,
@@ -77,7 +79,7 @@ class EscalationSchedule:
         zone: str,
         *,
         every: float = ESCALATE_EVERY_SECONDS,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._sessions = sessions
         self._agent = agent
@@ -103,12 +105,13 @@ class EscalationSchedule:
 
     def run_once(self) -> list[Escalation]:
         """One pass now, as the desk's user (blocking)."""
+        now = self._clock() if self._clock is not None else None
         done = escalate_due_cases(
-            self._sessions, default_zone=self._zone, agent=self._agent, now=self._clock()
+            self._sessions, default_zone=self._zone, agent=self._agent, now=now
         )
         with self._done:
             self.passes += 1
-            self.escalated.extend(done)
+            self.escalated = done
             self._done.notify_all()
         return done
 
@@ -116,9 +119,11 @@ class EscalationSchedule:
         while not self._stop.is_set():
             try:
                 self.run_once()
-            except RequestError as exc:  # the role changed meanwhile: nothing to run
+            except AccessDeniedError as exc:  # the role lost reassign meanwhile: nothing to run
                 log.info("escalation schedule stops: %s", exc)
                 return
+            except RequestError as exc:  # one pass refused: the next one may not be
+                log.warning("escalation pass refused: %s", exc)
             except Exception:  # a lost connection: the next pass tries again
                 log.exception("escalation pass failed")
             self._stop.wait(self._every)
@@ -129,6 +134,13 @@ class EscalationSchedule:
     def wait_for_passes(self, count: int, timeout: float) -> bool:
         with self._done:
             return self._done.wait_for(lambda: self.passes >= count, timeout)
+
+    def wait_ended(self, timeout: float) -> bool:
+        """Whether the schedule's thread has ended (within ``timeout`` seconds)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return not self.running()
 
     def stop(self) -> None:
         self._stop.set()

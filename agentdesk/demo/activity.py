@@ -16,6 +16,7 @@ from typing import Any
 from agentdesk.db.bulk import BulkWriter
 from agentdesk.demo import words
 from agentdesk.demo.parties import SHARED_COLUMNS, PartyRows, cumulative, opt_uuid
+from agentdesk.domain.cases import DEFAULT_TARGETS
 from agentdesk.domain.enums import (
     CallbackStatus,
     CallDirection,
@@ -42,7 +43,7 @@ OPPORTUNITY_COLUMNS = (
 )  # fmt: skip
 CASE_COLUMNS = (
     *SHARED_COLUMNS, "subject", "description", "status", "priority", "contact_id", "account_id",
-    "owner_id", "due_at",
+    "owner_id", "due_at", "first_response_minutes", "resolution_minutes",
 )  # fmt: skip
 CALL_COLUMNS = (
     *SHARED_COLUMNS, "direction", "remote_e164", "remote_raw", "local_party", "agent_id",
@@ -109,16 +110,23 @@ def case_rows(parties: PartyRows, w: BulkWriter, count: int) -> Iterator[tuple[A
         status = rng.choices(statuses, weights=(10, 10, 10, 5, 30, 35))[0]
         due = parties.now + timedelta(hours=rng.randint(-72, 240)) if status.is_open else None
         account = parties.accounts[person.account].id if person.account >= 0 else None
+        shared = parties.shared(w, ids.next(), parties.past(300))
+        subject = rng.choice(words.CASE_SUBJECTS)
+        description = "Reported by phone." if rng.random() < 0.5 else None
+        priority = rng.choices(priorities, weights=(20, 55, 20, 5))[0]
+        targets = DEFAULT_TARGETS[priority]  # what a case opened by the desk would store
         yield (
-            *parties.shared(w, ids.next(), parties.past(300)),
-            rng.choice(words.CASE_SUBJECTS),
-            "Reported by phone." if rng.random() < 0.5 else None,
+            *shared,
+            subject,
+            description,
             status.value,
-            rng.choices(priorities, weights=(20, 55, 20, 5))[0].value,
+            priority.value,
             w.uuid(person.id),
             opt_uuid(w, account),
             opt_uuid(w, parties.agent()),
             w.ts(due),
+            targets.first_response,
+            targets.resolution,
         )
 
 

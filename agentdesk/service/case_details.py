@@ -22,7 +22,7 @@ from agentdesk.org.users import AgentRef, actor_of
 from agentdesk.service.calendar import load_calendar
 from agentdesk.service.case_work import check_queue, find_case
 from agentdesk.service.cases import CaseView, view_of
-from agentdesk.service.service_levels import retarget
+from agentdesk.service.service_levels import case_targets, retarget
 
 KEEP: Any = ...
 """A detail left as it is (``None`` clears the category)."""
@@ -45,6 +45,9 @@ def set_details(
         access = acting_access(session, agent)
         check_queue(session, access, case)
         check_edit(session, access, RecordKind.CASES, case)
+        # the targets the due times were counted from, read before the priority changes them
+        # (a case without stored targets reads its priority's defaults)
+        old = case_targets(case)
         change: dict[str, Any] = {}
         if priority is not None and priority != case.priority:
             change["priority"] = [CasePriority(case.priority).value, priority.value]
@@ -59,7 +62,7 @@ def set_details(
             change["account"] = [str(case.account_id) if case.account_id else None, str(account_id)]
             case.account_id = account_id
         if change:
-            retarget(session, case, load_calendar(session, default_zone))
+            retarget(session, case, load_calendar(session, default_zone), old)
             session.flush()
             who = actor_of(session, access.username if access else agent)
             change["sla_policy_id"] = str(case.sla_policy_id) if case.sla_policy_id else None

@@ -128,7 +128,12 @@ def _move_clock(
 
 
 def breached_filter(now: datetime) -> ColumnElement[bool]:
-    """Open cases past a target, or flagged when one was missed."""
+    """Open cases past a target, or flagged when one was missed.
+
+    Not shared with the escalation pass's verdict (``escalation``), which flags by the share
+    of business time used: it differs at ``now == due``, with no business minute left before
+    a due time (a calendar changed since), and for a case paused after its due time; one
+    rule for both would change which cases are flagged or listed."""
     return or_(
         ServiceCase.first_response_breached.is_(True),
         ServiceCase.resolution_breached.is_(True),

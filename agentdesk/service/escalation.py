@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agentdesk.crm.models import ServiceCase
 from agentdesk.crm.permissions import acting_access
 from agentdesk.db.audit import Actor, audit
+from agentdesk.db.clock import database_now
 from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.access import Capability
 from agentdesk.domain.business_time import (
@@ -32,7 +33,6 @@ from agentdesk.domain.cases import (
     escalation_reason,
     raised,
 )
-from agentdesk.domain.clock import utcnow
 from agentdesk.domain.enums import OPEN_CASE_STATUSES, AuditAction, CasePriority, CaseStatus, Role
 from agentdesk.org.models import User
 from agentdesk.org.users import AgentRef, actor_of
@@ -168,9 +168,12 @@ def escalate_due_cases(
     changed in a transaction of their own that locks the case's row before reading it again
     (a no-op ``UPDATE``: PostgreSQL's row lock, SQLite's write lock, taken by the first
     statement so no older snapshot is in the way), so a second pass waits for the first and
-    then sees the case escalated: one escalation, one set of notices. Returns this pass's."""
-    now = now or utcnow()
+    then sees the case escalated: one escalation, one set of notices. Returns this pass's.
+
+    Without ``now`` the pass takes the database's clock, the one clock every desk shares."""
     with unit_of_work(sessions) as session:
+        if now is None:
+            now = database_now(session)
         access = acting_access(session, agent)
         if access is not None:
             access.require(Capability.REASSIGN)

@@ -224,12 +224,13 @@ def schedule(session: Session, case: ServiceCase, calendar: Calendar) -> None:
     case.due_at = add_business_minutes(calendar, case.opened_at, targets.resolution)
 
 
-def retarget(session: Session, case: ServiceCase, calendar: Calendar) -> None:
+def retarget(session: Session, case: ServiceCase, calendar: Calendar, old: Targets) -> None:
     """After a case's priority, category or customer changed: the policy that applies now,
     and the due times of the targets not yet met counted again from the opening (a pause's
-    business time kept). A breach already recorded stays recorded."""
+    business time kept). ``old``: the targets the due times were counted from, read before
+    the change (``case_targets`` of the changed case would give the new priority's defaults
+    for a case without stored targets). A breach already recorded stays recorded."""
     assert case.opened_at is not None
-    old = case_targets(case)
     policy, targets = targets_for(
         load_policies(session), CasePriority(case.priority), case.category, case.account_id
     )

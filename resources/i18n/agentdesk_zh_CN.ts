@@ -855,6 +855,14 @@
         <translation>添加备注</translation>
     </message>
     <message>
+        <source>Changed elsewhere:</source>
+        <translation>已在别处更改：</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>重新加载</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;Timeline&lt;/b&gt;</source>
         <translation>&lt;b&gt;时间线&lt;/b&gt;</translation>
     </message>

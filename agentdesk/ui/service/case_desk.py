@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -38,18 +36,15 @@ from agentdesk.domain.enums import OPEN_CASE_STATUSES, CasePriority, CaseStatus
 from agentdesk.service.case_desk import CaseFilter, Scope
 from agentdesk.service.case_timeline import CaseDetail
 from agentdesk.service.cases import CaseView
-from agentdesk.supervision.changes import ChangeFeed
 from agentdesk.ui.service.case_form import CaseForm
+from agentdesk.ui.service.case_table import fill_rows, render_countdowns
+from agentdesk.ui.service.desk_feed import DeskFeed
 from agentdesk.ui.service.kb_panel import KbPanel
-from agentdesk.ui.service.sla import countdown, urgency
 from agentdesk.ui.shell.access_labels import request_error_text
 from agentdesk.ui.shell.background import run_in_background
 from agentdesk.ui.shell.labels import CASE_PRIORITIES, CASE_STATUSES, enum_text
 
 ANY = "__any__"
-NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1
-OWNER_COLUMN = 4
-COUNTDOWN_COLUMN = 5
 
 
 class CaseDeskWindow(QWidget):
@@ -147,7 +142,8 @@ class CaseDeskWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
 
-        self._feed: ChangeFeed | None = None
+        self.feed = DeskFeed(self, executor, service.watch, self.changed.emit,
+                             lambda: self.reload(keep_message=True))  # fmt: skip
         self._listing = self._again = False  # a list read in flight; another change meanwhile
         self.changed.connect(lambda: self.reload(keep_message=True))
         self._tick = QTimer(self)
@@ -162,14 +158,11 @@ class CaseDeskWindow(QWidget):
         self._run(self._service.may_reassign, self._on_reassign_checked, "{e}")
         self.reload()
         self._tick.start()
-        if self._feed is None:
-            self._feed = self._service.watch(self.changed.emit)
+        self.feed.start()
 
     def closeEvent(self, event: object) -> None:
         self._tick.stop()
-        if self._feed is not None:
-            self._feed.stop()
-            self._feed = None
+        self.feed.stop()
         super().closeEvent(event)  # type: ignore[arg-type]
 
     def _run(self, work: Callable[[], Any], done: Callable[[Any], None], failure: str) -> None:
@@ -232,43 +225,20 @@ class CaseDeskWindow(QWidget):
             self.reload(keep_message=True)
         chosen = set(self.selected_numbers())
         self.cases = list(cases)
-        self.table.setRowCount(len(cases))
-        for row, case in enumerate(cases):
-            cells = (
-                case.number, case.subject, enum_text(CASE_STATUSES, case.status),
-                enum_text(CASE_PRIORITIES, case.priority), case.owner or case.team or "—", "",
-            )  # fmt: skip
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(NUMBER_ROLE, case.number)
-                item.setToolTip(text)
-                self.table.setItem(row, column, item)
-            if case.owner is None:  # in a team's queue: the team, in italics
-                owner = self.table.item(row, OWNER_COLUMN)
-                assert owner is not None
-                font = owner.font()
-                font.setItalic(True)
-                owner.setFont(font)
-                owner.setToolTip(self.tr("In the queue of {team}").format(team=case.team or "—"))
+        queue_tip = self.tr("In the queue of {team}")
+        fill_rows(self.table, self.cases, lambda team: queue_tip.format(team=team))
         with QSignalBlocker(self.table.selectionModel()):  # the open case stays open
             self.select_numbers(chosen)
         self._sync_actions()
         shown = self.form.detail.case if self.form.detail is not None else None
         if shown is not None and any(c.number == shown.number and c != shown for c in cases):
-            self.open_case(shown.number)  # changed meanwhile (here or on another desk)
+            self.open_case(shown.number, refresh=True)  # changed here or on another desk
         self._render_countdowns()
         if not cases:
             self.messageLabel.setText(self.tr("No case matches these filters."))
 
     def _render_countdowns(self) -> None:
-        now = datetime.now(UTC)
-        for row, case in enumerate(self.cases[: self.table.rowCount()]):
-            item = self.table.item(row, COUNTDOWN_COLUMN)
-            if item is None:
-                continue
-            item.setText(countdown(case, now))
-            item.setBackground(QColor(urgency(case, now).value))
-            item.setForeground(QColor("#000000"))
+        render_countdowns(self.table, self.cases, datetime.now(UTC))
 
     def selected_numbers(self) -> list[str]:
         rows = sorted({index.row() for index in self.table.selectedIndexes()})
@@ -318,12 +288,24 @@ class CaseDeskWindow(QWidget):
 
     # -- one case ----------------------------------------------------------------------------
 
-    def open_case(self, number: str) -> None:
+    def open_case(self, number: str, *, refresh: bool = False) -> None:
+        """``refresh``: the open case read again after a change, which the form offers
+        instead of overwriting what its user typed and did not save."""
         self._run(
             lambda: self._service.detail(number),
-            self._show_detail,
+            self._refreshed if refresh else self._show_detail,
             self.tr("The case could not be read: {e}"),
         )
+
+    def _refreshed(self, detail: object) -> None:
+        assert isinstance(detail, CaseDetail)
+        shown = self.form.detail
+        if shown is None or shown.case.number != detail.case.number:
+            return  # another case was opened meanwhile
+        if self.form.edited():
+            self.form.offer_reload(detail)
+        else:
+            self._show_detail(detail)
 
     def _show_detail(self, detail: object) -> None:
         assert isinstance(detail, CaseDetail)

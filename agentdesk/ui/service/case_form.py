@@ -121,9 +121,23 @@ class CaseForm(QWidget):
         self.readOnlyLabel.setWordWrap(True)
         self.readOnlyLabel.setStyleSheet("color: #8a4b00")
 
+        # another desk (or the escalation pass) changed the case while this form has edits
+        # not saved: say so instead of overwriting them; Reload shows the new version
+        self._newer: CaseDetail | None = None
+        self.elsewhereLabel = QLabel(self.tr("Changed elsewhere:"), self)
+        self.elsewhereLabel.setStyleSheet("color: #8a4b00")
+        self.reloadButton = QPushButton(self.tr("Reload"), self)
+        self.reloadButton.clicked.connect(self._reload)
+        self.elsewhereBar = QWidget(self)
+        elsewhere = QHBoxLayout(self.elsewhereBar)
+        elsewhere.setContentsMargins(0, 0, 0, 0)
+        elsewhere.addWidget(self.elsewhereLabel, 1)
+        elsewhere.addWidget(self.reloadButton)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.titleLabel)
+        layout.addWidget(self.elsewhereBar)
         layout.addLayout(fields)
         layout.addLayout(status_row)
         layout.addWidget(self.resolutionEdit)
@@ -135,6 +149,8 @@ class CaseForm(QWidget):
 
     def show_detail(self, detail: CaseDetail | None) -> None:
         self.detail = detail
+        self._newer = None
+        self.elsewhereBar.hide()
         editable = detail is not None and detail.may_edit
         for widget in (self.statusCombo, self.applyButton, self.resolutionEdit,
                        self.priorityCombo, self.categoryEdit, self.detailsButton):  # fmt: skip
@@ -178,6 +194,27 @@ class CaseForm(QWidget):
         self.readOnlyLabel.setVisible(not detail.may_edit)
         for entry in detail.timeline:
             self._add_row(entry)
+
+    def edited(self) -> bool:
+        """Whether the form holds a status, resolution, priority or category not saved."""
+        if self.detail is None or not self.detail.may_edit:
+            return False
+        case = self.detail.case
+        return (
+            self.statusCombo.currentIndex() > 0  # the first item is the current status
+            or self.resolutionEdit.toPlainText() != (self.detail.resolution or "")
+            or self.priorityCombo.currentData() != case.priority
+            or self.categoryEdit.text() != (case.category or "")
+        )
+
+    def offer_reload(self, detail: CaseDetail) -> None:
+        """A newer version of the open case, kept until the user asks for it."""
+        self._newer = detail
+        self.elsewhereBar.show()
+
+    def _reload(self) -> None:
+        if self._newer is not None:
+            self.show_detail(self._newer)
 
     def _entry_text(self, entry: TimelineEntry) -> str:
         match entry.kind:
