@@ -180,6 +180,7 @@ def create_opportunity(
         session.flush()
         if lines:
             replace_lines(session, row, lines, prices)
+            session.flush()
         _record(session, row, None, access, now)
         who = actor_of(session, access.username if access else actor)
         audit(session, who, AuditAction.CREATE, "opportunity", row.id, {"stage": into.code})

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import flag_modified
 
 from agentdesk.crm.models import Account, Opportunity
 from agentdesk.crm.permissions import acting_access, check_edit, may_change
@@ -190,21 +191,29 @@ def save_opportunity(
             if form.amount is None:
                 raise RequestError("give an amount or product lines (one of them)")
             values["amount"] = _amount(form.amount, row.currency)
-        for field, value in values.items():
-            if getattr(row, field) != value:  # the column of that field name
-                changes[field] = str(value) if value is not None else None
-                setattr(row, field, value)
-        now = utcnow()
-        if form.stage.strip().lower() != before:
-            into = stage_for_move(session, form.stage)
-            row.stage = into.code
-            row.won_at = won_at(into, now)
-            changes["stage"] = [before, into.code]
+        # Nothing reaches the database before the versioned flush below: an autoflush of
+        # the changed row would meet a concurrent save as a raw StaleDataError.
+        with session.no_autoflush:
+            for field, value in values.items():
+                if getattr(row, field) != value:  # the column of that field name
+                    changes[field] = str(value) if value is not None else None
+                    setattr(row, field, value)
+            now = utcnow()
+            if form.stage.strip().lower() != before:
+                into = stage_for_move(session, form.stage)
+                row.stage = into.code
+                row.won_at = won_at(into, now)
+                changes["stage"] = [before, into.code]
+            if form.lines:
+                changes["amount"] = str(replace_lines(session, row, form.lines, form.prices))
+            else:
+                session.execute(
+                    delete(OpportunityLine).where(OpportunityLine.opportunity_id == row.id)
+                )
+        # The lines are part of the opportunity: the version moves on every save, also when
+        # only the lines changed, so a second save of a form read before this one is refused.
+        flag_modified(row, "name")
         flush_versioned(session, row, KIND, expected_version, FIELDS)
-        if form.lines:
-            changes["amount"] = str(replace_lines(session, row, form.lines, form.prices))
-        else:
-            session.execute(delete(OpportunityLine).where(OpportunityLine.opportunity_id == row.id))
         if row.stage != before:
             session.add(
                 StageChange(
