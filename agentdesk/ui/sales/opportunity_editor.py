@@ -51,7 +51,7 @@ from agentdesk.ui.sales.common import (
     to_qdate,
 )
 from agentdesk.ui.sales.opportunity_history import HistoryTable
-from agentdesk.ui.sales.pickers import PartyPicker
+from agentdesk.ui.sales.pickers import PartyPicker, find_accounts, find_contacts
 from agentdesk.ui.sales.probability_field import ProbabilityField
 from agentdesk.ui.sales.quote_lines import DESCRIPTION, NET, TAX, UNIT_PRICE, LinesTable
 from agentdesk.ui.shell.access_labels import refusal_text
@@ -90,10 +90,10 @@ class OpportunityEditor(QDialog):
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.hide()
         self.nameEdit = QLineEdit(self)
-        self.accountPicker = PartyPicker(
-            self.jobs, lambda s, text: s.accounts(text), self.tr("Search accounts"), self
+        self.accountPicker = PartyPicker(self.jobs, find_accounts, self.tr("Search accounts"), self)
+        self.contactPicker = PartyPicker(
+            self.jobs, find_contacts, self.tr("Name or phone"), self, within=self._contacts_of
         )
-        self.contactPicker = PartyPicker(self.jobs, self._contacts, self.tr("Name or phone"), self)
         self.accountPicker.set_choice(account)
         self.accountPicker.chosen.connect(lambda _c: self.contactPicker.set_choice(None))
         self.amountEdit = QLineEdit(self)
@@ -173,9 +173,10 @@ class OpportunityEditor(QDialog):
         pickers = self.accountPicker.pending + self.contactPicker.pending
         return self.jobs.pending + pickers + int(self.previewTimer.isActive())
 
-    def _contacts(self, service: SalesService, text: str) -> tuple[PartyChoice, ...]:
+    def _contacts_of(self) -> str | None:
+        """The account whose people the contact picker searches (on the GUI thread)."""
         account = self.accountPicker.choice_id
-        return service.contacts(str(account), text) if account is not None else ()
+        return str(account) if account is not None else None
 
     # -- reading -----------------------------------------------------------------------------
 
