@@ -32,10 +32,11 @@ from agentdesk.org.models import User
 from agentdesk.org.users import AgentRef, actor_of, find_user
 from agentdesk.sales.documents import LineRequest
 from agentdesk.sales.models import OpportunityLine, Product, StageChange
-from agentdesk.sales.money import PERCENT_STEP, QUANTITY_STEP, MoneyError, currency, from_steps
-from agentdesk.sales.opportunities import won_at
+from agentdesk.sales.money import PERCENT_STEP, QUANTITY_STEP, currency, from_steps
+from agentdesk.sales.opportunities import opportunity_amount, record_stage_change, won_at
 from agentdesk.sales.opportunity_lines import LinePrice, price_lines, replace_lines
-from agentdesk.sales.opportunity_parties import check_contact, contact_name
+from agentdesk.sales.opportunity_parties import contact_name
+from agentdesk.sales.party_refs import check_contact
 from agentdesk.sales.pipeline import pipeline_stages
 from agentdesk.sales.stages import stage_for_move, stage_table
 
@@ -190,7 +191,7 @@ def save_opportunity(
         if not form.lines:
             if form.amount is None:
                 raise RequestError("give an amount or product lines (one of them)")
-            values["amount"] = _amount(form.amount, row.currency)
+            values["amount"] = opportunity_amount(form.amount, row.currency)
         # Nothing reaches the database before the versioned flush below: an autoflush of
         # the changed row would meet a concurrent save as a raw StaleDataError.
         with session.no_autoflush:
@@ -215,16 +216,7 @@ def save_opportunity(
         flag_modified(row, "name")
         flush_versioned(session, row, KIND, expected_version, FIELDS)
         if row.stage != before:
-            session.add(
-                StageChange(
-                    opportunity_id=row.id,
-                    from_stage=before,
-                    to_stage=row.stage,
-                    probability=row.probability,
-                    changed_by_id=access.user_id if access else None,
-                    changed_at=now,
-                )
-            )
+            record_stage_change(session, row, before, access, now)
         who = actor_of(session, access.username if access else actor)
         audit(session, who, AuditAction.UPDATE, KIND, row.id, changes)
         session.flush()
@@ -245,14 +237,6 @@ def _override(session: Session, form: OpportunityForm) -> int | None:
     if form.probability is not None and not 0 <= form.probability <= 100:
         raise RequestError(f"probability {form.probability} is not between 0 and 100")
     return form.probability
-
-
-def _amount(value: Decimal, code: str) -> Decimal:
-    money = currency(code)
-    try:
-        return money.from_minor(money.to_minor(value))
-    except MoneyError as exc:
-        raise RequestError(str(exc)) from None
 
 
 def _account(session: Session, access: Access | None, account_id: uuid.UUID) -> Account:
