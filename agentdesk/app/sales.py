@@ -150,6 +150,9 @@ class SalesService:
 
     # -- the opportunity editor --------------------------------------------------------------
 
+    def editor_stages(self) -> tuple[StageChoice, ...]:
+        return editor_stages(self._sessions)
+
     def opportunity_choices(self) -> OpportunityChoices:
         return OpportunityChoices(
             editor_stages(self._sessions),

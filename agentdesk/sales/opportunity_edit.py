@@ -3,8 +3,8 @@ lines and stage history with it) and a whole form saved in one transaction.
 
 A save names the version the form was read at; when someone saved in between, the change is
 refused with :class:`~agentdesk.db.errors.StaleRecordError` (the editor shows it, nothing is
-overwritten). The stages, their order and default probabilities come from the pipeline's one
-read of them (:func:`agentdesk.sales.pipeline.pipeline_stages`).
+overwritten). The stages, their order and default probabilities come from the admin's stages
+(:func:`agentdesk.sales.stages.list_stages`), retired ones too.
 """
 
 from __future__ import annotations
@@ -37,8 +37,7 @@ from agentdesk.sales.opportunities import opportunity_amount, record_stage_chang
 from agentdesk.sales.opportunity_lines import LinePrice, price_lines, replace_lines
 from agentdesk.sales.opportunity_parties import contact_name
 from agentdesk.sales.party_refs import check_contact
-from agentdesk.sales.pipeline import pipeline_stages
-from agentdesk.sales.stages import stage_for_move, stage_table
+from agentdesk.sales.stages import list_stages, stage_for_move, stage_table
 
 KIND = "opportunity"
 FIELDS = ("name", "stage", "amount", "close_date", "probability", "owner_id", "next_step")
@@ -53,6 +52,8 @@ class StageChoice:
     """The stage's default probability (won 100, lost 0)."""
     fixed: bool
     """Won or lost: the probability is the stage's, no override."""
+    active: bool = True
+    """A move may enter it (a retired stage is offered only to its own opportunities)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +120,11 @@ class OpportunityForm:
 
 
 def editor_stages(sessions: sessionmaker[Session]) -> tuple[StageChoice, ...]:
-    """The stages in the admin's order with their probability, as the pipeline shows them."""
+    """Every stage in the admin's order with its probability, retired ones too (the editor
+    offers the active ones, and an opportunity's own)."""
     return tuple(
-        StageChoice(column.stage, column.probability, not column.is_open)
-        for column in pipeline_stages(sessions)
+        StageChoice(stage.code, stage.probability, not stage.is_open, stage.active)
+        for stage in list_stages(sessions)
     )
 
 
