@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import case, exists, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.chance import store_chances
@@ -65,7 +65,11 @@ class Stage:
 
 
 def _rows(session: Session) -> list[StageSetting]:
-    query = select(StageSetting).order_by(StageSetting.position, StageSetting.stage)
+    # ties in position (none after migration 0027 and the admin's changes, which number
+    # 1..n) go by the seeded codes' order, as before stages were data, then by code
+    seeded = {str(seed.code): place for place, seed in enumerate(DEFAULT_STAGES)}
+    tie = case(seeded, value=StageSetting.stage, else_=len(seeded))
+    query = select(StageSetting).order_by(StageSetting.position, tie, StageSetting.stage)
     return list(session.scalars(query))
 
 
