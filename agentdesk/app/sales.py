@@ -58,6 +58,7 @@ from agentdesk.sales.quote_preview import (
     quote_header,
 )
 from agentdesk.sales.quotes import KEEP_CONTACT, QuoteRequest
+from agentdesk.sales.stages import Stage, list_stages
 from agentdesk.sales.status import OrderStatus, QuoteStatus
 
 
@@ -108,6 +109,10 @@ class SalesService:
     def stages(self) -> tuple[StageColumn, ...]:
         return pipeline_stages(self._sessions)
 
+    def all_stages(self) -> tuple[Stage, ...]:
+        """Every stage, retired ones too: what names the stages in histories and lists."""
+        return list_stages(self._sessions)
+
     def owners(self) -> tuple[str, ...]:
         return pipeline_owners(self._sessions)
 
@@ -144,6 +149,9 @@ class SalesService:
         )
 
     # -- the opportunity editor --------------------------------------------------------------
+
+    def editor_stages(self) -> tuple[StageChoice, ...]:
+        return editor_stages(self._sessions)
 
     def opportunity_choices(self) -> OpportunityChoices:
         return OpportunityChoices(

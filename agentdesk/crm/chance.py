@@ -9,6 +9,13 @@ flush events: the INSERT or UPDATE computes it), a Core INSERT without the colum
 from the column's default, and a change of a stage's default rewrites its opportunities in
 the same transaction (``store_chances``). The forecast weights with ``effective_chance``, the
 same rule over its join to the stages.
+
+Whether an opportunity is open is defined here too, once: its stage row is neither won nor
+lost. A code without a row (a stage removed by SQL outside the application, or data loaded
+from elsewhere) counts as open: the deal is still being worked, so the forecast keeps it (at
+0 %), the screen pop and the party's sales list it, and the pipeline shows it in a column of
+its own. ``stage_is_open`` is the rule for a stage code, ``open_stage_row`` the same rule
+over a query's outer join to ``opportunity_stages``.
 """
 
 from __future__ import annotations
@@ -19,10 +26,13 @@ from sqlalchemy import (
     ColumnElement,
     CursorResult,
     Integer,
+    and_,
     case,
+    false,
     func,
     inspect,
     literal,
+    or_,
     select,
     update,
 )
@@ -52,6 +62,24 @@ def chance_for(stage: Any, override: Any) -> ColumnElement[int]:
     typed = override if isinstance(override, ColumnElement) else literal(override, type_=Integer())
     row = select(_rule(typed)).where(StageSetting.stage == code).scalar_subquery()
     return func.coalesce(row, typed, 0)
+
+
+def stage_is_open(stage: ColumnElement[str]) -> ColumnElement[bool]:
+    """Whether an opportunity in ``stage`` (a code column) is open: no won or lost row has the
+    code (a code without a row is open)."""
+    closed = select(StageSetting.stage).where(
+        or_(StageSetting.won.is_(True), StageSetting.lost.is_(True))
+    )
+    return stage.not_in(closed)
+
+
+def open_stage_row() -> ColumnElement[bool]:
+    """:func:`stage_is_open` for a query that outer-joins ``opportunity_stages`` to
+    ``opportunities`` (no row: both flags NULL, open)."""
+    return and_(
+        func.coalesce(StageSetting.won, false()).is_(False),
+        func.coalesce(StageSetting.lost, false()).is_(False),
+    )
 
 
 def keep_chance(row: Opportunity) -> None:

@@ -30,7 +30,6 @@ from sqlalchemy import (
     case,
     cast,
     distinct,
-    false,
     func,
     literal,
     literal_column,
@@ -40,7 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.chance import effective_chance
+from agentdesk.crm.chance import effective_chance, open_stage_row
 from agentdesk.crm.models import Opportunity, StageSetting
 from agentdesk.crm.permissions import acting_access
 from agentdesk.db.errors import RequestError
@@ -130,11 +129,7 @@ def forecast(
         raise RequestError("the period ends before it starts")
     money = currency(currency_code)
     today = today or date.today()
-    # open: the stage row is neither won nor lost (a code without a row counts as open)
-    is_open = and_(
-        func.coalesce(StageSetting.won, false()).is_(False),
-        func.coalesce(StageSetting.lost, false()).is_(False),
-    )
+    is_open = open_stage_row()  # crm/chance.py: a code without a row counts as open
     ahead = and_(is_open, Opportunity.close_date >= today)
     passed = and_(is_open, Opportunity.close_date < today)
     chance = effective_chance()

@@ -31,9 +31,11 @@ from agentdesk.org.access import Access
 from agentdesk.org.admin import audit_actor
 from agentdesk.org.users import AgentRef
 from agentdesk.sales.leads import lead_name, load_lead
-from agentdesk.sales.models import LeadConversion, StageChange
+from agentdesk.sales.models import LeadConversion
 from agentdesk.sales.money import Currency, MoneyError, currency
-from agentdesk.sales.quotes import DEFAULT_CURRENCY, find_account
+from agentdesk.sales.opportunities import opportunity_amount, record_stage_change
+from agentdesk.sales.party_refs import find_account
+from agentdesk.sales.quotes import DEFAULT_CURRENCY
 from agentdesk.sales.stages import first_open_stage
 
 DEFAULT_CLOSE_DAYS = 30
@@ -109,16 +111,7 @@ def _currency(code: str) -> Currency:
 
 
 def _amount(value: Decimal | None, code: str) -> Decimal | None:
-    if value is None:
-        return None
-    money = currency(code)
-    try:
-        rounded = money.from_minor(money.to_minor(value))
-    except MoneyError as exc:
-        raise RequestError(str(exc)) from None
-    if rounded < 0:
-        raise RequestError("an opportunity's amount is not negative")
-    return rounded
+    return None if value is None else opportunity_amount(value, code)
 
 
 def _convert(
@@ -175,23 +168,13 @@ def _convert(
     session.add(opportunity)
     session.flush()
     now = utcnow()
-    by = access.user_id if access else None
-    session.add(
-        StageChange(
-            opportunity_id=opportunity.id,
-            from_stage=None,
-            to_stage=opportunity.stage,
-            probability=None,
-            changed_by_id=by,
-            changed_at=now,
-        )
-    )
+    record_stage_change(session, opportunity, None, access, now)
     conversion = LeadConversion(
         lead_id=lead.id,
         account_id=account.id,
         contact_id=contact.id,
         opportunity_id=opportunity.id,
-        converted_by_id=by,
+        converted_by_id=access.user_id if access else None,
         converted_at=now,
     )
     session.add(conversion)

@@ -29,8 +29,7 @@ from agentdesk.sales.documents import LineRequest
 from agentdesk.sales.models import StageChange
 from agentdesk.sales.money import MoneyError, currency
 from agentdesk.sales.opportunity_lines import has_lines, replace_lines
-from agentdesk.sales.opportunity_parties import check_contact
-from agentdesk.sales.quotes import find_account
+from agentdesk.sales.party_refs import check_contact, find_account
 from agentdesk.sales.stages import Stage, change_stage, stage_for_move, stage_table
 
 KEEP = object()
@@ -89,12 +88,17 @@ def _view(session: Session, row: Opportunity) -> OpportunityView:
     )
 
 
-def _amount(value: Decimal, code: str) -> Decimal:
+def opportunity_amount(value: Decimal, code: str) -> Decimal:
+    """A typed amount as an opportunity keeps it: exact in ``code``'s minor unit, not below
+    zero (every writer: the CLI, the editor, a lead's conversion)."""
     money = currency(code)
     try:
-        return money.from_minor(money.to_minor(value))
+        rounded = money.from_minor(money.to_minor(value))
     except MoneyError as exc:
         raise RequestError(str(exc)) from None
+    if rounded < 0:
+        raise RequestError("an opportunity's amount is not negative")
+    return rounded
 
 
 def _percent(value: int | None) -> int | None:
@@ -103,13 +107,15 @@ def _percent(value: int | None) -> int | None:
     return value
 
 
-def _record(
+def record_stage_change(
     session: Session,
     row: Opportunity,
     before: str | None,
     access: Access | None,
     at: datetime,
 ) -> None:
+    """Keep ``row``'s move from ``before`` (``None``: created) into its stage, by the user, at
+    ``at``: the one writer of the stage history."""
     session.add(
         StageChange(
             opportunity_id=row.id,
@@ -167,7 +173,7 @@ def create_opportunity(
             name=name.strip()[:200],
             account_id=target.id,
             stage=into.code,
-            amount=_amount(amount, code) if amount is not None else None,
+            amount=opportunity_amount(amount, code) if amount is not None else None,
             currency=code,
             close_date=close,
             probability=None if not into.is_open else _percent(probability),
@@ -180,7 +186,8 @@ def create_opportunity(
         session.flush()
         if lines:
             replace_lines(session, row, lines, prices)
-        _record(session, row, None, access, now)
+            session.flush()
+        record_stage_change(session, row, None, access, now)
         who = actor_of(session, access.username if access else actor)
         audit(session, who, AuditAction.CREATE, "opportunity", row.id, {"stage": into.code})
         return _view(session, row)
@@ -212,7 +219,7 @@ def update_opportunity(
         if amount is not None:
             if has_lines(session, row):
                 raise RequestError("this opportunity's amount comes from its product lines")
-            row.amount = _amount(amount, row.currency)
+            row.amount = opportunity_amount(amount, row.currency)
             changes["amount"] = str(row.amount)
         if lines:
             changes["amount"] = str(replace_lines(session, row, lines))
@@ -233,7 +240,7 @@ def update_opportunity(
             row.probability = None  # won is 100 and lost 0, whatever was typed
         session.flush()
         if row.stage != before:
-            _record(session, row, before, access, now)
+            record_stage_change(session, row, before, access, now)
         who = actor_of(session, access.username if access else actor)
         audit(session, who, AuditAction.UPDATE, "opportunity", row.id, changes)
         return _view(session, row)

@@ -3,8 +3,8 @@ lines and stage history with it) and a whole form saved in one transaction.
 
 A save names the version the form was read at; when someone saved in between, the change is
 refused with :class:`~agentdesk.db.errors.StaleRecordError` (the editor shows it, nothing is
-overwritten). The stages, their order and default probabilities come from the pipeline's one
-read of them (:func:`agentdesk.sales.pipeline.pipeline_stages`).
+overwritten). The stages, their order and default probabilities come from the admin's stages
+(:func:`agentdesk.sales.stages.list_stages`), retired ones too.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import flag_modified
 
 from agentdesk.crm.models import Account, Opportunity
 from agentdesk.crm.permissions import acting_access, check_edit, may_change
@@ -31,12 +32,12 @@ from agentdesk.org.models import User
 from agentdesk.org.users import AgentRef, actor_of, find_user
 from agentdesk.sales.documents import LineRequest
 from agentdesk.sales.models import OpportunityLine, Product, StageChange
-from agentdesk.sales.money import PERCENT_STEP, QUANTITY_STEP, MoneyError, currency, from_steps
-from agentdesk.sales.opportunities import won_at
+from agentdesk.sales.money import PERCENT_STEP, QUANTITY_STEP, currency, from_steps
+from agentdesk.sales.opportunities import opportunity_amount, record_stage_change, won_at
 from agentdesk.sales.opportunity_lines import LinePrice, price_lines, replace_lines
-from agentdesk.sales.opportunity_parties import check_contact, contact_name
-from agentdesk.sales.pipeline import pipeline_stages
-from agentdesk.sales.stages import stage_for_move, stage_table
+from agentdesk.sales.opportunity_parties import contact_name
+from agentdesk.sales.party_refs import check_contact
+from agentdesk.sales.stages import list_stages, stage_for_move, stage_table
 
 KIND = "opportunity"
 FIELDS = ("name", "stage", "amount", "close_date", "probability", "owner_id", "next_step")
@@ -51,6 +52,8 @@ class StageChoice:
     """The stage's default probability (won 100, lost 0)."""
     fixed: bool
     """Won or lost: the probability is the stage's, no override."""
+    active: bool = True
+    """A move may enter it (a retired stage is offered only to its own opportunities)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +120,11 @@ class OpportunityForm:
 
 
 def editor_stages(sessions: sessionmaker[Session]) -> tuple[StageChoice, ...]:
-    """The stages in the admin's order with their probability, as the pipeline shows them."""
+    """Every stage in the admin's order with its probability, retired ones too (the editor
+    offers the active ones, and an opportunity's own)."""
     return tuple(
-        StageChoice(column.stage, column.probability, not column.is_open)
-        for column in pipeline_stages(sessions)
+        StageChoice(stage.code, stage.probability, not stage.is_open, stage.active)
+        for stage in list_stages(sessions)
     )
 
 
@@ -189,33 +193,32 @@ def save_opportunity(
         if not form.lines:
             if form.amount is None:
                 raise RequestError("give an amount or product lines (one of them)")
-            values["amount"] = _amount(form.amount, row.currency)
-        for field, value in values.items():
-            if getattr(row, field) != value:  # the column of that field name
-                changes[field] = str(value) if value is not None else None
-                setattr(row, field, value)
-        now = utcnow()
-        if form.stage.strip().lower() != before:
-            into = stage_for_move(session, form.stage)
-            row.stage = into.code
-            row.won_at = won_at(into, now)
-            changes["stage"] = [before, into.code]
-        flush_versioned(session, row, KIND, expected_version, FIELDS)
-        if form.lines:
-            changes["amount"] = str(replace_lines(session, row, form.lines, form.prices))
-        else:
-            session.execute(delete(OpportunityLine).where(OpportunityLine.opportunity_id == row.id))
-        if row.stage != before:
-            session.add(
-                StageChange(
-                    opportunity_id=row.id,
-                    from_stage=before,
-                    to_stage=row.stage,
-                    probability=row.probability,
-                    changed_by_id=access.user_id if access else None,
-                    changed_at=now,
+            values["amount"] = opportunity_amount(form.amount, row.currency)
+        # Nothing reaches the database before the versioned flush below: an autoflush of
+        # the changed row would meet a concurrent save as a raw StaleDataError.
+        with session.no_autoflush:
+            for field, value in values.items():
+                if getattr(row, field) != value:  # the column of that field name
+                    changes[field] = str(value) if value is not None else None
+                    setattr(row, field, value)
+            now = utcnow()
+            if form.stage.strip().lower() != before:
+                into = stage_for_move(session, form.stage)
+                row.stage = into.code
+                row.won_at = won_at(into, now)
+                changes["stage"] = [before, into.code]
+            if form.lines:
+                changes["amount"] = str(replace_lines(session, row, form.lines, form.prices))
+            else:
+                session.execute(
+                    delete(OpportunityLine).where(OpportunityLine.opportunity_id == row.id)
                 )
-            )
+        # The lines are part of the opportunity: the version moves on every save, also when
+        # only the lines changed, so a second save of a form read before this one is refused.
+        flag_modified(row, "name")
+        flush_versioned(session, row, KIND, expected_version, FIELDS)
+        if row.stage != before:
+            record_stage_change(session, row, before, access, now)
         who = actor_of(session, access.username if access else actor)
         audit(session, who, AuditAction.UPDATE, KIND, row.id, changes)
         session.flush()
@@ -236,14 +239,6 @@ def _override(session: Session, form: OpportunityForm) -> int | None:
     if form.probability is not None and not 0 <= form.probability <= 100:
         raise RequestError(f"probability {form.probability} is not between 0 and 100")
     return form.probability
-
-
-def _amount(value: Decimal, code: str) -> Decimal:
-    money = currency(code)
-    try:
-        return money.from_minor(money.to_minor(value))
-    except MoneyError as exc:
-        raise RequestError(str(exc)) from None
 
 
 def _account(session: Session, access: Access | None, account_id: uuid.UUID) -> Account:

@@ -63,9 +63,11 @@ def replace_lines(
     lines: Sequence[LineRequest],
     prices: Sequence[Decimal | None] = (),
 ) -> Decimal:
-    """Write ``lines`` on ``row`` (flushed) instead of its old ones; return the new amount.
-    ``prices`` (by line; ``None`` or missing: the product's standard price) are typed unit
-    prices in the opportunity's currency."""
+    """Write ``lines`` on ``row`` instead of its old ones; return the new amount. The new lines
+    and the amount reach the database at the caller's next flush (a versioned save checks the
+    row's version in that flush, so a conflict never leaves half a save behind). ``prices``
+    (by line; ``None`` or missing: the product's standard price) are typed unit prices in
+    the opportunity's currency."""
     money = currency(row.currency)
     session.execute(delete(OpportunityLine).where(OpportunityLine.opportunity_id == row.id))
     total = Decimal(0)
@@ -87,7 +89,6 @@ def replace_lines(
         )
         total += net
     row.amount = money.round(total)
-    session.flush()
     return row.amount
 
 

@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import Account, Contact, PhoneRecord
 from agentdesk.crm.permissions import acting_access
-from agentdesk.db.errors import RequestError
 from agentdesk.domain.access import Action, RecordKind
 from agentdesk.org.access import Access
 from agentdesk.org.users import AgentRef
-from agentdesk.sales.quotes import find_account
+from agentdesk.sales.party_refs import find_account
 
 PICKER_LIMIT = 20
 CONTACTS_READ = 500
@@ -86,20 +85,6 @@ def search_contacts(
             detail = " · ".join(part for part in parts if part)
             found.append(PartyChoice(person.id, name or "—", detail))
     return tuple(found[:PICKER_LIMIT])
-
-
-def check_contact(
-    session: Session, access: Access | None, account_id: uuid.UUID | None, contact_id: uuid.UUID
-) -> Contact:
-    """The contact, if it works for ``account_id`` (or for no account) and the user reads it."""
-    contact = session.get(Contact, contact_id)
-    if contact is None or contact.deleted_at is not None:
-        raise RequestError(f"no contact {contact_id}")
-    if contact.account_id not in (None, account_id):
-        raise RequestError(f"contact {contact.full_name} works for another account")
-    if access is not None:
-        access.check(session, RecordKind.CONTACTS, Action.READ, contact.id, contact.owner_id)
-    return contact
 
 
 def contact_name(session: Session, contact_id: uuid.UUID | None) -> str | None:

@@ -41,8 +41,9 @@ from agentdesk.sales.documents import (
 from agentdesk.sales.models import Order, OrderLine, PriceList, Quote, QuoteLine
 from agentdesk.sales.money import currency
 from agentdesk.sales.numbering import ORDER, document_year, take_number
+from agentdesk.sales.party_refs import find_account
 from agentdesk.sales.payment_plans import InstalmentView, plan_view, replan
-from agentdesk.sales.quotes import DEFAULT_CURRENCY, find_account, latest
+from agentdesk.sales.quotes import DEFAULT_CURRENCY, latest
 from agentdesk.sales.status import OrderStatus, QuoteStatus
 
 OPEN = (OrderStatus.DRAFT, OrderStatus.REJECTED)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from agentdesk.crm.chance import stage_is_open
 from agentdesk.crm.models import Account, Contact, Opportunity
 from agentdesk.crm.permissions import acting_access
 from agentdesk.domain.access import RecordKind
@@ -20,7 +21,6 @@ from agentdesk.domain.enums import OwnerKind
 from agentdesk.org.users import AgentRef
 from agentdesk.sales.models import Order, Quote
 from agentdesk.sales.money import currency
-from agentdesk.sales.stages import closed_codes
 from agentdesk.sales.status import OrderStatus, QuoteStatus
 
 SHOWN = 20
@@ -102,7 +102,7 @@ def party_sales(
         opp_query = select(Opportunity).where(
             of_party(Opportunity.account_id, Opportunity.contact_id),
             Opportunity.deleted_at.is_(None),
-            Opportunity.stage.not_in(closed_codes(session)),
+            stage_is_open(Opportunity.stage.expression),
         )
         newest = (
             select(Quote.number, func.max(Quote.revision).label("revision"))

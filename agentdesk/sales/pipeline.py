@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, false, select, true
+from sqlalchemy import ColumnElement, Select, case, false, func, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.models import Account, Opportunity, StageSetting
@@ -87,17 +87,20 @@ class PipelinePage:
 
 
 def pipeline_stages(sessions: sessionmaker[Session]) -> tuple[StageColumn, ...]:
-    """The board's columns in the admin's order: the active stages, and a retired one while
-    opportunities are still in it."""
+    """The board's columns in the admin's order: the active stages, a retired one while
+    opportunities are still in it, and a code without a stage row while opportunities have
+    it (open, ``crm/chance.py``: a column before the first won or lost one, no card moves
+    in)."""
     with sessions() as session:
         stages = read_stages(session)
-        retired = [stage.code for stage in stages if not stage.active]
+        rowless = sorted(_stage_codes(session) - {stage.code for stage in stages})
+        wanted = [stage.code for stage in stages if not stage.active] + rowless
         held: set[str] = set()
-        if retired:
+        if wanted:
             live = Opportunity.deleted_at.is_(None)
-            query = select(Opportunity.stage).where(Opportunity.stage.in_(retired), live)
+            query = select(Opportunity.stage).where(Opportunity.stage.in_(wanted), live)
             held = set(session.scalars(query.distinct()))
-    return tuple(
+    columns = [
         StageColumn(
             stage.code,
             stage.probability,
@@ -109,7 +112,19 @@ def pipeline_stages(sessions: sessionmaker[Session]) -> tuple[StageColumn, ...]:
         )
         for stage in stages
         if stage.active or stage.code in held
-    )
+    ]
+    at = next((i for i, column in enumerate(columns) if not column.is_open), len(columns))
+    orphans = [StageColumn(code, 0, active=False) for code in rowless if code in held]
+    return (*columns[:at], *orphans, *columns[at:])
+
+
+def _stage_codes(session: Session) -> set[str]:
+    """Every stage code opportunities have (deleted ones too), one index probe a code (a loose
+    scan of the stage-first index) rather than a read of every row."""
+    codes = select(func.min(Opportunity.stage).label("code")).cte("codes", recursive=True)
+    after = select(func.min(Opportunity.stage)).where(Opportunity.stage > codes.c.code)
+    codes = codes.union_all(select(after.scalar_subquery()).where(codes.c.code.is_not(None)))
+    return {code for code in session.scalars(select(codes.c.code)) if code is not None}
 
 
 def _sort_key(by: str) -> ColumnElement[Any]:

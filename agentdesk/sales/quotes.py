@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from agentdesk.crm.models import Account, Contact
+from agentdesk.crm.models import Account
 from agentdesk.crm.permissions import acting_access
 from agentdesk.db.audit import audit
 from agentdesk.db.errors import RequestError
@@ -30,6 +30,7 @@ from agentdesk.sales.documents import DocumentView, LineRequest, Priced, price_l
 from agentdesk.sales.models import PriceList, Quote, QuoteLine
 from agentdesk.sales.money import currency
 from agentdesk.sales.numbering import QUOTE, document_year, take_number
+from agentdesk.sales.party_refs import contact_by_ref, find_account
 from agentdesk.sales.status import QUOTE_MOVES, QuoteStatus
 
 DEFAULT_CURRENCY = "CNY"
@@ -47,40 +48,8 @@ class QuoteRequest:
     terms: str | None = None
 
 
-def find_account(session: Session, ref: str) -> Account:
-    """The account with id ``ref``, else the one account named ``ref`` (case ignored)."""
-    try:
-        by_id = session.get(Account, uuid.UUID(ref.strip()))
-    except ValueError:
-        by_id = None
-    if by_id is not None and by_id.deleted_at is None:
-        return by_id
-    named = session.scalars(
-        select(Account)
-        .where(func.lower(Account.name) == ref.strip().lower(), Account.deleted_at.is_(None))
-        .limit(2)
-    ).all()
-    if not named:
-        raise RequestError(f"no account with id or name {ref!r}")
-    if len(named) > 1:
-        raise RequestError(f"several accounts are named {ref!r}: give the id")
-    return named[0]
-
-
 KEEP_CONTACT = object()
 """A revision's contact left as the quote's."""
-
-
-def _contact(session: Session, ref: str, account: Account) -> Contact:
-    try:
-        contact = session.get(Contact, uuid.UUID(ref.strip()))
-    except ValueError:
-        contact = None
-    if contact is None or contact.deleted_at is not None:
-        raise RequestError(f"no contact with id {ref!r}")
-    if contact.account_id not in (None, account.id):
-        raise RequestError(f"contact {ref} works for another account")
-    return contact
 
 
 def _price(
@@ -114,7 +83,11 @@ def create_quote(
         account = find_account(session, request.account)
         if access is not None:
             access.check(session, RecordKind.ACCOUNTS, Action.READ, account.id, account.owner_id)
-        contact = _contact(session, request.contact, account) if request.contact else None
+        contact = (
+            contact_by_ref(session, access, account.id, request.contact)
+            if request.contact
+            else None
+        )
         plist = price_list_named(session, request.price_list) if request.price_list else None
         code = request.currency or (plist.currency if plist else DEFAULT_CURRENCY)
         money = currency(code)
@@ -261,7 +234,7 @@ def revise_quote(
         if contact is not KEEP_CONTACT:
             account = session.get_one(Account, quote.account_id)
             ref = contact if isinstance(contact, str) else None
-            contact_id = _contact(session, ref, account).id if ref else None
+            contact_id = contact_by_ref(session, access, account.id, ref).id if ref else None
         if quote.status is QuoteStatus.DRAFT:
             quote.contact_id = contact_id
             for old in session.scalars(select(QuoteLine).where(QuoteLine.quote_id == quote.id)):

@@ -4,7 +4,8 @@ The admin adds a stage, renames it (an English and a Chinese label; the code, wh
 opportunities and their history keep, never changes), reorders the stages, sets an open
 stage's default probability, marks a new stage won or lost and retires a stage. A retired
 stage keeps its opportunities (the pipeline still shows it while it holds any) but no move
-enters it; a stage nothing ever used can be removed, one in use only retired. At least one
+enters it; a stage nothing ever used can be removed (by a user who reads every
+opportunity, so the check sees them all), one in use only retired. At least one
 active won stage and one active lost stage exist at all times, so a deal can always be
 closed. Won stages are always 100 % and lost ones 0 %. Changes need ``manage_users`` (the
 table's row-level security asks the same) and are audited.
@@ -16,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import case, exists, false, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.crm.chance import store_chances
@@ -24,7 +25,7 @@ from agentdesk.crm.models import Opportunity, StageSetting
 from agentdesk.crm.permissions import acting_access
 from agentdesk.db.audit import Actor, audit
 from agentdesk.db.errors import RequestError
-from agentdesk.domain.access import Capability
+from agentdesk.domain.access import Action, Capability, Depth, RecordKind
 from agentdesk.domain.enums import AuditAction
 from agentdesk.domain.stages import DEFAULT_STAGES, STAGE_CODE_LENGTH
 from agentdesk.org.users import AgentRef, actor_of
@@ -65,7 +66,11 @@ class Stage:
 
 
 def _rows(session: Session) -> list[StageSetting]:
-    query = select(StageSetting).order_by(StageSetting.position, StageSetting.stage)
+    # ties in position (none after migration 0027 and the admin's changes, which number
+    # 1..n) go by the seeded codes' order, as before stages were data, then by code
+    seeded = {str(seed.code): place for place, seed in enumerate(DEFAULT_STAGES)}
+    tie = case(seeded, value=StageSetting.stage, else_=len(seeded))
+    query = select(StageSetting).order_by(StageSetting.position, tie, StageSetting.stage)
     return list(session.scalars(query))
 
 
@@ -110,9 +115,31 @@ def code_of(text: str) -> str:
     return code
 
 
+STAGE_LOCKS = 17_027
+"""The PostgreSQL advisory-lock space of stage codes (``lock_stage``)."""
+
+
+def lock_stage(session: Session, code: str, *, remove: bool = False) -> None:
+    """Order a move into stage ``code`` (shared) and the stage's removal (exclusive), for the
+    rest of the transaction: a removal waits for the moves in flight and then sees their
+    rows; a move after a removal finds no stage. Taken before the stages are read.
+
+    PostgreSQL: an advisory lock on the code (a row lock on the stage row would need the
+    UPDATE right a rep's login lacks on ``opportunity_stages``). SQLite: the database's one
+    write lock (an UPDATE that changes nothing takes it), which orders every writer."""
+    if session.get_bind().dialect.name == "postgresql":
+        lock = func.pg_advisory_xact_lock if remove else func.pg_advisory_xact_lock_shared
+        session.execute(select(lock(STAGE_LOCKS, func.hashtext(code))))
+    else:
+        nothing = update(StageSetting).where(false()).values(position=StageSetting.position)
+        session.execute(nothing.execution_options(synchronize_session=False))
+
+
 def stage_for_move(session: Session, text: str) -> Stage:
-    """The stage an opportunity is created in or moved to: it exists and is not retired."""
+    """The stage an opportunity is created in or moved to: it exists and is not retired (the
+    stage is locked against its removal until the transaction ends)."""
     code = text.strip().lower()
+    lock_stage(session, code)
     table = stage_table(session)
     stage = table.get(code)
     if stage is None:
@@ -128,16 +155,11 @@ def first_open_stage(session: Session) -> Stage:
     stage = next((s for s in read_stages(session) if s.active and s.is_open), None)
     if stage is None:
         raise RequestError("no active open stage: the admin has to add one")
-    return stage
+    return stage_for_move(session, stage.code)  # locked, and read again under the lock
 
 
 def won_codes(session: Session) -> list[str]:
     return list(session.scalars(select(StageSetting.stage).where(StageSetting.won)))
-
-
-def closed_codes(session: Session) -> list[str]:
-    query = select(StageSetting.stage).where(or_(StageSetting.won, StageSetting.lost))
-    return list(session.scalars(query))
 
 
 def _percent(value: int) -> int:
@@ -279,10 +301,20 @@ def change_stage(
 def remove_stage(
     sessions: sessionmaker[Session], code: str, *, actor: AgentRef | None = None
 ) -> None:
-    """Delete a stage no opportunity is or ever was in; one in use can only be retired."""
+    """Delete a stage no opportunity is or ever was in; one in use can only be retired. The
+    check must see every opportunity: only a user who reads them all removes a stage, and the
+    stage is locked against moves into it (``lock_stage``) before the check."""
     code = code.strip().lower()
     with sessions() as session, session.begin():
         who = _admin(session, actor)
+        access = acting_access(session, actor)
+        if access is not None and access.depth(RecordKind.OPPORTUNITIES, Action.READ) != Depth.ALL:
+            # on a PostgreSQL login the check below sees only the rows the user may read
+            raise RequestError(
+                f"stage {code!r}: only a user who reads every opportunity removes a stage "
+                "(one they cannot see may be in it); retire it instead"
+            )
+        lock_stage(session, code, remove=True)
         rows = _rows(session)
         row = next((r for r in rows if r.stage == code), None)
         if row is None:

@@ -13,7 +13,8 @@ Whose rows (the party's scope):
   since callbacks hang off people.
 
 Which rows: never soft-deleted ones; cases that are open (new, open, pending); opportunities
-neither won nor lost; callbacks still pending and due before now + :data:`CALLBACK_HORIZON`
+open (``crm.chance.stage_is_open``: no won or lost stage row has their code); callbacks
+still pending and due before now + :data:`CALLBACK_HORIZON`
 (overdue ones included).
 
 Order (keys by precedence; the id last, so equal keys come back alike on both engines):
@@ -49,6 +50,7 @@ from sqlalchemy import (
     select,
 )
 
+from agentdesk.crm.chance import stage_is_open
 from agentdesk.crm.models import (
     Call,
     Callback,
@@ -56,7 +58,6 @@ from agentdesk.crm.models import (
     Disposition,
     Opportunity,
     ServiceCase,
-    StageSetting,
 )
 from agentdesk.db.base import UtcDateTime, table_of
 from agentdesk.domain.enums import (
@@ -67,12 +68,6 @@ from agentdesk.domain.enums import (
 )
 
 CALLBACK_HORIZON = timedelta(days=7)
-# The admin's stages decide which are open (neither won nor lost): a few rows, read in the
-# statement rather than listed as constants.
-_STAGE_ROWS = table_of(StageSetting).c
-_OPEN_STAGES = select(_STAGE_ROWS.stage).where(
-    _STAGE_ROWS.won.is_(False), _STAGE_ROWS.lost.is_(False)
-)
 """Pending callbacks due within this horizon (or overdue) are part of a party's history; the
 same week as the agent's list of upcoming callbacks."""
 
@@ -230,7 +225,7 @@ def opportunities_part(
         return None
     stmt = select(*columns).where(
         scope,
-        op.stage.in_(_OPEN_STAGES),
+        stage_is_open(op.stage),  # crm/chance.py: the admin's stages, read in the statement
         op.deleted_at.is_(None),
     )
     stmt = _finish(stmt, correlate, op.close_date.asc().nulls_last(), op.id)

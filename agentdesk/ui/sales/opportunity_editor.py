@@ -47,13 +47,13 @@ from agentdesk.ui.sales.common import (
     money_text,
     row_widget,
     single_shot,
-    stage_name,
     to_qdate,
 )
 from agentdesk.ui.sales.opportunity_history import HistoryTable
-from agentdesk.ui.sales.pickers import PartyPicker
+from agentdesk.ui.sales.pickers import PartyPicker, find_accounts, find_contacts
 from agentdesk.ui.sales.probability_field import ProbabilityField
 from agentdesk.ui.sales.quote_lines import DESCRIPTION, NET, TAX, UNIT_PRICE, LinesTable
+from agentdesk.ui.sales.stage_combo import StageCombo
 from agentdesk.ui.shell.access_labels import refusal_text
 
 NEW_CURRENCY = "CNY"
@@ -79,7 +79,7 @@ class OpportunityEditor(QDialog):
         self.message = message_label(self, "opportunityMessage")
         self.jobs = SalesJobs(self, service, executor, self.message)
         self.detail: OpportunityDetail | None = None
-        self.stages: dict[object, StageChoice] = {}
+        self.stages: tuple[StageChoice, ...] = ()  # every stage, retired too (start, reload)
         self.currency = NEW_CURRENCY
         self._seq = 0
         self.titleLabel = QLabel(self.tr("New opportunity"), self)
@@ -90,10 +90,10 @@ class OpportunityEditor(QDialog):
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.hide()
         self.nameEdit = QLineEdit(self)
-        self.accountPicker = PartyPicker(
-            self.jobs, lambda s, text: s.accounts(text), self.tr("Search accounts"), self
+        self.accountPicker = PartyPicker(self.jobs, find_accounts, self.tr("Search accounts"), self)
+        self.contactPicker = PartyPicker(
+            self.jobs, find_contacts, self.tr("Name or phone"), self, within=self._contacts_of
         )
-        self.contactPicker = PartyPicker(self.jobs, self._contacts, self.tr("Name or phone"), self)
         self.accountPicker.set_choice(account)
         self.accountPicker.chosen.connect(lambda _c: self.contactPicker.set_choice(None))
         self.amountEdit = QLineEdit(self)
@@ -102,9 +102,9 @@ class OpportunityEditor(QDialog):
         self.amountNote.setStyleSheet("color: #5f6368;")
         self.closeEdit = date_edit(self, date.today() + timedelta(days=30))
         self.ownerCombo = QComboBox(self)
-        self.stageCombo = QComboBox(self)
-        for combo in (self.ownerCombo, self.stageCombo):  # filled after the first show
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.stageCombo = StageCombo(self)
+        # filled after the first show
+        self.ownerCombo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.probability = ProbabilityField(self)
         self.probabilitySpin = self.probability.spin
         self.probabilityNote = self.probability.note
@@ -173,9 +173,10 @@ class OpportunityEditor(QDialog):
         pickers = self.accountPicker.pending + self.contactPicker.pending
         return self.jobs.pending + pickers + int(self.previewTimer.isActive())
 
-    def _contacts(self, service: SalesService, text: str) -> tuple[PartyChoice, ...]:
+    def _contacts_of(self) -> str | None:
+        """The account whose people the contact picker searches (on the GUI thread)."""
         account = self.accountPicker.choice_id
-        return service.contacts(str(account), text) if account is not None else ()
+        return str(account) if account is not None else None
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -191,12 +192,7 @@ class OpportunityEditor(QDialog):
     def _on_start(self, result: tuple[OpportunityChoices, OpportunityDetail | None]) -> None:
         choices, detail = result
         self.lines.set_products(choices.products)
-        self.stageCombo.blockSignals(True)
-        for choice in choices.stages:
-            self.stages[choice.stage] = choice
-            label = f"{stage_name(choice.stage)} · {choice.probability} %"
-            self.stageCombo.addItem(label, choice.stage)
-        self.stageCombo.blockSignals(False)
+        self.stages = choices.stages
         self.ownerCombo.addItem(self.tr("Me"), None)
         for name in choices.owners:
             self.ownerCombo.addItem(name, name)
@@ -204,15 +200,21 @@ class OpportunityEditor(QDialog):
         if detail is not None:
             self.show_detail(detail)
         else:
+            self.stageCombo.set_stages(self.stages, None)  # a new one enters an active stage
             self._show_probability()
 
     def reload(self) -> None:
+        """The opportunity and the stages again (the admin may have changed them)."""
         if self.detail is not None:
             opportunity = self.detail.id
-            self.jobs.run(lambda service: service.opportunity(opportunity), self.show_detail)
 
-    def show_detail(self, detail: OpportunityDetail) -> None:
-        self.detail = detail
+            def work(service: SalesService) -> tuple[tuple[StageChoice, ...], OpportunityDetail]:
+                return service.editor_stages(), service.opportunity(opportunity)
+
+            self.jobs.run(work, lambda read: self.show_detail(read[1], read[0]))
+
+    def show_detail(self, detail: OpportunityDetail, stages: tuple[StageChoice, ...] = ()) -> None:
+        self.detail, self.stages = detail, stages or self.stages
         self.currency = detail.currency
         self.reloadButton.hide()
         self.titleLabel.setText(self.tr("Opportunity {name}").format(name=detail.name))
@@ -240,9 +242,7 @@ class OpportunityEditor(QDialog):
             owner = self.ownerCombo.count() - 1
         self.ownerCombo.setCurrentIndex(max(owner, 0))
         self.probability.override = detail.probability_override
-        self.stageCombo.blockSignals(True)
-        self.stageCombo.setCurrentIndex(max(0, self.stageCombo.findData(detail.stage)))
-        self.stageCombo.blockSignals(False)
+        self.stageCombo.set_stages(self.stages, detail.stage)
         self.nextEdit.setText(detail.next_step or "")
         self.lines.blockSignals(True)  # one preview below, not one a line
         self.lines.setRowCount(0)
@@ -275,7 +275,7 @@ class OpportunityEditor(QDialog):
     # -- probability -------------------------------------------------------------------------
 
     def _show_probability(self) -> None:
-        self.probability.show_stage(self.stages.get(self.stageCombo.currentData()))
+        self.probability.show_stage(self.stageCombo.choice)
 
     def clear_override(self) -> None:
         self.probability.clear_override()
@@ -344,7 +344,7 @@ class OpportunityEditor(QDialog):
             except MoneyError:
                 self.jobs.say(self.tr("The amount must be a number."), error=True)
                 return None
-        choice = self.stages.get(self.stageCombo.currentData())
+        choice = self.stageCombo.choice
         if choice is None:
             return None
         return OpportunityForm(

@@ -27,7 +27,7 @@ from agentdesk.app.sales import SalesService
 from agentdesk.crm.party_details import PartyRef
 from agentdesk.sales.opportunity_parties import PartyChoice
 from agentdesk.sales.party_sales import PartySales, SalesItem
-from agentdesk.sales.pipeline import StageColumn
+from agentdesk.sales.stages import Stage
 from agentdesk.ui.desk.customer_panel import CustomerPanel
 from agentdesk.ui.sales.common import (
     SalesJobs,
@@ -54,8 +54,9 @@ class PartySalesBox(QGroupBox):
         self.jobs = SalesJobs(self, service, executor, self.message)
         self.party: PartyRef | None = None
         self.sales: PartySales | None = None
-        self.stages: tuple[StageColumn, ...] = ()
-        """The admin's stages, read with each party's sales (their labels name the stages)."""
+        self.stages: tuple[Stage, ...] = ()
+        """Every stage, retired ones too, read with each party's sales (their labels name the
+        stages)."""
         self._seq = 0
         self.opened: list[QWidget] = []
         self.tree = QTreeWidget(self)
@@ -94,10 +95,10 @@ class PartySalesBox(QGroupBox):
         self._seq += 1
         seq = self._seq
 
-        def work(service: SalesService) -> tuple[PartySales, tuple[StageColumn, ...]]:
-            return service.party(ref.kind, ref.id), service.stages()
+        def work(service: SalesService) -> tuple[PartySales, tuple[Stage, ...]]:
+            return service.party(ref.kind, ref.id), service.all_stages()
 
-        def done(result: tuple[PartySales, tuple[StageColumn, ...]]) -> None:
+        def done(result: tuple[PartySales, tuple[Stage, ...]]) -> None:
             if seq == self._seq:
                 self._remember(result[1])
                 self.show_sales(result[0])
@@ -112,15 +113,15 @@ class PartySalesBox(QGroupBox):
         """The admin's stages before the first pop: the history names a popped party's
         opportunities by their stage's label."""
 
-        def done(stages: tuple[StageColumn, ...]) -> None:
+        def done(stages: tuple[Stage, ...]) -> None:
             if not self.stages:  # a party's load may have read them already
                 self._remember(stages)
 
-        self.jobs.run(lambda service: service.stages(), done)
+        self.jobs.run(lambda service: service.all_stages(), done)
 
-    def _remember(self, stages: tuple[StageColumn, ...]) -> None:
+    def _remember(self, stages: tuple[Stage, ...]) -> None:
         self.stages = stages
-        remember_stages((c.stage, c.label, c.label_zh) for c in stages)
+        remember_stages((s.code, s.label, s.label_zh) for s in stages)
 
     def show_sales(self, sales: PartySales) -> None:
         self.sales = sales

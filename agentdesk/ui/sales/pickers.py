@@ -25,7 +25,24 @@ from agentdesk.ui.sales.common import SalesJobs
 
 SEARCH_DELAY_MS = 250
 RESULTS_HEIGHT = 120
-Lookup = Callable[[SalesService, str], tuple[PartyChoice, ...]]
+Lookup = Callable[[SalesService, str, str], tuple[PartyChoice, ...]]
+"""Runs on the executor: ``(service, within, text)`` with plain values only, never a widget."""
+Within = Callable[[], str | None]
+"""Read on the GUI thread when a search starts: what the search is within (an account's id
+or name for a contact; ``""`` for an account); ``None``: nothing to search in."""
+
+
+def everywhere() -> str:
+    return ""
+
+
+def find_accounts(service: SalesService, _within: str, text: str) -> tuple[PartyChoice, ...]:
+    return service.accounts(text)
+
+
+def find_contacts(service: SalesService, account: str, text: str) -> tuple[PartyChoice, ...]:
+    """The people of ``account`` (an id or a name) matching ``text``."""
+    return service.contacts(account, text)
 
 
 class PartyPicker(QWidget):
@@ -34,11 +51,17 @@ class PartyPicker(QWidget):
     chosen = Signal(object)
 
     def __init__(
-        self, jobs: SalesJobs, lookup: Lookup, placeholder: str, parent: QWidget | None = None
+        self,
+        jobs: SalesJobs,
+        lookup: Lookup,
+        placeholder: str,
+        parent: QWidget | None = None,
+        within: Within = everywhere,
     ) -> None:
         super().__init__(parent)
         self._jobs = jobs
         self._lookup = lookup
+        self._within = within
         self._seq = 0
         self._searching = 0
         self.choice: PartyChoice | None = None
@@ -103,7 +126,8 @@ class PartyPicker(QWidget):
         self.timer.stop()
         self._seq += 1
         self._searching += 1
-        seq, lookup = self._seq, self._lookup
+        # widgets are read here, on the GUI thread; the worker gets plain values
+        seq, lookup, within = self._seq, self._lookup, self._within()
 
         def done(found: tuple[PartyChoice, ...]) -> None:
             self._searching -= 1
@@ -113,7 +137,10 @@ class PartyPicker(QWidget):
         def failed(_error: BaseException) -> None:
             self._searching -= 1
 
-        self._jobs.run(lambda service: lookup(service, text), done, failed=failed)
+        def work(service: SalesService) -> tuple[PartyChoice, ...]:
+            return lookup(service, within, text) if within is not None else ()
+
+        self._jobs.run(work, done, failed=failed)
 
     def show_results(self, found: tuple[PartyChoice, ...]) -> None:
         self.results.clear()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from agentdesk.app.sales import SalesService
 from agentdesk.sales.opportunities import OpportunityView
 from agentdesk.sales.pipeline import PipelineCard, PipelineFilter, PipelinePage, StageColumn
+from agentdesk.sales.stages import Stage
 from agentdesk.ui.sales.board import StageColumn as ColumnWidget
 from agentdesk.ui.sales.common import (
     SalesJobs,
@@ -45,6 +46,8 @@ from agentdesk.ui.sales.common import (
 from agentdesk.ui.sales.opportunity_editor import OpportunityEditor
 from agentdesk.ui.shell.labels import remember_stages
 
+Setup = tuple[tuple[StageColumn, ...], tuple[str, ...], tuple[Stage, ...]]
+"""The board's columns, the owners and every stage (for the stages' names)."""
 LIST_SORTS = ("name", "account", "amount", "close_date", "owner", "stage", "probability")
 
 
@@ -143,14 +146,15 @@ class PipelineView(QWidget):
     def start(self) -> None:
         """Read the stages and owners, then the board and the list."""
 
-        def work(service: SalesService) -> tuple[tuple[StageColumn, ...], tuple[str, ...]]:
-            return service.stages(), service.owners()
+        def work(service: SalesService) -> Setup:
+            return service.stages(), service.owners(), service.all_stages()
 
         self.jobs.run(work, self._on_setup)
 
-    def _on_setup(self, result: tuple[tuple[StageColumn, ...], tuple[str, ...]]) -> None:
-        self.stages, owners = result
-        remember_stages((c.stage, c.label, c.label_zh) for c in self.stages)
+    def _on_setup(self, result: Setup) -> None:
+        self.stages, owners, every = result
+        # retired stages without a column still name the stages cards and histories went through
+        remember_stages((s.code, s.label, s.label_zh) for s in every)
         for name in owners:
             self.ownerCombo.addItem(name, name)
         for column in self.stages:

@@ -43,7 +43,7 @@ from agentdesk.ui.sales.common import (
     to_qdate,
 )
 from agentdesk.ui.sales.order_dialog import OrderDialog
-from agentdesk.ui.sales.pickers import PartyPicker
+from agentdesk.ui.sales.pickers import PartyPicker, find_contacts
 from agentdesk.ui.sales.quote_lines import LinesTable
 from agentdesk.ui.shell.i18n import ui_language
 
@@ -93,7 +93,11 @@ class QuoteEditor(QDialog):
         self.currencyCombo.setCurrentIndex(self.currencyCombo.findData("CNY"))
         # the contact among the account's people (the typed account's, or the party's)
         self.contactPicker = PartyPicker(
-            self.jobs, self._contacts, self.tr("Contact's name or phone"), self
+            self.jobs,
+            find_contacts,
+            self.tr("Contact's name or phone"),
+            self,
+            within=self._contacts_of,
         )
         if contact is not None:
             self.contactPicker.set_choice(PartyChoice(uuid.UUID(contact), contact_name or ""))
@@ -189,9 +193,9 @@ class QuoteEditor(QDialog):
         chosen = self.contactPicker.choice_id
         return str(chosen) if chosen is not None else None
 
-    def _contacts(self, service: SalesService, text: str) -> tuple[PartyChoice, ...]:
-        account = self.account_id or self.accountEdit.text().strip()
-        return service.contacts(account, text) if account else ()
+    def _contacts_of(self) -> str | None:
+        """The account whose people the contact picker searches (on the GUI thread)."""
+        return self.account_id or self.accountEdit.text().strip() or None
 
     def start(self, number: str | None = None) -> None:
         """Read the catalogue, then quote ``number`` (or start a new one with one line)."""

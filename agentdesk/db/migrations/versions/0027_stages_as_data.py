@@ -11,6 +11,9 @@ opportunity (and its history) in a stage the admin added moves to ``closed_won``
 ``closed_lost`` when that stage is won or lost, otherwise to the nearest seeded open stage
 placed before it (``prospecting`` when none is); the added stages' rows go.
 
+Positions are renumbered 1..n in the order the older code showed (ties in ``position``
+broken by the seeded codes' order), so no stage moves.
+
 The table's row-level security (0016: read by all, written with ``manage_users``) is kept.
 
 Revision ID: 0027
@@ -73,6 +76,18 @@ def upgrade() -> None:
         else:
             row = {"stage": code, "position": place, "probability": chance, **named}
             bind.execute(sa.insert(STAGES).values(**row))
+    # The older code broke ties in ``position`` by the codes' enum order (the order of
+    # SEEDED); stages.py sorts ties by code. Numbered 1..n in the older order, nothing moves.
+    seeded = [code for code, *_ in SEEDED]
+    rows = bind.execute(sa.select(STAGES.c.stage, STAGES.c.position)).all()
+    ordered = sorted(rows, key=lambda row: (row.position, _index(seeded, row.stage), row.stage))
+    for place, (code, position) in enumerate(ordered, start=1):
+        if position != place:
+            bind.execute(sa.update(STAGES).where(STAGES.c.stage == code).values(position=place))
+
+
+def _index(seeded: list[str], code: str) -> int:
+    return seeded.index(code) if code in seeded else len(seeded)
 
 
 def downgrade() -> None:
