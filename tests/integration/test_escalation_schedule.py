@@ -7,51 +7,31 @@ from __future__ import annotations
 import random
 import threading
 import uuid
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, func, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.app.case_watch import EscalationSchedule
-from agentdesk.crm.models import Contact, ServiceCase
+from agentdesk.crm.models import ServiceCase
 from agentdesk.db.audit import AuditEntry
 from agentdesk.db.engine import unit_of_work
 from agentdesk.domain.cases import EscalationReason, Targets
 from agentdesk.domain.enums import CasePriority, CaseStatus
-from agentdesk.org.admin import add_team, add_user
 from agentdesk.service import escalation
-from agentdesk.service.calendar import import_calendar
 from agentdesk.service.case_work import set_status
 from agentdesk.service.cases import CaseSpec, create_case
 from agentdesk.service.escalation import Escalation, escalate_due_cases
 from agentdesk.service.models import CaseNotification
 from agentdesk.service.notices import mark_read, unread_escalations
 from agentdesk.service.service_levels import remove_policy, set_policy
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-ZONE = "UTC"
-CALENDAR = 'timezone = "Asia/Shanghai"\n' + "".join(
-    f'{d} = "09:00-18:00"\n' for d in ("mon", "tue", "wed", "thu", "fri")
-)
-OPENED = datetime(2026, 12, 7, 9, 0, tzinfo=SHANGHAI)
-NEARLY = datetime(2026, 12, 7, 9, 50, tzinfo=SHANGHAI)  # 50 of an urgent case's 60 minutes
+from tests.support.care_floor import NEARLY, OPENED, ZONE, care_floor
 
 
 @pytest.fixture
 def floor(sessions: sessionmaker[Session]) -> uuid.UUID:
-    add_team(sessions, "Care")
-    # the team's lead is its first supervisor by name: care.boss; care.lead only escalates
-    add_user(sessions, "care.lead", name="Lead", role="supervisor", team="Care")
-    add_user(sessions, "care.boss", name="Boss", role="supervisor", team="Care")
-    add_user(sessions, "care.ann", name="Ann", role="service_agent", team="Care")
-    import_calendar(sessions, CALENDAR)
-    with unit_of_work(sessions) as s:
-        contact = Contact(first_name="Li", last_name="Wei")
-        s.add(contact)
-        s.flush()
-        return contact.id
+    return care_floor(sessions)
 
 
 def _urgent_cases(sessions: sessionmaker[Session], contact: uuid.UUID, count: int) -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta, tzinfo
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select, update
@@ -14,37 +13,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agentdesk.app import case_watch
 from agentdesk.app.case_watch import EscalationSchedule
-from agentdesk.crm.models import Contact, ServiceCase
+from agentdesk.crm.models import ServiceCase
 from agentdesk.db.clock import database_now
 from agentdesk.db.engine import unit_of_work
 from agentdesk.db.errors import RequestError
 from agentdesk.domain import clock
 from agentdesk.domain.enums import CasePriority
-from agentdesk.org.admin import add_team, add_user, set_user
-from agentdesk.service.calendar import import_calendar
+from agentdesk.org.admin import set_user
 from agentdesk.service.cases import CaseSpec, create_case
 from agentdesk.service.escalation import Escalation, escalate_due_cases
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-ZONE = "UTC"
-CALENDAR = 'timezone = "Asia/Shanghai"\n' + "".join(
-    f'{d} = "09:00-18:00"\n' for d in ("mon", "tue", "wed", "thu", "fri")
-)
-OPENED = datetime(2026, 12, 7, 9, 0, tzinfo=SHANGHAI)
-NEARLY = datetime(2026, 12, 7, 9, 50, tzinfo=SHANGHAI)  # 50 of an urgent case's 60 minutes
+from tests.support.care_floor import NEARLY, OPENED, ZONE, care_floor
 
 
 @pytest.fixture
 def contact(sessions: sessionmaker[Session]) -> uuid.UUID:
-    add_team(sessions, "Care")
-    add_user(sessions, "care.lead", name="Lead", role="supervisor", team="Care")
-    add_user(sessions, "care.ann", name="Ann", role="service_agent", team="Care")
-    import_calendar(sessions, CALENDAR)
-    with unit_of_work(sessions) as s:
-        person = Contact(first_name="Li", last_name="Wei")
-        s.add(person)
-        s.flush()
-        return person.id
+    return care_floor(sessions)
 
 
 def _urgent_case(sessions: sessionmaker[Session], contact: uuid.UUID, opened: datetime) -> str:
