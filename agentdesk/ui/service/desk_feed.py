@@ -2,8 +2,8 @@
 
 ``ChangeFeed.start`` waits up to ten seconds for its first connection and ``stop`` up to five
 for its thread: on the GUI thread, a window opened or closed while PostgreSQL does not answer
-would freeze the desk that long. So both run on the desk's executor, like the escalations
-button's feed (``escalations.EscalationsButton.start``).
+would freeze the desk that long. So both run on the desk's executor; the case desk and the
+escalations button (``escalations.EscalationsButton``) each own one.
 """
 
 from __future__ import annotations

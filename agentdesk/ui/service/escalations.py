@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from agentdesk.app.case_watch import EscalationNotices, EscalationSchedule
 from agentdesk.domain.cases import EscalationReason
 from agentdesk.service.notices import Notice
-from agentdesk.supervision.changes import ChangeFeed
+from agentdesk.ui.service.desk_feed import DeskFeed
 from agentdesk.ui.shell.background import run_in_background
 
 if TYPE_CHECKING:
@@ -165,8 +165,8 @@ class EscalationsButton(QToolButton):
         self.busy = 0
         """Reads and writes not finished yet (the tests wait for none)."""
         self._again = False
-        self._feed: ChangeFeed | None = None
-        self._watching = False
+        # a change between the first read and the feed's start was not told: read again then
+        self._feed = DeskFeed(self, executor, service.watch, self.changed.emit, self.reload)
         self.dialog = EscalationsDialog(self)
         self.dialog.caseRequested.connect(self.caseRequested)
         self.dialog.markRequested.connect(self.mark_read)
@@ -175,26 +175,13 @@ class EscalationsButton(QToolButton):
         self.hide()
 
     def start(self) -> None:
-        """Read the notices, and follow the database from now on (the feed connects on the
-        executor: a desk opened during an outage must not wait for it)."""
+        """Read the notices, and follow the database from now on (the feed connects and stops
+        on the executor: a desk opened or closed during an outage must not wait for it)."""
         self.reload()
-        if self._feed is None and not self._watching:
-            self._watching = True
-            self._run(lambda: self._service.watch(self.changed.emit), self._watched)
-
-    def _watched(self, feed: object) -> None:
-        assert isinstance(feed, ChangeFeed)
-        if self._watching:
-            self._feed = feed
-            self.reload()  # a change between the first read and the feed's start
-        else:
-            feed.stop()  # stopped meanwhile
+        self._feed.start()
 
     def stop(self) -> None:
-        self._watching = False
-        if self._feed is not None:
-            self._feed.stop()
-            self._feed = None
+        self._feed.stop()
 
     def _run(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
         self.busy += 1
