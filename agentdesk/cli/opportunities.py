@@ -61,6 +61,7 @@ def add_opportunity_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         help="a whole percent, or 'stage' to follow the stage again",
     )
     for p in (create, set_):
+        p.add_argument("--next-step", metavar="TEXT", help="what to do next ('' clears it)")
         p.add_argument(
             "--line",
             action="append",
@@ -124,6 +125,7 @@ def _run(args: argparse.Namespace, sessions: Any, actor: str, zone: str | None) 
             probability=args.probability,
             currency_code=args.currency,
             lines=[parse_line(text) for text in args.line],
+            next_step=args.next_step,
             actor=actor,
         )
         return view.as_json()
@@ -139,6 +141,7 @@ def _run(args: argparse.Namespace, sessions: Any, actor: str, zone: str | None) 
         close=args.close,
         probability=getattr(args, "probability", opp.KEEP),
         lines=[parse_line(text) for text in args.line],
+        next_step=args.next_step,
         actor=actor,
     )
     return view.as_json()

@@ -58,6 +58,7 @@ class OpportunityView:
     close_date: date | None
     probability: int
     probability_override: int | None
+    next_step: str | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -70,6 +71,7 @@ class OpportunityView:
             "close_date": self.close_date.isoformat() if self.close_date else None,
             "probability": self.probability,
             "probability_override": self.probability_override,
+            "next_step": self.next_step,
         }
 
 
@@ -85,7 +87,14 @@ def _view(session: Session, row: Opportunity) -> OpportunityView:
         close_date=row.close_date,
         probability=row.chance,
         probability_override=row.probability,
+        next_step=row.next_step,
     )
+
+
+def next_step_text(text: str | None) -> str | None:
+    """What the rep wrote as the next step, trimmed to the column's 300 characters; blank is
+    none."""
+    return (text or "").strip()[:300] or None
 
 
 def opportunity_amount(value: Decimal, code: str) -> Decimal:
@@ -180,7 +189,7 @@ def create_opportunity(
             owner_id=owner_id,
             won_at=won_at(into, now),
             contact_id=check_contact(session, access, target.id, contact).id if contact else None,
-            next_step=(next_step or "").strip()[:300] or None,
+            next_step=next_step_text(next_step),
         )
         session.add(row)
         session.flush()
@@ -202,10 +211,11 @@ def update_opportunity(
     close: date | None = None,
     probability: int | object | None = KEEP,
     lines: Sequence[LineRequest] = (),
+    next_step: str | None = None,
     actor: AgentRef | None = None,
 ) -> OpportunityView:
     """Change what is given; ``probability=None`` drops the override (the stage decides);
-    ``lines`` replace the product lines and so set the amount."""
+    ``lines`` replace the product lines and so set the amount; ``next_step=""`` clears it."""
     if amount is not None and lines:
         raise RequestError("give an amount or product lines (one of them)")
     with sessions() as session, session.begin():
@@ -229,6 +239,9 @@ def update_opportunity(
         if probability is not KEEP:
             row.probability = _percent(probability if isinstance(probability, int) else None)
             changes["probability"] = row.probability
+        if next_step is not None:
+            row.next_step = next_step_text(next_step)
+            changes["next_step"] = row.next_step
         now = utcnow()
         if stage is not None and stage.strip().lower() != before:
             into = stage_for_move(session, stage)

@@ -33,7 +33,12 @@ from agentdesk.org.users import AgentRef, actor_of, find_user
 from agentdesk.sales.documents import LineRequest
 from agentdesk.sales.models import OpportunityLine, Product, StageChange
 from agentdesk.sales.money import PERCENT_STEP, QUANTITY_STEP, currency, from_steps
-from agentdesk.sales.opportunities import opportunity_amount, record_stage_change, won_at
+from agentdesk.sales.opportunities import (
+    next_step_text,
+    opportunity_amount,
+    record_stage_change,
+    won_at,
+)
 from agentdesk.sales.opportunity_lines import LinePrice, price_lines, replace_lines
 from agentdesk.sales.opportunity_parties import contact_name
 from agentdesk.sales.party_refs import check_contact
@@ -187,7 +192,7 @@ def save_opportunity(
             ),
             "close_date": form.close,
             "owner_id": owner_id,
-            "next_step": (form.next_step or "").strip()[:300] or None,
+            "next_step": next_step_text(form.next_step),
             "probability": _override(session, form),
         }
         if not form.lines:

@@ -199,6 +199,11 @@ def test_opportunity_and_forecast_commands(
         == 0
     )
     assert json.loads(capsys.readouterr().out)["probability_override"] == 25
+    for given, kept in (("  Call 李伟 on Monday  ", "Call 李伟 on Monday"), ("", None)):
+        command = ["opportunity", "set", created["id"], "--next-step", given, "--json"]
+        assert main([*command, "--db", db_url]) == 0
+        changed = json.loads(capsys.readouterr().out)
+        assert (changed["next_step"], changed["probability_override"]) == (kept, 25)
     assert (
         main(
             [
