@@ -104,6 +104,20 @@ def test_an_escalation_from_another_desk_appears_and_goes_when_read(
     _escalated_elsewhere_then_read(qtbot, button, sessions, number)
 
 
+def test_a_change_told_after_the_desk_stopped_reads_nothing(
+    qtbot: QtBot, sessions: sessionmaker[Session], executor: ThreadPoolExecutor
+) -> None:
+    """The feed stops on the executor, so a change it told just before can arrive after the
+    desk shut its executor down: the button reads nothing (it raised in the Qt loop)."""
+    _floor(sessions)
+    button = _button(qtbot, EscalationNotices(sessions, "care.ann"), executor)
+    button.stop()
+    executor.shutdown(wait=True)
+    button.changed.emit()
+    qtbot.wait(0)
+    assert button.busy == 0
+
+
 def test_through_a_postgres_login_the_agent_reads_and_marks_only_their_own(
     qtbot: QtBot, pg_engine: Engine, pg_database_url: str, executor: ThreadPoolExecutor
 ) -> None:

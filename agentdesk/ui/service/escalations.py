@@ -165,6 +165,7 @@ class EscalationsButton(QToolButton):
         self.busy = 0
         """Reads and writes not finished yet (the tests wait for none)."""
         self._again = False
+        self._stopped = False
         # a change between the first read and the feed's start was not told: read again then
         self._feed = DeskFeed(self, executor, service.watch, self.changed.emit, self.reload)
         self.dialog = EscalationsDialog(self)
@@ -177,10 +178,14 @@ class EscalationsButton(QToolButton):
     def start(self) -> None:
         """Read the notices, and follow the database from now on (the feed connects and stops
         on the executor: a desk opened or closed during an outage must not wait for it)."""
+        self._stopped = False
         self.reload()
         self._feed.start()
 
     def stop(self) -> None:
+        """Read nothing more: the feed stops on the executor, so a change it told just before
+        can still arrive here after the desk has shut its executor down."""
+        self._stopped = True
         self._feed.stop()
 
     def _run(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
@@ -198,6 +203,8 @@ class EscalationsButton(QToolButton):
 
     def reload(self) -> None:
         """Read the notices again; one read at a time, a change meanwhile reads once more."""
+        if self._stopped:
+            return
         if self.busy:
             self._again = True
             return
