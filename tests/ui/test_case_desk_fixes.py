@@ -100,6 +100,18 @@ def test_the_feed_starts_and_stops_off_the_gui_thread(
     assert stopped_on and threading.main_thread() not in stopped_on
 
 
+def test_a_change_told_after_the_window_closed_reads_nothing(
+    qtbot: QtBot, sessions: sessionmaker[Session], number: str, executor: ThreadPoolExecutor
+) -> None:
+    """The feed stops on the executor: a change it told just before the window closed can
+    arrive after the desk shut its executor down; the closed window reads nothing."""
+    window = _open(qtbot, _Recorded(sessions, "care.ann", ZONE), executor)
+    window.close()
+    executor.shutdown(wait=True)
+    window.changed.emit()
+    assert window.busy == 0
+
+
 def test_a_change_elsewhere_keeps_the_forms_unsaved_edits_and_offers_reload(
     qtbot: QtBot, sessions: sessionmaker[Session], number: str, executor: ThreadPoolExecutor
 ) -> None:

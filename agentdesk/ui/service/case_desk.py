@@ -145,7 +145,7 @@ class CaseDeskWindow(QWidget):
         self.feed = DeskFeed(self, executor, service.watch, self.changed.emit,
                              lambda: self.reload(keep_message=True))  # fmt: skip
         self._listing = self._again = False  # a list read in flight; another change meanwhile
-        self.changed.connect(lambda: self.reload(keep_message=True))
+        self.changed.connect(self._changed_elsewhere)
         self._tick = QTimer(self)
         self._tick.setInterval(30_000)
         self._tick.timeout.connect(self._render_countdowns)
@@ -164,6 +164,12 @@ class CaseDeskWindow(QWidget):
         self._tick.stop()
         self.feed.stop()
         super().closeEvent(event)  # type: ignore[arg-type]
+
+    def _changed_elsewhere(self) -> None:
+        # the feed stops on the executor: a change it told just before the window closed can
+        # arrive after the desk shut its executor down
+        if self.isVisible():
+            self.reload(keep_message=True)
 
     def _run(self, work: Callable[[], Any], done: Callable[[Any], None], failure: str) -> None:
         self.busy += 1
