@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -133,10 +135,13 @@ class Kamailio:
             raise AssertionError(f"bad kamailio config:\n{check.stderr}")
         log = self.log_path.open("ab")
         # -DD: stay in the foreground but keep children; -E: log to stderr.
+        # its own process group: a SIGKILL of the main process after a slow shutdown would
+        # leave its children running (and their ports bound) for the rest of the machine's life
         self.process = subprocess.Popen(
             [binary, "-f", str(self.config_path), "-DD", "-E"],
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         log.close()
         deadline = time.monotonic() + timeout
@@ -149,13 +154,17 @@ class Kamailio:
         raise AssertionError(f"kamailio did not come up:\n{self.log()}")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(timeout=5)
+            # whatever of the group outlived the main process (killed before its children)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
         self.process = None
         deadline = time.monotonic() + 5
         while udp_port_bound(self.port) and time.monotonic() < deadline:
