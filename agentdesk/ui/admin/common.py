@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 from agentdesk.app.admin import AdminService, AdminSnapshot
 from agentdesk.db.errors import RequestError
 from agentdesk.ui.shell.access_labels import request_error_text
-from agentdesk.ui.shell.background import run_in_background
+from agentdesk.ui.shell.background import run_holding
 
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)
@@ -101,26 +101,19 @@ class AdminTab(QWidget):
         """
         self.messageLabel.clear()
         self.pending += 1
-        for control in controls:
-            control.setEnabled(False)
-
-        def finish() -> None:
-            self.pending -= 1
-            for control in controls:
-                control.setEnabled(True)
 
         def succeeded(result: T) -> None:
-            finish()
+            self.pending -= 1
             done(result)
 
         def on_failure(error: BaseException) -> None:
-            finish()
+            self.pending -= 1
             self.say(self.error_text(error), error=True)
             if failed is not None:
                 failed(error)
 
         service = self.service
-        run_in_background(self, self._executor, lambda: work(service), succeeded, on_failure)
+        run_holding(self, self._executor, lambda: work(service), succeeded, on_failure, controls)
 
     def error_text(self, error: BaseException) -> str:
         """A service's refusal as it worded it; anything else named as the failure it is."""

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QWidget
 from agentdesk.app.sales import SalesService
 from agentdesk.db.errors import RequestError
 from agentdesk.ui.shell.access_labels import request_error_text
-from agentdesk.ui.shell.background import run_in_background
+from agentdesk.ui.shell.background import run_holding
 from agentdesk.ui.shell.labels import stage_label
 
 T = TypeVar("T")
@@ -160,26 +160,21 @@ class SalesJobs:
     ) -> None:
         self.say("")
         self.pending += 1
-        for control in controls:
-            control.setEnabled(False)
-
-        def finish() -> None:
-            self.pending -= 1
-            for control in controls:
-                control.setEnabled(True)
 
         def succeeded(result: T) -> None:
-            finish()
+            self.pending -= 1
             done(result)
 
         def on_failure(error: BaseException) -> None:
-            finish()
+            self.pending -= 1
             self.say(error_text(error), error=True)
             if failed is not None:
                 failed(error)
 
         service = self.service
-        run_in_background(self._owner, self._executor, lambda: work(service), succeeded, on_failure)
+        run_holding(
+            self._owner, self._executor, lambda: work(service), succeeded, on_failure, controls
+        )
 
     def say(self, text: str, *, error: bool = False) -> None:
         """The screen's one message line: an error in red, a confirmation in grey; hidden

@@ -9,12 +9,13 @@ instead of a worker thread emitting on a deleted C++ object, which crashes the p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import QWidget
 
 T = TypeVar("T")
 
@@ -81,3 +82,31 @@ def run_in_background(
 
     future.add_done_callback(done)
     return future
+
+
+def run_holding(
+    owner: QObject,
+    executor: Executor,
+    work: Callable[[], T],
+    on_success: Callable[[T], None],
+    on_failure: Callable[[BaseException], None],
+    controls: Sequence[QWidget] = (),
+) -> None:
+    """``run_in_background`` with ``controls`` disabled until the work is done, either way
+    (a second click cannot start the same change twice)."""
+    for control in controls:
+        control.setEnabled(False)
+
+    def release() -> None:
+        for control in controls:
+            control.setEnabled(True)
+
+    def succeeded(result: T) -> None:
+        release()
+        on_success(result)
+
+    def failed(error: BaseException) -> None:
+        release()
+        on_failure(error)
+
+    run_in_background(owner, executor, work, succeeded, failed)
